@@ -1,0 +1,61 @@
+"""survey_app: satisfaction and courtesy surveys for the postal customer contact center."""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+from .config import DEFAULTS, ConfigError, check_types, database_url, early_settings, from_environment
+
+__all__ = ["ConfigError", "create_app"]
+
+
+def _load_settings(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    """Defaults → instance config.py → SURVEY_ environment → the argument."""
+    app.config.from_mapping(DEFAULTS)
+    instance_config = Path(app.instance_path) / "config.py"
+    if instance_config.is_file():
+        try:
+            app.config.from_pyfile(str(instance_config))
+        except Exception as exc:  # a syntax error in the file must be one line, not a traceback
+            raise ConfigError(f"{instance_config}: 읽을 수 없습니다 (cannot be read): {exc}") from None
+        check_types({k: app.config[k] for k in DEFAULTS})
+    app.config.update(from_environment(os.environ))
+    if overrides:
+        check_types({k: v for k, v in overrides.items() if k in DEFAULTS})
+        app.config.update(overrides)
+
+
+def _derive_settings(app: Flask) -> None:
+    """Settings computed from others: the database URL, the secret key, cookie flags."""
+    app.config["SQLALCHEMY_URL"] = database_url(app.config["DATABASE_URL"], app.instance_path)
+    if not app.config["SECRET_KEY"]:
+        if not (app.debug or app.testing or app.config.get("DEMO")):
+            logging.getLogger(__name__).warning("SURVEY_SECRET_KEY is not set; sessions end on restart.")
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_SECURE"] = app.config["PREFERRED_URL_SCHEME"] == "https"
+    app.config["JSON_AS_ASCII"] = False
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application. Opens no connection, runs no migration, asks nothing."""
+    early = early_settings(config)
+    app = Flask(__name__, instance_path=early["INSTANCE_PATH"], instance_relative_config=True)
+    if early["INSTANCE_PATH"] is None:
+        os.makedirs(app.instance_path, exist_ok=True)
+    _load_settings(app, config)
+    _derive_settings(app)
+
+    from . import cli, web
+    from .database import db
+
+    db.init_app(app)
+    web.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,24 @@
+"""Staff accounts: password hashing, the login manager and account operations."""
+from __future__ import annotations
+
+from flask_login import LoginManager
+
+from ..database import db
+from ..models import User
+
+login_manager = LoginManager()
+login_manager.login_view = "manage.login"
+login_manager.login_message = "로그인이 필요합니다. (Please sign in.)"
+login_manager.session_protection = "strong"
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """The user of a session, unless the session's version was revoked."""
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or str(user.session_version) != version:
+        return None
+    return user

@@ -1,0 +1,53 @@
+"""argon2id password hashing and the password policy."""
+from __future__ import annotations
+
+import secrets
+import string
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+MIN_LENGTH = 10
+
+
+class PasswordPolicyError(ValueError):
+    """A password that the policy refuses."""
+
+
+def check_policy(password: str, username: str = "") -> None:
+    """Refuse short passwords, ones without letters and digits, and ones containing the username."""
+    if len(password) < MIN_LENGTH:
+        raise PasswordPolicyError(f"비밀번호는 {MIN_LENGTH}자 이상이어야 합니다 (at least {MIN_LENGTH} characters).")
+    if not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
+        raise PasswordPolicyError("비밀번호에는 문자와 숫자가 모두 있어야 합니다 (use letters and digits).")
+    if username and username.lower() in password.lower():
+        raise PasswordPolicyError("비밀번호에 아이디를 넣을 수 없습니다 (must not contain the username).")
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of ``password``."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches ``password_hash``."""
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Whether the hash was made with older parameters."""
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def generate_password(length: int = 16) -> str:
+    """A random password that satisfies the policy."""
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(length))
+        if any(c.isdigit() for c in candidate) and any(c.isalpha() for c in candidate):
+            return candidate

@@ -1,0 +1,168 @@
+"""The ``survey-app`` command line: demo, serve, db, create-user, surveys, waves."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, ScriptInfo, with_appcontext
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+
+from . import migrate
+from .config import ConfigError
+from .database import db
+
+db_group = AppGroup("db", help="데이터베이스 스키마 (schema migrations).")
+
+
+def _engine():
+    return db.engine
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Migrate the schema up to REVISION (default: the newest)."""
+    migrate.upgrade(_engine(), revision)
+    click.echo(f"스키마가 {migrate.current_revision(_engine())} 버전입니다 (schema upgraded).")
+
+
+@db_group.command("downgrade")
+@click.argument("revision", default="-1")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Migrate the schema down to REVISION (default: one step; `base` empties the database)."""
+    migrate.downgrade(_engine(), revision)
+    click.echo(f"스키마가 {migrate.current_revision(_engine()) or 'base'} 버전입니다 (schema downgraded).")
+
+
+@db_group.command("current")
+@with_appcontext
+def db_current() -> None:
+    """Show the database's migration and the code's newest one."""
+    current, head = migrate.current_revision(_engine()), migrate.head_revision()
+    state = "최신 (up to date)" if current == head else "`survey-app db upgrade` 필요 (needs upgrade)"
+    click.echo(f"current: {current or 'base'}  head: {head}  {state}")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--name", "display_name", help="화면에 보일 이름 (display name).")
+@click.option("--admin", is_flag=True, help="관리자 권한 (administrator).")
+@click.option("--password", envvar="SURVEY_NEW_PASSWORD", help="비밀번호; 없으면 만들어 한 번 보여 줍니다.")
+@with_appcontext
+def create_user_command(username: str, display_name: str | None, admin: bool, password: str | None) -> None:
+    """Create a staff user; prints a generated password once if none is given."""
+    from .accounts.operations import AccountError, create_user
+    from .accounts.passwords import PasswordPolicyError, generate_password
+
+    migrate.check_current(_engine())
+    shown = password is None
+    password = password or generate_password()
+    try:
+        user = create_user(username, password, display_name=display_name, is_admin=admin)
+    except (AccountError, PasswordPolicyError) as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"사용자 {user.username}을(를) 만들었습니다 (user created).")
+    if shown:
+        click.echo(f"비밀번호 (password, shown once): {password}")
+
+
+@click.command("surveys")
+@with_appcontext
+def surveys_command() -> None:
+    """List surveys with their codes, state and versions."""
+    from .models import Survey, SurveyVersion
+
+    migrate.check_current(_engine())
+    rows = db.session.execute(
+        select(Survey.code, Survey.state, Survey.title, func.count(SurveyVersion.id))
+        .outerjoin(SurveyVersion).group_by(Survey.id).order_by(Survey.code)
+    ).all()
+    if not rows:
+        click.echo("설문이 없습니다 (no surveys).")
+    for code, state, title, versions in rows:
+        click.echo(f"{code}\t{state}\tv{versions}\t{title}")
+
+
+@click.command("waves")
+@click.option("--survey", "survey_code", help="이 설문의 차수만 (only this survey's waves).")
+@with_appcontext
+def waves_command(survey_code: str | None) -> None:
+    """List waves with their codes, state, and partial/complete response counts."""
+    from .reports import wave_overview
+
+    migrate.check_current(_engine())
+    rows = wave_overview(survey_code)
+    if not rows:
+        click.echo("차수가 없습니다 (no waves).")
+    for row in rows:
+        click.echo(f"{row.code}\t{row.state}\t{row.survey_code}\tcomplete={row.complete}\tpartial={row.partial}\t{row.name}")
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="데이터만 만들고 서버는 띄우지 않습니다 (seed only).")
+@with_appcontext
+def demo_command(host: str, port: int, no_serve: bool) -> None:
+    """Create and migrate the demo database, seed it once, and serve on 127.0.0.1."""
+    from .demo import seed_demo
+
+    app = current_app._get_current_object()
+    migrate.upgrade(_engine())
+    report = seed_demo()
+    db.session.commit()
+    for line in report.lines(f"http://{host}:{port}"):
+        click.echo(line)
+    if not no_serve:
+        app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+@click.command("serve")
+@click.option("--bind", help="주소:포트 (default: SURVEY_GUNICORN_BIND).")
+@click.option("--workers", type=int, help="작업 프로세스 수 (default: SURVEY_GUNICORN_WORKERS).")
+@with_appcontext
+def serve_command(bind: str | None, workers: int | None) -> None:
+    """Serve the app with gunicorn (production)."""
+    from .server import run_gunicorn
+
+    app = current_app._get_current_object()
+    migrate.check_current(_engine())
+    run_gunicorn(app, bind or app.config["GUNICORN_BIND"], workers or app.config["GUNICORN_WORKERS"])
+
+
+COMMANDS = (db_group, create_user_command, surveys_command, waves_command, demo_command, serve_command)
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on the app's CLI group (``runner.invoke`` finds them there)."""
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``survey-app`` console script: one line and a non-zero exit on bad setup."""
+    from . import create_app
+
+    try:
+        app = create_app()
+    except ConfigError as exc:
+        _fail(f"설정 오류 (configuration error): {exc}", 2)
+    app.cli.name = "survey-app"
+    try:
+        app.cli.main(args=argv, prog_name="survey-app", obj=ScriptInfo(create_app=lambda: app))
+    except migrate.SchemaNotCurrent as exc:
+        _fail(str(exc))
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        _fail(f"데이터베이스에 연결할 수 없습니다. SURVEY_DATABASE_URL과 서버 상태를 확인해 주십시오 "
+              f"(cannot reach the database: {reason}).")

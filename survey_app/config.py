@@ -1,0 +1,155 @@
+"""Configuration: defaults → instance ``config.py`` → ``SURVEY_`` environment → argument.
+
+Every setting has a default here; its type decides how an environment variable is read.
+A value that cannot be read raises :class:`ConfigError` naming the setting, so the CLI can
+print one line and stop.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+ENV_PREFIX = "SURVEY_"
+
+
+class ConfigError(ValueError):
+    """A setting has a value the application cannot use."""
+
+
+#: Every setting the application reads, with its default. ``None`` defaults are strings.
+DEFAULTS: dict[str, Any] = {
+    "SECRET_KEY": None,
+    "DATABASE_URL": None,  # None → SQLite file ``survey.sqlite`` in the instance folder
+    "DATABASE_ECHO": False,
+    "DATABASE_POOL_SIZE": 5,
+    "INSTANCE_PATH": None,
+    "SERVER_NAME": None,
+    "PREFERRED_URL_SCHEME": "http",
+    "BASE_URL": "http://127.0.0.1:5000",
+    "CONTACT_CENTER_PHONE": "1588-1300",
+    "DEFAULT_LOCALE": "ko",
+    "SESSION_IDLE_MINUTES": 30,
+    "SESSION_ABSOLUTE_HOURS": 12,
+    "RESPONDENT_CSRF_HOURS": 24,
+    "PROXY_FIX_HOPS": 0,
+    "TIMEZONE": "Asia/Seoul",
+    "GUNICORN_WORKERS": 2,
+    "GUNICORN_BIND": "127.0.0.1:8000",
+    "LOG_LEVEL": "INFO",
+}
+
+#: One-line descriptions, used by the README's configuration reference and ``survey-app config``.
+DESCRIPTIONS: dict[str, str] = {
+    "SECRET_KEY": "Signs sessions and CSRF tokens. Required in production; demo and tests make one.",
+    "DATABASE_URL": "SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db. Default: SQLite in the instance folder.",
+    "DATABASE_ECHO": "Log every SQL statement (true/false).",
+    "DATABASE_POOL_SIZE": "Connections kept per process (PostgreSQL).",
+    "INSTANCE_PATH": "Folder for the SQLite file, config.py and outbox files. Must exist if set.",
+    "SERVER_NAME": "Host name the app is served under (needed only to build URLs outside a request).",
+    "PREFERRED_URL_SCHEME": "http or https, for URLs built outside a request.",
+    "BASE_URL": "Public address respondents' links start with.",
+    "CONTACT_CENTER_PHONE": "Telephone number shown to respondents on help and error pages.",
+    "DEFAULT_LOCALE": "ko or en.",
+    "SESSION_IDLE_MINUTES": "Staff sessions end after this many idle minutes.",
+    "SESSION_ABSOLUTE_HOURS": "Staff sessions end this many hours after login, whatever happens.",
+    "RESPONDENT_CSRF_HOURS": "How long a respondent's page form stays valid.",
+    "PROXY_FIX_HOPS": "Number of trusted reverse proxies in front of the app (0 = none).",
+    "TIMEZONE": "Time zone for schedules and displayed times.",
+    "GUNICORN_WORKERS": "Worker processes for `survey-app serve`.",
+    "GUNICORN_BIND": "Address `survey-app serve` listens on.",
+    "LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR.",
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def parse_env_value(name: str, raw: str, default: Any) -> Any:
+    """Read one environment variable as the type of its default."""
+    if isinstance(default, bool):
+        lowered = raw.strip().lower()
+        if lowered in _TRUE | _FALSE:
+            return lowered in _TRUE
+        raise ConfigError(f"{ENV_PREFIX}{name}={raw!r}: true 또는 false로 적어 주십시오 (expected true/false).")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{ENV_PREFIX}{name}={raw!r}: 정수로 적어 주십시오 (expected an integer).") from None
+    if isinstance(default, (list, dict)):
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError:
+            raise ConfigError(f"{ENV_PREFIX}{name}: JSON으로 적어 주십시오 (expected JSON).") from None
+    return raw
+
+
+def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Settings given as ``SURVEY_*`` variables; a variable for an unknown setting is an error."""
+    values: dict[str, Any] = {}
+    for key, raw in environ.items():
+        if not key.startswith(ENV_PREFIX) or key.startswith("SURVEY_TEST_"):
+            continue
+        name = key[len(ENV_PREFIX):]
+        if name not in DEFAULTS:
+            raise ConfigError(f"{key}: 알 수 없는 설정입니다 (unknown setting). README의 설정 목록을 확인해 주십시오.")
+        values[name] = parse_env_value(name, raw, DEFAULTS[name])
+    return values
+
+
+def check_types(values: Mapping[str, Any]) -> None:
+    """Reject a value whose type does not match its default's (from config.py or the argument)."""
+    for name, value in values.items():
+        default = DEFAULTS.get(name)
+        if default is None or value is None:
+            continue
+        expected = bool if isinstance(default, bool) else type(default)
+        ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+        if not ok:
+            raise ConfigError(f"{name}={value!r}: {expected.__name__} 값이어야 합니다 (expected {expected.__name__}).")
+
+
+def database_url(value: str | None, instance_path: str) -> str:
+    """The database URL to use, checked for syntax (no connection is made)."""
+    if not value:
+        return f"sqlite:///{Path(instance_path) / 'survey.sqlite'}"
+    if value.startswith("postgres://") or value.startswith("postgresql://"):
+        value = "postgresql+psycopg://" + value.split("://", 1)[1]
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ConfigError(
+            f"{ENV_PREFIX}DATABASE_URL={value!r}: 주소 형식이 잘못되었습니다. "
+            "예: postgresql+psycopg://user@127.0.0.1/survey (malformed database URL)."
+        ) from None
+    if url.get_backend_name() not in {"sqlite", "postgresql"}:
+        raise ConfigError(
+            f"{ENV_PREFIX}DATABASE_URL: {url.get_backend_name()}은(는) 지원하지 않습니다. "
+            "sqlite 또는 postgresql을 사용해 주십시오 (only sqlite and postgresql are supported)."
+        )
+    return url.render_as_string(hide_password=False)
+
+
+def instance_folder(value: str | None) -> str | None:
+    """An explicitly set instance folder must exist; None lets Flask choose (and we create it)."""
+    if value is None:
+        return None
+    path = Path(value).expanduser()
+    if not path.is_dir():
+        raise ConfigError(
+            f"{ENV_PREFIX}INSTANCE_PATH={value!r}: 폴더가 없습니다. 폴더를 만들거나 경로를 고쳐 주십시오 "
+            "(the instance folder does not exist)."
+        )
+    return str(path.resolve())
+
+
+def early_settings(overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Settings needed before the Flask app exists (the instance folder)."""
+    env = from_environment(os.environ)
+    merged = {**env, **(overrides or {})}
+    return {"INSTANCE_PATH": instance_folder(merged.get("INSTANCE_PATH"))}

@@ -1,0 +1,96 @@
+"""The database binding: one engine per app, one session per application context.
+
+Views and services use ``db.session``; they flush but never commit. The request boundary
+(see ``survey_app.web``) commits once; scheduled jobs and CLI commands commit at their end.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask import Flask, current_app, g
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL for concurrent readers, enforced foreign keys, and a wait instead of 'locked'.
+
+    The driver's own transaction handling is switched off so that SQLAlchemy's BEGIN,
+    SAVEPOINT and transactional DDL work as documented (SQLAlchemy's pysqlite recipe).
+    """
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> Engine:
+    """An engine for ``url`` with the settings each backend needs."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        return engine
+    return create_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True)
+
+
+def _app_context_id() -> int:
+    """Scope sessions to the current application context (a request, a CLI command, a job)."""
+    try:
+        return id(g._get_current_object())
+    except RuntimeError:  # outside an app context: one session per thread
+        import threading
+
+        return threading.get_ident()
+
+
+class AppSession(Session):
+    """A session that talks to the current app's engine unless it was given a bind."""
+
+    def get_bind(self, mapper=None, clause=None, **kwargs):
+        if self.bind is not None:
+            return self.bind
+        return current_app.extensions["survey_engine"]
+
+
+class Database:
+    """Engine (one per app) and scoped session (one per application context)."""
+
+    def __init__(self) -> None:
+        self.session_factory = sessionmaker(class_=AppSession, expire_on_commit=False)
+        self.session: scoped_session[Session] = scoped_session(self.session_factory, scopefunc=_app_context_id)
+
+    @property
+    def engine(self) -> Engine:
+        """The current app's engine."""
+        return current_app.extensions["survey_engine"]
+
+    def init_app(self, app: Flask) -> None:
+        """Create the engine from the app's settings; no connection is opened here."""
+        app.extensions["survey_engine"] = make_engine(
+            app.config["SQLALCHEMY_URL"],
+            echo=app.config["DATABASE_ECHO"],
+            pool_size=app.config["DATABASE_POOL_SIZE"],
+        )
+        app.teardown_appcontext(self._remove_session)
+
+    def bind_to(self, connection: Connection | None) -> None:
+        """Run every session inside ``connection``'s transaction (the test suite); None undoes it."""
+        self.session.remove()
+        if connection is None:
+            self.session_factory.configure(bind=None, join_transaction_mode="conditional_savepoint")
+        else:
+            self.session_factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+
+    def _remove_session(self, _exc: BaseException | None) -> None:
+        self.session.remove()
+
+
+db = Database()

@@ -1,0 +1,48 @@
+"""``survey-app demo``: a ready-to-explore database, created once and never duplicated."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .demo_org import seed_organisation
+
+
+@dataclass
+class SeedReport:
+    """What the demo seeding did, and what to print for the person who ran it."""
+
+    created_org: bool = False
+    admin_password: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self, base_url: str) -> list[str]:
+        """The text ``survey-app demo`` prints."""
+        out = [f"우편고객센터 설문조사 데모 (survey_app demo): {base_url}/"]
+        out.append(f"  직원 로그인 (staff sign-in): {base_url}/manage/login")
+        if self.admin_password:
+            out.append(f"  관리자 (admin): admin / {self.admin_password}   ← 지금 한 번만 표시됩니다 (shown once)")
+        else:
+            out.append("  관리자 계정은 이미 있습니다 (admin already exists; password was shown on first run).")
+        out.extend(self.notes)
+        return out
+
+
+def seed_demo() -> SeedReport:
+    """Seed the organisation, an admin and the demo surveys, skipping whatever exists."""
+    report = SeedReport(created_org=seed_organisation())
+    report.admin_password = _seed_admin()
+    return report
+
+
+def _seed_admin() -> str | None:
+    from sqlalchemy import select
+
+    from .accounts.operations import create_user
+    from .accounts.passwords import generate_password
+    from .database import db
+    from .models import User
+
+    if db.session.scalar(select(User.id).where(User.username == "admin")) is not None:
+        return None
+    password = generate_password()
+    create_user("admin", password, display_name="데모 관리자", is_admin=True)
+    return password

@@ -1,0 +1,84 @@
+"""Responses and their answers, stored in long form (one row per answered question code)."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base
+from .org import OrgUnit, StaffMember
+from .users import User
+from .waves import Invitation, Wave
+
+
+class ResponseStatus(enum.StrEnum):
+    """A response is partial until its final page is submitted."""
+
+    PARTIAL = "partial"
+    COMPLETE = "complete"
+
+
+class Response(Base):
+    """One respondent's answers to one wave (or one evaluator's courtesy evaluation)."""
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        # One response per personal invitation; one per device on an open link that asks for it.
+        UniqueConstraint("invitation_id"),
+        UniqueConstraint("wave_id", "device_key"),
+        Index("ix_responses_wave_status", "wave_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="RESTRICT"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("survey_versions.id", ondelete="RESTRICT"))
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"))
+    resume_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    device_key: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default=ResponseStatus.PARTIAL)
+    channel: Mapped[str] = mapped_column(String(20), default="web")
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    last_page: Mapped[int] = mapped_column(default=0)
+    hidden: Mapped[dict] = mapped_column(default=dict)
+    weight: Mapped[float | None] = mapped_column(Float)
+    evaluator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    subject_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id", ondelete="SET NULL"))
+    subject_org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="SET NULL"))
+
+    wave: Mapped[Wave] = relationship()
+    invitation: Mapped[Invitation | None] = relationship()
+    evaluator: Mapped[User | None] = relationship()
+    subject_staff: Mapped[StaffMember | None] = relationship()
+    subject_org_unit: Mapped[OrgUnit | None] = relationship()
+    answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
+
+    @property
+    def is_complete(self) -> bool:
+        """Whether the final page was submitted."""
+        return self.status == ResponseStatus.COMPLETE
+
+
+class Answer(Base):
+    """One answer: a question code with a number, a choice code or text.
+
+    Multiple selections and rankings use one row each, ``position`` telling them apart.
+    """
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        UniqueConstraint("response_id", "question_code", "position"),
+        Index("ix_answers_question", "question_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    question_code: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(default=0)
+    value_num: Mapped[float | None] = mapped_column(Float)
+    choice: Mapped[str | None] = mapped_column(String(64))
+    value_text: Mapped[str | None] = mapped_column(Text)
+
+    response: Mapped[Response] = relationship(back_populates="answers")

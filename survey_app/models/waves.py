@@ -1,0 +1,74 @@
+"""Waves (one version sent to an audience over a period) and their invitations."""
+from __future__ import annotations
+
+import enum
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, CreatedAtMixin
+from .contacts import Contact
+from .surveys import Survey, SurveyVersion
+
+
+class WaveState(enum.StrEnum):
+    """Where a wave is in its schedule."""
+
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Wave(CreatedAtMixin, Base):
+    """A fielding of one published version: 2026년 4분기 만족도 조사, 상시 상담 후 조사, ..."""
+
+    __tablename__ = "waves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="RESTRICT"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("survey_versions.id", ondelete="RESTRICT"))
+    state: Mapped[str] = mapped_column(String(20), default=WaveState.SCHEDULED)
+    opens_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
+    open_link_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    settings: Mapped[dict] = mapped_column(default=dict)
+
+    survey: Mapped[Survey] = relationship()
+    version: Mapped[SurveyVersion] = relationship()
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 hex digest of a link token: the only form of it the database keeps."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh personal-link token and its hash."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+class Invitation(CreatedAtMixin, Base):
+    """One respondent's personal link to a wave; the token itself is never stored."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("wave_id", "contact_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    channel: Mapped[str] = mapped_column(String(20), default="email")
+    status: Mapped[str] = mapped_column(String(20), default="created")
+    hidden: Mapped[dict] = mapped_column(default=dict)
+    sent_at: Mapped[datetime | None]
+    opened_at: Mapped[datetime | None]
+    reminders_sent: Mapped[int] = mapped_column(default=0)
+
+    wave: Mapped[Wave] = relationship()
+    contact: Mapped[Contact | None] = relationship()

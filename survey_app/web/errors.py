@@ -1,0 +1,60 @@
+"""Friendly error pages in Korean (JSON under /api); never a traceback to a user."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, jsonify, render_template, request
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ..database import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("요청을 처리할 수 없습니다", "The request could not be processed."),
+    403: ("이 페이지를 볼 권한이 없습니다", "You do not have permission to see this page."),
+    404: ("페이지를 찾을 수 없습니다", "The page could not be found."),
+    405: ("허용되지 않은 요청입니다", "This request method is not allowed."),
+    429: ("요청이 너무 많습니다. 잠시 후 다시 시도해 주십시오", "Too many requests. Please try again shortly."),
+    500: ("일시적인 오류가 발생했습니다", "A temporary error occurred."),
+    503: ("잠시 후 다시 시도해 주십시오", "Please try again in a moment."),
+}
+
+
+def render_error(status: int, description: str | None = None):
+    """An error page (or JSON body) for ``status``."""
+    title_ko, title_en = MESSAGES.get(status, MESSAGES[500])
+    if request.path.startswith("/api/"):
+        return jsonify(error={"status": status, "message": title_en, "message_ko": title_ko}), status
+    page = render_template(
+        "errors/error.html", status=status, title_ko=title_ko, title_en=title_en,
+        description=description, phone=current_app.config["CONTACT_CENTER_PHONE"],
+    )
+    return page, status
+
+
+def _http_error(exc: HTTPException):
+    return render_error(exc.code or 500)
+
+
+def _database_unavailable(exc: OperationalError):
+    db.session.rollback()
+    log.error("database unavailable: %s", exc.orig)
+    return render_error(503)
+
+
+def _unexpected(exc: Exception):
+    db.session.rollback()
+    if isinstance(exc, HTTPException):
+        return _http_error(exc)
+    log.exception("unhandled error on %s", request.path)
+    return render_error(500)
+
+
+def init_app(app: Flask) -> None:
+    """Install the error handlers."""
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(InternalServerError, _unexpected)
+    app.register_error_handler(Exception, _unexpected)

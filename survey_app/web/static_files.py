@@ -1,0 +1,38 @@
+"""Static files with content hashes in their URLs, cached for a year by browsers."""
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Flask, url_for
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+@lru_cache(maxsize=256)
+def _digest(path: str, mtime: float) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def init_app(app: Flask) -> None:
+    """Add ``static_url()`` to templates and long caching to hashed static URLs."""
+    static_folder = Path(app.static_folder or "")
+
+    def static_url(filename: str) -> str:
+        path = static_folder / filename
+        version = _digest(str(path), path.stat().st_mtime) if path.is_file() else "0"
+        return url_for("static", filename=filename, v=version)
+
+    app.jinja_env.globals["static_url"] = static_url
+    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", None)
+
+    @app.after_request
+    def cache_hashed_static(response):
+        from flask import request
+
+        if request.endpoint == "static" and request.args.get("v"):
+            response.cache_control.public = True
+            response.cache_control.max_age = ONE_YEAR
+            response.cache_control.immutable = True
+        return response
