@@ -1,7 +1,6 @@
 """survey_app: satisfaction and courtesy surveys for the postal customer contact center."""
 from __future__ import annotations
 
-import logging
 import os
 import secrets
 from pathlib import Path
@@ -30,13 +29,24 @@ def _load_settings(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config.update(overrides)
 
 
+def _instance_secret_key(instance: Path) -> str:
+    """A secret key kept in the instance folder, made on first use (one machine only; set
+    SURVEY_SECRET_KEY when several hosts serve the app)."""
+    path = instance / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
 def _derive_settings(app: Flask) -> None:
     """Settings computed from others: the database URL, the secret key, cookie flags."""
     app.config["SQLALCHEMY_URL"] = database_url(app.config["DATABASE_URL"], app.instance_path)
     if not app.config["SECRET_KEY"]:
-        if not (app.debug or app.testing or app.config.get("DEMO")):
-            logging.getLogger(__name__).warning("SURVEY_SECRET_KEY is not set; sessions end on restart.")
-        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_SECURE"] = app.config["PREFERRED_URL_SCHEME"] == "https"

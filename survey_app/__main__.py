@@ -1,0 +1,4 @@
+"""``python -m survey_app`` is the ``survey-app`` command."""
+from .cli import main
+
+main()
