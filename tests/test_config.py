@@ -85,3 +85,13 @@ def test_session_cookies_are_httponly_and_samesite_lax(instance):
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     https = create_app({"INSTANCE_PATH": str(instance), "PREFERRED_URL_SCHEME": "https"})
     assert https.config["SESSION_COOKIE_SECURE"]
+
+
+def test_readme_documents_every_setting():
+    from pathlib import Path
+
+    from survey_app.config import DEFAULTS
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in DEFAULTS if f"`SURVEY_{name}`" not in readme]
+    assert missing == []
