@@ -1,0 +1,1 @@
+"""Respondents' links and responses: resolving links, saving pages, completing exactly once."""

@@ -1,0 +1,121 @@
+"""Writes to responses. They flush and never commit; the request boundary commits once.
+
+Exactly once: the final submission flips ``status`` from partial to complete with one
+conditional UPDATE. On PostgreSQL a concurrent second submission waits on the row lock,
+then finds nothing to flip and is told the survey is already complete; the unique
+constraint on ``invitation_id`` keeps a second response row from ever existing.
+"""
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..database import db
+from ..models import Answer, Invitation, Response, ResponseStatus, Wave, utcnow
+
+
+class AlreadyCompleted(Exception):
+    """The response was already submitted; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One stored answer value: a number, a choice code or a text, at a position."""
+
+    question_code: str
+    position: int = 0
+    value_num: float | None = None
+    choice: str | None = None
+    value_text: str | None = None
+
+
+def _new_response(wave: Wave, **fields) -> Response:
+    response = Response(wave_id=wave.id, version_id=wave.version_id, started_at=utcnow(), **fields)
+    db.session.add(response)
+    db.session.flush()
+    return response
+
+
+def response_for_invitation(invitation: Invitation, *, channel: str = "web", hidden: dict | None = None) -> Response:
+    """The invitation's response, created on first use (a concurrent twin finds the same row)."""
+    existing = db.session.scalar(select(Response).where(Response.invitation_id == invitation.id))
+    if existing is not None:
+        return existing
+    try:
+        with db.session.begin_nested():
+            response = _new_response(invitation.wave, invitation_id=invitation.id, channel=channel,
+                                     hidden={**(invitation.hidden or {}), **(hidden or {})})
+    except IntegrityError:
+        return db.session.scalar(select(Response).where(Response.invitation_id == invitation.id))
+    if invitation.opened_at is None:
+        invitation.opened_at = utcnow()
+    return response
+
+
+def start_open_response(wave: Wave, *, resume_key_hash: str, device_key: str | None = None,
+                        channel: str = "web", hidden: dict | None = None) -> Response:
+    """A new anonymous response on an open link (one per device when ``device_key`` is given)."""
+    return _new_response(wave, resume_key_hash=resume_key_hash, device_key=device_key,
+                         channel=channel, hidden=hidden or {})
+
+
+def lock_response(response_id: int) -> Response:
+    """Load a response for writing, holding its row lock until commit (PostgreSQL)."""
+    response = db.session.scalar(
+        select(Response).where(Response.id == response_id).with_for_update().execution_options(populate_existing=True)
+    )
+    if response is None:
+        raise LookupError(response_id)
+    return response
+
+
+def _replace_answers(response_id: int, codes: Collection[str], rows: Iterable[AnswerRow]) -> None:
+    if codes:
+        db.session.execute(delete(Answer).where(Answer.response_id == response_id, Answer.question_code.in_(codes)))
+    values = [{"response_id": response_id, **row.__dict__} for row in rows]
+    if values:
+        db.session.execute(insert(Answer), values)
+
+
+def save_page(response_id: int, page: int, codes: Collection[str], rows: Iterable[AnswerRow]) -> Response:
+    """Store one page's answers (replacing that page's earlier answers) and remember the page."""
+    response = lock_response(response_id)
+    if response.status == ResponseStatus.COMPLETE:
+        raise AlreadyCompleted(response_id)
+    _replace_answers(response_id, codes, rows)
+    response.last_page = max(response.last_page, page)
+    db.session.flush()
+    return response
+
+
+def complete(response_id: int, codes: Collection[str], rows: Iterable[AnswerRow],
+             keep_codes: Collection[str] | None = None) -> None:
+    """Submit the final page exactly once; drop answers to questions logic now hides.
+
+    Raises :class:`AlreadyCompleted` when another submission got there first.
+    """
+    flipped = db.session.execute(
+        update(Response).where(Response.id == response_id, Response.status == ResponseStatus.PARTIAL)
+        .values(status=ResponseStatus.COMPLETE, finished_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if flipped != 1:
+        raise AlreadyCompleted(response_id)
+    _replace_answers(response_id, codes, rows)
+    if keep_codes is not None:
+        db.session.execute(delete(Answer).where(Answer.response_id == response_id,
+                                                Answer.question_code.not_in(keep_codes)))
+    db.session.flush()
+
+
+def stored_answers(response_id: int) -> dict[str, list[Answer]]:
+    """The response's answers grouped by question code, positions in order."""
+    grouped: dict[str, list[Answer]] = {}
+    rows = db.session.scalars(select(Answer).where(Answer.response_id == response_id)
+                              .order_by(Answer.question_code, Answer.position))
+    for answer in rows:
+        grouped.setdefault(answer.question_code, []).append(answer)
+    return grouped

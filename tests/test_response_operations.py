@@ -1,0 +1,80 @@
+"""Response storage: pages replace their own answers, completion happens exactly once."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from survey_app.models import Answer, Invitation, Response, ResponseStatus, new_token
+from survey_app.responses.operations import (
+    AlreadyCompleted, AnswerRow, complete, response_for_invitation, save_page, stored_answers,
+)
+
+
+@pytest.fixture
+def invitation_id(app_ctx, make_survey):
+    ids = make_survey()
+    with app_ctx() as session:
+        invitation = Invitation(wave_id=ids["wave_id"], token_hash=new_token()[1], hidden={"office_code": "P-SUWON"})
+        session.add(invitation)
+        session.flush()
+        return invitation.id
+
+
+def _response_id(app_ctx, invitation_id):
+    with app_ctx() as session:
+        return response_for_invitation(session.get(Invitation, invitation_id)).id
+
+
+def test_an_invitation_gets_one_response_however_often_it_is_opened(app_ctx, invitation_id):
+    first, second = _response_id(app_ctx, invitation_id), _response_id(app_ctx, invitation_id)
+    with app_ctx() as session:
+        count = session.scalar(select(func.count(Response.id)).where(Response.invitation_id == invitation_id))
+        hidden = session.get(Response, first).hidden
+    assert first == second and count == 1 and hidden == {"office_code": "P-SUWON"}
+
+
+def test_saving_a_page_again_replaces_only_that_pages_answers(app_ctx, invitation_id):
+    rid = _response_id(app_ctx, invitation_id)
+    with app_ctx():
+        save_page(rid, 1, ["Q1", "Q2"], [AnswerRow("Q1", value_num=5), AnswerRow("Q2", choice="parcel")])
+        save_page(rid, 2, ["Q3"], [AnswerRow("Q3", value_text="친절했습니다")])
+        save_page(rid, 1, ["Q1", "Q2"], [AnswerRow("Q1", value_num=7)])  # Q2 now unanswered (or hidden)
+    with app_ctx() as session:
+        answers = stored_answers(rid)
+        assert session.get(Response, rid).last_page == 2
+    assert {code: [a.value_num or a.choice or a.value_text for a in rows] for code, rows in answers.items()} == {
+        "Q1": [7.0], "Q3": ["친절했습니다"]}
+
+
+def test_multiple_selections_are_one_row_per_position(app_ctx, invitation_id):
+    rid = _response_id(app_ctx, invitation_id)
+    with app_ctx():
+        save_page(rid, 1, ["Q5"], [AnswerRow("Q5", position=i, choice=c) for i, c in enumerate(["ems", "parcel", "mail"])])
+    with app_ctx():
+        assert [a.choice for a in stored_answers(rid)["Q5"]] == ["ems", "parcel", "mail"]
+
+
+def test_completion_happens_once_and_later_writes_are_refused(app_ctx, invitation_id):
+    rid = _response_id(app_ctx, invitation_id)
+    with app_ctx():
+        complete(rid, ["Q9"], [AnswerRow("Q9", value_num=10)])
+    with app_ctx():
+        with pytest.raises(AlreadyCompleted):
+            complete(rid, ["Q9"], [AnswerRow("Q9", value_num=0)])
+        with pytest.raises(AlreadyCompleted):
+            save_page(rid, 1, ["Q1"], [AnswerRow("Q1", value_num=1)])
+    with app_ctx() as session:
+        response = session.get(Response, rid)
+        assert response.status == ResponseStatus.COMPLETE and response.finished_at is not None
+        assert session.scalar(select(Answer.value_num).where(Answer.response_id == rid)) == 10
+
+
+def test_completion_drops_answers_to_questions_logic_now_hides(app_ctx, invitation_id):
+    rid = _response_id(app_ctx, invitation_id)
+    with app_ctx():
+        save_page(rid, 1, ["Q1", "Q1_reason"], [AnswerRow("Q1", value_num=2), AnswerRow("Q1_reason", value_text="늦음")])
+        save_page(rid, 1, ["Q1", "Q1_reason"], [AnswerRow("Q1", value_num=7)])
+        save_page(rid, 2, ["Q2"], [AnswerRow("Q2", value_text="stale")])
+        complete(rid, ["Q3"], [AnswerRow("Q3", value_num=9)], keep_codes=["Q1", "Q3"])
+    with app_ctx():
+        assert sorted(stored_answers(rid)) == ["Q1", "Q3"]
