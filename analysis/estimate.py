@@ -92,25 +92,34 @@ def wald_ci(value: Any, se: Any, confidence: float) -> tuple[Any, Any]:
     return value - z * se, value + z * se
 
 
+def linearised_estimates(y: np.ndarray, domain: np.ndarray, weights: np.ndarray,
+                         statistic: str = "mean") -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Estimates of every column of ``y`` (n, k) in its ``domain`` and their linearisation values.
+
+    Returns ``(value, x, n_used, weight_sum)`` where ``x`` (n, k) holds the
+    linearisation values (zero outside the domain and for missing answers).
+    """
+    inside = domain & ~np.isnan(y)
+    wd = np.where(inside, weights[:, None], 0.0)
+    wsum = wd.sum(axis=0)
+    wy = wd * np.where(inside, y, 0.0)
+    if statistic == "total":
+        return wy.sum(axis=0), wy, inside.sum(axis=0), wsum
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = wy.sum(axis=0) / wsum
+        x = (wy - wd * value) / wsum
+    x[:, wsum == 0] = 0.0
+    return value, x, inside.sum(axis=0), wsum
+
+
 def _estimate_columns(y: np.ndarray, domain: np.ndarray, design: SurveyDesign, statistic: str,
                       confidence: float) -> ItemEstimates:
     """Vectorised core: estimate every column of ``y`` within its boolean ``domain``."""
-    inside = domain & ~np.isnan(y)
-    wd = np.where(inside, design.weights[:, None], 0.0)
-    yz = np.where(inside, y, 0.0)
-    wsum = wd.sum(axis=0)
-    wy = wd * yz
-    if statistic == "total":
-        value, x = wy.sum(axis=0), wy
-    else:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            value = wy.sum(axis=0) / wsum
-            x = (wy - wd * value) / wsum
-        x[:, wsum == 0] = 0.0
+    value, x, used, wsum = linearised_estimates(y, domain, design.weights, statistic)
     se = np.sqrt(linearised_variance(x, design))
     se[wsum == 0] = np.nan
     low, high = wald_ci(value, se, confidence)
-    return ItemEstimates(value=value, se=se, ci_low=low, ci_high=high, n=inside.sum(axis=0),
+    return ItemEstimates(value=value, se=se, ci_low=low, ci_high=high, n=used,
                          weighted_n=wsum, statistic=statistic, confidence=confidence, df=design.df)
 
 

@@ -1,0 +1,152 @@
+"""Significance tests against scipy's documented examples and R outputs."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analysis import compare, estimate
+from analysis.results import Estimate
+
+# R datasets::sleep, extra by group
+SLEEP_1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
+SLEEP_2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
+
+# scipy.stats.f_oneway docstring: McDonald et al. (1991) mussel shells
+TILLAMOOK = [0.0571, 0.0813, 0.0831, 0.0976, 0.0817, 0.0859, 0.0735, 0.0659, 0.0923, 0.0836]
+NEWPORT = [0.0873, 0.0662, 0.0672, 0.0819, 0.0749, 0.0649, 0.0835, 0.0725]
+PETERSBURG = [0.0974, 0.1352, 0.0817, 0.1016, 0.0968, 0.1064, 0.105]
+MAGADAN = [0.1033, 0.0915, 0.0781, 0.0685, 0.0677, 0.0697, 0.0764, 0.0689]
+TVARMINNE = [0.0703, 0.1026, 0.0956, 0.0973, 0.1039, 0.1045]
+
+
+def test_welch_t_r_sleep():
+    # R: t.test(extra ~ group, data = sleep): t = -1.8608, df = 17.776, p-value = 0.07939,
+    # 95 percent CI -3.3654832 0.2054832, means 0.75 and 2.33
+    res = compare.welch_t(SLEEP_1, SLEEP_2)
+    assert res.statistic == pytest.approx(-1.8608, abs=5e-5)
+    assert res.df == pytest.approx(17.776, abs=5e-4)
+    assert res.pvalue == pytest.approx(0.07939, abs=5e-6)
+    assert res.ci == pytest.approx((-3.3654832, 0.2054832), abs=5e-8)
+    assert res.estimate == pytest.approx(0.75 - 2.33)
+    assert res.effect_size_name == "cohen_d" and res.effect_size < 0
+
+
+def test_welch_t_drops_missing():
+    res = compare.welch_t(SLEEP_1 + [np.nan], SLEEP_2)
+    assert res.statistic == pytest.approx(-1.8608, abs=5e-5) and res.n == 20
+
+
+def test_anova_scipy_mussels():
+    res = compare.anova_oneway(TILLAMOOK, NEWPORT, PETERSBURG, MAGADAN, TVARMINNE)
+    assert res.statistic == pytest.approx(7.121019471642447, rel=1e-12)
+    assert res.pvalue == pytest.approx(0.0002812242314534544, rel=1e-10)
+    assert res.df == (4.0, 34.0)
+    assert 0 < res.effect_size < 1
+
+
+def test_welch_anova_r_oneway_test():
+    # R oneway.test(value ~ group, var.equal = FALSE) as quoted in scipy's test suite
+    res = compare.welch_anova([-50.42, 40.31, -18.09, 35.58, -6.8, 0.22], [23.44, 4.5, 15.1, 9.66],
+                              [11.94, 11.1, 9.87, 9.09, 3.33])
+    assert res.statistic == pytest.approx(0.609740409019517, rel=1e-12)
+    assert res.pvalue == pytest.approx(0.574838941286302, rel=1e-12)
+
+
+def test_kruskal_scipy_examples():
+    res = compare.kruskal([1, 3, 5, 7, 9], [2, 4, 6, 8, 10])
+    assert res.statistic == pytest.approx(0.2727272727272734, rel=1e-12)
+    assert res.pvalue == pytest.approx(0.6015081344405895, rel=1e-12)
+    ties = compare.kruskal([1, 1, 1], [2, 2, 2], [2, 2])
+    assert ties.statistic == pytest.approx(7.0) and ties.pvalue == pytest.approx(0.0301973834223185, rel=1e-12)
+    assert ties.effect_size == pytest.approx(7.0 / 7)
+
+
+def test_chi2_scipy_examples():
+    res = compare.chi2_independence([[10, 10, 20], [20, 20, 20]])
+    assert res.statistic == pytest.approx(2.7777777777777777, rel=1e-12)
+    assert res.pvalue == pytest.approx(0.24935220877729619, rel=1e-12)
+    assert res.df == 2
+    uncorrected = compare.chi2_independence([[12, 3], [17, 16]], correction=False)
+    assert uncorrected.pvalue == pytest.approx(0.0614122539870913, rel=1e-12)
+
+
+def test_cramers_v_scipy_association():
+    res = compare.chi2_independence([[100, 150], [203, 322], [420, 700], [320, 210]])
+    assert res.effect_size == pytest.approx(0.18617813077483678, rel=1e-12)
+
+
+def test_chi2_from_labels_and_expected_count_warning():
+    rows = ["a"] * 6 + ["b"] * 6
+    cols = ["x", "y"] * 6
+    res = compare.chi2_independence(rows=rows, columns=cols)
+    assert res.n == 12 and any("expected count" in w for w in res.warnings)
+
+
+def test_bh_scipy_false_discovery_control():
+    ps = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344,
+          0.0459, 0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.000]
+    expected = [0.0015, 0.003, 0.0095, 0.035625, 0.0603, 0.06385714, 0.06385714, 0.0645,
+                0.0765, 0.486, 0.58118182, 0.714875, 0.75323077, 0.81321429, 1.0]
+    res = compare.adjust_pvalues(ps, "bh")
+    np.testing.assert_allclose(res.adjusted, expected, rtol=1e-7)
+    assert res.reject.sum() == 4  # "the first four adjusted p-values fall below 0.05"
+    unsorted = compare.adjust_pvalues([0.5, 0.6, 0.1, 0.001], "bh")
+    np.testing.assert_allclose(unsorted.adjusted, [0.6, 0.6, 0.2, 0.004])
+
+
+def test_holm_example():
+    # Holm (1979) step-down; Wikipedia's worked example: p = .01, .04, .03, .005 at
+    # alpha = .05 rejects H1 and H4 only. Adjusted values as R p.adjust("holm").
+    res = compare.adjust_pvalues([0.01, 0.04, 0.03, 0.005], "holm")
+    assert res.reject.tolist() == [True, False, False, True]
+    np.testing.assert_allclose(res.adjusted, [0.03, 0.06, 0.06, 0.02])
+    # Benjamini & Hochberg (1995): the Bonferroni-type procedures reject only the
+    # first three of their 15 hypotheses
+    ps = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344,
+          0.0459, 0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.000]
+    assert compare.adjust_pvalues(ps, "holm").reject.sum() == 3
+
+
+def test_adjust_keeps_nan():
+    res = compare.adjust_pvalues([0.01, np.nan, 0.04], "holm")
+    assert np.isnan(res.adjusted[1]) and not res.reject[1]
+
+
+def test_segment_comparisons_srs_matches_domain_difference():
+    rng = np.random.default_rng(3)
+    y = np.r_[rng.normal(5, 1, 60), rng.normal(5.8, 1, 60), rng.normal(5, 1, 60)]
+    groups = np.repeat(["a", "b", "c"], 60)
+    res = compare.segment_comparisons(y, groups, method="holm")
+    assert res.labels.tolist() == ["a", "b", "c"]
+    assert res.reject[1] and res.difference[1] > 0
+    assert (res.adjusted >= res.pvalue - 1e-15).all()
+    vs_a = compare.segment_comparisons(y, groups, against="a")
+    assert vs_a.labels.tolist() == ["b", "c"]
+    by = estimate.by(y, groups)
+    assert vs_a.difference[0] == pytest.approx(by["b"].value - by["a"].value)
+    # disjoint domains of one SRS design are nearly independent
+    assert vs_a.se[0] == pytest.approx(np.hypot(by["a"].se, by["b"].se), rel=0.02)
+
+
+def test_wave_change():
+    now = Estimate(value=72.0, se=1.5, ci=(69.06, 74.94), n=900, weighted_n=900.0, statistic="mean")
+    before = Estimate(value=70.0, se=2.0, ci=(66.08, 73.92), n=800, weighted_n=800.0, statistic="mean")
+    res = compare.wave_change(now, before)
+    assert res.estimate == pytest.approx(2.0) and res.se == pytest.approx(2.5)
+    assert res.statistic == pytest.approx(0.8) and res.pvalue == pytest.approx(0.42371, abs=1e-5)
+    with pytest.raises(ValueError, match="previous"):
+        compare.wave_change(now, Estimate(1.0, 0.1, (0, 2), 5, 5.0, "total"))
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: compare.welch_t([1.0], [1.0, 2.0]), "samples"),
+    (lambda: compare.anova_oneway([1.0, 2.0]), "samples"),
+    (lambda: compare.chi2_independence([[1, 2, 3]]), "table"),
+    (lambda: compare.adjust_pvalues([0.1, 2.0]), "pvalues"),
+    (lambda: compare.adjust_pvalues([0.1], "bonf"), "method"),
+    (lambda: compare.segment_comparisons([1.0, 2.0], ["a", "b"], against="z"), "against"),
+    (lambda: compare.welch_t([1.0, 2.0], [1.0, 2.0], confidence=2), "confidence"),
+])
+def test_bad_input_names_argument(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
