@@ -1,0 +1,239 @@
+"""Dimension scores and overall indices (PCSI-style and KCSI-style) with SEs.
+
+Scoring metadata comes as plain data: one :class:`ItemSpec` (or mapping with
+the same keys) per item column, and a mapping of dimension -> weight for the
+index. The computation is linear in the item means, so everything — item
+scores, dimension scores and the index — is linearised in one vectorised pass
+and gets a design-based SE (strata, clusters, calibration) from
+:func:`analysis.design.linearised_variance`.
+
+Methods
+-------
+``"mean100"`` (PCSI-style)
+    item score :math:`s_j = (\\bar x_j - low)/(k_j - 1) \\times 100` (after reverse
+    coding), each item mean over the respondents who answered it;
+    dimension score :math:`D_d = \\sum_{j \\in d} v_j s_j / \\sum_{j \\in d} v_j`
+    (``v_j`` = item weight, default 1); index :math:`I = \\sum_d W_d D_d / \\sum_d W_d`.
+``"top2box"`` (KCSI-style)
+    item score = percent answering in the top ``top`` categories (6 or 7 on a
+    7-point scale), then the same weighted averages.
+
+Defaults (official weights are not public, so every weight is configuration):
+
+* PCSI: equal weights over the dimensions named in ``dimension_weights``, or
+  over all dimensions of the items when ``dimension_weights`` is None;
+* KCSI: :data:`KCSI_WEIGHTS` = 0.30 overall satisfaction + 0.50 element
+  (attribute) satisfaction + 0.20 repurchase / recommendation intent (KMAC).
+  Items are tagged with dimension ``"overall"``, ``"element"`` or ``"repurchase"``.
+
+Weights are normalised by their sum, so 0.3/0.5/0.2 and 30/50/20 give the same index.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ._validate import as_float_2d, check_confidence
+from .design import SurveyDesign, as_design, linearised_variance
+from .estimate import ItemEstimates, linearised_estimates, wald_ci
+from .results import Estimate, small_sample_warnings
+
+__all__ = ["ItemSpec", "IndexResult", "KCSI_WEIGHTS", "compute_index", "pcsi_index", "kcsi_index"]
+
+#: KMAC's KCSI structure: overall 30%, element 50%, repurchase intent 20%.
+KCSI_WEIGHTS: Mapping[str, float] = {"overall": 0.30, "element": 0.50, "repurchase": 0.20}
+METHODS = ("mean100", "top2box")
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    """Scoring metadata of one item (one column of the response matrix).
+
+    Attributes
+    ----------
+    code : str
+        Item code (e.g. ``"Q3"``).
+    dimension : str
+        Dimension code the item belongs to (e.g. ``"process"`` / 과정품질).
+    points : int
+        Number of scale points (7 for PCSI items).
+    low : int
+        Value of the lowest point (1; 0 for 0-10 items).
+    reverse : bool
+        Reverse-code before scoring.
+    weight : float
+        Weight of the item within its dimension (default 1).
+    """
+
+    code: str
+    dimension: str
+    points: int = 7
+    low: int = 1
+    reverse: bool = False
+    weight: float = 1.0
+
+
+@dataclass(frozen=True, eq=False)
+class IndexResult:
+    """An index with its dimension scores and item scores (all on 0-100).
+
+    Attributes
+    ----------
+    index : Estimate
+        The overall index.
+    dimensions : dict of str to Estimate
+        Score of each dimension.
+    items : ItemEstimates
+        100-point score (or top-box percent) of each item, in column order.
+    item_codes : tuple of str
+        Codes of the items, matching ``items``.
+    weights : dict of str to float
+        Normalised dimension weights used in the index.
+    method : str
+        ``"mean100"`` or ``"top2box"``.
+    """
+
+    index: Estimate
+    dimensions: dict[str, Estimate]
+    items: ItemEstimates
+    item_codes: tuple[str, ...]
+    weights: dict[str, float]
+    method: str
+
+
+def _specs(items: Sequence[Any], k: int) -> list[ItemSpec]:
+    """Validate item metadata: one spec per column."""
+    if len(items) != k:
+        raise ValueError(f"items describes {len(items)} items but responses has {k} columns")
+    specs = [s if isinstance(s, ItemSpec) else ItemSpec(**dict(s)) for s in items]
+    for s in specs:
+        if not isinstance(s.points, (int, np.integer)) or s.points < 2:
+            raise ValueError(f"items: {s.code} has points={s.points!r}; need an integer >= 2")
+        if not s.weight > 0:
+            raise ValueError(f"items: {s.code} has weight {s.weight!r}; weights must be positive")
+    return specs
+
+
+def _item_scores(y: np.ndarray, specs: list[ItemSpec], method: str, top: int) -> np.ndarray:
+    """Per-response item scores on 0-100 (reverse-coded; top-box indicator x 100)."""
+    low = np.array([s.low for s in specs], dtype=float)
+    span = np.array([s.points - 1 for s in specs], dtype=float)
+    observed = np.where(np.isnan(y), low, y)
+    if ((observed < low) | (observed > low + span)).any():
+        bad = [s.code for j, s in enumerate(specs) if ((observed[:, j] < low[j]) | (observed[:, j] > low[j] + span[j])).any()]
+        raise ValueError(f"responses: items {bad[:5]} have values off their scale; "
+                         "map 모름/해당없음 codes to NaN first")
+    rev = np.array([s.reverse for s in specs])
+    y = np.where(rev, 2 * low + span - y, y)
+    if method == "mean100":
+        return (y - low) / span * 100.0
+    if not isinstance(top, (int, np.integer)) or top < 1 or (top > span).any():
+        raise ValueError(f"top must be a positive integer smaller than every item's points, got {top!r}")
+    return np.where(np.isnan(y), np.nan, (y > low + span - top) * 100.0)
+
+
+def _weight_matrices(specs: list[ItemSpec], dimension_weights: Mapping[str, float] | None
+                     ) -> tuple[list[str], np.ndarray, dict[str, float]]:
+    """Item->dimension averaging matrix (k, D) and normalised index weights."""
+    dims = list(dict.fromkeys(s.dimension for s in specs))
+    a = np.zeros((len(specs), len(dims)))
+    for j, s in enumerate(specs):
+        a[j, dims.index(s.dimension)] = s.weight
+    a /= a.sum(axis=0, keepdims=True)
+    if dimension_weights is None:
+        dimension_weights = {d: 1.0 for d in dims}
+    if not isinstance(dimension_weights, Mapping) or not dimension_weights:
+        raise ValueError("dimension_weights must be a non-empty mapping of dimension to weight")
+    unknown = [d for d in dimension_weights if d not in dims]
+    if unknown:
+        raise ValueError(f"dimension_weights names dimension(s) {unknown} with no items")
+    if any(not (w >= 0) for w in dimension_weights.values()) or sum(dimension_weights.values()) <= 0:
+        raise ValueError("dimension_weights must be non-negative with a positive sum")
+    total = float(sum(dimension_weights.values()))
+    return dims, a, {d: float(w) / total for d, w in dimension_weights.items()}
+
+
+def _estimate(value: float, se: float, n: int, wsum: float, confidence: float, df: int,
+              statistic: str, notes: tuple[str, ...]) -> Estimate:
+    """Build one Estimate with a Wald interval."""
+    low, high = wald_ci(value, se, confidence)
+    return Estimate(value=float(value), se=float(se), ci=(float(low), float(high)), n=int(n),
+                    weighted_n=float(wsum), statistic=statistic, df=df, confidence=confidence,
+                    method="taylor", warnings=notes + small_sample_warnings(n))
+
+
+def compute_index(responses: Any, items: Sequence[Any], dimension_weights: Mapping[str, float] | None = None,
+                  *, method: str = "mean100", top: int = 2, weights: Any = None, strata: Any = None,
+                  psu: Any = None, fpc: Any = None, design: SurveyDesign | None = None,
+                  lonely_psu: str = "fail", calibration: Any = None,
+                  confidence: float = 0.95) -> IndexResult:
+    """Item, dimension and index scores with Taylor-linearised SEs in one pass.
+
+    Parameters
+    ----------
+    responses : array_like, shape (n, k)
+        Answers, one column per item, ``NaN`` for missing / 모름·해당없음.
+    items : sequence of ItemSpec or mappings
+        Scoring metadata of each column (code, dimension, points, low, reverse, weight).
+    dimension_weights : mapping, optional
+        ``{dimension: weight}`` of the index; default equal weights.
+    method : {"mean100", "top2box"}
+        PCSI-style 100-point means or KCSI-style top-box percentages.
+    top : int
+        Number of top categories for ``"top2box"``.
+    weights, strata, psu, fpc, design, lonely_psu, calibration, confidence
+        Design and interval options as in :func:`analysis.estimate.mean`.
+
+    Returns
+    -------
+    IndexResult
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    y = as_float_2d(responses, "responses")
+    confidence = check_confidence(confidence)
+    specs = _specs(items, y.shape[1])
+    dims, a, w_dim = _weight_matrices(specs, dimension_weights)
+    d = as_design(design, y.shape[0], weights, strata, psu, fpc, lonely_psu, calibration)
+    scores = _item_scores(y, specs, method, top)
+    value, x, used, wsum = linearised_estimates(scores, np.ones((1, 1), dtype=bool), d.weights)
+    if (wsum == 0).any():
+        raise ValueError(f"responses: item(s) {[s.code for s, w in zip(specs, wsum) if w == 0][:5]} have no answers")
+    b = a @ np.array([w_dim.get(dim, 0.0) for dim in dims])
+    se = np.sqrt(linearised_variance(np.hstack([x, x @ a, (x @ b)[:, None]]), d))
+    k, n_dims = len(specs), len(dims)
+    low, high = wald_ci(value, se[:k], confidence)
+    item_est = ItemEstimates(value=value, se=se[:k], ci_low=low, ci_high=high, n=used, weighted_n=wsum,
+                             statistic="mean", confidence=confidence, df=d.df)
+    answered = ~np.isnan(y)
+    dim_est = {dim: _estimate(value @ a[:, i], se[k + i], int(answered[:, a[:, i] > 0].any(axis=1).sum()),
+                              float(wsum[a[:, i] > 0].max()), confidence, d.df, "dimension", d.warnings)
+               for i, dim in enumerate(dims)}
+    in_index = b > 0
+    index = _estimate(value @ b, se[-1], int(answered[:, in_index].any(axis=1).sum()),
+                      float(wsum[in_index].max()), confidence, d.df, "index", d.warnings)
+    return IndexResult(index=index, dimensions=dim_est, items=item_est,
+                       item_codes=tuple(s.code for s in specs), weights=w_dim, method=method)
+
+
+def pcsi_index(responses: Any, items: Sequence[Any], dimension_weights: Mapping[str, float] | None = None,
+               **options: Any) -> IndexResult:
+    """PCSI-style index: 100-point item means, weighted dimensions (see module docstring).
+
+    Example: items on 7 points in dimensions 과정품질/결과품질/환경품질/사회품질 with
+    ``dimension_weights={"process": 0.3, "outcome": 0.3, "environment": 0.2, "social": 0.2}``.
+    """
+    return compute_index(responses, items, dimension_weights, method="mean100", **options)
+
+
+def kcsi_index(responses: Any, items: Sequence[Any], component_weights: Mapping[str, float] = KCSI_WEIGHTS,
+               *, top: int = 2, **options: Any) -> IndexResult:
+    """KCSI-style index: 0.30 overall + 0.50 element + 0.20 repurchase, on top-2-box percents.
+
+    Items carry dimension ``"overall"``, ``"element"`` or ``"repurchase"``; each
+    item scores the percent answering 6 or 7 (on 7 points; ``top`` categories in general).
+    """
+    return compute_index(responses, items, component_weights, method="top2box", top=top, **options)
