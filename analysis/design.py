@@ -181,6 +181,9 @@ def _lonely_scale(size: np.ndarray, one_minus_f: np.ndarray, rule: str, stage: i
     lonely = (size == 1) & (one_minus_f >= _CERTAIN)
     notes: list[str] = []
     factor = 1.0
+    if len(size) == 1 and lonely.all() and stage == 1:
+        # a single PSU overall (e.g. one response): the variance is not estimable
+        return np.full(1, np.nan), centre, factor, ["only one sampling unit: the standard error is undefined"]
     if lonely.any():
         which = names[lonely][:5].tolist() if names is not None else []
         label = f"stratum {which}" if stage == 1 else f"a cluster at stage {stage}"
@@ -256,6 +259,8 @@ def make_design(n: int, weights: Any = None, strata: Any = None, psu: Any = None
     """
     if lonely_psu not in LONELY_PSU:
         raise ValueError(f"lonely_psu must be one of {LONELY_PSU}, got {lonely_psu!r}")
+    if n < 1:
+        raise ValueError("y must contain at least one response")
     if strata is None:
         strata_names, stratum = np.array(["all"]), np.zeros(n, dtype=np.int64)
     else:
@@ -263,29 +268,38 @@ def make_design(n: int, weights: Any = None, strata: Any = None, psu: Any = None
         stratum = stratum.reshape(-1)
     units = [np.arange(n)] if psu is None else _stage_columns(psu, "psu", n)
     pops = _fpc_columns(fpc, units, stratum, n)
-    stages, notes = [], []
-    group, multiplier, names = stratum, np.ones(int(stratum.max()) + 1), strata_names
-    n_stages = len(units) if fpc is not None else 1
-    weight_from_fpc = np.ones(n)
-    for s in range(n_stages):
-        unit = _nested_codes(group, units[s])
-        stage, fraction, stage_notes = _build_stage(group, unit, pops[s] if pops else None,
-                                                    multiplier, lonely_psu, s + 1, names)
-        stages.append(stage)
-        notes += stage_notes
-        weight_from_fpc /= fraction[group]
-        if s == 0:
-            n_psu = int(unit.max()) + 1
-        unit_group = np.zeros(int(unit.max()) + 1, dtype=np.int64)
-        unit_group[unit] = group
-        multiplier = (multiplier * fraction)[unit_group]
-        group, names = unit, None
+    stages, notes, n_psu, weight_from_fpc = _build_stages(stratum, strata_names, units, pops, lonely_psu)
     if weights is None and fpc is not None:
         w = weight_from_fpc
     else:
         w = check_weights(weights, n)
     return SurveyDesign(weights=w, n=n, n_psu=n_psu, n_strata=len(strata_names), stages=tuple(stages),
                         lonely_psu=lonely_psu, calibration=calibration, warnings=tuple(notes))
+
+
+def _build_stages(stratum: np.ndarray, strata_names: np.ndarray, units: list[np.ndarray],
+                  pops: list[np.ndarray], rule: str) -> tuple[list[_Stage], list[str], int, np.ndarray]:
+    """Build every stage that enters the variance (only the first without fpc, as R).
+
+    Returns the stages, notes, the number of first-stage PSUs and the weights
+    implied by the sampling fractions (product of N / n over the stages).
+    """
+    stages, notes = [], []
+    group, multiplier, names = stratum, np.ones(int(stratum.max()) + 1), strata_names
+    weight_from_fpc, n_psu = np.ones(len(stratum)), 0
+    for s in range(len(pops) if pops else 1):
+        unit = _nested_codes(group, units[s])
+        stage, fraction, stage_notes = _build_stage(group, unit, pops[s] if pops else None,
+                                                    multiplier, rule, s + 1, names)
+        stages.append(stage)
+        notes += stage_notes
+        weight_from_fpc /= fraction[group]
+        n_psu = n_psu or int(unit.max()) + 1
+        unit_group = np.zeros(int(unit.max()) + 1, dtype=np.int64)
+        unit_group[unit] = group
+        multiplier = (multiplier * fraction)[unit_group]
+        group, names = unit, None
+    return stages, notes, n_psu, weight_from_fpc
 
 
 def _fpc_columns(fpc: Any, units: list[np.ndarray], stratum: np.ndarray, n: int) -> list[np.ndarray]:

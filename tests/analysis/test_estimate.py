@@ -211,3 +211,21 @@ def test_bad_input_names_argument(kwargs, name):
 def test_proportion_rejects_non_binary():
     with pytest.raises(ValueError, match="y must be 0/1"):
         estimate.proportion([0, 1, 2])
+
+
+def test_single_response_has_undefined_se():
+    est = estimate.mean([5.0])
+    assert est.value == 5.0 and np.isnan(est.se) and "undefined" in est.warnings[0]
+
+
+def test_empty_input_names_y():
+    with pytest.raises(ValueError, match="y"):
+        estimate.mean([])
+
+
+def test_package_imports_without_flask_sqlalchemy_pandas():
+    import subprocess
+    import sys
+    code = ("import sys, analysis; bad = [m for m in ('flask', 'sqlalchemy', 'pandas', 'questionnaires') "
+            "if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
