@@ -16,7 +16,7 @@ from scipy import stats
 from ._validate import as_float_1d, as_labels, check_confidence
 from .design import SurveyDesign, as_design, linearised_variance
 from .estimate import linearised_estimates
-from .results import Estimate, TestResult, expected_count_warnings, small_sample_warnings
+from .results import SMALL_N, Estimate, TestResult, expected_count_warnings, small_sample_warnings
 
 __all__ = ["welch_t", "anova_oneway", "welch_anova", "kruskal", "chi2_independence",
            "adjust_pvalues", "AdjustedPValues", "samples_by", "segment_comparisons",
@@ -278,10 +278,14 @@ class SegmentComparisons:
         adjusted p-values.
     reject : ndarray of bool
         Significant after adjustment.
+    n : ndarray of int
+        Answers in each segment.
     df : int
         Design degrees of freedom used for the t reference distribution.
     method : str
         Adjustment method.
+    warnings : tuple of str
+        Segments with fewer than 30 answers.
     """
 
     labels: np.ndarray
@@ -291,8 +295,10 @@ class SegmentComparisons:
     pvalue: np.ndarray
     adjusted: np.ndarray
     reject: np.ndarray
+    n: np.ndarray
     df: int
     method: str
+    warnings: tuple[str, ...] = ()
 
 
 def segment_comparisons(y: Any, groups: Any, weights: Any = None, strata: Any = None,
@@ -326,14 +332,17 @@ def segment_comparisons(y: Any, groups: Any, weights: Any = None, strata: Any = 
     other = (labels == against)[:, None] if against is not None else ~inside
     other = np.broadcast_to(other, inside.shape)
     y2 = np.broadcast_to(values[:, None], inside.shape)
-    m1, x1, _, _ = linearised_estimates(y2, inside, d.weights)
+    m1, x1, used, _ = linearised_estimates(y2, inside, d.weights)
     m2, x2, _, _ = linearised_estimates(y2, other, d.weights)
     se = np.sqrt(linearised_variance(x1 - x2, d))
     t = (m1 - m2) / se
     p = 2 * stats.t.sf(np.abs(t), d.df)
     adj = adjust_pvalues(p, method, alpha=alpha)
+    small = [str(v) for v, k in zip(tested.tolist(), used) if k < SMALL_N]
+    notes = (f"small segments (< {SMALL_N} answers): {small[:10]}",) if small else ()
     return SegmentComparisons(labels=tested, difference=m1 - m2, se=se, statistic=t, pvalue=p,
-                              adjusted=adj.adjusted, reject=adj.reject, df=d.df, method=method)
+                              adjusted=adj.adjusted, reject=adj.reject, n=used, df=d.df, method=method,
+                              warnings=d.warnings + notes)
 
 
 def wave_change(current: Estimate, previous: Estimate, *, confidence: float = 0.95) -> TestResult:

@@ -120,6 +120,9 @@ def test_segment_comparisons_srs_matches_domain_difference():
     assert res.labels.tolist() == ["a", "b", "c"]
     assert res.reject[1] and res.difference[1] > 0
     assert (res.adjusted >= res.pvalue - 1e-15).all()
+    assert res.n.tolist() == [60, 60, 60] and not res.warnings
+    small = compare.segment_comparisons(y[:70], groups[:70])
+    assert any("small segments" in w for w in small.warnings)
     vs_a = compare.segment_comparisons(y, groups, against="a")
     assert vs_a.labels.tolist() == ["b", "c"]
     by = estimate.by(y, groups)
