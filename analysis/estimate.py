@@ -34,7 +34,7 @@ and the ``svyby`` example (see tests/analysis/test_estimate.py).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -311,7 +311,6 @@ def by(y: Any, groups: Any, weights: Any = None, strata: Any = None, psu: Any = 
     for j, level in enumerate(levels.tolist()):
         est = result.item(j, d.warnings)
         if statistic == "proportion":
-            est = Estimate(**{**est.__dict__, "statistic": "proportion",
-                              "ci": (max(est.ci[0], 0.0), min(est.ci[1], 1.0))})
+            est = replace(est, statistic="proportion", ci=(max(est.ci[0], 0.0), min(est.ci[1], 1.0)))
         out[level] = est
     return out

@@ -31,7 +31,7 @@ Weights are normalised by their sum, so 0.3/0.5/0.2 and 30/50/20 give the same i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -200,23 +200,49 @@ def compute_index(responses: Any, items: Sequence[Any], dimension_weights: Mappi
     d = as_design(design, y.shape[0], weights, strata, psu, fpc, lonely_psu, calibration)
     scores = _item_scores(y, specs, method, top)
     value, x, used, wsum = linearised_estimates(scores, np.ones((1, 1), dtype=bool), d.weights)
-    if (wsum == 0).any():
-        raise ValueError(f"responses: item(s) {[s.code for s, w in zip(specs, wsum) if w == 0][:5]} have no answers")
-    b = a @ np.array([w_dim.get(dim, 0.0) for dim in dims])
+    a, notes = _answered_items(a, wsum, specs, dims)
+    wvec = np.array([w_dim.get(dim, 0.0) for dim in dims])
+    b = a @ wvec
     se = np.sqrt(linearised_variance(np.hstack([x, x @ a, (x @ b)[:, None]]), d))
-    k, n_dims = len(specs), len(dims)
+    k = len(specs)
     low, high = wald_ci(value, se[:k], confidence)
     item_est = ItemEstimates(value=value, se=se[:k], ci_low=low, ci_high=high, n=used, weighted_n=wsum,
                              statistic="mean", confidence=confidence, df=d.df)
-    answered = ~np.isnan(y)
-    dim_est = {dim: _estimate(value @ a[:, i], se[k + i], int(answered[:, a[:, i] > 0].any(axis=1).sum()),
-                              float(wsum[a[:, i] > 0].max()), confidence, d.df, "dimension", d.warnings)
+    filled, answered = np.nan_to_num(value), ~np.isnan(y)
+    summary = (answered, wsum, confidence, d.df, d.warnings + notes)
+    dim_est = {dim: _combination(filled, a[:, i], se[k + i], summary, "dimension")
                for i, dim in enumerate(dims)}
-    in_index = b > 0
-    index = _estimate(value @ b, se[-1], int(answered[:, in_index].any(axis=1).sum()),
-                      float(wsum[in_index].max()), confidence, d.df, "index", d.warnings)
+    index = _combination(filled, b, se[-1], summary, "index")
+    empty = [dim for dim, w in zip(dims, wvec) if w > 0 and np.isnan(dim_est[dim].value)]
+    if empty:
+        index = replace(index, value=float("nan"), se=float("nan"), ci=(float("nan"), float("nan")),
+                        warnings=index.warnings + (f"dimension(s) {empty} have no answers: the index is undefined",))
     return IndexResult(index=index, dimensions=dim_est, items=item_est,
                        item_codes=tuple(s.code for s in specs), weights=w_dim, method=method)
+
+
+def _combination(filled: np.ndarray, coef: np.ndarray, se: float, summary: tuple[Any, ...],
+                 statistic: str) -> Estimate:
+    """Estimate of the linear combination ``coef`` of item scores (NaN when it has no items)."""
+    answered, wsum, confidence, df, notes = summary
+    cols = coef > 0
+    if not cols.any():
+        return _estimate(np.nan, np.nan, 0, 0.0, confidence, df, statistic, notes)
+    return _estimate(filled @ coef, se, int(answered[:, cols].any(axis=1).sum()), float(wsum[cols].max()),
+                     confidence, df, statistic, notes)
+
+
+def _answered_items(a: np.ndarray, wsum: np.ndarray, specs: list[ItemSpec], dims: list[str]
+                    ) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Drop items nobody answered from their dimension's average (re-normalising the rest)."""
+    empty = wsum == 0
+    if not empty.any():
+        return a, ()
+    a = a * ~empty[:, None]
+    total = a.sum(axis=0, keepdims=True)
+    a = np.divide(a, total, out=np.zeros_like(a), where=total > 0)
+    codes = [s.code for s, e in zip(specs, empty) if e]
+    return a, (f"item(s) {codes[:10]} have no answers and were left out of their dimension",)
 
 
 def pcsi_index(responses: Any, items: Sequence[Any], dimension_weights: Mapping[str, float] | None = None,

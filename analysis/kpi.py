@@ -13,6 +13,7 @@ NPS / CES mean use Taylor linearisation through :mod:`analysis.estimate`.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -127,7 +128,7 @@ def _nps_design(scores: Any, method: str, confidence: float, design: SurveyDesig
     _nps_parts(x[~np.isnan(x)], np.ones(int((~np.isnan(x)).sum())))
     points = np.where(np.isnan(x), np.nan, np.where(x >= 9, 100.0, np.where(x <= 6, -100.0, 0.0)))
     est = design_mean(points, design=design, confidence=confidence)
-    return Estimate(**{**est.__dict__, "statistic": "nps"})
+    return replace(est, statistic="nps")
 
 
 def csat(scores: Any, points: int, top: int = 2, weights: Any = None, *,
@@ -209,7 +210,7 @@ def ces(scores: Any, points: int = 7, method: str = "mean", weights: Any = None,
         raise ValueError(f"scores must lie on the scale 1..{points}")
     if method == "mean":
         est = design_mean(x, weights, design=design, confidence=confidence)
-        return Estimate(**{**est.__dict__, "statistic": "ces"})
+        return replace(est, statistic="ces")
     if design is not None:
         raise ValueError("design is supported for method='mean' only")
     xs, w = _answered(x, weights)

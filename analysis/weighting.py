@@ -166,7 +166,8 @@ def _cell_targets(labels: np.ndarray, population: Mapping[Any, float], name: str
     if missing:
         raise ValueError(f"{name} has no count for sample cell(s) {missing[:5]}")
     notes = []
-    absent = sorted({str(k) for k in known} - {str(_key(v)) for v in levels.tolist()})
+    present = {_key(v) for v in levels.tolist()}
+    absent = sorted(str(k) for k in known if k not in present)
     if absent and not partial:
         raise ValueError(f"{name}: cell(s) {absent[:5]} have no respondents; pass partial=True to ignore them")
     if absent:
