@@ -153,3 +153,42 @@ def test_wave_change():
 def test_bad_input_names_argument(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+# --- cross-checks with scipy's implementations on random data ---------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
+from scipy import stats  # noqa: E402
+
+samples = hnp.arrays(np.float64, st.integers(3, 30), elements=st.integers(1, 7).map(float))
+
+
+@settings(max_examples=40, deadline=None)
+@given(samples, samples, samples)
+def test_tests_agree_with_scipy(a, b, c):
+    if min(np.std(a), np.std(b), np.std(c)) == 0:
+        return
+    ours, ref = compare.welch_t(a, b), stats.ttest_ind(a, b, equal_var=False)
+    assert ours.statistic == pytest.approx(ref.statistic, rel=1e-9)
+    assert ours.pvalue == pytest.approx(ref.pvalue, rel=1e-7, abs=1e-14)
+    assert ours.df == pytest.approx(ref.df, rel=1e-9)
+    assert ours.ci == pytest.approx(tuple(ref.confidence_interval()), rel=1e-7)
+    f = stats.f_oneway(a, b, c)
+    assert compare.anova_oneway(a, b, c).statistic == pytest.approx(f.statistic, rel=1e-9)
+    welch = stats.f_oneway(a, b, c, equal_var=False)
+    assert compare.welch_anova(a, b, c).statistic == pytest.approx(welch.statistic, rel=1e-9)
+    assert compare.welch_anova(a, b, c).pvalue == pytest.approx(welch.pvalue, rel=1e-7, abs=1e-14)
+    h = stats.kruskal(a, b, c)
+    assert compare.kruskal(a, b, c).statistic == pytest.approx(h.statistic, rel=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(hnp.arrays(np.int64, st.tuples(st.integers(2, 4), st.integers(2, 4)), elements=st.integers(1, 60)))
+def test_chi2_agrees_with_scipy(table):
+    ref = stats.chi2_contingency(table)
+    ours = compare.chi2_independence(table)
+    assert ours.statistic == pytest.approx(ref.statistic, rel=1e-9)
+    assert ours.pvalue == pytest.approx(ref.pvalue, rel=1e-7, abs=1e-14)
+    assert ours.effect_size == pytest.approx(stats.contingency.association(table, method="cramer"), rel=1e-9)
