@@ -47,7 +47,7 @@ import numpy as np
 
 from ._validate import as_float_1d, as_labels, check_length, check_weights
 
-__all__ = ["SurveyDesign", "make_design", "linearised_variance", "LONELY_PSU"]
+__all__ = ["SurveyDesign", "make_design", "linearised_variance", "domain_variances", "LONELY_PSU"]
 
 LONELY_PSU = ("fail", "remove", "certainty", "adjust", "average")
 _CERTAIN = 1e-7  # R's threshold below which 1 - f counts as zero
@@ -64,6 +64,8 @@ class _Stage:
     unit_scale: np.ndarray  # per unit: weight of its squared centred total
     unit_centre: np.ndarray  # per unit: 1.0 to centre on the group mean, 0.0 not to
     factor: float  # H / H_ok for lonely_psu="average"
+    unit: np.ndarray  # unit of each row
+    unit_group: np.ndarray  # group of each unit
 
     def variance(self, x: np.ndarray) -> np.ndarray:
         """Return this stage's variance contribution for each column of ``x``."""
@@ -77,6 +79,25 @@ class _Stage:
             means = np.add.reduceat(z, self.group_starts, axis=0) / self.group_size[:, None]
             d = z - self.unit_centre[:, None] * np.repeat(means, self.group_size, axis=0)
         return np.einsum("u,uk,uk->k", self.unit_scale, d, d) * self.factor
+
+    def domain_variance(self, x: np.ndarray, domain: np.ndarray, n_domains: int) -> np.ndarray:
+        """Variance for many disjoint domains at once, without an (n x domains) matrix.
+
+        ``x`` holds each row's linearisation value for its own ``domain`` (zero
+        elsewhere). Uses :math:`\\sum_u (z_u - \\bar z)^2 = \\sum_u z_u^2 - n\\bar z^2`
+        per group, so only (unit, domain) pairs that occur are formed.
+        """
+        pairs, inverse = np.unique(self.unit * n_domains + domain, return_inverse=True)
+        z = np.bincount(inverse.reshape(-1), weights=x, minlength=len(pairs))
+        unit, dom = np.divmod(pairs, n_domains)
+        group = self.unit_group[unit]
+        cells, cell_of = np.unique(group * n_domains + dom, return_inverse=True)
+        s1 = np.bincount(cell_of, weights=z, minlength=len(cells))
+        s2 = np.bincount(cell_of, weights=z * z, minlength=len(cells))
+        g, d = np.divmod(cells, n_domains)
+        first = self.group_starts[g]  # scale and centring are constant within a group
+        part = self.unit_scale[first] * (s2 - self.unit_centre[first] * s1 * s1 / self.group_size[g])
+        return np.bincount(d, weights=part, minlength=n_domains) * self.factor
 
 
 @dataclass(frozen=True, eq=False)
@@ -227,7 +248,7 @@ def _build_stage(group: np.ndarray, unit: np.ndarray, pop: np.ndarray | None, mu
     built = _Stage(order=order, starts=starts,
                    group_starts=np.r_[0, np.cumsum(size)[:-1]], group_size=size,
                    unit_scale=(scale * multiplier)[unit_group], unit_centre=centre[unit_group],
-                   factor=factor)
+                   factor=factor, unit=unit, unit_group=unit_group)
     return built, fraction, notes
 
 
@@ -346,6 +367,22 @@ def linearised_variance(x: np.ndarray, design: SurveyDesign) -> np.ndarray:
     for stage in design.stages:
         total += stage.variance(x2)
     return total
+
+
+def domain_variances(x: np.ndarray, domain: np.ndarray, n_domains: int, design: SurveyDesign) -> np.ndarray:
+    """Design variances of the totals of ``x`` within each of ``n_domains`` disjoint domains.
+
+    Equivalent to :func:`linearised_variance` on the (n x n_domains) matrix with
+    ``x`` placed in its domain's column, but in memory linear in n — for
+    estimates over thousands of offices. Calibrated designs are not supported
+    here (their residuals are dense); use :func:`linearised_variance`.
+    """
+    if design.calibration is not None:
+        raise ValueError("design: calibrated designs need linearised_variance (dense residuals)")
+    total = np.zeros(n_domains)
+    for stage in design.stages:
+        total += stage.domain_variance(x, domain, n_domains)
+    return np.maximum(total, 0.0)
 
 
 def as_design(design: SurveyDesign | None, n: int, weights: Any, strata: Any, psu: Any, fpc: Any,

@@ -41,7 +41,7 @@ import numpy as np
 from scipy import stats
 
 from ._validate import as_float_1d, as_float_2d, as_labels, check_confidence, check_length
-from .design import SurveyDesign, as_design, linearised_variance
+from .design import SurveyDesign, as_design, domain_variances, linearised_variance
 from .results import Estimate, small_sample_warnings
 
 __all__ = ["mean", "proportion", "total", "by", "means", "ItemEstimates", "wald_ci"]
@@ -303,10 +303,11 @@ def by(y: Any, groups: Any, weights: Any = None, strata: Any = None, psu: Any = 
     confidence = check_confidence(confidence)
     d = as_design(design, len(values), weights, strata, psu, fpc, lonely_psu, calibration)
     levels, codes = np.unique(labels, return_inverse=True)
-    masks = codes.reshape(-1, 1) == np.arange(len(levels))
     stat = "total" if statistic == "total" else "mean"
-    result = _estimate_columns(np.repeat(values[:, None], len(levels), axis=1), masks, d, stat,
-                               confidence)
+    if d.calibration is None:
+        result = _domains_sparse(values, codes.reshape(-1), len(levels), d, stat, confidence)
+    else:
+        result = _domains_dense(values, codes.reshape(-1), len(levels), d, stat, confidence)
     out = {}
     for j, level in enumerate(levels.tolist()):
         est = result.item(j, d.warnings)
@@ -314,3 +315,40 @@ def by(y: Any, groups: Any, weights: Any = None, strata: Any = None, psu: Any = 
             est = replace(est, statistic="proportion", ci=(max(est.ci[0], 0.0), min(est.ci[1], 1.0)))
         out[level] = est
     return out
+
+
+def _domains_sparse(y: np.ndarray, codes: np.ndarray, n_domains: int, design: SurveyDesign,
+                    statistic: str, confidence: float) -> ItemEstimates:
+    """Estimates for disjoint domains in memory linear in n (uncalibrated designs)."""
+    inside = ~np.isnan(y)
+    wd = np.where(inside, design.weights, 0.0)
+    y0 = np.where(inside, y, 0.0)
+    wsum = np.bincount(codes, weights=wd, minlength=n_domains)
+    wy = np.bincount(codes, weights=wd * y0, minlength=n_domains)
+    if statistic == "total":
+        value, x = wy, wd * y0
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = wy / wsum
+            x = np.where(wd > 0, wd * (y0 - value[codes]) / wsum[codes], 0.0)
+    se = np.sqrt(domain_variances(x, codes, n_domains, design))
+    se[wsum == 0] = np.nan
+    low, high = wald_ci(value, se, confidence)
+    return ItemEstimates(value=value, se=se, ci_low=low, ci_high=high,
+                         n=np.bincount(codes, weights=inside, minlength=n_domains).astype(int),
+                         weighted_n=wsum, statistic=statistic, confidence=confidence, df=design.df)
+
+
+def _domains_dense(y: np.ndarray, codes: np.ndarray, n_domains: int, design: SurveyDesign,
+                   statistic: str, confidence: float, cells: int = 4_000_000) -> ItemEstimates:
+    """Estimates for domains of a calibrated design, a block of domains at a time."""
+    step = max(1, cells // max(len(y), 1))
+    parts = []
+    for first in range(0, n_domains, step):
+        block = np.arange(first, min(first + step, n_domains))
+        masks = codes[:, None] == block[None, :]
+        parts.append(_estimate_columns(np.broadcast_to(y[:, None], masks.shape), masks, design,
+                                       statistic, confidence))
+    fields = ("value", "se", "ci_low", "ci_high", "n", "weighted_n")
+    return ItemEstimates(**{f: np.concatenate([getattr(p, f) for p in parts]) for f in fields},
+                         statistic=statistic, confidence=confidence, df=design.df)

@@ -229,3 +229,29 @@ def test_package_imports_without_flask_sqlalchemy_pandas():
     code = ("import sys, analysis; bad = [m for m in ('flask', 'sqlalchemy', 'pandas', 'questionnaires') "
             "if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
+
+
+# --- many domains: the sparse path equals the dense computation --------------------------
+
+@pytest.mark.parametrize("rule", ["remove", "adjust", "average"])
+def test_domain_sparse_path_equals_dense(apiclus2, rule):
+    from analysis.estimate import _domains_dense, _domains_sparse
+    psu = np.c_[apiclus2["dnum"], apiclus2["snum"]]
+    d = make_design(len(psu), psu=psu, fpc=np.c_[apiclus2["fpc1"], apiclus2["fpc2"]], lonely_psu=rule)
+    _, codes = np.unique(apiclus2["stype"], return_inverse=True)
+    for stat in ("mean", "total"):
+        sparse = _domains_sparse(apiclus2["enroll"], codes, 3, d, stat, 0.95)
+        dense = _domains_dense(apiclus2["enroll"], codes, 3, d, stat, 0.95)
+        np.testing.assert_allclose(sparse.value, dense.value, rtol=1e-12)
+        np.testing.assert_allclose(sparse.se, dense.se, rtol=1e-9)
+
+
+def test_thousands_of_domains_are_cheap():
+    rng = np.random.default_rng(2)
+    n, offices = 60_000, 3_400
+    y = rng.integers(1, 8, n).astype(float)
+    office, w, strata = rng.integers(0, offices, n), rng.uniform(1, 3, n), rng.integers(0, 17, n)
+    res = estimate.by(y, office, w, strata=strata)
+    assert len(res) == offices
+    one = estimate.mean(y, w, strata=strata, domain=office == 123)
+    assert res[123].value == pytest.approx(one.value) and res[123].se == pytest.approx(one.se)
