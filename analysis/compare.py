@@ -328,21 +328,33 @@ def segment_comparisons(y: Any, groups: Any, weights: Any = None, strata: Any = 
     if against is not None and against not in levels.tolist():
         raise ValueError(f"against: segment {against!r} not found in groups")
     tested = levels[levels != against] if against is not None else levels
-    inside = labels[:, None] == tested[None, :]
-    other = (labels == against)[:, None] if against is not None else ~inside
-    other = np.broadcast_to(other, inside.shape)
-    y2 = np.broadcast_to(values[:, None], inside.shape)
-    m1, x1, used, _ = linearised_estimates(y2, inside, d.weights)
-    m2, x2, _, _ = linearised_estimates(y2, other, d.weights)
-    se = np.sqrt(linearised_variance(x1 - x2, d))
-    t = (m1 - m2) / se
+    diff, se, used = _domain_differences(values, labels, tested, against, d)
+    t = diff / se
     p = 2 * stats.t.sf(np.abs(t), d.df)
     adj = adjust_pvalues(p, method, alpha=alpha)
     small = [str(v) for v, k in zip(tested.tolist(), used) if k < SMALL_N]
     notes = (f"small segments (< {SMALL_N} answers): {small[:10]}",) if small else ()
-    return SegmentComparisons(labels=tested, difference=m1 - m2, se=se, statistic=t, pvalue=p,
+    return SegmentComparisons(labels=tested, difference=diff, se=se, statistic=t, pvalue=p,
                               adjusted=adj.adjusted, reject=adj.reject, n=used, df=d.df, method=method,
                               warnings=d.warnings + notes)
+
+
+def _domain_differences(values: np.ndarray, labels: np.ndarray, tested: np.ndarray, against: Any,
+                        design: SurveyDesign, cells: int = 4_000_000
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean differences (segment minus comparison), their SEs and segment sizes, in blocks."""
+    step = max(1, cells // max(len(values), 1))
+    out = []
+    for first in range(0, len(tested), step):
+        block = tested[first:first + step]
+        inside = labels[:, None] == block[None, :]
+        other = (labels == against)[:, None] if against is not None else ~inside
+        other = np.broadcast_to(other, inside.shape)
+        y2 = np.broadcast_to(values[:, None], inside.shape)
+        m1, x1, used, _ = linearised_estimates(y2, inside, design.weights)
+        m2, x2, _, _ = linearised_estimates(y2, other, design.weights)
+        out.append((m1 - m2, np.sqrt(linearised_variance(x1 - x2, design)), used))
+    return tuple(np.concatenate([part[i] for part in out]) for i in range(3))
 
 
 def wave_change(current: Estimate, previous: Estimate, *, confidence: float = 0.95) -> TestResult:

@@ -192,3 +192,15 @@ def test_chi2_agrees_with_scipy(table):
     assert ours.statistic == pytest.approx(ref.statistic, rel=1e-9)
     assert ours.pvalue == pytest.approx(ref.pvalue, rel=1e-7, abs=1e-14)
     assert ours.effect_size == pytest.approx(stats.contingency.association(table, method="cramer"), rel=1e-9)
+
+
+def test_segment_blocks_give_the_same_answer(apistrat):
+    from analysis.compare import _domain_differences
+    from analysis.design import make_design
+    d = make_design(200, apistrat["pw"], apistrat["stype"], fpc=apistrat["fpc"])
+    labels = apistrat["cname"]
+    tested = np.unique(labels)
+    whole = _domain_differences(apistrat["api00"], labels, tested, None, d)
+    blocks = _domain_differences(apistrat["api00"], labels, tested, None, d, cells=600)
+    for a, b in zip(whole, blocks):
+        np.testing.assert_allclose(a, b)
