@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 from ._validate import as_labels, check_weights
 
@@ -41,23 +42,23 @@ __all__ = ["poststratify", "rake", "WeightingResult", "Calibration", "kish_deff"
 
 @dataclass(frozen=True, eq=False)
 class _Cells:
-    """Row-to-cell coding with a cached sort for fast group sums of 2-D arrays."""
+    """Row-to-cell coding with a sparse indicator matrix for fast group sums of 2-D arrays."""
 
     codes: np.ndarray
-    order: np.ndarray
-    starts: np.ndarray
     counts: np.ndarray
+    indicator: sparse.csr_matrix  # (G, n) 0/1
 
     @classmethod
     def of(cls, codes: np.ndarray) -> _Cells:
         """Index ``codes`` (0..G-1, every cell present)."""
-        order = np.argsort(codes, kind="stable")
         counts = np.bincount(codes)
-        return cls(codes=codes, order=order, starts=np.r_[0, np.cumsum(counts)[:-1]], counts=counts)
+        n = len(codes)
+        indicator = sparse.csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(len(counts), n))
+        return cls(codes=codes, counts=counts, indicator=indicator)
 
     def sums(self, x: np.ndarray) -> np.ndarray:
         """Return per-cell column sums of ``x`` (n, k) as (G, k)."""
-        return np.add.reduceat(x[self.order], self.starts, axis=0)
+        return np.asarray(self.indicator @ x)
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,19 +72,49 @@ class _PostStratum:
         return x - self.weights[:, None] * share[self.cells.codes]
 
 
+def _safe_ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a / b`` with 0 where ``b`` is 0 (rows with zero weight carry no information)."""
+    return np.divide(a, b, out=np.zeros(np.broadcast_shapes(a.shape, b.shape)), where=b != 0)
+
+
 @dataclass(frozen=True, eq=False)
 class _Raking:
+    """R's raking residuals: ten backfitting sweeps over the margins, done in cell space.
+
+    A sweep step on margin *m* is :math:`x \\leftarrow x - w_m \\odot E_m c`,
+    :math:`c = E_m^T (x / w_m) / n_m` (unweighted cell means of x / w_m). Every
+    step subtracts a combination of the columns of :math:`w_m \\odot E_m`, so the
+    sweeps only need the small cross-margin matrices
+    :math:`K_{mm'} = E_m^T \\mathrm{diag}(w_{m'} / w_m) E_{m'}`: the result equals
+    R's row-space iteration at the cost of two passes over the data.
+    """
+
     margins: tuple[_PostStratum, ...]
+    cross: tuple[tuple[np.ndarray, ...], ...]
     sweeps: int = 10  # R's svyrecvar iterates the projections ten times
+
+    @classmethod
+    def of(cls, margins: Sequence[_PostStratum]) -> _Raking:
+        """Precompute the cross-margin matrices."""
+        def k(m: _PostStratum, o: _PostStratum) -> np.ndarray:
+            g_m, g_o = len(m.cells.counts), len(o.cells.counts)
+            flat = np.bincount(m.cells.codes * g_o + o.cells.codes, minlength=g_m * g_o,
+                               weights=_safe_ratio(o.weights, m.weights))
+            return flat.reshape(g_m, g_o)
+
+        cross = tuple(tuple(k(m, o) for o in margins) for m in margins)
+        return cls(margins=tuple(margins), cross=cross)
 
     def project(self, x: np.ndarray) -> np.ndarray:
         """Residuals of ``x`` after backfitting every margin (R ``svyrecvar`` for raking)."""
+        start = [m.cells.sums(_safe_ratio(x, m.weights[:, None])) for m in self.margins]
+        coef = [np.zeros_like(b) for b in start]
         for _ in range(self.sweeps):
-            for margin in self.margins:
-                w = margin.weights[:, None]
-                ratio = np.divide(x, w, out=np.zeros_like(x), where=w != 0)
-                centre = margin.cells.sums(ratio) / margin.cells.counts[:, None]
-                x = x - w * centre[margin.cells.codes]
+            for i, margin in enumerate(self.margins):
+                current = start[i] - sum(k @ c for k, c in zip(self.cross[i], coef))
+                coef[i] = coef[i] + current / margin.cells.counts[:, None]
+        for margin, c in zip(self.margins, coef):
+            x = x - margin.weights[:, None] * c[margin.cells.codes]
         return x
 
 
@@ -354,7 +385,7 @@ def _rake_result(w: np.ndarray, coded: list[tuple[str, np.ndarray, np.ndarray]],
         notes.append(f"raking did not converge after {sweeps} sweeps (largest margin error {error:.4g})")
     if trimmed:
         notes.append(f"{trimmed} weight(s) trimmed to the bounds {trim}")
-    step = _Raking(margins=tuple(stored))
+    step = _Raking.of(stored)
     return WeightingResult(weights=w, calibration=Calibration(earlier + (step,)), converged=converged,
                            iterations=sweeps, max_error=error, trimmed=trimmed,
                            design_effect=kish_deff(w), warnings=tuple(notes))
