@@ -1,0 +1,102 @@
+"""Answer fields: one stored value per code, so answers can be kept in long form."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import vocab
+from .model import ChoiceList, ChoiceValue, Question, Scale, Text
+
+if TYPE_CHECKING:
+    from .model import Questionnaire
+
+KIND_BY_TYPE = {
+    vocab.SINGLE_CHOICE: "choice", vocab.LIKERT: "choice", vocab.RATING: "choice", vocab.NPS: "choice",
+    vocab.MULTIPLE_CHOICE: "choices", vocab.RANKING: "ranking", vocab.NUMBER: "number",
+    vocab.DATE: "date", vocab.SHORT_TEXT: "text", vocab.LONG_TEXT: "text",
+    vocab.HIDDEN: "hidden", vocab.COMPUTED: "computed",
+}
+
+
+@dataclass(frozen=True)
+class AnswerField:
+    """One answerable code: a question, a matrix row, an 'other' text box, a hidden or computed value.
+
+    `kind` says what the stored value looks like: choice (one value), choices (a list),
+    ranking (an ordered list), number, date (ISO text), text, hidden, computed, other (text).
+    """
+
+    code: str
+    question: str
+    type: str
+    kind: str
+    label: Text
+    choices: ChoiceList | None = None
+    scale: Scale | None = None
+
+    @property
+    def na_codes(self) -> tuple[ChoiceValue, ...]:
+        """Values stored for 모름/해당없음 on this field."""
+        if self.choices is not None:
+            return self.choices.na_values()
+        return (self.scale.na.value,) if self.scale is not None and self.scale.na else ()
+
+    def allowed_values(self) -> tuple[ChoiceValue, ...] | None:
+        """Every value a respondent may give (None when free-form)."""
+        if self.choices is not None:
+            return self.choices.values()
+        if self.scale is not None:
+            return self.scale.values() + self.na_codes
+        return None
+
+    def label_of(self, value: Any, lang: str = "ko") -> str:
+        """Display label of a stored value (the value itself when it has no label)."""
+        if self.choices is not None:
+            choice = self.choices.get(value)
+            if choice is not None:
+                return choice.label.get(lang)
+        if self.scale is not None and isinstance(value, int) and not isinstance(value, bool):
+            return self.scale.label_for(value).get(lang) or str(value)
+        return str(value)
+
+
+def question_fields(question: Question) -> Iterator[AnswerField]:
+    """Yield the answer fields of one question (none for notes)."""
+    if question.type == vocab.NOTE:
+        return
+    if question.type == vocab.MATRIX:
+        for row in question.rows:
+            yield AnswerField(row.code, question.code, question.type, "choice", row.text,
+                              question.choices, question.scale)
+        return
+    kind = KIND_BY_TYPE.get(question.type, "text")
+    yield AnswerField(question.code, question.code, question.type, kind, question.text,
+                      question.choices, question.effective_scale)
+    yield from _other_fields(question)
+
+
+def _other_fields(question: Question) -> Iterator[AnswerField]:
+    if question.choices is not None and any(c.other for c in question.choices):
+        yield AnswerField(other_code(question.code), question.code, question.type, "other", question.text)
+
+
+def other_code(code: str) -> str:
+    """Code of the free-text box that goes with a '기타(직접 입력)' choice."""
+    return f"{code}_other"
+
+
+def answer_fields(questionnaire: Questionnaire) -> list[AnswerField]:
+    """Every answer field of a questionnaire: hidden fields first, then in page order."""
+    return [f for q in questionnaire.all_questions() for f in question_fields(q)]
+
+
+def field_map(questionnaire: Questionnaire) -> dict[str, AnswerField]:
+    """Answer fields by code."""
+    return {f.code: f for f in answer_fields(questionnaire)}
+
+
+def na_code_map(questionnaire: Questionnaire) -> dict[str, tuple[ChoiceValue, ...]]:
+    """모름/해당없음 values per answer code (only codes that have some)."""
+    return {f.code: f.na_codes for f in answer_fields(questionnaire) if f.na_codes}
