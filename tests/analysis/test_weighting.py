@@ -141,3 +141,24 @@ def test_bad_input_names_argument(call, name):
 def test_partial_poststratification_ignores_empty_cells():
     ps = weighting.poststratify([1.0, 1.0], ["a", "a"], {"a": 5, "b": 3}, partial=True)
     assert ps.weights.sum() == pytest.approx(5) and ps.warnings
+
+
+def test_cell_space_raking_residuals_equal_r_row_space_loop(apiclus1):
+    # R svyrecvar for rake(): for 10 iterations, for each margin:
+    #   x <- x - psw * apply(x / psw, 2, ave, margin)
+    rk = weighting.rake(apiclus1["pw"], [apiclus1["stype"], apiclus1["sch.wide"]],
+                        [POP_TYPES, POP_SCHWIDE], max_iter=10, tol=1)
+    step = rk.calibration.steps[0]
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(len(rk.weights), 3))
+    expected = x.copy()
+    for _ in range(10):
+        for margin in step.margins:
+            w = margin.weights[:, None]
+            ratio = expected / w
+            ave = np.zeros_like(ratio)
+            for code in np.unique(margin.cells.codes):
+                rows = margin.cells.codes == code
+                ave[rows] = ratio[rows].mean(axis=0)
+            expected = expected - w * ave
+    np.testing.assert_allclose(step.project(x), expected, rtol=1e-10, atol=1e-12)
