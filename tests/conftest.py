@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from itertools import count
 
 import pytest
-from dbsupport import BACKENDS, PG_URL, empty_postgres_schema, normalise_url
+from tests.dbsupport import BACKENDS, PG_URL, empty_postgres_schema, normalise_url
 
 from survey_app import create_app, migrate
 from survey_app.database import db as _db

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from test_cli import survey_app
+from tests.test_cli import survey_app
 
 
 def free_port() -> int:
