@@ -6,12 +6,33 @@ pingouin's ``cronbach_alpha`` data set.
 from __future__ import annotations
 
 import csv
+import importlib
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _use_project_analysis() -> None:
+    """Make ``import analysis`` mean the package under test, never this tests/analysis folder.
+
+    With ``tests`` on ``pythonpath`` this directory could shadow the package.
+    """
+    module = sys.modules.get("analysis")
+    if module is not None and getattr(module, "__file__", None) == str(ROOT / "analysis" / "__init__.py"):
+        return
+    for name in [m for m in sys.modules if m == "analysis" or m.startswith("analysis.")]:
+        del sys.modules[name]
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    importlib.import_module("analysis")
+
+
+_use_project_analysis()
 
 
 def read_table(name: str) -> dict[str, np.ndarray]:
