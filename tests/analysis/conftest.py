@@ -90,7 +90,3 @@ def apipop() -> dict[str, np.ndarray]:
     """Columns of R's ``apipop`` (6,194 schools) needed for population margins."""
     return read_table("api_pop_subset")
 
-
-def sig(value: float, digits: int = 5) -> float:
-    """Relative tolerance for agreement to ``digits`` significant digits of a printed number."""
-    return 0.5 * 10.0 ** (1 - digits) if value else 0.0
