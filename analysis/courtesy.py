@@ -79,7 +79,10 @@ class EvaluationScores:
 
 def _checklist(checklist: Sequence[Any], k: int, total: float) -> list[CheckItem]:
     """Validate the checklist against the number of columns and the total points."""
-    items = [c if isinstance(c, CheckItem) else CheckItem(**dict(c)) for c in checklist]
+    try:
+        items = [c if isinstance(c, CheckItem) else CheckItem(**dict(c)) for c in checklist]
+    except TypeError as exc:
+        raise ValueError(f"checklist: each item needs code, stage and points: {exc}") from None
     if len(items) != k:
         raise ValueError(f"checklist has {len(items)} items but levels has {k} columns")
     if any(c.stage not in STAGES for c in items):

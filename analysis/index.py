@@ -108,7 +108,11 @@ def _specs(items: Sequence[Any], k: int) -> list[ItemSpec]:
     """Validate item metadata: one spec per column."""
     if len(items) != k:
         raise ValueError(f"items describes {len(items)} items but responses has {k} columns")
-    specs = [s if isinstance(s, ItemSpec) else ItemSpec(**dict(s)) for s in items]
+    try:
+        specs = [s if isinstance(s, ItemSpec) else ItemSpec(**dict(s)) for s in items]
+    except TypeError as exc:
+        raise ValueError(f"items: each item needs code and dimension (and optionally points, low, "
+                         f"reverse, weight): {exc}") from None
     for s in specs:
         if not isinstance(s.points, (int, np.integer)) or s.points < 2:
             raise ValueError(f"items: {s.code} has points={s.points!r}; need an integer >= 2")

@@ -53,8 +53,10 @@ def wilson_interval(p: float, n: float, confidence: float = 0.95) -> tuple[float
     References: Wilson (1927); Newcombe (1998), *Stat. Med.* 17, 857-872 —
     checked against Newcombe's Table I (e.g. 81/263 -> 0.2553 to 0.3662).
     """
-    if n <= 0:
+    if not n > 0:
         raise ValueError(f"n must be positive, got {n!r}")
+    if not 0 <= p <= 1:
+        raise ValueError(f"p must be a proportion between 0 and 1, got {p!r}")
     z = stats.norm.ppf(0.5 + check_confidence(confidence) / 2)
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)

@@ -98,3 +98,11 @@ def test_score_wave_matches_separate_calls(apiclus1):
     assert rep.csat.value == pytest.approx(100 * np.nansum(ps.weights * (y[:, 0] >= 6)) /
                                            np.sum(ps.weights[~np.isnan(y[:, 0])]))
     assert rep.scores.index.se > 0 and rep.n == n
+
+
+def test_items_as_mappings_and_bad_keys():
+    y = np.array([[7.0, 1.0], [6.0, 2.0]])
+    res = index.pcsi_index(y, [{"code": "a", "dimension": "p"}, {"code": "b", "dimension": "p", "reverse": True}])
+    assert res.index.value == pytest.approx(scales.to_100(6.5, 7))
+    with pytest.raises(ValueError, match="items"):
+        index.pcsi_index(y, [{"code": "a", "dim": "p"}, {"code": "b", "dimension": "p"}])
