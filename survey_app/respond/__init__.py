@@ -3,4 +3,23 @@ from flask import Blueprint
 
 bp = Blueprint("respond", __name__)
 
+
+@bp.app_context_processor
+def _time_zone():
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    return {"kst": ZoneInfo(current_app.config["TIMEZONE"])}
+
 from . import views  # noqa: E402,F401
+
+
+def _exempt_from_global_csrf() -> None:
+    """Survey pages check their own CSRF token (long time limit, answers kept on failure)."""
+    from ..web import csrf
+
+    csrf.exempt(bp)
+
+
+_exempt_from_global_csrf()

@@ -1,0 +1,201 @@
+"""One respondent moving through a wave's pages: which page, reading it, saving it, finishing."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from flask import current_app, redirect, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError
+
+from questionnaires import Questionnaire
+
+from ..database import db
+from ..models import Invitation, Response, Wave
+from ..responses import operations
+from ..responses.links import LinkState, wave_state
+from ..responses.operations import AlreadyCompleted
+from ..responses.values import answers_from_rows, rows_for
+from .client_logic import page_logic
+from .forms import build_page_form, page_items
+from .pages import answer_fields, hidden_answers, kept_codes, read_page, section_numbers
+from .state import Visit, questionnaire_for, response_of, save_visit, wave_by_code
+
+DEVICE_COOKIE = "sv_device"
+
+
+@dataclass
+class SurveyFlow:
+    """A visit's wave, questionnaire, response and answers so far."""
+
+    visit: Visit
+    wave: Wave
+    questionnaire: Questionnaire
+    response: Response | None
+    answers: dict
+    link_state: LinkState
+
+    @classmethod
+    def for_visit(cls, visit: Visit) -> SurveyFlow | None:
+        """Load everything a page needs; None when the wave no longer exists."""
+        wave = wave_by_code(visit.wave)
+        if wave is None:
+            return None
+        questionnaire = questionnaire_for(wave.version)
+        response = response_of(visit)
+        state = LinkState.COMPLETED if response is not None and response.is_complete else wave_state(wave)
+        answers = hidden_answers(questionnaire, _hidden_of(visit))
+        if response is not None:
+            grouped = operations.stored_answers(response.id)
+            answers.update(answers_from_rows(answer_fields(questionnaire), grouped))
+        return cls(visit, wave, questionnaire, response, answers, state)
+
+    # -- which page -------------------------------------------------------------------------
+    def pages(self, answers: dict | None = None) -> list[int]:
+        """Section numbers logic shows for these answers."""
+        return section_numbers(self.questionnaire, self.answers if answers is None else answers)
+
+    def resume_page(self) -> int:
+        """The first shown page after the last one saved (where a returning respondent continues)."""
+        pages, last = self.pages(), self.response.last_page if self.response else 0
+        return next((p for p in pages if p > last), pages[-1] if pages else 1)
+
+    def requested_page(self) -> int | None:
+        """The page in ``?p=``, if it is shown and not beyond the resume point."""
+        page = request.args.get("p", type=int)
+        if page is None or page not in self.pages() or page > self.resume_page():
+            return None
+        return page
+
+    # -- GET ----------------------------------------------------------------------------------
+    def handle_get(self):
+        """Welcome page before the first answer, otherwise the requested or resume page."""
+        page = self.requested_page()
+        if page is None and "p" in request.args:
+            return redirect(self.page_url(self.resume_page()), 303)
+        if page is None and (self.response is None or self.response.last_page == 0):
+            return self.render_welcome()
+        return self.render_page(page or self.resume_page())
+
+    def render_welcome(self):
+        """The survey's first screen: what it is about, how long it takes, how answers are used."""
+        pages = self.pages()
+        return render_template("respond/welcome.html", flow=self, q=self.questionnaire,
+                               first_url=self.page_url(pages[0] if pages else 1), page_count=len(pages))
+
+    def render_page(self, page: int, form=None, errors: dict | None = None, notice: str | None = None, status=200):
+        """One page of questions (with the answers given so far, or the ones just posted)."""
+        section = self.questionnaire.sections[page - 1]
+        items = page_items(self.questionnaire, section, self.answers, self._seed())
+        form = form or build_page_form(items, self._csrf_seconds(), data=self.answers)
+        pages = self.pages()
+        position = pages.index(page) + 1 if page in pages else 1
+        return render_template(
+            "respond/page.html", flow=self, q=self.questionnaire, section=section, items=items, form=form,
+            errors=errors or {}, notice=notice, page=page, position=position, total=len(pages),
+            previous=self._neighbour(page, -1), logic=page_logic(self.questionnaire, items, self.answers),
+        ), status
+
+    # -- POST ---------------------------------------------------------------------------------
+    def handle_post(self):
+        """Read the page; on errors show it again with every answer kept; otherwise save and move on."""
+        page = request.args.get("p", type=int)
+        if page is None or page not in self.pages() or page > self.resume_page():
+            return redirect(self.page_url(self.resume_page()), 303)
+        section = self.questionnaire.sections[page - 1]
+        items = page_items(self.questionnaire, section, self.answers, self._seed())
+        form = build_page_form(items, self._csrf_seconds(), formdata=request.form)
+        going_back = request.form.get("action") == "prev"
+        if not form.validate() and "csrf_token" in form.errors:
+            notice = "오랫동안 머무르셔서 보안을 위해 한 번 더 확인합니다. 답하신 내용은 그대로이니 다시 눌러 주십시오."
+            return self.render_page(page, form=form, notice=notice, status=400)
+        read = read_page(self.questionnaire, items, form, self.answers, check_required=not going_back)
+        if going_back:
+            return self._save_and_go(page, read, self._neighbour(page, -1) or page)
+        if read.errors:
+            return self.render_page(page, form=form, errors=read.errors, status=422)
+        merged = {**{k: v for k, v in self.answers.items() if k not in read.codes}, **read.answers}
+        following = [p for p in self.pages(merged) if p > page]
+        if following:
+            return self._save_and_go(page, read, following[0])
+        return self._finish(read, merged)
+
+    def _save_and_go(self, page: int, read, target: int):
+        response = self.ensure_response()
+        codes = read.codes + list(hidden_answers(self.questionnaire, _hidden_of(self.visit)))
+        values = {**hidden_answers(self.questionnaire, _hidden_of(self.visit)), **read.answers}
+        try:
+            operations.save_page(response.id, page, codes, rows_for(answer_fields(self.questionnaire), values, codes))
+        except AlreadyCompleted:
+            return redirect(url_for("respond.done", wave_code=self.wave.code, already=1), 303)
+        return redirect(self.page_url(target), 303)
+
+    def _finish(self, read, merged: dict):
+        response = self.ensure_response()
+        final = dict(merged)
+        from questionnaires.logic import effective_answers
+
+        final.update(effective_answers(self.questionnaire, merged))  # computed values
+        codes = sorted(set(read.codes) | set(final) - set(self.answers))
+        keep = kept_codes(self.questionnaire, merged)
+        try:
+            operations.complete(response.id, codes, rows_for(answer_fields(self.questionnaire), final, codes), keep)
+        except AlreadyCompleted:
+            return redirect(url_for("respond.done", wave_code=self.wave.code, already=1), 303)
+        return redirect(url_for("respond.done", wave_code=self.wave.code), 303)
+
+    # -- helpers ------------------------------------------------------------------------------
+    def ensure_response(self) -> Response:
+        """The visit's response, created on the first saved page."""
+        if self.response is not None:
+            return self.response
+        if self.visit.invitation_id is not None:
+            invitation = db.session.get(Invitation, self.visit.invitation_id)
+            self.response = operations.response_for_invitation(invitation, hidden=self.visit.hidden)
+        else:
+            self.response = self._start_open_response()
+            self.visit.response_id = self.response.id
+            save_visit(self.visit)
+        return self.response
+
+    def _start_open_response(self) -> Response:
+        device = _device_key(self.wave) if self.wave.settings.get("one_per_device") else None
+        try:
+            with db.session.begin_nested():
+                return operations.start_open_response(
+                    self.wave, resume_key_hash=None, device_key=device, hidden=self.visit.hidden,
+                    channel="kiosk" if self.visit.kiosk else "web")
+        except IntegrityError:
+            raise AlreadyCompletedOnDevice() from None
+
+    def page_url(self, page: int) -> str:
+        """The URL of a page of this wave."""
+        return url_for("respond.survey", wave_code=self.wave.code, p=page)
+
+    def _neighbour(self, page: int, step: int) -> int | None:
+        pages = self.pages()
+        if page not in pages:
+            return None
+        index = pages.index(page) + step
+        return pages[index] if 0 <= index < len(pages) else None
+
+    def _seed(self) -> str:
+        return f"{self.wave.code}:{self.response.id if self.response else self.visit.seed}"
+
+    def _csrf_seconds(self) -> int:
+        return current_app.config["RESPONDENT_CSRF_HOURS"] * 3600
+
+
+class AlreadyCompletedOnDevice(AlreadyCompleted):
+    """This device already answered a one-response-per-device wave."""
+
+
+def _hidden_of(visit: Visit) -> dict:
+    if visit.invitation_id is not None:
+        invitation = db.session.get(Invitation, visit.invitation_id)
+        return {**(invitation.hidden or {}), **visit.hidden} if invitation else visit.hidden
+    return visit.hidden
+
+
+def _device_key(wave: Wave) -> str | None:
+    cookie = request.cookies.get(DEVICE_COOKIE)
+    return hashlib.sha256(f"{cookie}:{wave.code}".encode()).hexdigest() if cookie else None

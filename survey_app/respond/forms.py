@@ -1,0 +1,218 @@
+"""WTForms built from one page (section) of a published questionnaire.
+
+Each answer field becomes a form field named ``a_<code>``. Validation runs per field and only
+for questions that logic shows, given the earlier answers and this page's own answers, so a
+page works the same with scripts on or off.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, Field, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
+
+from questionnaires import AnswerField, vocab
+from questionnaires.answers import question_fields
+from questionnaires.logic import display_choices, display_rows, pipe
+from questionnaires.model import Question, Questionnaire, Section
+
+REQUIRED = "이 문항에 답해 주십시오."
+TOO_LONG = "{max}자 이내로 적어 주십시오."
+
+
+def field_name(code: str) -> str:
+    """Form field name of an answer code (prefixed so codes never clash with form attributes)."""
+    return f"a_{code}"
+
+
+class RankingField(Field):
+    """Ranks given with one select per item; every select posts ``item=rank``."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        ranks: dict[str, int] = {}
+        for raw in valuelist:
+            item, _, rank = raw.partition("=")
+            if item and rank.isdigit():
+                ranks[item] = int(rank)
+        self.ranks = ranks
+        self.data = [item for item, _ in sorted(ranks.items(), key=lambda pair: pair[1])] or None
+
+    def rank_of(self, item) -> int | None:
+        """The rank given to ``item`` (posted, or from the stored order)."""
+        ranks = getattr(self, "ranks", None)
+        if ranks is not None:
+            return ranks.get(str(item))
+        order = [str(v) for v in (self.data or [])]
+        return order.index(str(item)) + 1 if str(item) in order else None
+
+    def _value(self) -> str:
+        return ""
+
+
+@dataclass
+class PageItem:
+    """A question on the page with its (piped) text, display order and form fields."""
+
+    question: Question
+    text: str
+    help: str
+    fields: list[AnswerField]
+    choices: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+
+
+class PageForm(FlaskForm):
+    """Base of every page form; CSRF lasts as long as a long survey needs."""
+
+    class Meta:
+        csrf_time_limit = None  # replaced per app in build_page_form
+
+
+def _choice_pairs(answer: AnswerField, ordered: list | None = None) -> list[SelectChoice]:
+    if answer.choices is not None:
+        options = ordered if ordered is not None else list(answer.choices)
+        return [SelectChoice(str(c.value), c.label.get("ko")) for c in options]
+    scale = answer.scale
+    pairs = [SelectChoice(str(v), scale.label_for(v).get("ko") or str(v)) for v in scale.values()]
+    if scale.na is not None:
+        pairs.append(SelectChoice(str(scale.na.value), scale.na.label.get("ko")))
+    return pairs
+
+
+def _make_field(answer: AnswerField, question: Question, ordered: list | None) -> Field:
+    kind, label = answer.kind, answer.label.get("ko")
+    if kind == "choice":
+        return RadioField(label, choices=_choice_pairs(answer, ordered), validate_choice=False)
+    if kind == "choices":
+        return SelectMultipleField(label, choices=_choice_pairs(answer, ordered), validate_choice=False)
+    if kind == "ranking":
+        return RankingField(label)
+    if kind == "date":
+        return DateField(label, format="%Y-%m-%d")
+    if question.type == vocab.LONG_TEXT:
+        return TextAreaField(label)
+    return StringField(label)
+
+
+def page_items(questionnaire: Questionnaire, section: Section, answers: dict, respondent_key: str) -> list[PageItem]:
+    """The page's questions in order, with piped texts and stable-random choice and row order."""
+    items = []
+    for question in section.questions:
+        if question.type in (vocab.HIDDEN, vocab.COMPUTED):
+            continue
+        choices = display_choices(question, respondent_key) if question.choices is not None else []
+        rows = display_rows(question, respondent_key) if question.type == vocab.MATRIX else []
+        items.append(PageItem(question, pipe(question.text.get("ko"), answers, questionnaire),
+                              pipe(question.help.get("ko"), answers, questionnaire),
+                              list(question_fields(question)), choices, rows))
+    return items
+
+
+def build_page_form(items: list[PageItem], csrf_seconds: int, formdata=None, data: dict | None = None) -> PageForm:
+    """A form class for ``items``, instantiated with the posted data or the stored answers."""
+    attrs: dict[str, Any] = {}
+    for item in items:
+        for answer in item.fields:
+            ordered = item.choices if answer.kind != "other" and item.choices else None
+            attrs[field_name(answer.code)] = _make_field(answer, item.question, ordered)
+    form_class = type("SurveyPageForm", (PageForm,), attrs)
+    form_class.Meta = type("Meta", (PageForm.Meta,), {"csrf_time_limit": _timedelta(csrf_seconds)})
+    return form_class(formdata=formdata, data=_form_data(items, data or {}))
+
+
+def _timedelta(seconds: int):
+    from datetime import timedelta
+
+    return timedelta(seconds=seconds)
+
+
+def _form_data(items: list[PageItem], answers: dict) -> dict:
+    """Stored answers as form data (choice values as the strings the radios carry)."""
+    data = {}
+    for item in items:
+        for answer in item.fields:
+            value = answers.get(answer.code)
+            if value is None:
+                continue
+            if answer.kind == "choice":
+                value = str(value)
+            elif answer.kind in ("choices", "ranking"):
+                value = [str(v) for v in value]
+            elif answer.kind == "date":
+                from datetime import date
+
+                value = date.fromisoformat(value) if isinstance(value, str) else value
+            data[field_name(answer.code)] = value
+    return data
+
+
+def parse_value(answer: AnswerField, question: Question, form_field: Field) -> Any:
+    """The typed answer in ``form_field``; raises ValidationError with a Korean message when invalid."""
+    raw = form_field.data
+    if raw in (None, "", []):
+        return None
+    if answer.kind == "choice":
+        return _allowed(answer, raw)
+    if answer.kind == "choices":
+        values = [_allowed(answer, v) for v in raw]
+        _check_selection_count(question, values)
+        return values
+    if answer.kind == "ranking":
+        return _ranking(answer, question, form_field)
+    if answer.kind == "number":
+        return _number(question, raw)
+    if answer.kind == "date":
+        return raw.isoformat()
+    return _text(question, str(raw).strip())
+
+
+def _allowed(answer: AnswerField, raw: str) -> Any:
+    for value in answer.allowed_values() or ():
+        if str(value) == str(raw):
+            return value
+    raise ValidationError("보기 중에서 골라 주십시오.")
+
+
+def _check_selection_count(question: Question, values: list) -> None:
+    if question.min_selected and len(values) < question.min_selected:
+        raise ValidationError(f"{question.min_selected}개 이상 골라 주십시오.")
+    if question.max_selected and len(values) > question.max_selected:
+        raise ValidationError(f"{question.max_selected}개까지 고를 수 있습니다.")
+    exclusive = [c.value for c in (question.choices or ()) if c.exclusive]
+    if len(values) > 1 and any(v in exclusive for v in values):
+        raise ValidationError("'해당 없음' 같은 보기는 다른 보기와 함께 고를 수 없습니다.")
+
+
+def _ranking(answer: AnswerField, question: Question, form_field: RankingField) -> list:
+    ranks = form_field.ranks
+    if len(set(ranks.values())) != len(ranks):
+        raise ValidationError("같은 순위를 두 번 쓸 수 없습니다. 순위를 다시 확인해 주십시오.")
+    items = [_allowed(answer, item) for item in form_field.data]
+    if question.required and len(items) != len(answer.choices or ()):
+        raise ValidationError("모든 항목에 순위를 매겨 주십시오.")
+    return items
+
+
+def _number(question: Question, raw: str) -> int | float:
+    try:
+        number = Decimal(str(raw).replace(",", "").strip())
+    except InvalidOperation:
+        raise ValidationError("숫자로 적어 주십시오.") from None
+    if not number.is_finite() or (question.integer and number != number.to_integral_value()):
+        raise ValidationError("정수로 적어 주십시오." if question.integer else "숫자로 적어 주십시오.")
+    if question.min is not None and number < Decimal(str(question.min)):
+        raise ValidationError(f"{question.min:g} 이상으로 적어 주십시오.")
+    if question.max is not None and number > Decimal(str(question.max)):
+        raise ValidationError(f"{question.max:g} 이하로 적어 주십시오.")
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _text(question: Question, text: str) -> str | None:
+    limit = 500 if question.type == vocab.SHORT_TEXT else vocab.MAX_TEXT_LENGTH
+    if len(text) > limit:
+        raise ValidationError(TOO_LONG.format(max=limit))
+    return text or None

@@ -1,0 +1,113 @@
+"""Reading a submitted page: typed answers, errors, and which questions logic shows."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from wtforms.validators import ValidationError
+
+from questionnaires import Questionnaire, vocab
+from questionnaires.answers import field_map, other_code
+from questionnaires.logic import effective_answers, visible_questions, visible_sections
+
+from .forms import PageForm, PageItem, field_name, parse_value
+
+BAD_DATE = "날짜를 2026-11-24처럼 적어 주십시오."
+
+
+@dataclass
+class PageRead:
+    """What a submitted page said: answers to shown questions, and errors by answer code."""
+
+    answers: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    codes: list[str] = field(default_factory=list)
+
+
+def _parse_all(items: list[PageItem], form: PageForm) -> PageRead:
+    read = PageRead()
+    for item in items:
+        for answer in item.fields:
+            read.codes.append(answer.code)
+            form_field = form[field_name(answer.code)]
+            if form_field.process_errors:
+                read.errors[answer.code] = BAD_DATE if answer.kind == "date" else "입력한 값을 확인해 주십시오."
+                continue
+            try:
+                value = parse_value(answer, item.question, form_field)
+            except ValidationError as exc:
+                read.errors[answer.code] = str(exc)
+                continue
+            if value is not None:
+                read.answers[answer.code] = value
+    return read
+
+
+def _other_chosen(item: PageItem, answers: dict) -> bool:
+    others = {c.value for c in (item.question.choices or ()) if c.other}
+    chosen = answers.get(item.question.code)
+    chosen = chosen if isinstance(chosen, list) else [chosen]
+    return bool(others & set(chosen))
+
+
+def _require(item: PageItem, read: PageRead) -> None:
+    for answer in item.fields:
+        if answer.code in read.answers or answer.code in read.errors:
+            continue
+        if answer.kind == "other":
+            if _other_chosen(item, read.answers):
+                read.errors[answer.code] = "'기타'를 고르셨으면 내용을 적어 주십시오."
+        elif item.question.required:
+            read.errors[answer.code] = "이 문항에 답해 주십시오."
+
+
+def read_page(questionnaire: Questionnaire, items: list[PageItem], form: PageForm, prior: dict,
+              *, check_required: bool = True) -> PageRead:
+    """Parse the page, then keep only questions logic shows given the earlier and new answers."""
+    read = _parse_all(items, form)
+    merged = {**{k: v for k, v in prior.items() if k not in read.codes}, **read.answers}
+    shown = {q.code for q in visible_questions(questionnaire, effective_answers(questionnaire, merged))}
+    for item in items:
+        codes = [a.code for a in item.fields]
+        if item.question.code not in shown:
+            for code in codes:
+                read.answers.pop(code, None)
+                read.errors.pop(code, None)
+        elif check_required:
+            _require(item, read)
+    return read
+
+
+def first_error_anchor(read: PageRead) -> str | None:
+    """The id of the first field with an error (the error summary links there)."""
+    return next(iter(read.errors), None)
+
+
+def hidden_answers(questionnaire: Questionnaire, hidden: dict) -> dict[str, Any]:
+    """Values of the questionnaire's hidden fields taken from the link or invitation."""
+    return {q.code: hidden[q.distribution_source] for q in questionnaire.hidden
+            if hidden.get(q.distribution_source) not in (None, "")}
+
+
+def section_numbers(questionnaire: Questionnaire, answers: dict) -> list[int]:
+    """1-based numbers of the sections logic shows for these answers, in order."""
+    shown = {s.code for s in visible_sections(questionnaire, effective_answers(questionnaire, answers))}
+    return [i for i, s in enumerate(questionnaire.sections, start=1) if s.code in shown]
+
+
+def kept_codes(questionnaire: Questionnaire, answers: dict) -> list[str]:
+    """Codes whose answers count at completion (shown questions, hidden fields, computed values)."""
+    return list(effective_answers(questionnaire, answers))
+
+
+def allowed_hidden_sources(questionnaire: Questionnaire) -> set[str]:
+    """Query-string keys an open link may fill (the declared hidden fields' sources)."""
+    return {q.distribution_source for q in questionnaire.hidden if q.type == vocab.HIDDEN}
+
+
+def answer_fields(questionnaire: Questionnaire):
+    """Answer fields by code (cached on the questionnaire object)."""
+    return field_map(questionnaire)
+
+
+__all__ = ["PageRead", "other_code", "read_page"]

@@ -1,0 +1,38 @@
+"""Shared set-up for respondent-page tests: the every-type questionnaire fielded in an open wave."""
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from questionnaires import load_yaml
+
+from survey_app.models import Invitation, new_token, utcnow
+
+EVERY_TYPE = load_yaml((Path(__file__).parent / "fixtures" / "every_type.yaml").read_text(encoding="utf-8"))
+
+PAGE1 = {"a_Q1": "2", "a_Q2": "6", "a_Q3": "2", "action": "next"}
+PAGE2 = {"a_Q4_1": "7", "a_Q4_2": "5", "a_Q5": ["1", "3"], "a_Q6": "9", "action": "next"}
+PAGE3 = {"a_Q7": ["a=2", "b=1", "c=3"], "a_Q8": "4", "a_Q9": "2026-11-20", "a_Q10": "5",
+         "a_Q11": "창구가 친절했습니다.", "action": "next"}
+
+
+def field_wave(app_ctx, make_survey, *, opens_in: timedelta | None = None, closed: bool = False,
+               settings: dict | None = None) -> dict:
+    """A published every-type survey with an open wave, an open link and one invitation."""
+    from survey_app.models import Wave
+
+    ids = make_survey(EVERY_TYPE.to_dict())
+    token, digest = new_token()
+    with app_ctx() as session:
+        wave = session.get(Wave, ids["wave_id"])
+        wave.open_link_key = f"open{ids['wave_id']}"
+        wave.settings = settings or {}
+        if opens_in is not None:
+            wave.state, wave.opens_at = "scheduled", utcnow() + opens_in
+        if closed:
+            wave.state = "closed"
+        invitation = Invitation(wave_id=wave.id, token_hash=digest, hidden={"office_code": "P-SUWON", "channel": "sms"})
+        session.add(invitation)
+        session.flush()
+        ids.update(token=token, invitation_id=invitation.id, open_key=wave.open_link_key)
+    return ids
