@@ -10,10 +10,10 @@ from survey_app.models import Invitation, new_token, utcnow
 
 EVERY_TYPE = load_yaml((Path(__file__).parent / "fixtures" / "every_type.yaml").read_text(encoding="utf-8"))
 
-PAGE1 = {"a_Q1": "2", "a_Q2": "6", "a_Q3": "2", "action": "next"}
-PAGE2 = {"a_Q4_1": "7", "a_Q4_2": "5", "a_Q5": ["1", "3"], "a_Q6": "9", "action": "next"}
+PAGE1 = {"a_Q1": "2", "a_Q2": "6", "a_Q3": "2", "move": "next"}
+PAGE2 = {"a_Q4_1": "7", "a_Q4_2": "5", "a_Q5": ["1", "3"], "a_Q6": "9", "move": "next"}
 PAGE3 = {"a_Q7": ["a=2", "b=1", "c=3"], "a_Q8": "4", "a_Q9": "2026-11-20", "a_Q10": "5",
-         "a_Q11": "창구가 친절했습니다.", "action": "next"}
+         "a_Q11": "창구가 친절했습니다.", "move": "next"}
 
 
 def field_wave(app_ctx, make_survey, *, opens_in: timedelta | None = None, closed: bool = False,

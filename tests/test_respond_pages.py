@@ -57,7 +57,7 @@ def test_first_page_shows_fieldsets_and_progress(client, wave):
 
 def test_missing_answers_are_listed_at_the_top_and_linked_to_their_fields(client, wave):
     open_personal(client, wave)
-    answer = client.post(page_url(wave, 1), data={"a_Q2": "6", "action": "next"})
+    answer = client.post(page_url(wave, 1), data={"a_Q2": "6", "move": "next"})
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422 and 'id="error-summary"' in html
     assert 'href="#f-Q1"' in html and 'href="#f-Q3"' in html and 'id="f-Q1"' in html
@@ -144,7 +144,7 @@ def test_reopening_the_link_on_another_device_resumes_at_the_next_page(app, clie
 def test_previous_keeps_the_page_answers_without_requiring_them(client, app_ctx, wave):
     open_personal(client, wave)
     client.post(page_url(wave, 1), data=PAGE1)
-    answer = client.post(page_url(wave, 2), data={"a_Q6": "3", "action": "prev"})
+    answer = client.post(page_url(wave, 2), data={"a_Q6": "3", "move": "prev"})
     assert answer.status_code == 303 and answer.headers["Location"].endswith("p=1")
     assert stored(app_ctx, wave)[("Q6", 0)] == 3.0
 

@@ -104,7 +104,7 @@ class SurveyFlow:
         section = self.questionnaire.sections[page - 1]
         items = page_items(self.questionnaire, section, self.answers, self._seed())
         form = build_page_form(items, self._csrf_seconds(), formdata=request.form)
-        going_back = request.form.get("action") == "prev"
+        going_back = request.form.get("move") == "prev"
         if not form.validate() and "csrf_token" in form.errors:
             notice = "오랫동안 머무르셔서 보안을 위해 한 번 더 확인합니다. 답하신 내용은 그대로이니 다시 눌러 주십시오."
             return self.render_page(page, form=form, notice=notice, status=400)
@@ -118,6 +118,16 @@ class SurveyFlow:
         if following:
             return self._save_and_go(page, read, following[0])
         return self._finish(read, merged)
+
+    def database_unavailable(self):
+        """The page again with what was typed, asking to press once more (the database was unreachable)."""
+        db.session.rollback()
+        page = request.args.get("p", type=int) or self.resume_page()
+        section = self.questionnaire.sections[page - 1]
+        items = page_items(self.questionnaire, section, self.answers, self._seed())
+        form = build_page_form(items, self._csrf_seconds(), formdata=request.form)
+        notice = "잠시 연결이 원활하지 않아 저장하지 못했습니다. 답하신 내용은 그대로 있으니 잠시 뒤 다시 눌러 주십시오."
+        return self.render_page(page, form=form, notice=notice, status=503)
 
     def _save_and_go(self, page: int, read, target: int):
         response = self.ensure_response()

@@ -53,6 +53,16 @@ class RankingField(Field):
         return ""
 
 
+class BlankableDateField(DateField):
+    """A date input where an empty box means 'no answer' rather than an invalid date."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        super().process_formdata(valuelist)
+
+
 @dataclass
 class PageItem:
     """A question on the page with its (piped) text, display order and form fields."""
@@ -75,12 +85,17 @@ class PageForm(FlaskForm):
 def _choice_pairs(answer: AnswerField, ordered: list | None = None) -> list[SelectChoice]:
     if answer.choices is not None:
         options = ordered if ordered is not None else list(answer.choices)
-        return [SelectChoice(str(c.value), c.label.get("ko")) for c in options]
+        return [SelectChoice(str(c.value), c.label.get("ko"), render_kw=_marks(c)) for c in options]
     scale = answer.scale
     pairs = [SelectChoice(str(v), scale.label_for(v).get("ko") or str(v)) for v in scale.values()]
     if scale.na is not None:
-        pairs.append(SelectChoice(str(scale.na.value), scale.na.label.get("ko")))
+        pairs.append(SelectChoice(str(scale.na.value), scale.na.label.get("ko"), render_kw={"na": True}))
     return pairs
+
+
+def _marks(choice) -> dict:
+    """Template hints: 모름/해당없음 options show no number; '기타' options open a text box."""
+    return {"na": choice.na, "other": choice.other}
 
 
 def _make_field(answer: AnswerField, question: Question, ordered: list | None) -> Field:
@@ -92,7 +107,7 @@ def _make_field(answer: AnswerField, question: Question, ordered: list | None) -
     if kind == "ranking":
         return RankingField(label)
     if kind == "date":
-        return DateField(label, format="%Y-%m-%d")
+        return BlankableDateField(label, format="%Y-%m-%d")
     if question.type == vocab.LONG_TEXT:
         return TextAreaField(label)
     return StringField(label)
@@ -120,14 +135,8 @@ def build_page_form(items: list[PageItem], csrf_seconds: int, formdata=None, dat
             ordered = item.choices if answer.kind != "other" and item.choices else None
             attrs[field_name(answer.code)] = _make_field(answer, item.question, ordered)
     form_class = type("SurveyPageForm", (PageForm,), attrs)
-    form_class.Meta = type("Meta", (PageForm.Meta,), {"csrf_time_limit": _timedelta(csrf_seconds)})
+    form_class.Meta = type("Meta", (PageForm.Meta,), {"csrf_time_limit": csrf_seconds})  # Flask-WTF wants seconds
     return form_class(formdata=formdata, data=_form_data(items, data or {}))
-
-
-def _timedelta(seconds: int):
-    from datetime import timedelta
-
-    return timedelta(seconds=seconds)
 
 
 def _form_data(items: list[PageItem], answers: dict) -> dict:

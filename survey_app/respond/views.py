@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, url_for
+from sqlalchemy.exc import OperationalError
 
 from ..responses.links import LinkState, resolve_open_link, resolve_token
 from . import bp
@@ -73,7 +74,12 @@ def survey(wave_code: str):
         abort(404)
     if flow.link_state != LinkState.OK:
         return link_state_page(flow.link_state, flow.wave, visit.kiosk, visit.open_key)
-    return flow.handle_post() if request.method == "POST" else flow.handle_get()
+    if request.method == "GET":
+        return flow.handle_get()
+    try:
+        return flow.handle_post()
+    except OperationalError:
+        return flow.database_unavailable()
 
 
 @bp.get("/r/<wave_code>/done")

@@ -131,6 +131,18 @@
     form.addEventListener("input", function () { apply(data); });
     apply(data);
   }
+  function toggleOtherBoxes() {  // '기타' text boxes open when '기타' is chosen (always shown without scripts)
+    Array.prototype.forEach.call(document.querySelectorAll("[data-other-for]"), function (box) {
+      var question = document.querySelector('[data-question="' + box.getAttribute("data-other-for") + '"]');
+      var chosen = question && question.querySelector("input[data-other]:checked");
+      var typed = box.querySelector("input") && box.querySelector("input").value !== "";
+      box.hidden = !(chosen || typed);
+    });
+  }
+  if (form) {
+    form.addEventListener("change", toggleOtherBoxes);
+    toggleOtherBoxes();
+  }
   if (form) {  // one submission at a time: a double tap sends the page once
     form.addEventListener("submit", function (event) {
       if (form.getAttribute("data-sending") === "1") { event.preventDefault(); return; }
