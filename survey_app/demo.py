@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .demo_org import seed_organisation
+from .demo_surveys import open_wave_links, seed_main_survey, seed_template_drafts
 
 
 @dataclass
@@ -11,6 +12,7 @@ class SeedReport:
     """What the demo seeding did, and what to print for the person who ran it."""
 
     created_org: bool = False
+    created_surveys: bool = False
     admin_password: str | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -22,6 +24,9 @@ class SeedReport:
             out.append(f"  관리자 (admin): admin / {self.admin_password}   ← 지금 한 번만 표시됩니다 (shown once)")
         else:
             out.append("  관리자 계정은 이미 있습니다 (admin already exists; password was shown on first run).")
+        out.extend(open_wave_links(base_url))
+        if not self.created_surveys:
+            out.append("  데모 데이터는 이미 있습니다. 다시 만들지 않았습니다 (demo data already present; nothing added).")
         out.extend(self.notes)
         return out
 
@@ -30,6 +35,8 @@ def seed_demo() -> SeedReport:
     """Seed the organisation, an admin and the demo surveys, skipping whatever exists."""
     report = SeedReport(created_org=seed_organisation())
     report.admin_password = _seed_admin()
+    report.created_surveys = seed_main_survey()
+    seed_template_drafts()
     return report
 
 

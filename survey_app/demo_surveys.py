@@ -1,0 +1,123 @@
+"""Demo surveys: the postal satisfaction survey fielded in two waves with a few thousand responses."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import random
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from sqlalchemy import insert, select
+
+from questionnaires import Questionnaire, list_templates, load_template
+
+from .database import db
+from .demo_org import office_codes
+from .demo_responses import Respondent, response_plan, response_times
+from .models import Answer, Invitation, Response, ResponseStatus, Survey, Wave, WaveState, hash_token
+
+KST = timezone(timedelta(hours=9), "KST")
+MAIN_TEMPLATE = "postal_satisfaction"
+MAIN_SURVEY = "CS-POSTAL"
+WAVES = [  # code, name, opens, closes, state, responses, mean shift
+    ("CS-POSTAL-2026Q3", "2026년 3분기 우편서비스 만족도 조사", datetime(2026, 7, 1, tzinfo=KST),
+     datetime(2026, 9, 30, tzinfo=KST), WaveState.CLOSED, 1600, 0.0),
+    ("CS-POSTAL-2026Q4", "2026년 4분기 우편서비스 만족도 조사", datetime(2026, 10, 1, tzinfo=KST),
+     datetime(2027, 1, 31, tzinfo=KST), WaveState.OPEN, 1400, 0.15),
+]
+CHANNELS = ["sms", "email", "qr", "kiosk"]
+CUSTOMER_TYPES = ["individual", "business"]
+
+
+def demo_token(wave_code: str) -> str:
+    """The demo's personal link token for a wave, derived from the secret key (so never stored)."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"demo-link:{wave_code}".encode(), hashlib.sha256).hexdigest()[:43]
+
+
+def demo_open_key(wave_code: str) -> str:
+    """The open-link key of a demo wave."""
+    return hashlib.sha256(f"open:{wave_code}".encode()).hexdigest()[:16]
+
+
+def _survey(code: str, questionnaire: Questionnaire) -> Survey:
+    definition = questionnaire.to_dict()
+    survey = Survey(code=code, title=questionnaire.title.ko, title_en=questionnaire.title.en,
+                    kind=questionnaire.kind, draft_definition=definition)
+    db.session.add(survey)
+    return survey
+
+
+def _respondent(rng: random.Random, offices: list[tuple[str, str]], effects: dict[str, float], shift: float) -> Respondent:
+    office, region = rng.choice(offices)
+    hidden = {"office_code": office, "region": region, "channel": rng.choice(CHANNELS),
+              "customer_type": rng.choices(CUSTOMER_TYPES, weights=[4, 1])[0]}
+    return Respondent(effects[office] + shift + rng.gauss(0, 1), hidden)
+
+
+def _field_wave(wave: Wave, questionnaire: Questionnaire, count: int, shift: float, rng: random.Random) -> None:
+    offices = office_codes()
+    effects = {code: rng.gauss(0, 0.35) for code, _ in offices}
+    plans, responses = [], []
+    for _ in range(count):
+        who = _respondent(rng, offices, effects, shift)
+        complete = rng.random() < 0.86
+        pages, rows = response_plan(questionnaire, who, rng, complete)
+        started, finished = response_times(rng, wave.opens_at, 60)
+        responses.append({"wave_id": wave.id, "version_id": wave.version_id, "status":
+                          ResponseStatus.COMPLETE if complete else ResponseStatus.PARTIAL,
+                          "channel": who.hidden["channel"], "started_at": started,
+                          "finished_at": finished if complete else None, "last_page": pages, "hidden": who.hidden})
+        plans.append(rows)
+    ids = db.session.scalars(insert(Response).returning(Response.id, sort_by_parameter_order=True), responses).all()
+    answers = [{"response_id": rid, **row.__dict__} for rid, rows in zip(ids, plans) for row in rows]
+    db.session.execute(insert(Answer), answers)
+
+
+def _demo_invitation(wave: Wave) -> None:
+    db.session.add(Invitation(wave=wave, token_hash=hash_token(demo_token(wave.code)), channel="sms",
+                              hidden={"office_code": "P-GWANGHWAMUN", "region": "R-SEOUL", "channel": "sms"}))
+
+
+def seed_main_survey() -> bool:
+    """The postal satisfaction survey with its two waves, unless it exists; returns whether created."""
+    if db.session.scalar(select(Survey.id).where(Survey.code == MAIN_SURVEY)) is not None:
+        return False
+    questionnaire = load_template(MAIN_TEMPLATE)
+    survey = _survey(MAIN_SURVEY, questionnaire)
+    version = survey.publish(questionnaire.to_dict(), changelog="최초 게시 (first publication)")
+    rng = random.Random(20261124)
+    for code, name, opens, closes, state, count, shift in WAVES:
+        wave = Wave(code=code, name=name, survey=survey, version=version, state=state, opens_at=opens,
+                    closes_at=closes, open_link_key=demo_open_key(code) if state == WaveState.OPEN else None)
+        db.session.add(wave)
+        db.session.flush()
+        _field_wave(wave, questionnaire, count, shift, rng)
+        if state == WaveState.OPEN:
+            _demo_invitation(wave)
+    db.session.flush()
+    return True
+
+
+def seed_template_drafts() -> int:
+    """Every other bundled template as a draft survey a designer can start from; returns how many were made."""
+    made = 0
+    for name in list_templates():
+        code = f"TPL-{name.upper().replace('_', '-')}"
+        if name == MAIN_TEMPLATE or db.session.scalar(select(Survey.id).where(Survey.code == code)) is not None:
+            continue
+        _survey(code, load_template(name))
+        made += 1
+    db.session.flush()
+    return made
+
+
+def open_wave_links(base_url: str) -> list[str]:
+    """Lines naming the personal and open links of the demo's open wave."""
+    lines = []
+    for code, _name, _o, _c, state, _n, _s in WAVES:
+        if state == WaveState.OPEN:
+            lines.append(f"  개인 응답 링크 (personal link): {base_url}/s/{demo_token(code)}")
+            lines.append(f"  공개 응답 링크 (open link): {base_url}/o/{demo_open_key(code)}")
+            lines.append(f"  무인우체국 키오스크 (kiosk): {base_url}/o/{demo_open_key(code)}?kiosk=1")
+    return lines

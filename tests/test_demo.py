@@ -1,0 +1,73 @@
+"""`survey-app demo`: a working demo database, made once, never duplicated."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from survey_app import create_app
+from survey_app.database import db
+from survey_app.models import Answer, OrgUnit, Response, ResponseStatus, StaffMember, Survey, User, Wave
+from tests.test_cli import survey_app
+
+
+def table_counts(app) -> dict[str, int]:
+    with app.app_context():
+        return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
+                for model in (OrgUnit, StaffMember, User, Survey, Wave, Response, Answer)}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """Run the demo twice in one instance folder; returns (first output, second output, app)."""
+    instance = tmp_path_factory.mktemp("demo")
+    env = {"SURVEY_INSTANCE_PATH": str(instance)}
+    first = survey_app("demo", "--no-serve", env=env, timeout=300)
+    assert first.returncode == 0, first.stderr
+    app = create_app({"INSTANCE_PATH": str(instance), "TESTING": True, "WTF_CSRF_ENABLED": False})
+    before = table_counts(app)
+    second = survey_app("demo", "--no-serve", env=env, timeout=300)
+    assert second.returncode == 0, second.stderr
+    yield first.stdout, second.stdout, app, before
+    app.extensions["survey_engine"].dispose()
+
+
+def test_demo_seeds_two_waves_with_a_few_thousand_responses(demo):
+    _first, _second, app, counts = demo
+    assert counts["OrgUnit"] >= 30 and counts["StaffMember"] >= 100 and counts["Wave"] == 2
+    with app.app_context():
+        per_wave = dict(db.session.execute(
+            select(Wave.code, func.count(Response.id)).join(Response).where(Response.status == ResponseStatus.COMPLETE)
+            .group_by(Wave.code)).all())
+        regions = db.session.scalar(select(func.count(OrgUnit.id)).where(OrgUnit.level == "regional"))
+    assert len(per_wave) == 2 and sum(per_wave.values()) >= 2000 and regions == 9
+
+
+def test_running_demo_twice_adds_nothing(demo):
+    first, second, app, before = demo
+    assert table_counts(app) == before
+    assert "shown once" in first and "shown once" not in second and "이미 있습니다" in second
+
+
+def test_demo_prints_working_links_and_an_admin_password(demo):
+    first, second, app, _ = demo
+    password = re.search(r"admin / (\S+)", first).group(1)
+    personal = re.search(r"/s/(\S+)", first).group(1)
+    open_key = re.search(r"/o/(\w+)", first).group(1)
+    assert personal in second  # the same personal link each time, never stored in clear
+    client = app.test_client()
+    assert client.get("/").status_code == 200 and client.get("/manage/login").status_code == 200
+    assert client.get(f"/s/{personal}").status_code == 303
+    assert client.get(f"/o/{open_key}").status_code == 303
+    signed_in = client.post("/manage/login", data={"username": "admin", "password": password}, follow_redirects=True)
+    assert signed_in.status_code == 200 and "CS-POSTAL" in client.get("/manage/").get_data(as_text=True)
+
+
+def test_demo_answers_follow_the_questionnaires_logic(demo):
+    _first, _second, app, _ = demo
+    with app.app_context():
+        said_no = select(Answer.response_id).where(Answer.question_code == "SQ1", Answer.value_num == 2)
+        answered_after_no = db.session.scalar(select(func.count(Answer.id)).where(
+            Answer.response_id.in_(said_no), Answer.question_code.like("Q%")))
+    assert answered_after_no == 0
