@@ -50,19 +50,27 @@ def db_current() -> None:
 @click.command("create-user")
 @click.argument("username")
 @click.option("--name", "display_name", help="화면에 보일 이름 (display name).")
-@click.option("--admin", is_flag=True, help="관리자 권한 (administrator).")
+@click.option("--admin", is_flag=True, help="전체 조직의 관리자 권한 (organisation-wide administrator).")
+@click.option("--role", type=click.Choice(["admin", "designer", "analyst", "executive", "evaluator"]),
+              help="부여할 역할 (role to grant; see `survey-app grant-role`).")
+@click.option("--org-unit", "org_unit", help="소속이자 역할의 범위인 조직 코드 (unit code: home unit and role scope).")
 @click.option("--password", envvar="SURVEY_NEW_PASSWORD", help="비밀번호; 없으면 만들어 한 번 보여 줍니다.")
 @with_appcontext
-def create_user_command(username: str, display_name: str | None, admin: bool, password: str | None) -> None:
+def create_user_command(username: str, display_name: str | None, admin: bool, password: str | None,
+                        role: str | None = None, org_unit: str | None = None) -> None:
     """Create a staff user; prints a generated password once if none is given."""
-    from .accounts.operations import AccountError, create_user
+    from .accounts.cli import unit_id_for
+    from .accounts.operations import AccountError, create_user, grant_role
     from .accounts.passwords import PasswordPolicyError, generate_password
 
     migrate.check_current(_engine())
     shown = password is None
     password = password or generate_password()
+    unit_id = unit_id_for(org_unit)
     try:
-        user = create_user(username, password, display_name=display_name, is_admin=admin)
+        user = create_user(username, password, display_name=display_name, is_admin=admin, org_unit_id=unit_id)
+        if role:
+            grant_role(user, role, unit_id)
     except (AccountError, PasswordPolicyError) as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
@@ -135,7 +143,15 @@ def serve_command(bind: str | None, workers: int | None) -> None:
     run_gunicorn(app, bind or app.config["GUNICORN_BIND"], workers or app.config["GUNICORN_WORKERS"])
 
 
-COMMANDS = (db_group, create_user_command, surveys_command, waves_command, demo_command, serve_command)
+def _account_and_privacy_commands() -> tuple:
+    from .accounts.cli import COMMANDS as account_commands
+    from .privacy.cli import COMMANDS as privacy_commands
+
+    return account_commands + privacy_commands
+
+
+COMMANDS = (db_group, create_user_command, surveys_command, waves_command, demo_command, serve_command,
+            *_account_and_privacy_commands())
 
 
 def init_app(app: Flask) -> None:

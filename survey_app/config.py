@@ -41,6 +41,14 @@ DEFAULTS: dict[str, Any] = {
     "GUNICORN_WORKERS": 2,
     "GUNICORN_BIND": "127.0.0.1:8000",
     "LOG_LEVEL": "INFO",
+    "DATA_KEYS": None,  # None → generated keys kept in the instance folder (one machine only)
+    "LOOKUP_KEY": None,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCKOUT_MINUTES": 15,
+    "RATE_LIMIT_ENABLED": True,
+    "RATE_LIMIT_LOGIN": "10/minute",
+    "RATE_LIMIT_OPEN_LINK": "30/minute",
+    "CONTACT_RETENTION_DAYS": 90,
 }
 
 #: One-line descriptions, used by the README's configuration reference and ``survey-app config``.
@@ -63,6 +71,14 @@ DESCRIPTIONS: dict[str, str] = {
     "GUNICORN_WORKERS": "Worker processes for `survey-app serve`.",
     "GUNICORN_BIND": "Address `survey-app serve` listens on.",
     "LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR.",
+    "DATA_KEYS": "Keys encrypting contacts' personal data, comma-separated base64, newest first (`survey-app rotate-keys`). Default: generated in the instance folder.",
+    "LOOKUP_KEY": "Key of the keyed hash used to find and de-duplicate phone numbers and e-mails. Default: generated in the instance folder.",
+    "LOGIN_MAX_FAILURES": "Failed sign-ins in a row that lock a staff account.",
+    "LOGIN_LOCKOUT_MINUTES": "How long a locked staff account stays locked.",
+    "RATE_LIMIT_ENABLED": "Apply the rate limits below (true/false).",
+    "RATE_LIMIT_LOGIN": "Sign-in attempts allowed per client address, e.g. 10/minute.",
+    "RATE_LIMIT_OPEN_LINK": "New responses allowed per client address on open survey links, e.g. 30/minute.",
+    "CONTACT_RETENTION_DAYS": "Days after a wave closes before its contacts are purged, unless the survey sets its own.",
 }
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -72,9 +72,12 @@ def test_unknown_page_is_a_friendly_korean_404(client):
 
 
 def test_unexpected_error_shows_no_traceback(make_app):
+    from survey_app.web.access import public
+
     app = make_app(TESTING=False)
 
     @app.get("/__boom_test")
+    @public
     def boom():
         raise RuntimeError("secret internals")
 

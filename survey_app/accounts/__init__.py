@@ -1,4 +1,4 @@
-"""Staff accounts: password hashing, the login manager and account operations."""
+"""Staff accounts: password hashing, the login manager, server-side sessions and account operations."""
 from __future__ import annotations
 
 from flask_login import LoginManager
@@ -14,11 +14,13 @@ login_manager.session_protection = "strong"
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """The user of a session, unless the session's version was revoked."""
+    """The user of a session, unless the account, its session version or its server-side session is gone."""
+    from .sessions import validate_session
+
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or str(user.session_version) != version:
+    if user is None or not user.active or str(user.session_version) != version:
         return None
-    return user
+    return user if validate_session(user) else None

@@ -11,6 +11,13 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended pa
 
 MIN_LENGTH = 10
 
+#: Passwords that meet the length and character rules but appear at the top of every leaked list.
+COMMON = frozenset({
+    "password12", "password123", "password1234", "qwerty1234", "qwerty12345", "1q2w3e4r5t", "1q2w3e4r5t6y",
+    "abcd123456", "abc1234567", "a123456789", "iloveyou12", "admin12345", "welcome123", "qwer123456",
+    "asdf123456", "zxcv123456", "korea12345", "epost12345", "koreapost1",
+})
+
 
 class PasswordPolicyError(ValueError):
     """A password that the policy refuses."""
@@ -22,6 +29,8 @@ def check_policy(password: str, username: str = "") -> None:
         raise PasswordPolicyError(f"비밀번호는 {MIN_LENGTH}자 이상이어야 합니다 (at least {MIN_LENGTH} characters).")
     if not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
         raise PasswordPolicyError("비밀번호에는 문자와 숫자가 모두 있어야 합니다 (use letters and digits).")
+    if password.lower() in COMMON or len(set(password)) < 4:
+        raise PasswordPolicyError("너무 흔하거나 단순한 비밀번호입니다 (this password is too common or simple).")
     if username and username.lower() in password.lower():
         raise PasswordPolicyError("비밀번호에 아이디를 넣을 수 없습니다 (must not contain the username).")
 

@@ -1,4 +1,7 @@
-"""The audit trail of staff actions."""
+"""The audit trail of staff actions (publish, edit, export, user and role changes), append-only.
+
+Call :func:`record` from operations; it adds a row to the session and the request boundary commits it.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -10,19 +13,21 @@ from ..database import db
 from ..models import AuditEvent
 
 
-def _actor() -> tuple[int | None, str | None]:
+def _actor() -> tuple[int | None, str | None, str | None]:
+    """(user id, username, address) of the current request; a CLI or job run is 'system'."""
     if not has_request_context():
-        return None, None
-    user_id = current_user.id if current_user and current_user.is_authenticated else None
-    return user_id, request.remote_addr
+        return None, "system", None
+    if current_user and current_user.is_authenticated:
+        return current_user.id, current_user.username, request.remote_addr
+    return None, None, request.remote_addr
 
 
 def record(action: str, object_type: str | None = None, object_id: Any = None,
            details: dict[str, Any] | None = None) -> AuditEvent:
     """Append one audit event for the current actor (a CLI or job run has none)."""
-    actor_id, address = _actor()
+    actor_id, name, address = _actor()
     event = AuditEvent(action=action, object_type=object_type,
                        object_id=None if object_id is None else str(object_id),
-                       actor_id=actor_id, actor_address=address, details=details or {})
+                       actor_id=actor_id, actor_name=name, actor_address=address, details=details or {})
     db.session.add(event)
     return event

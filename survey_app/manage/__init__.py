@@ -1,6 +1,6 @@
-"""Staff workspace: surveys, waves, results."""
+"""Staff workspace: sign-in, the staff home, the organisation in the user's scope."""
 from flask import Blueprint
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
-from . import views  # noqa: E402,F401
+from . import org, views  # noqa: E402,F401

@@ -1,54 +1,114 @@
-"""Staff views."""
+"""Staff views: sign-in (password, then a one-time code if enabled), sign-out, the staff home."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import func, select
+import time
 
-from ..accounts.operations import authenticate
-from ..audit import record
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import false, func, or_, select
+
+from ..accounts.operations import check_login, note_login
+from ..accounts.sessions import end_session, start_session
+from ..accounts.totp import verify_user_code
 from ..database import db
-from ..models import Response, ResponseStatus, Survey, Wave
+from ..models import Permission, Response, ResponseStatus, Survey, User, Wave
+from ..web.access import can, public, signed_in, visible_units
+from ..web.ratelimit import enforce_rate_limit
 from . import bp
-from .forms import LoginForm
+from .forms import CodeForm, LoginForm
+
+PENDING_KEY = "pending_second_factor"
+PENDING_SECONDS = 300
 
 
 def _safe_next(target: str | None) -> str:
     """Only follow a same-site path after login."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return url_for("manage.index")
 
 
+def _failure_message(outcome) -> str:
+    if outcome.reason == "locked":
+        return ("로그인 실패가 여러 번 있어 계정이 잠시 잠겼습니다. 잠시 후 다시 시도하시거나 관리자에게 문의해 주십시오. "
+                "(Too many failed sign-ins; the account is locked for a while.)")
+    return "아이디 또는 비밀번호가 맞지 않습니다. (Wrong username or password.)"
+
+
+def _finish_login(user: User, target: str):
+    start_session(user)
+    note_login(user)
+    return redirect(_safe_next(target))
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@public
 def login():
-    """Sign a staff member in."""
+    """Sign a staff member in; a user with a second factor continues to the code page."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.username.data, form.password.data)
-        if user is not None:
-            session.clear()  # a fresh session on login
-            login_user(user)
-            record("user.login", "user", user.id)
-            return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append("아이디 또는 비밀번호가 맞지 않습니다. (Wrong username or password.)")
+        enforce_rate_limit("login", "RATE_LIMIT_LOGIN")
+        outcome = check_login(form.username.data, form.password.data)
+        if outcome.user is not None and outcome.user.totp_enabled:
+            session.clear()
+            session[PENDING_KEY] = {"user_id": outcome.user.id, "at": time.time(), "next": request.args.get("next")}
+            return redirect(url_for("manage.login_code"))
+        if outcome.user is not None:
+            return _finish_login(outcome.user, request.args.get("next"))
+        form.password.errors.append(_failure_message(outcome))
     return render_template("manage/login.html", form=form)
 
 
+def _pending_user() -> User | None:
+    pending = session.get(PENDING_KEY)
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    user = db.session.get(User, pending.get("user_id"))
+    return user if user is not None and user.active else None
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@public
+def login_code():
+    """Second step of sign-in: the one-time code from the user's authenticator app."""
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING_KEY, None)
+        flash("다시 로그인해 주십시오. (Please sign in again.)")
+        return redirect(url_for("manage.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        enforce_rate_limit("login", "RATE_LIMIT_LOGIN")
+        if verify_user_code(user, form.code.data):
+            return _finish_login(user, session[PENDING_KEY].get("next"))
+        form.code.errors.append("인증 코드가 맞지 않습니다. 앱에 보이는 새 코드를 입력해 주십시오. (Wrong or reused code.)")
+    return render_template("manage/login_code.html", form=form)
+
+
 @bp.post("/logout")
-@login_required
+@signed_in
 def logout():
-    """End the session."""
-    logout_user()
-    session.clear()
+    """End the session on the server and in the browser."""
+    end_session("logout")
     flash("로그아웃되었습니다. (You have signed out.)")
     return redirect(url_for("manage.login"))
 
 
+def _surveys_visible_to_user():
+    """Surveys whose unit the user may see; nationwide surveys for anyone who may view surveys."""
+    query = select(Survey.id)
+    if not can(Permission.VIEW_SURVEYS):
+        return query.where(false())
+    units = visible_units(Permission.VIEW_SURVEYS)
+    if units is not None:
+        query = query.where(or_(Survey.org_unit_id.is_(None), Survey.org_unit_id.in_(units)))
+    return query
+
+
 @bp.get("/")
-@login_required
+@signed_in
 def index():
-    """The staff home: surveys with their waves and completed responses."""
+    """The staff home: surveys the user may see, with their completed responses."""
     completed = (
         select(Wave.survey_id, func.count(Response.id).label("n"))
         .join(Response, Response.wave_id == Wave.id)
@@ -58,6 +118,7 @@ def index():
     )
     rows = db.session.execute(
         select(Survey, func.coalesce(completed.c.n, 0))
+        .where(Survey.id.in_(_surveys_visible_to_user()))
         .outerjoin(completed, completed.c.survey_id == Survey.id)
         .order_by(Survey.updated_at.desc())
     ).all()

@@ -1,11 +1,14 @@
 """All models, importable from one place (Alembic reads ``Base.metadata`` from here)."""
-from .audit import AuditEvent
+from .audit import AppendOnlyError, AuditEvent
 from .base import Base, utcnow
-from .contacts import Contact
+from .contacts import Contact, RetentionAction
 from .org import OrgLevel, OrgUnit, StaffMember
+from .privacy import AccessAction, PersonalDataAccess, PersonalDataSubject, SurveyPrivacy
 from .responses import Answer, Response, ResponseStatus
 from .surveys import ImmutableVersionError, Survey, SurveyState, SurveyStateError, SurveyVersion
-from .users import User
+from .roles import ROLE_PERMISSIONS, Permission, Role, RoleGrant
+from .security import ApiKey, RateLimitBucket
+from .users import StaffSession, User
 from .waves import Invitation, Wave, WaveState, hash_token, new_token
 
 __all__ = [
@@ -13,4 +16,7 @@ __all__ = [
     "OrgUnit", "Response", "ResponseStatus", "StaffMember", "Survey", "SurveyState",
     "SurveyStateError", "SurveyVersion", "User", "Wave", "WaveState", "hash_token", "new_token",
     "utcnow",
+    # accounts, roles and personal-data protection
+    "AccessAction", "ApiKey", "AppendOnlyError", "PersonalDataAccess", "PersonalDataSubject", "Permission",
+    "RateLimitBucket", "RetentionAction", "Role", "RoleGrant", "ROLE_PERMISSIONS", "StaffSession", "SurveyPrivacy",
 ]

@@ -5,6 +5,7 @@ import logging
 
 from flask import Flask, current_app, jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..database import db
@@ -13,6 +14,7 @@ log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: ("요청을 처리할 수 없습니다", "The request could not be processed."),
+    401: ("인증이 필요합니다", "Authentication is required."),
     403: ("이 페이지를 볼 권한이 없습니다", "You do not have permission to see this page."),
     404: ("페이지를 찾을 수 없습니다", "The page could not be found."),
     405: ("허용되지 않은 요청입니다", "This request method is not allowed."),
@@ -34,8 +36,21 @@ def render_error(status: int, description: str | None = None):
     return page, status
 
 
+#: Headers an error answer must keep (when to retry, how to authenticate).
+_KEPT_HEADERS = ("Retry-After", "WWW-Authenticate")
+
+
 def _http_error(exc: HTTPException):
-    return render_error(exc.code or 500)
+    body, status = render_error(exc.code or 500)
+    kept = {name: value for name, value in exc.get_headers() if name in _KEPT_HEADERS}
+    if status == 401 and request.path.startswith("/api/"):
+        kept.setdefault("WWW-Authenticate", 'Bearer realm="survey_app"')
+    return body, status, kept
+
+
+def _csrf_error(_exc: CSRFError):
+    return render_error(400, "페이지가 만료되었거나 보안 확인에 실패했습니다. 페이지를 새로 고친 뒤 다시 시도해 주십시오. "
+                             "(The page expired or its security check failed; please reload and try again.)")
 
 
 def _database_unavailable(exc: OperationalError):
@@ -54,6 +69,7 @@ def _unexpected(exc: Exception):
 
 def init_app(app: Flask) -> None:
     """Install the error handlers."""
+    app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(InternalServerError, _unexpected)

@@ -1,0 +1,71 @@
+"""CLI commands for accounts: role grants and API keys."""
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from .. import migrate
+from ..database import db
+from ..models import OrgUnit, Permission, Role, User
+
+
+def unit_id_for(code: str | None) -> int | None:
+    """The id of the org unit with ``code`` (None for no code); a ClickException if unknown."""
+    if not code:
+        return None
+    unit_id = db.session.scalar(select(OrgUnit.id).where(OrgUnit.code == code))
+    if unit_id is None:
+        raise click.ClickException(f"조직 코드 '{code}'를 찾을 수 없습니다 (unknown org unit code).")
+    return unit_id
+
+
+@click.command("grant-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+@click.option("--org-unit", "org_unit", help="조직 코드; 없으면 전체 조직 (unit code; default: whole organisation).")
+@click.option("--revoke", is_flag=True, help="부여 대신 회수합니다 (revoke instead of grant).")
+@with_appcontext
+def grant_role_command(username: str, role: str, org_unit: str | None, revoke: bool) -> None:
+    """Grant (or with --revoke take away) ROLE for a unit and its subtree."""
+    from .operations import AccountError, grant_role, revoke_role
+
+    migrate.check_current(db.engine)
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"사용자 '{username}'가 없습니다 (no such user).")
+    unit_id = unit_id_for(org_unit)
+    try:
+        if revoke:
+            grant = next((g for g in user.grants if g.role == role and g.org_unit_id == unit_id), None)
+            if grant is None:
+                raise click.ClickException("그런 역할 부여가 없습니다 (no such grant).")
+            revoke_role(user, grant)
+        else:
+            grant_role(user, role, unit_id)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"{username}: {role} @ {org_unit or '전체 조직 (whole organisation)'} {'회수' if revoke else '부여'}")
+
+
+@click.command("create-api-key")
+@click.argument("name")
+@click.option("--permission", "permissions", multiple=True, required=True,
+              type=click.Choice([p.value for p in Permission]), help="키가 할 수 있는 일 (repeatable).")
+@click.option("--org-unit", "org_unit", help="조직 코드; 없으면 전체 조직 (unit code).")
+@click.option("--expires-days", type=int, help="유효 기간(일) (valid for N days).")
+@with_appcontext
+def create_api_key_command(name: str, permissions: tuple[str, ...], org_unit: str | None,
+                           expires_days: int | None) -> None:
+    """Create an API key for /api/v1 and print it once (only its hash is stored)."""
+    from .api_keys import create_api_key
+
+    migrate.check_current(db.engine)
+    key, secret = create_api_key(name, list(permissions), org_unit_id=unit_id_for(org_unit), expires_days=expires_days)
+    db.session.commit()
+    click.echo(f"API 키 '{key.name}'을(를) 만들었습니다 (key created). 권한: {', '.join(key.permissions)}")
+    click.echo(f"키 (key, shown once): {secret}")
+
+
+COMMANDS = (grant_role_command, create_api_key_command)

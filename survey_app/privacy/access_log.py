@@ -1,0 +1,87 @@
+"""개인정보 처리 기록: who accessed whose personal data, when, from which address, what they did and why.
+
+Rows are only ever inserted (the database refuses UPDATE and DELETE) and are kept at least two years;
+nothing in the application deletes them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Iterable
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import Select, insert, select
+
+from ..database import db
+from ..models import AccessAction, PersonalDataAccess, PersonalDataSubject
+
+MIN_RETENTION_YEARS = 2
+
+
+def _actor() -> tuple[int | None, str | None, str | None]:
+    """(user id, username, client address) of the current request; a CLI or job run is 'system'."""
+    if not has_request_context():
+        return None, "system", None
+    if current_user and current_user.is_authenticated:
+        return current_user.id, current_user.username, request.remote_addr
+    return None, None, request.remote_addr
+
+
+def log_access(action: str, subject_type: str, subject_ids: Iterable[int], *, purpose: str | None = None,
+               details: dict[str, Any] | None = None, actor_name: str | None = None) -> PersonalDataAccess:
+    """Append one access-log row and one subject row per person touched; flushes, never commits."""
+    actor_id, name, address = _actor()
+    ids = sorted(set(subject_ids))
+    entry = PersonalDataAccess(action=action, subject_type=subject_type, subject_count=len(ids), purpose=purpose,
+                               details=details or {}, actor_id=actor_id, actor_name=actor_name or name,
+                               actor_address=address)
+    db.session.add(entry)
+    db.session.flush()
+    if ids:
+        rows = [{"access_id": entry.id, "subject_type": subject_type, "subject_id": i} for i in ids]
+        db.session.execute(insert(PersonalDataSubject), rows)
+    return entry
+
+
+@dataclass(frozen=True)
+class AccessQuery:
+    """Filters for searching the access log; empty fields do not filter."""
+
+    actor: str = ""
+    action: str = ""
+    subject_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def access_query(filters: AccessQuery) -> Select:
+    """The access-log rows matching ``filters``, newest first."""
+    query = select(PersonalDataAccess).order_by(PersonalDataAccess.id.desc())
+    if filters.actor:
+        query = query.where(PersonalDataAccess.actor_name == filters.actor)
+    if filters.action:
+        query = query.where(PersonalDataAccess.action == filters.action)
+    if filters.since:
+        query = query.where(PersonalDataAccess.occurred_at >= filters.since)
+    if filters.until:
+        query = query.where(PersonalDataAccess.occurred_at < filters.until)
+    if filters.subject_id is not None:
+        touched = select(PersonalDataSubject.access_id).where(PersonalDataSubject.subject_id == filters.subject_id)
+        query = query.where(PersonalDataAccess.id.in_(touched))
+    return query
+
+
+CSV_HEADER = ["번호(id)", "일시(UTC)", "처리자(actor)", "접속지(address)", "처리 내용(action)",
+              "정보주체 유형(subject type)", "건수(count)", "정보주체(subjects)", "목적(purpose)"]
+
+
+def csv_rows(entries: Iterable[PersonalDataAccess]) -> Iterable[list[str]]:
+    """Rows for the access-log export, one per access, subject ids joined by spaces."""
+    for e in entries:
+        subjects = db.session.scalars(select(PersonalDataSubject.subject_id)
+                                      .where(PersonalDataSubject.access_id == e.id)
+                                      .order_by(PersonalDataSubject.subject_id)).all()
+        yield [str(e.id), e.occurred_at.strftime("%Y-%m-%d %H:%M:%S"), e.actor_name or "", e.actor_address or "",
+               AccessAction.LABELS.get(e.action, e.action), e.subject_type, str(e.subject_count),
+               " ".join(map(str, subjects)), e.purpose or ""]

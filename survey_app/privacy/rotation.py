@@ -1,0 +1,62 @@
+"""Key rotation: re-encrypt personal data with the newest data key and recompute lookup hashes.
+
+Rotating a configured key: put the new key first in ``SURVEY_DATA_KEYS`` (keep the old ones after it),
+run ``survey-app rotate-keys``, then remove the old keys. With instance-folder keys,
+``survey-app rotate-keys --new-key`` adds the new key itself.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..database import db
+from ..models import AccessAction, Contact, User
+from .access_log import log_access
+from .contacts import reencrypt
+from .crypto import key_ring, new_key
+
+BATCH = 1000
+TOTP_CONTEXT = "user.totp"
+
+
+def keys_are_configured() -> bool:
+    """Whether the data keys come from settings (not from the instance folder)."""
+    return bool(current_app.config.get("DATA_KEYS"))
+
+
+def add_instance_key() -> None:
+    """Put a fresh key first in the instance folder's key file (older keys stay for decryption)."""
+    path = Path(current_app.instance_path) / "data_keys"
+    key_ring()  # make sure the file exists
+    old = path.read_text().strip()
+    path.write_text(new_key() + "\n" + old + "\n")
+    current_app.extensions.pop("survey_key_ring", None)
+
+
+def _rotate_contacts() -> int:
+    changed, last_id = 0, 0
+    while True:
+        batch = db.session.scalars(select(Contact).where(Contact.id > last_id).order_by(Contact.id).limit(BATCH)).all()
+        if not batch:
+            return changed
+        changed += sum(reencrypt(contact) for contact in batch)
+        last_id = batch[-1].id
+        db.session.flush()
+
+
+def _rotate_totp_secrets() -> int:
+    ring, changed = key_ring(), 0
+    for user in db.session.scalars(select(User).where(User.totp_secret_enc.is_not(None))):
+        if not ring.is_current(user.totp_secret_enc):
+            user.totp_secret_enc = ring.encrypt(ring.decrypt(user.totp_secret_enc, TOTP_CONTEXT), TOTP_CONTEXT)
+            changed += 1
+    return changed
+
+
+def rotate_keys() -> tuple[int, int]:
+    """Re-encrypt whatever is not under the newest key; returns (contacts, users) changed. Flushes only."""
+    contacts, users = _rotate_contacts(), _rotate_totp_secrets()
+    log_access(AccessAction.KEY_ROTATION, "contact", [], details={"contacts": contacts, "totp_secrets": users})
+    return contacts, users
