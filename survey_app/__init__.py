@@ -68,4 +68,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     web.init_app(app)
     cli.init_app(app)
+    _compact_pages(app)
     return app
+
+
+def _compact_pages(app: Flask) -> None:
+    """Small pages for phones on slow links: no template whitespace, compressed responses."""
+    from flask_compress import Compress
+
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    Compress(app)
