@@ -1,6 +1,8 @@
 """Respondent pages through the test client: links, pages, logic, validation, resume, exactly once."""
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -223,3 +225,24 @@ def test_an_expired_form_keeps_the_answers_and_asks_again(make_app, app_ctx, mak
     html = answer.get_data(as_text=True)
     assert answer.status_code == 400 and "다시 눌러 주십시오" in html and 'value="6" id="f-Q2-6" checked' in html
     assert 'name="csrf_token"' in html
+
+
+def test_earlier_answers_are_piped_into_question_texts(client, wave):
+    open_personal(client, wave)
+    client.post(page_url(wave, 1), data=PAGE1)  # Q1 = 택배 접수
+    assert "'택배 접수' 업무를 보시면서" in html.unescape(client.get(page_url(wave, 2)).get_data(as_text=True))
+
+
+def test_randomised_choices_keep_their_order_for_one_respondent(client, app, wave):
+    open_personal(client, wave)
+    client.post(page_url(wave, 1), data=PAGE1)
+
+    def order(c):
+        html = c.get(page_url(wave, 2)).get_data(as_text=True)
+        return re.findall(r'name="a_Q5" value="(\d)"', html)
+
+    first = order(client)
+    assert sorted(first) == ["1", "2", "3"] and order(client) == first
+    other_device = app.test_client()
+    other_device.get(f"/s/{wave['token']}")
+    assert order(other_device) == first  # the same respondent on another device sees the same order

@@ -207,3 +207,19 @@ def test_every_respondent_page_type_passes_axe(live_app, new_page, axe_check, sh
     page.click("button[value=next]")
     visit("thank-you-page")
     assert {name: [v["id"] for v in found] for name, found in checked.items() if found} == {}
+
+
+@pytest.mark.parametrize("width", [360, 640])  # 640 CSS px is a 1280 px screen at 200 % zoom
+def test_pages_fit_narrow_screens_and_200_percent_zoom_without_sideways_scrolling(live_app, new_page, width):
+    wave = field_survey(live_app)
+    page = new_page(width=width)
+    page.goto(f"{wave['base']}/s/{wave['tokens'][0]}")
+    for number in (1,):
+        page.goto(f"{wave['base']}/r/{wave['wave_code']}?p={number}")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.check("#f-Q1-2"), page.check("#f-Q2-6"), page.check("#f-Q3-2")
+    page.click("button[value=next]")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    focus_ring = page.evaluate("""() => { const b = document.querySelector('button[value=next]'); b.focus();
+        return getComputedStyle(b).outlineStyle; }""")
+    assert focus_ring != "none"
