@@ -17,7 +17,7 @@ from ..responses.operations import AlreadyCompleted
 from ..responses.values import answers_from_rows, rows_for
 from .client_logic import page_logic
 from .forms import build_page_form, page_items
-from .pages import answer_fields, hidden_answers, kept_codes, read_page, section_numbers
+from .pages import answer_fields, expected_sections, hidden_answers, kept_codes, read_page, section_numbers
 from .state import Visit, questionnaire_for, response_of, save_visit, wave_by_code
 
 DEVICE_COOKIE = "sv_device"
@@ -87,11 +87,12 @@ class SurveyFlow:
         section = self.questionnaire.sections[page - 1]
         items = page_items(self.questionnaire, section, self.answers, self._seed())
         form = form or build_page_form(items, self._csrf_seconds(), data=self.answers)
-        pages = self.pages()
-        position = pages.index(page) + 1 if page in pages else 1
+        expected = expected_sections(self.questionnaire, self.answers)
+        position = sum(1 for number in expected if number <= page)
         return render_template(
             "respond/page.html", flow=self, q=self.questionnaire, section=section, items=items, form=form,
-            errors=errors or {}, notice=notice, page=page, position=position, total=len(pages),
+            errors=errors or {}, notice=notice, page=page, position=position, total=len(expected),
+            is_last=self._neighbour(page, +1) is None and (not expected or expected[-1] <= page),
             previous=self._neighbour(page, -1), logic=page_logic(self.questionnaire, items, self.answers),
         ), status
 

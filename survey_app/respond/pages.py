@@ -95,6 +95,20 @@ def section_numbers(questionnaire: Questionnaire, answers: dict) -> list[int]:
     return [i for i, s in enumerate(questionnaire.sections, start=1) if s.code in shown]
 
 
+def expected_sections(questionnaire: Questionnaire, answers: dict) -> list[int]:
+    """Section numbers to count in the progress indicator: the shown ones, plus those whose
+    condition still waits on an unanswered question (they will probably be shown)."""
+    from questionnaires.logic import is_visible, parse, references
+
+    kept = effective_answers(questionnaire, answers)
+    numbers = []
+    for number, section in enumerate(questionnaire.sections, start=1):
+        refs = [code for expr in (section.show_if, section.skip_if) if expr for code in references(parse(expr))]
+        if is_visible(section, kept) or any(code not in kept for code in refs):
+            numbers.append(number)
+    return numbers
+
+
 def kept_codes(questionnaire: Questionnaire, answers: dict) -> list[str]:
     """Codes whose answers count at completion (shown questions, hidden fields, computed values)."""
     return list(effective_answers(questionnaire, answers))
