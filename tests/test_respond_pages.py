@@ -246,3 +246,25 @@ def test_randomised_choices_keep_their_order_for_one_respondent(client, app, wav
     other_device = app.test_client()
     other_device.get(f"/s/{wave['token']}")
     assert order(other_device) == first  # the same respondent on another device sees the same order
+
+
+@pytest.mark.parametrize("hours_later, accepted", [(2, True), (25, False)])
+def test_a_respondent_who_pauses_two_hours_can_still_submit(make_app, app_ctx, make_survey, monkeypatch,
+                                                            hours_later, accepted):
+    import re as regex
+    import time
+
+    from itsdangerous.timed import TimestampSigner
+
+    app = make_app(WTF_CSRF_ENABLED=True)
+    wave = field_wave(app_ctx, make_survey)
+    client = app.test_client()
+    client.get(f"/s/{wave['token']}")
+    token = regex.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                         client.get(page_url(wave, 1)).get_data(as_text=True)).group(1)
+    later = int(time.time()) + hours_later * 3600
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: later)
+    answer = client.post(page_url(wave, 1), data={**PAGE1, "csrf_token": token})
+    assert (answer.status_code == 303) is accepted
+    if not accepted:
+        assert "다시 눌러 주십시오" in answer.get_data(as_text=True)

@@ -5,7 +5,7 @@
   var home = body.getAttribute("data-kiosk-home");
   if (!home) return;
   var idleSeconds = Number(body.getAttribute("data-kiosk-idle") || "120");
-  var warnSeconds = 30;
+  var warnSeconds = Number(body.getAttribute("data-kiosk-warn") || "30");
   var dialog = document.getElementById("kiosk-warning");
   var counter = document.getElementById("kiosk-countdown");
   var stay = document.getElementById("kiosk-stay");

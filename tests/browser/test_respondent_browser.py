@@ -223,3 +223,22 @@ def test_pages_fit_narrow_screens_and_200_percent_zoom_without_sideways_scrollin
     focus_ring = page.evaluate("""() => { const b = document.querySelector('button[value=next]'); b.focus();
         return getComputedStyle(b).outlineStyle; }""")
     assert focus_ring != "none"
+
+
+def test_kiosk_warns_after_a_pause_then_returns_to_the_start(live_app, new_page):
+    wave = field_survey(live_app)
+    saved = live_app.config["KIOSK_IDLE_SECONDS"], live_app.config["KIOSK_WARNING_SECONDS"]
+    live_app.config.update(KIOSK_IDLE_SECONDS=1, KIOSK_WARNING_SECONDS=2)
+    try:
+        page = new_page(width=1080)
+        page.goto(f"{wave['base']}/o/{wave['open_key']}?kiosk=1")
+        page.goto(f"{wave['base']}/r/{wave['wave_code']}?p=1")
+        page.locator("#kiosk-warning").wait_for(state="visible", timeout=5000)
+        assert page.evaluate("document.activeElement.id") == "kiosk-stay"  # focus moves to the choice
+        page.keyboard.press("Enter")  # 계속하기: the respondent stays
+        assert page.locator("#kiosk-warning").is_hidden() and "p=1" in page.url
+        page.locator("#kiosk-warning").wait_for(state="visible", timeout=5000)
+        page.wait_for_url(f"**/r/{wave['wave_code']}", timeout=8000)  # back to the welcome screen
+        assert "설문 시작하기" in page.content()
+    finally:
+        live_app.config.update(KIOSK_IDLE_SECONDS=saved[0], KIOSK_WARNING_SECONDS=saved[1])
