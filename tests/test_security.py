@@ -103,3 +103,11 @@ def test_api_keys_do_not_open_staff_pages(app_ctx, client):
         _key, secret = create_api_key("all", ["users.manage"])
     answer = client.get("/admin/users", headers={"Authorization": f"Bearer {secret}"})
     assert answer.status_code == 302  # staff pages need a signed-in person, never a key
+
+
+def test_open_survey_links_are_rate_limited_per_address(make_app, db):
+    app = make_app(RATE_LIMIT_OPEN_LINK="2/minute")
+    client = app.test_client()
+    statuses = [client.get("/o/some-open-link-key").status_code for _ in range(3)]
+    assert statuses[:2] != [429, 429] and statuses[2] == 429
+    assert client.get("/").status_code == 200  # other public pages are not limited

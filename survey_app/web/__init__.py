@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import access, errors, headers, static_files
 from .guard import enforce_access_rule
+from .ratelimit import enforce_endpoint_limits, limit_endpoint
 from .transactions import commit_on_success
 
 csrf = CSRFProtect()
@@ -14,6 +15,8 @@ csrf = CSRFProtect()
 #: Endpoints open to anyone. Everything else must declare a rule (see ``access``).
 access.public_blueprint("respond")
 access.public_endpoint("api.health")
+#: Opening an open survey link starts a new anonymous response: limit it per client address.
+limit_endpoint("respond.open_link", "open_link", "RATE_LIMIT_OPEN_LINK", methods=("GET",))
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -40,6 +43,7 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     _register_blueprints(app)
     app.before_request(enforce_access_rule)
+    app.before_request(enforce_endpoint_limits)
     app.after_request(commit_on_success)
     headers.init_app(app)
     errors.init_app(app)

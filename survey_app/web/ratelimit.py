@@ -18,7 +18,7 @@ import hashlib
 import time
 from typing import Callable
 
-from flask import current_app, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.exceptions import TooManyRequests
@@ -55,7 +55,17 @@ def hit(bucket: str, key: str, limit: str, now: float | None = None) -> tuple[bo
     now_s = int(now if now is not None else time.time())
     window = now_s - now_s % period
     key_hash = hashlib.sha256(f"{bucket}\x00{key}".encode("utf-8")).hexdigest()  # addresses are not stored
+    if has_request_context():  # a failed request rolls back: the boundary counts it again (replay_hits)
+        g.setdefault("rate_limit_hits", []).append((key_hash, window))
     return _upsert(key_hash, window) <= count, window + period - now_s
+
+
+def replay_hits() -> bool:
+    """Count this request's hits again after its transaction was rolled back; True if there were any."""
+    hits = g.pop("rate_limit_hits", None) if has_request_context() else None
+    for key_hash, window in hits or ():
+        _upsert(key_hash, window)
+    return bool(hits)
 
 
 def enforce_rate_limit(bucket: str, setting: str, key: str | None = None) -> None:
@@ -77,6 +87,23 @@ def rate_limit(bucket: str, setting: str, methods: tuple[str, ...] = ("GET", "PO
             return view(*args, **kwargs)
         return limited
     return decorate
+
+
+#: endpoint → (bucket, setting, methods): limits applied by the app before the view runs, for views
+#: whose module should not need to know (registered in ``survey_app.web``).
+_ENDPOINT_LIMITS: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+
+
+def limit_endpoint(endpoint: str, bucket: str, setting: str, methods: tuple[str, ...] = ("GET", "POST")) -> None:
+    """Rate-limit ``endpoint`` without touching its view (e.g. ``respond.open_link``)."""
+    _ENDPOINT_LIMITS[endpoint] = (bucket, setting, methods)
+
+
+def enforce_endpoint_limits() -> None:
+    """The before-request hook behind :func:`limit_endpoint`."""
+    limit = _ENDPOINT_LIMITS.get(request.endpoint or "")
+    if limit is not None and request.method in limit[2]:
+        enforce_rate_limit(limit[0], limit[1])
 
 
 def purge_old_buckets(older_than_seconds: int = 86400) -> int:
