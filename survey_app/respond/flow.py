@@ -33,6 +33,7 @@ class SurveyFlow:
     response: Response | None
     answers: dict
     link_state: LinkState
+    _pages: list[int] | None = None
 
     @classmethod
     def for_visit(cls, visit: Visit) -> SurveyFlow | None:
@@ -51,8 +52,12 @@ class SurveyFlow:
 
     # -- which page -------------------------------------------------------------------------
     def pages(self, answers: dict | None = None) -> list[int]:
-        """Section numbers logic shows for these answers."""
-        return section_numbers(self.questionnaire, self.answers if answers is None else answers)
+        """Section numbers logic shows for these answers (the stored answers' list is computed once)."""
+        if answers is not None:
+            return section_numbers(self.questionnaire, answers)
+        if self._pages is None:
+            self._pages = section_numbers(self.questionnaire, self.answers)
+        return self._pages
 
     def resume_page(self) -> int:
         """The first shown page after the last one saved (where a returning respondent continues)."""

@@ -121,10 +121,15 @@ def page_items(questionnaire: Questionnaire, section: Section, answers: dict, re
             continue
         choices = display_choices(question, respondent_key) if question.choices is not None else []
         rows = display_rows(question, respondent_key) if question.type == vocab.MATRIX else []
-        items.append(PageItem(question, pipe(question.text.get("ko"), answers, questionnaire),
-                              pipe(question.help.get("ko"), answers, questionnaire),
+        items.append(PageItem(question, _piped(question.text.get("ko"), answers, questionnaire),
+                              _piped(question.help.get("ko"), answers, questionnaire),
                               list(question_fields(question)), choices, rows))
     return items
+
+
+def _piped(text: str, answers: dict, questionnaire: Questionnaire) -> str:
+    """The text with earlier answers piped in (texts without placeholders are returned as they are)."""
+    return pipe(text, answers, questionnaire) if "{" in text or "}" in text else text
 
 
 def build_page_form(items: list[PageItem], csrf_seconds: int, formdata=None, data: dict | None = None) -> PageForm:
