@@ -143,6 +143,12 @@ def serve_command(bind: str | None, workers: int | None) -> None:
     run_gunicorn(app, bind or app.config["GUNICORN_BIND"], workers or app.config["GUNICORN_WORKERS"])
 
 
+def _questionnaire_commands() -> tuple:
+    from .questionnaire_cli import questionnaire_group
+
+    return (questionnaire_group,)
+
+
 def _account_and_privacy_commands() -> tuple:
     from .accounts.cli import COMMANDS as account_commands
     from .privacy.cli import COMMANDS as privacy_commands
@@ -151,7 +157,7 @@ def _account_and_privacy_commands() -> tuple:
 
 
 COMMANDS = (db_group, create_user_command, surveys_command, waves_command, demo_command, serve_command,
-            *_account_and_privacy_commands())
+            *_questionnaire_commands(), *_account_and_privacy_commands())
 
 
 def init_app(app: Flask) -> None:
