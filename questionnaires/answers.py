@@ -46,7 +46,7 @@ class AnswerField:
     def allowed_values(self) -> tuple[ChoiceValue, ...] | None:
         """Every value a respondent may give (None when free-form)."""
         if self.choices is not None:
-            return self.choices.values()
+            return self.choices.values() or None
         if self.scale is not None:
             return self.scale.values() + self.na_codes
         return None

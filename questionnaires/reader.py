@@ -109,6 +109,8 @@ class Reader:
         if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw) or abs(raw) > MAX_NUMBER:
             self.add("not_number", path)
             return None
+        if isinstance(raw, float):
+            raw = float(f"{raw:.15g}")  # Excel keeps 15 significant digits; so do we
         return int(raw) if isinstance(raw, float) and raw.is_integer() else raw
 
     def text(self, raw: Any, path: str, required: bool = False) -> Text:
@@ -117,8 +119,11 @@ class Reader:
             if required:
                 self.add("empty_text", path)
             return Text()
-        if isinstance(raw, str):
+        if isinstance(raw, (str, int, float)) and not isinstance(raw, bool):
             return Text(ko=self._prose(raw, path))
+        if not isinstance(raw, dict):
+            self.add("not_string", path)
+            return Text()
         data = self.mapping(raw, path, ("ko", "en"))
         if data is None:
             return Text()

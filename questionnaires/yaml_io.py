@@ -51,8 +51,9 @@ def parse_yaml(text: str) -> tuple[Any, dict[str, tuple[int, int]]]:
     """Return the data and a map of path -> (line, column); raises QuestionnaireError on bad YAML."""
     if len(text) > MAX_BYTES:
         raise QuestionnaireError([make_problem("file_too_large", "", size=len(text), limit=MAX_BYTES)])
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         if node is None:
             return None, {}
@@ -60,6 +61,8 @@ def parse_yaml(text: str) -> tuple[Any, dict[str, tuple[int, int]]]:
         if problems:
             raise QuestionnaireError(problems)
         return loader.construct_document(node), lines
+    except yaml.reader.ReaderError as error:
+        raise QuestionnaireError([make_problem("control_char", f"(character {error.position + 1})")]) from None
     except yaml.MarkedYAMLError as error:
         raise QuestionnaireError([_syntax_problem(error)]) from None
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
@@ -67,7 +70,8 @@ def parse_yaml(text: str) -> tuple[Any, dict[str, tuple[int, int]]]:
     except RecursionError:
         raise QuestionnaireError([make_problem("too_deep", "")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError) -> Problem:
@@ -178,10 +182,10 @@ def _present(value: Any, key: str = "") -> Any:
     """Mark small mappings for inline output, recursively."""
     if isinstance(value, list):
         inline_items = key in ("choices", "labels") or _is_choice_list(value)
-        return [_Flow(_present_map(v)) if inline_items and _single_line(v) else _present(v) for v in value]
+        return [_Flow(_present_map(v)) if inline_items and _small(v) else _present(v) for v in value]
     if isinstance(value, dict):
         mapped = _present_map(value)
-        return _Flow(mapped) if key in _INLINE_KEYS and _single_line(value) else mapped
+        return _Flow(mapped) if key in _INLINE_KEYS and _small(value) else mapped
     return value
 
 
@@ -193,6 +197,15 @@ def _present_map(value: Any) -> Any:
 
 def _is_choice_list(items: list) -> bool:
     return bool(items) and all(isinstance(i, dict) and "value" in i and "label" in i for i in items)
+
+
+def _small(value: Any) -> bool:
+    """Short enough for one line: no lists inside and no multi-line text."""
+    if isinstance(value, list):
+        return False
+    if isinstance(value, dict):
+        return all(_small(v) for v in value.values())
+    return _single_line(value)
 
 
 def _single_line(value: Any) -> bool:

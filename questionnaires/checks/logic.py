@@ -145,7 +145,7 @@ def _check_value(code: str, value: Any, path: str, scope: Scope, r: Reader) -> N
     if allowed is None or any(equal(value, option) for option in allowed):
         return
     shown = ", ".join(str(option) for option in allowed[:12])
-    r.add("expr_bad_value", path, code=code, value=value, allowed=shown)
+    r.add("expr_bad_value", path, question=code, value=value, allowed=shown)
 
 
 def check_piping(text: Any, path: str, limit: int, own: str | None, scope: Scope, r: Reader) -> None:

@@ -33,8 +33,8 @@ def is_scorable(question: Question, row: Any = None) -> bool:
         return False  # a matrix is scored row by row
     if question.type not in (vocab.SINGLE_CHOICE, vocab.MATRIX):
         return False
-    if question.scale is not None:
-        return True
+    if question.scale is not None or (question.choices is not None and not question.choices.choices):
+        return True  # a scale, or a missing list (reported where it is named)
     scored = [c.value for c in question.choices or () if not c.na]
     return bool(scored) and all(isinstance(v, int) for v in scored)
 

@@ -3,35 +3,9 @@
 from __future__ import annotations
 
 import copy
-import importlib
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-ROOT = str(Path(__file__).resolve().parents[2])
-
-
-def _use_real_package() -> None:
-    """Import the project's `questionnaires` package, not this test folder.
-
-    pytest puts tests/ on sys.path (for tests/conftest.py), where this folder would be found
-    as a namespace package called `questionnaires` and hide the real one.
-    """
-    module = sys.modules.get("questionnaires")
-    if module is not None and getattr(module, "__file__", None):
-        return
-    for name in [n for n in sys.modules if n == "questionnaires" or n.startswith("questionnaires.")]:
-        del sys.modules[name]
-    sys.path.insert(0, ROOT)
-    try:
-        importlib.import_module("questionnaires")
-    finally:
-        sys.path.remove(ROOT)
-
-
-_use_real_package()
 
 
 def base_dict() -> dict[str, Any]:
