@@ -1,0 +1,404 @@
+"""Benchmark: respondent traffic under gunicorn + PostgreSQL, beside a bare Flask app in the same run.
+
+What it does, all on 127.0.0.1:
+
+1. a PostgreSQL schema of its own (``bench_respondent``, dropped and recreated) in the database
+   given, migrated, with a one-section survey of 30 seven-point questions in an open wave and one
+   personal invitation per final submission to be sent;
+2. each invitation's browser session prepared offline, as the app itself would make it when the
+   personal link is opened (the signed session cookie holding the visit, and the page's CSRF token);
+3. the survey app (``survey_app.wsgi:app``) and the bare app (``benchmarks/bare_app.py``) under
+   gunicorn with the same settings (sync workers, 2 x cores unless ``--workers``);
+4. wrk (Debian's ``wrk``; ``benchmarks/respondent.lua``) for ``--seconds`` per scenario at
+   ``--clients`` connections after a one-second warm-up: GET of the 30-question page (with and
+   without ``Accept-Encoding: gzip, br``), the bare template render, the final POST of 30 answers
+   with a different respondent each time, and the bare one-row insert;
+5. a check that every final POST wrk counted made exactly one complete response with 30 answers;
+6. the page weight (HTML and assets as transferred with gzip) and a table with the ratios,
+   printed and written to ``docs/benchmarks.md`` (its own section) with the machine's description.
+
+Usage::
+
+    python benchmarks/bench_respondent.py                       # 12 s per scenario, 32 clients
+    python benchmarks/bench_respondent.py --seconds 2 --rounds 1 --clients 4 --respondents 2000 --no-doc  # smoke
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/survey_bench python benchmarks/bench_respondent.py
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
+
+SCHEMA = "bench_respondent"
+DEFAULT_URL = "postgresql://postgres@127.0.0.1/survey_bench"
+SECRET = "bench-respondent-secret"
+LUA = Path(__file__).with_name("respondent.lua")
+DOC = ROOT / "docs" / "benchmarks.md"
+MARK_START, MARK_END = "<!-- bench_respondent:start -->", "<!-- bench_respondent:end -->"
+WARMUP_SECONDS = 1
+
+
+def thirty_questions() -> dict:
+    """The questionnaire: one page of 30 seven-point questions with a 'don't know' option."""
+    questions = [{"code": f"Q{i}", "type": "likert", "scale": "agree7",
+                  "text": {"ko": f"우체국 직원은 고객의 요청을 정확하게 처리하였습니까? ({i})"}} for i in range(1, 31)]
+    labels = [{"value": 1, "label": {"ko": "전혀 그렇지 않다"}}, {"value": 4, "label": {"ko": "보통이다"}},
+              {"value": 7, "label": {"ko": "매우 그렇다"}}]
+    return {"code": "BENCH30", "version": 1, "kind": "customer_satisfaction", "title": {"ko": "30문항 만족도 조사"},
+            "scales": {"agree7": {"points": 7, "labels": labels, "na": {"value": 9, "label": {"ko": "모름/해당없음"}}}},
+            "sections": [{"code": "S1", "title": {"ko": "서비스 평가"}, "questions": questions}]}
+
+
+# -- database -----------------------------------------------------------------------------------
+def schema_url(base: str) -> str:
+    """``base`` (postgresql://...) as the app's URL, with the benchmark schema first on the search path."""
+    from survey_app.config import database_url
+
+    url = database_url(base, "")
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{SCHEMA}"
+
+
+def prepare_database(base: str) -> str:
+    """Drop and recreate the benchmark schema, migrate it, add the bare app's table; returns its URL."""
+    from survey_app.config import database_url
+
+    engine = create_engine(database_url(base, ""))
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{SCHEMA}"'))
+    engine.dispose()
+    url = schema_url(base)
+    from benchmarks.bare_app import metadata
+    from survey_app import migrate
+
+    engine = create_engine(url)
+    migrate.upgrade(engine)
+    metadata.create_all(engine)
+    engine.dispose()
+    return url
+
+
+def make_app(url: str, instance: str):
+    """The survey app as the benchmark's gunicorn workers configure it."""
+    from survey_app import create_app
+
+    return create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET, "INSTANCE_PATH": instance})
+
+
+def seed(app, respondents: int) -> tuple[str, int, list[int]]:
+    """The survey, an open wave and ``respondents`` invitations: (wave code, wave id, invitation ids)."""
+    from questionnaires import Questionnaire
+    from survey_app.database import db
+    from survey_app.models import Invitation, Survey, Wave, new_token
+
+    with app.app_context():
+        survey = Survey(code="BENCH30", title="30문항 성능 측정", kind="customer_satisfaction", draft_definition={})
+        version = survey.publish(Questionnaire.from_dict(thirty_questions()).to_dict())
+        wave = Wave(code="BENCH30-1", name="성능 측정", survey=survey, version=version, state="open")
+        db.session.add_all([survey, wave])
+        db.session.flush()
+        rows = [{"wave_id": wave.id, "token_hash": new_token()[1], "channel": "sms"} for _ in range(respondents)]
+        db.session.execute(insert(Invitation), rows)
+        ids = list(db.session.scalars(select(Invitation.id).where(Invitation.wave_id == wave.id).order_by(Invitation.id)))
+        db.session.commit()
+        return wave.code, wave.id, ids
+
+
+def prepared_sessions(app, wave_code: str, invitation_ids: list[int]) -> list[str]:
+    """For each invitation, the cookie and CSRF token its browser holds after opening the personal link."""
+    from flask import session
+    from flask_wtf.csrf import generate_csrf
+
+    from survey_app.respond.state import Visit, save_visit
+
+    serializer = app.session_interface.get_signing_serializer(app)
+    cookie_name = app.config["SESSION_COOKIE_NAME"]
+    lines = []
+    for invitation_id in invitation_ids:
+        with app.test_request_context(f"/r/{wave_code}"):
+            save_visit(Visit(wave=wave_code, invitation_id=invitation_id))
+            token = generate_csrf()
+            lines.append(f"{cookie_name}={serializer.dumps(dict(session))} {urllib.parse.quote(token, safe='')}")
+    return lines
+
+
+def stored_outcome(url: str, wave_id: int) -> dict:
+    """Complete and partial responses of the wave, answers per complete response, duplicates."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        by_status = dict(conn.execute(text(
+            "SELECT status, count(*) FROM responses WHERE wave_id = :w GROUP BY status"), {"w": wave_id}).all())
+        answer_counts = conn.execute(text(
+            "SELECT count(a.id) FROM responses r LEFT JOIN answers a ON a.response_id = r.id "
+            "WHERE r.wave_id = :w AND r.status = 'complete' GROUP BY r.id"), {"w": wave_id}).scalars().all()
+        bare = conn.execute(select(func.count()).select_from(text("bare_rows"))).scalar_one()
+    engine.dispose()
+    return {"complete": by_status.get("complete", 0), "partial": by_status.get("partial", 0),
+            "answers": sorted(set(answer_counts)), "bare_rows": bare}
+
+
+# -- servers and load -------------------------------------------------------------------------------
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(extra: dict) -> dict:
+    """This environment without any SURVEY_ setting (the app rejects unknown ones), plus ``extra``."""
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("SURVEY_")}, **extra}
+
+
+@contextmanager
+def gunicorn(target: str, env: dict, workers: int, probe: str) -> Iterator[str]:
+    """Serve ``target`` with gunicorn (sync workers) on a free loopback port; yields the base URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync",
+               "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning",
+               "--chdir", str(ROOT), target]
+    process = subprocess.Popen(command, env=server_env(env))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + probe, process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
+    """Poll ``url`` until it answers (any status) or the server dies or the time is up."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer within {seconds} s")
+
+
+def wrk(url: str, respondents: Path, mode: str, seconds: float, clients: int, encoding: str = "") -> dict:
+    """One bounded wrk run (one thread, ``clients`` connections); its JSON summary."""
+    parsed = urllib.parse.urlsplit(url)
+    path = parsed.path + (f"?{parsed.query}" if parsed.query else "")
+    command = ["wrk", "-t1", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", str(LUA),
+               f"{parsed.scheme}://{parsed.netloc}", "--", str(respondents), mode, path, "1", encoding]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True)
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    summary["rate"] = summary["requests"] / (summary["duration_us"] / 1e6)
+    summary["errors"] = sum(summary[k] for k in ("status_errors", "connect_errors", "read_errors",
+                                                 "write_errors", "timeouts"))
+    return summary
+
+
+def _combine(runs: list[dict]) -> dict:
+    """Rounds of one scenario as one: counts summed; p50 weighted by requests; p90/p99/max the worst round's."""
+    total = sum(r["requests"] for r in runs)
+    combined = {"requests": total, "duration_us": sum(r["duration_us"] for r in runs),
+                "errors": sum(r["errors"] for r in runs),
+                "p50_us": sum(r["p50_us"] * r["requests"] for r in runs) / max(total, 1)}
+    combined.update({k: max(r[k] for r in runs) for k in ("p90_us", "p99_us", "max_us")})
+    combined["rate"] = total / (combined["duration_us"] / 1e6)
+    return combined
+
+
+def run_interleaved(scenarios: list[dict], args, workdir: Path) -> dict:
+    """Warm every scenario up, then run them in turn, ``--rounds`` times, so both apps see the same
+    background load; posting scenarios get fresh respondents in every round."""
+    runs: dict[str, list[dict]] = {s["name"]: [] for s in scenarios}
+    for number in range(args.rounds + 1):
+        for s in scenarios:
+            lines = s["pool"][number::args.rounds + 1] if s["mode"] == "post" else s["pool"]
+            path = workdir / f"{s['name']}-{number}.txt"
+            path.write_text("\n".join(lines) + "\n")
+            seconds = WARMUP_SECONDS if number == 0 else args.seconds / args.rounds
+            result = wrk(s["url"], path, s["mode"], seconds, args.clients, s.get("encoding", ""))
+            if result["errors"]:
+                raise SystemExit(f"{s['name']}: {result['errors']} failed requests (status, socket or timeout); "
+                                 f"with posts, give more --respondents: {result}")
+            runs[s["name"]].append(result)
+    results = {name: _combine(rounds[1:]) for name, rounds in runs.items()}
+    for name, rounds in runs.items():
+        results[name]["warmup_requests"] = rounds[0]["requests"]
+    return results
+
+
+def page_weight(base: str, page: str, cookie_line: str) -> dict:
+    """Bytes of the page and its assets as transferred with gzip, and uncompressed."""
+    cookie = cookie_line.split(" ")[0]
+    headers = {"Cookie": cookie, "Accept-Encoding": "gzip"}
+    with urllib.request.urlopen(urllib.request.Request(base + page, headers=headers)) as answer:
+        body = answer.read()
+    html = gzip.decompress(body) if answer.headers.get("Content-Encoding") == "gzip" else body
+    transferred = len(body)
+    for asset in set(re.findall(rb'(?:href|src)="(/static/[^"]+)"', html)):
+        with urllib.request.urlopen(urllib.request.Request(base + asset.decode(), headers=headers)) as answer:
+            transferred += len(answer.read())
+    return {"html": len(html), "html_gzip": len(body), "transferred": transferred,
+            "radios": html.count(b'type="radio"')}
+
+
+# -- report -----------------------------------------------------------------------------------------
+def machine(url: str) -> list[str]:
+    """One line each: CPU, memory, OS, Python, PostgreSQL and its durability settings, gunicorn, wrk."""
+    import gunicorn as gunicorn_pkg
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown")
+    mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        version = conn.execute(text("SHOW server_version")).scalar_one()
+        settings = {name: conn.execute(text(f"SHOW {name}")).scalar_one()
+                    for name in ("shared_buffers", "synchronous_commit", "fsync", "max_connections")}
+    engine.dispose()
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0].split(" [")[0]
+    return [f"CPU: {cpu}, {os.cpu_count()} logical cores; memory {mem_kb / 1024 / 1024:.1f} GiB",
+            f"OS: {platform.platform()}; Python {platform.python_version()}; gunicorn {gunicorn_pkg.__version__}; "
+            f"{wrk_version}",
+            f"PostgreSQL {version} on 127.0.0.1 (same machine): "
+            + ", ".join(f"{k}={v}" for k, v in settings.items())]
+
+
+def _ms(microseconds: float) -> str:
+    return f"{microseconds / 1000:.1f}"
+
+
+def _row(name: str, result: dict) -> str:
+    return (f"| {name} | {result['requests']:,} | {result['rate']:,.0f} | {_ms(result['p50_us'])} | "
+            f"{_ms(result['p99_us'])} |")
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def table(results: dict, weight: dict, args, stored: dict) -> str:
+    """The markdown table of one run, with the ratios and targets."""
+    get_raw, get_gz, render = results["get"], results["get_gzip"], results["bare_render"]
+    post, bare_insert = results["post"], results["bare_insert"]
+    lines = [f"{args.seconds:g} s per scenario in {args.rounds} interleaved rounds after a {WARMUP_SECONDS} s "
+             f"warm-up, {args.clients} connections (wrk, 1 thread), gunicorn {args.workers} sync workers for both "
+             "apps. p50: mean of the rounds' medians weighted by requests; p99: the worst round's.", "",
+             "| scenario | requests | req/s | p50 ms | p99 ms |", "|---|---:|---:|---:|---:|",
+             _row("GET 30-question page (survey app)", get_raw),
+             _row("GET 30-question page, `Accept-Encoding: gzip, br` (survey app)", get_gz),
+             _row("GET bare template render (baseline)", render),
+             _row("final POST of 30 answers, one respondent each (survey app)", post),
+             _row("POST bare one-row insert (baseline)", bare_insert), "",
+             "| target | measured | result |", "|---|---|---|"]
+    ratio_get, ratio_gz = get_raw["rate"] / render["rate"], get_gz["rate"] / render["rate"]
+    ratio_post = post["rate"] / bare_insert["rate"]
+    checks = [
+        ("page GET ≥ 50% of bare render", f"{ratio_get:.0%} ({ratio_gz:.0%} compressed)", ratio_get >= 0.5),
+        ("final POST ≥ 1,000/s", f"{post['rate']:,.0f}/s", post["rate"] >= 1000),
+        ("final POST ≥ 40% of bare one-row insert", f"{ratio_post:.0%}", ratio_post >= 0.4),
+        (f"final POST p99 < 100 ms at {args.clients} clients", f"{_ms(post['p99_us'])} ms", post["p99_us"] < 100_000),
+        ("page ≤ 50 KB transferred", f"{weight['transferred']:,} B (HTML {weight['html']:,} B, "
+                                     f"{weight['html_gzip']:,} B gzip)", weight["transferred"] <= 50_000),
+    ]
+    lines += [f"| {name} | {value} | {_verdict(ok)} |" for name, value, ok in checks]
+    lines += ["", f"Stored: {stored['complete']:,} complete responses for {stored['posted']:,} final POSTs wrk "
+                  f"counted (warm-up included; up to {args.clients} per round more may have finished as wrk stopped), "
+                  f"{stored['partial']} partial, answers per response {stored['answers']}."]
+    return "\n".join(lines)
+
+
+def write_section(body: str) -> None:
+    """Replace this benchmark's section of docs/benchmarks.md (other sections are left alone)."""
+    section = f"{MARK_START}\n## Respondent traffic (`benchmarks/bench_respondent.py`)\n\n{body}\n{MARK_END}"
+    current = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
+    if MARK_START in current and MARK_END in current:
+        before, rest = current.split(MARK_START, 1)
+        updated = before + section + rest.split(MARK_END, 1)[1]
+    else:
+        updated = current.rstrip("\n") + "\n\n" + section + "\n"
+    DOC.parent.mkdir(exist_ok=True)
+    DOC.write_text(updated, encoding="utf-8")
+
+
+# -- main -------------------------------------------------------------------------------------------
+def parse_args() -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL),
+                        help=f"PostgreSQL database to use (its schema {SCHEMA} is dropped and recreated)")
+    parser.add_argument("--seconds", type=float, default=12, help="measured seconds per scenario (default 12)")
+    parser.add_argument("--clients", type=int, default=32, help="concurrent connections (default 32)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds the seconds are split into")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn workers")
+    parser.add_argument("--respondents", type=int, default=40_000,
+                        help="invitations prepared for final POSTs (more than can be posted in the run)")
+    parser.add_argument("--no-doc", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    return parser.parse_args()
+
+
+def run_scenarios(args, url: str, wave_code: str, pool: list[str], workdir: Path) -> tuple[dict, dict]:
+    """Serve both apps and run every scenario against them; (results, page weight)."""
+    page = f"/r/{wave_code}?p=1"
+    ours = {"SURVEY_DATABASE_URL": url, "SURVEY_SECRET_KEY": SECRET, "SURVEY_INSTANCE_PATH": str(workdir),
+            "SURVEY_LOG_LEVEL": "WARNING"}
+    with gunicorn("survey_app.wsgi:app", ours, args.workers, "/") as base, \
+            gunicorn("benchmarks.bare_app:app", {"BARE_DATABASE_URL": url}, args.workers, "/render") as bare:
+        weight = page_weight(base, page, pool[0])
+        readers, writers = pool[:min(len(pool) // 5, 5000)], pool[len(pool) // 5:]
+        scenarios = [
+            {"name": "get", "url": base + page, "pool": readers, "mode": "get"},
+            {"name": "get_gzip", "url": base + page, "pool": readers, "mode": "get", "encoding": "gzip, br"},
+            {"name": "bare_render", "url": bare + "/render", "pool": readers, "mode": "get"},
+            {"name": "post", "url": base + page, "pool": writers, "mode": "post"},
+            {"name": "bare_insert", "url": bare + "/insert", "pool": readers, "mode": "post-any"},
+        ]
+        results = run_interleaved(scenarios, args, workdir)
+    return results, weight
+
+
+def main() -> None:
+    args = parse_args()
+    url = prepare_database(args.database_url)
+    with tempfile.TemporaryDirectory(prefix="bench-respondent-") as tmp:
+        workdir = Path(tmp)
+        app = make_app(url, tmp)
+        wave_code, wave_id, ids = seed(app, args.respondents)
+        pool = prepared_sessions(app, wave_code, ids)
+        app.extensions["survey_engine"].dispose()
+        print(f"{len(pool):,} respondents prepared; serving on 127.0.0.1 with {args.workers} workers", flush=True)
+        results, weight = run_scenarios(args, url, wave_code, pool, workdir)
+    stored = stored_outcome(url, wave_id)
+    stored["posted"] = results["post"]["requests"] + results["post"]["warmup_requests"]
+    body = "\n".join(f"- {line}" for line in machine(url)) + "\n\n" + table(results, weight, args, stored)
+    print(body)
+    exact = stored["answers"] in ([30], []) and stored["partial"] == 0
+    if not exact or not 0 <= stored["complete"] - stored["posted"] <= (args.rounds + 1) * args.clients:
+        raise SystemExit(f"stored responses do not match the posts: {stored}")
+    if not args.no_doc:
+        write_section(body)
+        print(f"\nwritten to {DOC.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
