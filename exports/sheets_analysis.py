@@ -1,0 +1,118 @@
+"""중요도-만족도 (IPA) and 친절도 순위 (Courtesy ranking) sheets."""
+from __future__ import annotations
+
+import math
+
+from analysis.courtesy import STAGES
+from analysis.drivers import QUADRANTS
+
+from .charts import QUADRANT_COLOURS, ipa_chart
+from .inputs import CourtesyRow, CourtesyTable, Ipa
+from .style import S, Sheet
+
+__all__ = ["ipa_sheet", "courtesy_sheet"]
+
+_QUADRANT_ORDER = ((True, False), (True, True), (False, False), (False, True))
+_HELPER_COL = 8  # column H onwards: chart helper values (cut lines, quadrant label positions)
+
+
+def _bounds(ipa: Ipa) -> tuple[float, float, float, float]:
+    """Axis ranges with a margin, always containing the cut lines."""
+    xs = [q.importance for q in ipa.items] + [ipa.importance_cut]
+    ys = [q.performance for q in ipa.items] + [ipa.performance_cut]
+    dx = (max(xs) - min(xs)) * 0.15 or 1.0
+    dy = (max(ys) - min(ys)) * 0.15 or 1.0
+    return (math.floor(min(xs) - dx), math.ceil(max(xs) + dx), math.floor(min(ys) - dy), math.ceil(max(ys) + dy))
+
+
+def _helper_rows(sheet: Sheet, ipa: Ipa, bounds: tuple[float, float, float, float]) -> dict:
+    """Write the cut-line and quadrant-label points beside the table; return their cell ranges."""
+    xmin, xmax, ymin, ymax = bounds
+    ic, pc = ipa.importance_cut, ipa.performance_cut
+    fx, fy = (xmax - xmin) * 0.02, (ymax - ymin) * 0.05
+    points = [("기준선", ic, ymin), ("기준선", ic, ymax), ("기준선", xmin, pc), ("기준선", xmax, pc)]
+    corners = {(True, True): (xmax - fx * 8, ymax - fy), (True, False): (xmax - fx * 8, ymin + fy),
+               (False, False): (xmin + fx * 8, ymin + fy), (False, True): (xmin + fx * 8, ymax - fy)}
+    points += [(QUADRANTS[key].split(" (")[0], *corners[key]) for key in _QUADRANT_ORDER]
+    sheet.add(*[None] * (_HELPER_COL - 1), S("차트 보조값", "note"))
+    first = sheet.next_row
+    for name, x, y in points:
+        sheet.add(*[None] * (_HELPER_COL - 1), S(name, "note"), S(x, "note score"), S(y, "note score"))
+    col_x, col_y = _HELPER_COL + 1, _HELPER_COL + 2
+    lines = [((col_x, first + i, first + i + 1), (col_y, first + i, first + i + 1)) for i in (0, 2)]
+    labels = [(name, (col_x, first + 4 + i, first + 4 + i), (col_y, first + 4 + i, first + 4 + i))
+              for i, (name, _, _) in enumerate(points[4:])]
+    return {"lines": lines, "labels": labels}
+
+
+def ipa_sheet(ipa: Ipa) -> Sheet:
+    """Items by quadrant with importance and performance; a native scatter chart with quadrant labels."""
+    sheet = Sheet("중요도-만족도", freeze="A5", title_rows="4:4", widths={1: 30})
+    sheet.add(S("중요도-만족도 분석 (IPA)", "title"))
+    sheet.add(S(f"기준선: 중요도 평균 {ipa.importance_cut:.1f}, 만족도 평균 {ipa.performance_cut:.1f}. "
+                "'집중 개선'은 중요도가 높은데 만족도가 낮은 항목입니다.", "note"))
+    sheet.blank()
+    sheet.add(*[S(h, "header") for h in ("항목", ipa.importance_label, ipa.performance_label, "사분면")])
+    blocks = []
+    for key in _QUADRANT_ORDER:
+        members = sorted((q for q in ipa.items if (q.high_importance, q.high_performance) == key),
+                         key=lambda q: -q.importance)
+        if not members:
+            continue
+        first = sheet.next_row
+        for q in members:
+            sheet.add(S(q.name, "cell"), S(q.importance, "cell score"), S(q.performance, "cell score"),
+                      S(q.quadrant, "cell"))
+        blocks.append((QUADRANTS[key], key, first, sheet.next_row - 1))
+    sheet.blank()
+    bounds = _bounds(ipa)
+    helper = _helper_rows(sheet, ipa, bounds)
+    titles = (ipa.importance_label, ipa.performance_label)
+    sheet.chart(lambda ws: ipa_chart(ws, quadrant_blocks=blocks, cols=(2, 3), helper=helper, axis_titles=titles,
+                                     bounds=bounds), "F4")
+    return sheet
+
+
+def _stage_header(table: CourtesyTable) -> list[str]:
+    stages = [s for s in STAGES if s in table.stage_points or any(s in r.stages for r in table.rows)]
+    return [f"{s} ({table.stage_points[s]:g}점)" if s in table.stage_points else s for s in stages]
+
+
+def _courtesy_row(r: CourtesyRow, stages: list[str]) -> list[S]:
+    grey = "grey" if r.below_minimum else ""
+    total_style = "down" if r.below_threshold and not r.below_minimum else grey
+    notes = []
+    if r.below_threshold:
+        notes.append("기준 점수 미달")
+    if r.below_minimum:
+        notes.append("평가 수 부족: 순위 제외")
+    ci = r.ci if r.ci is not None else (None, None)
+    clean = [None if v is None or not math.isfinite(v) else v for v in (r.se, *ci)]
+    return ([S(r.rank if r.rank is not None else "—", f"cell center {grey}"), S(r.unit, f"cell {grey}"),
+             S(r.n, f"cell count {grey}")]
+            + [S(r.stages.get(s), f"cell score {grey}") for s in stages]
+            + [S(r.total, f"cell score bold {total_style}"), S(clean[0], f"cell se {grey}"),
+               S(clean[1], f"cell score {grey}"), S(clean[2], f"cell score {grey}"),
+               S(", ".join(notes), "cell note")])
+
+
+def courtesy_sheet(tables: tuple[CourtesyTable, ...]) -> Sheet:
+    """Per office / team / staff: stage scores, total, rank, evaluations and flags."""
+    sheet = Sheet("친절도 순위", freeze="C4", widths={2: 22})
+    sheet.add(S("친절도 순위", "title"))
+    sheet.add(S("단계별 점수의 합이 총점(100점)입니다. 순위는 동점을 같은 순위로 매깁니다 (1, 2, 2, 4).", "note"))
+    for table in tables:
+        sheet.blank()
+        sheet.add(S(f"{table.level}별 순위", "subtitle"))
+        rules = [f"평가 {table.min_evaluations}건 미만은 순위에서 제외(회색)"]
+        if table.threshold is not None:
+            rules.insert(0, f"기준 점수 {table.threshold:g}점 미만은 빨간색")
+        sheet.add(S(" · ".join(rules) + "합니다.", "note"))
+        stages = [s for s in STAGES if s in table.stage_points or any(s in r.stages for r in table.rows)]
+        header = ["순위", table.level, "평가 수", *_stage_header(table), "총점", "표준오차", "신뢰구간 하한",
+                  "신뢰구간 상한", "비고"]
+        row = sheet.add(*[S(h, "header") for h in header])
+        sheet.heights[row] = 30
+        for r in table.rows:
+            sheet.add(*_courtesy_row(r, stages))
+    return sheet

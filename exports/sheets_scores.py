@@ -1,0 +1,146 @@
+"""차원별 점수 (Dimensions), 세그먼트 (Segments) and 추이 (Trend) sheets."""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from analysis.results import SMALL_N, Estimate
+
+from .charts import bar_chart, chart_rows, line_chart
+from .inputs import ScoreRow, SegmentRow, Trend, WorkbookInput
+from .sheets_summary import change_cells
+from .style import S, Sheet
+
+__all__ = ["dimensions_sheet", "segments_sheet", "trend_sheet"]
+
+_LEVELS = {"index": "지수", "dimension": "차원", "item": "문항"}
+
+
+def _num(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else value
+
+
+def estimate_cells(est: Estimate, extra: str = "") -> list[S]:
+    """Score, SE, CI low, CI high and n of an estimate."""
+    return [S(_num(est.value), f"cell score bold {extra}"), S(_num(est.se), f"cell se {extra}"),
+            S(_num(est.ci[0]), f"cell score {extra}"), S(_num(est.ci[1]), f"cell score {extra}"),
+            S(est.n, f"cell count {extra}")]
+
+
+def _score_header(sheet: Sheet, confidence: float) -> int:
+    level = f"{confidence * 100:g}%"
+    names = ["구분", "코드", "이름", "점수 (100점)", "표준오차", f"{level} 신뢰구간 하한", f"{level} 신뢰구간 상한",
+             "응답 수", "지난 차수", "변화", "p값", "유의성"]
+    row = sheet.add(*[S(h, "header") for h in names])
+    sheet.heights[row] = 30
+    return row
+
+
+def _score_row(r: ScoreRow) -> list[S]:
+    extra = "total" if r.level == "index" else ""
+    return ([S(_LEVELS[r.level], f"cell center {extra}"), S(r.code, f"cell {extra}"), S(r.label, f"cell {extra}")]
+            + estimate_cells(r.estimate, extra) + change_cells(r.change))
+
+
+def _items_by_dimension(rows: Sequence[ScoreRow]) -> list[ScoreRow]:
+    order = {r.code: i for i, r in enumerate(rows) if r.level == "dimension"}
+    items = [r for r in rows if r.level == "item"]
+    return sorted(items, key=lambda r: order.get(r.parent, len(order)))
+
+
+def dimensions_sheet(inp: WorkbookInput) -> Sheet:
+    """Index, dimension and item scores with SE, CI, n and change; a bar chart of the dimensions."""
+    sheet = Sheet("차원별 점수", freeze="D5", title_rows="4:4", widths={3: 30})
+    sheet.add(S("차원별 점수", "title"))
+    sheet.add(S("100점 환산 점수와 신뢰구간입니다. ▲▼는 지난 차수보다 통계적으로 유의하게 오르거나 떨어진 경우에만 "
+                "표시합니다 (차원·문항은 Holm 보정).", "note"))
+    sheet.blank()
+    _score_header(sheet, inp.method.confidence)
+    top = [r for r in inp.scores if r.level in ("index", "dimension")]
+    first = sheet.next_row
+    for r in top:
+        sheet.add(*_score_row(r))
+    if top:
+        last = sheet.next_row - 1
+        sheet.blank()
+        sheet.chart(lambda ws: bar_chart(ws, "차원별 점수 (100점)", label_col=3, value_col=4, first_row=first,
+                                         last_row=last), f"C{sheet.next_row}")
+        for _ in range(chart_rows(len(top))):
+            sheet.blank()
+    items = _items_by_dimension(inp.scores)
+    if items:
+        sheet.blank()
+        sheet.add(S("문항별 점수", "subtitle"))
+        _score_header(sheet, inp.method.confidence)
+        labels = {r.code: r.label for r in inp.scores if r.level == "dimension"}
+        for r in items:
+            row = _score_row(r)
+            row[0] = S(labels.get(r.parent, r.parent) or "문항", "cell")
+            sheet.add(*row)
+    return sheet
+
+
+def _segment_row(s: SegmentRow) -> list[S]:
+    small = s.estimate.n < SMALL_N
+    grey = "grey" if small else ""
+    cells = [S(s.variable, f"cell {grey}"), S(s.segment, f"cell {grey}")] + estimate_cells(s.estimate, grey)
+    cells.insert(2, cells.pop())  # n right after the segment name
+    if s.difference is None:
+        cells += [S(None, f"cell {grey}"), S(None, f"cell {grey}"), S("", f"cell {grey}")]
+    else:
+        mark, style = ("", "cell")
+        if s.significant:
+            mark, style = ("▲ 나머지보다 높음", "cell up") if s.difference > 0 else ("▼ 나머지보다 낮음", "cell down")
+        cells += [S(_num(s.difference), f"cell change {grey}"), S(_num(s.pvalue), f"cell p {grey}"),
+                  S(mark or "차이 없음", f"{style} {grey}" if not mark else style)]
+    note = f"응답 {SMALL_N}건 미만: 해석 주의" if small else ""
+    return cells + [S(note, "cell note")]
+
+
+def segments_sheet(inp: WorkbookInput) -> Sheet:
+    """Each segment's score with CI and its tested difference from the rest; small segments greyed."""
+    sheet = Sheet("세그먼트", freeze="C5", title_rows="4:4")
+    sheet.add(S(f"세그먼트별 {inp.segment_measure}", "title"))
+    sheet.add(S(f"▲▼: 나머지 응답자와 비교해 통계적으로 유의한 차이 ({inp.method.correction}). "
+                f"회색: 응답 {SMALL_N}건 미만으로 해석에 주의가 필요합니다.", "note"))
+    sheet.blank()
+    level = f"{inp.method.confidence * 100:g}%"
+    header = ["구분", "집단", "응답 수", inp.segment_measure, "표준오차", f"{level} 신뢰구간 하한",
+              f"{level} 신뢰구간 상한", "차이 (나머지 대비)", "보정 p값", "유의성", "비고"]
+    row = sheet.add(*[S(h, "header") for h in header])
+    sheet.heights[row] = 30
+    total = inp.segment_total
+    if total is None:
+        total = next((r.estimate for r in inp.scores if r.level == "index"), None)
+    if total is not None:
+        cells = [S("전체", "cell total"), S("전체", "cell total")] + estimate_cells(total, "total")
+        cells.insert(2, cells.pop())
+        sheet.add(*cells, S(None, "cell total"), S(None, "cell total"), S("", "cell total"), S("", "cell total"))
+    previous = None
+    for s in inp.segments:
+        if previous is not None and s.variable != previous:
+            sheet.blank()
+        sheet.add(*_segment_row(s))
+        previous = s.variable
+    return sheet
+
+
+def trend_sheet(trend: Trend) -> Sheet:
+    """Index and dimensions per wave (oldest first) with a native line chart."""
+    sheet = Sheet("추이", freeze="B5", title_rows="4:4")
+    sheet.add(S("차수별 추이", "title"))
+    sheet.add(S("종합지수와 차원 점수 (100점)의 차수별 변화입니다.", "note"))
+    sheet.blank()
+    header = sheet.add(S("지표", "header"), *[S(w, "header") for w in trend.waves])
+    first = sheet.next_row
+    for i, series in enumerate(trend.series):
+        style = "cell score total" if i == 0 else "cell score"
+        sheet.add(S(series.name, "cell bold"), *[S(_num(v), style) for v in series.values])
+    last = sheet.next_row - 1
+    if trend.n is not None:
+        sheet.add(S("응답 수", "cell"), *[S(v, "cell count") for v in trend.n])
+    ncol = len(trend.waves)
+    if trend.series and ncol:
+        sheet.chart(lambda ws: line_chart(ws, "차수별 추이 (100점)", header_row=header, first_row=first,
+                                          last_row=last, first_col=2, last_col=1 + ncol), f"A{sheet.next_row + 1}")
+    return sheet

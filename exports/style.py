@@ -1,0 +1,200 @@
+"""Look and page layout shared by every sheet: Korean font, cell styles, widths, print setup.
+
+The workbook is write-only (streamed) as a whole, because openpyxl cannot mix
+modes in one workbook and the raw-data sheet must stream. Small sheets are
+first laid out in memory as a :class:`Sheet` (rows of values or :class:`S`
+styled values, merges, charts) so that column widths can follow the content,
+then written in one go by :func:`emit`.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from .safety import safe_text, safe_value
+
+__all__ = ["FONT_NAME", "S", "Sheet", "PageMeta", "new_workbook", "emit", "styled_cell", "text_width",
+           "setup_page", "FORMATS"]
+
+FONT_NAME = "맑은 고딕"
+BASE_SIZE = 10
+NAVY, GREEN, RED, GREY = "1F4E79", "006100", "9C0006", "7F7F7F"
+_THIN = Side(style="thin", color="BFBFBF")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+#: Number formats: scores 0.0, shares 0.0%, means 0.00, counts #,##0, changes with a sign.
+FORMATS = {"score": "0.0", "share": "0.0%", "mean": "0.00", "count": "#,##0", "se": "0.00",
+           "p": "0.000", "change": "+0.0;-0.0;0.0", "share_change": "+0.0%;-0.0%;0.0%", "weight": "0.000"}
+
+_STYLES: dict[str, dict[str, Any]] = {
+    "title": {"font": Font(name=FONT_NAME, size=16, bold=True, color=NAVY)},
+    "subtitle": {"font": Font(name=FONT_NAME, size=12, bold=True, color=NAVY)},
+    "header": {"font": Font(name=FONT_NAME, size=BASE_SIZE, bold=True, color="FFFFFF"),
+               "fill": PatternFill("solid", fgColor=NAVY), "border": _BOX,
+               "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True)},
+    "cell": {"border": _BOX},
+    "bold": {"font": Font(name=FONT_NAME, size=BASE_SIZE, bold=True)},
+    "total": {"font": Font(name=FONT_NAME, size=BASE_SIZE, bold=True), "fill": PatternFill("solid", fgColor="DDEBF7")},
+    "wrap": {"alignment": Alignment(wrap_text=True, vertical="top")},
+    "center": {"alignment": Alignment(horizontal="center", vertical="center")},
+    "note": {"font": Font(name=FONT_NAME, size=9, italic=True, color=GREY)},
+    "up": {"font": Font(name=FONT_NAME, size=BASE_SIZE, bold=True, color=GREEN),
+           "fill": PatternFill("solid", fgColor="C6EFCE")},
+    "down": {"font": Font(name=FONT_NAME, size=BASE_SIZE, bold=True, color=RED),
+             "fill": PatternFill("solid", fgColor="FFC7CE")},
+    "grey": {"font": Font(name=FONT_NAME, size=BASE_SIZE, color=GREY), "fill": PatternFill("solid", fgColor="EDEDED")},
+    "kpi": {"font": Font(name=FONT_NAME, size=14, bold=True, color=NAVY)},
+}
+for _name, _fmt in FORMATS.items():
+    _STYLES[_name] = {"number_format": _fmt}
+
+
+class S:
+    """A value with style names, e.g. ``S(82.3, "cell score up")``."""
+
+    __slots__ = ("value", "styles")
+
+    def __init__(self, value: Any, styles: str = "cell") -> None:
+        self.value = value
+        self.styles = styles
+
+
+def styled_cell(ws: Any, value: Any, styles: str) -> Any:
+    """A write-only cell holding a safe ``value`` with the named styles applied in order."""
+    cell = WriteOnlyCell(ws, value=safe_value(value))
+    for name in styles.split():
+        for attr, obj in _STYLES[name].items():
+            setattr(cell, attr, obj)
+    return cell
+
+
+def text_width(value: Any) -> float:
+    """Approximate column width of a value in 맑은 고딕 10pt (wide Hangul counts about two)."""
+    if value is None:
+        return 0.0
+    text = value if isinstance(value, str) else (f"{value:,.1f}" if isinstance(value, float) else str(value))
+    longest = max(text.split("\n"), key=len)
+    return sum(1.8 if unicodedata.east_asian_width(c) in "WF" else 1.0 for c in longest) + 1.5
+
+
+@dataclass
+class PageMeta:
+    """Header/footer text: survey name, wave and report date."""
+
+    survey: str
+    wave: str
+    generated_on: date
+
+
+@dataclass
+class Sheet:
+    """A small sheet laid out in memory before it is written."""
+
+    title: str
+    rows: list[list[Any]] = field(default_factory=list)
+    widths: dict[int, float] = field(default_factory=dict)
+    heights: dict[int, float] = field(default_factory=dict)
+    merges: list[str] = field(default_factory=list)
+    charts: list[tuple[Callable[[Any], Any], str]] = field(default_factory=list)
+    freeze: str | None = None
+    title_rows: str | None = None
+    auto_width_skip: set[int] = field(default_factory=set)
+
+    def add(self, *cells: Any) -> int:
+        """Append a row; return its 1-based row number."""
+        self.rows.append(list(cells))
+        return len(self.rows)
+
+    def blank(self) -> int:
+        """Append an empty row; return its row number."""
+        return self.add()
+
+    @property
+    def next_row(self) -> int:
+        """Row number the next :meth:`add` will use."""
+        return len(self.rows) + 1
+
+    def chart(self, factory: Callable[[Any], Any], anchor: str) -> None:
+        """Place a chart made by ``factory(worksheet)`` at ``anchor`` (e.g. "H3")."""
+        self.charts.append((factory, anchor))
+
+
+def new_workbook() -> Workbook:
+    """A write-only workbook whose default font is 맑은 고딕 10pt, as Korean Excel users expect."""
+    wb = Workbook(write_only=True)
+    base = Font(name=FONT_NAME, sz=BASE_SIZE, family=3, charset=129)
+    # openpyxl has no public switch for the default (index 0) font; every unstyled cell uses it.
+    wb._fonts = IndexedList([base])
+    wb._named_styles["Normal"].font = base
+    return wb
+
+
+def _hf(text: str) -> str:
+    """Escape header/footer codes (a literal '&' is '&&') and keep within Excel's 255 characters."""
+    return safe_text(text).replace("&", "&&")[:80]
+
+
+def setup_page(ws: Any, meta: PageMeta, *, title_rows: str | None = None, fit_width: bool = True) -> None:
+    """A4 landscape, fit to page width, header with survey/wave/date, footer with sheet and page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    if fit_width:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.print_options.horizontalCentered = True
+    # &A = sheet name, &P / &N = page of pages (Excel header codes, not user text).
+    for part, text in ((ws.oddHeader.left, _hf(meta.survey)), (ws.oddHeader.center, _hf(meta.wave)),
+                       (ws.oddHeader.right, _hf(f"작성일 {meta.generated_on.isoformat()}")),
+                       (ws.oddFooter.left, "&A"), (ws.oddFooter.right, "&P / &N")):
+        part.text = text
+        part.size = 9
+        part.font = f"{FONT_NAME},Regular"
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def _auto_widths(sheet: Sheet) -> dict[int, float]:
+    """Column widths from the content (between 6 and 60), explicit widths winning."""
+    widths: dict[int, float] = {}
+    for row in sheet.rows:
+        if len(row) == 1:  # titles and notes overflow to the right on purpose
+            continue
+        for col, value in enumerate(row, 1):
+            if col in sheet.auto_width_skip:
+                continue
+            raw = value.value if isinstance(value, S) else value
+            widths[col] = max(widths.get(col, 6.0), min(text_width(raw), 60.0))
+    widths.update(sheet.widths)
+    return widths
+
+
+def emit(wb: Workbook, sheet: Sheet, meta: PageMeta) -> Any:
+    """Write a laid-out :class:`Sheet` into the write-only workbook; return the worksheet."""
+    ws = wb.create_sheet(safe_text(sheet.title)[:31])
+    for col, width in _auto_widths(sheet).items():
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for row, height in sheet.heights.items():
+        ws.row_dimensions[row].height = height
+    if sheet.freeze:
+        ws.freeze_panes = sheet.freeze
+    setup_page(ws, meta, title_rows=sheet.title_rows)
+    for ref in sheet.merges:
+        ws.merged_cells.add(ref)
+    for row in sheet.rows:
+        ws.append([styled_cell(ws, v.value, v.styles) if isinstance(v, S) else safe_value(v) for v in row])
+    for factory, anchor in sheet.charts:
+        ws.add_chart(factory(ws), anchor)
+    return ws

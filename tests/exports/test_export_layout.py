@@ -1,0 +1,138 @@
+"""What a person opening the workbook sees: sheet order, font, formats, frozen headers, print setup, charts."""
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+
+import openpyxl
+import pytest
+
+from analysis.results import Estimate
+from exports.findings import josa, key_findings
+from exports.inputs import Change, ScoreRow, SegmentRow, WorkbookInput
+from exports.report import SHEET_ORDER, sheet_names, write_workbook
+
+
+def test_sheets_in_the_documented_order(sample_book):
+    assert sample_book.xl.sheetnames == list(SHEET_ORDER) == list(sample_book.summary.sheets)
+
+
+def test_default_font_is_malgun_gothic(sample_book):
+    with zipfile.ZipFile(sample_book.path) as z:
+        styles = z.read("xl/styles.xml").decode()
+    first_font = styles.split("<font>", 1)[1].split("</font>", 1)[0] if "<font>" in styles else styles
+    assert '"맑은 고딕"' in first_font
+    raw = sample_book.xl["원자료"]
+    assert raw["C2"].font.name == "맑은 고딕"  # an unstyled streamed cell uses the default font
+
+
+def test_number_formats(sample_book):
+    ws = sample_book.xl["요약"]
+    formats = {row[0].value: (row[1].number_format, row[6].number_format) for row in ws.iter_rows(min_row=6, max_row=11)}
+    assert formats["종합지수"] == ("0.0", "+0.0;-0.0;0.0")
+    assert formats["CSAT (만족 비율)"][0] == "0.0%"
+    assert formats["응답 수"][0] == "#,##0"
+    dims = sample_book.xl["차원별 점수"]
+    assert dims["D5"].number_format == "0.0" and dims["E5"].number_format == "0.00"
+    freq = sample_book.xl["문항별 응답"]
+    shares = [c.number_format for c in freq["C"] if isinstance(c.value, float)]
+    assert shares and set(shares) == {"0.0%"}
+
+
+@pytest.mark.parametrize("sheet, freeze", [("차원별 점수", "D5"), ("세그먼트", "C5"), ("추이", "B5"),
+                                           ("코드북", "A5"), ("원자료", "B2")])
+def test_header_rows_are_frozen(sample_book, sheet, freeze):
+    assert sample_book.xl[sheet].freeze_panes == freeze
+
+
+def test_print_setup_a4_landscape_fit_to_width_with_header_and_footer(sample_book):
+    for ws in sample_book.xl.worksheets:
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+        assert ws.oddHeader.left.text == "우편 서비스 고객만족도 조사"
+        assert ws.oddHeader.center.text == "2025년 2분기" and "2025-07-01" in ws.oddHeader.right.text
+        assert ws.oddFooter.right.text == "&P / &N"
+        if ws.title != "원자료":  # 40 raw columns on one page width would be unreadable
+            assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+            assert ws.page_setup.fitToHeight == 0
+
+
+def test_column_widths_follow_content(sample_book):
+    ws = sample_book.xl["세그먼트"]
+    assert ws.column_dimensions["A"].width >= 6
+    assert ws.column_dimensions["F"].width > ws.column_dimensions["C"].width  # "95% 신뢰구간 하한" is long
+
+
+def test_native_charts(sample_book):
+    kinds = {ws.title: [type(c).__name__ for c in ws._charts] for ws in sample_book.xl.worksheets}
+    assert kinds["차원별 점수"] == ["BarChart"]
+    assert kinds["추이"] == ["LineChart"]
+    assert kinds["중요도-만족도"] == ["ScatterChart"]
+    assert kinds["문항별 응답"] == ["BarChart"] * 12
+    scatter = sample_book.xl["중요도-만족도"]._charts[0]
+    names = [s.tx.strRef.f if s.tx.strRef else s.tx.v for s in scatter.series]
+    assert "집중 개선 (concentrate here)" in names and "집중 개선" in names  # legend entry and quadrant label
+
+
+def test_cover_note_states_the_method(sample_book):
+    text = [c for row in sample_book.rows("요약") for c in row if isinstance(c, str)]
+    assert "가중치: 사후 층화 가중치 (지역 × 연령대)" in text
+    assert "신뢰구간: 95% (유의수준 5%)" in text
+    assert "다중 비교 보정: Holm 보정 (유의수준 5%)" in text
+    assert any(t.startswith("▲") for t in text) and any("표시가 없으면" in t for t in text)
+
+
+def _est(value: float, n: int = 200) -> Estimate:
+    return Estimate(value=value, se=1.0, ci=(value - 1.96, value + 1.96), n=n, weighted_n=float(n), statistic="mean")
+
+
+def _findings_input(**extra) -> WorkbookInput:
+    scores = (ScoreRow("index", "INDEX", "종합지수", _est(80.0), Change(77.5, 2.5, 0.01, True)),
+              ScoreRow("dimension", "process", "과정품질", _est(82.0), Change(84.0, -2.0, 0.02, True)),
+              ScoreRow("dimension", "outcome", "결과품질", _est(74.0), Change(73.0, 1.0, 0.4, False)),
+              ScoreRow("item", "Q3", "대기 시간", _est(70.0), Change(66.0, 4.0, 0.001, True), "process"))
+    segments = (SegmentRow("지역", "강원", _est(72.0, 40), -6.0, 0.003, True),
+                SegmentRow("지역", "서울", _est(81.0, 300), 1.0, 0.6, False))
+    return WorkbookInput(survey="조사", wave="2분기", previous_wave="1분기", generated_on=date(2025, 7, 1),
+                         scores=scores, segments=segments, **extra)
+
+
+def test_key_findings_say_only_what_is_significant():
+    found = key_findings(_findings_input())
+    assert 3 <= len(found) <= 6
+    assert found[0] == ("종합지수는 80.0점이며 95% 신뢰구간은 78.0~82.0점입니다. 지난 차수(1분기, 77.5점)보다 "
+                        "2.5점 올랐으며, 통계적으로 유의한 변화입니다.")
+    assert "유의하게 오른 차원·문항은 '대기 시간'(+4.0점) 하나입니다." in found
+    assert "유의하게 떨어진 차원·문항은 '과정품질'(−2.0점) 하나입니다." in found
+    assert not any("결과품질'(+1.0" in f for f in found)  # not significant: never called a rise
+    assert "차원 중 가장 낮은 것은 '결과품질'(74.0점)이고, 가장 높은 것은 '과정품질'(82.0점)입니다." in found
+    assert "종합지수 기준으로 나머지 응답자보다 유의하게 낮은 집단은 지역 '강원'(−6.0점)입니다." in found
+
+
+def test_findings_given_by_the_app_win():
+    assert key_findings(_findings_input(findings=("하나", "둘", "셋"))) == ["하나", "둘", "셋"]
+
+
+@pytest.mark.parametrize("word, kind, out", [("강원", "은는", "강원은"), ("서울", "으로로", "서울로"),
+                                             ("부산", "으로로", "부산으로"), ("제주", "이가", "제주가"),
+                                             ("82.3점", "으로로", "82.3점으로"), ("NPS", "은는", "NPS는"),
+                                             ("Q1", "이가", "Q1이"), ("Q2", "이가", "Q2가")])
+def test_josa(word, kind, out):
+    assert josa(word, kind) == out
+
+
+def test_empty_parts_drop_their_sheets_and_streams_work():
+    inp = _findings_input()
+    assert sheet_names(inp) == ("요약", "차원별 점수", "세그먼트")
+    buffer = io.BytesIO()
+    write_workbook(inp, buffer)
+    assert openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).sheetnames == ["요약", "차원별 점수", "세그먼트"]
+
+
+def test_small_segments_are_greyed_with_a_note(sample_book):
+    ws = sample_book.xl["세그먼트"]
+    for row in ws.iter_rows(min_row=6):
+        if row[0].value == "지역" and isinstance(row[2].value, (int, float)):
+            small = row[2].value < 30
+            assert (row[3].fill.fgColor.rgb == "00EDEDED") == small
+            assert (row[10].value == "응답 30건 미만: 해석 주의") == small
