@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .values import as_list, contains_value, finite, to_number, truthy
@@ -55,11 +56,15 @@ def _extreme(pick: Callable) -> Callable[..., Any]:
 
 
 def _round(value: Any, digits: Any = 0) -> Any:
+    """Round half away from zero (사사오입), as people expect, not Python's half-to-even."""
     number, places = to_number(value), to_number(digits)
     if number is None or places is None:
         return None
-    result = round(number, max(0, min(10, int(places))))
-    return int(result) if places <= 0 else result
+    places = max(0, min(10, int(places)))
+    if abs(number) >= 1e15:
+        return number  # beyond what rounding to 10 places can change
+    result = Decimal(repr(number)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return int(result) if places == 0 else float(result)
 
 
 def _abs(value: Any) -> Any:

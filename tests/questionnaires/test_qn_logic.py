@@ -163,7 +163,9 @@ def test_score_leaves_out_dont_know_answers():
 
 def test_other_functions():
     assert evaluate("round(2.345, 2)", {}) == 2.35
-    assert evaluate("round(2.5)", {}) == 2
+    assert evaluate("round(2.5)", {}) == 3
+    assert evaluate("round(-2.5)", {}) == -3
+    assert evaluate("round(2.675, 2)", {}) == 2.68
     assert evaluate("abs(-3)", {}) == 3
     assert evaluate("if(Q1 >= 4, 'top', 'rest')", {"Q1": 5}) == "top"
     assert evaluate("coalesce(Q1, Q2, 0)", {"Q2": 7}) == 7
