@@ -310,20 +310,15 @@ json_values = st.recursive(
 
 
 # QN_EXAMPLES raises the number of examples for a longer hunt (e.g. QN_EXAMPLES=2000).
-_EXAMPLES = int(os.environ.get("QN_EXAMPLES", "60"))
+_EXAMPLES = int(os.environ.get("QN_EXAMPLES", "50"))
 FAST = settings(max_examples=_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=max(10, _EXAMPLES // 3), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST
 @given(questionnaire_dicts())
-def test_generated_questionnaires_are_valid(data):
-    assert validate(data) == []
-
-
-@FAST
-@given(questionnaire_dicts())
 def test_dict_and_json_round_trip(data):
+    assert validate(data) == []  # the strategy only draws valid questionnaires
     q = Questionnaire.from_dict(data)
     stored = json.loads(json.dumps(q.to_dict()))
     assert Questionnaire.from_dict(stored) == q
