@@ -4,8 +4,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from flask import current_app, redirect, render_template, request, url_for
-from sqlalchemy.exc import IntegrityError
+from flask import abort, current_app, redirect, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from questionnaires import Questionnaire
 
@@ -21,6 +21,17 @@ from .pages import answer_fields, expected_sections, hidden_answers, kept_codes,
 from .state import Visit, questionnaire_for, response_of, save_visit, wave_by_code
 
 DEVICE_COOKIE = "sv_device"
+#: The wave code and questionnaire each wave was last served with by this process, so that when the
+#: database cannot be reached a respondent's page can still be shown again with what they typed.
+_LAST_SERVED: dict[tuple[int, str], tuple[WaveOnRecord, Questionnaire]] = {}
+
+
+@dataclass(frozen=True)
+class WaveOnRecord:
+    """What a page needs of a wave when the database is unreachable (its code and settings)."""
+
+    code: str
+    settings: dict
 
 
 @dataclass
@@ -34,10 +45,34 @@ class SurveyFlow:
     answers: dict
     link_state: LinkState
     _pages: list[int] | None = None
+    unreachable: OperationalError | None = None
 
     @classmethod
     def for_visit(cls, visit: Visit) -> SurveyFlow | None:
-        """Load everything a page needs; None when the wave no longer exists."""
+        """Load everything a page needs; None when the wave no longer exists.
+
+        When the database cannot be reached, a flow on record (the wave's last-served questionnaire,
+        no stored answers) that can only show a posted page again; otherwise the error is raised.
+        """
+        try:
+            flow = cls._load(visit)
+        except OperationalError as exc:
+            return cls._on_record(visit, exc)
+        if flow is not None:
+            record = WaveOnRecord(flow.wave.code, dict(flow.wave.settings or {}))
+            _LAST_SERVED[(id(db.engine), visit.wave)] = (record, flow.questionnaire)
+        return flow
+
+    @classmethod
+    def _on_record(cls, visit: Visit, exc: OperationalError) -> SurveyFlow:
+        db.session.rollback()
+        if (id(db.engine), visit.wave) not in _LAST_SERVED:
+            raise exc
+        wave, questionnaire = _LAST_SERVED[(id(db.engine), visit.wave)]
+        return cls(visit, wave, questionnaire, None, {}, LinkState.OK, unreachable=exc)  # type: ignore[arg-type]
+
+    @classmethod
+    def _load(cls, visit: Visit) -> SurveyFlow | None:
         wave = wave_by_code(visit.wave)
         if wave is None:
             return None
@@ -74,6 +109,8 @@ class SurveyFlow:
     # -- GET ----------------------------------------------------------------------------------
     def handle_get(self):
         """Welcome page before the first answer, otherwise the requested or resume page."""
+        if self.unreachable is not None:
+            raise self.unreachable  # the stored answers cannot be shown: the general 'try again' page
         page = self.requested_page()
         if page is None and "p" in request.args:
             return redirect(self.page_url(self.resume_page()), 303)
@@ -105,6 +142,8 @@ class SurveyFlow:
     def handle_post(self):
         """Read the page; on errors show it again with every answer kept; otherwise save and move on."""
         page = request.args.get("p", type=int)
+        if self.unreachable is not None:
+            return self.database_unavailable()
         if page is None or page not in self.pages() or page > self.resume_page():
             return redirect(self.page_url(self.resume_page()), 303)
         section = self.questionnaire.sections[page - 1]
@@ -129,6 +168,8 @@ class SurveyFlow:
         """The page again with what was typed, asking to press once more (the database was unreachable)."""
         db.session.rollback()
         page = request.args.get("p", type=int) or self.resume_page()
+        if page not in self.pages():
+            abort(503)  # no page to show again: the general 'please try again' page
         section = self.questionnaire.sections[page - 1]
         items = page_items(self.questionnaire, section, self.answers, self._seed())
         form = build_page_form(items, self._csrf_seconds(), formdata=request.form)

@@ -1,0 +1,156 @@
+"""kill -9 under load: a gunicorn worker, then the master with all its workers, while respondents submit.
+
+Respondents behave as people do: when a submission gets no answer they press the button again (the
+server restarted in between). Afterwards, every submission that was thanked is stored exactly once
+with all 30 answers, a respondent whose thank-you was lost in the crash is told the survey is
+already complete, and nothing is half-written.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tests.crash_support import (SECRET, Respondent, field_one_page_survey, make_live_app, pg_schema, post_final,
+                                 prepared_respondents, stored_responses)
+from tests.dbsupport import PG_URL
+from tests.test_serve import free_port, wait_for
+
+pytestmark = [pytest.mark.crash, pytest.mark.skipif(not PG_URL, reason="set SURVEY_TEST_DATABASE_URL (PostgreSQL)")]
+ROOT = Path(__file__).resolve().parent.parent
+RESPONDENTS, CLIENTS, DEADLINE = 240, 12, 90
+
+
+class Server:
+    """``survey-app serve`` (gunicorn, 2 workers) in its own process group, killable."""
+
+    def __init__(self, url: str, instance: Path, port: int) -> None:
+        self.env = {**{k: v for k, v in os.environ.items() if not k.startswith("SURVEY_")},
+                    "SURVEY_DATABASE_URL": url, "SURVEY_SECRET_KEY": SECRET, "SURVEY_INSTANCE_PATH": str(instance)}
+        self.port, self.log = port, instance / "server.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        """Start and wait until it answers."""
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "survey_app", "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", "2"],
+                env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+        wait_for(f"http://127.0.0.1:{self.port}/api/v1/health")
+
+    def workers(self) -> list[int]:
+        """Process ids of the master's live workers."""
+        children = []
+        for entry in Path("/proc").iterdir():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if entry.name.isdigit() and int(fields[1]) == self.process.pid and fields[0] != "Z":
+                children.append(int(entry.name))
+        return children
+
+    def kill_worker(self) -> int:
+        """kill -9 one worker (the master starts another)."""
+        victim = self.workers()[0]
+        os.kill(victim, signal.SIGKILL)
+        return victim
+
+    def kill_everything(self) -> None:
+        """kill -9 the master and every worker at once (the host crashed)."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """Stop whatever still runs."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+
+class Load:
+    """Respondents submitting concurrently, each retrying until answered (thanked or already done)."""
+
+    def __init__(self, server: Server, wave_code: str, respondents: list[Respondent]) -> None:
+        self.server, self.wave_code, self.respondents = server, wave_code, respondents
+        self.outcomes: dict[int, list[str]] = {r.invitation_id: [] for r in respondents}
+        self.lock = threading.Lock()
+        self.deadline = time.monotonic() + DEADLINE
+
+    def count(self, outcome: str) -> int:
+        with self.lock:
+            return sum(outcome in attempts for attempts in self.outcomes.values())
+
+    def submit(self, respondent: Respondent) -> None:
+        while time.monotonic() < self.deadline:
+            outcome = post_final(self.server.port, self.wave_code, respondent)
+            with self.lock:
+                self.outcomes[respondent.invitation_id].append(outcome)
+            if outcome in ("thanked", "already"):
+                return
+            time.sleep(0.2)  # the respondent presses the button again a moment later
+
+    def run(self) -> ThreadPoolExecutor:
+        pool = ThreadPoolExecutor(max_workers=CLIENTS)
+        for respondent in self.respondents:
+            pool.submit(self.submit, respondent)
+        return pool
+
+
+def wait_until(condition, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "load made no progress"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def fielded(tmp_path):
+    with pg_schema("crash_gunicorn") as url:
+        app = make_live_app(url, str(tmp_path))
+        survey = field_one_page_survey(app, RESPONDENTS)
+        respondents = prepared_respondents(app, survey.wave_code, survey.invitation_ids)
+        app.extensions["survey_engine"].dispose()
+        yield url, survey, respondents
+
+
+def test_kill_9_of_workers_and_master_loses_and_doubles_nothing(fielded, tmp_path):
+    url, survey, respondents = fielded
+    server = Server(url, tmp_path, free_port())
+    server.start()
+    load = Load(server, survey.wave_code, respondents)
+    pool = load.run()
+    try:
+        wait_until(lambda: load.count("thanked") >= 40)
+        server.kill_worker()
+        wait_until(lambda: load.count("thanked") >= 100)
+        server.kill_everything()
+        time.sleep(0.5)
+        server.start()
+        pool.shutdown(wait=True)
+    finally:
+        load.deadline = 0
+        pool.shutdown(wait=True, cancel_futures=True)
+        server.stop()
+    _reconcile(load.outcomes, stored_responses(url, survey.wave_id))
+
+
+def _reconcile(outcomes: dict[int, list[str]], stored: dict[int, tuple[str, int]]) -> None:
+    errors = sum(1 for attempts in outcomes.values() for a in attempts if a.startswith("error"))
+    assert errors > 0, "the kills interrupted no request; the test proved nothing"
+    for invitation, attempts in outcomes.items():
+        assert attempts and attempts[-1] in ("thanked", "already"), f"respondent {invitation} never got an answer: {attempts}"
+        assert attempts.count("thanked") <= 1, f"respondent {invitation} was thanked twice: {attempts}"
+        assert all(a.startswith("error") or a == "http 503" for a in attempts[:-1]), f"{invitation}: {attempts}"
+        assert stored.get(invitation) == ("complete", 30), f"respondent {invitation}: {attempts} but stored {stored.get(invitation)}"
+    assert set(stored) == set(outcomes), "a response belongs to nobody who submitted"
+    lost_thanks = sum(1 for attempts in outcomes.values() if "thanked" not in attempts)
+    print(f"\n{len(outcomes)} respondents, {errors} interrupted attempts, {lost_thanks} thank-yous lost in a crash "
+          f"and answered 'already complete' on the retry; {len(stored)} complete responses, 30 answers each")
