@@ -51,6 +51,8 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_LOGIN": "10/minute",
     "RATE_LIMIT_OPEN_LINK": "30/minute",
     "CONTACT_RETENTION_DAYS": 90,
+    "UNSAVED_FORM_HOURS": 24,
+    "COURTESY_MIN_EVALUATIONS": 3,
 }
 
 #: One-line descriptions, used by the README's configuration reference and ``survey-app config``.
@@ -83,6 +85,8 @@ DESCRIPTIONS: dict[str, str] = {
     "RATE_LIMIT_LOGIN": "Sign-in attempts allowed per client address, e.g. 10/minute.",
     "RATE_LIMIT_OPEN_LINK": "New responses allowed per client address on open survey links, e.g. 30/minute.",
     "CONTACT_RETENTION_DAYS": "Days after a wave closes before its contacts are purged, unless the survey sets its own.",
+    "UNSAVED_FORM_HOURS": "Hours the server keeps a designer or evaluation form posted after the staff session expired, to restore it after sign-in.",
+    "COURTESY_MIN_EVALUATIONS": "Evaluations an office or staff member needs before courtesy results rank it (fewer: listed, not ranked).",
 }
 
 _TRUE = {"1", "true", "yes", "on"}

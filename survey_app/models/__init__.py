@@ -9,6 +9,7 @@ from .surveys import ImmutableVersionError, Survey, SurveyState, SurveyStateErro
 from .roles import ROLE_PERMISSIONS, Permission, Role, RoleGrant
 from .security import ApiKey, RateLimitBucket
 from .users import StaffSession, User
+from .unsaved import UnsavedForm
 from .waves import Invitation, Wave, WaveState, hash_token, new_token
 
 __all__ = [
@@ -19,4 +20,5 @@ __all__ = [
     # accounts, roles and personal-data protection
     "AccessAction", "ApiKey", "AppendOnlyError", "PersonalDataAccess", "PersonalDataSubject", "Permission",
     "RateLimitBucket", "RetentionAction", "Role", "RoleGrant", "ROLE_PERMISSIONS", "StaffSession", "SurveyPrivacy",
+    "UnsavedForm",
 ]

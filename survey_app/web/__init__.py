@@ -5,7 +5,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import access, errors, headers, static_files
+from . import access, errors, headers, i18n, static_files
 from .guard import enforce_access_rule
 from .ratelimit import enforce_endpoint_limits, limit_endpoint
 from .transactions import commit_on_success
@@ -23,12 +23,16 @@ def _register_blueprints(app: Flask) -> None:
     from ..accounts.views import bp as account_bp
     from ..admin import bp as admin_bp
     from ..api import bp as api_bp
+    from ..courtesy import bp as courtesy_bp
+    from ..designer import bp as designer_bp
     from ..manage import bp as manage_bp
     from ..privacy.views import bp as contacts_bp
     from ..respond import bp as respond_bp
 
     csrf.exempt(api_bp)  # the API authenticates with keys, never with cookies
     for blueprint in (respond_bp, manage_bp, account_bp, contacts_bp, admin_bp, api_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (designer_bp, courtesy_bp):  # survey designer, courtesy evaluations (/manage)
         app.register_blueprint(blueprint)
 
 
@@ -40,6 +44,7 @@ def init_app(app: Flask) -> None:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     csrf.init_app(app)
+    i18n.init_app(app)
     login_manager.init_app(app)
     _register_blueprints(app)
     app.before_request(enforce_access_rule)

@@ -1,0 +1,53 @@
+"""The survey designer: create, edit, preview, publish and copy questionnaires; waves; languages.
+
+Pages are server-rendered forms (every action is a keyboard-reachable button); ``static/designer.js``
+only adds drag and drop and type-dependent field hiding. Forms check their own CSRF token with a
+time limit as long as a staff session, so a long edit is never refused as "expired" and lost.
+"""
+from flask import Blueprint
+
+bp = Blueprint("designer", __name__, url_prefix="/manage")
+
+
+@bp.before_app_request
+def _keep_unsaved_forms():
+    """Runs before the access check, so a POST from an expired session is kept, not dropped."""
+    from .unsaved import stash_expired_post
+
+    return stash_expired_post()
+
+
+@bp.app_template_global()
+def status_label(status: str) -> str:
+    """A survey status in the page's language (for templates)."""
+    from .support import status_label as label
+
+    return label(status)
+
+
+@bp.app_template_global()
+def type_label_map() -> dict:
+    """Question type → its name in the page's language."""
+    from .question_form import TYPE_LABELS
+
+    return {key: str(value) for key, value in TYPE_LABELS.items()}
+
+
+@bp.app_template_global()
+def type_choices_list(hidden: bool) -> list:
+    """(type, name) pairs for the quick-add select."""
+    from .question_form import type_choices
+
+    return [(key, str(value)) for key, value in type_choices(hidden)]
+
+
+from . import edit_views, library_views, publish_views, views  # noqa: E402,F401
+
+
+def _exempt_from_global_csrf() -> None:
+    from ..web import csrf
+
+    csrf.exempt(bp)
+
+
+_exempt_from_global_csrf()

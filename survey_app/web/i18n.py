@@ -1,0 +1,44 @@
+"""Staff-page languages: Korean by default, English per user (``User.locale``), with Flask-Babel.
+
+Messages are written in Korean in the code and templates (``_('설문 목록')``); the English catalogue
+is ``survey_app/translations/en/LC_MESSAGES/messages.po``. Its compiled ``.mo`` is committed and a
+test checks it matches the ``.po``, so nothing needs a manual compile step. Respondent pages keep
+their own bilingual text and are always rendered in Korean.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask_babel import Babel
+from flask_login import current_user
+
+LOCALES = ("ko", "en")
+STAFF_PREFIXES = ("/manage", "/admin")
+
+babel = Babel()
+
+
+def _is_staff_request() -> bool:
+    return request.path.startswith(STAFF_PREFIXES)
+
+
+def select_locale() -> str:
+    """The signed-in user's language on staff pages; Korean (or the configured default) elsewhere."""
+    default = current_app.config["DEFAULT_LOCALE"]
+    if not _is_staff_request():
+        return "ko"
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    return user_locale if user_locale in LOCALES else (default if default in LOCALES else "ko")
+
+
+def _html_lang() -> dict:
+    """``html_lang`` for the page's ``<html lang>``."""
+    from flask import has_request_context
+
+    return {"html_lang": select_locale() if has_request_context() else "ko", "LOCALES": LOCALES}
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel with the per-user locale and the configured time zone."""
+    babel.init_app(app, default_locale="ko", locale_selector=select_locale,
+                   default_timezone=app.config["TIMEZONE"])
+    app.context_processor(_html_lang)
