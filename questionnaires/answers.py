@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -100,3 +100,9 @@ def field_map(questionnaire: Questionnaire) -> dict[str, AnswerField]:
 def na_code_map(questionnaire: Questionnaire) -> dict[str, tuple[ChoiceValue, ...]]:
     """모름/해당없음 values per answer code (only codes that have some)."""
     return {f.code: f.na_codes for f in answer_fields(questionnaire) if f.na_codes}
+
+
+def hidden_answers(questionnaire: Questionnaire, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Hidden-field answers from distribution values (link parameters, call data) by source name."""
+    return {h.code: values[h.distribution_source] for h in questionnaire.hidden
+            if values.get(h.distribution_source) not in (None, "")}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 from .model import Questionnaire
 from .problems import QuestionnaireError, make_problem
@@ -12,7 +13,7 @@ TEMPLATE_PACKAGE = "questionnaires"
 TEMPLATE_DIR = "templates"
 
 
-def _files() -> dict[str, object]:
+def _files() -> dict[str, Traversable]:
     folder = resources.files(TEMPLATE_PACKAGE).joinpath(TEMPLATE_DIR)
     return {entry.name[: -len(".yaml")]: entry for entry in folder.iterdir() if entry.name.endswith(".yaml")}
 

@@ -14,6 +14,7 @@ FIELD_GROUPS = {
     "min": "limits", "max": "limits", "min_selected": "limits", "max_selected": "limits",
     "unit": "limits", "integer": "limits",
 }
+_LIST_WORDS = {"added": ("추가:", "added:"), "removed": ("삭제:", "removed:"), "changed": ("수정:", "changed:")}
 FIELD_NAMES = {
     "text": ("문구", "wording"), "help": ("도움말", "help text"), "type": ("유형", "type"),
     "required": ("필수 여부", "required"), "show_if": ("표시 조건", "show condition"),
@@ -38,6 +39,21 @@ class FieldChange:
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-serialisable dict."""
         return {"field": self.field, "old": self.old, "new": self.new}
+
+    def detail(self, lang: str = "ko") -> str:
+        """For choices and rows: which items were added, removed or reworded ('' otherwise)."""
+        key = {"choices": "value", "rows": "code"}.get(self.field)
+        if key is None or not isinstance(self.old, list) or not isinstance(self.new, list):
+            return ""
+        before = {str(item.get(key)): item for item in self.old if isinstance(item, dict)}
+        after = {str(item.get(key)): item for item in self.new if isinstance(item, dict)}
+        parts = [
+            (_LIST_WORDS["added"], [k for k in after if k not in before]),
+            (_LIST_WORDS["removed"], [k for k in before if k not in after]),
+            (_LIST_WORDS["changed"], [k for k in after if k in before and after[k] != before[k]]),
+        ]
+        words = [f"{names[0 if lang != 'en' else 1]} {', '.join(keys)}" for names, keys in parts if keys]
+        return "; ".join(words)
 
 
 @dataclass(frozen=True)
@@ -86,7 +102,9 @@ class VersionDiff:
         lines += [(f"문항 {code}이(가) 삭제되었습니다." if ko else f"Question {code} was removed.") for code in self.removed]
         for change in self.changed:
             names = ", ".join(_name(field, ko) for field in change.fields)
-            lines.append(f"문항 {change.code}: {names} 변경" if ko else f"Question {change.code}: {names} changed")
+            details = "; ".join(d for d in (c.detail(lang) for c in change.changes) if d)
+            line = f"문항 {change.code}: {names} 변경" if ko else f"Question {change.code}: {names} changed"
+            lines.append(f"{line} ({details})" if details else line)
         for change in self.settings:
             lines.append(f"설문 {_name(change.field, ko)} 변경" if ko else f"Questionnaire {_name(change.field, ko)} changed")
         return lines

@@ -9,7 +9,7 @@ from typing import IO
 from .model import Questionnaire
 from .problems import QuestionnaireError, make_problem
 from .xlsx import load_xlsx
-from .yaml_io import load_yaml
+from .yaml_io import load_yaml, parse_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -44,7 +44,6 @@ def detect_format(data: bytes, filename: str | None = None) -> str:
 
 
 def _looks_like_yaml_mapping(data: bytes) -> bool:
-    from .yaml_io import parse_yaml
     try:
         parsed, _ = parse_yaml(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, QuestionnaireError):

@@ -92,10 +92,12 @@ class Scale:
 
     @property
     def low(self) -> int:
+        """The lowest scored value."""
         return self.start
 
     @property
     def high(self) -> int:
+        """The highest scored value."""
         return self.start + self.points - 1
 
     def values(self) -> tuple[int, ...]:
@@ -213,6 +215,7 @@ class Index:
 
     @property
     def weight_map(self) -> dict[str, float]:
+        """Weights by dimension code."""
         return dict(self.weights)
 
 

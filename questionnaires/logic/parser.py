@@ -77,6 +77,19 @@ def _parse(source: str) -> Node:
 
 
 class _Parser:
+    """Recursive descent over the grammar (lowest precedence first):
+
+        expression := and_expr ("or" and_expr)*
+        and_expr   := not_expr ("and" not_expr)*
+        not_expr   := "not" not_expr | comparison
+        comparison := additive [("==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "not in") additive]
+        additive   := term (("+" | "-") term)*
+        term       := unary (("*" | "/" | "%") unary)*
+        unary      := ("-" | "+") unary | primary
+        primary    := number | string | true | false | null | name "(" args ")" | name
+                    | "(" expression ")" | "[" args "]"
+    """
+
     def __init__(self, tokens: list[Token]):
         self.tokens = tokens
         self.index = 0

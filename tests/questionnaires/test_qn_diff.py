@@ -58,8 +58,20 @@ def test_choices_logic_limits_and_rows(qdict):
     questions[2]["show_if"] = "Q2 == 1"
     questions[2]["max_selected"] = 3
     questions[3]["rows"].append({"code": "Q4_3", "text": "신속함"})
-    result = {c.code: c.fields for c in diff(old, new).changed}
-    assert result == {"Q3": ("show_if", "choices", "limits"), "Q4": ("rows",)}
+    result = diff(old, new)
+    assert {c.code: c.fields for c in result.changed} == {"Q3": ("show_if", "choices", "limits"), "Q4": ("rows",)}
+    assert result.summary() == ["문항 Q3: 표시 조건, 선택지, 입력 범위 변경 (추가: 4)", "문항 Q4: 행 변경 (추가: Q4_3)"]
+    assert result.summary("en")[1] == "Question Q4: rows changed (added: Q4_3)"
+
+
+def test_choice_details_list_removed_and_reworded_items(qdict):
+    old, new = _versions(qdict)
+    choices = new["sections"][0]["questions"][2]["choices"]
+    choices[0]["label"] = {"ko": "긴 대기 시간"}
+    del choices[1]
+    [change] = diff(old, new).changed[0].changes
+    assert change.detail() == "삭제: 2; 수정: 1"
+    assert change.detail("en") == "removed: 2; changed: 1"
 
 
 def test_moving_a_question_to_another_page(qdict):

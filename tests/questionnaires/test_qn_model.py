@@ -141,3 +141,9 @@ def test_building_a_model_in_code():
         sections=(Section("S1", questions=(Question("Q1", "short_text", Text("이름")),)),),
     )
     assert Questionnaire.from_dict(q.to_dict()) == q
+
+
+def test_hidden_answers_from_distribution_values(questionnaire):
+    from questionnaires.answers import hidden_answers
+    values = {"agent_id": "A-17", "queue": "", "call_id": "C9"}
+    assert hidden_answers(questionnaire, values) == {"agent_id": "A-17"}
