@@ -33,6 +33,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "column_duplicate": ("'{column}' 열이 두 번 있습니다.", "The column '{column}' appears twice."),
     "cell_formula": ("수식 대신 값을 입력해 주세요.", "Enter a value instead of a formula."),
     "cell_type": ("{expected} 값을 입력해 주세요. 입력된 값: {value}", "Enter {expected_en}; found {value}."),
+    "column_not_for_line": ("{type} 행에는 '{field}' 열을 쓸 수 없습니다. 이 칸을 비워 주세요.",
+                            "A {type} line cannot use the column '{field}'; leave it empty."),
     "row_type_missing": ("type 열이 비어 있습니다.", "The type column is empty."),
     "row_type_unknown": ("알 수 없는 유형 '{value}'입니다.{hint}", "Unknown type '{value}'.{hint}"),
     "row_outside_page": ("첫 번째 page 행보다 앞에는 hidden 행만 둘 수 있습니다.",
@@ -146,7 +148,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "min_max": ("최솟값({low})이 최댓값({high})보다 큽니다.", "The minimum ({low}) is greater than the maximum ({high})."),
     "selection_range": ("선택 개수 범위가 맞지 않습니다. 선택지는 {count}개입니다.",
                         "The selection limits do not fit the {count} choices."),
-    "no_rows": ("행렬 문항에는 행(rows)이 하나 이상 필요합니다.", "A matrix question needs at least one row."),
     "matrix_scale_or_choices": ("행렬 문항에는 척도(scale)나 선택지(choices) 중 하나만 지정해 주세요.",
                                 "Give a matrix question either a scale or choices, not both or neither."),
     "bad_source": (

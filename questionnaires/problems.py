@@ -50,7 +50,7 @@ class QuestionnaireError(Exception):
         return f"{len(self.problems)} problem(s) in questionnaire:\n  " + "\n  ".join(shown)
 
 
-def make_problem(code: str, path: str = "", suggestion: str | None = None, **params: Any) -> Problem:
+def make_problem(code: str, path: str = "", /, suggestion: str | None = None, **params: Any) -> Problem:
     """Build a Problem from the message catalogue; the location starts as the dict path."""
     ko, en = MESSAGES[code]
     safe = {key: _short(value) for key, value in params.items()}

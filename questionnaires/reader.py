@@ -34,7 +34,7 @@ class Reader:
         self.problems: list[Problem] = []
         self.paths: dict[int, str] = {}
 
-    def add(self, code: str, path: str, **params: Any) -> None:
+    def add(self, code: str, path: str, /, **params: Any) -> None:
         """Record a problem."""
         self.problems.append(make_problem(code, path, **params))
 

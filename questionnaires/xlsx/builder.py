@@ -31,7 +31,7 @@ class Builder:
         letter = table.columns.get(column) if column else None
         self.places.setdefault(path, (table.sheet, row.number if row else None, column, letter))
 
-    def problem(self, code: str, table: Table, row: SheetRow | None, column: str | None = None, **params: Any) -> None:
+    def problem(self, code: str, table: Table, row: SheetRow | None, column: str | None = None, /, **params: Any) -> None:
         """Record a problem at a cell."""
         letter = table.columns.get(column) if column else None
         number = row.number if row else None

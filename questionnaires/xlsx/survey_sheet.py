@@ -17,6 +17,12 @@ _SIMPLE = {"show_if": "show_if", "skip_if": "skip_if", "value": "calculation", "
 _NUMBERS = {"min": False, "max": False, "min_selected": True, "max_selected": True}
 _FLAGS = ("integer", "randomize")
 _ROW_KINDS = set(vocab.QUESTION_TYPES) | {layout.PAGE, layout.ROW}
+_TEXT_COLUMNS = {"type", "name", "label::ko", "label::en"}
+# Columns that mean something on page and matrix-row lines; anything else there would be ignored.
+_LINE_COLUMNS = {
+    layout.PAGE: _TEXT_COLUMNS | {"hint::ko", "hint::en", "show_if", "skip_if"},
+    layout.ROW: _TEXT_COLUMNS | set(layout.SCORING_COLUMNS),
+}
 
 
 def split_type(raw: Any) -> tuple[str, str | None, int]:
@@ -53,6 +59,8 @@ class SurveySheet:
         kind, list_name, words = split_type(raw)
         if kind != layout.ROW:
             self.matrix = None
+        if kind in _LINE_COLUMNS:
+            self._check_line_columns(row, kind)
         if kind not in _ROW_KINDS or words > 2:
             self.b.problem("row_type_unknown", self.table, row, "type", value=raw, suggestion=suggest(kind, _ROW_KINDS))
         elif kind in (layout.PAGE, layout.ROW) and list_name is not None:
@@ -65,6 +73,12 @@ class SurveySheet:
             self.hidden.append(self._question(row, kind, list_name, join("hidden", len(self.hidden))))
         else:
             self._section_question(row, kind, list_name)
+
+    def _check_line_columns(self, row: SheetRow, kind: str) -> None:
+        """Report cells a page or matrix-row line cannot use (they would silently do nothing)."""
+        for column in row.values:
+            if column not in _LINE_COLUMNS[kind]:
+                self.b.problem("column_not_for_line", self.table, row, column, field=column, type=kind)
 
     def _page(self, row: SheetRow) -> None:
         path = join("sections", len(self.sections))

@@ -421,3 +421,25 @@ def test_deeply_nested_junk_is_reported_not_raised():
         nested = [nested]
     found = validate({"code": "X", "kind": "voc", "title": "t", "sections": nested})
     assert found and all(isinstance(p, Problem) for p in found)
+
+
+def test_every_message_can_be_formatted_by_each_call_site():
+    """Each literal problem code used in the package exists and gets every placeholder it needs."""
+    import ast
+    import string
+    from pathlib import Path
+
+    import questionnaires
+
+    need = {code: {f for text in pair for _, f, _, _ in string.Formatter().parse(text) if f} - {"hint"}
+            for code, pair in MESSAGES.items()}
+    for path in Path(questionnaires.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)):
+                continue
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            if name in ("make_problem", "add", "problem") and isinstance(node.args[0].value, str):
+                code = node.args[0].value
+                assert code in MESSAGES, (path.name, node.lineno, code)
+                given = {k.arg for k in node.keywords}
+                assert need[code] <= given, (path.name, node.lineno, code, need[code] - given)

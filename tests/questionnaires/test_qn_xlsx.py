@@ -190,6 +190,14 @@ def test_row_structure_problems():
         assert code in found
 
 
+def test_columns_that_page_and_row_lines_cannot_use():
+    sheets = handmade()
+    sheets["survey"][2] += ["yes"]         # required on a page line (column E)
+    sheets["survey"][9][5] = "Q1 > 3"      # show_if on a matrix row
+    found = {(p.code, p.location) for p in errors(make_workbook(sheets))}
+    assert found == {("column_not_for_line", "survey!E3 (required)"), ("column_not_for_line", "survey!F10 (show_if)")}
+
+
 def test_scale_rows_must_be_consecutive():
     sheets = handmade()
     sheets["scales"] = [sheets["scales"][0], ["sat5", 1, "낮음"], ["sat5", 2], ["sat5", 4], ["sat5", 5, "높음"]]
