@@ -35,7 +35,10 @@ def read_source(source: str | bytes | os.PathLike) -> str:
 
 
 def _looks_like_path(text: str) -> bool:
-    return "\n" not in text and len(text) < 1024 and text.lower().endswith((".yaml", ".yml")) and ":" not in text.strip()[-6:]
+    """One line naming a .yaml/.yml file (YAML text has 'key: value' pairs or several lines)."""
+    if "\n" in text or len(text) > 1024:
+        return False
+    return os.path.isfile(text) or (text.lower().endswith((".yaml", ".yml")) and ": " not in text)
 
 
 def decode(data: bytes) -> str:
@@ -200,13 +203,20 @@ def _is_choice_list(items: list) -> bool:
     return bool(items) and all(isinstance(i, dict) and "value" in i and "label" in i for i in items)
 
 
+_INLINE_WIDTH = 90
+
+
 def _small(value: Any) -> bool:
-    """Short enough for one line: no lists inside and no multi-line text."""
-    if isinstance(value, list):
-        return False
+    """Short enough for one line: no lists inside, no multi-line text, about 90 characters at most."""
+    return _width(value) <= _INLINE_WIDTH
+
+
+def _width(value: Any) -> float:
+    if isinstance(value, list) or not _single_line(value):
+        return float("inf")
     if isinstance(value, dict):
-        return all(_small(v) for v in value.values())
-    return _single_line(value)
+        return sum(len(str(k)) + 2 + _width(v) for k, v in value.items())
+    return len(str(value))
 
 
 def _single_line(value: Any) -> bool:

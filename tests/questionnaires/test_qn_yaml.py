@@ -140,3 +140,8 @@ def test_too_large(monkeypatch):
     from questionnaires import yaml_io
     monkeypatch.setattr(yaml_io, "MAX_BYTES", 100)
     assert errors(SMALL)[0].code == "file_too_large"
+
+
+def test_one_line_yaml_text_is_not_mistaken_for_a_path():
+    found = {p.code for p in errors("code: survey.yaml")}
+    assert "missing" in found and "file_unreadable" not in found  # read as YAML, not as a file name
