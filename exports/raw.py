@@ -1,8 +1,7 @@
 """원자료 (Raw data): one row per response, streamed from a row iterator in constant memory.
 
-Rows go straight from the app's iterator (e.g. a server-side cursor) into
-openpyxl's write-only worksheet, which writes them to a temporary file as they
-come; nothing keeps more than one row. Each value passes through a per-column
+Rows go straight from the app's iterator (e.g. a server-side cursor) into the
+saved file (:mod:`exports.rawxml`); nothing keeps more than a chunk of rows. Each value passes through a per-column
 function chosen once: personal data masked (unless released), value codes
 optionally replaced by labels, strings made formula-safe.
 """
@@ -16,10 +15,11 @@ from openpyxl.utils import get_column_letter
 
 from .inputs import PersonalDataRelease, RawColumn, RawData
 from .masking import MASKERS
+from .rawxml import PendingRows, save_with_rows
 from .safety import safe_text, safe_value
 from .style import PageMeta, new_workbook, setup_page, styled_cell, text_width
 
-__all__ = ["row_converter", "write_raw_sheet", "write_raw_xlsx", "RAW_SHEET"]
+__all__ = ["column_functions", "row_converter", "write_raw_sheet", "write_raw_xlsx", "RAW_SHEET"]
 
 RAW_SHEET = "원자료"
 
@@ -47,18 +47,25 @@ def _labeller(labels: Mapping[Any, str]) -> Callable[[Any], Any]:
 
 
 def _column_function(column: RawColumn, personal: PersonalDataRelease | None, labels: bool
-                     ) -> Callable[[Any], Any]:
+                     ) -> Callable[[Any], Any] | None:
+    """The special conversion of a column (masking or labels), None for a plain column."""
     if column.kind in MASKERS and personal is None:
         return _masker(MASKERS[column.kind])
     if labels and column.value_labels:
         return _labeller(column.value_labels)
-    return safe_value
+    return None
+
+
+def column_functions(columns: Sequence[RawColumn], personal: PersonalDataRelease | None = None,
+                     labels: bool = False) -> list[Callable[[Any], Any] | None]:
+    """Per column: the masking or labelling function, or None where the value is written as it is (made safe)."""
+    return [_column_function(c, personal, labels) for c in columns]
 
 
 def row_converter(columns: Sequence[RawColumn], personal: PersonalDataRelease | None = None,
                   labels: bool = False) -> Callable[[Sequence[Any]], list[Any]]:
     """A function turning one raw row into safe, masked cell values (same order as ``columns``)."""
-    functions = [_column_function(c, personal, labels) for c in columns]
+    functions = [f or safe_value for f in column_functions(columns, personal, labels)]
     width = len(functions)
 
     def convert(row: Sequence[Any]) -> list[Any]:
@@ -74,8 +81,11 @@ def _widths(columns: Sequence[RawColumn]) -> list[float]:
 
 
 def write_raw_sheet(wb: Any, raw: RawData, meta: PageMeta, *, personal: PersonalDataRelease | None = None,
-                    labels: bool = False) -> int:
-    """Stream the raw rows into a new sheet of the write-only workbook; return the number of rows."""
+                    labels: bool = False) -> PendingRows:
+    """Add the raw sheet (header, widths, print setup) to ``wb``; its rows stream in when saved.
+
+    Save with :func:`exports.rawxml.save_with_rows` so the rows are written.
+    """
     ws = wb.create_sheet(RAW_SHEET)
     for i, width in enumerate(_widths(raw.columns), 1):
         ws.column_dimensions[get_column_letter(i)].width = width
@@ -88,20 +98,12 @@ def write_raw_sheet(wb: Any, raw: RawData, meta: PageMeta, *, personal: Personal
             cell.comment = Comment(safe_text(c.label), "survey_app", width=240, height=60)
         header.append(cell)
     ws.append(header)
-    convert = row_converter(raw.columns, personal, labels)
-    count = 0
-    append = ws.append
-    for row in raw.rows:
-        append(convert(row))
-        count += 1
-    return count
+    return PendingRows(ws, raw.rows, column_functions(raw.columns, personal, labels))
 
 
 def write_raw_xlsx(target: str | IO[bytes], raw: RawData, meta: PageMeta, *,
                    personal: PersonalDataRelease | None = None, labels: bool = False) -> int:
     """A workbook holding only the raw-data sheet (streamed); return the number of rows."""
     wb = new_workbook()
-    count = write_raw_sheet(wb, raw, meta, personal=personal, labels=labels)
-    wb.save(target)
-    return count
-
+    pending = write_raw_sheet(wb, raw, meta, personal=personal, labels=labels)
+    return save_with_rows(wb, target, pending)

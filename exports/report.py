@@ -16,6 +16,7 @@ from typing import IO
 
 from .inputs import WorkbookInput
 from .raw import RAW_SHEET, write_raw_sheet
+from .rawxml import save_with_rows
 from .sheets_analysis import courtesy_sheet, ipa_sheet
 from .sheets_responses import codebook_sheet, frequencies_sheet, voc_sheet
 from .sheets_scores import dimensions_sheet, segments_sheet, trend_sheet
@@ -69,8 +70,8 @@ def write_workbook(inp: WorkbookInput, target: str | Path | IO[bytes]) -> Workbo
     emit(wb, summary_sheet(inp, names), meta)
     for _, build in _builders(inp):
         emit(wb, build(), meta)
-    rows = 0
+    pending = None
     if inp.raw is not None:
-        rows = write_raw_sheet(wb, inp.raw, meta, personal=inp.personal, labels=inp.raw_labels)
-    wb.save(str(target) if isinstance(target, Path) else target)
+        pending = write_raw_sheet(wb, inp.raw, meta, personal=inp.personal, labels=inp.raw_labels)
+    rows = save_with_rows(wb, target, pending)
     return WorkbookSummary(sheets=names, raw_rows=rows)

@@ -28,6 +28,7 @@ __all__ = ["FORMULA_LEADS", "MAX_CELL_CHARS", "safe_text", "safe_value", "is_dan
 FORMULA_LEADS = frozenset("=+-@\t\r\n" "＝＋－＠" "﹦﹢﹣﹫" "−")
 #: Whitespace a spreadsheet may skip before reading a leading ``=`` (incl. NBSP and ideographic space).
 _LEADING_SPACE = " \u00a0\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\ufeff"
+_SPACES = frozenset(_LEADING_SPACE)
 #: Excel's limit on the characters in one cell.
 MAX_CELL_CHARS = 32_767
 # XML 1.0 forbids these; openpyxl refuses them (IllegalCharacterError). CR/LF/TAB are allowed inside.
@@ -38,10 +39,13 @@ def is_dangerous(text: str) -> bool:
     """True when a spreadsheet could read ``text`` as a formula (after leading spaces)."""
     if not text:
         return False
-    if text[0] in FORMULA_LEADS:
+    first = text[0]
+    if first in FORMULA_LEADS:
         return True
+    if first not in _SPACES:
+        return False
     stripped = text.lstrip(_LEADING_SPACE)
-    return bool(stripped) and stripped is not text and stripped[0] in FORMULA_LEADS
+    return bool(stripped) and stripped[0] in FORMULA_LEADS
 
 
 def safe_text(text: str) -> str:

@@ -9,7 +9,9 @@ then written in one go by :func:`emit`.
 from __future__ import annotations
 
 import unicodedata
+import weakref
 from collections.abc import Callable
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -69,12 +71,23 @@ class S:
         self.styles = styles
 
 
+# Registering a style hashes every font/fill/border object (~100 µs); a workbook sees a few dozen
+# combinations, so each combination's style array is made once per workbook and copied to new cells.
+_STYLE_ARRAYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def styled_cell(ws: Any, value: Any, styles: str) -> Any:
     """A write-only cell holding a safe ``value`` with the named styles applied in order."""
     cell = WriteOnlyCell(ws, value=safe_value(value))
-    for name in styles.split():
-        for attr, obj in _STYLES[name].items():
-            setattr(cell, attr, obj)
+    cache = _STYLE_ARRAYS.setdefault(ws.parent, {})
+    array = cache.get(styles)
+    if array is None:
+        for name in styles.split():
+            for attr, obj in _STYLES[name].items():
+                setattr(cell, attr, obj)
+        cache[styles] = copy(cell._style)
+    else:
+        cell._style = copy(array)
     return cell
 
 
