@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import weakref
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 
+import numpy as np
 import openpyxl
 import pytest
+from python_calamine import CalamineWorkbook
 
 from exports.inputs import RawColumn, RawData, WorkbookInput
 from exports.raw import row_converter, write_raw_xlsx
@@ -56,3 +58,18 @@ def test_row_values_are_converted_for_excel(tmp_path):
 def test_a_row_of_the_wrong_length_is_refused():
     with pytest.raises(ValueError, match="header has 2 columns"):
         row_converter((RawColumn("a"), RawColumn("b")))([1, 2, 3])
+
+
+def test_streamed_cells_read_back_exactly(tmp_path):
+    values = [0.1 + 0.2, 1e-300, -7, True, "  앞뒤 공백  ", "a<b & c>d", "줄\r\n바꿈", "", np.float64(2.5), np.int64(9),
+              date(2025, 3, 1), datetime(2025, 3, 1, 13, 45, 30), time(9, 30), "x" * 40_000, float("inf")]
+    columns = tuple(RawColumn(f"c{i}") for i in range(len(values)))
+    path = tmp_path / "edge.xlsx"
+    write_raw_xlsx(path, RawData(columns, [values]), PageMeta("s", "w", date.today()))
+    got = list(openpyxl.load_workbook(path)["원자료"].iter_rows(min_row=2, values_only=True))[0]
+    assert got[:7] == (0.1 + 0.2, 1e-300, -7, True, "  앞뒤 공백  ", "a<b & c>d", "줄\r\n바꿈")
+    assert got[7] is None and got[8] == 2.5 and got[9] == 9
+    assert got[10] == datetime(2025, 3, 1) and got[11] == datetime(2025, 3, 1, 13, 45, 30) and got[12] == time(9, 30)
+    assert len(got[13]) == 32_767 and got[13].endswith("…") and got[14] is None
+    cal = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("원자료").to_python()[1]
+    assert cal[0] == 0.1 + 0.2 and cal[4] == "  앞뒤 공백  " and cal[5] == "a<b & c>d"
