@@ -293,3 +293,16 @@ def test_designer_posts_need_a_csrf_token(make_app, db, make_user, app_ctx):
     with app_ctx() as session:
         assert session.scalar(select(Survey).where(Survey.code == "NOCSRF")) is None
     assert client.post("/manage/language", data={"locale": "en"}).status_code == 400
+
+
+def test_survey_list_shows_state_owner_unit_and_filters(client, designer, app_ctx, make_survey):
+    running = make_survey({"code": "R", "sections": []}, code="RUN-1", title="진행 중인 조사")
+    new_survey(client, "DRAFT-1", title="작성 중인 조사")
+    page = client.get("/manage/").get_data(as_text=True)
+    assert "진행 중인 조사" in page and "조사 진행 중" in page and "작성 중인 조사" in page and "작성 중" in page
+    only_drafts = client.get("/manage/?status=draft").get_data(as_text=True)
+    assert "작성 중인 조사" in only_drafts and "진행 중인 조사" not in only_drafts
+    found = client.get("/manage/?q=RUN").get_data(as_text=True)
+    assert "진행 중인 조사" in found and "작성 중인 조사" not in found
+    assert "찾는 조건에 맞는 설문이 없습니다" in client.get("/manage/?q=없는설문").get_data(as_text=True)
+    assert running["survey_id"]

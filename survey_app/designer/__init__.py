@@ -26,6 +26,14 @@ def status_label(status: str) -> str:
 
 
 @bp.app_template_global()
+def results_link(kind: str, **args):
+    """A link to the results pages when they are installed (else None)."""
+    from .support import results_url
+
+    return results_url(kind, **args)
+
+
+@bp.app_template_global()
 def type_label_map() -> dict:
     """Question type → its name in the page's language."""
     from .question_form import TYPE_LABELS

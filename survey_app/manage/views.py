@@ -5,13 +5,13 @@ import time
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import false, or_, select
 
 from ..accounts.operations import check_login, note_login
 from ..accounts.sessions import end_session, start_session
 from ..accounts.totp import verify_user_code
 from ..database import db
-from ..models import Permission, Response, ResponseStatus, Survey, User, Wave
+from ..models import Permission, Survey, User
 from ..web.access import can, public, signed_in, visible_units
 from ..web.ratelimit import enforce_rate_limit
 from . import bp
@@ -108,18 +108,8 @@ def _surveys_visible_to_user():
 @bp.get("/")
 @signed_in
 def index():
-    """The staff home: surveys the user may see, with their completed responses."""
-    completed = (
-        select(Wave.survey_id, func.count(Response.id).label("n"))
-        .join(Response, Response.wave_id == Wave.id)
-        .where(Response.status == ResponseStatus.COMPLETE)
-        .group_by(Wave.survey_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(Survey, func.coalesce(completed.c.n, 0))
-        .where(Survey.id.in_(_surveys_visible_to_user()))
-        .outerjoin(completed, completed.c.survey_id == Survey.id)
-        .order_by(Survey.updated_at.desc())
-    ).all()
-    return render_template("manage/index.html", rows=rows, user=current_user)
+    """The staff home: surveys the user may see with state, owner, unit, last change; search and filters."""
+    from ..designer.listing import survey_list
+
+    listing = survey_list(request.args, _surveys_visible_to_user())
+    return render_template("manage/index.html", rows=listing.rows, listing=listing, user=current_user)
