@@ -156,8 +156,14 @@ def _account_and_privacy_commands() -> tuple:
     return account_commands + privacy_commands
 
 
+def _distribution_commands() -> tuple:
+    from .distribution.cli import COMMANDS as distribution_commands
+
+    return distribution_commands
+
+
 COMMANDS = (db_group, create_user_command, surveys_command, waves_command, demo_command, serve_command,
-            *_questionnaire_commands(), *_account_and_privacy_commands())
+            *_questionnaire_commands(), *_account_and_privacy_commands(), *_distribution_commands())
 
 
 def init_app(app: Flask) -> None:

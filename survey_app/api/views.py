@@ -23,3 +23,5 @@ def whoami():
     key = g.api_key
     return jsonify(name=key.name, prefix=key.prefix, permissions=key.permissions,
                    org_unit=key.org_unit.code if key.org_unit else None)
+
+from . import distribution_api  # noqa: E402,F401  (post-call, wave status, OpenAPI spec)

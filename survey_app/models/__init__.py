@@ -11,6 +11,8 @@ from .security import ApiKey, RateLimitBucket
 from .users import StaffSession, User
 from .unsaved import UnsavedForm
 from .waves import Invitation, Wave, WaveState, hash_token, new_token
+from .distribution import AudienceSkip, DistributionPlan, IdempotencyRecord, PlanStatus, PostCall, SkipReason
+from .outbox import Lease, MessageKind, OutboxMessage, OutboxStatus
 
 __all__ = [
     "Answer", "AuditEvent", "Base", "Contact", "ImmutableVersionError", "Invitation", "OrgLevel",
@@ -21,4 +23,7 @@ __all__ = [
     "AccessAction", "ApiKey", "AppendOnlyError", "PersonalDataAccess", "PersonalDataSubject", "Permission",
     "RateLimitBucket", "RetentionAction", "Role", "RoleGrant", "ROLE_PERMISSIONS", "StaffSession", "SurveyPrivacy",
     "UnsavedForm",
+    # distribution
+    "AudienceSkip", "DistributionPlan", "IdempotencyRecord", "Lease", "MessageKind", "OutboxMessage", "OutboxStatus",
+    "PlanStatus", "PostCall", "SkipReason",
 ]

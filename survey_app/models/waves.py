@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, CreatedAtMixin
@@ -57,7 +57,8 @@ class Invitation(CreatedAtMixin, Base):
     """One respondent's personal link to a wave; the token itself is never stored."""
 
     __tablename__ = "invitations"
-    __table_args__ = (UniqueConstraint("wave_id", "contact_id"),)
+    __table_args__ = (UniqueConstraint("wave_id", "contact_id"),
+                      Index("ix_invitations_contact_sent", "contact_id", "sent_at"))  # no-resurvey look-ups
 
     id: Mapped[int] = mapped_column(primary_key=True)
     wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"), index=True)

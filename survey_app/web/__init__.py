@@ -25,6 +25,7 @@ def _register_blueprints(app: Flask) -> None:
     from ..api import bp as api_bp
     from ..courtesy import bp as courtesy_bp
     from ..designer import bp as designer_bp
+    from ..distribution.views import register_blueprints as register_distribution
     from ..manage import bp as manage_bp
     from ..privacy.views import bp as contacts_bp
     from ..respond import bp as respond_bp
@@ -32,6 +33,7 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)  # the API authenticates with keys, never with cookies
     for blueprint in (respond_bp, manage_bp, account_bp, contacts_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
+    register_distribution(app)  # staff distribution screens and the public 수신거부 page
     for blueprint in (designer_bp, courtesy_bp):  # survey designer, courtesy evaluations (/manage)
         app.register_blueprint(blueprint)
 

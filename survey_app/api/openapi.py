@@ -1,0 +1,87 @@
+"""The OpenAPI 3.0 description of /api/v1, served at /api/v1/openapi.json and checked with schemathesis."""
+from __future__ import annotations
+
+from typing import Any
+
+STAGES = ["targeted", "opt_out", "no_resurvey", "invalid", "sent", "failed", "opened", "started", "completed"]
+
+
+def _error_response(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+_ERRORS = {"401": _error_response("No valid API key."), "403": _error_response("The key lacks the permission or scope.")}
+
+_COUNTS = {"type": "object", "additionalProperties": {"type": "integer"}}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+        "type": "object", "required": ["status", "message"],
+        "properties": {"status": {"type": "integer"}, "message": {"type": "string"},
+                       "message_ko": {"type": "string"}, "fields": {"type": "object"}}}}},
+    "PostCall": {"type": "object", "required": ["wave", "call_id", "customer_number"], "properties": {
+        "wave": {"type": "string", "maxLength": 64, "description": "Wave code of the continuous post-call survey."},
+        "call_id": {"type": "string", "maxLength": 100, "description": "The phone system's call id (idempotency)."},
+        "customer_number": {"type": "string", "maxLength": 30, "example": "010-1234-5678"},
+        "agent_id": {"type": "string", "maxLength": 64}, "queue": {"type": "string", "maxLength": 64},
+        "consent": {"type": "boolean", "default": True}}},
+    "PostCallResult": {"type": "object", "required": ["call_id", "wave", "outcome", "invitation_id"], "properties": {
+        "call_id": {"type": "string"}, "wave": {"type": "string"},
+        "outcome": {"type": "string", "enum": ["queued", "opt_out", "no_resurvey"]},
+        "invitation_id": {"type": "integer", "nullable": True},
+        "send_at": {"type": "string", "format": "date-time", "nullable": True},
+        "message": {"type": "string"}, "message_ko": {"type": "string"}}},
+    "WaveStatus": {"type": "object", "required": ["wave", "totals", "by_channel", "outbox"], "properties": {
+        "wave": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "code": {"type": "string"}, "name": {"type": "string"},
+            "state": {"type": "string"}, "opens_at": {"type": "string", "nullable": True},
+            "closes_at": {"type": "string", "nullable": True}}},
+        "plan_status": {"type": "string", "nullable": True},
+        "totals": _COUNTS, "outbox": _COUNTS,
+        "by_channel": {"type": "array", "items": {"type": "object", "properties": {"channel": {"type": "string"}},
+                                                  "additionalProperties": {"type": "integer"}}},
+        "response_rate": {"type": "number", "nullable": True,
+                          "description": "Completed responses per invitation sent."}}},
+}
+
+
+def _post_call() -> dict:
+    return {"post": {
+        "summary": "Report a finished call; an SMS survey invitation is queued (once per call id).",
+        "operationId": "postCall", "security": [{"bearer": []}],
+        "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
+                        "schema": {"type": "string", "maxLength": 200},
+                        "description": "A repeat with the same key returns the first answer."}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PostCall"}}}},
+        "responses": {
+            "201": {"description": "Recorded now.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PostCallResult"}}}},
+            "200": {"description": "This call id was reported before; its first result.",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PostCallResult"}}}},
+            **_ERRORS, "404": _error_response("No such wave."), "409": _error_response("The wave is not running."),
+            "422": _error_response("Invalid body, number, or an Idempotency-Key reused for another body.")}}}
+
+
+def _wave_status() -> dict:
+    return {"get": {
+        "summary": "A wave's funnel, outbox and response rate.", "operationId": "waveStatus",
+        "security": [{"bearer": []}],
+        "parameters": [{"name": "wave_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}}],
+        "responses": {"200": {"description": "Status.", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/WaveStatus"}}}}, **_ERRORS, "404": _error_response("No such wave.")}}}
+
+
+def spec() -> dict:
+    """The OpenAPI document."""
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "우편고객센터 설문조사 API (survey_app)", "version": "1.0.0",
+                 "description": "API keys per integration: `Authorization: Bearer <key>`."},
+        "servers": [{"url": "/api/v1"}],
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": SCHEMAS},
+        "paths": {
+            "/post-call": _post_call(),
+            "/waves/{wave_id}/status": _wave_status(),
+            "/health": {"get": {"summary": "Liveness.", "operationId": "health", "responses": {"200": {
+                "description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+        },
+    }

@@ -1,0 +1,91 @@
+"""Reading contact lists from CSV or XLSX into plain rows with our field names. Pure (no Flask, no database)."""
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from typing import Iterator
+
+#: Our field → the column headings accepted for it (Korean first; case and spaces ignored).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("이름", "성명", "고객명", "name"),
+    "mobile": ("휴대전화", "휴대폰", "휴대전화번호", "전화번호", "mobile", "phone"),
+    "email": ("전자우편", "이메일", "email", "e-mail"),
+    "region": ("지역", "지방우정청", "region"),
+    "office_code": ("우체국코드", "관서코드", "우체국 코드", "office_code", "office"),
+    "service_type": ("서비스", "서비스유형", "서비스 유형", "service_type", "service"),
+    "customer_type": ("고객유형", "고객 유형", "customer_type"),
+    "age_band": ("연령대", "age_band", "age"),
+    "consent": ("수신동의", "수신 동의", "동의", "consent"),
+}
+SEGMENT_FIELDS = ("region", "office_code", "service_type", "customer_type", "age_band")
+
+
+class ContactFileError(ValueError):
+    """A file that cannot be read as a contact list at all (format, encoding, no header)."""
+
+
+def _key(heading: object) -> str:
+    return unicodedata.normalize("NFKC", str(heading or "")).strip().lower().replace(" ", "").replace("_", "")
+
+
+_LOOKUP = {_key(alias): field for field, aliases in COLUMNS.items() for alias in aliases}
+
+
+def header_fields(header: list[object]) -> list[str | None]:
+    """Our field name for each column heading (None for columns we do not use)."""
+    fields = [_LOOKUP.get(_key(h)) for h in header]
+    if "mobile" not in fields and "email" not in fields:
+        raise ContactFileError("첫 줄에 '휴대전화' 또는 '전자우편' 열 제목이 있어야 합니다 "
+                               "(the first row must name a mobile or e-mail column).")
+    return fields
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ContactFileError("글자 인코딩을 읽을 수 없습니다. UTF-8 또는 CP949(EUC-KR) CSV로 저장해 주십시오 "
+                           "(cannot decode the file; save it as UTF-8 or CP949 CSV).")
+
+
+def _csv_rows(data: bytes) -> Iterator[list[object]]:
+    yield from csv.reader(io.StringIO(_decode(data), newline=""))
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list[object]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a broken file; all mean the same to the user
+        raise ContactFileError("엑셀(XLSX) 파일을 열 수 없습니다 (the XLSX file cannot be opened).") from None
+    try:
+        for row in book.worksheets[0].iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        book.close()
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_contact_rows(data: bytes, filename: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number as the user sees it, {field: text}) for each non-empty row of a CSV or XLSX file."""
+    is_xlsx = filename.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK"
+    rows = _xlsx_rows(data) if is_xlsx else _csv_rows(data)
+    header = next(rows, None)
+    if header is None:
+        raise ContactFileError("빈 파일입니다 (the file is empty).")
+    fields = header_fields(header)
+    for number, row in enumerate(rows, start=2):
+        values = {f: _cell(v) for f, v in zip(fields, row) if f}
+        if any(values.values()):
+            yield number, values

@@ -1,0 +1,156 @@
+"""Contact list import: validate every row first (a report of every bad row and why), then import all
+valid rows in one transaction or nothing. Personal fields go through ``survey_app.privacy.contacts``."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Iterable
+
+from sqlalchemy import insert, select
+
+from ..database import db
+from ..models import AccessAction, Contact, OrgUnit
+from ..privacy.access_log import log_access
+from ..privacy.contacts import SUBJECT, set_identity
+from ..privacy.crypto import key_ring, normalise_email
+from .checks import format_mobile, is_email, is_mobile, mobile_digits
+from .contact_files import SEGMENT_FIELDS, read_contact_rows
+
+YES = {"y", "yes", "1", "true", "o", "예", "네", "동의", "수신동의", "v"}
+CHUNK = 1000
+
+
+@dataclass
+class RowProblem:
+    """One bad row: its number in the file and every reason it cannot be imported."""
+
+    row: int
+    reasons: list[str]
+
+
+@dataclass
+class ImportReport:
+    """The outcome of validating (and, once confirmed, importing) a contact file."""
+
+    total: int = 0
+    valid: list[dict] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    imported: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """Whether every row is valid."""
+        return not self.problems
+
+
+def _mobile(text: str) -> str:
+    digits = mobile_digits(text)
+    if len(digits) in (9, 10) and digits.startswith("1"):  # a spreadsheet dropped the leading 0
+        digits = "0" + digits
+    return digits
+
+
+def _row_reasons(values: dict[str, str], units: dict[str, int]) -> list[str]:
+    reasons = []
+    mobile, email = values.get("mobile", ""), values.get("email", "")
+    if not mobile and not email:
+        reasons.append("휴대전화와 전자우편이 모두 없습니다 (no mobile number or e-mail)")
+    if mobile and not is_mobile(_mobile(mobile)):
+        reasons.append(f"휴대전화 번호 형식이 아닙니다: {mobile} (not a Korean mobile number, e.g. 010-1234-5678)")
+    if email and not is_email(email):
+        reasons.append(f"전자우편 주소 형식이 아닙니다: {email} (not a valid e-mail address)")
+    office = values.get("office_code", "")
+    if office and office not in units:
+        reasons.append(f"없는 우체국 코드입니다: {office} (unknown office code)")
+    if values.get("consent", "").strip().lower() not in YES:
+        reasons.append("수신 동의가 없습니다 (no consent to be contacted)")
+    return reasons
+
+
+def _duplicates_in_file(number: int, keys: list[tuple[str, str]], seen: dict[tuple[str, str], int]) -> list[str]:
+    reasons = []
+    for key in keys:
+        if key in seen:
+            label = "휴대전화" if key[0] == "phone" else "전자우편"
+            reasons.append(f"파일 안에서 {label}이(가) {seen[key]}행과 겹칩니다 (duplicate of row {seen[key]})")
+        else:
+            seen[key] = number
+    return reasons
+
+
+def _existing_hashes(column, hashes: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(hashes), CHUNK):
+        chunk = hashes[start:start + CHUNK]
+        found.update(db.session.scalars(select(column).where(column.in_(chunk))))
+    return found
+
+
+def _clean(values: dict[str, str], units: dict[str, int]) -> dict:
+    ring = key_ring()
+    mobile = _mobile(values.get("mobile", "")) if values.get("mobile") else ""
+    email = normalise_email(values["email"]) if values.get("email") else ""
+    segment = {f: values[f] for f in SEGMENT_FIELDS if values.get(f)}
+    return {"name": values.get("name") or None, "phone": format_mobile(mobile) if mobile else None,
+            "email": email or None, "attributes": segment, "org_unit_id": units.get(values.get("office_code", "")),
+            "phone_hash": ring.phone_hash(mobile) if mobile else None,
+            "email_hash": ring.email_hash(email) if email else None}
+
+
+def validate_rows(rows: Iterable[tuple[int, dict[str, str]]]) -> ImportReport:
+    """Check every row (format, consent, office code, duplicates in the file and against stored contacts)."""
+    units = dict(db.session.execute(select(OrgUnit.code, OrgUnit.id)).all())
+    report, seen, candidates = ImportReport(), {}, []
+    for number, values in rows:
+        report.total += 1
+        reasons = _row_reasons(values, units)
+        cleaned = _clean(values, units) if not reasons else None
+        if cleaned:
+            keys = [(k, cleaned[f"{k}_hash"]) for k in ("phone", "email") if cleaned[f"{k}_hash"]]
+            reasons = _duplicates_in_file(number, keys, seen)
+        if reasons:
+            report.problems.append(RowProblem(number, reasons))
+        else:
+            candidates.append((number, cleaned))
+    _check_existing(candidates, report)
+    return report
+
+
+def _check_existing(candidates: list[tuple[int, dict]], report: ImportReport) -> None:
+    phones = _existing_hashes(Contact.phone_hash, [c["phone_hash"] for _, c in candidates if c["phone_hash"]])
+    emails = _existing_hashes(Contact.email_hash, [c["email_hash"] for _, c in candidates if c["email_hash"]])
+    for number, cleaned in candidates:
+        if cleaned["phone_hash"] in phones or cleaned["email_hash"] in emails:
+            report.problems.append(RowProblem(number, ["이미 등록된 연락처입니다 (already a stored contact)"]))
+        else:
+            report.valid.append(cleaned)
+    report.problems.sort(key=lambda p: p.row)
+
+
+def validate_file(data: bytes, filename: str) -> ImportReport:
+    """Read and validate a CSV or XLSX contact file; raises ContactFileError when it cannot be read."""
+    return validate_rows(read_contact_rows(data, filename))
+
+
+def _row_for_insert(cleaned: dict, source: str) -> dict:
+    sealed = set_identity(SimpleNamespace(), name=cleaned["name"], phone=cleaned["phone"], email=cleaned["email"])
+    return {"name_enc": sealed.name_enc, "phone_enc": sealed.phone_enc, "email_enc": sealed.email_enc,
+            "phone_hash": sealed.phone_hash, "email_hash": sealed.email_hash, "attributes": cleaned["attributes"],
+            "consent": True, "org_unit_id": cleaned["org_unit_id"], "source": source}
+
+
+def import_contacts(report: ImportReport, *, source: str, skip_invalid: bool = False) -> ImportReport:
+    """Insert every valid row of a validated file in one go; refuses a file with bad rows unless told to
+    skip them. Flushes, never commits: the caller's one commit makes it all-or-nothing."""
+    if report.problems and not skip_invalid:
+        raise ValueError(f"잘못된 행이 {len(report.problems)}개 있습니다. 고치거나 빼고 등록하기를 선택해 주십시오 "
+                         f"({len(report.problems)} bad rows; fix them or import the valid rows only).")
+    rows = [_row_for_insert(c, source[:200]) for c in report.valid]
+    ids: list[int] = []
+    for start in range(0, len(rows), 5000):
+        statement = insert(Contact).returning(Contact.id, sort_by_parameter_order=True)
+        ids.extend(db.session.scalars(statement, rows[start:start + 5000]).all())
+    log_access(AccessAction.IMPORT, SUBJECT, ids, purpose="연락처 파일 등록 (contact list import)",
+               details={"source": source[:200], "rows": report.total, "skipped": len(report.problems)})
+    report.imported = len(ids)
+    return report

@@ -1,0 +1,146 @@
+"""Fielding a wave over time: open it and create its invitations, queue reminders, close it.
+
+Every step is idempotent, so the scheduler may run it again after a crash: invitations are unique per
+(wave, contact), outbox rows per ``dedupe_key``, and a step's writes are committed together.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..database import db
+from ..models import (
+    AudienceSkip, Contact, DistributionPlan, Invitation, MessageKind, OutboxMessage, OutboxStatus, PlanStatus,
+    Response, ResponseStatus, WaveState,
+)
+from .audience import Audience, select_audience
+from .checks import next_allowed, parse_clock
+from .tokens import token_and_hash
+
+BATCH = 5000
+
+
+def send_time(plan: DistributionPlan, moment: datetime) -> datetime:
+    """``moment``, or the end of the plan's quiet hours if it falls in them."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    return next_allowed(moment, parse_clock(plan.quiet_start), parse_clock(plan.quiet_end), zone)
+
+
+def _insert_ignoring_duplicates(model, rows: list[dict], unique: list[str]) -> None:
+    """Bulk insert; rows whose unique key already exists are left alone (a second run adds nothing)."""
+    if not rows:
+        return
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    for start in range(0, len(rows), BATCH):
+        db.session.execute(dialect.insert(model).on_conflict_do_nothing(index_elements=unique), rows[start:start + BATCH])
+
+
+def invitation_hidden(plan: DistributionPlan, channel: str, segment: dict, extra: dict | None = None) -> dict:
+    """What an invitation carries into its response: segment attributes, channel and expiry."""
+    hidden = {**segment, "channel": channel, **(extra or {})}
+    if plan.wave.closes_at is not None:
+        hidden["_expires_at"] = plan.wave.closes_at.isoformat()
+    return hidden
+
+
+def create_invitations(plan: DistributionPlan, audience: Audience, now: datetime) -> int:
+    """Invitations and their first outbox messages for the audience; skips recorded. Flushes only."""
+    wave_id, due = plan.wave_id, send_time(plan, max(now, plan.wave.opens_at or now))
+    rows = [{"wave_id": wave_id, "contact_id": c.contact_id, "token_hash": token_and_hash(wave_id, c.contact_id)[1],
+             "channel": c.channel, "status": "queued", "hidden": invitation_hidden(plan, c.channel, c.segment),
+             "reminders_sent": 0, "created_at": now} for c in audience.invite]
+    _insert_ignoring_duplicates(Invitation, rows, ["wave_id", "contact_id"])
+    created = db.session.execute(select(Invitation.id, Invitation.channel).where(Invitation.wave_id == wave_id)).all()
+    messages = [{"dedupe_key": f"inv:{iid}:0", "wave_id": wave_id, "invitation_id": iid, "channel": channel,
+                 "kind": MessageKind.INVITATION, "status": OutboxStatus.PENDING, "attempts": 0,
+                 "next_attempt_at": due, "created_at": now} for iid, channel in created]
+    _insert_ignoring_duplicates(OutboxMessage, messages, ["dedupe_key"])
+    skips = [{"wave_id": wave_id, "contact_id": c.contact_id, "reason": reason, "channel": c.channel,
+              "segment": c.segment, "created_at": now} for c, reason in audience.skipped]
+    _insert_ignoring_duplicates(AudienceSkip, skips, ["wave_id", "contact_id"])
+    return len(created)
+
+
+def open_wave(plan: DistributionPlan, now: datetime) -> int:
+    """Open a scheduled wave: its state, its invitations (unless continuous), its plan running."""
+    plan.wave.state = WaveState.OPEN
+    created = 0
+    if not plan.continuous and plan.invitations_created_at is None:
+        created = create_invitations(plan, select_audience(plan, now), now)
+        plan.invitations_created_at = now
+    plan.status = PlanStatus.RUNNING
+    db.session.flush()
+    return created
+
+
+def _non_respondents_due(plan: DistributionPlan, round_no: int, now: datetime) -> list[tuple[int, str]]:
+    completed = exists().where(Response.invitation_id == Invitation.id, Response.status == ResponseStatus.COMPLETE)
+    reminders = (select(func.count(OutboxMessage.id)).where(OutboxMessage.invitation_id == Invitation.id,
+                                                           OutboxMessage.kind == MessageKind.REMINDER)
+                 .scalar_subquery())
+    opted_out = exists().where(Contact.id == Invitation.contact_id, Contact.opted_out_at.is_not(None))
+    query = (select(Invitation.id, Invitation.channel)
+             .where(Invitation.wave_id == plan.wave_id, Invitation.contact_id.is_not(None),
+                    Invitation.sent_at <= now - timedelta(days=plan.reminder_days * round_no),
+                    ~completed, ~opted_out, reminders < round_no))
+    return db.session.execute(query).all()
+
+
+def queue_reminders(plan: DistributionPlan, now: datetime) -> int:
+    """Queue every reminder now due to non-respondents (round r goes r × N days after the first message)."""
+    if plan.reminder_max <= 0 or plan.reminder_days <= 0:
+        return 0
+    due, queued = send_time(plan, now), 0
+    for round_no in range(1, plan.reminder_max + 1):
+        rows = [{"dedupe_key": f"inv:{iid}:r{round_no}", "wave_id": plan.wave_id, "invitation_id": iid,
+                 "channel": channel, "kind": MessageKind.REMINDER, "status": OutboxStatus.PENDING, "attempts": 0,
+                 "next_attempt_at": due, "created_at": now} for iid, channel in _non_respondents_due(plan, round_no, now)]
+        _insert_ignoring_duplicates(OutboxMessage, rows, ["dedupe_key"])
+        queued += len(rows)
+    db.session.flush()
+    return queued
+
+
+def close_wave(plan: DistributionPlan, now: datetime) -> int:
+    """Close the wave at its close time; messages not yet sent are cancelled. Returns how many."""
+    plan.wave.state = WaveState.CLOSED
+    plan.status = PlanStatus.DONE
+    cancelled = db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.wave_id == plan.wave_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.CANCELLED, last_error="차수 마감 (wave closed)", locked_by=None)
+        .execution_options(synchronize_session=False)).rowcount or 0
+    db.session.flush()
+    return cancelled
+
+
+def advance(plan: DistributionPlan, now: datetime) -> str | None:
+    """Do whatever the plan needs now (open, remind, close); returns what was done, or None."""
+    wave = plan.wave
+    if plan.status == PlanStatus.SCHEDULED and (wave.opens_at is None or wave.opens_at <= now):
+        return f"opened: {open_wave(plan, now)} invitations"
+    if plan.status == PlanStatus.RUNNING and wave.closes_at is not None and wave.closes_at <= now:
+        return f"closed: {close_wave(plan, now)} cancelled"
+    if plan.status == PlanStatus.RUNNING:
+        queued = queue_reminders(plan, now)
+        return f"reminders: {queued}" if queued else None
+    return None
+
+
+def run_tick(now: datetime | None = None) -> list[str]:
+    """One scheduling pass over every scheduled or running plan, committing after each plan."""
+    from ..models import utcnow
+
+    now, done = now or utcnow(), []
+    ids = db.session.scalars(select(DistributionPlan.wave_id).where(
+        DistributionPlan.status.in_([PlanStatus.SCHEDULED, PlanStatus.RUNNING])).order_by(DistributionPlan.wave_id)).all()
+    for wave_id in ids:
+        plan = db.session.scalar(select(DistributionPlan).where(DistributionPlan.wave_id == wave_id).with_for_update())
+        outcome = advance(plan, now) if plan is not None else None
+        db.session.commit()
+        if outcome:
+            done.append(f"{plan.wave.code}: {outcome}")
+    return done

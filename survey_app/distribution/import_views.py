@@ -1,0 +1,105 @@
+"""Staff screens: contact file upload → validation report → confirmed import; QR codes of open links."""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+
+from ..database import db
+from ..models import Permission, Wave
+from ..privacy.crypto import key_ring
+from ..web.access import requires, scopes
+from .contact_files import ContactFileError
+from .contacts_import import import_contacts, validate_file
+from .forms import ConfirmForm, UploadForm
+from .qr import qr_bytes
+from .views import bp
+
+UPLOAD_CONTEXT = "contacts.upload"
+MAX_SHOWN = 500
+
+
+def _upload_path(upload_id: str) -> Path:
+    if not upload_id.isalnum() or len(upload_id) != 32:
+        abort(404)
+    return Path(current_app.instance_path) / "uploads" / f"{upload_id}.bin"
+
+
+def _keep(data: bytes, filename: str) -> str:
+    """Keep the uploaded file encrypted until it is confirmed (it holds personal data)."""
+    upload_id = secrets.token_hex(16)
+    path = _upload_path(upload_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sealed = key_ring().encrypt(filename + "\n" + data.hex(), UPLOAD_CONTEXT)
+    path.write_bytes(sealed)
+    return upload_id
+
+
+def _load(upload_id: str) -> tuple[bytes, str]:
+    path = _upload_path(upload_id)
+    if not path.is_file():
+        abort(404)
+    filename, _, hexdata = key_ring().decrypt(path.read_bytes(), UPLOAD_CONTEXT).partition("\n")
+    return bytes.fromhex(hexdata), filename
+
+
+@bp.route("/contacts/import", methods=["GET", "POST"])
+@requires(Permission.MANAGE_CONTACTS)
+def contacts_import():
+    """Upload a contact list; the validation report comes before anything is imported."""
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return render_template("distribution/import.html", form=form), 400 if request.method == "POST" else 200
+    upload = form.file.data
+    data = upload.read()
+    try:
+        report = validate_file(data, upload.filename or "upload.csv")
+    except ContactFileError as exc:
+        form.file.errors.append(str(exc))
+        return render_template("distribution/import.html", form=form), 400
+    return render_template("distribution/import_report.html", report=report, shown=report.problems[:MAX_SHOWN],
+                           upload_id=_keep(data, upload.filename or "upload.csv"), form=ConfirmForm())
+
+
+@bp.post("/contacts/import/<upload_id>")
+@requires(Permission.MANAGE_CONTACTS)
+def contacts_import_confirm(upload_id: str):
+    """Import a validated upload: every valid row or nothing (bad rows only when the user skips them)."""
+    data, filename = _load(upload_id)
+    form = ConfirmForm()
+    report = validate_file(data, filename)  # again: contacts may have changed since the report
+    if report.problems and not form.skip_invalid.data:
+        return render_template("distribution/import_report.html", report=report, shown=report.problems[:MAX_SHOWN],
+                               upload_id=upload_id, form=form, refused=True), 400
+    import_contacts(report, source=filename, skip_invalid=True)
+    _upload_path(upload_id).unlink(missing_ok=True)
+    flash(f"{report.imported}명을 등록했습니다. (Imported {report.imported} contacts.)")
+    return redirect(url_for("distribution.contacts_import"))
+
+
+@bp.get("/waves/<int(max=2147483647):wave_id>/links")
+@requires(Permission.MANAGE_WAVES, scope=scopes.WAVE)
+def links(wave_id: int):
+    """The wave's open link and kiosk link with QR codes for posters and counters."""
+    wave = db.session.get(Wave, wave_id)
+    return render_template("distribution/links.html", wave=wave, urls=_open_urls(wave))
+
+
+def _open_urls(wave: Wave) -> dict[str, str]:
+    if not wave.open_link_key:
+        return {}
+    base = f"{current_app.config['BASE_URL'].rstrip('/')}/o/{wave.open_link_key}"
+    return {"open": base, "kiosk": base + "?kiosk=1"}
+
+
+@bp.get("/waves/<int(max=2147483647):wave_id>/qr.<kind>")
+@requires(Permission.MANAGE_WAVES, scope=scopes.WAVE)
+def qr(wave_id: int, kind: str):
+    """A QR code (svg or png) of the open link, or of the kiosk link with ``?kiosk=1``."""
+    urls = _open_urls(db.session.get(Wave, wave_id))
+    if kind not in ("svg", "png") or not urls:
+        abort(404)
+    data, mimetype = qr_bytes(urls["kiosk" if request.args.get("kiosk") == "1" else "open"], kind)
+    name = f"wave-{wave_id}{'-kiosk' if request.args.get('kiosk') == '1' else ''}.{kind}"
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'inline; filename="{name}"'})

@@ -1,0 +1,31 @@
+"""수신거부: a person's unsubscribe, honoured at once across every survey (pending messages are cancelled)."""
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from ..audit import record
+from ..database import db
+from ..models import Contact, Invitation, OutboxMessage, OutboxStatus, hash_token, utcnow
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation a personal or unsubscribe link belongs to."""
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+
+
+def opt_out(contact: Contact, *, via: str) -> int:
+    """Mark the contact opted out (if not already) and cancel every message not yet sent to them.
+    Returns how many messages were cancelled. Flushes only."""
+    if contact.opted_out_at is None:
+        contact.opted_out_at = utcnow()
+        record("contact.opt_out", "contact", contact.id, details={"via": via})
+    their_invitations = select(Invitation.id).where(Invitation.contact_id == contact.id)
+    cancelled = db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.invitation_id.in_(their_invitations),
+                                    OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.CANCELLED, last_error="수신거부 (opted out)")
+        .execution_options(synchronize_session=False)).rowcount or 0
+    db.session.flush()
+    return cancelled

@@ -1,0 +1,143 @@
+"""Writing a wave's distribution plan: check it (schedule, templates, SMS length), save it, schedule it.
+Flushes, never commits."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..audit import record
+from ..database import db
+from ..models import DistributionPlan, PlanStatus, Wave, WaveState, utcnow
+from .checks import parse_clock
+from .compose import DEFAULT_EMAIL, DEFAULT_SMS, DEFAULT_SUBJECT
+from .messages import LONGEST_NAME, MessageValues, TemplateError, check_sms, check_template, unsubscribe_text
+
+CHANNELS = ("sms", "email")
+SAMPLE_LINK = "https://survey.epost.go.kr/s/" + "x" * 43
+
+
+class PlanError(ValueError):
+    """A plan that cannot be saved or scheduled; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class PlanInput:
+    """What staff enter for a wave's distribution."""
+
+    opens_at: datetime | None
+    closes_at: datetime | None
+    channels: list[str]
+    audience: dict = field(default_factory=dict)
+    reminder_days: int = 3
+    reminder_max: int = 0
+    quiet_start: str = "21:00"
+    quiet_end: str = "08:00"
+    no_resurvey_days: int = 0
+    email_subject: str = DEFAULT_SUBJECT
+    email_body: str = DEFAULT_EMAIL
+    sms_text: str = DEFAULT_SMS
+    continuous: bool = False
+
+
+def sample_values(closes_at: datetime | None) -> MessageValues:
+    """Worst-case values for length checks: a long name and a full-length link."""
+    return MessageValues(name=LONGEST_NAME, link=SAMPLE_LINK, close_date="2026년 12월 31일",
+                         unsubscribe=unsubscribe_text(SAMPLE_LINK.replace("/s/", "/u/"), "1588-1300"))
+
+
+def _schedule_problems(data: PlanInput, now: datetime, scheduling: bool) -> list[str]:
+    problems = []
+    if data.opens_at and data.closes_at and data.closes_at <= data.opens_at:
+        problems.append("마감 시각이 시작 시각보다 늦어야 합니다 (the close time must be after the start).")
+    if scheduling and data.opens_at is not None and data.opens_at < now and not data.continuous:
+        problems.append("시작 시각이 이미 지났습니다 (the start time is in the past).")
+    if scheduling and data.closes_at is not None and data.closes_at <= now:
+        problems.append("마감 시각이 이미 지났습니다 (the close time is in the past).")
+    if data.reminder_max < 0 or data.reminder_max > 5:
+        problems.append("재안내 횟수는 0~5회입니다 (reminders: 0 to 5).")
+    if data.reminder_max > 0 and data.reminder_days < 1:
+        problems.append("재안내 간격은 1일 이상이어야 합니다 (reminder interval: at least 1 day).")
+    for clock in (data.quiet_start, data.quiet_end):
+        try:
+            parse_clock(clock)
+        except ValueError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def _message_problems(data: PlanInput) -> list[str]:
+    problems = []
+    if not data.channels or any(c not in CHANNELS for c in data.channels):
+        problems.append("발송 경로(문자, 전자우편)를 하나 이상 골라 주십시오 (choose at least one channel).")
+    checks = [(data.email_subject, "전자우편 제목"), (data.email_body, "전자우편 본문")] if "email" in data.channels else []
+    for template, label in checks:
+        try:
+            check_template(template, label=label)
+        except TemplateError as exc:
+            problems.append(str(exc))
+    if "sms" in data.channels:
+        try:
+            check_sms(data.sms_text, sample_values(data.closes_at))
+        except TemplateError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def check_plan(data: PlanInput, *, scheduling: bool, now: datetime | None = None) -> None:
+    """Raise :class:`PlanError` listing every problem with ``data``."""
+    problems = _schedule_problems(data, now or utcnow(), scheduling) + _message_problems(data)
+    if problems:
+        raise PlanError(problems)
+
+
+def save_plan(wave: Wave, data: PlanInput) -> DistributionPlan:
+    """Store the plan (as a draft unless it is already scheduled); the wave takes the start and close times."""
+    check_plan(data, scheduling=False)
+    plan = db.session.get(DistributionPlan, wave.id) or DistributionPlan(wave_id=wave.id, status=PlanStatus.DRAFT)
+    if plan.status in (PlanStatus.RUNNING, PlanStatus.DONE):
+        raise PlanError(["발송이 시작된 차수의 계획은 바꿀 수 없습니다 (the wave is already being sent)."])
+    for name in ("channels", "audience", "reminder_days", "reminder_max", "quiet_start", "quiet_end",
+                 "no_resurvey_days", "email_subject", "email_body", "sms_text", "continuous"):
+        setattr(plan, name, getattr(data, name))
+    wave.opens_at, wave.closes_at = data.opens_at, data.closes_at
+    plan.wave = wave
+    plan.seed = plan.seed or wave.id * 7919 + 17
+    db.session.add(plan)
+    db.session.flush()
+    record("wave.plan.save", "wave", wave.id, details={"channels": data.channels})
+    return plan
+
+
+def plan_input(plan: DistributionPlan) -> PlanInput:
+    """The stored plan as input (for re-checking and for the form)."""
+    return PlanInput(plan.wave.opens_at, plan.wave.closes_at, list(plan.channels), dict(plan.audience),
+                     plan.reminder_days, plan.reminder_max, plan.quiet_start, plan.quiet_end, plan.no_resurvey_days,
+                     plan.email_subject, plan.email_body, plan.sms_text, plan.continuous)
+
+
+def schedule(plan: DistributionPlan, now: datetime | None = None) -> DistributionPlan:
+    """Check the plan against the clock and hand it to the scheduler."""
+    if plan.status not in (PlanStatus.DRAFT, PlanStatus.CANCELLED):
+        raise PlanError(["이미 예약되었거나 발송 중입니다 (already scheduled or running)."])
+    if plan.wave.version_id is None:
+        raise PlanError(["게시된 설문 버전이 없습니다 (no published version)."])
+    check_plan(plan_input(plan), scheduling=True, now=now)
+    plan.status = PlanStatus.SCHEDULED
+    if plan.wave.state == WaveState.CLOSED:
+        raise PlanError(["마감된 차수입니다 (the wave is closed)."])
+    db.session.flush()
+    record("wave.plan.schedule", "wave", plan.wave_id)
+    return plan
+
+
+def cancel(plan: DistributionPlan) -> None:
+    """Stop a scheduled plan before it starts (a running wave is stopped by closing it)."""
+    if plan.status != PlanStatus.SCHEDULED:
+        raise PlanError(["예약된 계획만 취소할 수 있습니다 (only a scheduled plan can be cancelled)."])
+    plan.status = PlanStatus.CANCELLED
+    record("wave.plan.cancel", "wave", plan.wave_id)
+    db.session.flush()

@@ -1,0 +1,113 @@
+"""The scheduler process (``survey-app scheduler``): APScheduler 3 with its jobs in the app database.
+
+Exactly one scheduler is active (see :mod:`.leader`); a second process waits as a standby and takes
+over when the first dies. It is never started inside web workers: only this command starts it.
+
+Jobs (ids are fixed, so restarting replaces them instead of adding copies):
+
+- ``distribution-tick`` every ``SCHEDULER_TICK_SECONDS``: open waves whose start has come (creating
+  their invitations), queue due reminders, close waves at their close time. The schedule itself lives
+  in the wave and plan rows; the tick only looks at them, so a missed tick loses nothing.
+- ``contact-retention`` daily at 03:00: purge or anonymise contacts whose retention has ended.
+
+Misfires and coalescing: ``coalesce=True`` (ticks missed while no scheduler ran are run once, not once per
+missed interval: every tick does all that is due anyway), ``max_instances=1`` (a slow tick is never run
+twice at once), ``misfire_grace_time`` of one hour for the tick and twelve hours for the daily
+retention run (a run late by more than that is skipped until its next time).
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from datetime import datetime
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from flask import Flask
+
+from ..database import db
+from .leader import make_leader
+from .sender import worker_name
+
+log = logging.getLogger(__name__)
+_APP: Flask | None = None  # the process's app, for job functions (APScheduler stores them by reference)
+TICK_JOB, RETENTION_JOB = "distribution-tick", "contact-retention"
+
+
+def tick_job() -> None:
+    """The scheduled tick: one pass of :func:`survey_app.distribution.fielding.run_tick`."""
+    from .fielding import run_tick
+
+    with _APP.app_context():
+        for line in run_tick():
+            log.info("tick: %s", line)
+            print(f"tick: {line}", flush=True)
+
+
+def retention_job() -> None:
+    """The daily retention run."""
+    from ..privacy.retention import run_retention_job
+
+    with _APP.app_context():
+        for line in run_retention_job().lines():
+            log.info("retention: %s", line)
+
+
+def build_scheduler(app: Flask, tick_seconds: int) -> BackgroundScheduler:
+    """A scheduler whose jobs live in the app database's ``scheduler_jobs`` table."""
+    store = SQLAlchemyJobStore(engine=app.extensions["survey_engine"], tablename="scheduler_jobs")
+    scheduler = BackgroundScheduler(jobstores={"default": store}, timezone=app.config["TIMEZONE"],
+                                    job_defaults={"coalesce": True, "max_instances": 1})
+    scheduler.add_job(tick_job, "interval", seconds=tick_seconds, id=TICK_JOB, replace_existing=True,
+                      misfire_grace_time=3600, next_run_time=datetime.now(scheduler.timezone))
+    scheduler.add_job(retention_job, "cron", hour=3, minute=0, id=RETENTION_JOB, replace_existing=True,
+                      misfire_grace_time=12 * 3600)
+    return scheduler
+
+
+class SchedulerProcess:
+    """Stand by until elected, run the scheduler while leader, step down if leadership is lost."""
+
+    def __init__(self, app: Flask, tick_seconds: int | None = None) -> None:
+        global _APP
+        _APP = app
+        self.app = app
+        self.tick = tick_seconds or app.config["SCHEDULER_TICK_SECONDS"]
+        lease = app.config["SCHEDULER_LEASE_SECONDS"]
+        self.leader = make_leader(app.extensions["survey_engine"], worker_name(), lease)
+        self.check_every = max(min(lease / 3, 5), 0.2)
+        self.stopping = False
+
+    def _lead(self, deadline: float) -> None:
+        scheduler = build_scheduler(self.app, self.tick)
+        scheduler.start()
+        print("scheduler: 활성 (active)", flush=True)
+        try:
+            while not self.stopping and time.monotonic() < deadline:
+                time.sleep(self.check_every)
+                if not self.leader.still_leader():
+                    print("scheduler: 주도권을 잃었습니다 (lost leadership)", flush=True)
+                    return
+        finally:
+            scheduler.shutdown(wait=True)
+
+    def run(self, max_seconds: float | None = None) -> None:
+        """Run until stopped (SIGTERM/SIGINT) or ``max_seconds`` have passed."""
+        deadline = time.monotonic() + (max_seconds if max_seconds is not None else float("inf"))
+        signal.signal(signal.SIGTERM, lambda *_: setattr(self, "stopping", True))
+        announced = False
+        try:
+            while not self.stopping and time.monotonic() < deadline:
+                if self.leader.try_acquire():
+                    self._lead(deadline)
+                    announced = False
+                    continue
+                if not announced:
+                    print("scheduler: 대기 중 (standby)", flush=True)
+                    announced = True
+                time.sleep(self.check_every)
+        finally:
+            self.leader.release()
+            with self.app.app_context():
+                db.session.remove()

@@ -1,0 +1,48 @@
+"""Personal-link tokens derived from a server secret, so a restarted sender can rebuild a link it never stored.
+
+``token = base64url(HMAC-SHA256(K, "invitation:<wave id>:<contact id>"))[:43]`` with ``K`` derived from
+``SECRET_KEY``. The database keeps only ``sha256(token)`` (``Invitation.token_hash``), as for every link;
+anyone without the secret key can neither guess nor rebuild a token. Changing ``SECRET_KEY`` makes the
+links of invitations already created impossible to rebuild: such messages fail with a clear error
+instead of carrying a link that does not work.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+
+from flask import current_app
+
+from ..models import hash_token
+
+
+def _link_key() -> bytes:
+    key = current_app.extensions.get("survey_link_key")
+    if key is None:
+        secret = current_app.config["SECRET_KEY"].encode("utf-8")
+        key = current_app.extensions["survey_link_key"] = hmac.new(secret, b"survey_app.invitation-link",
+                                                                   hashlib.sha256).digest()
+    return key
+
+
+def invitation_token(wave_id: int, contact_id: int) -> str:
+    """The personal-link token of a contact's invitation to a wave (43 URL-safe characters)."""
+    digest = hmac.new(_link_key(), f"invitation:{wave_id}:{contact_id}".encode("ascii"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii")[:43]
+
+
+def token_and_hash(wave_id: int, contact_id: int) -> tuple[str, str]:
+    """The token and the hash the invitation row stores."""
+    token = invitation_token(wave_id, contact_id)
+    return token, hash_token(token)
+
+
+def personal_link(token: str) -> str:
+    """The respondent's link: ``<BASE_URL>/s/<token>``."""
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/s/{token}"
+
+
+def unsubscribe_link(token: str) -> str:
+    """The 수신거부 link: ``<BASE_URL>/u/<token>``."""
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/u/{token}"

@@ -1,0 +1,108 @@
+"""Staff screens for distribution (/manage/distribution): contact import, wave plans, funnels, QR codes."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import or_, select
+
+from ..database import db
+from ..models import DistributionPlan, Permission, Survey, Wave
+from ..web.access import requires, scopes, visible_units
+from .forms import PlanForm
+from .funnel import STAGE_LABELS, STAGES, outbox_counts, wave_funnel
+from .plan_form import form_from_plan, input_from_form
+from .plans import PlanError, save_plan, schedule
+from .plans import cancel as cancel_plan
+
+bp = Blueprint("distribution", __name__, url_prefix="/manage/distribution")
+SEGMENTS = {"": "없음", "region": "지역", "office_code": "우체국", "service_type": "서비스", "customer_type": "고객 유형",
+            "age_band": "연령대"}
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register the staff blueprint and the public unsubscribe page."""
+    from . import import_views  # noqa: F401  (routes on ``bp``)
+    from .unsubscribe_views import bp as unsubscribe_bp
+
+    app.register_blueprint(bp)
+    app.register_blueprint(unsubscribe_bp)
+
+
+@bp.get("/")
+@requires(Permission.MANAGE_WAVES)
+def index():
+    """Waves the user may run, with their distribution status."""
+    query = select(Wave, DistributionPlan).join(Survey).outerjoin(DistributionPlan).order_by(Wave.id.desc())
+    units = visible_units(Permission.MANAGE_WAVES)
+    if units is not None:
+        query = query.where(or_(Survey.org_unit_id.in_(units), Survey.org_unit_id.is_(None)))
+    return render_template("distribution/index.html", rows=db.session.execute(query.limit(200)).all())
+
+
+def _wave(wave_id: int) -> tuple[Wave, DistributionPlan | None]:
+    wave = db.session.get(Wave, wave_id)
+    if wave is None:
+        abort(404)
+    return wave, db.session.get(DistributionPlan, wave_id)
+
+
+@bp.route("/waves/<int(max=2147483647):wave_id>/plan", methods=["GET", "POST"])
+@requires(Permission.MANAGE_WAVES, scope=scopes.WAVE)
+def plan(wave_id: int):
+    """Edit the wave's audience, channels, schedule, reminders and messages."""
+    wave, stored = _wave(wave_id)
+    form = form_from_plan(stored) if request.method == "GET" else PlanForm()
+    if request.method == "GET":
+        return render_template("distribution/plan.html", wave=wave, plan=stored, form=form, problems=[])
+    problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            save_plan(wave, input_from_form(form))
+            flash("발송 계획을 저장했습니다. (Plan saved.)")
+            return redirect(url_for("distribution.plan", wave_id=wave_id))
+        except PlanError as exc:
+            problems = exc.problems
+    return render_template("distribution/plan.html", wave=wave, plan=stored, form=form, problems=problems), 400
+
+
+@bp.post("/waves/<int(max=2147483647):wave_id>/schedule")
+@requires(Permission.MANAGE_WAVES, scope=scopes.WAVE)
+def schedule_wave(wave_id: int):
+    """Hand a saved plan to the scheduler (checked against the clock)."""
+    wave, stored = _wave(wave_id)
+    if stored is None:
+        flash("먼저 발송 계획을 저장해 주십시오. (Save a plan first.)")
+        return redirect(url_for("distribution.plan", wave_id=wave_id))
+    try:
+        schedule(stored)
+        flash("발송을 예약했습니다. (Scheduled.)")
+    except PlanError as exc:
+        for problem in exc.problems:
+            flash(problem)
+    return redirect(url_for("distribution.plan", wave_id=wave_id))
+
+
+@bp.post("/waves/<int(max=2147483647):wave_id>/cancel")
+@requires(Permission.MANAGE_WAVES, scope=scopes.WAVE)
+def cancel(wave_id: int):
+    """Cancel a scheduled plan before it starts."""
+    _wave_obj, stored = _wave(wave_id)
+    try:
+        if stored is None:
+            raise PlanError(["발송 계획이 없습니다 (no plan)."])
+        cancel_plan(stored)
+        flash("예약을 취소했습니다. (Cancelled.)")
+    except PlanError as exc:
+        flash(" ".join(exc.problems))
+    return redirect(url_for("distribution.plan", wave_id=wave_id))
+
+
+@bp.get("/waves/<int(max=2147483647):wave_id>/funnel")
+@requires(Permission.VIEW_RESULTS, scope=scopes.WAVE)
+def funnel(wave_id: int):
+    """The wave's funnel by channel and one segment attribute."""
+    wave, stored = _wave(wave_id)
+    segment = request.args.get("by", "")
+    segment = segment if segment in SEGMENTS else ""
+    return render_template("distribution/funnel.html", wave=wave, plan=stored, funnel=wave_funnel(wave_id, segment or None),
+                           stages=STAGES, labels=STAGE_LABELS, segments=SEGMENTS, segment=segment,
+                           outbox=outbox_counts(wave_id))
