@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
-from . import org, views  # noqa: E402,F401
+from . import org, org_admin, views  # noqa: E402,F401

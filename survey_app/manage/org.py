@@ -18,7 +18,9 @@ def org_units():
     query = select(OrgUnit).order_by(OrgUnit.level, OrgUnit.sort_order, OrgUnit.code)
     if units is not None:
         query = query.where(OrgUnit.id.in_(units))
-    return render_template("manage/org_units.html", units=db.session.scalars(query).all())
+    from .org_admin import ImportForm
+
+    return render_template("manage/org_units.html", units=db.session.scalars(query).all(), import_form=ImportForm())
 
 
 @bp.get("/org/<int:unit_id>")
@@ -28,4 +30,8 @@ def org_unit(unit_id: int):
     unit = db.session.get(OrgUnit, unit_id)
     staff = db.session.scalars(select(StaffMember).where(StaffMember.org_unit_id == unit_id)
                                .order_by(StaffMember.name)).all()
-    return render_template("manage/org_unit.html", unit=unit, staff=staff)
+    from ..web.access import can
+    from .org_admin import org_unit_context
+
+    extra = org_unit_context(unit) if can(Permission.MANAGE_USERS, unit_id) else {}
+    return render_template("manage/org_unit.html", unit=unit, staff=staff, **extra)

@@ -136,6 +136,7 @@ def _pages(base: str, ids: dict) -> dict[str, str]:
         "copy": f"/manage/surveys/{s}/copy", "courtesy": "/manage/courtesy/",
         "courtesy-setup": f"/manage/courtesy/waves/{w}/new?q=우체국", "courtesy-results": f"/manage/courtesy/waves/{w}/results",
         "courtesy-evaluation": f"/manage/courtesy/evaluations/{r}/view",
+        "org-units": "/manage/org/", "org-unit": f"/manage/org/{ids['unit']}",
     }
 
 
@@ -161,7 +162,7 @@ def _courtesy_fixture(app) -> dict:
                             channel="counter", subject_org_unit_id=unit.id, hidden={"visited_at": "2026-01-15T10:30"})
         db.session.add(response)
         db.session.commit()
-        return {"survey": survey.id, "wave": wave.id, "response": response.id}
+        return {"survey": survey.id, "wave": wave.id, "response": response.id, "unit": unit.id}
 
 
 @pytest.mark.parametrize("locale", ["ko", "en"])

@@ -1,0 +1,148 @@
+"""The org tree and staff directory: import from CSV or Excel, move, deactivate. Flush, never commit.
+
+Unit files have the columns ``code, name, level, parent_code`` (and optionally ``name_en, active``);
+staff files ``employee_no, name, unit_code`` (and optionally ``position, active``). Korean headers
+(코드, 이름, 구분, 상위 코드, 직원번호, 소속 코드, 직위, 사용) work too. Rows are matched by code or
+employee number: new ones are added, existing ones updated. A file with any bad row changes nothing.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..audit import record
+from ..database import db
+from ..models import OrgLevel, OrgUnit, StaffMember
+
+HEADERS = {"코드": "code", "이름": "name", "영문 이름": "name_en", "구분": "level", "상위 코드": "parent_code",
+           "사용": "active", "직원번호": "employee_no", "소속 코드": "unit_code", "직위": "position"}
+LEVELS = {"본부": "headquarters", "지방우정청": "regional", "우체국": "office", "센터": "center", "팀": "team",
+          **{level.value: level.value for level in OrgLevel}}
+FALSE = {"0", "false", "no", "n", "아니오", "아니요", "미사용", "x"}
+
+
+class DirectoryError(ValueError):
+    """A change the org tree cannot take (a unit under itself, an unknown unit)."""
+
+
+@dataclass
+class ImportResult:
+    """How many rows were added and updated, or the problems (row number and message)."""
+
+    added: int = 0
+    updated: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
+    """Rows of a CSV (UTF-8, with or without BOM) or the first sheet of an Excel file, keyed by header."""
+    if filename.lower().endswith((".xlsx", ".xlsm")) or data.startswith(b"PK\x03\x04"):
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        values = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
+    else:
+        values = [[c.strip() for c in row] for row in csv.reader(io.StringIO(data.decode("utf-8-sig")))]
+    if not values:
+        return []
+    header = [HEADERS.get(h, h.lower()) for h in values[0]]
+    return [dict(zip(header, row)) for row in values[1:] if any(row)]
+
+
+def _active(raw: str | None) -> bool:
+    return (raw or "").strip().lower() not in FALSE
+
+
+def _unit_by_code(code: str) -> OrgUnit | None:
+    return db.session.scalar(select(OrgUnit).where(OrgUnit.code == code))
+
+
+def import_units(rows: list[dict[str, str]], allowed: set[int] | None) -> ImportResult:
+    """Add or update units; parents must exist (in the tree or earlier in the file) and be in scope."""
+    result, made = ImportResult(), {}
+    for number, row in enumerate(rows, start=2):
+        code, name, level = row.get("code", ""), row.get("name", ""), LEVELS.get(row.get("level", "").strip())
+        parent_code = row.get("parent_code", "").strip()
+        parent = made.get(parent_code) or (_unit_by_code(parent_code) if parent_code else None)
+        if not code or not name or level is None:
+            result.problems.append(_("%(n)s행: 코드, 이름, 구분(본부·지방우정청·우체국·센터·팀)을 모두 적어 주십시오.", n=number))
+        elif parent_code and parent is None:
+            result.problems.append(_("%(n)s행: 상위 코드 %(code)s인 조직이 없습니다.", n=number, code=parent_code))
+        elif allowed is not None and (parent is None or (parent.id is not None and parent.id not in allowed and parent not in made.values())):
+            result.problems.append(_("%(n)s행: 관리 권한이 있는 조직 아래에만 둘 수 있습니다.", n=number))
+        else:
+            unit = _unit_by_code(code)
+            if unit is not None and parent is not None and unit in [parent, *parent.ancestors()]:
+                result.problems.append(_("%(n)s행: 조직을 자기 아래로 옮길 수 없습니다.", n=number))
+                continue
+            if unit is None:
+                unit = OrgUnit(code=code[:32])
+                db.session.add(unit)
+                result.added += 1
+            else:
+                result.updated += 1
+            unit.name, unit.level, unit.parent = name[:200], level, parent
+            unit.name_en, unit.active = (row.get("name_en") or None), _active(row.get("active"))
+            made[code] = unit
+    if not result.problems:
+        db.session.flush()
+        record("org.import_units", "org_unit", None, {"added": result.added, "updated": result.updated})
+    return result
+
+
+def import_staff(rows: list[dict[str, str]], allowed: set[int] | None) -> ImportResult:
+    """Add or update staff members of units in scope."""
+    result = ImportResult()
+    for number, row in enumerate(rows, start=2):
+        employee_no, name, unit_code = row.get("employee_no", ""), row.get("name", ""), row.get("unit_code", "")
+        unit = _unit_by_code(unit_code) if unit_code else None
+        if not employee_no or not name or not unit_code:
+            result.problems.append(_("%(n)s행: 직원번호, 이름, 소속 코드를 모두 적어 주십시오.", n=number))
+        elif unit is None:
+            result.problems.append(_("%(n)s행: 소속 코드 %(code)s인 조직이 없습니다.", n=number, code=unit_code))
+        elif allowed is not None and unit.id not in allowed:
+            result.problems.append(_("%(n)s행: 관리 권한이 있는 조직의 직원만 넣을 수 있습니다.", n=number))
+        else:
+            person = db.session.scalar(select(StaffMember).where(StaffMember.employee_no == employee_no))
+            if person is None:
+                person = StaffMember(employee_no=employee_no[:32])
+                db.session.add(person)
+                result.added += 1
+            else:
+                result.updated += 1
+            person.name, person.org_unit, person.position = name[:100], unit, (row.get("position") or None)
+            person.active = _active(row.get("active"))
+    if not result.problems:
+        db.session.flush()
+        record("org.import_staff", "staff_member", None, {"added": result.added, "updated": result.updated})
+    return result
+
+
+def move_unit(unit: OrgUnit, parent: OrgUnit) -> None:
+    """Put ``unit`` (and its subtree) under ``parent``."""
+    if unit in [parent, *parent.ancestors()]:
+        raise DirectoryError(_("조직을 자기 자신이나 그 아래 조직으로 옮길 수 없습니다."))
+    unit.parent = parent
+    db.session.flush()
+    record("org.move_unit", "org_unit", unit.id, {"parent": parent.code})
+
+
+def set_unit_active(unit: OrgUnit, active: bool) -> None:
+    """Deactivate (no longer offered for evaluations) or reactivate a unit."""
+    unit.active = active
+    record("org.unit_active", "org_unit", unit.id, {"active": active})
+
+
+def move_staff(person: StaffMember, unit: OrgUnit) -> None:
+    """Transfer a staff member to another unit."""
+    person.org_unit = unit
+    record("org.move_staff", "staff_member", person.id, {"unit": unit.code})
+
+
+def set_staff_active(person: StaffMember, active: bool) -> None:
+    """Deactivate (left, on leave) or reactivate a staff member; past evaluations stay."""
+    person.active = active
+    record("org.staff_active", "staff_member", person.id, {"active": active})

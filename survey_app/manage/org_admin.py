@@ -1,0 +1,157 @@
+"""Managing the org tree and staff directory: import from CSV or Excel, move, deactivate (administrators)."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from sqlalchemy import select
+from wtforms import RadioField, SelectField
+
+from ..courtesy.directory import (DirectoryError, import_staff, import_units, move_staff, move_unit, read_rows,
+                                  set_staff_active, set_unit_active)
+from ..database import db
+from ..models import OrgUnit, Permission, StaffMember
+from ..web.access import requires, scopes, visible_units
+from ..web.scopes import Scope, _get_or_404
+from . import bp
+
+
+class ImportForm(FlaskForm):
+    """A CSV or Excel file of units or of staff."""
+
+    kind = RadioField(_l("가져올 내용"), choices=[("units", _l("조직")), ("staff", _l("직원"))], default="units")
+    file = FileField(_l("CSV 또는 Excel 파일"))
+
+
+class MoveForm(FlaskForm):
+    """Where a unit or staff member goes."""
+
+    target = SelectField(_l("옮길 곳"), choices=[], validate_choice=True)
+
+
+class ToggleForm(FlaskForm):
+    """Deactivate or reactivate (the CSRF token only)."""
+
+
+def _staff_resolve(staff_id: int, **_: Any) -> int:
+    return _get_or_404(StaffMember, staff_id).org_unit_id
+
+
+def _staff_example(unit_id: int | None) -> dict:
+    import secrets
+
+    if unit_id is None:
+        unit = OrgUnit(code=f"S-{secrets.token_hex(3)}", name="범위 시험", level="office")
+        db.session.add(unit)
+        db.session.flush()
+        unit_id = unit.id
+    person = StaffMember(employee_no=f"X{secrets.token_hex(4)}", name="범위시험", org_unit_id=unit_id)
+    db.session.add(person)
+    db.session.flush()
+    return {"staff_id": person.id}
+
+
+STAFF = Scope("staff_member", _staff_resolve, _staff_example)
+
+
+def _units_in_scope() -> list[OrgUnit]:
+    units = visible_units(Permission.MANAGE_USERS)
+    query = select(OrgUnit).order_by(OrgUnit.level, OrgUnit.sort_order, OrgUnit.code)
+    if units is not None:
+        query = query.where(OrgUnit.id.in_(units))
+    return list(db.session.scalars(query))
+
+
+@bp.post("/org/import")
+@requires(Permission.MANAGE_USERS)
+def org_import():
+    """Add or update units or staff from a CSV or Excel file; a file with any bad row changes nothing."""
+    form = ImportForm()
+    upload = form.file.data
+    if not form.validate_on_submit() or not upload or not upload.filename:
+        flash(_("가져올 파일을 골라 주십시오."))
+        return redirect(url_for("manage.org_units"))
+    try:
+        rows = read_rows(upload.read(), upload.filename)
+    except (UnicodeDecodeError, ValueError, OSError, KeyError):
+        flash(_("파일을 읽을 수 없습니다. UTF-8 CSV나 Excel(.xlsx) 파일인지 확인해 주십시오."))
+        return redirect(url_for("manage.org_units"))
+    allowed = visible_units(Permission.MANAGE_USERS)
+    result = (import_units if form.kind.data == "units" else import_staff)(rows, allowed)
+    if result.problems:
+        db.session.rollback()
+        return render_template("manage/org_units.html", units=_units_in_scope(), import_form=form,
+                               problems=result.problems), 422
+    flash(_("%(added)s건을 추가하고 %(updated)s건을 고쳤습니다.", added=result.added, updated=result.updated))
+    return redirect(url_for("manage.org_units"))
+
+
+def _move_form(unit: OrgUnit | None = None) -> MoveForm:
+    form = MoveForm()
+    below = {u.id for u in _units_in_scope() if unit is not None and unit in [u, *u.ancestors()]}
+    form.target.choices = [(str(u.id), f"{u.name} ({u.code})") for u in _units_in_scope() if u.id not in below]
+    return form
+
+
+@bp.post("/org/<int:unit_id>/move")
+@requires(Permission.MANAGE_USERS, scope=scopes.ORG_UNIT)
+def org_move(unit_id: int):
+    """Put a unit and its subtree under another unit in the administrator's scope."""
+    unit = db.session.get(OrgUnit, unit_id)
+    form = _move_form(unit)
+    if not form.validate_on_submit():
+        flash(_("옮길 곳을 목록에서 골라 주십시오."))
+        return redirect(url_for("manage.org_unit", unit_id=unit_id))
+    try:
+        move_unit(unit, db.session.get(OrgUnit, int(form.target.data)))
+    except DirectoryError as exc:
+        flash(str(exc))
+    else:
+        flash(_("조직을 옮겼습니다."))
+    return redirect(url_for("manage.org_unit", unit_id=unit_id))
+
+
+@bp.post("/org/<int:unit_id>/active")
+@requires(Permission.MANAGE_USERS, scope=scopes.ORG_UNIT)
+def org_toggle(unit_id: int):
+    """Deactivate or reactivate a unit."""
+    if not ToggleForm().validate_on_submit():
+        abort(400)
+    unit = db.session.get(OrgUnit, unit_id)
+    set_unit_active(unit, not unit.active)
+    flash(_("조직을 다시 사용합니다.") if unit.active else _("조직을 사용하지 않도록 했습니다."))
+    return redirect(url_for("manage.org_unit", unit_id=unit_id))
+
+
+@bp.post("/org/staff/<int:staff_id>/move")
+@requires(Permission.MANAGE_USERS, scope=STAFF)
+def staff_move(staff_id: int):
+    """Transfer a staff member to another unit in scope."""
+    person = db.session.get(StaffMember, staff_id)
+    form = _move_form()
+    if form.validate_on_submit():
+        move_staff(person, db.session.get(OrgUnit, int(form.target.data)))
+        flash(_("직원의 소속을 옮겼습니다."))
+    else:
+        flash(_("옮길 곳을 목록에서 골라 주십시오."))
+    return redirect(url_for("manage.org_unit", unit_id=person.org_unit_id))
+
+
+@bp.post("/org/staff/<int:staff_id>/active")
+@requires(Permission.MANAGE_USERS, scope=STAFF)
+def staff_toggle(staff_id: int):
+    """Deactivate or reactivate a staff member."""
+    if not ToggleForm().validate_on_submit():
+        abort(400)
+    person = db.session.get(StaffMember, staff_id)
+    set_staff_active(person, not person.active)
+    return redirect(url_for("manage.org_unit", unit_id=person.org_unit_id))
+
+
+def org_unit_context(unit: OrgUnit) -> dict:
+    """Forms for the unit page (used by ``manage.org_unit``)."""
+    return {"move_form": _move_form(unit), "staff_move_form": _move_form(), "toggle_form": ToggleForm()}
