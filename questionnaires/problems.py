@@ -101,7 +101,3 @@ def _parent_path(path: str) -> str:
     cut = max(path.rfind("."), path.rfind("["))
     return path[:cut] if cut > 0 else ""
 
-
-def sort_key(problem: Problem) -> tuple:
-    """Order problems as they appear in the file."""
-    return (problem.sheet or "", problem.line or 0, problem.row or 0, problem.column or "")
