@@ -162,8 +162,15 @@ def _distribution_commands() -> tuple:
     return distribution_commands
 
 
+def _results_commands() -> tuple:
+    from .results.cli import COMMANDS as results_commands
+
+    return results_commands
+
+
 COMMANDS = (db_group, create_user_command, surveys_command, waves_command, demo_command, serve_command,
-            *_questionnaire_commands(), *_account_and_privacy_commands(), *_distribution_commands())
+            *_questionnaire_commands(), *_account_and_privacy_commands(), *_distribution_commands(),
+            *_results_commands())
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,39 @@
+"""``survey-app report WAVE [--json]``: a wave's full scoring result on the command line."""
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+from questionnaires import QuestionnaireError
+from sqlalchemy import select
+
+from .. import migrate
+from ..database import db
+from ..models import Wave
+
+
+@click.command("report")
+@click.argument("wave_code")
+@click.option("--json", "as_json", is_flag=True, help="전체 결과를 JSON으로 출력합니다 (print the full result as JSON).")
+@click.option("--confidence", default=0.95, show_default=True, type=click.FloatRange(0.5, 0.999),
+              help="신뢰구간 수준 (confidence level of the intervals).")
+@with_appcontext
+def report_command(wave_code: str, as_json: bool, confidence: float) -> None:
+    """Score wave WAVE_CODE and print its result (see `survey-app waves` for the codes)."""
+    from .build import wave_result
+    from .text import format_report
+
+    migrate.check_current(db.engine)
+    wave = db.session.scalar(select(Wave).where(Wave.code == wave_code))
+    if wave is None:
+        raise click.ClickException(f"차수 {wave_code}을(를) 찾을 수 없습니다. `survey-app waves`로 코드를 확인해 주십시오 "
+                                   f"(no wave with this code).")
+    try:
+        result = wave_result(wave, confidence=confidence)
+    except QuestionnaireError as exc:
+        raise click.ClickException(f"이 차수의 설문지를 읽을 수 없습니다 (the wave's questionnaire is invalid): {exc}") from None
+    click.echo(result.to_json(indent=2) if as_json else format_report(result), nl=not as_json)
+    if as_json:
+        click.echo()
+
+
+COMMANDS = (report_command,)

@@ -1,0 +1,130 @@
+"""Courtesy (친절도) checklists: evaluation scores, stage percents and rankings of staff, units and regions.
+
+Evaluations are complete responses to a staff-courtesy survey. For each checklist of the
+questionnaire, the evaluations that rated at least one of its items are scored with
+``analysis.courtesy.score_evaluations`` using the questionnaire's rule: an item earns
+``points x (level - lowest) / (highest - lowest)`` (탁월 100% … 부진 0% on 5 levels, see
+``questionnaires.ScoredItem``), unrated items are left out and the evaluation is rescaled to the
+checklist's total. Scores are ranked with ``analysis.courtesy.aggregate`` (ties share the better
+rank; units with fewer than ``min_evaluations`` evaluations are listed but not ranked) for the
+evaluated staff member, their unit (evaluated unit, staff member's unit or the office in the link)
+and that unit's region.
+"""
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+from questionnaires import ChecklistSpec, Questionnaire, checklist_specs
+
+from analysis import estimate
+from analysis.courtesy import CheckItem, aggregate, score_evaluations
+from analysis.design import SurveyDesign
+
+from .loading import UNKNOWN, WaveData
+from .model import ChecklistResult, Figure, UnitRank
+from .scoring import on_scale
+
+MIN_EVALUATIONS = 3
+LEVELS = ("staff", "unit", "region")
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Names of the staff and units a ranking may show, and each unit's region."""
+
+    staff: Mapping[int, tuple[str, str]] = field(default_factory=dict)
+    units: Mapping[int, tuple[str, str]] = field(default_factory=dict)
+    region_of: Mapping[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)
+class CourtesyScores:
+    """Each checklist's result and every evaluation's score (NaN when it rated nothing)."""
+
+    checklists: tuple[ChecklistResult, ...]
+    scores: np.ndarray
+    warnings: tuple[str, ...] = ()
+
+
+def _levels(data: WaveData, spec: ChecklistSpec) -> tuple[np.ndarray, int] | None:
+    """Levels 1..max of the checklist's items (NaN when unrated), or None if its scales differ."""
+    scales = {(i.scale_min, i.scale_max) for i in spec.items}
+    if len(scales) != 1 or None in next(iter(scales)):
+        return None
+    low, high = scales.pop()
+    values = np.column_stack([data.column(i.code) for i in spec.items])
+    values, _ = on_scale(values, low, high)
+    return values - low + 1, high - low + 1
+
+
+def score_checklist(data: WaveData, spec: ChecklistSpec) -> tuple[np.ndarray, dict[str, np.ndarray]] | None:
+    """Every evaluation's score on the checklist (NaN if it rated none of its items) and stage percents."""
+    if not spec.items or any(i.code not in data.codes for i in spec.items):
+        return None
+    found = _levels(data, spec)
+    if found is None:
+        return None
+    levels, max_level = found
+    rated = ~np.isnan(levels).all(axis=1)
+    credit = {lv: (lv - 1) / (max_level - 1) for lv in range(1, max_level + 1)}
+    checklist = [CheckItem(i.code, i.stage, float(i.points)) for i in spec.items]
+    result = score_evaluations(levels[rated], checklist, credit=credit, max_level=max_level, total=spec.total)
+    total = np.full(data.n, np.nan)
+    total[rated] = result.total
+    stages = {}
+    for stage, percent in result.stage_percent.items():
+        stages[stage] = np.full(data.n, np.nan)
+        stages[stage][rated] = percent
+    return total, stages
+
+
+def _ranks(level: str, scores: np.ndarray, labels: np.ndarray, names: Mapping[int, tuple[str, str]],
+           min_evaluations: int) -> tuple[UnitRank, ...]:
+    """A ranking of the units in ``labels`` (ids; -1 unknown) by their mean score."""
+    keep = ~np.isnan(scores) & (labels != UNKNOWN)
+    if not keep.any():
+        return ()
+    rows = aggregate(scores[keep], labels[keep], min_evaluations=min_evaluations)
+    return tuple(UnitRank(level=level, unit_id=int(r.unit), code=names.get(int(r.unit), ("", ""))[0],
+                          name=names.get(int(r.unit), ("", str(r.unit)))[1], n=r.n, mean=r.mean, se=r.se,
+                          ci_low=r.ci[0], ci_high=r.ci[1], rank=r.rank, below_minimum=r.below_minimum)
+                 for r in rows)
+
+
+def rankings(data: WaveData, scores: np.ndarray, directory: Directory,
+             min_evaluations: int = MIN_EVALUATIONS) -> dict[str, tuple[UnitRank, ...]]:
+    """Rankings of staff, units and regions by their evaluations' mean score."""
+    regions = np.array([directory.region_of.get(int(u), UNKNOWN) for u in data.units], dtype=np.int64)
+    labels = {"staff": data.staff, "unit": data.units, "region": regions}
+    names = {"staff": directory.staff, "unit": directory.units, "region": directory.units}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {level: _ranks(level, scores, labels[level], names[level], min_evaluations) for level in LEVELS}
+
+
+def courtesy_scores(data: WaveData, questionnaire: Questionnaire, design: SurveyDesign,
+                    directory: Directory | None = None, *, min_evaluations: int = MIN_EVALUATIONS,
+                    confidence: float = 0.95) -> CourtesyScores:
+    """Score every checklist; rankings only when a ``directory`` is given."""
+    results, notes, combined = [], [], []
+    for spec in checklist_specs(questionnaire):
+        scored = score_checklist(data, spec)
+        if scored is None:
+            notes.append(f"checklist {spec.code}: items missing or on different scales; not scored")
+            continue
+        total, stages = scored
+        if np.isnan(total).all():
+            continue
+        combined.append(total)
+        est = estimate.mean(total, design=design, confidence=confidence)
+        results.append(ChecklistResult(
+            code=spec.code, name=spec.name.get("ko"), name_en=spec.name.get("en"), n=est.n, score=Figure.of(est),
+            stages={s: float(np.nanmean(p)) for s, p in stages.items() if not np.isnan(p).all()},
+            rankings=rankings(data, total, directory, min_evaluations) if directory is not None else {},
+            min_evaluations=min_evaluations))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # rows no checklist rated stay NaN
+        scores = np.nanmean(np.vstack(combined), axis=0) if combined else np.full(data.n, np.nan)
+    return CourtesyScores(checklists=tuple(results), scores=scores, warnings=tuple(notes))

@@ -1,0 +1,388 @@
+"""Stored answers of a wave → arrays for :mod:`analysis`: a responses x codes matrix, segments, weights.
+
+Only complete responses enter the matrix (partial ones count in the response rate only). A cell
+is ``NaN`` when the response has no numeric answer for the code, and when the answer is one of the
+questionnaire's 모름/해당없음 codes (``na_code_map``).
+
+Reading is streamed: the responses' own columns come through a server-side cursor, and so do the
+answers. On PostgreSQL the answers are packed in SQL, one ``bytea`` per block of responses
+(``int4 response id | int2 column | float8 value`` per answer, ``string_agg`` of ``int4send`` …),
+which numpy reads with one ``frombuffer`` per block: measured on 100k x 30, this takes about a
+sixth of the time of fetching one row per answer (``benchmarks/bench_analysis_report.py``).
+Elsewhere (SQLite) one row per answer is streamed with ``yield_per`` and placed with numpy.
+"""
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from questionnaires import Questionnaire
+from questionnaires.answers import na_code_map
+from sqlalchemy import case, func, select, text
+
+from ..database import db
+from ..models import Answer, OrgUnit, Response, ResponseStatus, StaffMember
+
+#: Segments read from the links' hidden values (or a hidden field or question of the same name).
+SEGMENT_FIELDS = ("region", "office_code", "channel", "customer_type", "age_band")
+#: Segments whose labels are org-unit codes.
+ORG_SEGMENTS = ("region", "office_code")
+UNKNOWN = -1
+BLOCK = 8192
+
+
+@dataclass(frozen=True, eq=False)
+class Segment:
+    """One segment variable: a label per level and each response's level (``-1`` unknown)."""
+
+    name: str
+    levels: tuple[str, ...]
+    codes: np.ndarray
+
+    def labels(self, unknown: str = "(미상)") -> np.ndarray:
+        """Each response's label as an object array (``unknown`` for a missing value)."""
+        table = np.array(list(self.levels) + [unknown], dtype=object)
+        return table[self.codes]
+
+
+@dataclass(frozen=True, eq=False)
+class WaveData:
+    """A wave's complete responses as arrays, rows in response-id order.
+
+    ``values`` (n x len(codes)) holds numeric answers with ``NaN`` for missing and 모름/해당없음;
+    ``weights`` is None when no response carries a weight; ``staff`` and ``units`` hold the
+    evaluated staff member and the org unit each response belongs to (``-1`` when unknown).
+    """
+
+    wave_id: int
+    codes: tuple[str, ...]
+    values: np.ndarray
+    response_ids: np.ndarray
+    weights: np.ndarray | None
+    segments: dict[str, Segment]
+    staff: np.ndarray
+    units: np.ndarray
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def n(self) -> int:
+        """Number of complete responses."""
+        return len(self.response_ids)
+
+    def column(self, code: str) -> np.ndarray:
+        """The answers to one code."""
+        return self.values[:, self.codes.index(code)]
+
+    def subset(self, mask: np.ndarray) -> WaveData:
+        """The responses where ``mask`` is true (segments keep their levels)."""
+        segments = {k: replace(s, codes=s.codes[mask]) for k, s in self.segments.items()}
+        weights = None if self.weights is None else self.weights[mask]
+        return replace(self, values=self.values[mask], response_ids=self.response_ids[mask], weights=weights,
+                       segments=segments, staff=self.staff[mask], units=self.units[mask])
+
+
+@dataclass(frozen=True)
+class ResponseCounts:
+    """Invitations and responses of a wave; ``rate`` = complete / invitations in percent (None for open links)."""
+
+    invitations: int
+    partial: int
+    complete: int
+
+    @property
+    def started(self) -> int:
+        """Responses begun (partial + complete)."""
+        return self.partial + self.complete
+
+    @property
+    def rate(self) -> float | None:
+        """Complete responses per invitation, in percent."""
+        return 100.0 * self.complete / self.invitations if self.invitations else None
+
+
+# --- which columns -------------------------------------------------------------------------------
+
+def segment_questions(questionnaire: Questionnaire) -> dict[str, str]:
+    """Segment name → code of a question answering it (its code or its choice list is named so)."""
+    found: dict[str, str] = {}
+    for question in questionnaire.questions():
+        choices = question.choices
+        if choices is None or question.type != "single_choice":
+            continue
+        if not all(isinstance(c.value, int) for c in choices):
+            continue
+        for name in SEGMENT_FIELDS:
+            if name not in found and name in (question.code, choices.name):
+                found[name] = question.code
+    return found
+
+
+def numeric_codes(questionnaire: Questionnaire) -> list[str]:
+    """Codes loaded into the matrix: every scored item, then the segment questions."""
+    codes = [item.code for item in questionnaire.scored_items()]
+    codes += [c for c in segment_questions(questionnaire).values() if c not in codes]
+    return codes
+
+
+# --- responses -----------------------------------------------------------------------------------
+
+def _postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _stream(query, yield_per: int = 20_000) -> Iterable[Sequence[tuple]]:
+    """Rows of ``query`` a partition at a time through a server-side cursor.
+
+    On PostgreSQL the compiled query runs on a named (server-side) psycopg cursor in binary
+    format inside the session's transaction: SQLAlchemy's ``stream_results`` does the same but
+    in text format and through Row objects, which costs twice the time for 100k responses.
+    """
+    if not _postgresql():
+        result = db.session.execute(query.execution_options(stream_results=True, yield_per=yield_per))
+        yield from result.partitions()
+        return
+    compiled = query.compile(dialect=db.session.get_bind().dialect, compile_kwargs={"render_postcompile": True})
+    yield from _raw_stream(str(compiled), compiled.params, yield_per)
+
+
+def _raw_stream(sql: str, params: dict, yield_per: int) -> Iterable[Sequence[tuple]]:
+    """Partitions of a raw SQL query on a binary server-side cursor of the session's connection."""
+    raw = db.session.connection().connection.driver_connection
+    with raw.cursor(f"results_{next(_cursor_serial)}", binary=True) as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(yield_per):
+            yield rows
+
+
+_cursor_serial = itertools.count(1)
+
+
+def _factorise(values: Sequence[str | None]) -> tuple[list[str], np.ndarray]:
+    """Levels (first-seen order) and each value's level; None and '' are unknown (-1)."""
+    lookup: dict[str | None, int] = {None: UNKNOWN, "": UNKNOWN}
+    levels: list[str] = []
+
+    def level(value: str | None) -> int:
+        if value not in lookup:
+            lookup[value] = len(levels)
+            levels.append(str(value))
+        return lookup[value]
+
+    return levels, np.fromiter((level(v) for v in values), dtype=np.int64, count=len(values))
+
+
+def _sorted_segment(name: str, levels: list[str], codes: np.ndarray) -> Segment:
+    """A segment with its levels in sorted order."""
+    order = sorted(range(len(levels)), key=lambda i: levels[i])
+    remap = np.full(len(levels) + 1, UNKNOWN, dtype=np.int64)
+    remap[np.array(order, dtype=np.int64)] = np.arange(len(order))
+    return Segment(name, tuple(levels[i] for i in order), remap[codes])
+
+
+def _hidden_sources(questionnaire: Questionnaire) -> dict[str, tuple[str, ...]]:
+    """Hidden-value keys to read for each segment: the segment's own name and a hidden field's source."""
+    sources = {name: [name] for name in SEGMENT_FIELDS}
+    for question in questionnaire.hidden:
+        if question.code in sources and question.distribution_source != question.code:
+            sources[question.code].append(question.distribution_source)
+    return {k: tuple(v) for k, v in sources.items()}
+
+
+def load_responses(wave_id: int, questionnaire: Questionnaire) -> dict[str, object]:
+    """Ids, weights, evaluated staff/unit and hidden segment values of the wave's complete responses."""
+    sources = _hidden_sources(questionnaire)
+    hidden_cols = [func.coalesce(*[Response.hidden[k].as_string() for k in keys]).label(name)
+                   if len(keys) > 1 else Response.hidden[keys[0]].as_string().label(name)
+                   for name, keys in sources.items()]
+    query = (select(Response.id, Response.weight, Response.subject_staff_id, Response.subject_org_unit_id,
+                    *hidden_cols)
+             .where(Response.wave_id == wave_id, Response.status == ResponseStatus.COMPLETE)
+             .order_by(Response.id))
+    columns: list[list] = [[] for _ in range(4 + len(sources))]
+    for part in _stream(query):
+        for i, col in enumerate(zip(*part)):
+            columns[i].extend(col)
+    ids = np.array(columns[0], dtype=np.int64)
+    return {"ids": ids, "weight": columns[1], "staff": columns[2], "unit": columns[3],
+            "hidden": dict(zip(sources, columns[4:]))}
+
+
+# --- answers -------------------------------------------------------------------------------------
+
+def _place(matrix: np.ndarray, ids: np.ndarray, rid: np.ndarray, col: np.ndarray, val: np.ndarray) -> None:
+    """Put answers into the matrix; answers of responses not in ``ids`` are dropped."""
+    if not len(rid) or not len(ids):
+        return
+    pos = np.minimum(np.searchsorted(ids, rid), len(ids) - 1)
+    keep = ids[pos] == rid
+    matrix[pos[keep], col[keep]] = val[keep]
+
+
+_PACKED = np.dtype([("rid", ">i4"), ("col", ">i2"), ("val", ">f8")])
+
+
+def _answers_postgresql(matrix: np.ndarray, ids: np.ndarray, codes: Sequence[str], block: int) -> None:
+    """Answers packed in SQL a block of responses at a time, read with ``np.frombuffer``."""
+    starts = np.arange(0, len(ids), block)
+    params = {"lows": ids[starts].tolist(), "highs": ids[np.minimum(starts + block, len(ids)) - 1].tolist(),
+              **{f"code{i}": c for i, c in enumerate(codes)}}
+    columns = ", ".join(f"(%(code{i})s, {i})" for i in range(len(codes)))
+    sql = ("SELECT b.lo, (SELECT string_agg(int4send(a.response_id) || int2send(c.col::int2) "
+           "|| float8send(a.value_num), ''::bytea) "
+           f"FROM answers a JOIN (VALUES {columns}) AS c(code, col) ON c.code = a.question_code "
+           "WHERE a.response_id BETWEEN b.lo AND b.hi AND a.position = 0 AND a.value_num IS NOT NULL) "
+           "FROM unnest(%(lows)s::int[], %(highs)s::int[]) AS b(lo, hi) ORDER BY b.lo")
+    db.session.execute(text("SET LOCAL jit = off"))  # compiling this query costs more than running it
+    for rows in _raw_stream(sql, params, 1):
+        for _lo, packed in rows:
+            if packed:
+                rec = np.frombuffer(packed, dtype=_PACKED)
+                _place(matrix, ids, rec["rid"].astype(np.int64), rec["col"].astype(np.int64), rec["val"])
+
+
+def _answers_rows(matrix: np.ndarray, ids: np.ndarray, wave_id: int, codes: Sequence[str]) -> None:
+    """One row per answer, streamed; the column index is computed in SQL."""
+    column = case({code: i for i, code in enumerate(codes)}, value=Answer.question_code)
+    query = (select(Answer.response_id, column, Answer.value_num)
+             .join(Response, Response.id == Answer.response_id)
+             .where(Response.wave_id == wave_id, Response.status == ResponseStatus.COMPLETE,
+                    Answer.question_code.in_(list(codes)), Answer.position == 0, Answer.value_num.is_not(None)))
+    for part in _stream(query, 50_000):
+        arr = np.array(part, dtype=np.float64)
+        _place(matrix, ids, arr[:, 0].astype(np.int64), arr[:, 1].astype(np.int64), arr[:, 2])
+
+
+def load_answers(wave_id: int, ids: np.ndarray, codes: Sequence[str], *, method: str = "auto",
+                 block: int = BLOCK) -> np.ndarray:
+    """The responses x codes matrix of numeric answers (``NaN`` where none); ``method`` packed|rows|auto."""
+    matrix = np.full((len(ids), len(codes)), np.nan)
+    if not len(ids) or not codes:
+        return matrix
+    if method == "auto":
+        method = "packed" if _postgresql() else "rows"
+    if method == "packed":
+        _answers_postgresql(matrix, ids, codes, block)
+    else:
+        _answers_rows(matrix, ids, wave_id, codes)
+    return matrix
+
+
+def missing_to_nan(matrix: np.ndarray, codes: Sequence[str], questionnaire: Questionnaire) -> None:
+    """Set the questionnaire's 모름/해당없음 values to ``NaN``, column by column, in place."""
+    na = na_code_map(questionnaire)
+    for j, code in enumerate(codes):
+        numbers = [float(v) for v in na.get(code, ()) if isinstance(v, (int, float))]
+        if numbers:
+            column = matrix[:, j]
+            column[np.isin(column, numbers)] = np.nan
+
+
+# --- segments and units --------------------------------------------------------------------------
+
+def _question_segment(name: str, code: str, matrix: np.ndarray, codes: Sequence[str],
+                      questionnaire: Questionnaire) -> tuple[list[str], np.ndarray]:
+    """A segment answered by a single-choice question: choice labels as levels."""
+    question = questionnaire.question(code)
+    choices = [c for c in question.choices if not c.na]
+    values = matrix[:, list(codes).index(code)]
+    level = np.full(len(values), UNKNOWN, dtype=np.int64)
+    for i, choice in enumerate(choices):
+        level[values == float(choice.value)] = i
+    return [c.label.get("ko") or str(c.value) for c in choices], level
+
+
+def build_segments(loaded: dict, matrix: np.ndarray, codes: Sequence[str],
+                   questionnaire: Questionnaire) -> dict[str, Segment]:
+    """Every segment with a known value: from the hidden values, or else from the question of that name."""
+    asked = segment_questions(questionnaire)
+    segments = {}
+    for name in SEGMENT_FIELDS:
+        levels, level = _factorise(loaded["hidden"][name])
+        if (level == UNKNOWN).all() and name in asked:
+            levels, level = _question_segment(name, asked[name], matrix, codes, questionnaire)
+        if (level != UNKNOWN).any():
+            segments[name] = _sorted_segment(name, levels, level)
+    return segments
+
+
+def _unit_ids(codes: Iterable[str]) -> dict[str, int]:
+    """Org unit id of each code that names one."""
+    wanted = [c for c in set(codes) if c]
+    if not wanted:
+        return {}
+    return dict(db.session.execute(select(OrgUnit.code, OrgUnit.id).where(OrgUnit.code.in_(wanted))).all())
+
+
+def _as_ids(values: Sequence[int | None]) -> np.ndarray:
+    return np.array([UNKNOWN if v is None else v for v in values], dtype=np.int64)
+
+
+def response_units(loaded: dict, segments: dict[str, Segment]) -> np.ndarray:
+    """The org unit of each response: evaluated unit, else evaluated staff's unit, else office, else region."""
+    units = _as_ids(loaded["unit"])
+    staff = _as_ids(loaded["staff"])
+    if (staff != UNKNOWN).any():
+        home = dict(db.session.execute(select(StaffMember.id, StaffMember.org_unit_id)
+                                       .where(StaffMember.id.in_(np.unique(staff[staff != UNKNOWN]).tolist()))).all())
+        from_staff = np.array([home.get(int(s), UNKNOWN) for s in staff], dtype=np.int64)
+        units = np.where(units == UNKNOWN, from_staff, units)
+    for name in ORG_SEGMENTS:
+        segment = segments.get(name)
+        if segment is None:
+            continue
+        ids = _unit_ids(segment.levels)
+        table = np.array([ids.get(level, UNKNOWN) for level in segment.levels] + [UNKNOWN], dtype=np.int64)
+        units = np.where(units == UNKNOWN, table[segment.codes], units)
+    return units
+
+
+def _weights(raw: Sequence[float | None]) -> tuple[np.ndarray | None, tuple[str, ...]]:
+    """Response weights; None when no response has one (missing weights count as 1 otherwise)."""
+    w = np.array([np.nan if v is None else v for v in raw], dtype=np.float64)
+    if not len(w) or np.isnan(w).all():
+        return None, ()
+    missing = int(np.isnan(w).sum())
+    notes = (f"{missing} response(s) have no weight and count with weight 1",) if missing else ()
+    return np.where(np.isnan(w), 1.0, w), notes
+
+
+def load_wave(wave_id: int, questionnaire: Questionnaire, codes: Sequence[str] | None = None, *,
+              method: str = "auto") -> WaveData:
+    """Stream a wave's complete responses into a :class:`WaveData` (see the module docstring)."""
+    codes = list(codes) if codes is not None else numeric_codes(questionnaire)
+    loaded = load_responses(wave_id, questionnaire)
+    ids = loaded["ids"]
+    matrix = load_answers(wave_id, ids, codes, method=method)
+    missing_to_nan(matrix, codes, questionnaire)
+    segments = build_segments(loaded, matrix, codes, questionnaire)
+    weights, notes = _weights(loaded["weight"])
+    return WaveData(wave_id=wave_id, codes=tuple(codes), values=matrix, response_ids=ids, weights=weights,
+                    segments=segments, staff=_as_ids(loaded["staff"]), units=response_units(loaded, segments),
+                    warnings=notes)
+
+
+def response_counts(wave_id: int, unit_codes: Sequence[str] | None = None,
+                    unit_ids: Sequence[int] | None = None) -> ResponseCounts:
+    """Invitations, partial and complete responses of a wave, counted in SQL.
+
+    With ``unit_codes``/``unit_ids`` only invitations and responses of those units count (by the
+    office or region in their hidden values, or the evaluated unit).
+    """
+    from ..models import Invitation
+
+    invitations = select(func.count(Invitation.id)).where(Invitation.wave_id == wave_id)
+    responses = (select(Response.status, func.count(Response.id)).where(Response.wave_id == wave_id)
+                 .group_by(Response.status))
+    if unit_codes is not None:
+        codes = list(unit_codes)
+        invitations = invitations.where(Invitation.hidden["office_code"].as_string().in_(codes)
+                                        | Invitation.hidden["region"].as_string().in_(codes))
+        responses = responses.where(Response.subject_org_unit_id.in_(list(unit_ids or []))
+                                    | Response.hidden["office_code"].as_string().in_(codes)
+                                    | Response.hidden["region"].as_string().in_(codes))
+    by_status = dict(db.session.execute(responses).all())
+    return ResponseCounts(invitations=db.session.scalar(invitations) or 0,
+                          partial=by_status.get(ResponseStatus.PARTIAL.value, 0),
+                          complete=by_status.get(ResponseStatus.COMPLETE.value, 0))

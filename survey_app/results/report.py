@@ -1,0 +1,82 @@
+"""One wave's scores from its loaded arrays: the pure part of a wave result (no database).
+
+:func:`score_loaded_wave` is what the benchmark times as "compute": everything the results page
+shows except the response rate and the trend, which need the database (see :mod:`.build`).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+from questionnaires import Questionnaire
+
+from analysis import Estimate, estimate
+
+from .courtesy import Directory, courtesy_scores
+from .loading import WaveData
+from .model import ChecklistResult, DimensionScore, Drivers, Figure, IndexScore, ItemScore, Kpi, SegmentTable
+from .scoring import (dimension_results, driver_results, index_scores, item_results, kpi_results, score_core,
+                      scoring_plan)
+from .segments import segment_tables
+
+NO_RESPONSES = "완료된 응답이 없습니다 (no complete responses yet)."
+
+
+@dataclass(frozen=True, eq=False)
+class ScoredWave:
+    """The computed part of a :class:`~.model.WaveResult`."""
+
+    n: int
+    headline: Figure | None
+    headline_code: str | None
+    indices: tuple[IndexScore, ...] = ()
+    dimensions: tuple[DimensionScore, ...] = ()
+    items: tuple[ItemScore, ...] = ()
+    kpis: dict[str, Kpi] = field(default_factory=dict)
+    segments: tuple[SegmentTable, ...] = ()
+    courtesy: tuple[ChecklistResult, ...] = ()
+    drivers: Drivers | None = None
+    warnings: tuple[str, ...] = ()
+
+    def headline_estimate(self) -> Estimate | None:
+        """The headline as an :class:`analysis.Estimate` (for ``compare.wave_change``)."""
+        h = self.headline
+        if h is None or not np.isfinite(h.value) or not np.isfinite(h.se):
+            return None
+        return h.as_estimate()
+
+
+def score_loaded_wave(data: WaveData, questionnaire: Questionnaire, *,
+                      segment_names: Mapping[str, Mapping[str, str]] | None = None,
+                      directory: Directory | None = None, full: bool = True, min_evaluations: int = 3,
+                      confidence: float = 0.95) -> ScoredWave:
+    """Score a loaded wave; ``full=False`` computes only the headline and the KPIs (for trends)."""
+    if data.n == 0:
+        return ScoredWave(n=0, headline=None, headline_code=None, warnings=data.warnings + (NO_RESPONSES,))
+    plan = scoring_plan(questionnaire, data.codes)
+    core = score_core(data, plan, confidence)
+    courtesy = courtesy_scores(data, questionnaire, core.design, directory if full else None,
+                               min_evaluations=min_evaluations, confidence=confidence)
+    kpis = kpi_results(data, core, plan, confidence)
+    headline, code, respondent = _headline(core, plan, courtesy)
+    notes = data.warnings + plan.warnings + core.warnings + courtesy.warnings
+    if not full:
+        return ScoredWave(n=data.n, headline=headline, headline_code=code, kpis=kpis, warnings=notes)
+    dimensions = dimension_results(core, plan)
+    return ScoredWave(
+        n=data.n, headline=headline, headline_code=code, indices=index_scores(core, plan), dimensions=dimensions,
+        items=item_results(core, plan), kpis=kpis,
+        segments=segment_tables(data, respondent, core.design, core.dimension_scores, plan.dimensions,
+                                segment_names or {}),
+        courtesy=courtesy.checklists, drivers=driver_results(data, core, plan, dimensions), warnings=notes)
+
+
+def _headline(core, plan, courtesy) -> tuple[Figure | None, str | None, np.ndarray]:
+    """The headline figure, its code and each respondent's own headline score."""
+    if plan.headline is not None and plan.headline.code in core.indices:
+        return Figure.of(core.indices[plan.headline.code].index), plan.headline.code, core.respondent
+    if courtesy.checklists:
+        est = estimate.mean(courtesy.scores, design=core.design)
+        return Figure.of(est), "courtesy", courtesy.scores
+    return None, None, core.respondent

@@ -1,0 +1,100 @@
+"""Staff results pages: one wave's full result, and a survey across its waves (``/manage/results``).
+
+Access: ``results.view`` for the survey's unit (a nationwide survey: any holder). A viewer limited to
+part of the organisation sees the numbers of their units' responses only (``visible_units``).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask import Blueprint, abort, render_template
+from questionnaires import QuestionnaireError
+
+from ..database import db
+from ..models import Permission, Survey, Wave
+from ..web.access import requires, scopes, visible_units
+from ..web.scopes import Scope
+from . import charts
+from .build import survey_trend, survey_waves, wave_result
+from .model import Figure, TrendPoint, WaveResult
+
+bp = Blueprint("results", __name__, url_prefix="/manage/results")
+
+
+def _wave_resolve(wave_id: int, **_: Any) -> Any:
+    wave = db.session.get(Wave, wave_id)
+    if wave is None:
+        abort(404)
+    return wave.survey.org_unit_id  # a nationwide survey: any holder, who sees their units' data
+
+
+def _wave_example(unit_id: int | None) -> dict:
+    from ..models import Survey as SurveyModel
+
+    survey = db.session.get(SurveyModel, scopes.SURVEY_RESULTS.example(unit_id)["survey_id"])
+    version = survey.publish({"code": "SCOPE", "sections": []})
+    wave = Wave(code=f"W-RESULTS-{survey.id}", name="결과 범위 시험", survey=survey, version=version)
+    db.session.add(wave)
+    db.session.flush()
+    return {"wave_id": wave.id}
+
+
+#: The wave's survey's unit; a nationwide survey is open to any holder, who sees only their units' data.
+WAVE_RESULTS = Scope("wave_results", _wave_resolve, _wave_example)
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    """A number for a table cell ("–" when unknown)."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{value:,.{digits}f}"
+
+
+def interval(fig: Figure | None, digits: int = 1) -> str:
+    """``low–high`` of a figure's interval."""
+    if fig is None or not math.isfinite(fig.ci_low):
+        return "–"
+    return f"{number(fig.ci_low, digits)}–{number(fig.ci_high, digits)}"
+
+
+def _bars(result: WaveResult) -> list[charts.Bar]:
+    return [charts.Bar(d.name, d.score.value, d.score.ci_low, d.score.ci_high) for d in result.dimensions]
+
+
+def _trend_bars(points: tuple[TrendPoint, ...]) -> list[charts.Bar]:
+    nan = float("nan")
+    return [charts.Bar(p.wave_name, p.score.value if p.score else nan, p.score.ci_low if p.score else nan,
+                       p.score.ci_high if p.score else nan) for p in points]
+
+
+def _helpers() -> dict[str, Any]:
+    return {"number": number, "interval": interval}
+
+
+@bp.get("/waves/<int:wave_id>")
+@requires(Permission.VIEW_RESULTS, scope=WAVE_RESULTS)
+def wave(wave_id: int):
+    """One wave's results: response rate, index, KPIs, dimensions, segments, trend, courtesy, drivers."""
+    found = db.session.get(Wave, wave_id)
+    try:
+        result = wave_result(found, units=visible_units(Permission.VIEW_RESULTS))
+    except QuestionnaireError:
+        return render_template("results/unreadable.html", wave=found), 200
+    return render_template(
+        "results/wave.html", result=result, wave=found,
+        dimension_chart=charts.score_bars("dimension-chart", "차원별 점수와 95% 신뢰구간", _bars(result)),
+        trend_chart=charts.trend_line("trend-chart", "차수별 대표 지표 추이", _trend_bars(result.trend)),
+        **_helpers())
+
+
+@bp.get("/surveys/<int:survey_id>")
+@requires(Permission.VIEW_RESULTS, scope=scopes.SURVEY_RESULTS)
+def survey(survey_id: int):
+    """A survey across its waves: each wave's headline, NPS, CSAT and change from the wave before."""
+    found = db.session.get(Survey, survey_id)
+    units = visible_units(Permission.VIEW_RESULTS)
+    points = survey_trend(found, units=units) if survey_waves(found.id) else ()
+    return render_template("results/survey.html", survey=found, points=points, restricted=units is not None,
+                           trend_chart=charts.trend_line("trend-chart", "차수별 대표 지표 추이", _trend_bars(points)),
+                           **_helpers())

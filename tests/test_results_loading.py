@@ -1,0 +1,115 @@
+"""Loading a wave's stored answers into arrays: matrix, NA codes, partial responses, segments, weights, counts."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from tests.test_results_support import CODES, HAND_ROWS, SMALL, add_response, seed_hand_wave
+
+from survey_app.database import db as _db
+from survey_app.results.loading import load_answers, load_wave, response_counts
+
+NAN = np.nan
+NA_CODED = ("Q1", "Q2", "Q3", "Q4", "Q5")  # agree5 has 9 = 모름/해당없음; on the NPS item 9 is a score
+
+
+def _expected_matrix() -> np.ndarray:
+    rows = []
+    for answers, _office, _channel in HAND_ROWS:
+        rows.append([NAN if answers.get(c) is None or (answers[c] == 9 and c in NA_CODED) else float(answers[c])
+                     for c in CODES])
+    return np.array(rows)
+
+
+def test_matrix_has_complete_responses_only_with_na_codes_as_nan(app_ctx, make_survey, make_org):
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    with app_ctx():
+        data = load_wave(ids["wave_id"], SMALL, CODES)
+    assert data.codes == CODES
+    assert data.response_ids.tolist() == ids["response_ids"]  # the partial response is not scored
+    np.testing.assert_array_equal(data.values, _expected_matrix())
+    assert np.isnan(data.values[1, 1]) and np.isnan(data.values[2, 2])  # 9 = 모름/해당없음
+    assert data.weights is None
+
+
+def test_default_columns_are_scored_items_then_segment_questions(app_ctx, make_survey, make_org):
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    with app_ctx():
+        data = load_wave(ids["wave_id"], SMALL)
+    assert data.codes == CODES  # Q8 (text, unscored) is not loaded; Q7 answers the age band
+    np.testing.assert_array_equal(data.values, _expected_matrix())
+
+
+def test_segments_come_from_hidden_values_and_the_age_band_question(app_ctx, make_survey, make_org):
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    with app_ctx():
+        data = load_wave(ids["wave_id"], SMALL)
+    office = data.segments["office_code"]
+    assert office.levels == ("P-A", "P-B")
+    assert office.codes.tolist() == [0, 0, 1, 1]
+    assert data.segments["channel"].labels().tolist() == ["sms", "email", "sms", "email"]
+    age = data.segments["age_band"]
+    assert age.levels == ("30대 이하", "40대 이상")
+    assert age.codes.tolist() == [0, 1, 0, -1]  # the fourth respondent did not answer
+    assert "region" not in data.segments and "customer_type" not in data.segments
+    units = ids["units"]
+    assert data.units.tolist() == [units["P-A"], units["P-A"], units["P-B"], units["P-B"]]
+
+
+def test_response_counts_include_partial_responses_and_invitations(app_ctx, make_survey, make_org):
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    with app_ctx():
+        counts = response_counts(ids["wave_id"])
+        only_a = response_counts(ids["wave_id"], ["P-A"], [ids["units"]["P-A"]])
+    assert (counts.invitations, counts.partial, counts.complete, counts.started) == (6, 1, 4, 5)
+    assert counts.rate == pytest.approx(100 * 4 / 6)
+    assert (only_a.partial, only_a.complete, only_a.invitations) == (1, 2, 0)
+    assert only_a.rate is None
+
+
+def test_weights_are_read_and_missing_ones_count_as_one(app_ctx, make_survey):
+    from survey_app.models import Wave
+
+    ids = make_survey(SMALL.to_dict())
+    with app_ctx() as session:
+        wave = session.get(Wave, ids["wave_id"])
+        add_response(session, wave, {"Q1": 5}, weight=2.5)
+        add_response(session, wave, {"Q1": 4})
+        data = load_wave(ids["wave_id"], SMALL)
+    assert data.weights.tolist() == [2.5, 1.0]
+    assert any("no weight" in w for w in data.warnings)
+
+
+def test_answers_of_other_waves_and_other_positions_stay_out(app_ctx, make_survey):
+    from survey_app.models import Answer, Wave
+
+    first, second = make_survey(SMALL.to_dict()), make_survey(SMALL.to_dict())
+    with app_ctx() as session:
+        w1, w2 = session.get(Wave, first["wave_id"]), session.get(Wave, second["wave_id"])
+        a = add_response(session, w1, {"Q1": 5})
+        add_response(session, w2, {"Q1": 1, "Q2": 2})  # id between the first wave's responses
+        b = add_response(session, w1, {"Q2": 3})
+        session.add(Answer(response_id=b.id, question_code="Q1", position=1, value_num=4.0, choice="4"))
+        session.flush()
+        data = load_wave(first["wave_id"], SMALL, CODES)
+    assert data.response_ids.tolist() == [a.id, b.id]
+    np.testing.assert_array_equal(data.values[:, :2], [[5.0, NAN], [NAN, 3.0]])
+
+
+def test_packed_postgresql_loader_equals_the_row_loader(app_ctx, make_survey, make_org):
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    with app_ctx():
+        if _db.session.get_bind().dialect.name != "postgresql":
+            pytest.skip("the packed loader is PostgreSQL's")
+        data = load_wave(ids["wave_id"], SMALL, CODES, method="rows")
+        packed = load_answers(ids["wave_id"], data.response_ids, CODES, method="packed", block=2)
+        rows = load_answers(ids["wave_id"], data.response_ids, CODES, method="rows")
+    np.testing.assert_array_equal(packed, rows)
+
+
+def test_an_empty_wave_loads_as_empty_arrays(app_ctx, make_survey):
+    ids = make_survey(SMALL.to_dict())
+    with app_ctx():
+        data = load_wave(ids["wave_id"], SMALL)
+        counts = response_counts(ids["wave_id"])
+    assert data.n == 0 and data.values.shape == (0, len(CODES)) and data.segments == {}
+    assert (counts.invitations, counts.complete, counts.rate) == (0, 0, None)
