@@ -87,19 +87,35 @@ def other_code(code: str) -> str:
     return f"{code}_other"
 
 
+def _memo(questionnaire: Questionnaire, name: str, make: Any) -> Any:
+    """A value derived once per (immutable) questionnaire object and kept on it.
+
+    Respondent pages ask for these on every request; a frozen questionnaire never changes,
+    so the derived value never goes stale. It lives outside the dataclass fields, so
+    equality, hashing and serialisation are unaffected.
+    """
+    cache = questionnaire.__dict__.setdefault("_derived", {})
+    if name not in cache:
+        cache[name] = make()
+    return cache[name]
+
+
 def answer_fields(questionnaire: Questionnaire) -> list[AnswerField]:
     """Every answer field of a questionnaire: hidden fields first, then in page order."""
-    return [f for q in questionnaire.all_questions() for f in question_fields(q)]
+    fields = _memo(questionnaire, "answer_fields",
+                   lambda: tuple(f for q in questionnaire.all_questions() for f in question_fields(q)))
+    return list(fields)
 
 
 def field_map(questionnaire: Questionnaire) -> dict[str, AnswerField]:
     """Answer fields by code."""
-    return {f.code: f for f in answer_fields(questionnaire)}
+    return dict(_memo(questionnaire, "field_map", lambda: {f.code: f for f in answer_fields(questionnaire)}))
 
 
 def na_code_map(questionnaire: Questionnaire) -> dict[str, tuple[ChoiceValue, ...]]:
     """모름/해당없음 values per answer code (only codes that have some)."""
-    return {f.code: f.na_codes for f in answer_fields(questionnaire) if f.na_codes}
+    return dict(_memo(questionnaire, "na_codes",
+                      lambda: {f.code: f.na_codes for f in answer_fields(questionnaire) if f.na_codes}))
 
 
 def hidden_answers(questionnaire: Questionnaire, values: Mapping[str, Any]) -> dict[str, Any]:
