@@ -106,4 +106,5 @@ def write_raw_xlsx(target: str | IO[bytes], raw: RawData, meta: PageMeta, *,
     """A workbook holding only the raw-data sheet (streamed); return the number of rows."""
     wb = new_workbook()
     pending = write_raw_sheet(wb, raw, meta, personal=personal, labels=labels)
-    return save_with_rows(wb, target, pending)
+    save_with_rows(wb, target, [pending])
+    return pending.count

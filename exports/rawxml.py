@@ -36,11 +36,11 @@ _CHUNK_ROWS = 500
 _DATE_FORMATS = {datetime: "yyyy-mm-dd hh:mm:ss", date: "yyyy-mm-dd", time: "hh:mm:ss"}
 
 
-def _text(ref: str, text: str) -> str:
+def _text(ref: str, text: str, attrs: str = "") -> str:
     """An inline-string cell; spaces at either end kept (xml:space), CR kept as a character reference."""
     space = ' xml:space="preserve"' if text != text.strip() else ""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+    return f'<c r="{ref}"{attrs} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
 class PendingRows:
@@ -48,13 +48,17 @@ class PendingRows:
 
     ``functions`` holds, per column, the masking/labelling function or None;
     every value then goes through the same rules as :func:`exports.safety.safe_value`.
+    ``styles`` optionally gives each column's cell style index, ``height`` a row height
+    (points, or None for the default) from a row's values.
     """
 
     def __init__(self, ws: Any, rows: Iterable[Sequence[Any]], functions: Sequence[Callable[[Any], Any] | None],
-                 first_row: int = 2) -> None:
-        self.ws, self.rows, self.first_row = ws, rows, first_row
+                 first_row: int = 2, *, styles: Sequence[int | None] | None = None,
+                 height: Callable[[Sequence[Any]], float | None] | None = None) -> None:
+        self.ws, self.rows, self.first_row, self.height = ws, rows, first_row, height
         self.letters = [get_column_letter(i) for i in range(1, len(functions) + 1)]
         self.functions = list(functions)
+        self.attrs = [f' s="{sid}"' if sid else "" for sid in (styles or [None] * len(self.functions))]
         self.date_styles = {kind: self._style_id(ws, fmt) for kind, fmt in _DATE_FORMATS.items()}
         self.count = 0
 
@@ -65,27 +69,31 @@ class PendingRows:
         cell.number_format = number_format
         return cell.style_id
 
-    def _other(self, ref: str, value: Any) -> str:
+    def _other(self, ref: str, value: Any, attrs: str) -> str:
         """A value that is not a plain int, float or str: made safe first, then written by type."""
         value = safe_value(value)
         kind = type(value)
         if value is None or value == "":
             return ""
         if kind is str:
-            return _text(ref, value)
+            return _text(ref, value, attrs)
         if kind is bool:
-            return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+            return f'<c r="{ref}"{attrs} t="b"><v>{int(value)}</v></c>'
         if kind is int or kind is float:
-            return f'<c r="{ref}"><v>{value!r}</v></c>'
+            return f'<c r="{ref}"{attrs}><v>{value!r}</v></c>'
         style = self.date_styles[datetime if isinstance(value, datetime) else date if isinstance(value, date) else time]
         return f'<c r="{ref}" s="{style}"><v>{to_excel(value)!r}</v></c>'
+
+    def _start(self, number: int, row: Sequence[Any]) -> str:
+        height = self.height(row) if self.height is not None else None
+        return f'<row r="{number}">' if height is None else f'<row r="{number}" ht="{height:g}" customHeight="1">'
 
     def _row(self, number: int, row: Sequence[Any]) -> str:
         if len(row) != len(self.letters):
             raise ValueError(f"raw row has {len(row)} values but the header has {len(self.letters)} columns")
-        n, parts = str(number), [f'<row r="{number}">']
+        n, parts = str(number), [self._start(number, row)]
         append = parts.append
-        for letter, function, value in zip(self.letters, self.functions, row):
+        for letter, function, attrs, value in zip(self.letters, self.functions, self.attrs, row):
             if function is not None:
                 value = function(value)
             kind = type(value)
@@ -93,15 +101,15 @@ class PendingRows:
             if value is None:
                 continue
             if kind is int:
-                append(f'<c r="{letter}{n}"><v>{value}</v></c>')
+                append(f'<c r="{letter}{n}"{attrs}><v>{value}</v></c>')
             elif kind is float:
                 if value - value == 0:  # finite: NaN and infinities are left empty
-                    append(f'<c r="{letter}{n}"><v>{value!r}</v></c>')
+                    append(f'<c r="{letter}{n}"{attrs}><v>{value!r}</v></c>')
             elif kind is str:
                 if value:
-                    append(_text(letter + n, safe_text(value)))
+                    append(_text(letter + n, safe_text(value), attrs))
             else:
-                append(self._other(letter + n, value))
+                append(self._other(letter + n, value, attrs))
         append("</row>")
         return "".join(parts)
 
@@ -119,37 +127,38 @@ class PendingRows:
         return self.count
 
 
-def _splice(source: IO[bytes], target: str | IO[bytes], pending: PendingRows) -> None:
-    """Copy the saved workbook into ``target``, streaming the pending rows into their sheet."""
-    sheet = pending.ws.path.lstrip("/")
+def _splice(source: IO[bytes], target: str | IO[bytes], pending: Sequence[PendingRows]) -> None:
+    """Copy the saved workbook into ``target``, streaming each sheet's pending rows into it."""
+    by_sheet = {p.ws.path.lstrip("/"): p for p in pending}
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True,
                                                          compresslevel=1) as zout:
         for info in zin.infolist():
             data = zin.read(info.filename)
-            if info.filename != sheet:
+            rows = by_sheet.get(info.filename)
+            if rows is None:
                 zout.writestr(info, data)
                 continue
             data = data.replace(b"<sheetData/>", b"<sheetData></sheetData>")
             cut = data.rindex(b"</sheetData>")
             with zout.open(info.filename, "w", force_zip64=True) as out:
                 out.write(data[:cut])
-                pending.write(out)
+                rows.write(out)
                 out.write(data[cut:])
 
 
-def save_with_rows(wb: Any, target: str | os.PathLike | IO[bytes], pending: PendingRows | None) -> int:
-    """Save ``wb`` to ``target`` (path or binary stream) with the pending raw rows; return their number."""
+def save_with_rows(wb: Any, target: str | os.PathLike | IO[bytes], pending: Sequence[PendingRows] = ()) -> None:
+    """Save ``wb`` to ``target`` (path or binary stream), streaming the pending rows into their sheets."""
     if isinstance(target, os.PathLike):
         target = os.fspath(target)
-    if pending is None:
+    if not pending:
         wb.save(target)
-        return 0
+        return
     with tempfile.TemporaryFile() as small:
         wb.save(small)
         small.seek(0)
         if not isinstance(target, str):
             _splice(small, target, pending)
-            return pending.count
+            return
         part = tempfile.NamedTemporaryFile(dir=os.path.dirname(os.path.abspath(target)), suffix=".xlsx", delete=False)
         try:
             with part:
@@ -158,4 +167,3 @@ def save_with_rows(wb: Any, target: str | os.PathLike | IO[bytes], pending: Pend
         except BaseException:
             os.unlink(part.name)
             raise
-    return pending.count

@@ -68,10 +68,9 @@ def write_workbook(inp: WorkbookInput, target: str | Path | IO[bytes]) -> Workbo
     wb = new_workbook()
     names = sheet_names(inp)
     emit(wb, summary_sheet(inp, names), meta)
-    for _, build in _builders(inp):
-        emit(wb, build(), meta)
-    pending = None
+    pending = [emit(wb, build(), meta) for _, build in _builders(inp)]
+    raw = None
     if inp.raw is not None:
-        pending = write_raw_sheet(wb, inp.raw, meta, personal=inp.personal, labels=inp.raw_labels)
-    rows = save_with_rows(wb, target, pending)
-    return WorkbookSummary(sheets=names, raw_rows=rows)
+        raw = write_raw_sheet(wb, inp.raw, meta, personal=inp.personal, labels=inp.raw_labels)
+    save_with_rows(wb, target, [p for p in (*pending, raw) if p is not None])
+    return WorkbookSummary(sheets=names, raw_rows=raw.count if raw is not None else 0)

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 from .charts import bar_chart, chart_rows
 from .inputs import CodebookEntry, FrequencyTable, PersonalDataRelease, VocEntry
 from .korean import WordCount, word_frequencies
 from .masking import mask_in_text
-from .style import S, Sheet, text_width
+from .style import S, Sheet, Stream, text_width
 
 __all__ = ["frequencies_sheet", "voc_sheet", "codebook_sheet", "MAX_FREQUENCY_CHARTS"]
 
@@ -76,7 +77,8 @@ def voc_sheet(entries: Sequence[VocEntry], personal: PersonalDataRelease | None)
     texts = [show(e.text or "") for e in entries]
     keys = _segment_keys(entries)
     content_col = 3 + len(keys)
-    sheet = Sheet("고객의 소리", widths={content_col: 80, 1: 8, 2: 16}, auto_width_skip={content_col})
+    widths = {1: 8, 2: 16, **{3 + j: 14 for j in range(len(keys))}, content_col: 80}
+    sheet = Sheet("고객의 소리", widths=widths, auto_width_skip=set(range(1, content_col + 1)))
     sheet.add(S("고객의 소리 (주관식 응답)", "title"))
     masked = "" if personal is not None else " 응답에 적힌 전화번호·전자우편·주민등록번호는 가려서 표시했습니다."
     sheet.add(S(f"응답 {len(entries):,}건. 조사(은/는, 이/가 등)와 어미를 떼고 센 빈도입니다.{masked}", "note"))
@@ -86,13 +88,17 @@ def voc_sheet(entries: Sequence[VocEntry], personal: PersonalDataRelease | None)
     _word_table(sheet, "자주 나온 구 (두 단어)", [w for w in counts if w.kind == "구"])
     sheet.add(S("응답 원문", "subtitle"))
     sheet.add(*[S(h, "header") for h in ("번호", "문항", *keys, "응답 내용")])
-    for i, (e, text) in enumerate(zip(entries, texts), 1):
-        row = sheet.add(S(i, "cell center"), S(e.question, "cell"), *[S(e.segments.get(k, ""), "cell") for k in keys],
-                        S(text, "cell wrap"))
-        lines = min(15, max(1, math.ceil(text_width(text) / 78), text.count("\n") + 1))
-        if lines > 1:
-            sheet.heights[row] = 15 * lines + 2
+    rows = ((i, e.question, *[e.segments.get(k, "") for k in keys], text)
+            for i, (e, text) in enumerate(zip(entries, texts), 1))
+    sheet.stream = Stream(rows, ["cell center", "cell", *["cell"] * len(keys), "cell wrap"], _voc_height)
     return sheet
+
+
+def _voc_height(row: Sequence[Any]) -> float | None:
+    """Row height for a wrapped answer in the 80-wide column (None: one line)."""
+    text = row[-1]
+    lines = min(15, max(1, math.ceil(text_width(text) / 78), text.count("\n") + 1))
+    return 15 * lines + 2 if lines > 1 else None
 
 
 def codebook_sheet(entries: Sequence[CodebookEntry]) -> Sheet:

@@ -50,8 +50,9 @@ def change_cells(change: Change | None, fmt: str = "score", scale: float = 1.0,
     if change is None:
         return [S(None), S(None), S(None), S("", "cell")]
     text, style = mark(change, higher_is_better)
+    # A change of a share is in percentage points (%p), so it keeps its unscaled value.
     diff_fmt = "share_change" if fmt == "share" else "change"
-    return [S(change.previous / scale, f"cell {fmt}"), S(change.difference / scale, f"cell {diff_fmt}"),
+    return [S(change.previous / scale, f"cell {fmt}"), S(change.difference, f"cell {diff_fmt}"),
             S(change.pvalue, "cell p"), S(text, style)]
 
 
@@ -86,6 +87,23 @@ def _method_lines(inp: WorkbookInput) -> list[str]:
     return lines + list(m.notes)
 
 
+def _kpi_block(sheet: Sheet, inp: WorkbookInput) -> None:
+    """The KPI table and the legend of its marks."""
+    sheet.add(S("핵심 지표", "subtitle"))
+    level = f"{inp.method.confidence * 100:g}%"
+    header = ["지표", "값", f"{level} 신뢰구간 하한", f"{level} 신뢰구간 상한", "응답 수",
+              "지난 차수", "변화", "유의성", "비고"]
+    row = sheet.add(*[S(h, "header") for h in header])
+    sheet.heights[row] = 30
+    for k in inp.kpis:
+        sheet.add(*_kpi_row(k))
+    sheet.blank()
+    sheet.add(S("표시 설명", "subtitle"))
+    for symbol, style, text in LEGEND:
+        sheet.add(S(symbol, f"cell center {style}"), text)
+    sheet.blank()
+
+
 def summary_sheet(inp: WorkbookInput, sheet_names: Sequence[str]) -> Sheet:
     """Lay out the 요약 sheet."""
     sheet = Sheet("요약", widths=dict(_WIDTHS), auto_width_skip=set(range(1, _COLS + 1)))
@@ -95,19 +113,7 @@ def summary_sheet(inp: WorkbookInput, sheet_names: Sequence[str]) -> Sheet:
     sheet.add(S(f"{inp.organisation} · 작성일 {inp.generated_on.isoformat()}{prev}", "note"))
     sheet.blank()
     if inp.kpis:
-        sheet.add(S("핵심 지표", "subtitle"))
-        level = f"{inp.method.confidence * 100:g}%"
-        header = ["지표", "값", f"{level} 신뢰구간 하한", f"{level} 신뢰구간 상한", "응답 수",
-                  "지난 차수", "변화", "유의성", "비고"]
-        sheet.add(*[S(h, "header") for h in header])
-        sheet.heights[sheet.next_row - 1] = 30
-        for k in inp.kpis:
-            sheet.add(*_kpi_row(k))
-        sheet.blank()
-        sheet.add(S("표시 설명", "subtitle"))
-        for symbol, style, text in LEGEND:
-            sheet.add(S(symbol, f"cell center {style}"), text)
-        sheet.blank()
+        _kpi_block(sheet, inp)
     findings = key_findings(inp)
     if findings:
         sheet.add(S("주요 발견", "subtitle"))

@@ -4,13 +4,14 @@ The workbook is write-only (streamed) as a whole, because openpyxl cannot mix
 modes in one workbook and the raw-data sheet must stream. Small sheets are
 first laid out in memory as a :class:`Sheet` (rows of values or :class:`S`
 styled values, merges, charts) so that column widths can follow the content,
-then written in one go by :func:`emit`.
+then written in one go by :func:`emit`; a long table at the end of a sheet
+(the VOC answers) is given as a :class:`Stream` and written while saving.
 """
 from __future__ import annotations
 
 import unicodedata
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,9 +24,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from .rawxml import PendingRows
 from .safety import safe_text, safe_value
 
-__all__ = ["FONT_NAME", "S", "Sheet", "PageMeta", "new_workbook", "emit", "styled_cell", "text_width",
+__all__ = ["FONT_NAME", "S", "Sheet", "Stream", "style_id", "PageMeta", "new_workbook", "emit", "styled_cell", "text_width",
            "setup_page", "FORMATS"]
 
 FONT_NAME = "맑은 고딕"
@@ -34,9 +36,9 @@ NAVY, GREEN, RED, GREY = "1F4E79", "006100", "9C0006", "7F7F7F"
 _THIN = Side(style="thin", color="BFBFBF")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
-#: Number formats: scores 0.0, shares 0.0%, means 0.00, counts #,##0, changes with a sign.
+#: Number formats: scores 0.0, shares 0.0%, means 0.00, counts #,##0, changes with a sign (shares in %p).
 FORMATS = {"score": "0.0", "share": "0.0%", "mean": "0.00", "count": "#,##0", "se": "0.00",
-           "p": "0.000", "change": "+0.0;-0.0;0.0", "share_change": "+0.0%;-0.0%;0.0%", "weight": "0.000"}
+           "p": "0.000", "change": "+0.0;-0.0;0.0", "share_change": '+0.0"%p";-0.0"%p";0.0"%p"', "weight": "0.000"}
 
 _STYLES: dict[str, dict[str, Any]] = {
     "title": {"font": Font(name=FONT_NAME, size=16, bold=True, color=NAVY)},
@@ -110,6 +112,15 @@ class PageMeta:
 
 
 @dataclass
+class Stream:
+    """Rows appended at the end of a sheet while the file is saved (for long tables), with column styles."""
+
+    rows: Iterable[Sequence[Any]]
+    styles: Sequence[str]
+    height: Callable[[Sequence[Any]], float | None] | None = None
+
+
+@dataclass
 class Sheet:
     """A small sheet laid out in memory before it is written."""
 
@@ -122,6 +133,7 @@ class Sheet:
     freeze: str | None = None
     title_rows: str | None = None
     auto_width_skip: set[int] = field(default_factory=set)
+    stream: Stream | None = None
 
     def add(self, *cells: Any) -> int:
         """Append a row; return its 1-based row number."""
@@ -194,8 +206,16 @@ def _auto_widths(sheet: Sheet) -> dict[int, float]:
     return widths
 
 
-def emit(wb: Workbook, sheet: Sheet, meta: PageMeta) -> Any:
-    """Write a laid-out :class:`Sheet` into the write-only workbook; return the worksheet."""
+def style_id(ws: Any, styles: str) -> int:
+    """Index of the cell style made of the named styles (registered in the workbook)."""
+    return styled_cell(ws, None, styles).style_id
+
+
+def emit(wb: Workbook, sheet: Sheet, meta: PageMeta) -> PendingRows | None:
+    """Write a laid-out :class:`Sheet` into the write-only workbook; return its streamed rows, if any.
+
+    Pass the returned rows to :func:`exports.rawxml.save_with_rows` when saving.
+    """
     ws = wb.create_sheet(safe_text(sheet.title)[:31])
     for col, width in _auto_widths(sheet).items():
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -210,4 +230,8 @@ def emit(wb: Workbook, sheet: Sheet, meta: PageMeta) -> Any:
         ws.append([styled_cell(ws, v.value, v.styles) if isinstance(v, S) else safe_value(v) for v in row])
     for factory, anchor in sheet.charts:
         ws.add_chart(factory(ws), anchor)
-    return ws
+    if sheet.stream is None:
+        return None
+    stream = sheet.stream
+    return PendingRows(ws, stream.rows, [None] * len(stream.styles), sheet.next_row,
+                       styles=[style_id(ws, s) for s in stream.styles], height=stream.height)

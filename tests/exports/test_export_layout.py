@@ -10,7 +10,7 @@ import pytest
 
 from analysis.results import Estimate
 from exports.findings import josa, key_findings
-from exports.inputs import Change, ScoreRow, SegmentRow, WorkbookInput
+from exports.inputs import Change, ScoreRow, SegmentRow, VocEntry, WorkbookInput
 from exports.report import SHEET_ORDER, sheet_names, write_workbook
 
 
@@ -31,7 +31,7 @@ def test_number_formats(sample_book):
     ws = sample_book.xl["요약"]
     formats = {row[0].value: (row[1].number_format, row[6].number_format) for row in ws.iter_rows(min_row=6, max_row=11)}
     assert formats["종합지수"] == ("0.0", "+0.0;-0.0;0.0")
-    assert formats["CSAT (만족 비율)"][0] == "0.0%"
+    assert formats["CSAT (만족 비율)"] == ("0.0%", '+0.0"%p";-0.0"%p";0.0"%p"')
     assert formats["응답 수"][0] == "#,##0"
     dims = sample_book.xl["차원별 점수"]
     assert dims["D5"].number_format == "0.0" and dims["E5"].number_format == "0.00"
@@ -136,3 +136,29 @@ def test_small_segments_are_greyed_with_a_note(sample_book):
             small = row[2].value < 30
             assert (row[3].fill.fgColor.rgb == "00EDEDED") == small
             assert (row[10].value == "응답 30건 미만: 해석 주의") == small
+
+
+def test_voc_lists_every_answer_with_segments_wrapped(sample_book):
+    ws = sample_book.xl["고객의 소리"]
+    rows = list(ws.iter_rows())
+    start = next(i for i, r in enumerate(rows) if r[-1].value == "응답 내용")
+    assert [c.value for c in rows[start]] == ["번호", "문항", "지역", "채널", "응답 내용"]
+    answers = rows[start + 1:]
+    voc = sample_book.inp.voc
+    assert len(answers) == len(voc)
+    first = answers[0]
+    assert [c.value for c in first] == [1, voc[0].question, voc[0].segments["지역"], voc[0].segments["채널"],
+                                        voc[0].text.replace("010-1234-5678", "010-****-5678")]
+    assert first[-1].alignment.wrap_text and first[-1].border.left.style == "thin"
+    assert first[0].alignment.horizontal == "center"
+
+
+def test_long_voc_answers_get_taller_rows(tmp_path):
+    long_text = "대기 시간이 너무 길어서 불편했습니다. " * 12
+    inp = WorkbookInput(survey="s", wave="w", generated_on=date(2025, 1, 1),
+                        voc=(VocEntry("Q9", "짧은 답"), VocEntry("Q9", long_text)))
+    write_workbook(inp, tmp_path / "voc.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "voc.xlsx")["고객의 소리"]
+    last = ws.max_row
+    assert ws.cell(last, 3).value == long_text
+    assert ws.row_dimensions[last].height > 40 and ws.row_dimensions[last - 1].height is None

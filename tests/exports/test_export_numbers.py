@@ -44,6 +44,7 @@ def test_headline_kpis_equal_analysis(sample_book, reports, waves):
         assert nps[1:4] == pytest.approx([now.nps.value, *now.nps.ci], rel=1e-12)
         csat = reader("요약", 0, "CSAT (만족 비율)")  # shares are stored as fractions, shown as 0.0%
         assert [100 * v for v in csat[1:4]] == pytest.approx([now.csat.value, *now.csat.ci], rel=1e-12)
+        assert csat[6] == pytest.approx(now.csat.value - prev.csat.value, rel=1e-12)  # change in %p
         ces = reader("요약", 0, "CES (이용 편의, 7점)")
         assert ces[1] == pytest.approx(kpi.ces(waves[-1].ces, weights=waves[-1].weights).value, rel=1e-12)
 
