@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 #: 010 (and the legacy 011, 016–019) numbers: 10 or 11 digits after normalisation.
-_MOBILE = re.compile(r"^01(?:0\d{8}|[16789]\d{7,8})$")
+MOBILE_DIGITS = _MOBILE = re.compile(r"^01(?:0\d{8}|[16789]\d{7,8})$")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 
@@ -15,9 +15,16 @@ SMS_BYTES = 90
 LMS_BYTES = 2000
 
 
+_NOT_ASCII_DIGIT = re.compile(r"[^0-9]+")
+
+
 def mobile_digits(text: str) -> str:
     """Digits of a phone number as written (+82 10 … → 010 …); empty when there are none."""
-    digits = "".join(ch for ch in unicodedata.normalize("NFKC", text or "") if ch.isdigit())
+    text = text or ""
+    if text.isascii():  # the common case, without per-character Python work (NFKC leaves ASCII alone)
+        digits = _NOT_ASCII_DIGIT.sub("", text)
+    else:
+        digits = "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isdigit())
     if digits.startswith("82") and len(digits) >= 11:
         digits = "0" + digits[2:].lstrip("0")
     return digits

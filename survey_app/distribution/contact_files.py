@@ -84,8 +84,10 @@ def read_contact_rows(data: bytes, filename: str) -> Iterator[tuple[int, dict[st
     header = next(rows, None)
     if header is None:
         raise ContactFileError("빈 파일입니다 (the file is empty).")
-    fields = header_fields(header)
+    used = [(i, f) for i, f in enumerate(header_fields(header)) if f]
+    cell = _cell if is_xlsx else str.strip  # CSV cells are already text
     for number, row in enumerate(rows, start=2):
-        values = {f: _cell(v) for f, v in zip(fields, row) if f}
+        width = len(row)
+        values = {f: cell(row[i]) for i, f in used if i < width}
         if any(values.values()):
             yield number, values

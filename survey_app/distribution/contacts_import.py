@@ -3,17 +3,17 @@ valid rows in one transaction or nothing. Personal fields go through ``survey_ap
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Iterable
 
-from sqlalchemy import insert, select
+from sqlalchemy import Text, any_, bindparam, func, select
 
 from ..database import db
-from ..models import AccessAction, Contact, OrgUnit
-from ..privacy.access_log import log_access
-from ..privacy.contacts import SUBJECT, set_identity
+from ..models import AccessAction, Contact, OrgUnit, RetentionAction, utcnow
+from ..privacy.access_log import log_access_bulk
+from ..privacy.contacts import FIELDS, SUBJECT
 from ..privacy.crypto import key_ring, normalise_email
-from .checks import format_mobile, is_email, is_mobile, mobile_digits
+from .bulk import insert_returning_ids
+from .checks import MOBILE_DIGITS, format_mobile, is_email, mobile_digits
 from .contact_files import SEGMENT_FIELDS, read_contact_rows
 
 YES = {"y", "yes", "1", "true", "o", "예", "네", "동의", "수신동의", "v"}
@@ -50,12 +50,12 @@ def _mobile(text: str) -> str:
     return digits
 
 
-def _row_reasons(values: dict[str, str], units: dict[str, int]) -> list[str]:
+def _row_reasons(values: dict[str, str], units: dict[str, int], digits: str) -> list[str]:
     reasons = []
     mobile, email = values.get("mobile", ""), values.get("email", "")
     if not mobile and not email:
         reasons.append("휴대전화와 전자우편이 모두 없습니다 (no mobile number or e-mail)")
-    if mobile and not is_mobile(_mobile(mobile)):
+    if mobile and not MOBILE_DIGITS.match(digits):  # ``digits`` is already normalised: is_mobile(digits)
         reasons.append(f"휴대전화 번호 형식이 아닙니다: {mobile} (not a Korean mobile number, e.g. 010-1234-5678)")
     if email and not is_email(email):
         reasons.append(f"전자우편 주소 형식이 아닙니다: {email} (not a valid e-mail address)")
@@ -79,32 +79,38 @@ def _duplicates_in_file(number: int, keys: list[tuple[str, str]], seen: dict[tup
 
 
 def _existing_hashes(column, hashes: list[str]) -> set[str]:
+    """Which of ``hashes`` are stored already: one query on PostgreSQL (an array parameter), chunks elsewhere."""
+    if not hashes:
+        return set()
+    if db.session.get_bind().dialect.name == "postgresql":
+        # one text parameter (hex hashes, no commas): binding a 100k-element array costs far more
+        listed = func.string_to_array(bindparam("h", ",".join(hashes), type_=Text), ",")
+        return set(db.session.scalars(select(column).where(column == any_(listed))))
     found: set[str] = set()
     for start in range(0, len(hashes), CHUNK):
-        chunk = hashes[start:start + CHUNK]
-        found.update(db.session.scalars(select(column).where(column.in_(chunk))))
+        found.update(db.session.scalars(select(column).where(column.in_(hashes[start:start + CHUNK]))))
     return found
 
 
-def _clean(values: dict[str, str], units: dict[str, int]) -> dict:
-    ring = key_ring()
-    mobile = _mobile(values.get("mobile", "")) if values.get("mobile") else ""
+def _clean(values: dict[str, str], units: dict[str, int], digits: str, ring) -> dict:
+    """The row as it will be stored; the hashes are those ``ring.phone_hash``/``email_hash`` give."""
     email = normalise_email(values["email"]) if values.get("email") else ""
     segment = {f: values[f] for f in SEGMENT_FIELDS if values.get(f)}
-    return {"name": values.get("name") or None, "phone": format_mobile(mobile) if mobile else None,
+    return {"name": values.get("name") or None, "phone": format_mobile(digits) if digits else None,
             "email": email or None, "attributes": segment, "org_unit_id": units.get(values.get("office_code", "")),
-            "phone_hash": ring.phone_hash(mobile) if mobile else None,
-            "email_hash": ring.email_hash(email) if email else None}
+            "phone_hash": ring.lookup_hash_fast("phone", digits) if digits else None,
+            "email_hash": ring.lookup_hash_fast("email", normalise_email(email)) if email else None}
 
 
 def validate_rows(rows: Iterable[tuple[int, dict[str, str]]]) -> ImportReport:
     """Check every row (format, consent, office code, duplicates in the file and against stored contacts)."""
     units = dict(db.session.execute(select(OrgUnit.code, OrgUnit.id)).all())
-    report, seen, candidates = ImportReport(), {}, []
+    report, seen, candidates, ring = ImportReport(), {}, [], key_ring()
     for number, values in rows:
         report.total += 1
-        reasons = _row_reasons(values, units)
-        cleaned = _clean(values, units) if not reasons else None
+        digits = _mobile(values["mobile"]) if values.get("mobile") else ""
+        reasons = _row_reasons(values, units, digits)
+        cleaned = _clean(values, units, digits, ring) if not reasons else None
         if cleaned:
             keys = [(k, cleaned[f"{k}_hash"]) for k in ("phone", "email") if cleaned[f"{k}_hash"]]
             reasons = _duplicates_in_file(number, keys, seen)
@@ -132,11 +138,15 @@ def validate_file(data: bytes, filename: str) -> ImportReport:
     return validate_rows(read_contact_rows(data, filename))
 
 
-def _row_for_insert(cleaned: dict, source: str) -> dict:
-    sealed = set_identity(SimpleNamespace(), name=cleaned["name"], phone=cleaned["phone"], email=cleaned["email"])
-    return {"name_enc": sealed.name_enc, "phone_enc": sealed.phone_enc, "email_enc": sealed.email_enc,
-            "phone_hash": sealed.phone_hash, "email_hash": sealed.email_hash, "attributes": cleaned["attributes"],
-            "consent": True, "org_unit_id": cleaned["org_unit_id"], "source": source}
+def _rows_for_insert(valid: list[dict], source: str) -> list[dict]:
+    """Insert rows, encrypted in one tight loop per field (the lookup hashes were made while validating)."""
+    ring, now = key_ring(), utcnow()
+    sealed = {f: ring.encrypt_many([c[f] for c in valid], f"contact.{f}") for f in FIELDS}
+    return [{"name_enc": name, "phone_enc": phone, "email_enc": email, "phone_hash": c["phone_hash"],
+             "email_hash": c["email_hash"], "attributes": c["attributes"], "consent": True,
+             "org_unit_id": c["org_unit_id"], "source": source, "purge_action": RetentionAction.PURGE,
+             "created_at": now}
+            for c, name, phone, email in zip(valid, sealed["name"], sealed["phone"], sealed["email"])]
 
 
 def import_contacts(report: ImportReport, *, source: str, skip_invalid: bool = False) -> ImportReport:
@@ -145,12 +155,8 @@ def import_contacts(report: ImportReport, *, source: str, skip_invalid: bool = F
     if report.problems and not skip_invalid:
         raise ValueError(f"잘못된 행이 {len(report.problems)}개 있습니다. 고치거나 빼고 등록하기를 선택해 주십시오 "
                          f"({len(report.problems)} bad rows; fix them or import the valid rows only).")
-    rows = [_row_for_insert(c, source[:200]) for c in report.valid]
-    ids: list[int] = []
-    for start in range(0, len(rows), 5000):
-        statement = insert(Contact).returning(Contact.id, sort_by_parameter_order=True)
-        ids.extend(db.session.scalars(statement, rows[start:start + 5000]).all())
-    log_access(AccessAction.IMPORT, SUBJECT, ids, purpose="연락처 파일 등록 (contact list import)",
+    ids = insert_returning_ids(Contact.__table__, _rows_for_insert(report.valid, source[:200]))
+    log_access_bulk(AccessAction.IMPORT, SUBJECT, ids, purpose="연락처 파일 등록 (contact list import)",
                details={"source": source[:200], "rows": report.total, "skipped": len(report.problems)})
     report.imported = len(ids)
     return report
