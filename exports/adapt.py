@@ -23,7 +23,7 @@ from analysis.results import Estimate
 from .inputs import Change, CourtesyRow, CourtesyTable, FrequencyRow, FrequencyTable, Ipa, Kpi, ScoreRow, \
     SegmentRow, Trend, TrendSeries
 
-__all__ = ["change_between", "kpi", "score_rows", "segment_rows", "trend", "ipa", "courtesy_table",
+__all__ = ["change_between", "changes", "kpi", "score_rows", "segment_rows", "trend", "ipa", "courtesy_table",
            "frequency_table", "INDEX_CODE"]
 
 INDEX_CODE = "INDEX"
@@ -52,9 +52,9 @@ def kpi(label: str, estimate: Estimate | None, kind: str = "score", previous: Es
                note=note)
 
 
-def _family(pairs: list[tuple[Estimate, Estimate | None]], alpha: float, correction: str | None
-            ) -> list[Change | None]:
-    """Changes of a family of estimates, significance judged on Holm/BH-adjusted p-values."""
+def changes(pairs: Sequence[tuple[Estimate | None, Estimate | None]], alpha: float = 0.05,
+            correction: str | None = "holm") -> list[Change | None]:
+    """Changes of a family of (current, previous) estimates, significance judged on Holm/BH-adjusted p-values."""
     changes = [change_between(cur, prev, alpha=alpha) for cur, prev in pairs]
     tested = [i for i, c in enumerate(changes) if c is not None and c.pvalue is not None]
     if correction is None or len(tested) < 2:
@@ -74,10 +74,10 @@ def score_rows(result: IndexResult, items: Sequence[ItemSpec], labels: Mapping[s
     prev_dims = previous.dimensions if previous is not None else {}
     prev_items = dict(zip(previous.item_codes, range(len(previous.item_codes)))) if previous is not None else {}
     dims = list(result.dimensions)
-    dim_changes = _family([(result.dimensions[d], prev_dims.get(d)) for d in dims], alpha, correction)
+    dim_changes = changes([(result.dimensions[d], prev_dims.get(d)) for d in dims], alpha, correction)
     item_est = [result.items.item(j) for j in range(len(result.item_codes))]
     item_prev = [previous.items.item(prev_items[c]) if c in prev_items else None for c in result.item_codes]
-    item_changes = _family(list(zip(item_est, item_prev)), alpha, correction)
+    item_changes = changes(list(zip(item_est, item_prev)), alpha, correction)
     rows = [ScoreRow("index", INDEX_CODE, index_label, result.index,
                      change_between(result.index, previous.index if previous else None, alpha=alpha))]
     rows += [ScoreRow("dimension", d, labels.get(d, d), result.dimensions[d], ch) for d, ch in zip(dims, dim_changes)]

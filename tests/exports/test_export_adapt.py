@@ -31,7 +31,7 @@ def test_kpi_without_estimate_says_so():
 
 def test_family_changes_are_holm_adjusted():
     pairs = [(_est(82.0, 1.0), _est(79.0, 1.0)), (_est(80.5, 1.0), _est(79.0, 1.0)), (_est(85.0, 1.0), _est(79.0, 1.0))]
-    changes = adapt._family(pairs, 0.05, "holm")
+    changes = adapt.changes(pairs)
     raw = [compare.wave_change(c, p).pvalue for c, p in pairs]
     assert [c.pvalue for c in changes] == pytest.approx(list(compare.adjust_pvalues(raw, "holm").adjusted))
     assert [c.significant for c in changes] == [False, False, True]  # raw p 0.034 no longer below 0.05 after Holm

@@ -1,0 +1,53 @@
+"""``survey-app export WAVE --out FILE.xlsx``: a wave's executive Excel workbook (and CSV) on the command line."""
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+from questionnaires import QuestionnaireError
+from sqlalchemy import select
+
+from exports import RawData, write_codebook_csv, write_raw_csv
+
+from .. import migrate
+from ..database import db
+from ..models import Wave
+
+
+@click.command("export")
+@click.argument("wave_code")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="엑셀 파일 경로 (where to write the .xlsx workbook).")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True),
+              help="원자료 CSV 파일 경로 (also write the raw data as UTF-8 CSV with BOM).")
+@click.option("--codebook-csv", "codebook_path", type=click.Path(dir_okay=False, writable=True),
+              help="코드북 CSV 파일 경로 (also write the codebook as CSV).")
+@click.option("--labels", is_flag=True, help="원자료에 코드 대신 보기 이름을 씁니다 (value labels instead of codes).")
+@with_appcontext
+def export_command(wave_code: str, out: str, csv_path: str | None, codebook_path: str | None, labels: bool) -> None:
+    """Write the Excel report of wave WAVE_CODE (see `survey-app waves` for the codes)."""
+    from ..respond.state import questionnaire_for
+    from .export_data import codebook, raw_columns, raw_rows
+    from .workbook import export_wave, local_zone
+
+    migrate.check_current(db.engine)
+    wave = db.session.scalar(select(Wave).where(Wave.code == wave_code))
+    if wave is None:
+        raise click.ClickException(f"차수 {wave_code}을(를) 찾을 수 없습니다. `survey-app waves`로 코드를 확인해 주십시오 "
+                                   f"(no wave with this code).")
+    try:
+        summary = export_wave(wave, out, labels=labels)
+        questionnaire = questionnaire_for(wave.version)
+        if csv_path:
+            raw = RawData(raw_columns(questionnaire), raw_rows(wave.id, questionnaire, zone=local_zone()))
+            write_raw_csv(csv_path, raw, labels=labels)
+        if codebook_path:
+            write_codebook_csv(codebook_path, codebook(questionnaire))
+    except QuestionnaireError as exc:
+        raise click.ClickException(f"이 차수의 설문지를 읽을 수 없습니다 (the wave's questionnaire is invalid): {exc}") from None
+    except ValueError as exc:
+        raise click.ClickException(f"이 차수의 결과를 계산할 수 없습니다 (the results cannot be computed): {exc}") from None
+    click.echo(f"{out}: 시트 {len(summary.sheets)}개, 원자료 {summary.raw_rows:,}행을 썼습니다 "
+               f"({len(summary.sheets)} sheets, {summary.raw_rows} raw rows).")
+
+
+COMMANDS = (export_command,)

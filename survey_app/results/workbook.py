@@ -1,0 +1,159 @@
+"""A wave's executive Excel workbook: its :class:`~.model.WaveResult` adapted into :class:`exports.WorkbookInput`.
+
+Changes since the previous wave (dimensions and items, Holm-corrected per family) come from the
+previous wave's scores, computed for the same viewer's units. Raw rows are streamed from the
+database while the file is written. Personal data: responses carry none of the contacts' data
+(those stay encrypted in the contact tables); telephone numbers and e-mail addresses typed into
+open answers are masked.
+"""
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date, tzinfo
+from pathlib import Path
+from typing import IO
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from questionnaires import Questionnaire
+
+from analysis.drivers import QuadrantItem
+from analysis.results import Estimate
+from exports import (CourtesyRow, CourtesyTable, Kpi, MethodNote, RawData, ScoreRow, SegmentRow, Trend, TrendSeries,
+                     WorkbookInput, WorkbookSummary, adapt, write_workbook)
+
+from ..models import Wave
+from ..respond.state import questionnaire_for
+from .build import load_for, survey_waves, wave_result
+from .export_data import codebook, frequencies, open_answers, raw_columns, raw_rows
+from .loading import WaveData
+from .model import Figure, WaveResult
+from .report import ScoredWave, score_loaded_wave
+
+__all__ = ["workbook_input", "export_wave"]
+
+KPI_LABELS = {"nps": ("NPS (순추천지수)", "score"), "csat": ("CSAT (만족 비율)", "share"),
+              "ces": ("CES (고객 노력 점수)", "mean"), "overall": ("전반적 만족", "score"),
+              "repurchase": ("재이용 의향", "score")}
+LEVELS = {"staff": "직원", "team": "팀", "office": "우체국", "region": "지방우정청"}
+
+
+def _est(fig: Figure | None) -> Estimate | None:
+    """A result figure as an :class:`analysis.Estimate` (all on one statistic so changes can be tested)."""
+    if fig is None:
+        return None
+    return Estimate(value=fig.value, se=fig.se, ci=(fig.ci_low, fig.ci_high), n=fig.n, weighted_n=fig.weighted_n,
+                    statistic="mean", method=fig.method)
+
+
+def _headline_label(result: WaveResult) -> str:
+    return next((i.name for i in result.indices if i.headline), "대표 지표")
+
+
+def _kpis(result: WaveResult, before: ScoredWave | None) -> tuple[Kpi, ...]:
+    prev = before.kpis if before else {}
+    rows = [adapt.kpi(_headline_label(result), _est(result.headline), "score",
+                      _est(before.headline) if before else None)]
+    for role, kpi in result.kpis.items():
+        label, kind = KPI_LABELS.get(role, (role, "score"))
+        rows.append(adapt.kpi(label, _est(kpi.score), kind, _est(prev[role].score) if role in prev else None))
+    if result.response_rate.rate is not None:
+        rows.append(Kpi("응답률", result.response_rate.rate, "share", n=result.response_rate.invitations))
+    rows.append(Kpi("완료 응답 수", float(result.n), "count"))
+    return tuple(rows)
+
+
+def _scores(result: WaveResult, before: ScoredWave | None) -> tuple[ScoreRow, ...]:
+    idx = {i.code: i for i in before.indices} if before else {}
+    rows = [ScoreRow("index", i.code, i.name, _est(i.score),
+                     adapt.change_between(_est(i.score), _est(idx[i.code].score) if i.code in idx else None))
+            for i in result.indices]
+    dims = {d.code: d for d in before.dimensions} if before else {}
+    changes = adapt.changes([(_est(d.score), _est(dims[d.code].score) if d.code in dims else None)
+                             for d in result.dimensions])
+    rows += [ScoreRow("dimension", d.code, d.name, _est(d.score), ch) for d, ch in zip(result.dimensions, changes)]
+    items = {i.code: i for i in before.items} if before else {}
+    changes = adapt.changes([(_est(i.score), _est(items[i.code].score) if i.code in items else None)
+                             for i in result.items])
+    rows += [ScoreRow("item", i.code, i.label, _est(i.score), ch, i.dimension) for i, ch in zip(result.items, changes)]
+    return tuple(rows)
+
+
+def _segments(result: WaveResult) -> tuple[SegmentRow, ...]:
+    return tuple(SegmentRow(table.title, row.name, _est(row.score), row.difference, row.adjusted_pvalue,
+                            row.significant) for table in result.segments for row in table.rows)
+
+
+def _trend(result: WaveResult) -> Trend | None:
+    points = [p for p in result.trend if p.score is not None]
+    if len(points) < 2:
+        return None
+    series = (TrendSeries(_headline_label(result), tuple(p.score.value for p in points)),)
+    return Trend(tuple(p.wave_name for p in points), series, tuple(p.n for p in points))
+
+
+def _ipa(result: WaveResult):
+    if result.drivers is None or not result.drivers.rows:
+        return None
+    items = [QuadrantItem(r.name, r.relative_share, r.performance, r.quadrant, r.high_importance, r.high_performance)
+             for r in result.drivers.rows]
+    return adapt.ipa(items, importance_label="상대 중요도 (%)")
+
+
+def _courtesy(result: WaveResult) -> tuple[CourtesyTable, ...]:
+    tables = []
+    for checklist in result.courtesy:
+        for level, ranks in checklist.rankings.items():
+            rows = tuple(CourtesyRow(u.name, u.n, {}, u.mean, u.se, (u.ci_low, u.ci_high), u.rank, u.below_minimum)
+                         for u in ranks)
+            tables.append(CourtesyTable(f"{checklist.name} · {LEVELS.get(level, level)}", rows))
+    return tuple(tables)
+
+
+def _previous(wave: Wave, units: Collection[int] | None) -> tuple[Wave | None, ScoredWave | None]:
+    """The wave before ``wave`` in its survey and its full scores (None when there is none)."""
+    waves = survey_waves(wave.survey_id)
+    position = next((i for i, w in enumerate(waves) if w.id == wave.id), 0)
+    if position == 0:
+        return None, None
+    previous = waves[position - 1]
+    questionnaire = questionnaire_for(previous.version)
+    return previous, score_loaded_wave(load_for(previous, questionnaire, units), questionnaire)
+
+
+def _method(result: WaveResult, data: WaveData) -> MethodNote:
+    weights = "응답 가중치 사용 (설계 기반 표준오차)" if data.weights is not None else "가중치 없음 (모든 응답 동일 가중)"
+    return MethodNote(weights=weights, confidence=result.confidence,
+                      tests=("차수 간 변화: 독립 표본 z 검정 (차원·문항은 각각 Holm 보정)",
+                             "세그먼트 비교: 설계 기반 t 검정 (세그먼트 대 나머지 응답자)"),
+                      notes=tuple(result.warnings[:5]))
+
+
+def local_zone() -> tzinfo:
+    """The app's time zone (``SURVEY_TIMEZONE``), in which times are shown."""
+    return ZoneInfo(current_app.config.get("TIMEZONE") or "Asia/Seoul")
+
+
+def workbook_input(wave: Wave, *, units: Collection[int] | None = None, confidence: float = 0.95,
+                   labels: bool = False, today: date | None = None) -> WorkbookInput:
+    """Everything the workbook of ``wave`` shows (only ``units``' responses when given)."""
+    questionnaire: Questionnaire = questionnaire_for(wave.version)
+    result = wave_result(wave, units=units, confidence=confidence)
+    data = load_for(wave, questionnaire, units)
+    previous, before = _previous(wave, units)
+    visible = None if units is None else set(data.response_ids.tolist())
+    return WorkbookInput(
+        survey=wave.survey.title, wave=wave.name, previous_wave=previous.name if previous else "",
+        generated_on=today or date.today(), kpis=_kpis(result, before), scores=_scores(result, before),
+        segments=_segments(result), segment_measure=_headline_label(result), trend=_trend(result),
+        ipa=_ipa(result), courtesy=_courtesy(result), frequencies=frequencies(wave.id, questionnaire, visible),
+        voc=open_answers(wave.id, questionnaire, data), codebook=codebook(questionnaire),
+        raw=RawData(raw_columns(questionnaire), raw_rows(wave.id, questionnaire, visible, local_zone())),
+        raw_labels=labels,
+        method=_method(result, data))
+
+
+def export_wave(wave: Wave, target: str | Path | IO[bytes], **options) -> WorkbookSummary:
+    """Write the workbook of ``wave`` to a path or binary stream (options as :func:`workbook_input`)."""
+    return write_workbook(workbook_input(wave, **options), target)
