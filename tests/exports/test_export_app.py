@@ -119,3 +119,62 @@ def test_workbook_input_is_limited_to_the_viewers_units(app_ctx, make_survey, ma
     assert [r[0] for r in rows] == ids["response_ids"][:2]
     assert next(k for k in inp.kpis if k.kind == "count").value == 2
     assert sum(r.count for r in next(t for t in inp.frequencies if t.code == "Q7").rows) == 2
+
+
+PASSWORD = "Export2026pass"
+
+
+def _signed_in(app_ctx, client, make_user, username, role, unit_id=None):
+    from survey_app.accounts.operations import grant_role
+    from survey_app.models import User
+
+    user_id, _ = make_user(username, PASSWORD)
+    if role is not None:
+        with app_ctx() as session:
+            grant_role(session.get(User, user_id), role, unit_id)
+    answer = client.post("/manage/login", data={"username": username, "password": PASSWORD})
+    assert answer.status_code == 302
+
+
+def _download_route(app) -> None:
+    if "result_exports.workbook" not in app.view_functions:
+        pytest.skip("the workbook download is not registered yet (web/__init__.py: result_exports_bp)")
+
+
+def test_staff_download_the_workbook_and_it_is_audited(app, app_ctx, client, make_user, make_survey, make_org,
+                                                        tmp_path):
+    from survey_app.models import AuditEvent
+
+    _download_route(app)
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    _signed_in(app_ctx, client, make_user, "exec_dl", "executive")
+    answer = client.get(f"/manage/results/waves/{ids['wave_id']}/workbook.xlsx")
+    assert answer.status_code == 200
+    assert answer.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "attachment" in answer.headers["Content-Disposition"] and ".xlsx" in answer.headers["Content-Disposition"]
+    path = tmp_path / "download.xlsx"
+    path.write_bytes(answer.get_data())
+    assert len(_rows(path, "원자료")) == 5
+    with app_ctx() as session:
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "results.export")).all()
+        assert [(e.object_id, e.actor_name, e.details["rows"]) for e in events] == [(str(ids["wave_id"]), "exec_dl", 4)]
+
+
+def test_a_regional_viewer_downloads_only_their_units(app, app_ctx, client, make_user, make_survey, make_org,
+                                                      tmp_path):
+    _download_route(app)
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    _signed_in(app_ctx, client, make_user, "analyst_pa", "analyst", ids["units"]["P-A"])
+    answer = client.get(f"/manage/results/waves/{ids['wave_id']}/workbook.xlsx")
+    assert answer.status_code == 200
+    path = tmp_path / "part.xlsx"
+    path.write_bytes(answer.get_data())
+    raw = _rows(path, "원자료")
+    assert [r[raw[0].index("office_code")] for r in raw[1:]] == ["P-A", "P-A"]
+
+
+def test_download_refused_without_the_permission(app, app_ctx, client, make_user, make_survey, make_org):
+    _download_route(app)
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    _signed_in(app_ctx, client, make_user, "evaluator_dl", "evaluator")
+    assert client.get(f"/manage/results/waves/{ids['wave_id']}/workbook.xlsx").status_code == 403
