@@ -3,6 +3,8 @@ store: contacts that decrypt to what the file said and are found by their keyed 
 naming every imported contact, and invitations whose tokens rebuild from the secret key."""
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import func, select
 
 from tests.distribution_support import contact_csv, people
@@ -50,3 +52,71 @@ def test_existing_contacts_are_found_in_one_pass_over_a_large_file(app_ctx):
         assert [p.row for p in report.problems] == [102, 103, 104, 105, 106]
         assert import_contacts(report, source="b.csv", skip_invalid=True).imported == 2495
         assert session.scalar(select(func.count()).select_from(Contact)) == 2500
+
+
+def _open(app_ctx, make_survey, n: int, start: int, **plan):
+    from survey_app.distribution.fielding import run_tick
+    from tests.distribution_support import import_people, plan_wave
+
+    ids = make_survey()
+    import_people(app_ctx, people(n, start=start))
+    plan_wave(app_ctx, ids["wave_id"], **plan)
+    with app_ctx():
+        run_tick()
+    return ids["wave_id"]
+
+
+def test_bulk_invitations_carry_rebuildable_tokens_and_a_second_run_adds_nothing(app_ctx, make_survey):
+    from survey_app.distribution.audience import select_audience
+    from survey_app.distribution.fielding import create_invitations
+    from survey_app.distribution.tokens import token_and_hash
+    from survey_app.models import DistributionPlan, Invitation, OutboxMessage, utcnow
+
+    wave_id = _open(app_ctx, make_survey, 40, 3000)
+    with app_ctx() as session:
+        invitations = session.scalars(select(Invitation).where(Invitation.wave_id == wave_id)).all()
+        assert len(invitations) == 40
+        assert all(i.token_hash == token_and_hash(wave_id, i.contact_id)[1] for i in invitations)
+        assert all(i.hidden["channel"] == "email" and i.hidden["age_band"] == "40대" for i in invitations)
+        keys = set(session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.wave_id == wave_id)))
+        assert keys == {f"inv:{i.id}:0" for i in invitations}
+        plan = session.get(DistributionPlan, wave_id)
+        assert create_invitations(plan, select_audience(plan, utcnow()), utcnow()) == 40  # run again: nothing new
+        session.flush()
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)
+                              .where(OutboxMessage.wave_id == wave_id)) == 40
+
+
+def test_batched_sender_throttles_and_reads_opt_outs_made_after_the_claim(app_ctx, make_app, make_survey):
+    from survey_app.distribution.optout import opt_out
+    from survey_app.distribution.outcomes import Outcomes
+    from survey_app.distribution.outbox import claim
+    from survey_app.distribution.sender import Sender
+    from survey_app.models import Contact, Invitation, OutboxMessage, OutboxStatus
+    from tests.distribution_support import MailSink
+
+    wave_id = _open(app_ctx, make_survey, 21, 3100)
+    with MailSink() as sink:
+        app = make_app(SMTP_HOST="127.0.0.1", SMTP_PORT=sink.port, SMTP_SECURITY="none", SEND_RATE_EMAIL=50)
+        with app.app_context():
+            sender = Sender(app, ["email"], worker="bulk-test")
+            assert sender.group_size() == 10  # 50/s × 0.2 s
+            ids = claim("bulk-test", ["email"], 100)
+            batch = sender._load(ids)
+            with app_ctx() as session:  # the person opts out after the sender claimed their message
+                message = session.get(OutboxMessage, ids[-1])
+                opt_out(session.get(Contact, session.get(Invitation, message.invitation_id).contact_id), via="test")
+            started = time.monotonic()
+            for start in range(0, len(batch), 10):
+                sender._send_group(batch[start:start + 10], Outcomes("bulk-test"))
+            elapsed = time.monotonic() - started
+            sender.channels["email"].close()
+    assert len(sink.messages) == 20 and elapsed >= 19 / 50  # 50 per second at most, spaced evenly
+    with app_ctx() as session:
+        statuses = dict(session.execute(select(OutboxMessage.id, OutboxMessage.status)
+                                        .where(OutboxMessage.wave_id == wave_id)).all())
+        assert statuses.pop(ids[-1]) == OutboxStatus.CANCELLED
+        assert set(statuses.values()) == {OutboxStatus.SENT}
+        sent_invitations = session.scalar(select(func.count()).select_from(Invitation).where(
+            Invitation.wave_id == wave_id, Invitation.status == "sent", Invitation.sent_at.is_not(None)))
+        assert sent_invitations == 20

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy import String, cast, exists, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..database import db
@@ -17,9 +17,11 @@ from ..models import (
     AudienceSkip, Contact, DistributionPlan, Invitation, MessageKind, OutboxMessage, OutboxStatus, PlanStatus,
     Response, ResponseStatus, WaveState,
 )
+from ..models.base import UTCDateTime
 from .audience import Audience, select_audience
 from .checks import next_allowed, parse_clock
-from .tokens import token_and_hash
+from .bulk import insert_ignoring_duplicates
+from .tokens import token_hashes
 
 BATCH = 5000
 
@@ -48,21 +50,34 @@ def invitation_hidden(plan: DistributionPlan, channel: str, segment: dict, extra
 
 
 def create_invitations(plan: DistributionPlan, audience: Audience, now: datetime) -> int:
-    """Invitations and their first outbox messages for the audience; skips recorded. Flushes only."""
+    """Invitations and their first outbox messages for the audience; skips recorded. Flushes only.
+
+    Bulk from start to end: tokens derived in one loop, invitations and skips written with COPY (PostgreSQL)
+    or executemany, and the outbox rows made by the database from the invitations (``INSERT … SELECT``)."""
     wave_id, due = plan.wave_id, send_time(plan, max(now, plan.wave.opens_at or now))
-    rows = [{"wave_id": wave_id, "contact_id": c.contact_id, "token_hash": token_and_hash(wave_id, c.contact_id)[1],
-             "channel": c.channel, "status": "queued", "hidden": invitation_hidden(plan, c.channel, c.segment),
-             "reminders_sent": 0, "created_at": now} for c in audience.invite]
-    _insert_ignoring_duplicates(Invitation, rows, ["wave_id", "contact_id"])
-    created = db.session.execute(select(Invitation.id, Invitation.channel).where(Invitation.wave_id == wave_id)).all()
-    messages = [{"dedupe_key": f"inv:{iid}:0", "wave_id": wave_id, "invitation_id": iid, "channel": channel,
-                 "kind": MessageKind.INVITATION, "status": OutboxStatus.PENDING, "attempts": 0,
-                 "next_attempt_at": due, "created_at": now} for iid, channel in created]
-    _insert_ignoring_duplicates(OutboxMessage, messages, ["dedupe_key"])
+    hashes = token_hashes(wave_id, [c.contact_id for c in audience.invite])
+    rows = [{"wave_id": wave_id, "contact_id": c.contact_id, "token_hash": token_hash, "channel": c.channel,
+             "status": "queued", "hidden": invitation_hidden(plan, c.channel, c.segment), "reminders_sent": 0,
+             "created_at": now} for c, token_hash in zip(audience.invite, hashes)]
+    insert_ignoring_duplicates(Invitation.__table__, rows, ["wave_id", "contact_id"])
+    _queue_first_messages(wave_id, due, now)
     skips = [{"wave_id": wave_id, "contact_id": c.contact_id, "reason": reason, "channel": c.channel,
               "segment": c.segment, "created_at": now} for c, reason in audience.skipped]
-    _insert_ignoring_duplicates(AudienceSkip, skips, ["wave_id", "contact_id"])
-    return len(created)
+    insert_ignoring_duplicates(AudienceSkip.__table__, skips, ["wave_id", "contact_id"])
+    return db.session.scalar(select(func.count(Invitation.id)).where(Invitation.wave_id == wave_id))
+
+
+def _queue_first_messages(wave_id: int, due: datetime, now: datetime) -> None:
+    """One pending invitation message (``inv:<id>:0``) per invitation of the wave not queued yet."""
+    dedupe = literal("inv:") + cast(Invitation.id, String) + literal(":0")
+    rows = select(dedupe, Invitation.wave_id, Invitation.id, Invitation.channel, literal(MessageKind.INVITATION),
+                  literal(OutboxStatus.PENDING), literal(0), literal(due, UTCDateTime()), literal(now, UTCDateTime())
+                  ).where(Invitation.wave_id == wave_id).order_by(Invitation.id)
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    columns = ["dedupe_key", "wave_id", "invitation_id", "channel", "kind", "status", "attempts", "next_attempt_at",
+               "created_at"]
+    db.session.execute(dialect.insert(OutboxMessage).from_select(columns, rows)
+                       .on_conflict_do_nothing(index_elements=["dedupe_key"]))
 
 
 def open_wave(plan: DistributionPlan, now: datetime) -> int:

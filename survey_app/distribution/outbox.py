@@ -62,6 +62,31 @@ def start_attempt(message_id: int, worker: str) -> bool:
     return done == 1
 
 
+def start_attempts(message_ids: list[int], worker: str) -> dict[int, int]:
+    """:func:`start_attempt` for a group in one statement; returns {id: attempts so far} for the messages this
+    worker still holds (the others' leases ran out and another sender may have them). Commits."""
+    if not message_ids:
+        return {}
+    now = utcnow()
+    lease = timedelta(seconds=current_app.config["SEND_LEASE_SECONDS"])
+    rows = db.session.execute(update(OutboxMessage).where(
+        OutboxMessage.id.in_(message_ids), OutboxMessage.status == OutboxStatus.SENDING,
+        OutboxMessage.locked_by == worker, OutboxMessage.lease_until > now)
+        .values(attempt_started_at=now, attempts=OutboxMessage.attempts + 1, lease_until=now + lease)
+        .returning(OutboxMessage.id, OutboxMessage.attempts).execution_options(synchronize_session=False)).all()
+    db.session.commit()
+    return dict(rows)
+
+
+def renew_leases(message_ids: list[int], worker: str) -> None:
+    """Extend this worker's claim on messages it is still working through. Flushes only."""
+    if message_ids:
+        until = utcnow() + timedelta(seconds=current_app.config["SEND_LEASE_SECONDS"])
+        db.session.execute(update(OutboxMessage).where(
+            OutboxMessage.id.in_(message_ids), OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.locked_by == worker).values(lease_until=until).execution_options(synchronize_session=False))
+
+
 def mark_sent(message: OutboxMessage, worker: str, provider_id: str | None, message_type: str) -> None:
     """The channel accepted the message: sent, and the invitation notes it. Commits."""
     now = utcnow()

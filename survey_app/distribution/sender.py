@@ -1,7 +1,9 @@
 """The sender process: drain the outbox, throttled per channel, several processes at once.
 
-Run ``survey-app sender``. Each claimed message is composed at send time (so an opt-out made a
-second ago is honoured), sent, and its outcome committed before the next one.
+Run ``survey-app sender``. A claimed batch is sent in groups (``outcomes.GROUP`` messages, fewer when
+throttled): the group is composed (opt-outs re-read first), its attempts are started in one commit, the
+messages go out over the channel's open connection, and the outcomes are committed together every
+``GROUP`` messages or ``GROUP_SECONDS``, whichever comes first.
 """
 from __future__ import annotations
 
@@ -23,7 +25,8 @@ from .channels import Channel, SendError, make_channels
 from .checks import in_quiet_hours, parse_clock
 from .compose import compose
 from .fielding import send_time
-from .outbox import claim, mark_failed, mark_sent, recover_expired, release, settle, start_attempt
+from .outbox import claim, recover_expired, release, start_attempts
+from .outcomes import GROUP, GROUP_SECONDS, Outcomes
 
 log = logging.getLogger(__name__)
 #: Test hook: exit abruptly after the Nth accepted message, before recording it (the in-doubt window).
@@ -34,6 +37,7 @@ class Throttle:
     """At most ``rate`` calls per second (0: no limit), spaced evenly."""
 
     def __init__(self, rate: float) -> None:
+        self.rate = rate
         self.interval = 1.0 / rate if rate > 0 else 0.0
         self.next_at = 0.0
 
@@ -87,7 +91,8 @@ class Sender:
             self.plans[wave_id] = db.session.get(DistributionPlan, wave_id)
         return self.plans[wave_id]
 
-    def _load(self, ids: list[int]):
+    def _load(self, ids: list[int]) -> list[tuple]:
+        """(message, invitation, contact, completed) for each claimed message, in id order, in four queries."""
         messages = db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)).all()
         inv_ids = [m.invitation_id for m in messages if m.invitation_id]
         invitations = {i.id: i for i in db.session.scalars(select(Invitation).where(Invitation.id.in_(inv_ids)))}
@@ -95,7 +100,12 @@ class Sender:
         contacts = {c.id: c for c in db.session.scalars(select(Contact).where(Contact.id.in_(contact_ids)))}
         completed = set(db.session.scalars(select(Response.invitation_id).where(
             Response.invitation_id.in_(inv_ids), Response.status == ResponseStatus.COMPLETE)))
-        return messages, invitations, contacts, completed
+        batch = []
+        for message in messages:
+            invitation = invitations.get(message.invitation_id)
+            contact = contacts.get(invitation.contact_id) if invitation and invitation.contact_id else None
+            batch.append((message, invitation, contact, message.invitation_id in completed))
+        return batch
 
     def _quiet(self, plan: DistributionPlan | None) -> bool:
         if plan is None:
@@ -103,54 +113,76 @@ class Sender:
         zone = ZoneInfo(self.app.config["TIMEZONE"])
         return in_quiet_hours(utcnow(), parse_clock(plan.quiet_start), parse_clock(plan.quiet_end), zone)
 
-    def process(self, message: OutboxMessage, invitation, contact, completed: bool) -> None:
-        """Compose, check and send one claimed message, recording the outcome."""
+    def _decide(self, message: OutboxMessage, invitation, contact, completed: bool, outcomes: Outcomes):
+        """The message's :class:`Outgoing`, or None with the reason recorded (quiet hours, opt-out …)."""
         plan = self._plan(message.wave_id)
         if self._quiet(plan):
-            settle(message, self.worker, OutboxStatus.PENDING, "야간 발송 제한 (quiet hours)", send_time(plan, utcnow()))
+            outcomes.record_settled(message, OutboxStatus.PENDING, "야간 발송 제한 (quiet hours)", send_time(plan, utcnow()))
             self.stats.deferred += 1
-            return
+            return None
         decision = compose(message, invitation, contact, plan, completed)
         if decision.outgoing is None:
-            settle(message, self.worker, decision.status, decision.reason)
+            outcomes.record_settled(message, decision.status, decision.reason)
             self.stats.cancelled += decision.status == OutboxStatus.CANCELLED
             self.stats.failed += decision.status == OutboxStatus.FAILED
-            return
-        self._send(message, decision.outgoing)
+        return decision.outgoing
 
-    def _send(self, message: OutboxMessage, outgoing) -> None:
-        if not start_attempt(message.id, self.worker):
-            return  # the lease ran out and another sender has it now
+    def _send(self, message: OutboxMessage, outgoing, attempts: int, outcomes: Outcomes) -> None:
         self.throttles[message.channel].wait()
         try:
             provider_id = self.channels[message.channel].send(outgoing)
         except SendError as exc:
-            status = mark_failed(message, self.worker, str(exc), permanent=exc.permanent, bounced=exc.bounced)
+            status = outcomes.record_failed(message, attempts, str(exc), permanent=exc.permanent,
+                                            bounced=exc.bounced, at=utcnow())
             self.stats.failed += status != OutboxStatus.PENDING
             log.warning("message %s: %s (%s)", message.id, exc, status)
             return
         self._maybe_crash()
-        mark_sent(message, self.worker, provider_id, outgoing.message_type)
+        outcomes.record_sent(message, provider_id, outgoing.message_type, utcnow())
         self.stats.sent += 1
 
     def _maybe_crash(self) -> None:
         if self.crash_after and self.stats.sent + 1 >= self.crash_after:
             os._exit(17)
 
+    def group_size(self) -> int:
+        """Messages started together: ``GROUP``, or fewer so a throttled group still takes about GROUP_SECONDS."""
+        rates = [t.rate for t in self.throttles.values() if t.rate > 0]
+        return max(1, min([GROUP, *(int(r * GROUP_SECONDS) for r in rates)]))
+
+    def _reread_contacts(self, contact_ids: list[int]) -> None:
+        """Reload the group's contacts, so an opt-out or purge made since the batch was claimed counts."""
+        if contact_ids:
+            db.session.scalars(select(Contact).where(Contact.id.in_(contact_ids))
+                               .execution_options(populate_existing=True)).all()
+
+    def _send_group(self, batch: list, outcomes: Outcomes) -> None:
+        """Compose, start (one commit), send over the open connections, record (grouped commits)."""
+        self._reread_contacts([contact.id for _m, _i, contact, _d in batch if contact is not None])
+        ready = [(m, out) for m, inv, contact, done in batch if (out := self._decide(m, inv, contact, done, outcomes))]
+        if outcomes:
+            outcomes.commit()
+        attempts = start_attempts([m.id for m, _ in ready], self.worker)
+        ready = [(m, out) for m, out in ready if m.id in attempts]  # a lost lease: another sender has it now
+        for index, (message, outgoing) in enumerate(ready):
+            self._send(message, outgoing, attempts[message.id], outcomes)
+            if outcomes.due():
+                outcomes.commit(still_working_on=[m.id for m, _ in ready[index + 1:]])
+        outcomes.commit()
+
     def drain_once(self) -> int:
-        """Recover expired claims, claim one batch and send it; returns how many were claimed."""
+        """Recover expired claims, claim one batch and send it group by group; returns how many were claimed."""
         released, in_doubt = recover_expired()
         self.stats.in_doubt += in_doubt
         ids = claim(self.worker, self.names, self.app.config["SEND_BATCH"])
         if ids:
-            messages, invitations, contacts, completed = self._load(ids)
-            for message in messages:
+            outcomes, size = Outcomes(self.worker), self.group_size()
+            batch = self._load(ids)
+            for start in range(0, len(batch), size):
                 if self.stopping:
-                    release(self.worker, [m.id for m in messages if m.id >= message.id])
+                    release(self.worker, [m.id for m, *_ in batch[start:]])
                     break
-                invitation = invitations.get(message.invitation_id)
-                contact = contacts.get(invitation.contact_id) if invitation and invitation.contact_id else None
-                self.process(message, invitation, contact, message.invitation_id in completed)
+                self._send_group(batch[start:start + size], outcomes)
         db.session.close()
         self.plans.clear()
         return len(ids)
