@@ -6,12 +6,13 @@ no usable address), then an optional random sample per stratum with quotas.
 """
 from __future__ import annotations
 
+import json
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Text, and_, cast, or_, select
 
 from ..database import db
 from ..models import Contact, DistributionPlan, Invitation, OrgUnit, SkipReason
@@ -80,7 +81,8 @@ def pick_channel(channels: list[str], has: dict[str, bool]) -> str | None:
 
 
 def _rows(plan: DistributionPlan):
-    query = select(Contact.id, Contact.attributes, Contact.consent, Contact.opted_out_at, Contact.anonymised_at,
+    """Contacts of the survey's unit subtree; attributes as JSON text (decoded once per distinct value)."""
+    query = select(Contact.id, cast(Contact.attributes, Text), Contact.consent, Contact.opted_out_at, Contact.anonymised_at,
                    Contact.phone_hash.is_not(None), Contact.email_hash.is_not(None))
     unit_id = plan.wave.survey.org_unit_id
     if unit_id is not None:
@@ -91,8 +93,11 @@ def _rows(plan: DistributionPlan):
 def classify(plan: DistributionPlan, now: datetime) -> tuple[list[Candidate], list[tuple[Candidate, str]]]:
     """Eligible candidates and skipped ones with their reason, for contacts matching the filters."""
     filters, eligible, skipped = plan.audience.get("filters") or {}, [], []
-    recent = recently_surveyed(plan.wave_id, plan.no_resurvey_days, now)
-    for cid, attrs, consent, opted_out, anonymised, has_phone, has_email in _rows(plan):
+    recent, decoded = recently_surveyed(plan.wave_id, plan.no_resurvey_days, now), {}
+    for cid, attrs_text, consent, opted_out, anonymised, has_phone, has_email in _rows(plan):
+        attrs = decoded.get(attrs_text)
+        if attrs is None:
+            attrs = decoded[attrs_text] = json.loads(attrs_text) if attrs_text else {}
         attrs = attrs or {}
         if not matches(attrs, filters):
             continue

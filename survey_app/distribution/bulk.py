@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Sequence
 
-from sqlalchemy import JSON, Table, insert, text
+from sqlalchemy import JSON, Table, exists, insert, select, text
 from sqlalchemy.dialects import sqlite
 
 from ..database import db
@@ -32,12 +32,16 @@ class JsonText:
 
     def __init__(self) -> None:
         self.seen: dict[str, str] = {}
+        self.by_object: dict[int, str] = {}  # rows share dict objects; the rows keep them alive meanwhile
 
     def __call__(self, value: dict) -> str:
-        key = repr(value)
-        text_ = self.seen.get(key)
+        text_ = self.by_object.get(id(value))
         if text_ is None:
-            text_ = self.seen[key] = json.dumps(value, ensure_ascii=False)
+            key = repr(value)
+            text_ = self.seen.get(key)
+            if text_ is None:
+                text_ = self.seen[key] = json.dumps(value, ensure_ascii=False)
+            self.by_object[id(value)] = text_
         return text_
 
 
@@ -80,12 +84,17 @@ def insert_returning_ids(table: Table, rows: list[dict]) -> list[int]:
 
 
 
-def insert_ignoring_duplicates(table: Table, rows: list[dict], unique: list[str]) -> None:
+def insert_ignoring_duplicates(table: Table, rows: list[dict], unique: list[str], *, scope=None) -> None:
     """Insert ``rows``, leaving alone those whose ``unique`` key exists already (so a second run adds nothing).
-    PostgreSQL: COPY into a temporary table, then one ``INSERT … SELECT … ON CONFLICT DO NOTHING``."""
+    PostgreSQL: straight COPY when no row matches ``scope`` yet (a first run; a row inserted meanwhile by
+    someone else makes the COPY fail on the unique key, and the whole step with it), otherwise COPY into a
+    temporary table and one ``INSERT … SELECT … ON CONFLICT DO NOTHING``."""
     if not rows:
         return
     columns = list(rows[0])
+    if is_postgres() and scope is not None and not db.session.scalar(select(exists().where(scope))):
+        copy_rows(table, columns, [tuple(r[c] for c in columns) for r in rows])
+        return
     if not is_postgres():
         for start in range(0, len(rows), CHUNK):
             statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=unique)

@@ -56,14 +56,21 @@ def create_invitations(plan: DistributionPlan, audience: Audience, now: datetime
     or executemany, and the outbox rows made by the database from the invitations (``INSERT … SELECT``)."""
     wave_id, due = plan.wave_id, send_time(plan, max(now, plan.wave.opens_at or now))
     hashes = token_hashes(wave_id, [c.contact_id for c in audience.invite])
-    rows = [{"wave_id": wave_id, "contact_id": c.contact_id, "token_hash": token_hash, "channel": c.channel,
-             "status": "queued", "hidden": invitation_hidden(plan, c.channel, c.segment), "reminders_sent": 0,
-             "created_at": now} for c, token_hash in zip(audience.invite, hashes)]
-    insert_ignoring_duplicates(Invitation.__table__, rows, ["wave_id", "contact_id"])
+    hidden: dict[tuple, dict] = {}  # one dict per channel and segment, shared by the rows that have it
+    rows = []
+    for c, token_hash in zip(audience.invite, hashes):
+        key = (c.channel, *c.segment.items())
+        if key not in hidden:
+            hidden[key] = invitation_hidden(plan, c.channel, c.segment)
+        rows.append({"wave_id": wave_id, "contact_id": c.contact_id, "token_hash": token_hash, "channel": c.channel,
+                     "status": "queued", "hidden": hidden[key], "reminders_sent": 0, "created_at": now})
+    insert_ignoring_duplicates(Invitation.__table__, rows, ["wave_id", "contact_id"],
+                               scope=Invitation.wave_id == wave_id)
     _queue_first_messages(wave_id, due, now)
     skips = [{"wave_id": wave_id, "contact_id": c.contact_id, "reason": reason, "channel": c.channel,
               "segment": c.segment, "created_at": now} for c, reason in audience.skipped]
-    insert_ignoring_duplicates(AudienceSkip.__table__, skips, ["wave_id", "contact_id"])
+    insert_ignoring_duplicates(AudienceSkip.__table__, skips, ["wave_id", "contact_id"],
+                               scope=AudienceSkip.wave_id == wave_id)
     return db.session.scalar(select(func.count(Invitation.id)).where(Invitation.wave_id == wave_id))
 
 
