@@ -31,6 +31,8 @@ def report_command(wave_code: str, as_json: bool, confidence: float) -> None:
         result = wave_result(wave, confidence=confidence)
     except QuestionnaireError as exc:
         raise click.ClickException(f"이 차수의 설문지를 읽을 수 없습니다 (the wave's questionnaire is invalid): {exc}") from None
+    except ValueError as exc:
+        raise click.ClickException(f"이 차수의 결과를 계산할 수 없습니다 (the results cannot be computed): {exc}") from None
     click.echo(result.to_json(indent=2) if as_json else format_report(result), nl=not as_json)
     if as_json:
         click.echo()

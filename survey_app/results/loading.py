@@ -4,12 +4,15 @@ Only complete responses enter the matrix (partial ones count in the response rat
 is ``NaN`` when the response has no numeric answer for the code, and when the answer is one of the
 questionnaire's 모름/해당없음 codes (``na_code_map``).
 
-Reading is streamed: the responses' own columns come through a server-side cursor, and so do the
-answers. On PostgreSQL the answers are packed in SQL, one ``bytea`` per block of responses
-(``int4 response id | int2 column | float8 value`` per answer, ``string_agg`` of ``int4send`` …),
-which numpy reads with one ``frombuffer`` per block: measured on 100k x 30, this takes about a
-sixth of the time of fetching one row per answer (``benchmarks/bench_analysis_report.py``).
-Elsewhere (SQLite) one row per answer is streamed with ``yield_per`` and placed with numpy.
+Reading is streamed through server-side cursors (on PostgreSQL a named psycopg cursor in binary
+format, in the session's transaction). On PostgreSQL the answers are packed in SQL, one ``bytea`` per
+block of 8,192 responses (``int4 response id | int2 column | float8 value`` per answer with
+``int4send``/``int2send``/``float8send`` and ``string_agg``), which numpy reads with one
+``frombuffer`` per block instead of one Python tuple per answer: for 100k responses x 30 items this
+took 2.4 s against 6.4 s for one row per answer through the same cursor, on the shared 2-core dev
+machine (``benchmarks/bench_analysis_report.py`` times both loaders; docs/benchmarks.md). Elsewhere (SQLite) one row per answer is streamed with ``yield_per`` and placed with numpy.
+Block boundaries are response ids, so answers of other waves' responses whose ids fall inside a
+block are read and dropped.
 """
 from __future__ import annotations
 

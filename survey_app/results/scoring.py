@@ -126,7 +126,7 @@ def weighted_rowmean(scores: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Each row's weighted mean of its non-missing columns, per weight column (NaN when none answered)."""
     answered = ~np.isnan(scores)
     total = np.where(answered, scores, 0.0) @ weights
-    norm = answered @ weights
+    norm = answered.astype(np.float64) @ weights  # a float product runs in BLAS, a boolean one does not
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(norm > 0, total / norm, np.nan)
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scipy import stats
+from scipy import sparse, stats
 
 from analysis import compare, estimate
 from analysis.design import SurveyDesign
@@ -53,10 +53,11 @@ def segment_levels(data: WaveData, name: str) -> tuple[np.ndarray, list[str]]:
 
 
 def weighted_means_by(y: np.ndarray, groups: np.ndarray, weights: np.ndarray, n_groups: int) -> np.ndarray:
-    """Each group's weighted mean of the non-missing ``y`` (NaN for a group with none)."""
+    """Each group's weighted mean of every column of ``y`` (n x k) over its non-missing answers (groups x k)."""
     ok = ~np.isnan(y)
-    wsum = np.bincount(groups, weights=np.where(ok, weights, 0.0), minlength=n_groups)
-    total = np.bincount(groups, weights=np.where(ok, weights * np.where(ok, y, 0.0), 0.0), minlength=n_groups)
+    onehot = sparse.csr_matrix((weights, (groups, np.arange(len(groups)))), shape=(n_groups, len(groups)))
+    total = onehot @ np.where(ok, y, 0.0)
+    wsum = onehot @ ok.astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
         return total / wsum
 
@@ -109,8 +110,8 @@ def segment_table(name: str, y: np.ndarray, groups: np.ndarray, levels: list[str
     present = np.unique(groups).tolist()
     by = estimate.by(y, groups, design=design)
     cmp = compare_levels(y, groups, design.weights, len(levels))
-    per_dim = {dim: weighted_means_by(dims[0][:, j], groups, design.weights, len(levels))
-               for j, dim in enumerate(dims[1])}
+    means = weighted_means_by(dims[0], groups, design.weights, len(levels))
+    per_dim = {dim: means[:, j] for j, dim in enumerate(dims[1])}
     rows = []
     for g in present:
         label, significant = levels[g], bool(cmp.reject[g])

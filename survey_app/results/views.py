@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, current_app, render_template, url_for
 from questionnaires import QuestionnaireError
 
 from ..database import db
@@ -80,9 +80,14 @@ def wave(wave_id: int):
     try:
         result = wave_result(found, units=visible_units(Permission.VIEW_RESULTS))
     except QuestionnaireError:
-        return render_template("results/unreadable.html", wave=found), 200
+        return render_template("results/unreadable.html", wave=found, reason="questionnaire"), 200
+    except ValueError as exc:  # the statistics refused these data; say so instead of failing the page
+        current_app.logger.warning("results of wave %s could not be computed: %s", wave_id, exc)
+        return render_template("results/unreadable.html", wave=found, reason="data"), 200
+    workbook = ("result_exports.workbook" in current_app.view_functions
+                and url_for("result_exports.workbook", wave_id=wave_id))
     return render_template(
-        "results/wave.html", result=result, wave=found,
+        "results/wave.html", result=result, wave=found, workbook_url=workbook or None,
         dimension_chart=charts.score_bars("dimension-chart", "차원별 점수와 95% 신뢰구간", _bars(result)),
         trend_chart=charts.trend_line("trend-chart", "차수별 대표 지표 추이", _trend_bars(result.trend)),
         **_helpers())
