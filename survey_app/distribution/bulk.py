@@ -67,21 +67,20 @@ def copy_rows(table: Table, columns: Sequence[str], rows: list[tuple], *, into: 
             copy.write_row(row)
 
 
-def insert_returning_ids(table: Table, rows: list[dict]) -> list[int]:
-    """Insert ``rows`` and return their new ids in row order (COPY with reserved ids on PostgreSQL)."""
+def insert_returning_ids(table: Table, columns: Sequence[str], rows: list[tuple]) -> list[int]:
+    """Insert ``rows`` (tuples in ``columns`` order) and return their new ids in row order (COPY with ids
+    reserved from the sequence on PostgreSQL, executemany … RETURNING elsewhere)."""
     if not rows:
         return []
-    columns = list(rows[0])
     if is_postgres():
         ids = reserve_ids(table, len(rows))
-        copy_rows(table, ["id", *columns], [(i, *(r[c] for c in columns)) for i, r in zip(ids, rows)])
+        copy_rows(table, ["id", *columns], [(i, *row) for i, row in zip(ids, rows)])
         return ids
     ids: list[int] = []
     for start in range(0, len(rows), CHUNK):
         statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        ids.extend(db.session.scalars(statement, rows[start:start + CHUNK]).all())
+        ids.extend(db.session.scalars(statement, [dict(zip(columns, row)) for row in rows[start:start + CHUNK]]).all())
     return ids
-
 
 
 def insert_ignoring_duplicates(table: Table, rows: list[dict], unique: list[str], *, scope=None) -> None:
