@@ -268,3 +268,12 @@ def test_a_respondent_who_pauses_two_hours_can_still_submit(make_app, app_ctx, m
     assert (answer.status_code == 303) is accepted
     if not accepted:
         assert "다시 눌러 주십시오" in answer.get_data(as_text=True)
+
+
+def test_a_resubmission_after_completion_is_told_it_is_already_done(client, wave):
+    open_personal(client, wave)
+    for page, data in ((1, PAGE1), (2, PAGE2), (3, PAGE3)):
+        client.post(page_url(wave, page), data=data)
+    again = client.post(page_url(wave, 3), data=PAGE3)  # e.g. the first answer was lost on the way back
+    assert again.status_code == 303 and again.headers["Location"].endswith("/done?already=1")
+    assert "이미 응답을 마치셨습니다" in client.get(again.headers["Location"]).get_data(as_text=True)

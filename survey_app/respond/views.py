@@ -72,6 +72,8 @@ def survey(wave_code: str):
     flow = SurveyFlow.for_visit(visit)
     if flow is None:
         abort(404)
+    if flow.link_state == LinkState.COMPLETED:  # a resubmission after a lost answer gets the same page
+        return redirect(url_for("respond.done", wave_code=wave_code, already=1), 303)
     if flow.link_state != LinkState.OK:
         return link_state_page(flow.link_state, flow.wave, visit.kiosk, visit.open_key)
     if request.method == "GET":
