@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import access, errors, headers, i18n, static_files
 from .guard import enforce_access_rule
 from .ratelimit import enforce_endpoint_limits, limit_endpoint
+from .request_guard import refuse_nul_characters
 from .transactions import commit_on_success
 
 csrf = CSRFProtect()
@@ -49,6 +50,7 @@ def init_app(app: Flask) -> None:
     i18n.init_app(app)
     login_manager.init_app(app)
     _register_blueprints(app)
+    app.before_request(refuse_nul_characters)  # before anything reads the request into the database
     app.before_request(enforce_access_rule)
     app.before_request(enforce_endpoint_limits)
     app.after_request(commit_on_success)

@@ -1,0 +1,46 @@
+"""Refuse requests that carry NUL characters.
+
+No browser sends U+0000 in a form, PostgreSQL cannot store it in text (the insert fails, which
+became a 500 on every form that stores text), and SQLite would keep it where no export expects it.
+Checking once at the request boundary keeps every form, present and future, from having to strip it.
+"""
+from __future__ import annotations
+
+from flask import abort, jsonify, request
+
+_WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _json_has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_json_has_nul(key) or _json_has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_json_has_nul(item) for item in value)
+    return False
+
+
+def _has_nul(pairs) -> bool:
+    return any("\x00" in (key or "") or "\x00" in (value or "") for key, value in pairs)
+
+
+def _form_has_nul() -> bool:
+    files = ((name, upload.filename or "") for name, upload in request.files.items(multi=True))
+    return _has_nul(request.form.items(multi=True)) or _has_nul(files)
+
+
+def refuse_nul_characters():
+    """400 when the path, query string, form fields or upload names contain a NUL character; 422 (the
+    API's answer to a body it cannot accept) when a JSON body does."""
+    in_path = any(isinstance(value, str) and "\x00" in value for value in (request.view_args or {}).values())
+    if in_path or _has_nul(request.args.items(multi=True)):
+        abort(400)
+    if request.method not in _WRITES:
+        return None
+    if request.is_json and _json_has_nul(request.get_json(silent=True)):
+        return jsonify(error={"status": 422, "message": "Invalid request body: NUL characters are not accepted.",
+                              "message_ko": "요청 본문에 NUL 문자를 쓸 수 없습니다."}), 422
+    if not request.is_json and _form_has_nul():
+        abort(400)
+    return None
