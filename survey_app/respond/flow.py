@@ -5,7 +5,9 @@ import hashlib
 from dataclasses import dataclass
 
 from flask import abort, current_app, redirect, render_template, request, url_for
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import joinedload
 
 from questionnaires import Questionnaire
 
@@ -18,7 +20,7 @@ from ..responses.values import answers_from_rows, rows_for
 from .client_logic import page_logic
 from .forms import build_page_form, page_items
 from .pages import answer_fields, expected_sections, hidden_answers, kept_codes, read_page, section_numbers
-from .state import Visit, questionnaire_for, response_of, save_visit, wave_by_code
+from .state import Visit, questionnaire_for, response_of, save_visit
 
 DEVICE_COOKIE = "sv_device"
 #: The wave code and questionnaire each wave was last served with by this process, so that when the
@@ -46,6 +48,7 @@ class SurveyFlow:
     link_state: LinkState
     _pages: list[int] | None = None
     unreachable: OperationalError | None = None
+    invitation: Invitation | None = None
 
     @classmethod
     def for_visit(cls, visit: Visit) -> SurveyFlow | None:
@@ -73,17 +76,17 @@ class SurveyFlow:
 
     @classmethod
     def _load(cls, visit: Visit) -> SurveyFlow | None:
-        wave = wave_by_code(visit.wave)
+        wave = _wave_with_version(visit.wave)
         if wave is None:
             return None
         questionnaire = questionnaire_for(wave.version)
-        response = response_of(visit)
+        invitation, response = _invitation_and_response(visit)
         state = LinkState.COMPLETED if response is not None and response.is_complete else wave_state(wave)
-        answers = hidden_answers(questionnaire, _hidden_of(visit))
+        answers = hidden_answers(questionnaire, _hidden_of(visit, invitation))
         if response is not None:
             grouped = operations.stored_answers(response.id)
             answers.update(answers_from_rows(answer_fields(questionnaire), grouped))
-        return cls(visit, wave, questionnaire, response, answers, state)
+        return cls(visit, wave, questionnaire, response, answers, state, invitation=invitation)
 
     # -- which page -------------------------------------------------------------------------
     def pages(self, answers: dict | None = None) -> list[int]:
@@ -178,8 +181,9 @@ class SurveyFlow:
 
     def _save_and_go(self, page: int, read, target: int):
         response = self.ensure_response()
-        codes = read.codes + list(hidden_answers(self.questionnaire, _hidden_of(self.visit)))
-        values = {**hidden_answers(self.questionnaire, _hidden_of(self.visit)), **read.answers}
+        hidden = hidden_answers(self.questionnaire, _hidden_of(self.visit, self.invitation))
+        codes = read.codes + list(hidden)
+        values = {**hidden, **read.answers}
         try:
             operations.save_page(response.id, page, codes, rows_for(answer_fields(self.questionnaire), values, codes))
         except AlreadyCompleted:
@@ -206,8 +210,8 @@ class SurveyFlow:
         if self.response is not None:
             return self.response
         if self.visit.invitation_id is not None:
-            invitation = db.session.get(Invitation, self.visit.invitation_id)
-            self.response = operations.response_for_invitation(invitation, hidden=self.visit.hidden)
+            self.response = operations.response_for_invitation(self.invitation, hidden=self.visit.hidden,
+                                                               look_first=False)  # for_visit just looked
         else:
             self.response = self._start_open_response()
             self.visit.response_id = self.response.id
@@ -246,9 +250,23 @@ class AlreadyCompletedOnDevice(AlreadyCompleted):
     """This device already answered a one-response-per-device wave."""
 
 
-def _hidden_of(visit: Visit) -> dict:
+def _wave_with_version(code: str) -> Wave | None:
+    """The wave and its version in one query (every page needs both)."""
+    return db.session.scalar(select(Wave).options(joinedload(Wave.version)).where(Wave.code == code))
+
+
+def _invitation_and_response(visit: Visit) -> tuple[Invitation | None, Response | None]:
+    """The visit's invitation and its response in one query (held by the flow: the session's identity
+    map keeps objects only while someone references them); open links have no invitation."""
+    if visit.invitation_id is None:
+        return None, response_of(visit)
+    row = db.session.execute(select(Invitation, Response).outerjoin(Response, Response.invitation_id == Invitation.id)
+                             .where(Invitation.id == visit.invitation_id)).first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
+def _hidden_of(visit: Visit, invitation: Invitation | None) -> dict:
     if visit.invitation_id is not None:
-        invitation = db.session.get(Invitation, visit.invitation_id)
         return {**(invitation.hidden or {}), **visit.hidden} if invitation else visit.hidden
     return visit.hidden
 

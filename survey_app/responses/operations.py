@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..database import db
 from ..models import Answer, Invitation, Response, ResponseStatus, Wave, utcnow
@@ -39,16 +39,28 @@ def _new_response(wave: Wave, **fields) -> Response:
     return response
 
 
-def response_for_invitation(invitation: Invitation, *, channel: str = "web", hidden: dict | None = None) -> Response:
-    """The invitation's response, created on first use (a concurrent twin finds the same row)."""
-    existing = db.session.scalar(select(Response).where(Response.invitation_id == invitation.id))
-    if existing is not None:
-        return existing
-    try:
-        with db.session.begin_nested():
-            response = _new_response(invitation.wave, invitation_id=invitation.id, channel=channel,
-                                     hidden={**(invitation.hidden or {}), **(hidden or {})})
-    except IntegrityError:
+def _insert_unless_twin(invitation: Invitation, channel: str, hidden: dict) -> Response | None:
+    """INSERT … ON CONFLICT (invitation_id) DO NOTHING RETURNING the new row; None when a concurrent
+    twin created it first (PostgreSQL waits for the twin's transaction, as a plain insert would)."""
+    dialect = db.session.get_bind().dialect.name
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Response).values(
+        wave_id=invitation.wave_id, version_id=invitation.wave.version_id, started_at=utcnow(),
+        invitation_id=invitation.id, channel=channel, hidden=hidden)
+    return db.session.scalar(statement.on_conflict_do_nothing(index_elements=["invitation_id"]).returning(Response))
+
+
+def response_for_invitation(invitation: Invitation, *, channel: str = "web", hidden: dict | None = None,
+                            look_first: bool = True) -> Response:
+    """The invitation's response, created on first use (a concurrent twin finds the same row).
+
+    ``look_first=False`` when the caller has just looked and found none: the insert is tried at once.
+    """
+    if look_first:
+        existing = db.session.scalar(select(Response).where(Response.invitation_id == invitation.id))
+        if existing is not None:
+            return existing
+    response = _insert_unless_twin(invitation, channel, {**(invitation.hidden or {}), **(hidden or {})})
+    if response is None:
         return db.session.scalar(select(Response).where(Response.invitation_id == invitation.id))
     if invitation.opened_at is None:
         invitation.opened_at = utcnow()
@@ -72,12 +84,16 @@ def lock_response(response_id: int) -> Response:
     return response
 
 
+def _insert_rows(response_id: int, rows: Iterable[AnswerRow]) -> None:
+    values = [{"response_id": response_id, **row.__dict__} for row in rows]
+    if values:  # Core insert of the table: one multi-row INSERT, without the ORM's per-row bookkeeping
+        db.session.execute(insert(Answer.__table__), values)
+
+
 def _replace_answers(response_id: int, codes: Collection[str], rows: Iterable[AnswerRow]) -> None:
     if codes:
         db.session.execute(delete(Answer).where(Answer.response_id == response_id, Answer.question_code.in_(codes)))
-    values = [{"response_id": response_id, **row.__dict__} for row in rows]
-    if values:
-        db.session.execute(insert(Answer), values)
+    _insert_rows(response_id, rows)
 
 
 def save_page(response_id: int, page: int, codes: Collection[str], rows: Iterable[AnswerRow]) -> Response:
@@ -104,10 +120,16 @@ def complete(response_id: int, codes: Collection[str], rows: Iterable[AnswerRow]
     ).rowcount
     if flipped != 1:
         raise AlreadyCompleted(response_id)
-    _replace_answers(response_id, codes, rows)
+    # One DELETE for the replaced codes and the ones logic no longer keeps, then only kept rows inserted:
+    # the same answers as replacing first and pruning after, one round trip fewer.
+    stale = [Answer.question_code.in_(codes)] if codes else []
     if keep_codes is not None:
-        db.session.execute(delete(Answer).where(Answer.response_id == response_id,
-                                                Answer.question_code.not_in(keep_codes)))
+        keep = set(keep_codes)
+        stale.append(Answer.question_code.not_in(sorted(keep)))
+        rows = [row for row in rows if row.question_code in keep]
+    if stale:
+        db.session.execute(delete(Answer).where(Answer.response_id == response_id, or_(*stale)))
+    _insert_rows(response_id, rows)
     db.session.flush()
 
 
