@@ -394,15 +394,22 @@ def write_docs(rows: list[dict], seeding: list[float]) -> None:
     """Replace this benchmark's section of docs/benchmarks.md (other sections are left alone)."""
     table = "\n".join([HEADER] + [line(r) for r in rows])
     seeded = ", ".join(f"{r['n']:,}: {s:.0f} s" for r, s in zip(rows, seeding))
+    target = next((r for r in rows if r["n"] == 100_000), None)
+    verdict = "" if target is None else (
+        f"Targets at 100k x 30: end to end {target['e2e']:.2f} s (target <= 3 s: "
+        f"{'met' if target['e2e'] <= 3 else 'NOT met'}); the scoring core {target['core'] / target['numpy']:.2f}x "
+        f"the numpy baseline (target <= 2x: {'met' if target['core'] <= 2 * target['numpy'] else 'NOT met'}); "
+        f"the whole report (segments, reliability, drivers, every index) {target['compute'] / target['numpy']:.2f}x.\n\n")
     section = (f"{START}\n## Wave report from PostgreSQL (`benchmarks/bench_analysis_report.py`)\n\n"
                f"Run {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, load average "
-               f"{os.getloadavg()[0]:.1f} at the end; seeding took {seeded}.\n\n```\n{table}\n```\n\n"
+               f"{os.getloadavg()[0]:.1f} at the end (the machine is shared); seeding took {seeded}.\n\n{verdict}"
+               f"```\n{table}\n```\n\n"
                "`load`: complete responses → matrix, segments, weights (answers packed in SQL, streamed); "
                "`rows-load`: the same with one row per answer through a server-side cursor; "
                "`compute`: the whole report from the loaded arrays; `core`: `analysis.report.score_wave` "
                "(item means and SEs, 100-point scores, dimensions, index, NPS, CSAT); `numpy`: the same "
                "numbers as `core` written in plain numpy; `end-to-end`: `survey_app.results.build.wave_result` "
-               f"(load + counts + compute + trend). Best of the runs.\n{END}\n")
+               f"(load + counts + compute + trend). Best of the runs (1M: one run).\n{END}\n")
     text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
     if START in text and END in text:
         text = text[:text.index(START)] + section + text[text.index(END) + len(END) + 1:]

@@ -9,7 +9,7 @@ format, in the session's transaction). On PostgreSQL the answers are packed in S
 block of 8,192 responses (``int4 response id | int2 column | float8 value`` per answer with
 ``int4send``/``int2send``/``float8send`` and ``string_agg``), which numpy reads with one
 ``frombuffer`` per block instead of one Python tuple per answer: for 100k responses x 30 items this
-took 2.4 s against 6.4 s for one row per answer through the same cursor, on the shared 2-core dev
+took 1.6 s against 3.0 s for one row per answer through the same cursor, on the shared 2-core dev
 machine (``benchmarks/bench_analysis_report.py`` times both loaders; docs/benchmarks.md). Elsewhere (SQLite) one row per answer is streamed with ``yield_per`` and placed with numpy.
 Block boundaries are response ids, so answers of other waves' responses whose ids fall inside a
 block are read and dropped.
