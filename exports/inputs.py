@@ -222,7 +222,7 @@ class MethodNote:
 
     weights: str = "가중치 없음 (모든 응답 동일 가중)"
     confidence: float = 0.95
-    tests: tuple[str, ...] = ("차수 간 변화: 독립 표본 z 검정",
+    tests: tuple[str, ...] = ("차수 간 변화: 독립 표본 z 검정 (차원·문항은 각각 Holm 보정)",
                               "세그먼트 비교: 설계 기반 t 검정 (세그먼트 대 나머지)")
     correction: str = "Holm 보정 (유의수준 5%)"
     alpha: float = 0.05
