@@ -20,7 +20,7 @@ What it does, all on 127.0.0.1:
 Usage::
 
     python benchmarks/bench_respondent.py                       # 12 s per scenario, 32 clients
-    python benchmarks/bench_respondent.py --seconds 2 --rounds 1 --clients 4 --respondents 2000 --no-doc  # smoke
+    python benchmarks/bench_respondent.py --seconds 2 --rounds 1 --clients 4 --respondents 2000 --no-docs  # smoke
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/survey_bench python benchmarks/bench_respondent.py
 """
 from __future__ import annotations
@@ -29,7 +29,6 @@ import argparse
 import gzip
 import json
 import os
-import platform
 import re
 import socket
 import subprocess
@@ -47,13 +46,14 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 
+from benchmarks.respondent_report import DOC, machine, table, write_section  # noqa: E402
+
 SCHEMA = "bench_respondent"
 DEFAULT_URL = "postgresql://postgres@127.0.0.1/survey_bench"
 SECRET = "bench-respondent-secret"
 LUA = Path(__file__).with_name("respondent.lua")
-DOC = ROOT / "docs" / "benchmarks.md"
-MARK_START, MARK_END = "<!-- bench_respondent:start -->", "<!-- bench_respondent:end -->"
 WARMUP_SECONDS = 1
+IN_PROCESS_SPARE = 240  # respondents kept back for the in-process measurement (20 readers, 220 writers)
 
 
 def thirty_questions() -> dict:
@@ -150,9 +150,14 @@ def stored_outcome(url: str, wave_id: int) -> dict:
             "SELECT count(a.id) FROM responses r LEFT JOIN answers a ON a.response_id = r.id "
             "WHERE r.wave_id = :w AND r.status = 'complete' GROUP BY r.id"), {"w": wave_id}).scalars().all()
         bare = conn.execute(select(func.count()).select_from(text("bare_rows"))).scalar_one()
+        sizes = conn.execute(text(
+            "SELECT pg_total_relation_size('answers') + pg_total_relation_size('responses'), "
+            "pg_total_relation_size('invitations'), (SELECT count(*) FROM invitations)")).one()
     engine.dispose()
-    return {"complete": by_status.get("complete", 0), "partial": by_status.get("partial", 0),
-            "answers": sorted(set(answer_counts)), "bare_rows": bare}
+    complete = by_status.get("complete", 0)
+    return {"complete": complete, "partial": by_status.get("partial", 0), "answers": sorted(set(answer_counts)),
+            "bare_rows": bare, "bytes_per_response": sizes[0] / max(complete, 1),
+            "bytes_per_invitation": sizes[1] / max(sizes[2], 1)}
 
 
 # -- servers and load -------------------------------------------------------------------------------
@@ -262,83 +267,32 @@ def page_weight(base: str, page: str, cookie_line: str) -> dict:
             "radios": html.count(b'type="radio"')}
 
 
-# -- report -----------------------------------------------------------------------------------------
-def machine(url: str) -> list[str]:
-    """One line each: CPU, memory, OS, Python, PostgreSQL and its durability settings, gunicorn, wrk."""
-    import gunicorn as gunicorn_pkg
+def in_process(url: str, instance: str, wave_code: str, spare: list[str], n: int = 200) -> dict:
+    """Mean milliseconds per request through the Flask test client (no server, no load generator)."""
+    from benchmarks.bare_app import create_app as bare_app
 
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown")
-    mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        version = conn.execute(text("SHOW server_version")).scalar_one()
-        settings = {name: conn.execute(text(f"SHOW {name}")).scalar_one()
-                    for name in ("shared_buffers", "synchronous_commit", "fsync", "max_connections")}
-    engine.dispose()
-    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0].split(" [")[0]
-    return [f"CPU: {cpu}, {os.cpu_count()} logical cores; memory {mem_kb / 1024 / 1024:.1f} GiB",
-            f"OS: {platform.platform()}; Python {platform.python_version()}; gunicorn {gunicorn_pkg.__version__}; "
-            f"{wrk_version}",
-            f"PostgreSQL {version} on 127.0.0.1 (same machine): "
-            + ", ".join(f"{k}={v}" for k, v in settings.items())]
+    ours, bare = make_app(url, instance).test_client(), bare_app(url).test_client()
+    page, body = f"/r/{wave_code}?p=1", "&".join(f"a_Q{q}={q % 7 + 1}" for q in range(1, 31)) + "&move=next"
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
 
+    def ours_request(line: str, post: bool) -> int:
+        cookie, csrf = line.split(" ")
+        ours.set_cookie(*cookie.split("=", 1))
+        answer = ours.post(page, data=f"{body}&csrf_token={csrf}", headers=form) if post else ours.get(page)
+        return answer.status_code
 
-def _ms(microseconds: float) -> str:
-    return f"{microseconds / 1000:.1f}"
-
-
-def _row(name: str, result: dict) -> str:
-    return (f"| {name} | {result['requests']:,} | {result['rate']:,.0f} | {_ms(result['p50_us'])} | "
-            f"{_ms(result['p99_us'])} |")
-
-
-def _verdict(ok: bool) -> str:
-    return "met" if ok else "**missed**"
-
-
-def table(results: dict, weight: dict, args, stored: dict) -> str:
-    """The markdown table of one run, with the ratios and targets."""
-    get_raw, get_gz, render = results["get"], results["get_gzip"], results["bare_render"]
-    post, bare_insert = results["post"], results["bare_insert"]
-    lines = [f"{args.seconds:g} s per scenario in {args.rounds} interleaved rounds after a {WARMUP_SECONDS} s "
-             f"warm-up, {args.clients} connections (wrk, 1 thread), gunicorn {args.workers} sync workers for both "
-             "apps. p50: mean of the rounds' medians weighted by requests; p99: the worst round's.", "",
-             "| scenario | requests | req/s | p50 ms | p99 ms |", "|---|---:|---:|---:|---:|",
-             _row("GET 30-question page (survey app)", get_raw),
-             _row("GET 30-question page, `Accept-Encoding: gzip, br` (survey app)", get_gz),
-             _row("GET bare template render (baseline)", render),
-             _row("final POST of 30 answers, one respondent each (survey app)", post),
-             _row("POST bare one-row insert (baseline)", bare_insert), "",
-             "| target | measured | result |", "|---|---|---|"]
-    ratio_get, ratio_gz = get_raw["rate"] / render["rate"], get_gz["rate"] / render["rate"]
-    ratio_post = post["rate"] / bare_insert["rate"]
-    checks = [
-        ("page GET ≥ 50% of bare render", f"{ratio_get:.0%} ({ratio_gz:.0%} compressed)", ratio_get >= 0.5),
-        ("final POST ≥ 1,000/s", f"{post['rate']:,.0f}/s", post["rate"] >= 1000),
-        ("final POST ≥ 40% of bare one-row insert", f"{ratio_post:.0%}", ratio_post >= 0.4),
-        (f"final POST p99 < 100 ms at {args.clients} clients", f"{_ms(post['p99_us'])} ms", post["p99_us"] < 100_000),
-        ("page ≤ 50 KB transferred", f"{weight['transferred']:,} B (HTML {weight['html']:,} B, "
-                                     f"{weight['html_gzip']:,} B gzip)", weight["transferred"] <= 50_000),
-    ]
-    lines += [f"| {name} | {value} | {_verdict(ok)} |" for name, value, ok in checks]
-    lines += ["", f"Stored: {stored['complete']:,} complete responses for {stored['posted']:,} final POSTs wrk "
-                  f"counted (warm-up included; up to {args.clients} per round more may have finished as wrk stopped), "
-                  f"{stored['partial']} partial, answers per response {stored['answers']}."]
-    return "\n".join(lines)
-
-
-def write_section(body: str) -> None:
-    """Replace this benchmark's section of docs/benchmarks.md (other sections are left alone)."""
-    section = f"{MARK_START}\n## Respondent traffic (`benchmarks/bench_respondent.py`)\n\n{body}\n{MARK_END}"
-    current = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if MARK_START in current and MARK_END in current:
-        before, rest = current.split(MARK_START, 1)
-        updated = before + section + rest.split(MARK_END, 1)[1]
-    else:
-        updated = current.rstrip("\n") + "\n\n" + section + "\n"
-    DOC.parent.mkdir(exist_ok=True)
-    DOC.write_text(updated, encoding="utf-8")
+    requests = {"get": lambda i: ours_request(spare[i % 20], False), "post": lambda i: ours_request(spare[20 + i], True),
+                "render": lambda i: bare.get("/render").status_code,
+                "insert": lambda i: bare.post("/insert", data=body, headers=form).status_code}
+    timings = {"n": n}
+    for name, call in requests.items():
+        for i in range(n, n + 10):  # warm-up, with respondents the measured posts do not use
+            call(i)
+        start = time.perf_counter()
+        statuses = {call(i) for i in range(n)}
+        timings[name] = (time.perf_counter() - start) / n * 1000
+        assert statuses <= {200, 303}, (name, statuses)
+    return timings
 
 
 # -- main -------------------------------------------------------------------------------------------
@@ -353,7 +307,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn workers")
     parser.add_argument("--respondents", type=int, default=40_000,
                         help="invitations prepared for final POSTs (more than can be posted in the run)")
-    parser.add_argument("--no-doc", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/benchmarks.md alone")
     return parser.parse_args()
 
 
@@ -365,7 +319,7 @@ def run_scenarios(args, url: str, wave_code: str, pool: list[str], workdir: Path
     with gunicorn("survey_app.wsgi:app", ours, args.workers, "/") as base, \
             gunicorn("benchmarks.bare_app:app", {"BARE_DATABASE_URL": url}, args.workers, "/render") as bare:
         weight = page_weight(base, page, pool[0])
-        readers, writers = pool[:min(len(pool) // 5, 5000)], pool[len(pool) // 5:]
+        readers, writers = pool[:min(len(pool) // 5, 5000)], pool[len(pool) // 5:-IN_PROCESS_SPARE]
         scenarios = [
             {"name": "get", "url": base + page, "pool": readers, "mode": "get"},
             {"name": "get_gzip", "url": base + page, "pool": readers, "mode": "get", "encoding": "gzip, br"},
@@ -379,6 +333,7 @@ def run_scenarios(args, url: str, wave_code: str, pool: list[str], workdir: Path
 
 def main() -> None:
     args = parse_args()
+    load_before = os.getloadavg()
     url = prepare_database(args.database_url)
     with tempfile.TemporaryDirectory(prefix="bench-respondent-") as tmp:
         workdir = Path(tmp)
@@ -388,14 +343,16 @@ def main() -> None:
         app.extensions["survey_engine"].dispose()
         print(f"{len(pool):,} respondents prepared; serving on 127.0.0.1 with {args.workers} workers", flush=True)
         results, weight = run_scenarios(args, url, wave_code, pool, workdir)
-    stored = stored_outcome(url, wave_id)
+        stored = stored_outcome(url, wave_id)
+        timings = in_process(url, tmp, wave_code, pool[-IN_PROCESS_SPARE:])
     stored["posted"] = results["post"]["requests"] + results["post"]["warmup_requests"]
-    body = "\n".join(f"- {line}" for line in machine(url)) + "\n\n" + table(results, weight, args, stored)
+    body = "\n".join(f"- {line}" for line in machine(url, load_before)) + "\n\n" + table(
+        results, weight, args, stored, timings, WARMUP_SECONDS)
     print(body)
     exact = stored["answers"] in ([30], []) and stored["partial"] == 0
     if not exact or not 0 <= stored["complete"] - stored["posted"] <= (args.rounds + 1) * args.clients:
         raise SystemExit(f"stored responses do not match the posts: {stored}")
-    if not args.no_doc:
+    if not args.no_docs:
         write_section(body)
         print(f"\nwritten to {DOC.relative_to(ROOT)}")
 
