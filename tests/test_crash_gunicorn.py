@@ -85,10 +85,12 @@ class Load:
         self.deadline = time.monotonic() + DEADLINE
 
     def count(self, outcome: str) -> int:
+        """Respondents who have had ``outcome`` so far."""
         with self.lock:
             return sum(outcome in attempts for attempts in self.outcomes.values())
 
     def submit(self, respondent: Respondent) -> None:
+        """Press the final button until the survey answers (or the test's time is up)."""
         while time.monotonic() < self.deadline:
             outcome = post_final(self.server.port, self.wave_code, respondent)
             with self.lock:
@@ -98,6 +100,7 @@ class Load:
             time.sleep(0.2)  # the respondent presses the button again a moment later
 
     def run(self) -> ThreadPoolExecutor:
+        """Start every respondent on ``CLIENTS`` threads; returns the pool to wait on."""
         pool = ThreadPoolExecutor(max_workers=CLIENTS)
         for respondent in self.respondents:
             pool.submit(self.submit, respondent)
@@ -105,6 +108,7 @@ class Load:
 
 
 def wait_until(condition, seconds: float = 60) -> None:
+    """Poll ``condition`` until true; fail if the load stalls."""
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, "load made no progress"
