@@ -30,7 +30,7 @@ ADMIN = "fuzzadmin"
 #: Signing out would end the fuzzing session itself.
 SKIPPED = {"manage.logout"}
 #: Endpoints with a reported 5xx, each pinned by a strict xfail test below: fix it, delete both entries.
-KNOWN_5XX = {"manage.org_import", "admin.users"}
+KNOWN_5XX: set[str] = set()
 #: Tables any request may write (access and audit logs, session touches, rate-limit counts, autosaves).
 BOOKKEEPING = {"audit_events", "personal_data_access", "staff_sessions", "rate_limit_buckets", "idempotency_records",
                "unsaved_forms", "leases"}
@@ -183,16 +183,12 @@ def test_arbitrary_posts_to_every_staff_form(client, app_ctx, world):
     assert not failures, f"{len(failures)} of {len(RULES)} staff endpoints failed:\n\n" + "\n\n".join(failures)
 
 
-@pytest.mark.xfail(strict=True, reason="reported: a file that is not a workbook makes courtesy/directory.read_rows "
-                                       "raise BadZipFile, a 500 instead of a message")
 def test_org_import_of_a_file_that_is_not_a_workbook_is_refused_politely(client, app_ctx, make_user):
     staff(make_user, app_ctx, client, role="admin", username=ADMIN)
     answer = client.post("/manage/org/import", data={"file": (io.BytesIO(b"not a workbook"), "units.xlsx")})
     assert answer.status_code < 500
 
 
-@pytest.mark.xfail(strict=True, reason="reported: admin/views.users catches AccountError, but create_user raises "
-                                       "PasswordPolicyError when the generated password contains the new username")
 def test_adding_a_user_whose_name_is_in_the_generated_password_is_no_500(client, app_ctx, make_user, monkeypatch):
     staff(make_user, app_ctx, client, role="admin", username=ADMIN)
     monkeypatch.setattr("survey_app.admin.views.generate_password", lambda: "Kx7pQ2mw4567Zt")

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..accounts.operations import AccountError, create_user, grant_role, revoke_role, set_active, unlock
-from ..accounts.passwords import generate_password
+from ..accounts.passwords import PasswordPolicyError, check_policy, generate_password
 from ..accounts.sessions import end_all_sessions
 from ..audit import record
 from ..database import db
@@ -39,16 +39,28 @@ def users():
     form = UserCreateForm()
     form.org_unit.choices = choices(unit_choices(Permission.MANAGE_USERS))
     if form.validate_on_submit():
-        password = generate_password()
+        password = _first_password_for(form.username.data)
         try:
             user = create_user(form.username.data, password, display_name=form.display_name.data,
                                email=form.email.data or None, org_unit_id=chosen_unit(form.org_unit.data))
-        except AccountError as exc:
+        except (AccountError, PasswordPolicyError) as exc:
             form.username.errors.append(str(exc))
         else:
             flash(f"{user.username} 계정을 만들었습니다. 처음 비밀번호(한 번만 표시): {password}")
             return redirect(url_for("admin.user", user_id=user.id))
     return render_template("admin/users.html", users=db.session.scalars(_users_query()).all(), form=form)
+
+
+def _first_password_for(username: str) -> str:
+    """A generated first password the policy accepts for this username (it must not contain it)."""
+    password = generate_password()
+    for _ in range(20):
+        try:
+            check_policy(password, username)
+            return password
+        except PasswordPolicyError:
+            password = generate_password()
+    return password
 
 
 def _grant_form() -> GrantForm:

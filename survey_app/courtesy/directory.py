@@ -40,16 +40,27 @@ class ImportResult:
 def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
     """Rows of a CSV (UTF-8, with or without BOM) or the first sheet of an Excel file, keyed by header."""
     if filename.lower().endswith((".xlsx", ".xlsm")) or data.startswith(b"PK\x03\x04"):
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        values = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
+        values = _excel_values(data)
     else:
         values = [[c.strip() for c in row] for row in csv.reader(io.StringIO(data.decode("utf-8-sig")))]
     if not values:
         return []
     header = [HEADERS.get(h, h.lower()) for h in values[0]]
     return [dict(zip(header, row)) for row in values[1:] if any(row)]
+
+
+def _excel_values(data: bytes) -> list[list[str]]:
+    """Cell texts of the first sheet; a file that is not a readable workbook is a ValueError."""
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        return [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
+    except (BadZipFile, InvalidFileException, IndexError) as exc:
+        raise ValueError(f"not a readable workbook: {exc}") from None
 
 
 def _active(raw: str | None) -> bool:
