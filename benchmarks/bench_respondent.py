@@ -30,6 +30,7 @@ import gzip
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -332,6 +333,7 @@ def run_scenarios(args, url: str, wave_code: str, pool: list[str], workdir: Path
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # a timeout still stops the servers (finally blocks)
     args = parse_args()
     load_before = os.getloadavg()
     url = prepare_database(args.database_url)
