@@ -9,7 +9,7 @@ from sqlalchemy import Select, select
 from ..audit import record
 from ..database import db
 from ..models import AccessAction, AuditEvent, Permission
-from ..privacy.access_log import CSV_HEADER, AccessQuery, access_query, csv_rows
+from ..privacy.access_log import CSV_HEADER, AccessQuery, access_query, csv_rows, filter_log
 from ..web.access import requires, scopes
 from ..web.downloads import csv_response
 from . import bp
@@ -36,15 +36,7 @@ def _filters() -> tuple[LogSearchForm, AccessQuery]:
 
 
 def _audit_query(f: AccessQuery) -> Select:
-    query = select(AuditEvent).order_by(AuditEvent.id.desc())
-    if f.actor:
-        query = query.where(AuditEvent.actor_name == f.actor)
-    if f.action:
-        query = query.where(AuditEvent.action == f.action)
-    if f.since:
-        query = query.where(AuditEvent.occurred_at >= f.since)
-    if f.until:
-        query = query.where(AuditEvent.occurred_at < f.until)
+    query = filter_log(select(AuditEvent).order_by(AuditEvent.id.desc()), AuditEvent, f)
     if f.subject_id is not None:
         query = query.where(AuditEvent.object_id == str(f.subject_id))
     return query

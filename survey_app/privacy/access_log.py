@@ -77,17 +77,22 @@ class AccessQuery:
     until: datetime | None = None
 
 
+def filter_log(query: Select, log, filters: AccessQuery) -> Select:
+    """Apply the who / what / when filters shared by the access log and the audit log."""
+    if filters.actor:
+        query = query.where(log.actor_name == filters.actor)
+    if filters.action:
+        query = query.where(log.action == filters.action)
+    if filters.since:
+        query = query.where(log.occurred_at >= filters.since)
+    if filters.until:
+        query = query.where(log.occurred_at < filters.until)
+    return query
+
+
 def access_query(filters: AccessQuery) -> Select:
     """The access-log rows matching ``filters``, newest first."""
-    query = select(PersonalDataAccess).order_by(PersonalDataAccess.id.desc())
-    if filters.actor:
-        query = query.where(PersonalDataAccess.actor_name == filters.actor)
-    if filters.action:
-        query = query.where(PersonalDataAccess.action == filters.action)
-    if filters.since:
-        query = query.where(PersonalDataAccess.occurred_at >= filters.since)
-    if filters.until:
-        query = query.where(PersonalDataAccess.occurred_at < filters.until)
+    query = filter_log(select(PersonalDataAccess).order_by(PersonalDataAccess.id.desc()), PersonalDataAccess, filters)
     if filters.subject_id is not None:
         touched = select(PersonalDataSubject.access_id).where(PersonalDataSubject.subject_id == filters.subject_id)
         query = query.where(PersonalDataAccess.id.in_(touched))

@@ -10,6 +10,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 
 from questionnaires import Questionnaire
+from questionnaires.answers import hidden_answers
+from questionnaires.logic import effective_answers
 
 from ..database import db
 from ..models import Invitation, Response, Wave
@@ -19,7 +21,7 @@ from ..responses.operations import AlreadyCompleted
 from ..responses.values import answers_from_rows, rows_for
 from .client_logic import page_logic
 from .forms import build_page_form, page_items
-from .pages import answer_fields, expected_sections, hidden_answers, kept_codes, read_page, section_numbers
+from .pages import answer_fields, expected_sections, read_page, section_numbers
 from .state import Visit, questionnaire_for, response_of, save_visit
 
 DEVICE_COOKIE = "sv_device"
@@ -192,12 +194,10 @@ class SurveyFlow:
 
     def _finish(self, read, merged: dict):
         response = self.ensure_response()
-        final = dict(merged)
-        from questionnaires.logic import effective_answers
-
-        final.update(effective_answers(self.questionnaire, merged))  # computed values
+        effective = effective_answers(self.questionnaire, merged)  # shown answers + computed values
+        final = {**merged, **effective}
         codes = sorted(set(read.codes) | set(final) - set(self.answers))
-        keep = kept_codes(self.questionnaire, merged)
+        keep = list(effective)
         try:
             operations.complete(response.id, codes, rows_for(answer_fields(self.questionnaire), final, codes), keep)
         except AlreadyCompleted:

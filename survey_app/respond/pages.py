@@ -83,12 +83,6 @@ def first_error_anchor(read: PageRead) -> str | None:
     return next(iter(read.errors), None)
 
 
-def hidden_answers(questionnaire: Questionnaire, hidden: dict) -> dict[str, Any]:
-    """Values of the questionnaire's hidden fields taken from the link or invitation."""
-    return {q.code: hidden[q.distribution_source] for q in questionnaire.hidden
-            if hidden.get(q.distribution_source) not in (None, "")}
-
-
 def section_numbers(questionnaire: Questionnaire, answers: dict) -> list[int]:
     """1-based numbers of the sections logic shows for these answers, in order."""
     shown = {s.code for s in visible_sections(questionnaire, effective_answers(questionnaire, answers))}
@@ -107,11 +101,6 @@ def expected_sections(questionnaire: Questionnaire, answers: dict) -> list[int]:
         if is_visible(section, kept) or any(code not in kept for code in refs):
             numbers.append(number)
     return numbers
-
-
-def kept_codes(questionnaire: Questionnaire, answers: dict) -> list[str]:
-    """Codes whose answers count at completion (shown questions, hidden fields, computed values)."""
-    return list(effective_answers(questionnaire, answers))
 
 
 def allowed_hidden_sources(questionnaire: Questionnaire) -> set[str]:
