@@ -51,6 +51,9 @@ def _derive_settings(app: Flask) -> None:
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_SECURE"] = app.config["PREFERRED_URL_SCHEME"] == "https"
     app.config["JSON_AS_ASCII"] = False
+    # Respondent visits live in a 31-day cookie set when a link is opened; re-signing and re-sending it on
+    # every page view only moved its expiry (staff sessions have their own idle and absolute limits).
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = False
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -34,10 +34,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def _sqlite_begin(conn) -> None:
     """Requests that change data take SQLite's write lock up front, so two of them queue instead
     of one failing with 'database is locked' when it upgrades its read snapshot to a write."""
-    from flask import has_request_context, request
+    from flask import current_app, has_request_context, request
 
-    writes = has_request_context() and request.method in {"POST", "PUT", "PATCH", "DELETE"}
+    writes = has_request_context() and (request.method in {"POST", "PUT", "PATCH", "DELETE"} or getattr(
+        current_app.view_functions.get(request.endpoint), "writes_data", False))
     conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+def writes_data(view):
+    """Mark a GET view that writes (opening a link records it), so SQLite takes the write lock up front."""
+    view.writes_data = True
+    return view
 
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> Engine:

@@ -7,8 +7,8 @@ tree walker; nothing is ever passed to Python's `eval`.
 from .ast import Node, references
 from .evaluator import evaluate, evaluate_condition
 from .flow import (
-    compute_values, display_choices, display_rows, effective_answers, is_visible, stable_order,
-    visible_questions, visible_sections,
+    compute_values, display_choices, display_rows, effective_answers, is_visible, Shown, shown,
+    stable_order, visible_questions, visible_sections,
 )
 from .functions import FUNCTIONS
 from .parser import ExpressionError, parse
@@ -17,5 +17,5 @@ from .piping import pipe, placeholders
 __all__ = [
     "ExpressionError", "FUNCTIONS", "Node", "compute_values", "display_choices", "display_rows",
     "effective_answers", "evaluate", "evaluate_condition", "is_visible", "parse", "pipe",
-    "placeholders", "references", "stable_order", "visible_questions", "visible_sections",
+    "placeholders", "references", "Shown", "shown", "stable_order", "visible_questions", "visible_sections",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -22,9 +23,58 @@ def is_visible(item: Question | Section, answers: Mapping[str, Any], na_codes: M
     return not (item.skip_if is not None and evaluate_condition(item.skip_if, answers, na_codes))
 
 
-def _codes_of(question: Question) -> list[str]:
-    from ..answers import question_fields
-    return [field.code for field in question_fields(question)]
+def _answer_codes(questionnaire: Questionnaire) -> dict[str, tuple[str, ...]]:
+    """Answer codes per question code (memoised on the questionnaire: every page view asks)."""
+    from ..answers import _memo, question_fields
+    return _memo(questionnaire, "answer_codes", lambda: {
+        q.code: tuple(f.code for f in question_fields(q)) for q in questionnaire.all_questions()})
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What logic shows one respondent: the answers that count, and the questions and sections shown."""
+
+    answers: dict[str, Any]
+    questions: tuple[Question, ...]
+    sections: tuple[Section, ...]
+
+
+def shown(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Shown:
+    """Effective answers, visible questions and visible sections in one pass over the questionnaire.
+
+    Conditions may only refer to earlier questions (the checks refuse later ones), so evaluating
+    each condition against the answers kept so far gives the same result as against all of them.
+    """
+    from ..answers import na_code_map
+    na, codes = na_code_map(questionnaire), _answer_codes(questionnaire)
+    kept = {h.code: answers[h.code] for h in questionnaire.hidden if h.code in answers}
+    questions: list[Question] = []
+    sections: list[Section] = []
+    for section in questionnaire.sections:
+        if not is_visible(section, kept, na):
+            continue
+        before = len(questions)
+        for question in section.questions:
+            if _take(question, answers, kept, na, codes):
+                questions.append(question)
+        if len(questions) > before:
+            sections.append(section)
+    return Shown(kept, tuple(questions), tuple(sections))
+
+
+def _take(question: Question, answers: Mapping[str, Any], kept: dict[str, Any], na: Mapping,
+          codes: Mapping[str, tuple[str, ...]]) -> bool:
+    """Keep a shown question's answers (or its computed value); True when it is shown on a page."""
+    if not is_visible(question, kept, na):
+        return False
+    if question.type == vocab.COMPUTED:
+        if question.value:
+            kept[question.code] = evaluate(question.value, kept, na)
+        return False
+    for code in codes.get(question.code, ()):
+        if code in answers:
+            kept[code] = answers[code]
+    return True
 
 
 def effective_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -33,45 +83,17 @@ def effective_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) 
     Answers to questions that are now hidden (the respondent went back and changed an earlier
     answer) are dropped, so later conditions never see them.
     """
-    from ..answers import na_code_map
-    na = na_code_map(questionnaire)
-    kept = {h.code: answers[h.code] for h in questionnaire.hidden if h.code in answers}
-    for section in questionnaire.sections:
-        if not is_visible(section, kept, na):
-            continue
-        for question in section.questions:
-            _take(question, answers, kept, na)
-    return kept
-
-
-def _take(question: Question, answers: Mapping[str, Any], kept: dict[str, Any], na: Mapping) -> None:
-    if not is_visible(question, kept, na):
-        return
-    if question.type == vocab.COMPUTED and question.value:
-        kept[question.code] = evaluate(question.value, kept, na)
-        return
-    for code in _codes_of(question):
-        if code in answers:
-            kept[code] = answers[code]
+    return shown(questionnaire, answers).answers
 
 
 def visible_questions(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[Question]:
     """Questions (and notes) shown to this respondent, in order; computed values are never shown."""
-    from ..answers import na_code_map
-    na = na_code_map(questionnaire)
-    kept = effective_answers(questionnaire, answers)
-    shown: list[Question] = []
-    for section in questionnaire.sections:
-        if not is_visible(section, kept, na):
-            continue
-        shown.extend(q for q in section.questions if q.type != vocab.COMPUTED and is_visible(q, kept, na))
-    return shown
+    return list(shown(questionnaire, answers).questions)
 
 
 def visible_sections(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[Section]:
     """Sections (pages) shown to this respondent that have at least one visible question."""
-    shown = {id(q) for q in visible_questions(questionnaire, answers)}
-    return [s for s in questionnaire.sections if any(id(q) in shown for q in s.questions)]
+    return list(shown(questionnaire, answers).sections)
 
 
 def compute_values(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,9 @@ def _time_zone():
     return {"kst": ZoneInfo(current_app.config["TIMEZONE"])}
 
 from . import views  # noqa: E402,F401
+from .markup import option_list  # noqa: E402
+
+bp.add_app_template_global(option_list, "option_list")
 
 
 def _exempt_from_global_csrf() -> None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -11,10 +11,11 @@ from sqlalchemy.orm import joinedload
 
 from questionnaires import Questionnaire
 from questionnaires.answers import hidden_answers
-from questionnaires.logic import effective_answers
+from questionnaires import logic
+from questionnaires.logic import Shown
 
 from ..database import db
-from ..models import Invitation, Response, Wave
+from ..models import Invitation, Response, SurveyVersion, Wave
 from ..responses import operations
 from ..responses.links import LinkState, wave_state
 from ..responses.operations import AlreadyCompleted
@@ -51,6 +52,7 @@ class SurveyFlow:
     _pages: list[int] | None = None
     unreachable: OperationalError | None = None
     invitation: Invitation | None = None
+    _shown: dict = field(default_factory=dict)
 
     @classmethod
     def for_visit(cls, visit: Visit) -> SurveyFlow | None:
@@ -91,12 +93,19 @@ class SurveyFlow:
         return cls(visit, wave, questionnaire, response, answers, state, invitation=invitation)
 
     # -- which page -------------------------------------------------------------------------
+    def shown(self, answers: dict) -> Shown:
+        """Logic's view of ``answers`` (worked out once per answers dict in this request)."""
+        hit = self._shown.get(id(answers))
+        if hit is None or hit[0] is not answers:
+            hit = self._shown[id(answers)] = (answers, logic.shown(self.questionnaire, answers))
+        return hit[1]
+
     def pages(self, answers: dict | None = None) -> list[int]:
         """Section numbers logic shows for these answers (the stored answers' list is computed once)."""
         if answers is not None:
-            return section_numbers(self.questionnaire, answers)
+            return section_numbers(self.questionnaire, answers, self.shown(answers))
         if self._pages is None:
-            self._pages = section_numbers(self.questionnaire, self.answers)
+            self._pages = section_numbers(self.questionnaire, self.answers, self.shown(self.answers))
         return self._pages
 
     def resume_page(self) -> int:
@@ -134,7 +143,7 @@ class SurveyFlow:
         section = self.questionnaire.sections[page - 1]
         items = page_items(self.questionnaire, section, self.answers, self._seed())
         form = form or build_page_form(items, self._csrf_seconds(), data=self.answers)
-        expected = expected_sections(self.questionnaire, self.answers)
+        expected = expected_sections(self.questionnaire, self.answers, self.shown(self.answers))
         position = sum(1 for number in expected if number <= page)
         return render_template(
             "respond/page.html", flow=self, q=self.questionnaire, section=section, items=items, form=form,
@@ -167,7 +176,7 @@ class SurveyFlow:
         following = [p for p in self.pages(merged) if p > page]
         if following:
             return self._save_and_go(page, read, following[0])
-        return self._finish(read, merged)
+        return self._finish(page, read, merged)
 
     def database_unavailable(self):
         """The page again with what was typed, asking to press once more (the database was unreachable)."""
@@ -192,17 +201,24 @@ class SurveyFlow:
             return redirect(url_for("respond.done", wave_code=self.wave.code, already=1), 303)
         return redirect(self.page_url(target), 303)
 
-    def _finish(self, read, merged: dict):
-        response = self.ensure_response()
-        effective = effective_answers(self.questionnaire, merged)  # shown answers + computed values
+    def _finish(self, page: int, read, merged: dict):
+        effective = self.shown(merged).answers  # shown answers + computed values
         final = {**merged, **effective}
-        codes = sorted(set(read.codes) | set(final) - set(self.answers))
-        keep = list(effective)
+        hidden = hidden_answers(self.questionnaire, _hidden_of(self.visit, self.invitation))
+        codes = sorted(set(read.codes) | set(hidden) | (set(final) - set(self.answers)))
+        rows = rows_for(answer_fields(self.questionnaire), final, codes)
         try:
-            operations.complete(response.id, codes, rows_for(answer_fields(self.questionnaire), final, codes), keep)
+            if not self._complete_at_once(page, [row for row in rows if row.question_code in effective]):
+                operations.complete(self.ensure_response().id, codes, rows, list(effective))
         except AlreadyCompleted:
             return redirect(url_for("respond.done", wave_code=self.wave.code, already=1), 303)
         return redirect(url_for("respond.done", wave_code=self.wave.code), 303)
+
+    def _complete_at_once(self, page: int, rows: list) -> bool:
+        """A personal link's response finished on its first saved page is stored complete at once."""
+        if self.response is not None or self.invitation is None:
+            return False
+        return operations.complete_at_once(self.invitation, rows, page=page, hidden=self.visit.hidden) is not None
 
     # -- helpers ------------------------------------------------------------------------------
     def ensure_response(self) -> Response:
@@ -251,8 +267,10 @@ class AlreadyCompletedOnDevice(AlreadyCompleted):
 
 
 def _wave_with_version(code: str) -> Wave | None:
-    """The wave and its version in one query (every page needs both)."""
-    return db.session.scalar(select(Wave).options(joinedload(Wave.version)).where(Wave.code == code))
+    """The wave and its version in one query (every page needs both). The version's definition is
+    read only when this process has not parsed it yet (:func:`.state.questionnaire_for`)."""
+    version = joinedload(Wave.version).defer(SurveyVersion.definition)
+    return db.session.scalar(select(Wave).options(version).where(Wave.code == code))
 
 
 def _invitation_and_response(visit: Visit) -> tuple[Invitation | None, Response | None]:

@@ -133,7 +133,31 @@ def _piped(text: str, answers: dict, questionnaire: Questionnaire) -> str:
 
 
 def build_page_form(items: list[PageItem], csrf_seconds: int, formdata=None, data: dict | None = None) -> PageForm:
-    """A form class for ``items``, instantiated with the posted data or the stored answers."""
+    """A form for ``items``, instantiated with the posted data or the stored answers."""
+    return _form_class(items, csrf_seconds)(formdata=formdata, data=_form_data(items, data or {}))
+
+
+#: Form classes by page and display order; a class is made once and reused (questionnaires are
+#: immutable). The questions are kept beside each class so that a key is only trusted while its
+#: questions are the very objects the class was made from.
+_FORM_CLASSES: dict[tuple, tuple[tuple[Question, ...], type[PageForm]]] = {}
+_MAX_FORM_CLASSES = 4096
+
+
+def _form_class(items: list[PageItem], csrf_seconds: int) -> type[PageForm]:
+    questions = tuple(item.question for item in items)
+    key = (csrf_seconds, tuple((id(item.question), tuple(str(c.value) for c in item.choices)) for item in items))
+    hit = _FORM_CLASSES.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], questions)):
+        return hit[1]
+    if len(_FORM_CLASSES) >= _MAX_FORM_CLASSES:
+        _FORM_CLASSES.clear()
+    form_class = _make_form_class(items, csrf_seconds)
+    _FORM_CLASSES[key] = (questions, form_class)
+    return form_class
+
+
+def _make_form_class(items: list[PageItem], csrf_seconds: int) -> type[PageForm]:
     attrs: dict[str, Any] = {}
     for item in items:
         for answer in item.fields:
@@ -141,7 +165,7 @@ def build_page_form(items: list[PageItem], csrf_seconds: int, formdata=None, dat
             attrs[field_name(answer.code)] = _make_field(answer, item.question, ordered)
     form_class = type("SurveyPageForm", (PageForm,), attrs)
     form_class.Meta = type("Meta", (PageForm.Meta,), {"csrf_time_limit": csrf_seconds})  # Flask-WTF wants seconds
-    return form_class(formdata=formdata, data=_form_data(items, data or {}))
+    return form_class
 
 
 def _form_data(items: list[PageItem], answers: dict) -> dict:

@@ -8,7 +8,7 @@ from wtforms.validators import ValidationError
 
 from questionnaires import Questionnaire, vocab
 from questionnaires.answers import field_map, other_code
-from questionnaires.logic import effective_answers, visible_questions, visible_sections
+from questionnaires.logic import Shown, shown
 
 from .forms import PageForm, PageItem, field_name, parse_value
 
@@ -66,10 +66,10 @@ def read_page(questionnaire: Questionnaire, items: list[PageItem], form: PageFor
     """Parse the page, then keep only questions logic shows given the earlier and new answers."""
     read = _parse_all(items, form)
     merged = {**{k: v for k, v in prior.items() if k not in read.codes}, **read.answers}
-    shown = {q.code for q in visible_questions(questionnaire, effective_answers(questionnaire, merged))}
+    visible = {q.code for q in shown(questionnaire, merged).questions}
     for item in items:
         codes = [a.code for a in item.fields]
-        if item.question.code not in shown:
+        if item.question.code not in visible:
             for code in codes:
                 read.answers.pop(code, None)
                 read.errors.pop(code, None)
@@ -83,18 +83,19 @@ def first_error_anchor(read: PageRead) -> str | None:
     return next(iter(read.errors), None)
 
 
-def section_numbers(questionnaire: Questionnaire, answers: dict) -> list[int]:
-    """1-based numbers of the sections logic shows for these answers, in order."""
-    shown = {s.code for s in visible_sections(questionnaire, effective_answers(questionnaire, answers))}
-    return [i for i, s in enumerate(questionnaire.sections, start=1) if s.code in shown]
+def section_numbers(questionnaire: Questionnaire, answers: dict, seen: Shown | None = None) -> list[int]:
+    """1-based numbers of the sections logic shows for these answers, in order (``seen``: logic's
+    view of ``answers`` when the caller has it already)."""
+    codes = {s.code for s in (seen or shown(questionnaire, answers)).sections}
+    return [i for i, s in enumerate(questionnaire.sections, start=1) if s.code in codes]
 
 
-def expected_sections(questionnaire: Questionnaire, answers: dict) -> list[int]:
+def expected_sections(questionnaire: Questionnaire, answers: dict, seen: Shown | None = None) -> list[int]:
     """Section numbers to count in the progress indicator: the shown ones, plus those whose
     condition still waits on an unanswered question (they will probably be shown)."""
     from questionnaires.logic import is_visible, parse, references
 
-    kept = effective_answers(questionnaire, answers)
+    kept = (seen or shown(questionnaire, answers)).answers
     numbers = []
     for number, section in enumerate(questionnaire.sections, start=1):
         refs = [code for expr in (section.show_if, section.skip_if) if expr for code in references(parse(expr))]

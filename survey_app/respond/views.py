@@ -4,7 +4,9 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy.exc import OperationalError
 
+from ..database import writes_data
 from ..responses.links import LinkState, resolve_open_link, resolve_token
+from ..responses.operations import mark_opened
 from . import bp
 from .state import Visit, forget_visit, load_visit, save_visit
 
@@ -25,11 +27,13 @@ def link_state_page(state: LinkState, wave=None, kiosk: bool = False, open_key: 
 
 
 @bp.get("/s/<token>")
+@writes_data
 def personal_link(token: str):
     """Exchange a personal token for a session and continue at a URL without the token."""
     found = resolve_token(token)
     if found.state != LinkState.OK:
         return link_state_page(found.state, found.wave)
+    mark_opened(found.invitation)
     visit = load_visit(found.wave.code) or Visit(wave=found.wave.code)
     visit.invitation_id = found.invitation.id
     save_visit(visit)

@@ -39,14 +39,20 @@ def _new_response(wave: Wave, **fields) -> Response:
     return response
 
 
-def _insert_unless_twin(invitation: Invitation, channel: str, hidden: dict) -> Response | None:
+def _insert_unless_twin(invitation: Invitation, channel: str, hidden: dict, returning=Response, **values):
     """INSERT … ON CONFLICT (invitation_id) DO NOTHING RETURNING the new row; None when a concurrent
     twin created it first (PostgreSQL waits for the twin's transaction, as a plain insert would)."""
     dialect = db.session.get_bind().dialect.name
     statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Response).values(
         wave_id=invitation.wave_id, version_id=invitation.wave.version_id, started_at=utcnow(),
-        invitation_id=invitation.id, channel=channel, hidden=hidden)
-    return db.session.scalar(statement.on_conflict_do_nothing(index_elements=["invitation_id"]).returning(Response))
+        invitation_id=invitation.id, channel=channel, hidden=hidden, **values)
+    return db.session.scalar(statement.on_conflict_do_nothing(index_elements=["invitation_id"]).returning(returning))
+
+
+def mark_opened(invitation: Invitation) -> None:
+    """Note when an invitation was first opened (its link followed, or its first answer saved)."""
+    if invitation.opened_at is None:
+        invitation.opened_at = utcnow()
 
 
 def response_for_invitation(invitation: Invitation, *, channel: str = "web", hidden: dict | None = None,
@@ -62,9 +68,27 @@ def response_for_invitation(invitation: Invitation, *, channel: str = "web", hid
     response = _insert_unless_twin(invitation, channel, {**(invitation.hidden or {}), **(hidden or {})})
     if response is None:
         return db.session.scalar(select(Response).where(Response.invitation_id == invitation.id))
-    if invitation.opened_at is None:
-        invitation.opened_at = utcnow()
+    mark_opened(invitation)
     return response
+
+
+def complete_at_once(invitation: Invitation, rows: Iterable[AnswerRow], *, page: int, channel: str = "web",
+                     hidden: dict | None = None) -> int | None:
+    """Store an invitation's whole response, already complete, when it is submitted on its first saved page.
+
+    One INSERT of the response as complete and one of its answers, instead of creating a partial row
+    and flipping it. Returns the new response's id, or None when the invitation already has a response
+    (a concurrent twin made it first): the caller then completes that one through :func:`complete`,
+    which refuses a second submission.
+    """
+    now = utcnow()
+    response_id = _insert_unless_twin(invitation, channel, {**(invitation.hidden or {}), **(hidden or {})},
+                                      returning=Response.id, status=ResponseStatus.COMPLETE, finished_at=now,
+                                      last_page=page)
+    if response_id is not None:
+        _insert_rows(response_id, rows)
+        mark_opened(invitation)
+    return response_id
 
 
 def start_open_response(wave: Wave, *, resume_key_hash: str, device_key: str | None = None,
