@@ -116,12 +116,21 @@ def test_build_publish_answer_and_count_with_the_keyboard(live_app, new_page, sh
         rows = db.session.scalars(select(Response).where(Response.status == ResponseStatus.COMPLETE,
                                                          Response.version_id == survey.versions[0].id)).all()
         assert len(rows) == 1
-    results = page.query_selector("#waves a[href*='/results/']")
-    if results is not None:  # the results pages (another module) show the response
-        with page.expect_navigation():
-            results.focus()
-            page.keyboard.press("Enter")
-        assert page.query_selector("main") is not None and "1" in page.inner_text("main")
+    tab_to(page, "#waves a[href*='/manage/results/waves/']")  # the wave's results page, by keyboard
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/manage/results/waves/" in page.url
+    counts = _responses_table(page)
+    assert counts["완료"] == "1" and counts["분석에 쓴 응답"] == "1", counts
+    shoot(page, "staff-results-after-answer")
+
+
+def _responses_table(page) -> dict[str, str]:
+    """The results page's response-count table as {column heading: cell}, as the browser shows it."""
+    table = page.locator("section[aria-labelledby=summary-h] table").first
+    heads = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+    cells = [c.strip() for c in table.locator("tbody td").all_inner_texts()]
+    return dict(zip(heads, cells))
 
 
 def _pages(base: str, ids: dict) -> dict[str, str]:
