@@ -53,6 +53,7 @@ DEFAULTS: dict[str, Any] = {
     "CONTACT_RETENTION_DAYS": 90,
     "UNSAVED_FORM_HOURS": 24,
     "COURTESY_MIN_EVALUATIONS": 3,
+    "COURTESY_THRESHOLD": 0,
     # distribution (e-mail, SMS, outbox senders, scheduler)
     "SMTP_HOST": None,
     "SMTP_PORT": 587,
@@ -109,6 +110,7 @@ DESCRIPTIONS: dict[str, str] = {
     "CONTACT_RETENTION_DAYS": "Days after a wave closes before its contacts are purged, unless the survey sets its own.",
     "UNSAVED_FORM_HOURS": "Hours the server keeps a designer or evaluation form posted after the staff session expired, to restore it after sign-in.",
     "COURTESY_MIN_EVALUATIONS": "Evaluations an office or staff member needs before courtesy results rank it (fewer: listed, not ranked).",
+    "COURTESY_THRESHOLD": "Courtesy score (100 points) below which the Excel ranking flags an office or staff member in red (0 = no flag).",
     "SMTP_HOST": "SMTP server for e-mail invitations. Empty: e-mails are written as .eml files to the instance folder's outbox/mail (demo).",
     "SMTP_PORT": "SMTP server port.",
     "SMTP_SECURITY": "starttls, tls (implicit TLS, usually port 465) or none.",

@@ -15,6 +15,8 @@ import numpy as np
 from analysis.courtesy import CheckItem, EvaluationScores, UnitScore, aggregate, score_evaluations
 from questionnaires import ChecklistSpec, Questionnaire, checklist_specs
 
+from ..results.courtesy import unit_stage_means
+
 STAGES = ("맞이", "응대", "마무리", "전체")
 
 
@@ -76,10 +78,5 @@ def unit_rows(ids: list[int], totals: np.ndarray, stage_percent: dict[str, np.nd
         return []
     labels = [str(units[i]) for i in keep]
     ranked = aggregate(totals[keep], labels, min_evaluations=min_evaluations)
-    rows = []
-    for score in ranked:
-        members = [keep[j] for j, label in enumerate(labels) if label == score.unit]
-        stages = {s: float(np.nanmean(stage_percent[s][members])) for s in STAGES
-                  if s in stage_percent and not np.all(np.isnan(stage_percent[s][members]))}
-        rows.append(UnitRow(score.unit, score, stages))
-    return rows
+    means = unit_stage_means(np.array(labels), {s: stage_percent[s][keep] for s in STAGES if s in stage_percent})
+    return [UnitRow(score.unit, score, means.get(score.unit, {})) for score in ranked]

@@ -164,7 +164,7 @@ def survey_trend(survey: Survey, *, units: Collection[int] | None = None, until:
             wave_id=wave.id, wave_code=wave.code, wave_name=wave.name, opens_at=_iso(wave.opens_at),
             n=scored.n if scored else 0, score=scored.headline if scored else None,
             nps=kpis["nps"].score if "nps" in kpis else None, csat=kpis["csat"].score if "csat" in kpis else None,
-            change=_change(scored, previous)))
+            change=_change(scored, previous), dimensions=dict(scored.dimension_points) if scored else {}))
         previous = scored
         if until is not None and wave.id == until.id:
             break

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
+from typing import Any
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -81,27 +82,53 @@ def score_checklist(data: WaveData, spec: ChecklistSpec) -> tuple[np.ndarray, di
     return total, stages
 
 
+def unit_stage_means(labels: np.ndarray, stage_percent: Mapping[str, np.ndarray]) -> dict[Any, dict[str, float]]:
+    """Each unit's mean stage percents over its evaluations that rated the stage (stages none rated left out)."""
+    units, codes = np.unique(np.asarray(labels), return_inverse=True)
+    plain = [u.item() if hasattr(u, "item") else u for u in units]
+    means: dict[Any, dict[str, float]] = {unit: {} for unit in plain}
+    for stage, percent in stage_percent.items():
+        percent = np.asarray(percent, dtype=float)
+        rated = ~np.isnan(percent)
+        count = np.bincount(codes[rated], minlength=len(units))
+        total = np.bincount(codes[rated], weights=percent[rated], minlength=len(units))
+        for j in np.flatnonzero(count):
+            means[plain[j]][stage] = float(total[j] / count[j])
+    return means
+
+
 def _ranks(level: str, scores: np.ndarray, labels: np.ndarray, names: Mapping[int, tuple[str, str]],
-           min_evaluations: int) -> tuple[UnitRank, ...]:
-    """A ranking of the units in ``labels`` (ids; -1 unknown) by their mean score."""
+           min_evaluations: int, stage_percent: Mapping[str, np.ndarray]) -> tuple[UnitRank, ...]:
+    """A ranking of the units in ``labels`` (ids; -1 unknown) by their mean score, with mean stage percents."""
     keep = ~np.isnan(scores) & (labels != UNKNOWN)
     if not keep.any():
         return ()
     rows = aggregate(scores[keep], labels[keep], min_evaluations=min_evaluations)
+    stages = unit_stage_means(labels[keep], {s: p[keep] for s, p in stage_percent.items()})
     return tuple(UnitRank(level=level, unit_id=int(r.unit), code=names.get(int(r.unit), ("", ""))[0],
                           name=names.get(int(r.unit), ("", str(r.unit)))[1], n=r.n, mean=r.mean, se=r.se,
-                          ci_low=r.ci[0], ci_high=r.ci[1], rank=r.rank, below_minimum=r.below_minimum)
+                          ci_low=r.ci[0], ci_high=r.ci[1], rank=r.rank, below_minimum=r.below_minimum,
+                          stages=stages.get(int(r.unit), {}))
                  for r in rows)
 
 
-def rankings(data: WaveData, scores: np.ndarray, directory: Directory,
-             min_evaluations: int = MIN_EVALUATIONS) -> dict[str, tuple[UnitRank, ...]]:
-    """Rankings of staff, units and regions by their evaluations' mean score."""
+def rankings(data: WaveData, scores: np.ndarray, directory: Directory, min_evaluations: int = MIN_EVALUATIONS,
+             stage_percent: Mapping[str, np.ndarray] | None = None) -> dict[str, tuple[UnitRank, ...]]:
+    """Rankings of staff, units and regions by their evaluations' mean score (and mean stage percents)."""
     regions = np.array([directory.region_of.get(int(u), UNKNOWN) for u in data.units], dtype=np.int64)
     labels = {"staff": data.staff, "unit": data.units, "region": regions}
     names = {"staff": directory.staff, "unit": directory.units, "region": directory.units}
     with np.errstate(invalid="ignore", divide="ignore"):
-        return {level: _ranks(level, scores, labels[level], names[level], min_evaluations) for level in LEVELS}
+        return {level: _ranks(level, scores, labels[level], names[level], min_evaluations, stage_percent or {})
+                for level in LEVELS}
+
+
+def _stage_points(spec: ChecklistSpec) -> dict[str, float]:
+    """The checklist's points per stage (맞이 20, 응대 50, ...)."""
+    points: dict[str, float] = {}
+    for item in spec.items:
+        points[item.stage] = points.get(item.stage, 0.0) + float(item.points)
+    return points
 
 
 def courtesy_scores(data: WaveData, questionnaire: Questionnaire, design: SurveyDesign,
@@ -122,8 +149,8 @@ def courtesy_scores(data: WaveData, questionnaire: Questionnaire, design: Survey
         results.append(ChecklistResult(
             code=spec.code, name=spec.name.get("ko"), name_en=spec.name.get("en"), n=est.n, score=Figure.of(est),
             stages={s: float(np.nanmean(p)) for s, p in stages.items() if not np.isnan(p).all()},
-            rankings=rankings(data, total, directory, min_evaluations) if directory is not None else {},
-            min_evaluations=min_evaluations))
+            rankings=rankings(data, total, directory, min_evaluations, stages) if directory is not None else {},
+            min_evaluations=min_evaluations, stage_points=_stage_points(spec)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # rows no checklist rated stay NaN
         scores = np.nanmean(np.vstack(combined), axis=0) if combined else np.full(data.n, np.nan)

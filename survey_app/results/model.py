@@ -25,7 +25,8 @@ SegmentRow
     ``"lower"`` or ``""``), ``dimensions`` (dimension → respondent-level mean).
 TrendPoint
     ``wave_id``, ``wave_code``, ``wave_name``, ``opens_at``, ``n``, ``score``, ``nps``, ``csat`` and
-    ``change`` (:class:`Change` against the previous point: difference, SE, interval, z, p).
+    ``change`` (:class:`Change` against the previous point: difference, SE, interval, z, p) and
+    ``dimensions`` (dimension code → 100-point score of that wave; a dimension the wave lacks is absent).
 """
 from __future__ import annotations
 
@@ -207,11 +208,13 @@ class TrendPoint:
     nps: Figure | None
     csat: Figure | None
     change: Change | None = None
+    dimensions: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class UnitRank:
-    """A staff member, office or region in a courtesy ranking (``rank`` None below the minimum)."""
+    """A staff member, office or region in a courtesy ranking (``rank`` None below the minimum); ``stages``:
+    mean stage percents (stage → 0-100) over its evaluations, as the courtesy results page shows them."""
 
     level: str
     unit_id: int
@@ -224,12 +227,14 @@ class UnitRank:
     ci_high: float
     rank: int | None
     below_minimum: bool
+    stages: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ChecklistResult:
     """A courtesy checklist: mean score, mean stage percents and rankings by level (``staff``, ``unit``,
-    ``region``; units with fewer than ``min_evaluations`` evaluations are listed without a rank)."""
+    ``region``; units with fewer than ``min_evaluations`` evaluations are listed without a rank) and the
+    checklist's ``stage_points`` (stage → points of its items)."""
 
     code: str
     name: str
@@ -239,6 +244,7 @@ class ChecklistResult:
     stages: dict[str, float]
     rankings: dict[str, tuple[UnitRank, ...]]
     min_evaluations: int = 3
+    stage_points: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

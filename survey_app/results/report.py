@@ -16,8 +16,8 @@ from analysis import Estimate, estimate
 from .courtesy import Directory, courtesy_scores
 from .loading import WaveData
 from .model import ChecklistResult, DimensionScore, Drivers, Figure, IndexScore, ItemScore, Kpi, SegmentTable
-from .scoring import (dimension_results, driver_results, index_scores, item_results, kpi_results, score_core,
-                      scoring_plan)
+from .scoring import (dimension_points, dimension_results, driver_results, index_scores, item_results, kpi_results,
+                      score_core, scoring_plan)
 from .segments import segment_tables
 
 NO_RESPONSES = "완료된 응답이 없습니다 (no complete responses yet)."
@@ -38,6 +38,7 @@ class ScoredWave:
     courtesy: tuple[ChecklistResult, ...] = ()
     drivers: Drivers | None = None
     warnings: tuple[str, ...] = ()
+    dimension_points: dict[str, float] = field(default_factory=dict)
 
     def headline_estimate(self) -> Estimate | None:
         """The headline as an :class:`analysis.Estimate` (for ``compare.wave_change``)."""
@@ -51,7 +52,7 @@ def score_loaded_wave(data: WaveData, questionnaire: Questionnaire, *,
                       segment_names: Mapping[str, Mapping[str, str]] | None = None,
                       directory: Directory | None = None, full: bool = True, min_evaluations: int = 3,
                       confidence: float = 0.95) -> ScoredWave:
-    """Score a loaded wave; ``full=False`` computes only the headline and the KPIs (for trends)."""
+    """Score a loaded wave; ``full=False`` computes only the headline, the KPIs and dimension scores (for trends)."""
     if data.n == 0:
         return ScoredWave(n=0, headline=None, headline_code=None, warnings=data.warnings + (NO_RESPONSES,))
     plan = scoring_plan(questionnaire, data.codes)
@@ -62,14 +63,16 @@ def score_loaded_wave(data: WaveData, questionnaire: Questionnaire, *,
     headline, code, respondent = _headline(core, plan, courtesy)
     notes = data.warnings + plan.warnings + core.warnings + courtesy.warnings
     if not full:
-        return ScoredWave(n=data.n, headline=headline, headline_code=code, kpis=kpis, warnings=notes)
+        return ScoredWave(n=data.n, headline=headline, headline_code=code, kpis=kpis, warnings=notes,
+                          dimension_points=dimension_points(core, plan))
     dimensions = dimension_results(core, plan)
     return ScoredWave(
         n=data.n, headline=headline, headline_code=code, indices=index_scores(core, plan), dimensions=dimensions,
         items=item_results(core, plan), kpis=kpis,
         segments=segment_tables(data, respondent, core.design, core.dimension_scores, plan.dimensions,
                                 segment_names or {}),
-        courtesy=courtesy.checklists, drivers=driver_results(data, core, plan, dimensions), warnings=notes)
+        courtesy=courtesy.checklists, drivers=driver_results(data, core, plan, dimensions), warnings=notes,
+        dimension_points={d.code: d.score.value for d in dimensions})
 
 
 def _headline(core, plan, courtesy) -> tuple[Figure | None, str | None, np.ndarray]:

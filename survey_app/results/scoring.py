@@ -253,6 +253,13 @@ def dimension_results(core: CoreScores, plan: ScoringPlan) -> tuple[DimensionSco
     return tuple(out)
 
 
+def dimension_points(core: CoreScores, plan: ScoringPlan) -> dict[str, float]:
+    """Each dimension's 100-point score alone (no reliability): what the trend shows per wave."""
+    if core.hundred is None:
+        return {}
+    return {dim: float(core.hundred.dimensions[dim].value) for dim in plan.dimensions}
+
+
 def _alpha(scores: np.ndarray) -> Reliability | None:
     """Cronbach's alpha (pairwise) of item scores, None when it cannot be computed."""
     try:

@@ -8,6 +8,7 @@ open answers are masked.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from datetime import date, tzinfo
 from pathlib import Path
@@ -28,7 +29,7 @@ from ..respond.state import questionnaire_for
 from .build import load_for, survey_waves, wave_result
 from .export_data import codebook, frequencies, open_answers, raw_columns, raw_rows
 from .loading import WaveData
-from .model import Figure, WaveResult
+from .model import Figure, UnitRank, WaveResult
 from .report import ScoredWave, score_loaded_wave
 
 __all__ = ["workbook_input", "export_wave"]
@@ -36,7 +37,8 @@ __all__ = ["workbook_input", "export_wave"]
 KPI_LABELS = {"nps": ("NPS (순추천지수)", "score"), "csat": ("CSAT (만족 비율)", "share"),
               "ces": ("CES (고객 노력 점수)", "mean"), "overall": ("전반적 만족", "score"),
               "repurchase": ("재이용 의향", "score")}
-LEVELS = {"staff": "직원", "team": "팀", "office": "우체국", "region": "지방우정청"}
+LEVELS = {"staff": "직원", "team": "팀", "unit": "우체국·팀", "office": "우체국", "region": "지방우정청"}
+LEVEL_ORDER = ("region", "office", "unit", "team", "staff")
 
 
 def _est(fig: Figure | None) -> Estimate | None:
@@ -85,12 +87,22 @@ def _segments(result: WaveResult) -> tuple[SegmentRow, ...]:
                             row.significant) for table in result.segments for row in table.rows)
 
 
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
 def _trend(result: WaveResult) -> Trend | None:
+    """The headline and one line per dimension (this wave's first, then any only earlier waves had)."""
     points = [p for p in result.trend if p.score is not None]
     if len(points) < 2:
         return None
-    series = (TrendSeries(_headline_label(result), tuple(p.score.value for p in points)),)
-    return Trend(tuple(p.wave_name for p in points), series, tuple(p.n for p in points))
+    names = {d.code: d.name or d.code for d in result.dimensions}
+    for point in points:
+        for code in point.dimensions:
+            names.setdefault(code, code)
+    series = [TrendSeries(_headline_label(result), tuple(_finite(p.score.value) for p in points))]
+    series += [TrendSeries(name, tuple(_finite(p.dimensions.get(code)) for p in points)) for code, name in names.items()]
+    return Trend(tuple(p.wave_name for p in points), tuple(series), tuple(p.n for p in points))
 
 
 def _ipa(result: WaveResult):
@@ -101,13 +113,29 @@ def _ipa(result: WaveResult):
     return adapt.ipa(items, importance_label="상대 중요도 (%)")
 
 
+def _stage_scores(unit: UnitRank, points: dict[str, float]) -> dict[str, float]:
+    """A unit's mean stage percents (as the courtesy results page shows them) in points of each stage."""
+    return {stage: percent * points[stage] / 100 if stage in points else percent
+            for stage, percent in unit.stages.items()}
+
+
+def _courtesy_rows(ranks: tuple[UnitRank, ...], points: dict[str, float], threshold: float | None):
+    return tuple(CourtesyRow(u.name, u.n, _stage_scores(u, points), u.mean, u.se, (u.ci_low, u.ci_high), u.rank,
+                             u.below_minimum, below_threshold=threshold is not None and u.mean < threshold)
+                 for u in ranks)
+
+
 def _courtesy(result: WaveResult) -> tuple[CourtesyTable, ...]:
+    """Per region, office/team and staff member: stage scores, total, rank, evaluations and flags."""
+    threshold = float(current_app.config.get("COURTESY_THRESHOLD") or 0) or None
     tables = []
     for checklist in result.courtesy:
-        for level, ranks in checklist.rankings.items():
-            rows = tuple(CourtesyRow(u.name, u.n, {}, u.mean, u.se, (u.ci_low, u.ci_high), u.rank, u.below_minimum)
-                         for u in ranks)
-            tables.append(CourtesyTable(f"{checklist.name} · {LEVELS.get(level, level)}", rows))
+        for level in sorted(checklist.rankings, key=lambda lv: LEVEL_ORDER.index(lv) if lv in LEVEL_ORDER else 9):
+            rows = _courtesy_rows(checklist.rankings[level], checklist.stage_points, threshold)
+            if rows:
+                tables.append(CourtesyTable(f"{checklist.name} · {LEVELS.get(level, level)}", rows,
+                                            stage_points=dict(checklist.stage_points), threshold=threshold,
+                                            min_evaluations=checklist.min_evaluations))
     return tuple(tables)
 
 

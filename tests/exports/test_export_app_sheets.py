@@ -1,0 +1,171 @@
+"""The app's workbook is complete: dimensions on the trend sheet and stage scores on the courtesy ranking.
+
+Numbers are read back with openpyxl and python-calamine. Trend values are checked against each
+wave's :func:`~survey_app.results.build.wave_result`; courtesy stage scores against numbers worked
+out here by hand from the seeded checklist levels. Runs on SQLite and on PostgreSQL.
+"""
+from __future__ import annotations
+
+import zipfile
+from dataclasses import replace
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+from sqlalchemy import select
+from tests.exports.test_export_app import _second_wave
+from tests.test_results_support import add_response, seed_hand_wave
+
+
+def _both(path, sheet) -> tuple[list[list], list[list]]:
+    """The sheet's rows as calamine and as openpyxl read them."""
+    cal = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
+    xl = [list(r) for r in openpyxl.load_workbook(path, read_only=True)[sheet].iter_rows(values_only=True)]
+    return cal, xl
+
+
+def _row(rows, name, col=0) -> list:
+    return next(r for r in rows if len(r) > col and r[col] == name)
+
+
+def test_trend_sheet_has_a_line_per_dimension_with_each_waves_scores(app_ctx, make_survey, make_org, tmp_path):
+    from survey_app.models import Wave
+    from survey_app.results.build import wave_result
+    from survey_app.results.workbook import export_wave
+
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    code = _second_wave(app_ctx, ids)
+    out = tmp_path / "trend.xlsx"
+    with app_ctx() as session:
+        later = session.scalar(select(Wave).where(Wave.code == code))
+        before, now = wave_result(session.get(Wave, ids["wave_id"])), wave_result(later)
+        export_wave(later, out)
+    assert [p.dimensions for p in now.trend] == [{d.code: d.score.value for d in r.dimensions} for r in (before, now)]
+    for rows in _both(out, "추이"):
+        assert _row(rows, "지표")[1:3] == ["테스트 차수", "2차 조사"]
+        assert _row(rows, "종합 지수")[1:3] == pytest.approx([before.headline.value, now.headline.value])
+        for dim in now.dimensions:
+            earlier = next(d for d in before.dimensions if d.code == dim.code)
+            assert _row(rows, dim.name)[1:3] == pytest.approx([earlier.score.value, dim.score.value])
+    with zipfile.ZipFile(out) as book:
+        charts = [book.read(n).decode() for n in book.namelist() if n.startswith("xl/charts/chart")]
+    line = next(c for c in charts if "lineChart" in c and "추이" in c)
+    assert line.count("<ser>") + line.count("<c:ser>") == 1 + len(now.dimensions)
+
+
+def test_a_dimension_missing_from_a_wave_is_a_gap_in_its_line(app_ctx, make_survey, make_org):
+    from survey_app.models import Wave
+    from survey_app.results.build import wave_result
+    from survey_app.results.workbook import _trend
+
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    code = _second_wave(app_ctx, ids)
+    with app_ctx() as session:
+        now = wave_result(session.scalar(select(Wave).where(Wave.code == code)))
+    first, second = now.trend
+    trend = _trend(replace(now, trend=(replace(first, dimensions={"process": 40.0, "old": 55.0}), second)))
+    lines = {s.name: s.values for s in trend.series}
+    assert lines["과정품질"] == (40.0, second.dimensions["process"])
+    assert lines["결과품질"] == (None, second.dimensions["outcome"])
+    assert lines["old"] == (55.0, None)
+
+
+# --- courtesy ---------------------------------------------------------------------------------------
+
+POINTS = {"C1_1": ("맞이", 15), "C1_2": ("맞이", 10), "C2_1": ("응대", 10), "C2_2": ("응대", 10),
+          "C2_3": ("응대", 15), "C2_4": ("응대", 10), "C3_1": ("마무리", 10), "C3_2": ("마무리", 10),
+          "C4": ("전체", 10)}
+STAGE_POINTS = {"맞이": 25, "응대": 45, "마무리": 20, "전체": 10}
+#: (staff, levels of C1_1 .. C4; None = not rated)
+EVALUATIONS = [
+    ("김맞이", [5, 5, 4, 4, 4, 4, 5, 5, 5]),
+    ("김맞이", [4, None, 5, 5, 3, 4, 4, 4, 4]),
+    ("김맞이", [5, 4, 5, 5, 5, 5, 3, 3, 5]),
+    ("이응대", [2, 3, 2, 1, 3, 2, 3, 2, 2]),
+    ("이응대", [3, 3, None, 2, 2, 2, 3, 3, 3]),
+]
+
+
+def _by_hand(levels: list[int | None]) -> tuple[dict[str, float], float]:
+    """Stage percents and the 100-point total: points x (level - 1) / 4 over the rated items."""
+    earned, rated = {}, {}
+    for (stage, points), level in zip(POINTS.values(), levels):
+        if level is not None:
+            earned[stage] = earned.get(stage, 0) + points * (level - 1) / 4
+            rated[stage] = rated.get(stage, 0) + points
+    return ({s: earned[s] / rated[s] * 100 for s in rated}, sum(earned.values()) / sum(rated.values()) * 100)
+
+
+def _expected(names) -> dict[str, tuple[dict[str, float], float]]:
+    """Per staff member: mean stage score in points of the stage, and the mean total."""
+    out = {}
+    for name in names:
+        scored = [_by_hand(levels) for who, levels in EVALUATIONS if who == name]
+        stages = {s: sum(p[s] for p, _ in scored) / len(scored) * STAGE_POINTS[s] / 100 for s in STAGE_POINTS}
+        out[name] = (stages, sum(t for _, t in scored) / len(scored))
+    return out
+
+
+def _seed_courtesy(app_ctx, make_survey, make_org) -> int:
+    from questionnaires import load_template
+
+    from survey_app.models import OrgLevel, StaffMember, Wave
+
+    make_org("R-CX", "친절지방청", OrgLevel.REGIONAL)
+    offices = {"김맞이": make_org("P-CX1", "가친절우체국", OrgLevel.OFFICE, "R-CX"),
+               "이응대": make_org("P-CX2", "나친절우체국", OrgLevel.OFFICE, "R-CX")}
+    ids = make_survey(load_template("staff_courtesy").to_dict(), kind="staff_courtesy")
+    with app_ctx() as session:
+        staff = {}
+        for i, (name, office) in enumerate(offices.items()):
+            staff[name] = StaffMember(employee_no=f"E-CX-{i}", name=name, org_unit_id=office)
+            session.add(staff[name])
+        session.flush()
+        wave = session.get(Wave, ids["wave_id"])
+        for name, levels in EVALUATIONS:
+            answers = {"E1": 1, **{code: level for code, level in zip(POINTS, levels) if level is not None}}
+            add_response(session, wave, answers, subject_staff_id=staff[name].id,
+                         subject_org_unit_id=offices[name])
+    return ids["wave_id"]
+
+
+def test_courtesy_sheet_has_stage_scores_totals_ranks_and_flags(app, app_ctx, make_survey, make_org, tmp_path,
+                                                                monkeypatch):
+    from survey_app.models import Wave
+    from survey_app.results.workbook import export_wave
+
+    wave_id = _seed_courtesy(app_ctx, make_survey, make_org)
+    monkeypatch.setitem(app.config, "COURTESY_THRESHOLD", 60)
+    out = tmp_path / "courtesy.xlsx"
+    with app_ctx() as session:
+        export_wave(session.get(Wave, wave_id), out)
+    expected = _expected(["김맞이", "이응대"])
+    for rows in _both(out, "친절도 순위"):
+        header = next(r for r in rows if r and r[0] == "순위")
+        assert header[3:8] == ["맞이 (25점)", "응대 (45점)", "마무리 (20점)", "전체 (10점)", "총점"]
+        for name, rank in (("김맞이", 1), ("이응대", "—")):  # 이응대 has 2 evaluations: not ranked (minimum 3)
+            row = _row(rows, name, 1)
+            stages, total = expected[name]
+            assert row[2] == sum(1 for who, _ in EVALUATIONS if who == name)
+            assert row[3:7] == pytest.approx([stages[s] for s in STAGE_POINTS])
+            assert row[7] == pytest.approx(total) and row[0] == rank
+        assert "기준 점수 미달" in _row(rows, "이응대", 1)[-1] and "기준 점수 미달" not in (_row(rows, "김맞이", 1)[-1] or "")
+        offices = _row(rows, "가친절우체국", 1)
+        assert offices[3:8] == pytest.approx([*expected["김맞이"][0].values(), expected["김맞이"][1]])
+        assert any(r and str(r[0]).endswith("지방우정청별 순위") for r in rows)
+
+
+def test_courtesy_page_shows_the_same_stage_percents(app_ctx, make_survey, make_org, client, make_user):
+    from survey_app.accounts.operations import grant_role
+    from survey_app.models import User
+
+    wave_id = _seed_courtesy(app_ctx, make_survey, make_org)
+    user_id, _ = make_user("cx_supervisor", "Courtesy2026pass")
+    with app_ctx() as session:
+        grant_role(session.get(User, user_id), "executive", None)
+    assert client.post("/manage/login", data={"username": "cx_supervisor",
+                                              "password": "Courtesy2026pass"}).status_code == 302
+    page = client.get(f"/manage/courtesy/waves/{wave_id}/results").get_data(as_text=True)
+    stages, _ = _expected(["김맞이"])["김맞이"]
+    for stage, points in stages.items():
+        assert f"{points / STAGE_POINTS[stage] * 100:.1f}" in page
