@@ -164,9 +164,10 @@ def _distribution_commands() -> tuple:
 
 def _results_commands() -> tuple:
     from .results.cli import COMMANDS as results_commands
+    from .results.delivery_cli import COMMANDS as delivery_commands
     from .results.export_cli import COMMANDS as export_commands
 
-    return results_commands + export_commands
+    return results_commands + export_commands + delivery_commands
 
 
 COMMANDS = (db_group, create_user_command, surveys_command, waves_command, demo_command, serve_command,

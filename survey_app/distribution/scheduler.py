@@ -9,6 +9,8 @@ Jobs (ids are fixed, so restarting replaces them instead of adding copies):
   their invitations), queue due reminders, close waves at their close time. The schedule itself lives
   in the wave and plan rows; the tick only looks at them, so a missed tick loses nothing.
 - ``contact-retention`` daily at 03:00: purge or anonymise contacts whose retention has ended.
+- ``report-delivery`` hourly at minute 5: e-mail the results workbooks that are due (weekly, monthly, at wave
+  close; see :mod:`survey_app.results.delivery`). A tick that closes a wave also sends its at-close reports.
 
 Misfires and coalescing: ``coalesce=True`` (ticks missed while no scheduler ran are run once, not once per
 missed interval: every tick does all that is due anyway), ``max_instances=1`` (a slow tick is never run
@@ -32,7 +34,7 @@ from .sender import worker_name
 
 log = logging.getLogger(__name__)
 _APP: Flask | None = None  # the process's app, for job functions (APScheduler stores them by reference)
-TICK_JOB, RETENTION_JOB = "distribution-tick", "contact-retention"
+TICK_JOB, RETENTION_JOB, REPORT_JOB = "distribution-tick", "contact-retention", "report-delivery"
 
 
 def tick_job() -> None:
@@ -40,9 +42,26 @@ def tick_job() -> None:
     from .fielding import run_tick
 
     with _APP.app_context():
-        for line in run_tick():
+        lines = run_tick()
+        for line in lines:
             log.info("tick: %s", line)
             print(f"tick: {line}", flush=True)
+        if any(": closed:" in line for line in lines):
+            _deliver_reports(only_close=True)
+
+
+def _deliver_reports(only_close: bool = False) -> None:
+    from ..results.delivery import run_deliveries
+
+    for line in run_deliveries(only_close=only_close):
+        log.info("reports: %s", line)
+        print(f"reports: {line}", flush=True)
+
+
+def report_job() -> None:
+    """The hourly run of scheduled report e-mails."""
+    with _APP.app_context():
+        _deliver_reports()
 
 
 def retention_job() -> None:
@@ -63,6 +82,7 @@ def build_scheduler(app: Flask, tick_seconds: int) -> BackgroundScheduler:
                       misfire_grace_time=3600, next_run_time=datetime.now(scheduler.timezone))
     scheduler.add_job(retention_job, "cron", hour=3, minute=0, id=RETENTION_JOB, replace_existing=True,
                       misfire_grace_time=12 * 3600)
+    scheduler.add_job(report_job, "cron", minute=5, id=REPORT_JOB, replace_existing=True, misfire_grace_time=3600)
     return scheduler
 
 

@@ -13,6 +13,7 @@ from .unsaved import UnsavedForm
 from .waves import Invitation, Wave, WaveState, hash_token, new_token
 from .distribution import AudienceSkip, DistributionPlan, IdempotencyRecord, PlanStatus, PostCall, SkipReason
 from .outbox import Lease, MessageKind, OutboxMessage, OutboxStatus
+from .reports import Cadence, DeliveryStatus, ReportDelivery, ReportSubscription
 
 __all__ = [
     "Answer", "AuditEvent", "Base", "Contact", "ImmutableVersionError", "Invitation", "OrgLevel",
@@ -26,4 +27,6 @@ __all__ = [
     # distribution
     "AudienceSkip", "DistributionPlan", "IdempotencyRecord", "Lease", "MessageKind", "OutboxMessage", "OutboxStatus",
     "PlanStatus", "PostCall", "SkipReason",
+    # scheduled report delivery
+    "Cadence", "DeliveryStatus", "ReportDelivery", "ReportSubscription",
 ]

@@ -60,20 +60,25 @@ class SmtpChannel:
             smtp.login(self.username, self.password or "")
         return smtp
 
-    def _deliver(self, mail: Message, to: str) -> None:
+    def _deliver(self, mail: Message, to: list[str]) -> None:
         if self._smtp is None:
             self._smtp = self._connect()
-        self._smtp.sendmail(self.sender, [to], mail.as_bytes())
+        self._smtp.sendmail(self.sender, to, mail.as_bytes())
 
     def send(self, message: Outgoing) -> str | None:
         """Send one e-mail; a dropped connection is reopened once."""
         mail = build_email(message, self.sender, self.domain)
+        self.send_mail(mail, [message.to])
+        return mail["Message-ID"]
+
+    def send_mail(self, mail: Message, recipients: list[str]) -> None:
+        """Send a ready MIME message (e.g. with attachments) to ``recipients``; raises :class:`SendError`."""
         try:
             try:
-                self._deliver(mail, message.to)
+                self._deliver(mail, recipients)
             except smtplib.SMTPServerDisconnected:
                 self._smtp = None
-                self._deliver(mail, message.to)
+                self._deliver(mail, recipients)
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
             raise SendError(f"SMTP {code}: {_text(reply)}", bounced=code >= 500) from None
@@ -83,7 +88,6 @@ class SmtpChannel:
         except (smtplib.SMTPException, OSError, socket.timeout, ssl.SSLError) as exc:
             self.close()
             raise SendError(f"SMTP 연결 실패 (connection failed): {type(exc).__name__}: {exc}") from None
-        return mail["Message-ID"]
 
     def close(self) -> None:
         """Say goodbye to the server, if connected."""
@@ -119,6 +123,12 @@ class FileMailChannel:
         mail = build_email(message, self.sender, "localhost")
         (self.folder / f"{message.message_id}.eml").write_bytes(mail.as_bytes())
         return mail["Message-ID"]
+
+    def send_mail(self, mail: Message, recipients: list[str]) -> None:
+        """Write a ready MIME message to ``<Message-ID>.eml`` (a retry overwrites the same file)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = (mail["Message-ID"] or "mail").strip("<>").replace("/", "_")
+        (self.folder / f"{name}.eml").write_bytes(mail.as_bytes())
 
     def close(self) -> None:
         """Nothing to release."""

@@ -1,0 +1,114 @@
+"""The e-mail of a scheduled report: the workbook made as its subscription's creator may see it, a Korean
+subject and body with the headline, and the .xlsx attached under the download's file name."""
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from email.header import Header
+from email.message import Message
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import formatdate
+
+from ..models import Permission, ReportSubscription, Wave, WaveState
+from ..web.access import covers, units_of_grants
+
+CRLF = compat32.clone(linesep="\r\n")
+XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+class DeliveryProblem(Exception):
+    """A report that cannot be made or sent; the message is shown on the subscriptions page."""
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The numbers the mail body states: completed responses and the headline index."""
+
+    responses: int
+    index_name: str
+    index: float | None
+
+
+def workbook_filename(wave: Wave) -> str:
+    """The workbook's file name, as downloaded from the results page."""
+    return f"{wave.survey.code}_{wave.code}_결과보고서.xlsx"
+
+
+def creator_units(subscription: ReportSubscription) -> set[int] | None:
+    """Units whose responses the subscription's creator may see (None: all), from their role grants."""
+    user = subscription.created_by
+    if user is None or not user.active:
+        raise DeliveryProblem("보고서를 설정한 직원의 계정이 없거나 사용 중지되어 보낼 수 없습니다. "
+                              "설정을 새로 만들어 주십시오.")
+    grants = [(grant.permissions, grant.org_unit_id) for grant in user.grants]
+    if not covers(grants, Permission.VIEW_RESULTS, subscription.survey.org_unit_id):
+        raise DeliveryProblem("보고서를 설정한 직원에게 이 설문의 결과 조회 권한이 없어 보낼 수 없습니다.")
+    return units_of_grants(grants, Permission.VIEW_RESULTS)
+
+
+def make_workbook(wave: Wave, units: set[int] | None) -> tuple[bytes, Headline]:
+    """The workbook's bytes (personal data masked) and its headline numbers, for ``units``' responses."""
+    from questionnaires import QuestionnaireError
+
+    from .build import wave_result
+    from .workbook import export_wave
+
+    try:
+        result = wave_result(wave, units=units)
+        with tempfile.TemporaryFile() as out:
+            export_wave(wave, out, units=units)
+            out.seek(0)
+            data = out.read()
+    except QuestionnaireError:
+        raise DeliveryProblem("이 차수의 설문지를 읽을 수 없어 보고서를 만들지 못했습니다.") from None
+    except ValueError as exc:
+        raise DeliveryProblem(f"이 차수의 결과를 계산할 수 없어 보고서를 만들지 못했습니다: {exc}") from None
+    name = next((i.name for i in result.indices if i.headline), "대표 지표")
+    return data, Headline(result.n, name, result.headline.value if result.headline else None)
+
+
+def period_label(period: str) -> str:
+    """``2026-W49`` → 2026년 49주차, ``2026-12`` → 2026년 12월, ``wave-7`` → 차수 마감, ``test-…`` → 시험 발송."""
+    if period.startswith("wave-"):
+        return "차수 마감"
+    if period.startswith("test-"):
+        return "시험 발송"
+    year, _sep, rest = period.partition("-")
+    return f"{year}년 {int(rest[1:])}주차" if rest.startswith("W") else f"{year}년 {int(rest)}월"
+
+
+def mail_text(wave: Wave, period: str, headline: Headline, restricted: bool) -> tuple[str, str]:
+    """The Korean subject and body of a report mail."""
+    state = "마감" if wave.state == WaveState.CLOSED else "진행 중"
+    label = period_label(period)
+    subject = f"[설문 결과 보고] {wave.survey.title} · {wave.name} ({label})"
+    index = "아직 계산할 수 없습니다" if headline.index is None else f"{headline.index:.1f}점 (100점 기준)"
+    lines = ["안녕하십니까.", f"{wave.survey.title}의 결과 보고서를 보내 드립니다.", "",
+             f"· 차수: {wave.name} ({state})", f"· 보고 기간: {label}", f"· 완료 응답: {headline.responses:,}건",
+             f"· {headline.index_name}: {index}", "",
+             f"첨부한 엑셀 파일({workbook_filename(wave)})에 요약, 차원별 점수, 세그먼트, 추이, 문항별 응답이 있습니다.",
+             "개인정보(이름, 전화번호, 전자우편 주소)는 가려져 있습니다."]
+    if restricted:
+        lines.append("보고서를 설정한 직원의 조회 범위에 속한 조직의 응답만 집계했습니다.")
+    lines += ["", "이 메일은 설문조사 시스템의 정기 보고 설정에 따라 자동으로 보냈습니다.",
+              "받지 않으시려면 결과 화면의 '정기 보고' 설정에서 주소를 빼 주십시오."]
+    return subject, "\n".join(lines) + "\n"
+
+
+def build_report_mail(sender: str, recipients: list[str], message_id: str, wave: Wave, period: str,
+                      workbook: bytes, headline: Headline, restricted: bool) -> Message:
+    """The MIME message: Korean text body and the workbook attached (CRLF line ends, as SMTP wants them)."""
+    subject, body = mail_text(wave, period, headline, restricted)
+    mail = MIMEMultipart(policy=CRLF)
+    mail["From"], mail["To"] = sender, ", ".join(recipients)
+    mail["Subject"] = Header(subject, "utf-8").encode()
+    mail["Date"] = formatdate(localtime=False)
+    mail["Message-ID"] = f"<{message_id}@{sender.rpartition('@')[2].strip('>') or 'localhost'}>"
+    mail.attach(MIMEText(body, "plain", "utf-8", policy=CRLF))
+    part = MIMEApplication(workbook, XLSX[1], policy=CRLF)
+    part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", workbook_filename(wave)))
+    mail.attach(part)
+    return mail
