@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import Request
 from sqlalchemy import select
+from flask_babel import gettext as _
 
 from ..audit import record
 from ..database import db
@@ -29,14 +30,14 @@ def _permissions(names: list[str]) -> list[str]:
     try:
         return sorted({Permission(name).value for name in names})
     except ValueError as exc:
-        raise ApiKeyError(f"알 수 없는 권한입니다 (unknown permission): {exc}") from None
+        raise ApiKeyError(_("알 수 없는 권한입니다: %(name)s", name=exc)) from None
 
 
 def create_api_key(name: str, permissions: list[str], *, org_unit_id: int | None = None,
                    expires_days: int | None = None, created_by_id: int | None = None) -> tuple[ApiKey, str]:
     """A new key and its secret text (show it once; only the hash is kept)."""
     if not name.strip():
-        raise ApiKeyError("키 이름을 입력해 주십시오 (a name is required).")
+        raise ApiKeyError(_("키 이름을 입력해 주십시오."))
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     key = ApiKey(name=name.strip(), prefix=secret[:10], key_hash=hash_key(secret), permissions=_permissions(permissions),
                  org_unit_id=org_unit_id, created_by_id=created_by_id,

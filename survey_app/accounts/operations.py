@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, has_app_context
 from sqlalchemy import func, select
+from flask_babel import gettext as _
 
 from ..audit import record
 from ..database import db
@@ -25,9 +26,9 @@ def create_user(username: str, password: str, *, display_name: str | None = None
     """A new staff user; refuses a taken username or a weak password. ``is_admin`` grants organisation-wide admin."""
     username = username.strip()
     if not username:
-        raise AccountError("아이디를 입력해 주십시오 (username is required).")
+        raise AccountError(_("아이디를 입력해 주십시오."))
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise AccountError(f"'{username}' 아이디는 이미 있습니다 (username already exists).")
+        raise AccountError(_("'%(username)s' 아이디는 이미 있습니다.", username=username))
     check_policy(password, username)
     user = User(username=username, display_name=display_name or username, password_hash=hash_password(password),
                 org_unit_id=org_unit_id, email=email, password_changed_at=utcnow())
@@ -98,9 +99,9 @@ def authenticate(username: str, password: str) -> User | None:
 def change_password(user: User, current: str, new: str) -> None:
     """Change a user's own password; every other session of theirs ends."""
     if not verify_password(user.password_hash, current):
-        raise AccountError("현재 비밀번호가 맞지 않습니다 (the current password is wrong).")
+        raise AccountError(_("현재 비밀번호가 맞지 않습니다."))
     if verify_password(user.password_hash, new):
-        raise AccountError("새 비밀번호는 현재 비밀번호와 달라야 합니다 (choose a different password).")
+        raise AccountError(_("새 비밀번호는 현재 비밀번호와 달라야 합니다."))
     set_password(user, new)
 
 
@@ -133,7 +134,7 @@ def grant_role(user: User, role: Role | str, org_unit_id: int | None, *, by: Use
     """Give ``user`` a role for a unit and its subtree (None: the whole organisation)."""
     role = Role(role)
     if org_unit_id is not None and db.session.get(OrgUnit, org_unit_id) is None:
-        raise AccountError("조직을 찾을 수 없습니다 (unknown org unit).")
+        raise AccountError(_("조직을 찾을 수 없습니다."))
     for grant in user.grants:
         if grant.role == role and grant.org_unit_id == org_unit_id:
             return grant
@@ -159,4 +160,4 @@ def _refuse_removing_last_admin(user: User) -> None:
         .where(RoleGrant.role == Role.ADMIN, RoleGrant.org_unit_id.is_(None), User.active, User.id != user.id)
     )
     if user.is_admin and not others:
-        raise AccountError("마지막 전체 관리자는 없앨 수 없습니다 (cannot remove the last organisation-wide admin).")
+        raise AccountError(_("마지막 전체 관리자는 없앨 수 없습니다."))

@@ -6,6 +6,7 @@ import string
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -26,13 +27,13 @@ class PasswordPolicyError(ValueError):
 def check_policy(password: str, username: str = "") -> None:
     """Refuse short passwords, ones without letters and digits, and ones containing the username."""
     if len(password) < MIN_LENGTH:
-        raise PasswordPolicyError(f"비밀번호는 {MIN_LENGTH}자 이상이어야 합니다 (at least {MIN_LENGTH} characters).")
+        raise PasswordPolicyError(_("비밀번호는 %(n)s자 이상이어야 합니다.", n=MIN_LENGTH))
     if not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
-        raise PasswordPolicyError("비밀번호에는 문자와 숫자가 모두 있어야 합니다 (use letters and digits).")
+        raise PasswordPolicyError(_("비밀번호에는 문자와 숫자가 모두 있어야 합니다."))
     if password.lower() in COMMON or len(set(password)) < 4:
-        raise PasswordPolicyError("너무 흔하거나 단순한 비밀번호입니다 (this password is too common or simple).")
+        raise PasswordPolicyError(_("너무 흔하거나 단순한 비밀번호입니다."))
     if username and username.lower() in password.lower():
-        raise PasswordPolicyError("비밀번호에 아이디를 넣을 수 없습니다 (must not contain the username).")
+        raise PasswordPolicyError(_("비밀번호에 아이디를 넣을 수 없습니다."))
 
 
 def hash_password(password: str) -> str:
@@ -57,6 +58,6 @@ def generate_password(length: int = 16) -> str:
     """A random password that satisfies the policy."""
     alphabet = string.ascii_letters + string.digits
     while True:
-        candidate = "".join(secrets.choice(alphabet) for _ in range(length))
+        candidate = "".join(secrets.choice(alphabet) for _position in range(length))
         if any(c.isdigit() for c in candidate) and any(c.isalpha() for c in candidate):
             return candidate

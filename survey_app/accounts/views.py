@@ -7,6 +7,7 @@ import io
 import segno
 from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_login import current_user
+from flask_babel import gettext as _
 
 from ..web.access import signed_in
 from .forms import PasswordChangeForm, TotpForm
@@ -38,7 +39,7 @@ def password():
             form.new.errors.append(str(exc))
         else:
             start_session(current_user._get_current_object())
-            flash("비밀번호를 바꾸었습니다. 다른 기기의 로그인은 모두 끝났습니다. (Password changed.)")
+            flash(_("비밀번호를 바꾸었습니다. 다른 기기의 로그인은 모두 끝났습니다."))
             return redirect(url_for("account.index"))
     return render_template("account/index.html", form=form, totp_form=TotpForm()), 400
 
@@ -61,9 +62,9 @@ def totp_setup():
     if form.validate_on_submit():
         if enable_totp(current_user, secret, form.code.data):
             session.pop(PENDING_TOTP, None)
-            flash("2단계 인증을 켰습니다. 다음 로그인부터 인증 코드를 묻습니다. (Two-step sign-in is on.)")
+            flash(_("2단계 인증을 켰습니다. 다음 로그인부터 인증 코드를 묻습니다."))
             return redirect(url_for("account.index"))
-        form.code.errors.append("인증 코드가 맞지 않습니다. (Wrong code.)")
+        form.code.errors.append(_("인증 코드가 맞지 않습니다."))
     uri = provisioning_uri(secret, current_user.username)
     return render_template("account/totp.html", form=form, secret=secret, qr=_qr_data_uri(uri))
 
@@ -75,7 +76,7 @@ def totp_off():
     form = TotpForm()
     if form.validate_on_submit() and current_user.totp_enabled and verify_user_code(current_user, form.code.data):
         disable_totp(current_user)
-        flash("2단계 인증을 껐습니다. (Two-step sign-in is off.)")
+        flash(_("2단계 인증을 껐습니다."))
         return redirect(url_for("account.index"))
-    flash("인증 코드가 맞지 않아 2단계 인증을 끄지 않았습니다. (Wrong code; nothing changed.)")
+    flash(_("인증 코드가 맞지 않아 2단계 인증을 끄지 않았습니다."))
     return redirect(url_for("account.index"))

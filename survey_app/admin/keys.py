@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from flask_babel import gettext as _
 
 from ..accounts.api_keys import ApiKeyError, create_api_key, revoke_api_key
 from ..database import db
@@ -40,5 +41,5 @@ def revoke_key(key_id: int):
     if key is None:
         abort(404)
     revoke_api_key(key)
-    flash(f"API 키 '{key.name}'을(를) 폐기했습니다. (Key revoked.)")
+    flash(_("API 키 '%(name)s'을(를) 폐기했습니다.", name=key.name))
     return redirect(url_for("admin.api_keys"))

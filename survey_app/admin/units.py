@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from flask_babel import gettext as _
 
 from ..database import db
 from ..models import OrgUnit, Permission
@@ -20,7 +21,7 @@ def unit_choices(permission: Permission) -> list[tuple[str, str]]:
         query = query.where(OrgUnit.id.in_(units))
     choices = [(str(u.id), f"{u.name} ({u.code})") for u in db.session.scalars(query)]
     if can(permission, ORG_WIDE):
-        choices.insert(0, (WHOLE_ORGANISATION, "전체 조직 (whole organisation)"))
+        choices.insert(0, (WHOLE_ORGANISATION, _("전체 조직")))
     return choices
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from flask_babel import gettext as _
 
 from ..accounts.operations import AccountError, create_user, grant_role, revoke_role, set_active, unlock
 from ..accounts.passwords import PasswordPolicyError, check_policy, generate_password
@@ -46,7 +47,7 @@ def users():
         except (AccountError, PasswordPolicyError) as exc:
             form.username.errors.append(str(exc))
         else:
-            flash(f"{user.username} 계정을 만들었습니다. 처음 비밀번호(한 번만 표시): {password}")
+            flash(_("%(username)s 계정을 만들었습니다. 처음 비밀번호(한 번만 표시): %(password)s", username=user.username, password=password))
             return redirect(url_for("admin.user", user_id=user.id))
     return render_template("admin/users.html", users=db.session.scalars(_users_query()).all(), form=form)
 
@@ -54,7 +55,7 @@ def users():
 def _first_password_for(username: str) -> str:
     """A generated first password the policy accepts for this username (it must not contain it)."""
     password = generate_password()
-    for _ in range(20):
+    for _attempt in range(20):
         try:
             check_policy(password, username)
             return password
@@ -90,7 +91,7 @@ def add_grant(user_id: int):
     if not can(Permission.MANAGE_USERS, scope_of(unit_id)):
         abort(403)
     grant_role(target, form.role.data, unit_id, by=current_user)
-    flash("역할을 부여했습니다. (Role granted.)")
+    flash(_("역할을 부여했습니다."))
     return redirect(url_for("admin.user", user_id=user_id))
 
 
@@ -108,7 +109,7 @@ def remove_grant(user_id: int, grant_id: int):
     except AccountError as exc:
         flash(str(exc))
     else:
-        flash("역할을 회수했습니다. (Role revoked.)")
+        flash(_("역할을 회수했습니다."))
     return redirect(url_for("admin.user", user_id=user_id))
 
 
@@ -130,7 +131,7 @@ def end_sessions(user_id: int):
     """Sign the user out everywhere."""
     count = end_all_sessions(user_id, "admin")
     record("user.sessions_end", "user", user_id, details={"count": count})
-    flash(f"로그인 {count}건을 끝냈습니다. (Ended {count} sessions.)")
+    flash(_("로그인 %(n)s건을 끝냈습니다.", n=count))
     return redirect(url_for("admin.user", user_id=user_id))
 
 
@@ -139,7 +140,7 @@ def end_sessions(user_id: int):
 def unlock_user(user_id: int):
     """Lift a lockout caused by failed sign-ins."""
     unlock(db.session.get(User, user_id))
-    flash("잠금을 풀었습니다. (Unlocked.)")
+    flash(_("잠금을 풀었습니다."))
     return redirect(url_for("admin.user", user_id=user_id))
 
 
@@ -151,7 +152,7 @@ def reset_password(user_id: int):
 
     target, password = db.session.get(User, user_id), generate_password()
     set_password(target, password)
-    flash(f"새 비밀번호(한 번만 표시): {password}")
+    flash(_("새 비밀번호(한 번만 표시): %(password)s", password=password))
     return redirect(url_for("admin.user", user_id=user_id))
 
 

@@ -4,21 +4,22 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+from flask_babel import lazy_gettext as _l
 
 
 class PurposeForm(FlaskForm):
     """Why the staff member needs to see the unmasked data (kept in the access log)."""
 
-    purpose = StringField("열람 목적 (Purpose)", validators=[
-        DataRequired("열람 목적을 입력해 주십시오. (Please state the purpose.)"), Length(min=2, max=500)])
+    purpose = StringField(_l("열람 목적"), validators=[
+        DataRequired(_l("열람 목적을 입력해 주십시오.")), Length(min=2, max=500)])
 
 
 class ExportForm(FlaskForm):
     """Download contacts: the purpose is required; plaintext only when asked and permitted."""
 
-    purpose = TextAreaField("내려받는 목적 (Purpose of the download)", validators=[
-        DataRequired("내려받는 목적을 입력해 주십시오. (Please state the purpose.)"), Length(min=2, max=1000)])
-    unmasked = BooleanField("마스킹하지 않은 원문 포함 (Include unmasked data)")
+    purpose = TextAreaField(_l("내려받는 목적"), validators=[
+        DataRequired(_l("내려받는 목적을 입력해 주십시오.")), Length(min=2, max=1000)])
+    unmasked = BooleanField(_l("가리지 않은 원문 포함"))
 
 
 class ContactSearchForm(FlaskForm):
@@ -27,4 +28,4 @@ class ContactSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("전화번호 또는 전자우편 (Phone or e-mail)", validators=[Optional(), Length(max=254)])
+    q = StringField(_l("전화번호 또는 전자우편"), validators=[Optional(), Length(max=254)])

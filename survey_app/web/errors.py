@@ -1,4 +1,4 @@
-"""Friendly error pages in Korean (JSON under /api); never a traceback to a user."""
+"""Friendly error pages (Korean; English on staff pages for staff who chose it; JSON under /api); never a traceback."""
 from __future__ import annotations
 
 import logging
@@ -7,20 +7,21 @@ from flask import Flask, current_app, jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from ..database import db
 
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: ("요청을 처리할 수 없습니다", "The request could not be processed."),
-    401: ("인증이 필요합니다", "Authentication is required."),
-    403: ("이 페이지를 볼 권한이 없습니다", "You do not have permission to see this page."),
-    404: ("페이지를 찾을 수 없습니다", "The page could not be found."),
-    405: ("허용되지 않은 요청입니다", "This request method is not allowed."),
-    429: ("요청이 너무 많습니다. 잠시 후 다시 시도해 주십시오", "Too many requests. Please try again shortly."),
-    500: ("일시적인 오류가 발생했습니다", "A temporary error occurred."),
-    503: ("잠시 후 다시 시도해 주십시오", "Please try again in a moment."),
+    400: (_l("요청을 처리할 수 없습니다"), "The request could not be processed."),
+    401: (_l("인증이 필요합니다"), "Authentication is required."),
+    403: (_l("이 페이지를 볼 권한이 없습니다"), "You do not have permission to see this page."),
+    404: (_l("페이지를 찾을 수 없습니다"), "The page could not be found."),
+    405: (_l("허용되지 않은 요청입니다"), "This request method is not allowed."),
+    429: (_l("요청이 너무 많습니다. 잠시 후 다시 시도해 주십시오"), "Too many requests. Please try again shortly."),
+    500: (_l("일시적인 오류가 발생했습니다"), "A temporary error occurred."),
+    503: (_l("잠시 후 다시 시도해 주십시오"), "Please try again in a moment."),
 }
 
 
@@ -28,9 +29,9 @@ def render_error(status: int, description: str | None = None):
     """An error page (or JSON body) for ``status``."""
     title_ko, title_en = MESSAGES.get(status, MESSAGES[500])
     if request.path.startswith("/api/"):
-        return jsonify(error={"status": status, "message": title_en, "message_ko": title_ko}), status
+        return jsonify(error={"status": status, "message": title_en, "message_ko": str(title_ko)}), status
     page = render_template(
-        "errors/error.html", status=status, title_ko=title_ko, title_en=title_en,
+        "errors/error.html", status=status, title=str(title_ko),
         description=description, phone=current_app.config["CONTACT_CENTER_PHONE"],
     )
     return page, status
@@ -49,8 +50,7 @@ def _http_error(exc: HTTPException):
 
 
 def _csrf_error(_exc: CSRFError):
-    return render_error(400, "페이지가 만료되었거나 보안 확인에 실패했습니다. 페이지를 새로 고친 뒤 다시 시도해 주십시오. "
-                             "(The page expired or its security check failed; please reload and try again.)")
+    return render_error(400, _("페이지가 만료되었거나 보안 확인에 실패했습니다. 페이지를 새로 고친 뒤 다시 시도해 주십시오."))
 
 
 def _database_unavailable(exc: OperationalError):
