@@ -18,6 +18,7 @@ from ..responses.links import LinkState, wave_state
 from ..responses.values import answers_from_rows
 from ..respond.pages import answer_fields
 from ..web.access import can, requires, signed_in, visible_units
+from ..web.choices import select_choices
 from ..designer.unsaved import keeps_unsaved, restore
 from . import bp
 from .forms import CHANNELS, SearchForm, SetupForm
@@ -53,10 +54,11 @@ def _wave_or_404(wave_id: int) -> Wave:
 def _setup_form(query: str, unit_id: str | None, formdata=None) -> SetupForm:
     form = SetupForm(formdata=formdata) if formdata is not None else SetupForm()
     units = matching_units(query, visible_units(Permission.ENTER_EVALUATIONS), unit_id)
-    form.org_unit.choices = [("", _("골라 주십시오"))] + [(str(u.id), f"{u.name} ({u.code})") for u in units]
+    form.org_unit.choices = select_choices([("", _("골라 주십시오"))] + [(str(u.id), f"{u.name} ({u.code})") for u in units])
     chosen = form.org_unit.data or unit_id
     staff = staff_of(int(chosen)) if chosen and str(chosen).isdigit() and any(str(u.id) == str(chosen) for u in units) else []
-    form.staff.choices = [("", _("직원을 특정하지 않음"))] + [(str(s.id), f"{s.name} ({s.employee_no})") for s in staff]
+    form.staff.choices = select_choices([("", _("직원을 특정하지 않음"))]
+                                        + [(str(s.id), f"{s.name} ({s.employee_no})") for s in staff])
     return form
 
 

@@ -46,7 +46,7 @@ def type_choices_list(hidden: bool) -> list:
     """(type, name) pairs for the quick-add select."""
     from .question_form import type_choices
 
-    return [(key, str(value)) for key, value in type_choices(hidden)]
+    return [(c.value, str(c.label)) for c in type_choices(hidden)]
 
 
 from . import edit_views, library_views, publish_views, views  # noqa: E402,F401

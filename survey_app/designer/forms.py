@@ -11,6 +11,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from questionnaires import vocab
 
+from ..web.choices import select_choices
+
 CODE_RE = r"^[A-Za-z][A-Za-z0-9_]{0,39}$"
 SURVEY_CODE_RE = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 KIND_LABELS = {
@@ -59,7 +61,7 @@ class NewSurveyForm(DesignerForm):
     code = StringField(_l("설문 코드"), validators=[DataRequired(_l("설문 코드를 입력해 주십시오.")), Regexp(
         SURVEY_CODE_RE, message=_l("설문 코드는 영문자·숫자로 시작하고 영문자, 숫자, _ . - 만 쓸 수 있습니다."))])
     title = StringField(_l("제목"), validators=[Optional(), Length(max=300)])
-    kind = SelectField(_l("종류"), choices=[(k, v) for k, v in KIND_LABELS.items()])
+    kind = SelectField(_l("종류"), choices=select_choices(KIND_LABELS.items()))
     org_unit = SelectField(_l("담당 조직"), choices=[], validate_choice=True)
 
 
@@ -69,7 +71,7 @@ class SettingsForm(LockedForm):
     code = StringField(_l("설문지 코드"), validators=code_validators())
     title_ko = StringField(_l("제목 (한국어)"), validators=[DataRequired(_l("제목을 입력해 주십시오.")), Length(max=300)])
     title_en = StringField(_l("제목 (영어)"), validators=[Optional(), Length(max=300)])
-    kind = SelectField(_l("종류"), choices=[(k, v) for k, v in KIND_LABELS.items()])
+    kind = SelectField(_l("종류"), choices=select_choices(KIND_LABELS.items()))
     description_ko = TextAreaField(_l("소개 글 (한국어)"), validators=[Optional(), Length(max=vocab.MAX_TEXT_LENGTH)])
     description_en = TextAreaField(_l("소개 글 (영어)"), validators=[Optional(), Length(max=vocab.MAX_TEXT_LENGTH)])
     closing_ko = TextAreaField(_l("맺음말 (한국어)"), validators=[Optional(), Length(max=vocab.MAX_TEXT_LENGTH)])

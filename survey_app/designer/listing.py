@@ -11,6 +11,7 @@ from wtforms.validators import Length, Optional
 
 from ..database import db
 from ..models import OrgUnit, Response, ResponseStatus, Survey, Wave
+from ..web.choices import select_choices
 from .forms import KIND_LABELS, DesignerForm
 from .support import STATUS_LABELS, survey_status
 
@@ -22,8 +23,8 @@ class ListFilterForm(DesignerForm):
         csrf = False
 
     q = StringField(_l("코드·제목 검색"), validators=[Optional(), Length(max=100)])
-    status = SelectField(_l("상태"), choices=[("", _l("모두"))] + list(STATUS_LABELS.items()), validate_choice=False)
-    kind = SelectField(_l("종류"), choices=[("", _l("모두"))] + list(KIND_LABELS.items()), validate_choice=False)
+    status = SelectField(_l("상태"), choices=select_choices([("", _l("모두")), *STATUS_LABELS.items()]), validate_choice=False)
+    kind = SelectField(_l("종류"), choices=select_choices([("", _l("모두")), *KIND_LABELS.items()]), validate_choice=False)
     unit = SelectField(_l("담당 조직"), choices=[], validate_choice=False)
 
 
@@ -46,7 +47,7 @@ def survey_list(args, visible_ids) -> SurveyList:
     form = ListFilterForm(args)
     units = db.session.execute(select(OrgUnit.id, OrgUnit.name).where(
         OrgUnit.id.in_(select(Survey.org_unit_id).where(Survey.id.in_(visible_ids)))).order_by(OrgUnit.name)).all()
-    form.unit.choices = [("", _l("모두"))] + [(str(i), n) for i, n in units]
+    form.unit.choices = select_choices([("", _l("모두"))] + [(str(i), n) for i, n in units])
     completed = _completed()
     query = (select(Survey, func.coalesce(completed.c.n, 0)).where(Survey.id.in_(visible_ids))
              .outerjoin(completed, completed.c.survey_id == Survey.id).order_by(Survey.updated_at.desc()))

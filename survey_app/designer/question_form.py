@@ -9,6 +9,7 @@ from wtforms.validators import NumberRange, Optional, Length, ValidationError
 
 from questionnaires import vocab
 
+from ..web.choices import SelectChoice, select_choices
 from .forms import LockedForm, code_validators
 from .lines import (LineError, choices_text, labels_text, parse_choices, parse_labels, parse_rows, rows_text,
                     text_of)
@@ -24,10 +25,10 @@ LIMIT_TYPES = (vocab.NUMBER,)
 SELECTION_TYPES = (vocab.MULTIPLE_CHOICE,)
 
 
-def type_choices(hidden_section: bool = False) -> list[tuple[str, Any]]:
+def type_choices(hidden_section: bool = False) -> list[SelectChoice]:
     """Question types for a select; a hidden-field page offers hidden and computed values only."""
     types = (vocab.HIDDEN, vocab.COMPUTED) if hidden_section else [t for t in vocab.QUESTION_TYPES if t != vocab.HIDDEN]
-    return [(t, TYPE_LABELS[t]) for t in types]
+    return select_choices((t, TYPE_LABELS[t]) for t in types)
 
 
 def _lines_validator(parser):
@@ -75,10 +76,10 @@ class QuestionForm(LockedForm):
     s_dimension = SelectField(_l("채점 차원"), choices=[], validate_choice=False)
     s_reverse = BooleanField(_l("역코딩"))
     s_weight = DecimalField(_l("가중치"), validators=[Optional(), NumberRange(0, 1000)])
-    s_kpi = SelectField(_l("핵심 지표 역할"), choices=[("", "-")] + [(k, k.upper()) for k in vocab.KPI_ROLES],
+    s_kpi = SelectField(_l("핵심 지표 역할"), choices=select_choices([("", "-")] + [(k, k.upper()) for k in vocab.KPI_ROLES]),
                         validate_choice=False)
     s_checklist = SelectField(_l("친절도 체크리스트"), choices=[], validate_choice=False)
-    s_stage = SelectField(_l("친절도 단계"), choices=[("", "-")] + list(STAGE_LABELS.items()), validate_choice=False)
+    s_stage = SelectField(_l("친절도 단계"), choices=select_choices([("", "-"), *STAGE_LABELS.items()]), validate_choice=False)
     s_points = DecimalField(_l("배점"), validators=[Optional(), NumberRange(0, 100)])
 
     def validate_s_kpi(self, field):
@@ -223,10 +224,10 @@ def fill_choices(form: QuestionForm, draft: dict[str, Any], hidden_section: bool
     lists = draft.get("choice_lists") if isinstance(draft.get("choice_lists"), dict) else {}
     scales = draft.get("scales") if isinstance(draft.get("scales"), dict) else {}
     scoring = draft.get("scoring") if isinstance(draft.get("scoring"), dict) else {}
-    form.choice_list.choices = [("", _l("이 문항의 보기를 직접 적습니다"))] + [(n, n) for n in lists]
-    form.scale_name.choices = [("", _l("이 문항의 척도를 직접 정합니다"))] + [(n, n) for n in scales]
-    form.s_dimension.choices = [("", "-")] + _codes(scoring.get("dimensions"))
-    form.s_checklist.choices = [("", "-")] + _codes(scoring.get("checklists"))
+    form.choice_list.choices = select_choices([("", _l("이 문항의 보기를 직접 적습니다"))] + [(n, n) for n in lists])
+    form.scale_name.choices = select_choices([("", _l("이 문항의 척도를 직접 정합니다"))] + [(n, n) for n in scales])
+    form.s_dimension.choices = select_choices([("", "-")] + _codes(scoring.get("dimensions")))
+    form.s_checklist.choices = select_choices([("", "-")] + _codes(scoring.get("checklists")))
 
 
 def _codes(items: Any) -> list[tuple[str, str]]:

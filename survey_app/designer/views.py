@@ -15,6 +15,7 @@ from ..admin.units import chosen_unit, scope_of, unit_choices
 from ..database import db
 from ..models import Permission, Wave
 from ..web.access import can, requires, scopes, signed_in
+from ..web.choices import choice_values, select_choices
 from ..web.i18n import LOCALES
 from . import bp
 from .drafts import blank_definition, update_settings
@@ -48,9 +49,10 @@ def _template_title(name: str) -> str:
 
 def _new_form(formdata=None) -> NewSurveyForm:
     form = NewSurveyForm(formdata=formdata) if formdata is not None else NewSurveyForm()
-    form.start.choices = [("template", _("템플릿에서 시작")), ("blank", _("빈 설문에서 시작")), ("file", _("파일 가져오기"))]
-    form.template.choices = [(name, f"{_template_title(name)} ({name})") for name in list_templates()]
-    form.org_unit.choices = unit_choices(Permission.EDIT_SURVEYS)
+    form.start.choices = select_choices([("template", _("템플릿에서 시작")), ("blank", _("빈 설문에서 시작")),
+                                         ("file", _("파일 가져오기"))])
+    form.template.choices = select_choices((name, f"{_template_title(name)} ({name})") for name in list_templates())
+    form.org_unit.choices = select_choices(unit_choices(Permission.EDIT_SURVEYS))
     return form
 
 
@@ -120,9 +122,10 @@ def _settings_form(survey, draft, formdata=None) -> SettingsForm:
             "org_unit": str(survey.org_unit_id or "")}
     data.update({f"{k}_{lang}": text(k, lang) for k in ("title", "description", "closing") for lang in ("ko", "en")})
     form = SettingsForm(formdata=formdata, data=data)
-    form.org_unit.choices = unit_choices(Permission.EDIT_SURVEYS)
-    if not any(value == data["org_unit"] for value, _label in form.org_unit.choices):
-        form.org_unit.choices.insert(0, (data["org_unit"], survey.org_unit.name if survey.org_unit else "-"))
+    units = unit_choices(Permission.EDIT_SURVEYS)
+    if data["org_unit"] not in choice_values(units):
+        units.insert(0, (data["org_unit"], survey.org_unit.name if survey.org_unit else "-"))
+    form.org_unit.choices = select_choices(units)
     return form
 
 

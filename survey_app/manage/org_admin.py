@@ -16,6 +16,7 @@ from ..courtesy.directory import (DirectoryError, import_staff, import_units, mo
 from ..database import db
 from ..models import OrgUnit, Permission, StaffMember
 from ..web.access import requires, scopes, visible_units
+from ..web.choices import select_choices
 from ..web.scopes import Scope, _get_or_404
 from . import bp
 
@@ -23,7 +24,7 @@ from . import bp
 class ImportForm(FlaskForm):
     """A CSV or Excel file of units or of staff."""
 
-    kind = RadioField(_l("가져올 내용"), choices=[("units", _l("조직")), ("staff", _l("직원"))], default="units")
+    kind = RadioField(_l("가져올 내용"), choices=select_choices([("units", _l("조직")), ("staff", _l("직원"))]), default="units")
     file = FileField(_l("CSV 또는 Excel 파일"))
 
 
@@ -93,7 +94,7 @@ def org_import():
 def _move_form(unit: OrgUnit | None = None) -> MoveForm:
     form = MoveForm()
     below = {u.id for u in _units_in_scope() if unit is not None and unit in [u, *u.ancestors()]}
-    form.target.choices = [(str(u.id), f"{u.name} ({u.code})") for u in _units_in_scope() if u.id not in below]
+    form.target.choices = select_choices((str(u.id), f"{u.name} ({u.code})") for u in _units_in_scope() if u.id not in below)
     return form
 
 
