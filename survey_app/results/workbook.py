@@ -21,8 +21,8 @@ from questionnaires import Questionnaire
 
 from analysis.drivers import QuadrantItem
 from analysis.results import Estimate
-from exports import (CourtesyRow, CourtesyTable, Kpi, MethodNote, RawData, ScoreRow, SegmentRow, Trend, TrendSeries,
-                     WorkbookInput, WorkbookSummary, adapt, write_workbook)
+from exports import (CourtesyRow, CourtesyTable, Kpi, MethodNote, PersonalDataRelease, RawData, ScoreRow, SegmentRow,
+                     Trend, TrendSeries, WorkbookInput, WorkbookSummary, adapt, write_workbook)
 
 from ..models import Wave
 from ..respond.state import questionnaire_for
@@ -164,8 +164,10 @@ def local_zone() -> tzinfo:
 
 
 def workbook_input(wave: Wave, *, units: Collection[int] | None = None, confidence: float = 0.95,
-                   labels: bool = False, today: date | None = None) -> WorkbookInput:
-    """Everything the workbook of ``wave`` shows (only ``units``' responses when given)."""
+                   labels: bool = False, today: date | None = None,
+                   personal: PersonalDataRelease | None = None) -> WorkbookInput:
+    """Everything the workbook of ``wave`` shows (only ``units``' responses when given; personal data in
+    open answers unmasked only with a ``personal`` release, which the caller has checked and logged)."""
     questionnaire: Questionnaire = questionnaire_for(wave.version)
     result = wave_result(wave, units=units, confidence=confidence)
     data = load_for(wave, questionnaire, units)
@@ -178,7 +180,7 @@ def workbook_input(wave: Wave, *, units: Collection[int] | None = None, confiden
         ipa=_ipa(result), courtesy=_courtesy(result), frequencies=frequencies(wave.id, questionnaire, visible),
         voc=open_answers(wave.id, questionnaire, data), codebook=codebook(questionnaire),
         raw=RawData(raw_columns(questionnaire), raw_rows(wave.id, questionnaire, visible, local_zone())),
-        raw_labels=labels,
+        raw_labels=labels, personal=personal,
         method=_method(result, data))
 
 

@@ -30,6 +30,7 @@ def _register_blueprints(app: Flask) -> None:
     from ..manage import bp as manage_bp
     from ..privacy.views import bp as contacts_bp
     from ..respond import bp as respond_bp
+    from ..results.export_personal import bp as result_exports_personal_bp
     from ..results.export_views import bp as result_exports_bp
     from ..results.subscription_views import bp as report_subscriptions_bp
     from ..results.views import bp as results_bp
@@ -40,6 +41,7 @@ def _register_blueprints(app: Flask) -> None:
     register_distribution(app)  # staff distribution screens and the public 수신거부 page
     app.register_blueprint(results_bp)  # staff results pages (/manage/results)
     app.register_blueprint(result_exports_bp)  # the results' Excel workbook download
+    app.register_blueprint(result_exports_personal_bp)  # ... unmasked, with a stated purpose
     app.register_blueprint(report_subscriptions_bp)  # scheduled report e-mails of a survey
     for blueprint in (designer_bp, courtesy_bp):  # survey designer, courtesy evaluations (/manage)
         app.register_blueprint(blueprint)

@@ -24,6 +24,10 @@ def _both(path, sheet) -> tuple[list[list], list[list]]:
     return cal, xl
 
 
+def _cell(row, col):
+    return row[col] if col < len(row) else None
+
+
 def _row(rows, name, col=0) -> list:
     return next(r for r in rows if len(r) > col and r[col] == name)
 
@@ -169,3 +173,67 @@ def test_courtesy_page_shows_the_same_stage_percents(app_ctx, make_survey, make_
     stages, _ = _expected(["김맞이"])["김맞이"]
     for stage, points in stages.items():
         assert f"{points / STAGE_POINTS[stage] * 100:.1f}" in page
+
+
+# --- personal data in open answers -------------------------------------------------------------------
+
+PASSWORD = "Unmask2026pass"
+PHONE_TEXT = "=HYPERLINK(\"http://x\") 010-1234-5678로 연락 주세요"
+
+
+def _sign_in(app_ctx, client, make_user, username, role):
+    from survey_app.accounts.operations import grant_role
+    from survey_app.models import User
+
+    user_id, _ = make_user(username, PASSWORD)
+    with app_ctx() as session:
+        grant_role(session.get(User, user_id), role, None)
+    assert client.post("/manage/login", data={"username": username, "password": PASSWORD}).status_code == 302
+
+
+def _wave_id(app_ctx, code) -> int:
+    from survey_app.models import Wave
+
+    with app_ctx() as session:
+        return session.scalar(select(Wave.id).where(Wave.code == code))
+
+
+def test_an_admin_who_states_a_purpose_gets_open_answers_unmasked_and_it_is_logged(
+        app_ctx, client, make_user, make_survey, make_org, tmp_path):
+    from survey_app.models import PersonalDataAccess, PersonalDataSubject
+
+    wave_id = _wave_id(app_ctx, _second_wave(app_ctx, seed_hand_wave(app_ctx, make_survey, make_org)))
+    _sign_in(app_ctx, client, make_user, "admin_unmask", "admin")
+    url = f"/manage/results/waves/{wave_id}/workbook-unmasked"
+    assert "목적" in client.get(url).get_data(as_text=True)
+    refused = client.post(url, data={"purpose": " "})
+    assert refused.status_code == 400 and refused.mimetype == "text/html"
+    answer = client.post(url, data={"purpose": "민원 회신 연락"})
+    assert answer.status_code == 200 and answer.mimetype.endswith("spreadsheetml.sheet")
+    path = tmp_path / "unmasked.xlsx"
+    path.write_bytes(answer.get_data())
+    for raw, voc in zip(_both(path, "원자료"), _both(path, "고객의 소리")):
+        comments = [_cell(r, raw[0].index("Q8")) for r in raw[1:]]
+        assert "'" + PHONE_TEXT in comments  # unmasked, still inert (not a formula)
+        assert any(v == "'" + PHONE_TEXT for r in voc for v in r)
+    book = CalamineWorkbook.from_path(str(path))
+    cells = [str(v) for name in book.sheet_names for r in book.get_sheet_by_name(name).to_python() for v in r]
+    assert any("민원 회신 연락" in c and "admin_unmask" in c for c in cells)
+    with app_ctx() as session:
+        entry = session.scalars(select(PersonalDataAccess).where(PersonalDataAccess.subject_type == "response")).one()
+        subjects = session.scalars(select(PersonalDataSubject.subject_id)
+                                   .where(PersonalDataSubject.access_id == entry.id)).all()
+    assert (entry.purpose, entry.actor_name, entry.details["unmasked"]) == ("민원 회신 연락", "admin_unmask", True)
+    assert len(subjects) == entry.subject_count == 3
+
+
+def test_the_ordinary_workbook_stays_masked_and_others_may_not_unmask(
+        app_ctx, client, make_user, make_survey, make_org, tmp_path):
+    wave_id = _wave_id(app_ctx, _second_wave(app_ctx, seed_hand_wave(app_ctx, make_survey, make_org)))
+    _sign_in(app_ctx, client, make_user, "exec_masked", "executive")
+    assert client.post(f"/manage/results/waves/{wave_id}/workbook-unmasked",
+                       data={"purpose": "궁금해서"}).status_code == 403
+    path = tmp_path / "masked.xlsx"
+    path.write_bytes(client.get(f"/manage/results/waves/{wave_id}/workbook.xlsx").get_data())
+    raw = _both(path, "원자료")[0]
+    assert "'=HYPERLINK(\"http://x\") 010-****-5678로 연락 주세요" in [_cell(r, raw[0].index("Q8")) for r in raw[1:]]
