@@ -9,6 +9,7 @@ open answers are masked.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from collections.abc import Collection
 from datetime import date, tzinfo
 from pathlib import Path
@@ -22,7 +23,7 @@ from questionnaires import Questionnaire
 from analysis.drivers import QuadrantItem
 from analysis.results import Estimate
 from exports import (CourtesyRow, CourtesyTable, Kpi, MethodNote, PersonalDataRelease, RawData, ScoreRow, SegmentRow,
-                     Trend, TrendSeries, WorkbookInput, WorkbookSummary, adapt, write_workbook)
+                     Trend, TrendSeries, VocEntry, WorkbookInput, WorkbookSummary, adapt, write_workbook)
 
 from ..models import Wave
 from ..respond.state import questionnaire_for
@@ -31,6 +32,7 @@ from .export_data import codebook, frequencies, open_answers, raw_columns, raw_r
 from .loading import WaveData
 from .model import Figure, UnitRank, WaveResult
 from .report import ScoredWave, score_loaded_wave
+from .segments import TITLES as SEGMENT_TITLES
 
 __all__ = ["workbook_input", "export_wave"]
 
@@ -150,9 +152,25 @@ def _previous(wave: Wave, units: Collection[int] | None) -> tuple[Wave | None, S
     return previous, score_loaded_wave(load_for(previous, questionnaire, units), questionnaire)
 
 
+def _scale(result: WaveResult) -> str:
+    """How answers became 100-point scores, for the scales this wave's items use."""
+    scales = sorted({(i.points, i.low) for i in result.items})
+    parts = [f"{k}점 척도를 100점으로 환산: (응답 − {low}) ÷ {k - 1} × 100" for k, low in scales if k > 1]
+    if result.courtesy:
+        parts.append("친절도: 항목 배점 × (등급 − 최저 등급) ÷ (최고 − 최저 등급), 평가하지 않은 항목은 빼고 100점으로 환산")
+    return "; ".join(parts) or "점수로 환산한 문항 없음"
+
+
+def _voc(entries: tuple[VocEntry, ...], result: WaveResult) -> tuple[VocEntry, ...]:
+    """Open answers with their segments under the segment titles and shown names (가우체국, not P-A)."""
+    shown = {t.segment: {r.label: r.name for r in t.rows} for t in result.segments}
+    return tuple(replace(e, segments={SEGMENT_TITLES.get(k, (k,))[0]: shown.get(k, {}).get(v, v)
+                                      for k, v in e.segments.items()}) for e in entries)
+
+
 def _method(result: WaveResult, data: WaveData) -> MethodNote:
     weights = "응답 가중치 사용 (설계 기반 표준오차)" if data.weights is not None else "가중치 없음 (모든 응답 동일 가중)"
-    return MethodNote(weights=weights, confidence=result.confidence,
+    return MethodNote(weights=weights, confidence=result.confidence, scale=_scale(result),
                       tests=("차수 간 변화: 독립 표본 z 검정 (차원·문항은 각각 Holm 보정)",
                              "세그먼트 비교: 설계 기반 t 검정 (세그먼트 대 나머지 응답자)"),
                       notes=tuple(result.warnings[:5]))
@@ -178,7 +196,7 @@ def workbook_input(wave: Wave, *, units: Collection[int] | None = None, confiden
         generated_on=today or date.today(), kpis=_kpis(result, before), scores=_scores(result, before),
         segments=_segments(result), segment_measure=_headline_label(result), trend=_trend(result),
         ipa=_ipa(result), courtesy=_courtesy(result), frequencies=frequencies(wave.id, questionnaire, visible),
-        voc=open_answers(wave.id, questionnaire, data), codebook=codebook(questionnaire),
+        voc=_voc(open_answers(wave.id, questionnaire, data), result), codebook=codebook(questionnaire),
         raw=RawData(raw_columns(questionnaire), raw_rows(wave.id, questionnaire, visible, local_zone())),
         raw_labels=labels, personal=personal,
         method=_method(result, data))

@@ -237,3 +237,21 @@ def test_the_ordinary_workbook_stays_masked_and_others_may_not_unmask(
     path.write_bytes(client.get(f"/manage/results/waves/{wave_id}/workbook.xlsx").get_data())
     raw = _both(path, "원자료")[0]
     assert "'=HYPERLINK(\"http://x\") 010-****-5678로 연락 주세요" in [_cell(r, raw[0].index("Q8")) for r in raw[1:]]
+
+
+def test_voc_answers_carry_their_segments_by_name_and_the_cover_note_names_the_scale(
+        app_ctx, make_survey, make_org, tmp_path):
+    from survey_app.models import Wave
+    from survey_app.results.workbook import export_wave
+
+    code = _second_wave(app_ctx, seed_hand_wave(app_ctx, make_survey, make_org))
+    out = tmp_path / "voc.xlsx"
+    with app_ctx() as session:
+        export_wave(session.scalar(select(Wave).where(Wave.code == code)), out)
+    for voc in _both(out, "고객의 소리"):
+        header = next(r for r in voc if "우체국·조직" in r)
+        answer = next(r for r in voc if any(isinstance(v, str) and "HYPERLINK" in v for v in r))
+        assert answer[header.index("우체국·조직")] == "가우체국" and answer[header.index("연령대")] == "40대 이상"
+    cells = [str(v) for rows in _both(out, "요약") for r in rows for v in r if v is not None]
+    assert any("5점 척도를 100점으로 환산: (응답 − 1) ÷ 4 × 100" in c for c in cells)
+    assert not any("7점 척도" in c for c in cells)
