@@ -146,6 +146,15 @@ def _pages(base: str, ids: dict) -> dict[str, str]:
         "courtesy-setup": f"/manage/courtesy/waves/{w}/new?q=우체국", "courtesy-results": f"/manage/courtesy/waves/{w}/results",
         "courtesy-evaluation": f"/manage/courtesy/evaluations/{r}/view",
         "org-units": "/manage/org/", "org-unit": f"/manage/org/{ids['unit']}",
+        "results-wave": f"/manage/results/waves/{w}", "results-survey": f"/manage/results/surveys/{s}",
+        "distribution": "/manage/distribution/", "distribution-plan": f"/manage/distribution/waves/{w}/plan",
+        "distribution-links": f"/manage/distribution/waves/{w}/links",
+        "distribution-funnel": f"/manage/distribution/waves/{w}/funnel",
+        "contacts-import": "/manage/distribution/contacts/import", "contacts": "/manage/contacts/",
+        "contact": f"/manage/contacts/{ids['contact']}",
+        "admin": "/admin/", "admin-users": "/admin/users", "admin-user": f"/admin/users/{ids['user']}",
+        "admin-api-keys": "/admin/api-keys", "admin-audit": "/admin/audit", "admin-access-log": "/admin/access-log",
+        "account": "/manage/account/", "account-totp": "/manage/account/totp",
     }
 
 
@@ -174,16 +183,37 @@ def _courtesy_fixture(app) -> dict:
         return {"survey": survey.id, "wave": wave.id, "response": response.id, "unit": unit.id}
 
 
+def _user_id(app, username: str) -> int:
+    from survey_app.models import User
+
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.username == username))
+
+
+def _contact_id(app, unit_id: int) -> int:
+    from survey_app.models import Contact
+
+    with app.app_context():
+        contact = Contact(attributes={"region": "R-DAEJEON"}, consent=True, org_unit_id=unit_id, source="axe")
+        db.session.add(contact)
+        db.session.commit()
+        return contact.id
+
+
 @pytest.mark.parametrize("locale", ["ko", "en"])
 def test_every_staff_page_type_passes_axe(live_app, new_page, axe_check, shoot, locale):
     base = live_app.config["LIVE_URL"]
     ids = _courtesy_fixture(live_app)
     page = new_page()
-    sign_in(page, base, make_staff(live_app, "admin", locale))
+    username = make_staff(live_app, "admin", locale)
+    ids["user"], ids["contact"] = _user_id(live_app, username), _contact_id(live_app, ids["unit"])
+    page.goto(f"{base}/manage/login")
+    assert axe_check(page) == [], "sign-in page"
+    sign_in(page, base, username)
     failures = {}
     for name, path in _pages(base, ids).items():
-        page.goto(base + path)
-        assert page.query_selector("h1") is not None, f"{name}: {page.inner_text('body')[:300]}"
+        answer = page.goto(base + path)
+        assert answer.status == 200 and page.query_selector("h1") is not None, f"{name}: {page.inner_text('body')[:300]}"
         violations = axe_check(page)
         if violations:
             failures[name] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
