@@ -198,3 +198,22 @@ def test_scheduler_has_the_report_job(app):
 
     job = build_scheduler(app, 60).get_job(REPORT_JOB)
     assert job is not None and job.misfire_grace_time == 3600 and "minute='5'" in str(job.trigger)
+
+
+def test_a_claim_held_by_another_scheduler_is_left_alone_until_stale(app_ctx, make_app, make_user, make_survey,
+                                                                      make_org):
+    """A standby that runs while the active scheduler is still sending skips the period; a claim left by a
+    process that died is taken over after an hour."""
+    from survey_app.models import ReportDelivery
+
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    sub_id = subscribe(app_ctx, ids["survey_id"], creator(app_ctx, make_user))
+    with app_ctx() as session:
+        session.add(ReportDelivery(subscription_id=sub_id, period="2026-W49", wave_id=ids["wave_id"],
+                                   status="sending", claimed_at=WEDNESDAY))
+    with MailSink() as sink:
+        app = make_app(SMTP_HOST="127.0.0.1", SMTP_PORT=sink.port, SMTP_SECURITY="none")
+        assert run(app, WEDNESDAY + timedelta(minutes=30)) == []
+        assert len(run(app, WEDNESDAY + timedelta(hours=2))) == 1
+    assert len(sink.messages) == 1
+    assert deliveries(app_ctx, sub_id) == [("2026-W49", "sent", 2)]
