@@ -5,6 +5,7 @@ import re
 import unicodedata
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
+from flask_babel import gettext as _
 
 #: 010 (and the legacy 011, 016–019) numbers: 10 or 11 digits after normalisation.
 MOBILE_DIGITS = _MOBILE = re.compile(r"^01(?:0\d{8}|[16789]\d{7,8})$")
@@ -68,8 +69,7 @@ def sms_type(text: str) -> str:
         return "SMS"
     if size <= LMS_BYTES:
         return "LMS"
-    raise ValueError(f"문자 길이 {size}바이트가 장문(LMS) 한도 {LMS_BYTES}바이트를 넘습니다 "
-                     f"(text is {size} bytes, over the LMS limit of {LMS_BYTES}).")
+    raise ValueError(_("문자 길이 %(size)s바이트가 장문(LMS) 한도 %(limit)s바이트를 넘습니다.", size=size, limit=LMS_BYTES))
 
 
 def parse_clock(text: str) -> time:
@@ -78,7 +78,7 @@ def parse_clock(text: str) -> time:
         hours, minutes = (int(part) for part in text.strip().split(":"))
         return time(hours, minutes)
     except (ValueError, TypeError):
-        raise ValueError(f"시각은 21:00 형식으로 적어 주십시오 (write times as HH:MM): {text!r}") from None
+        raise ValueError(_("시각은 21:00 형식으로 적어 주십시오: %(text)s", text=repr(text))) from None
 
 
 def in_quiet_hours(moment: datetime, start: time, end: time, zone: ZoneInfo) -> bool:

@@ -5,6 +5,7 @@ import csv
 import io
 import unicodedata
 from typing import Iterator
+from flask_babel import gettext as _
 
 #: Our field → the column headings accepted for it (Korean first; case and spaces ignored).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -36,8 +37,7 @@ def header_fields(header: list[object]) -> list[str | None]:
     """Our field name for each column heading (None for columns we do not use)."""
     fields = [_LOOKUP.get(_key(h)) for h in header]
     if "mobile" not in fields and "email" not in fields:
-        raise ContactFileError("첫 줄에 '휴대전화' 또는 '전자우편' 열 제목이 있어야 합니다 "
-                               "(the first row must name a mobile or e-mail column).")
+        raise ContactFileError(_("첫 줄에 '휴대전화' 또는 '전자우편' 열 제목이 있어야 합니다."))
     return fields
 
 
@@ -47,8 +47,7 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ContactFileError("글자 인코딩을 읽을 수 없습니다. UTF-8 또는 CP949(EUC-KR) CSV로 저장해 주십시오 "
-                           "(cannot decode the file; save it as UTF-8 or CP949 CSV).")
+    raise ContactFileError(_("글자 인코딩을 읽을 수 없습니다. UTF-8 또는 CP949(EUC-KR) CSV로 저장해 주십시오."))
 
 
 def _csv_rows(data: bytes) -> Iterator[list[object]]:
@@ -61,7 +60,7 @@ def _xlsx_rows(data: bytes) -> Iterator[list[object]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a broken file; all mean the same to the user
-        raise ContactFileError("엑셀(XLSX) 파일을 열 수 없습니다 (the XLSX file cannot be opened).") from None
+        raise ContactFileError(_("엑셀(XLSX) 파일을 열 수 없습니다.")) from None
     try:
         for row in book.worksheets[0].iter_rows(values_only=True):
             yield list(row)
@@ -83,7 +82,7 @@ def read_contact_rows(data: bytes, filename: str) -> Iterator[tuple[int, dict[st
     rows = _xlsx_rows(data) if is_xlsx else _csv_rows(data)
     header = next(rows, None)
     if header is None:
-        raise ContactFileError("빈 파일입니다 (the file is empty).")
+        raise ContactFileError(_("빈 파일입니다."))
     used = [(i, f) for i, f in enumerate(header_fields(header)) if f]
     cell = _cell if is_xlsx else str.strip  # CSV cells are already text
     for number, row in enumerate(rows, start=2):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from sqlalchemy import Text, any_, bindparam, func, select
+from flask_babel import gettext as _
 
 from ..database import db
 from ..models import AccessAction, Contact, OrgUnit, RetentionAction, utcnow
@@ -54,16 +55,16 @@ def _row_reasons(values: dict[str, str], units: dict[str, int], digits: str) -> 
     reasons = []
     mobile, email = values.get("mobile", ""), values.get("email", "")
     if not mobile and not email:
-        reasons.append("휴대전화와 전자우편이 모두 없습니다 (no mobile number or e-mail)")
+        reasons.append(_("휴대전화와 전자우편이 모두 없습니다"))
     if mobile and not MOBILE_DIGITS.match(digits):  # ``digits`` is already normalised: is_mobile(digits)
-        reasons.append(f"휴대전화 번호 형식이 아닙니다: {mobile} (not a Korean mobile number, e.g. 010-1234-5678)")
+        reasons.append(_("휴대전화 번호 형식이 아닙니다: %(value)s (예: 010-1234-5678)", value=mobile))
     if email and not is_email(email):
-        reasons.append(f"전자우편 주소 형식이 아닙니다: {email} (not a valid e-mail address)")
+        reasons.append(_("전자우편 주소 형식이 아닙니다: %(value)s", value=email))
     office = values.get("office_code", "")
     if office and office not in units:
-        reasons.append(f"없는 우체국 코드입니다: {office} (unknown office code)")
+        reasons.append(_("없는 우체국 코드입니다: %(value)s", value=office))
     if values.get("consent", "").strip().lower() not in YES:
-        reasons.append("수신 동의가 없습니다 (no consent to be contacted)")
+        reasons.append(_("수신 동의가 없습니다"))
     return reasons
 
 
@@ -71,8 +72,8 @@ def _duplicates_in_file(number: int, keys: list[tuple[str, str]], seen: dict[tup
     reasons = []
     for key in keys:
         if key in seen:
-            label = "휴대전화" if key[0] == "phone" else "전자우편"
-            reasons.append(f"파일 안에서 {label}이(가) {seen[key]}행과 겹칩니다 (duplicate of row {seen[key]})")
+            label = _("휴대전화") if key[0] == "phone" else _("전자우편")
+            reasons.append(_("파일 안에서 %(what)s이(가) %(row)s행과 겹칩니다", what=label, row=seen[key]))
         else:
             seen[key] = number
     return reasons
@@ -124,11 +125,11 @@ def validate_rows(rows: Iterable[tuple[int, dict[str, str]]]) -> ImportReport:
 
 
 def _check_existing(candidates: list[tuple[int, dict]], report: ImportReport) -> None:
-    phones = _existing_hashes(Contact.phone_hash, [c["phone_hash"] for _, c in candidates if c["phone_hash"]])
-    emails = _existing_hashes(Contact.email_hash, [c["email_hash"] for _, c in candidates if c["email_hash"]])
+    phones = _existing_hashes(Contact.phone_hash, [c["phone_hash"] for _row, c in candidates if c["phone_hash"]])
+    emails = _existing_hashes(Contact.email_hash, [c["email_hash"] for _row, c in candidates if c["email_hash"]])
     for number, cleaned in candidates:
         if cleaned["phone_hash"] in phones or cleaned["email_hash"] in emails:
-            report.problems.append(RowProblem(number, ["이미 등록된 연락처입니다 (already a stored contact)"]))
+            report.problems.append(RowProblem(number, [_("이미 등록된 연락처입니다")]))
         else:
             report.valid.append(cleaned)
     report.problems.sort(key=lambda p: p.row)
@@ -156,8 +157,8 @@ def import_contacts(report: ImportReport, *, source: str, skip_invalid: bool = F
     """Insert every valid row of a validated file in one go; refuses a file with bad rows unless told to
     skip them. Flushes, never commits: the caller's one commit makes it all-or-nothing."""
     if report.problems and not skip_invalid:
-        raise ValueError(f"잘못된 행이 {len(report.problems)}개 있습니다. 고치거나 빼고 등록하기를 선택해 주십시오 "
-                         f"({len(report.problems)} bad rows; fix them or import the valid rows only).")
+        raise ValueError(_("잘못된 행이 %(n)s개 있습니다. 고치거나 빼고 등록하기를 선택해 주십시오.",
+                           n=len(report.problems)))
     ids = insert_returning_ids(Contact.__table__, COLUMNS, _rows_for_insert(report.valid, source[:200]))
     log_access_bulk(AccessAction.IMPORT, SUBJECT, ids, purpose="연락처 파일 등록 (contact list import)",
                details={"source": source[:200], "rows": report.total, "skipped": len(report.problems)})

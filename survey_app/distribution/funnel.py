@@ -6,14 +6,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, exists, func, select
+from flask_babel import lazy_gettext as _l
 
 from ..database import db
 from ..models import AudienceSkip, Invitation, OutboxMessage, OutboxStatus, Response, ResponseStatus, SkipReason
 
 STAGES = ("targeted", "opt_out", "no_resurvey", "invalid", "sent", "failed", "opened", "started", "completed")
-STAGE_LABELS = {"targeted": "대상", "opt_out": "제외: 수신거부", "no_resurvey": "제외: 재조사 제한",
-                "invalid": "제외: 연락처 부적합", "sent": "발송", "failed": "발송 실패", "opened": "열람",
-                "started": "응답 시작", "completed": "응답 완료"}
+STAGE_LABELS = {"targeted": _l("발송 대상"), "opt_out": _l("제외: 수신거부"), "no_resurvey": _l("제외: 재조사 제한"),
+                "invalid": _l("제외: 연락처 부적합"), "sent": _l("발송"), "failed": _l("발송 실패"), "opened": _l("열람"),
+                "started": _l("응답 시작"), "completed": _l("응답 완료")}
 
 
 @dataclass

@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ..database import db
 from ..models import Permission, Wave
@@ -40,7 +41,7 @@ def _load(upload_id: str) -> tuple[bytes, str]:
     path = _upload_path(upload_id)
     if not path.is_file():
         abort(404)
-    filename, _, hexdata = key_ring().decrypt(path.read_bytes(), UPLOAD_CONTEXT).partition("\n")
+    filename, _sep, hexdata = key_ring().decrypt(path.read_bytes(), UPLOAD_CONTEXT).partition("\n")
     return bytes.fromhex(hexdata), filename
 
 
@@ -74,7 +75,7 @@ def contacts_import_confirm(upload_id: str):
                                upload_id=upload_id, form=form, refused=True), 400
     import_contacts(report, source=filename, skip_invalid=True)
     _upload_path(upload_id).unlink(missing_ok=True)
-    flash(f"{report.imported}명을 등록했습니다. (Imported {report.imported} contacts.)")
+    flash(_("%(n)s명을 등록했습니다.", n=report.imported))
     return redirect(url_for("distribution.contacts_import"))
 
 

@@ -5,6 +5,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from ..models import DistributionPlan
 from .forms import PlanForm
@@ -33,9 +34,9 @@ def _split(text: str | None) -> list[str]:
 def _quotas(text: str | None) -> dict[str, int]:
     quotas = {}
     for item in _split(text):
-        key, _, number = item.partition("=")
+        key, _sep, number = item.partition("=")
         if not number.strip().isdigit():
-            raise PlanError([f"층별 상한은 '값=숫자' 형식입니다: {item} (quota format: value=number)."])
+            raise PlanError([_("층별 상한은 '값=숫자' 형식입니다: %(item)s", item=item)])
         quotas[key.strip()] = int(number)
     return quotas
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from flask_babel import gettext as _
 
 from ..audit import record
 from ..database import db
@@ -52,15 +53,15 @@ def sample_values(closes_at: datetime | None) -> MessageValues:
 def _schedule_problems(data: PlanInput, now: datetime, scheduling: bool) -> list[str]:
     problems = []
     if data.opens_at and data.closes_at and data.closes_at <= data.opens_at:
-        problems.append("마감 시각이 시작 시각보다 늦어야 합니다 (the close time must be after the start).")
+        problems.append(_("마감 시각이 시작 시각보다 늦어야 합니다."))
     if scheduling and data.opens_at is not None and data.opens_at < now and not data.continuous:
-        problems.append("시작 시각이 이미 지났습니다 (the start time is in the past).")
+        problems.append(_("시작 시각이 이미 지났습니다."))
     if scheduling and data.closes_at is not None and data.closes_at <= now:
-        problems.append("마감 시각이 이미 지났습니다 (the close time is in the past).")
+        problems.append(_("마감 시각이 이미 지났습니다."))
     if data.reminder_max < 0 or data.reminder_max > 5:
-        problems.append("재안내 횟수는 0~5회입니다 (reminders: 0 to 5).")
+        problems.append(_("재안내 횟수는 0~5회입니다."))
     if data.reminder_max > 0 and data.reminder_days < 1:
-        problems.append("재안내 간격은 1일 이상이어야 합니다 (reminder interval: at least 1 day).")
+        problems.append(_("재안내 간격은 1일 이상이어야 합니다."))
     for clock in (data.quiet_start, data.quiet_end):
         try:
             parse_clock(clock)
@@ -72,8 +73,9 @@ def _schedule_problems(data: PlanInput, now: datetime, scheduling: bool) -> list
 def _message_problems(data: PlanInput) -> list[str]:
     problems = []
     if not data.channels or any(c not in CHANNELS for c in data.channels):
-        problems.append("발송 경로(문자, 전자우편)를 하나 이상 골라 주십시오 (choose at least one channel).")
-    checks = [(data.email_subject, "전자우편 제목"), (data.email_body, "전자우편 본문")] if "email" in data.channels else []
+        problems.append(_("발송 경로(문자, 전자우편)를 하나 이상 골라 주십시오."))
+    checks = ([(data.email_subject, _("전자우편 제목")), (data.email_body, _("전자우편 본문"))]
+              if "email" in data.channels else [])
     for template, label in checks:
         try:
             check_template(template, label=label)
@@ -99,7 +101,7 @@ def save_plan(wave: Wave, data: PlanInput) -> DistributionPlan:
     check_plan(data, scheduling=False)
     plan = db.session.get(DistributionPlan, wave.id) or DistributionPlan(wave_id=wave.id, status=PlanStatus.DRAFT)
     if plan.status in (PlanStatus.RUNNING, PlanStatus.DONE):
-        raise PlanError(["발송이 시작된 차수의 계획은 바꿀 수 없습니다 (the wave is already being sent)."])
+        raise PlanError([_("발송이 시작된 차수의 계획은 바꿀 수 없습니다.")])
     for name in ("channels", "audience", "reminder_days", "reminder_max", "quiet_start", "quiet_end",
                  "no_resurvey_days", "email_subject", "email_body", "sms_text", "continuous"):
         setattr(plan, name, getattr(data, name))
@@ -122,13 +124,13 @@ def plan_input(plan: DistributionPlan) -> PlanInput:
 def schedule(plan: DistributionPlan, now: datetime | None = None) -> DistributionPlan:
     """Check the plan against the clock and hand it to the scheduler."""
     if plan.status not in (PlanStatus.DRAFT, PlanStatus.CANCELLED):
-        raise PlanError(["이미 예약되었거나 발송 중입니다 (already scheduled or running)."])
+        raise PlanError([_("이미 예약되었거나 발송 중입니다.")])
     if plan.wave.version_id is None:
-        raise PlanError(["게시된 설문 버전이 없습니다 (no published version)."])
+        raise PlanError([_("게시된 설문 버전이 없습니다.")])
     check_plan(plan_input(plan), scheduling=True, now=now)
     plan.status = PlanStatus.SCHEDULED
     if plan.wave.state == WaveState.CLOSED:
-        raise PlanError(["마감된 차수입니다 (the wave is closed)."])
+        raise PlanError([_("마감된 차수입니다.")])
     db.session.flush()
     record("wave.plan.schedule", "wave", plan.wave_id)
     return plan
@@ -137,7 +139,7 @@ def schedule(plan: DistributionPlan, now: datetime | None = None) -> Distributio
 def cancel(plan: DistributionPlan) -> None:
     """Stop a scheduled plan before it starts (a running wave is stopped by closing it)."""
     if plan.status != PlanStatus.SCHEDULED:
-        raise PlanError(["예약된 계획만 취소할 수 있습니다 (only a scheduled plan can be cancelled)."])
+        raise PlanError([_("예약된 계획만 취소할 수 있습니다.")])
     plan.status = PlanStatus.CANCELLED
     record("wave.plan.cancel", "wave", plan.wave_id)
     db.session.flush()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from ..database import db
 from ..models import DistributionPlan, Permission, Survey, Wave
@@ -14,8 +15,8 @@ from .plans import PlanError, save_plan, schedule
 from .plans import cancel as cancel_plan
 
 bp = Blueprint("distribution", __name__, url_prefix="/manage/distribution")
-SEGMENTS = {"": "없음", "region": "지역", "office_code": "우체국", "service_type": "서비스", "customer_type": "고객 유형",
-            "age_band": "연령대"}
+SEGMENTS = {"": _l("없음"), "region": _l("지역"), "office_code": _l("우체국"), "service_type": _l("서비스"),
+            "customer_type": _l("고객 유형"), "age_band": _l("연령대")}
 
 
 def register_blueprints(app: Flask) -> None:
@@ -57,7 +58,7 @@ def plan(wave_id: int):
     if form.validate_on_submit():
         try:
             save_plan(wave, input_from_form(form))
-            flash("발송 계획을 저장했습니다. (Plan saved.)")
+            flash(_("발송 계획을 저장했습니다."))
             return redirect(url_for("distribution.plan", wave_id=wave_id))
         except PlanError as exc:
             problems = exc.problems
@@ -70,11 +71,11 @@ def schedule_wave(wave_id: int):
     """Hand a saved plan to the scheduler (checked against the clock)."""
     wave, stored = _wave(wave_id)
     if stored is None:
-        flash("먼저 발송 계획을 저장해 주십시오. (Save a plan first.)")
+        flash(_("먼저 발송 계획을 저장해 주십시오."))
         return redirect(url_for("distribution.plan", wave_id=wave_id))
     try:
         schedule(stored)
-        flash("발송을 예약했습니다. (Scheduled.)")
+        flash(_("발송을 예약했습니다."))
     except PlanError as exc:
         for problem in exc.problems:
             flash(problem)
@@ -88,9 +89,9 @@ def cancel(wave_id: int):
     _wave_obj, stored = _wave(wave_id)
     try:
         if stored is None:
-            raise PlanError(["발송 계획이 없습니다 (no plan)."])
+            raise PlanError([_("발송 계획이 없습니다.")])
         cancel_plan(stored)
-        flash("예약을 취소했습니다. (Cancelled.)")
+        flash(_("예약을 취소했습니다."))
     except PlanError as exc:
         flash(" ".join(exc.problems))
     return redirect(url_for("distribution.plan", wave_id=wave_id))

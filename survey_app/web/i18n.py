@@ -7,7 +7,7 @@ their own bilingual text and are always rendered in Korean.
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel
 from flask_login import current_user
 
@@ -22,9 +22,9 @@ def _is_staff_request() -> bool:
 
 
 def select_locale() -> str:
-    """The signed-in user's language on staff pages; Korean (or the configured default) elsewhere."""
+    """The signed-in user's language on staff pages; Korean elsewhere (respondent pages, CLI, scheduled tasks)."""
     default = current_app.config["DEFAULT_LOCALE"]
-    if not _is_staff_request():
+    if not has_request_context() or not _is_staff_request():
         return "ko"
     user_locale = getattr(current_user, "locale", None) if current_user else None
     return user_locale if user_locale in LOCALES else (default if default in LOCALES else "ko")
@@ -32,8 +32,6 @@ def select_locale() -> str:
 
 def _html_lang() -> dict:
     """``html_lang`` for the page's ``<html lang>``."""
-    from flask import has_request_context
-
     return {"html_lang": select_locale() if has_request_context() else "ko", "LOCALES": LOCALES}
 
 
