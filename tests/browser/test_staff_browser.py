@@ -243,3 +243,48 @@ def test_courtesy_checklist_on_a_phone(live_app, new_page, axe_check, shoot):
     with page.expect_navigation():
         page.click("button[value=next]")
     assert "평가를 제출했습니다" in page.inner_text("main")
+
+
+REACHABLE = """() => {
+  const sel = 'a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]),'
+            + ' textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
+  const seen = new Set();
+  return [...document.querySelectorAll(sel)].filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden'
+      && !el.closest('details:not([open]) > :not(summary)') && el.tabIndex >= 0).map((el, i) => {
+    el.dataset.kbd = el.type === 'radio' && el.name ? 'radio:' + el.name : 'el' + i;
+    return el.dataset.kbd;
+  }).filter(key => !seen.has(key) && seen.add(key));
+}"""
+
+
+def _tab_through(page, wanted: list[str]) -> set[str]:
+    """Press Tab through the page once; the ``data-kbd`` keys that took the focus."""
+    reached = set()
+    for _ in range(len(wanted) + 40):
+        page.keyboard.press("Tab")
+        key = page.evaluate("() => document.activeElement && document.activeElement.dataset.kbd")
+        if key:
+            reached.add(key)
+        if reached >= set(wanted):
+            break
+    return reached
+
+
+def test_every_staff_page_type_works_with_the_keyboard(live_app, new_page):
+    """Every link, button and field of each staff page takes the focus with Tab alone (no traps, no mouse-only controls)."""
+    base = live_app.config["LIVE_URL"]
+    ids = _courtesy_fixture(live_app)
+    page = new_page()
+    username = make_staff(live_app, "admin")
+    ids["user"], ids["contact"] = _user_id(live_app, username), _contact_id(live_app, ids["unit"])
+    sign_in(page, base, username)
+    missed = {}
+    for name, path in _pages(base, ids).items():
+        page.goto(base + path)
+        wanted = page.evaluate(REACHABLE)
+        assert len(wanted) > 3, name  # at least the navigation
+        reached = _tab_through(page, wanted)
+        if set(wanted) - reached:
+            missed[name] = page.evaluate("keys => keys.map(k => document.querySelector(`[data-kbd='${k}']`).outerHTML"
+                                         ".slice(0, 120))", sorted(set(wanted) - reached))
+    assert missed == {}
