@@ -49,6 +49,14 @@ def type_choices_list(hidden: bool) -> list:
     return [(c.value, str(c.label)) for c in type_choices(hidden)]
 
 
+@bp.app_template_global()
+def change_value(value) -> str:
+    """A changed part of a question as people read it (Korean kept as is, not JSON escapes)."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
 from . import edit_views, library_views, publish_views, views  # noqa: E402,F401
 
 
