@@ -43,3 +43,19 @@ def test_select_choices_makes_options_once_and_reads_their_values():
     options = select_choices([("", "전체 조직"), ("7", "대전우체국 (P-DAEJEON)")])
     assert [c.value for c in options] == ["", "7"] and choice_values(options) == {"", "7"}
     assert select_choices(options) == options
+
+
+def test_survey_list_filters_by_unit_and_by_owner(client, make_user, app_ctx, make_survey, make_org):
+    me = staff(make_user, app_ctx, client, role="admin")
+    colleague, _ = make_user("colleague1", display_name="박동료")
+    daejeon = make_org(code="P-DJ", name="대전우체국")
+    make_survey({"code": "A", "sections": []}, code="MINE-1", title="내가 맡은 조사", owner_id=me, org_unit_id=daejeon)
+    make_survey({"code": "B", "sections": []}, code="THEIRS-1", title="동료가 맡은 조사", owner_id=colleague)
+    everything = client.get("/manage/").get_data(as_text=True)
+    assert "박동료" in everything and "내가 맡은 조사" in everything and "동료가 맡은 조사" in everything
+    by_owner = client.get(f"/manage/?owner={colleague}").get_data(as_text=True)
+    assert "동료가 맡은 조사" in by_owner and "내가 맡은 조사" not in by_owner
+    assert f'<option selected value="{colleague}">' in by_owner or f'value="{colleague}" selected' in by_owner
+    by_unit = client.get(f"/manage/?unit={daejeon}").get_data(as_text=True)
+    assert "내가 맡은 조사" in by_unit and "동료가 맡은 조사" not in by_unit
+    assert "찾는 조건에 맞는 설문이 없습니다" in client.get(f"/manage/?owner={colleague}&unit={daejeon}").get_data(as_text=True)

@@ -10,7 +10,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from ..database import db
-from ..models import OrgUnit, Response, ResponseStatus, Survey, Wave
+from ..models import OrgUnit, Response, ResponseStatus, Survey, User, Wave
 from ..web.choices import select_choices
 from .forms import KIND_LABELS, DesignerForm
 from .support import STATUS_LABELS, survey_status
@@ -26,6 +26,7 @@ class ListFilterForm(DesignerForm):
     status = SelectField(_l("상태"), choices=select_choices([("", _l("모두")), *STATUS_LABELS.items()]), validate_choice=False)
     kind = SelectField(_l("종류"), choices=select_choices([("", _l("모두")), *KIND_LABELS.items()]), validate_choice=False)
     unit = SelectField(_l("담당 조직"), choices=[], validate_choice=False)
+    owner = SelectField(_l("담당자"), choices=[], validate_choice=False)
 
 
 @dataclass
@@ -42,12 +43,20 @@ def _completed():
             .where(Response.status == ResponseStatus.COMPLETE).group_by(Wave.survey_id).subquery())
 
 
-def survey_list(args, visible_ids) -> SurveyList:
-    """Surveys among ``visible_ids`` (a select of ids) matching the filters in ``args``."""
-    form = ListFilterForm(args)
+def _offer_units_and_owners(form: ListFilterForm, visible_ids) -> None:
+    """The unit and owner filters offer only units and owners of surveys the user may see."""
     units = db.session.execute(select(OrgUnit.id, OrgUnit.name).where(
         OrgUnit.id.in_(select(Survey.org_unit_id).where(Survey.id.in_(visible_ids)))).order_by(OrgUnit.name)).all()
     form.unit.choices = select_choices([("", _l("모두"))] + [(str(i), n) for i, n in units])
+    owners = db.session.execute(select(User.id, User.display_name).where(
+        User.id.in_(select(Survey.owner_id).where(Survey.id.in_(visible_ids)))).order_by(User.display_name)).all()
+    form.owner.choices = select_choices([("", _l("모두"))] + [(str(i), n) for i, n in owners])
+
+
+def survey_list(args, visible_ids) -> SurveyList:
+    """Surveys among ``visible_ids`` (a select of ids) matching the filters in ``args``."""
+    form = ListFilterForm(args)
+    _offer_units_and_owners(form, visible_ids)
     completed = _completed()
     query = (select(Survey, func.coalesce(completed.c.n, 0)).where(Survey.id.in_(visible_ids))
              .outerjoin(completed, completed.c.survey_id == Survey.id).order_by(Survey.updated_at.desc()))
@@ -58,6 +67,8 @@ def survey_list(args, visible_ids) -> SurveyList:
         query = query.where(Survey.kind == form.kind.data)
     if (form.unit.data or "").isdigit():
         query = query.where(Survey.org_unit_id == int(form.unit.data))
+    if (form.owner.data or "").isdigit():
+        query = query.where(Survey.owner_id == int(form.owner.data))
     rows = db.session.execute(query).all()
     waves: dict[int, list[Wave]] = {}
     for wave in db.session.scalars(select(Wave).where(Wave.survey_id.in_([s.id for s, _n in rows]))):
