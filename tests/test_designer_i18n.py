@@ -53,3 +53,61 @@ def test_korean_is_the_default_and_respondent_pages_stay_korean(client, db, make
     assert "New survey" in client.get("/manage/surveys/new").get_data(as_text=True)
     home = client.get("/").get_data(as_text=True)
     assert '<html lang="ko"' in home
+
+
+def _admin_in(locale: str, client, make_user, app_ctx) -> None:
+    from survey_app.models import User
+    from tests.designer_support import staff
+
+    user_id = staff(make_user, app_ctx, client, role="admin")
+    with app_ctx() as session:
+        session.get(User, user_id).locale = locale
+
+
+STAFF_PAGES = {  # page -> (Korean heading, English heading)
+    "/manage/distribution/": ("<h1>설문 발송</h1>", "<h1>Distribution</h1>"),
+    "/admin/users": ("<h1>사용자와 역할</h1>", "<h1>Users and roles</h1>"),
+    "/manage/account/": ("<h1>내 계정</h1>", "<h1>My account</h1>"),
+    "/manage/contacts/": ("<h1>고객 연락처</h1>", "<h1>Contacts</h1>"),
+    "/admin/": ("<h1>관리</h1>", "<h1>Administration</h1>"),
+}
+
+
+def test_account_admin_contacts_and_distribution_pages_follow_the_users_language(client, db, make_user, app_ctx):
+    _admin_in("en", client, make_user, app_ctx)
+    for path, (korean, english) in STAFF_PAGES.items():
+        html = client.get(path).get_data(as_text=True)
+        assert english in html and korean not in html, path
+        assert '<html lang="en"' in html and 'lang="en" class="en"' not in html, path
+    answer = client.post("/manage/account/password", data={"current": "x", "new": "", "confirm": ""})
+    assert "Please enter a new password." in answer.get_data(as_text=True)
+    missing = client.get("/manage/no-such-page").get_data(as_text=True)
+    assert "Page not found" in missing and "페이지를 찾을 수 없습니다" not in missing
+
+
+def test_staff_pages_are_korean_by_default_and_respondents_see_korean_errors(client, db, make_user, app_ctx):
+    _admin_in("ko", client, make_user, app_ctx)
+    for path, (korean, english) in STAFF_PAGES.items():
+        html = client.get(path).get_data(as_text=True)
+        assert korean in html and english not in html, path
+        assert '<html lang="ko"' in html, path
+    missing = client.get("/no-such-page").get_data(as_text=True)
+    assert "페이지를 찾을 수 없습니다" in missing and "Page not found" not in missing
+
+
+def test_results_pages_follow_the_users_language(app_ctx, client, db, make_user, make_survey, make_org):
+    from survey_app.models import User
+    from tests.test_results_support import seed_hand_wave
+
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    _admin_in("en", client, make_user, app_ctx)
+    wave = client.get(f"/manage/results/waves/{ids['wave_id']}").get_data(as_text=True)
+    assert "<h2 id=\"summary-h\">Summary</h2>" in wave and "Dimension scores" in wave and "61.2" in wave
+    assert "요약" not in wave and '<html lang="en"' in wave
+    survey = client.get(f"/manage/results/surveys/{ids['survey_id']}").get_data(as_text=True)
+    assert "Results by wave" in survey and "차수별 결과" not in survey
+    with app_ctx() as session:
+        for user in session.query(User).filter(User.locale == "en"):
+            user.locale = "ko"
+    korean = client.get(f"/manage/results/waves/{ids['wave_id']}").get_data(as_text=True)
+    assert "<h2 id=\"summary-h\">요약</h2>" in korean and "Summary" not in korean

@@ -9,6 +9,7 @@ import math
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, url_for
+from flask_babel import gettext as _
 from questionnaires import QuestionnaireError
 
 from ..database import db
@@ -88,8 +89,8 @@ def wave(wave_id: int):
                 and url_for("result_exports.workbook", wave_id=wave_id))
     return render_template(
         "results/wave.html", result=result, wave=found, workbook_url=workbook or None,
-        dimension_chart=charts.score_bars("dimension-chart", "차원별 점수와 95% 신뢰구간", _bars(result)),
-        trend_chart=charts.trend_line("trend-chart", "차수별 대표 지표 추이", _trend_bars(result.trend)),
+        dimension_chart=charts.score_bars("dimension-chart", _("차원별 점수와 95% 신뢰구간"), _bars(result)),
+        trend_chart=charts.trend_line("trend-chart", _("차수별 대표 지표 추이"), _trend_bars(result.trend)),
         **_helpers())
 
 
@@ -101,5 +102,5 @@ def survey(survey_id: int):
     units = visible_units(Permission.VIEW_RESULTS)
     points = survey_trend(found, units=units) if survey_waves(found.id) else ()
     return render_template("results/survey.html", survey=found, points=points, restricted=units is not None,
-                           trend_chart=charts.trend_line("trend-chart", "차수별 대표 지표 추이", _trend_bars(points)),
+                           trend_chart=charts.trend_line("trend-chart", _("차수별 대표 지표 추이"), _trend_bars(points)),
                            **_helpers())
