@@ -108,7 +108,7 @@ def seed(app, respondents: int) -> tuple[str, int, list[int]]:
     """The survey, an open wave and ``respondents`` invitations: (wave code, wave id, invitation ids)."""
     from questionnaires import Questionnaire
     from survey_app.database import db
-    from survey_app.models import Invitation, Survey, Wave, new_token
+    from survey_app.models import Invitation, Survey, Wave, new_token, utcnow
 
     with app.app_context():
         survey = Survey(code="BENCH30", title="30문항 성능 측정", kind="customer_satisfaction", draft_definition={})
@@ -116,7 +116,9 @@ def seed(app, respondents: int) -> tuple[str, int, list[int]]:
         wave = Wave(code="BENCH30-1", name="성능 측정", survey=survey, version=version, state="open")
         db.session.add_all([survey, wave])
         db.session.flush()
-        rows = [{"wave_id": wave.id, "token_hash": new_token()[1], "channel": "sms"} for _ in range(respondents)]
+        # Opened, as following the personal link records (prepared_sessions stands in for that request).
+        rows = [{"wave_id": wave.id, "token_hash": new_token()[1], "channel": "sms", "opened_at": utcnow()}
+                for _ in range(respondents)]
         db.session.execute(insert(Invitation), rows)
         ids = list(db.session.scalars(select(Invitation.id).where(Invitation.wave_id == wave.id).order_by(Invitation.id)))
         db.session.commit()
