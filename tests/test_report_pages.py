@@ -104,3 +104,22 @@ def test_someone_elses_report_is_left_alone_by_a_unit_viewer(app_ctx, client, ma
     answer = client.post(f"/manage/results/reports/{sub_id}/delete", follow_redirects=True)
     assert "만든 직원이나 전체 조직의 결과 조회 권한자만" in answer.get_data(as_text=True)
     assert len(_subs(app_ctx, ids["survey_id"])) == 1
+
+
+def test_report_form_gives_select_choices_and_renders_without_tuple_warnings(app_ctx, client, make_user, make_survey,
+                                                                             make_org, recwarn):
+    from wtforms.fields.choices import SelectChoice
+
+    from survey_app.database import db
+    from survey_app.models import Survey
+    from survey_app.results.subscription_views import SubscriptionForm, _wave_choices
+
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    _login(client, app_ctx, creator(app_ctx, make_user))
+    with client.application.test_request_context("/manage/"):
+        form = SubscriptionForm(meta={"csrf": False})
+        form.wave.choices = _wave_choices(db.session.get(Survey, ids["survey_id"]))
+        for field in (form.cadence, form.weekday, form.wave):
+            assert all(isinstance(c, SelectChoice) for c in field.choices), field.name
+    assert client.get(f"/manage/results/surveys/{ids['survey_id']}/reports").status_code == 200
+    assert not [w for w in recwarn if "SelectField choices" in str(w.message)]

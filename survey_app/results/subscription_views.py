@@ -16,6 +16,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
 from .. import audit
@@ -23,6 +24,7 @@ from ..database import db
 from ..distribution.checks import is_email
 from ..models import Cadence, Permission, ReportDelivery, ReportSubscription, Survey, Wave
 from ..web.access import requires, scopes, visible_units
+from ..web.choices import select_choices
 from ..web.scopes import Scope, _get_or_404
 
 bp = Blueprint("report_subscriptions", __name__, url_prefix="/manage/results")
@@ -60,9 +62,9 @@ class SubscriptionForm(FlaskForm):
     recipients = TextAreaField(_l("받는 사람 전자우편 주소 (쉼표나 줄바꿈으로 구분)"),
                                validators=[InputRequired(_l("받는 사람 주소를 적어 주십시오."))])
     cadence = RadioField(_l("보내는 때"), default=Cadence.WEEKLY,
-                         choices=[(Cadence.WEEKLY, _l("매주")), (Cadence.MONTHLY, _l("매월")),
-                                  (Cadence.CLOSE, _l("차수가 마감될 때"))])
-    weekday = SelectField(_l("매주 보내는 요일"), choices=WEEKDAYS, coerce=int, default=0)
+                         choices=select_choices([(Cadence.WEEKLY, _l("매주")), (Cadence.MONTHLY, _l("매월")),
+                                                 (Cadence.CLOSE, _l("차수가 마감될 때"))]))
+    weekday = SelectField(_l("매주 보내는 요일"), choices=select_choices(WEEKDAYS), coerce=int, default=0)
     day_of_month = DayField(_l("매월 보내는 날 (1~28일)"), default=1)
     wave = SelectField(_l("보고할 차수"), coerce=int, default=0)
 
@@ -103,9 +105,9 @@ def _subscription_example(unit_id: int | None) -> dict:
 SUBSCRIPTION = Scope("report_subscription", _subscription_resolve, _subscription_example)
 
 
-def _wave_choices(survey: Survey) -> list[tuple[int, str]]:
+def _wave_choices(survey: Survey) -> list[SelectChoice]:
     waves = db.session.scalars(select(Wave).where(Wave.survey_id == survey.id).order_by(Wave.id.desc())).all()
-    return [(0, _("가장 최근 차수 (진행 중이거나 가장 최근에 마감된 차수)"))] + [(w.id, w.name) for w in waves]
+    return select_choices([(0, _("가장 최근 차수 (진행 중이거나 가장 최근에 마감된 차수)"))] + [(w.id, w.name) for w in waves])
 
 
 def _last_deliveries(subs: list[ReportSubscription]) -> dict[int, ReportDelivery]:
