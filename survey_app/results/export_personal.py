@@ -23,6 +23,7 @@ from ..privacy.forms import PurposeForm
 from ..respond.state import questionnaire_for
 from ..web.access import requires, visible_units
 from .build import load_for
+from .report_mail import workbook_filename
 from .views import WAVE_RESULTS
 from .workbook import export_wave
 
@@ -52,8 +53,7 @@ def _send(wave: Wave, units: set[int] | None, purpose: str):
     audit.record("results.export", "wave", wave.id, {"format": "xlsx", "rows": summary.raw_rows,
                                                      "restricted": units is not None, "unmasked": True})
     out.seek(0)
-    return send_file(out, mimetype=XLSX, as_attachment=True,
-                     download_name=f"{wave.survey.code}_{wave.code}_결과보고서_원문.xlsx")
+    return send_file(out, mimetype=XLSX, as_attachment=True, download_name=workbook_filename(wave, unmasked=True))
 
 
 @bp.route("/waves/<int:wave_id>/workbook-unmasked", methods=["GET", "POST"])

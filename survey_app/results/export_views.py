@@ -14,6 +14,7 @@ from .. import audit
 from ..database import db
 from ..models import Permission, Wave
 from ..web.access import requires, visible_units
+from .report_mail import workbook_filename
 from .views import WAVE_RESULTS
 from .workbook import export_wave
 
@@ -39,5 +40,4 @@ def workbook(wave_id: int):
     audit.record("results.export", "wave", wave.id, {"format": "xlsx", "rows": summary.raw_rows,
                                                      "restricted": units is not None})
     out.seek(0)
-    name = f"{wave.survey.code}_{wave.code}_결과보고서.xlsx"
-    return send_file(out, mimetype=XLSX, as_attachment=True, download_name=name)
+    return send_file(out, mimetype=XLSX, as_attachment=True, download_name=workbook_filename(wave))

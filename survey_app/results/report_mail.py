@@ -32,9 +32,9 @@ class Headline:
     index: float | None
 
 
-def workbook_filename(wave: Wave) -> str:
-    """The workbook's file name, as downloaded from the results page."""
-    return f"{wave.survey.code}_{wave.code}_결과보고서.xlsx"
+def workbook_filename(wave: Wave, *, unmasked: bool = False) -> str:
+    """The workbook's file name, as downloaded from the results page (``_원문`` when unmasked)."""
+    return f"{wave.survey.code}_{wave.code}_결과보고서{'_원문' if unmasked else ''}.xlsx"
 
 
 def creator_units(subscription: ReportSubscription) -> set[int] | None:
