@@ -112,3 +112,31 @@ def test_results_the_statistics_refuse_get_a_plain_message(app_ctx, client, make
     page = client.get(f"/manage/results/waves/{ids['wave_id']}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "결과를 계산할 수 없었습니다" in html and "non-negative" not in html
+
+
+def _unmasked_link(html: str) -> str | None:
+    found = re.search(r'<a class="button" href="([^"]*/workbook-unmasked)">', html)
+    return found.group(1) if found else None
+
+
+def test_the_unmasked_workbook_link_is_shown_only_to_who_may_unmask_and_asks_a_purpose(
+        app_ctx, client, make_user, make_survey, make_org):
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    _staff(app_ctx, make_user, "analyst_masked", "analyst", None)
+    _login(client, "analyst_masked")
+    html = client.get(f"/manage/results/waves/{ids['wave_id']}").get_data(as_text=True)
+    assert "엑셀 보고서 내려받기" in html and _unmasked_link(html) is None
+    assert "가리지 않은 엑셀 보고서" not in html
+    client.post("/manage/logout")
+
+    _staff(app_ctx, make_user, "admin_unmasks", "admin", None)
+    _login(client, "admin_unmasks")
+    html = client.get(f"/manage/results/waves/{ids['wave_id']}").get_data(as_text=True)
+    link = _unmasked_link(html)
+    assert link == f"/manage/results/waves/{ids['wave_id']}/workbook-unmasked"
+    form = client.get(link)
+    assert form.status_code == 200 and "열람 목적" in form.get_data(as_text=True)
+    download = client.post(link, data={"purpose": "민원 회신 연락"})
+    assert download.status_code == 200 and download.mimetype.endswith("spreadsheetml.sheet")
+    assert "_%EA%B2%B0%EA%B3%BC%EB%B3%B4%EA%B3%A0%EC%84%9C_%EC%9B%90%EB%AC%B8.xlsx" in download.headers[
+        "Content-Disposition"]  # …_결과보고서_원문.xlsx
