@@ -19,10 +19,14 @@ def test_staff_form_classes_declare_select_choices(app):
     from survey_app.designer.forms import NewSurveyForm, SettingsForm
     from survey_app.designer.listing import ListFilterForm
     from survey_app.designer.question_form import QuestionForm
+    from survey_app.admin.forms import ApiKeyForm, GrantForm, UserCreateForm
+    from survey_app.distribution.forms import PlanForm
     from survey_app.manage.org_admin import ImportForm, MoveForm
 
+    form_classes = (SetupForm, NewSurveyForm, SettingsForm, ListFilterForm, QuestionForm, ImportForm, MoveForm,
+                    PlanForm, UserCreateForm, GrantForm, ApiKeyForm)
     with app.test_request_context("/manage/"):
-        for form_class in (SetupForm, NewSurveyForm, SettingsForm, ListFilterForm, QuestionForm, ImportForm, MoveForm):
+        for form_class in form_classes:
             for field in _choice_fields(form_class(meta={"csrf": False})):
                 assert all(isinstance(c, SelectChoice) for c in field.choices or ()), (form_class, field.name)
 

@@ -7,20 +7,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from flask_babel import lazy_gettext as _l
 
 from ..models import Permission, Role
+from ..web.choices import select_choices
 
-try:  # wtforms ≥ 3.3 wants SelectChoice objects; older versions take (value, label) pairs
-    from wtforms.fields.choices import SelectChoice
-except ImportError:  # pragma: no cover
-    def SelectChoice(value: str, label: str):  # noqa: N802
-        return (value, label)
-
-
-def choices(pairs) -> list:
-    """Select options from (value, label) pairs, in the form the installed WTForms prefers."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-ROLE_CHOICES = choices((r.value, f"{r.label} ({r.value})") for r in Role)
+ROLE_CHOICES = select_choices((r.value, f"{r.label} ({r.value})") for r in Role)
 
 
 class UserCreateForm(FlaskForm):
@@ -45,7 +34,7 @@ class ApiKeyForm(FlaskForm):
     """A new API key for an integration; the key is shown once."""
 
     name = StringField(_l("이름"), validators=[DataRequired(_l("이름을 입력해 주십시오.")), Length(max=100)])
-    permissions = SelectMultipleField(_l("권한"), choices=choices((p.value, p.value) for p in Permission),
+    permissions = SelectMultipleField(_l("권한"), choices=select_choices((p.value, p.value) for p in Permission),
                                       validators=[DataRequired(_l("권한을 하나 이상 골라 주십시오."))])
     org_unit = SelectField(_l("범위"), choices=[], validate_choice=True)
     expires_days = IntegerField(_l("유효 기간(일)"), validators=[Optional(), NumberRange(1, 3650)])

@@ -10,8 +10,9 @@ from ..accounts.api_keys import ApiKeyError, create_api_key, revoke_api_key
 from ..database import db
 from ..models import ApiKey, Permission
 from ..web.access import requires, scopes
+from ..web.choices import select_choices
 from . import bp
-from .forms import ApiKeyForm, choices
+from .forms import ApiKeyForm
 from .units import chosen_unit, unit_choices
 
 
@@ -20,7 +21,7 @@ from .units import chosen_unit, unit_choices
 def api_keys():
     """The keys, and a form to create one (its secret is shown once)."""
     form = ApiKeyForm()
-    form.org_unit.choices = choices(unit_choices(Permission.MANAGE_API_KEYS))
+    form.org_unit.choices = select_choices(unit_choices(Permission.MANAGE_API_KEYS))
     secret = None
     if form.validate_on_submit():
         try:

@@ -13,8 +13,9 @@ from ..audit import record
 from ..database import db
 from ..models import Permission, RoleGrant, StaffSession, User
 from ..web.access import can, requires, scopes, visible_units
+from ..web.choices import select_choices
 from . import bp
-from .forms import GrantForm, UserCreateForm, choices
+from .forms import GrantForm, UserCreateForm
 from .units import chosen_unit, scope_of, unit_choices
 
 
@@ -38,7 +39,7 @@ def _users_query():
 def users():
     """Staff accounts in scope, and a form to add one (the password is shown once)."""
     form = UserCreateForm()
-    form.org_unit.choices = choices(unit_choices(Permission.MANAGE_USERS))
+    form.org_unit.choices = select_choices(unit_choices(Permission.MANAGE_USERS))
     if form.validate_on_submit():
         password = _first_password_for(form.username.data)
         try:
@@ -66,7 +67,7 @@ def _first_password_for(username: str) -> str:
 
 def _grant_form() -> GrantForm:
     form = GrantForm()
-    form.org_unit.choices = choices(unit_choices(Permission.MANAGE_USERS))
+    form.org_unit.choices = select_choices(unit_choices(Permission.MANAGE_USERS))
     return form
 
 

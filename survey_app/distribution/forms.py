@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 from wtforms.widgets import CheckboxInput, ListWidget
 from flask_babel import lazy_gettext as _l
 
+from ..web.choices import select_choices
 from .compose import DEFAULT_EMAIL, DEFAULT_SMS, DEFAULT_SUBJECT
 
 CLOCK = Regexp(r"^\d{1,2}:\d{2}$", message=_l("21:00 형식으로 적어 주십시오."))
@@ -40,7 +41,7 @@ class PlanForm(FlaskForm):
     closes_at = DateTimeLocalField(_l("마감 (한국 시각)"), format="%Y-%m-%dT%H:%M",
                                    validators=[InputRequired(_l("마감 시각을 입력해 주십시오."))])
     channels = MultiCheckbox(_l("발송 경로 (가능한 첫 경로로 보냅니다)"),
-                             choices=[("sms", _l("문자 (SMS/LMS)")), ("email", _l("전자우편"))],
+                             choices=select_choices([("sms", _l("문자 (SMS/LMS)")), ("email", _l("전자우편"))]),
                              validators=[DataRequired(_l("발송 경로를 골라 주십시오."))])
     continuous = BooleanField(_l("상시 조사: 초대는 상담 종료 API로 만듭니다"))
     filter_region = StringField(_l("지역 (쉼표로 구분)"), validators=[Optional()])
