@@ -140,3 +140,91 @@ def test_the_unmasked_workbook_link_is_shown_only_to_who_may_unmask_and_asks_a_p
     assert download.status_code == 200 and download.mimetype.endswith("spreadsheetml.sheet")
     assert "_%EA%B2%B0%EA%B3%BC%EB%B3%B4%EA%B3%A0%EC%84%9C_%EC%9B%90%EB%AC%B8.xlsx" in download.headers[
         "Content-Disposition"]  # …_결과보고서_원문.xlsx
+
+
+_TABLE = re.compile(r"<table[^>]*>\s*<caption>(?P<caption>.*?)</caption>(?P<body>.*?)</table>", re.S)
+_ROW = re.compile(r'<tr><th scope="row">(?P<label>[^<]*)</th><td class="num">(?P<count>[\d,]+)</td>'
+                  r'<td class="num">(?P<percent>[\d.,–]+)</td></tr>')
+
+
+def _answer_tables(html: str) -> dict[str, dict[str, tuple[int, str]]]:
+    """Question code → {choice label: (count, percent text)} of the tables' body rows."""
+    tables = {}
+    for table in _TABLE.finditer(html):
+        body = table["body"].split("<tfoot>")[0]
+        code = table["caption"].split()[0]
+        tables[code] = {r["label"]: (int(r["count"].replace(",", "")), r["percent"]) for r in _ROW.finditer(body)}
+    return tables
+
+
+def _stored_counts(app_ctx, wave_id: int, response_ids=None) -> dict[str, dict[str, int]]:
+    """Question code → {stored choice: count} over the wave's complete responses, straight from the answers."""
+    from collections import Counter, defaultdict
+
+    from sqlalchemy import select
+
+    from survey_app.models import Answer, Response
+
+    counts: dict[str, Counter] = defaultdict(Counter)
+    with app_ctx() as session:
+        rows = session.execute(select(Answer.question_code, Answer.choice, Response.id).join(Response).where(
+            Response.wave_id == wave_id, Response.status == "complete", Answer.choice.is_not(None))).all()
+    for code, choice, response_id in rows:
+        if response_ids is None or response_id in response_ids:
+            counts[code][choice] += 1
+    return counts
+
+
+def test_answers_page_shows_counts_and_percents_per_choice_equal_to_the_database(
+        app_ctx, client, make_user, make_survey, make_org):
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    _staff(app_ctx, make_user, "analyst_freq", "analyst", None)
+    _login(client, "analyst_freq")
+    url = f"/manage/results/waves/{ids['wave_id']}/answers"
+    assert f'href="{url}"' in client.get(f"/manage/results/waves/{ids['wave_id']}").get_data(as_text=True)
+    page = client.get(url)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "<th scope=\"col\">보기</th>" in html
+    tables = _answer_tables(html)
+    assert sorted(tables) == ["Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7"]  # closed questions; Q8 is open text
+    stored = _stored_counts(app_ctx, ids["wave_id"])
+    value = {"30대 이하": "1", "40대 이상": "2"}
+    for code, rows in tables.items():
+        shown = {value.get(label, label.split()[0]): count for label, (count, _pct) in rows.items() if count}
+        assert shown == dict(stored[code]), code
+    # by hand: Q7 was answered by three of the four complete responses; the partial response's Q1=1 is not counted
+    assert tables["Q7"] == {"30대 이하": (2, "66.7"), "40대 이상": (1, "33.3")}
+    assert tables["Q1"]["1 (전혀 아니다)"] == (0, "0.0") and tables["Q1"]["5 (매우 그렇다)"] == (1, "25.0")
+    assert tables["Q2"]["9 (모름/해당없음)"] == (1, "25.0")
+    assert list(tables["Q6"]) == [str(v) for v in range(11)]  # every NPS point in order, unanswered ones at 0
+    assert "style=" not in html and "<script" not in html
+
+
+def test_answers_page_of_a_limited_viewer_counts_their_offices_only(app_ctx, client, make_user, make_survey,
+                                                                  make_org):
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    _staff(app_ctx, make_user, "analyst_freq_a", "analyst", ids["units"]["P-A"])
+    _login(client, "analyst_freq_a")
+    html = client.get(f"/manage/results/waves/{ids['wave_id']}/answers").get_data(as_text=True)
+    assert "조회 범위에 속한 조직의 응답만" in html
+    tables = _answer_tables(html)
+    stored = _stored_counts(app_ctx, ids["wave_id"], set(ids["response_ids"][:2]))  # the two P-A responses
+    assert {label: count for label, (count, _pct) in tables["Q7"].items()} == {"30대 이하": 1, "40대 이상": 1}
+    assert sum(count for count, _pct in tables["Q1"].values()) == sum(stored["Q1"].values()) == 2
+
+
+def test_answers_page_in_english_and_refused_without_the_permission(app_ctx, client, make_user, make_survey,
+                                                                    make_org):
+    from survey_app.models import User
+
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    _staff(app_ctx, make_user, "evaluator_freq", "evaluator", None)
+    _login(client, "evaluator_freq")
+    assert client.get(f"/manage/results/waves/{ids['wave_id']}/answers").status_code == 403
+    client.post("/manage/logout")
+    _staff(app_ctx, make_user, "analyst_freq_en", "analyst", None)
+    with app_ctx() as session:
+        session.query(User).filter_by(username="analyst_freq_en").one().locale = "en"
+    _login(client, "analyst_freq_en")
+    html = client.get(f"/manage/results/waves/{ids['wave_id']}/answers").get_data(as_text=True)
+    assert "answers by question" in html and "Share (%)" in html and "Respondents" in html

@@ -108,6 +108,15 @@ def _choice_counts(wave_id: int, visible: Collection[int] | None) -> tuple[dict,
     return counts, people
 
 
+def _choice_rows(field: AnswerField) -> tuple[tuple[str, str], ...]:
+    """(stored value, shown label) of every choice, or of every scale point in order ("1 (전혀 아니다)", "2", …)."""
+    labels = _value_labels(field)
+    if field.scale is None:
+        return tuple((str(v), label) for v, label in labels.items())
+    points = list(field.scale.values()) + ([field.scale.na.value] if field.scale.na is not None else [])
+    return tuple((str(v), f"{v} ({labels[v]})" if labels.get(v) else str(v)) for v in points)
+
+
 def frequencies(wave_id: int, questionnaire: Questionnaire, visible: Collection[int] | None = None
                 ) -> tuple[FrequencyTable, ...]:
     """Counts and percents per choice of every choice question (in questionnaire order)."""
@@ -116,7 +125,7 @@ def frequencies(wave_id: int, questionnaire: Questionnaire, visible: Collection[
     for f in questionnaire.answer_fields():
         if f.kind not in ("choice", "choices", "ranking") or f.code not in counts:
             continue
-        choices = tuple((str(v), label) for v, label in _value_labels(f).items())
+        choices = _choice_rows(f)
         section = questionnaire.section_of(f.question)
         tables.append(adapt.frequency_table(f.code, f.label.get("ko") or f.code, counts[f.code], choices,
                                             n=people[f.code], multiple=f.kind != "choice",

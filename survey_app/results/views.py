@@ -14,10 +14,12 @@ from questionnaires import QuestionnaireError
 
 from ..database import db
 from ..models import Permission, Survey, Wave
+from ..respond.state import questionnaire_for
 from ..web.access import requires, scopes, visible_units
 from ..web.scopes import Scope
 from . import charts
-from .build import survey_trend, survey_waves, wave_result
+from .build import load_for, survey_trend, survey_waves, wave_result
+from .export_data import frequencies
 from .model import Figure, TrendPoint, WaveResult
 
 bp = Blueprint("results", __name__, url_prefix="/manage/results")
@@ -92,6 +94,21 @@ def wave(wave_id: int):
         dimension_chart=charts.score_bars("dimension-chart", _("차원별 점수와 95% 신뢰구간"), _bars(result)),
         trend_chart=charts.trend_line("trend-chart", _("차수별 대표 지표 추이"), _trend_bars(result.trend)),
         **_helpers())
+
+
+@bp.get("/waves/<int:wave_id>/answers")
+@requires(Permission.VIEW_RESULTS, scope=WAVE_RESULTS)
+def answers(wave_id: int):
+    """Counts and percents per choice of each closed question, as the workbook's 문항별 응답 sheet."""
+    found = db.session.get(Wave, wave_id)
+    units = visible_units(Permission.VIEW_RESULTS)
+    try:
+        questionnaire = questionnaire_for(found.version)
+        visible = None if units is None else set(load_for(found, questionnaire, units).response_ids.tolist())
+    except QuestionnaireError:
+        return render_template("results/unreadable.html", wave=found, reason="questionnaire"), 200
+    return render_template("results/answers.html", wave=found, restricted=units is not None,
+                           tables=frequencies(found.id, questionnaire, visible), **_helpers())
 
 
 @bp.get("/surveys/<int:survey_id>")

@@ -70,6 +70,9 @@ def test_export_command_writes_the_workbook_and_csv(runner, app_ctx, make_survey
     assert [r[header.index("office_code")] for r in raw[1:]] == ["P-A", "P-A", "P-B", "P-B"]
     q7 = [r for r in _rows(out, "문항별 응답") if r[0] in ("30대 이하", "40대 이상")]
     assert [(r[0], r[1]) for r in q7] == [("30대 이하", 2), ("40대 이상", 1)]
+    scale = [(r[0], r[1]) for r in _rows(out, "문항별 응답") if str(r[0]).startswith(("1 (전혀", "2", "3", "4", "5 (매우", "9 (모름"))]
+    assert scale[:6] == [("1 (전혀 아니다)", 0), ("2", 1), ("3", 1), ("4", 1), ("5 (매우 그렇다)", 1),
+                         ("9 (모름/해당없음)", 0)]  # Q1: every scale point in order, the partial response not counted
     assert any("좋아요" in str(v) for r in _rows(out, "고객의 소리") for v in r)
     lines = list(csv.reader(io.StringIO(raw_csv.read_text(encoding="utf-8-sig"))))
     assert len(lines) == 5 and lines[0] == header
