@@ -5,10 +5,11 @@ Views and services use ``db.session``; they flush but never commit. The request 
 """
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from flask import Flask, current_app, g
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
@@ -54,7 +55,36 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True)
+    engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size * 2)
+    event.listen(engine, "checkin", _note_idle)
+    event.listen(engine, "checkout", _idle_ping(engine.dialect))
+    return engine
+
+
+PING_AFTER_IDLE_SECONDS = 2.0
+"""A pooled connection idle this long is tested before use; one back from a request moments ago is not."""
+
+
+def _note_idle(_dbapi_connection, record) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _idle_ping(dialect):
+    """Pessimistic disconnect handling for connections that sat in the pool: a ping, and a fresh
+    connection when it fails. Under load every connection is back within milliseconds, so busy
+    requests skip the round trip; a connection that broke anyway fails on use, SQLAlchemy then
+    renews the whole pool, and the respondent sees the "please try again" page keeping the answers.
+    """
+    def ping_if_idle(dbapi_connection, record, _proxy) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is not None and time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            raise exc.DisconnectionError(str(error)) from error
+
+    return ping_if_idle
 
 
 def _app_context_id() -> int:

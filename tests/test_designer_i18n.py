@@ -3,6 +3,7 @@ and the committed ``.mo`` is the compiled form of the ``.po`` (no manual compile
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -111,3 +112,52 @@ def test_results_pages_follow_the_users_language(app_ctx, client, db, make_user,
             user.locale = "ko"
     korean = client.get(f"/manage/results/waves/{ids['wave_id']}").get_data(as_text=True)
     assert "<h2 id=\"summary-h\">요약</h2>" in korean and "Summary" not in korean
+
+
+def _english_user_signed_in(client, make_user, app_ctx) -> int:
+    from survey_app.models import User
+    from tests.designer_support import staff
+
+    user_id = staff(make_user, app_ctx, client)
+    with app_ctx() as session:
+        session.get(User, user_id).locale = "en"
+    return user_id
+
+
+def test_sign_in_page_is_korean_by_default(client, db):
+    html = client.get("/manage/login").get_data(as_text=True)
+    assert '<html lang="ko"' in html and "<h1>직원 로그인</h1>" in html
+    assert '<label for="username">아이디</label>' in html and '<label for="password">비밀번호</label>' in html
+    assert "문의: 우편고객센터 1588-1300" in html and "본문 바로가기" in html
+    assert "Username" not in html and "Password" not in html and "Questions:" not in html
+    failed = client.post("/manage/login", data={"username": "nobody", "password": "wrong-password-1"})
+    assert "아이디 또는 비밀번호가 맞지 않습니다." in failed.get_data(as_text=True)
+    assert "Wrong username" not in failed.get_data(as_text=True)
+
+
+def test_sign_in_page_is_english_after_an_english_speaking_user_signs_out(client, db, make_user, app_ctx):
+    _english_user_signed_in(client, make_user, app_ctx)
+    assert client.post("/manage/logout").status_code == 302
+    html = client.get("/manage/login").get_data(as_text=True)
+    assert '<html lang="en"' in html and "<h1>Staff sign-in</h1>" in html and "You have signed out." in html
+    assert '<label for="username">Username</label>' in html and '<label for="password">Password</label>' in html
+    assert "Questions: Postal Contact Center 1588-1300" in html and "Skip to main content" in html
+    assert "아이디" not in html and "비밀번호" not in html and "문의:" not in html and "로그아웃되었습니다" not in html
+    failed = client.post("/manage/login", data={"username": "nobody", "password": ""})
+    assert "Please enter your password." in failed.get_data(as_text=True)
+    assert client.get("/").get_data(as_text=True).count("문의: 우편고객센터 1588-1300") == 1  # respondents: Korean
+
+
+def test_an_english_speaking_users_timed_out_session_says_so_in_english(client, db, make_user, app_ctx):
+    from sqlalchemy import update
+
+    from survey_app.models import StaffSession, utcnow
+
+    user_id = _english_user_signed_in(client, make_user, app_ctx)
+    with app_ctx() as session:
+        session.execute(update(StaffSession).where(StaffSession.user_id == user_id)
+                        .values(last_seen_at=utcnow() - timedelta(hours=2)))
+    html = client.get("/manage/", follow_redirects=True).get_data(as_text=True)
+    assert "You were signed out after a long time without activity." in html and "Username" in html
+    assert "오랫동안" not in html
+

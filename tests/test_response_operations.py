@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from survey_app.models import Answer, Invitation, Response, ResponseStatus, new_token
 from survey_app.responses.operations import (
-    AlreadyCompleted, AnswerRow, complete, response_for_invitation, save_page, stored_answers,
+    AlreadyCompleted, AnswerRow, complete, complete_at_once, response_for_invitation, save_page, stored_answers,
 )
 
 
@@ -78,3 +78,35 @@ def test_completion_drops_answers_to_questions_logic_now_hides(app_ctx, invitati
         complete(rid, ["Q3"], [AnswerRow("Q3", value_num=9)], keep_codes=["Q1", "Q3"])
     with app_ctx():
         assert sorted(stored_answers(rid)) == ["Q1", "Q3"]
+
+
+ROWS_OF_EVERY_KIND = [AnswerRow("Q1", value_num=4.5), AnswerRow("Q2", choice="parcel"),
+                      AnswerRow("Q3", value_text="창구가 '친절'했습니다, \"정말\" {좋아요}"),
+                      *(AnswerRow("Q5", position=i, choice=c) for i, c in enumerate(["ems", "mail"])),
+                      AnswerRow("Q6")]
+
+
+def test_a_response_finished_at_once_is_stored_complete_with_every_answer_as_given(app_ctx, invitation_id):
+    """On PostgreSQL the response and its answers are one statement (arrays unnested); on SQLite two."""
+    with app_ctx() as session:
+        rid = complete_at_once(session.get(Invitation, invitation_id), ROWS_OF_EVERY_KIND, page=3, hidden={"k": 1})
+    with app_ctx() as session:
+        response = session.get(Response, rid)
+        stored = session.execute(select(Answer.question_code, Answer.position, Answer.value_num, Answer.choice,
+                                        Answer.value_text).where(Answer.response_id == rid)).all()
+        opened = session.get(Invitation, invitation_id).opened_at
+    assert response.status == ResponseStatus.COMPLETE and response.last_page == 3 and response.finished_at
+    assert response.hidden == {"office_code": "P-SUWON", "k": 1} and opened is not None
+    assert sorted(stored) == sorted((r.question_code, r.position, r.value_num, r.choice, r.value_text)
+                                    for r in ROWS_OF_EVERY_KIND)
+
+
+def test_finishing_at_once_beside_an_existing_response_changes_nothing(app_ctx, invitation_id):
+    rid = _response_id(app_ctx, invitation_id)
+    with app_ctx() as session:
+        assert complete_at_once(session.get(Invitation, invitation_id), ROWS_OF_EVERY_KIND, page=1) is None
+    with app_ctx() as session:
+        answers = session.scalar(select(func.count(Answer.id)).where(Answer.response_id == rid))
+        responses = session.scalar(select(func.count(Response.id)).where(Response.invitation_id == invitation_id))
+        status = session.get(Response, rid).status
+    assert (answers, responses, status) == (0, 1, ResponseStatus.PARTIAL)

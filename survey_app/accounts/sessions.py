@@ -10,11 +10,13 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, flash, request, session
-from flask_login import login_user, logout_user
+from flask_babel import force_locale, gettext as _
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select, update
 
 from ..database import db
 from ..models import StaffSession, User, utcnow
+from ..web.i18n import remember_locale
 
 SESSION_KEY = "sid"
 _TOUCH_EVERY = timedelta(seconds=60)  # last_seen_at is written at most once a minute per session
@@ -62,7 +64,9 @@ def validate_session(user: User) -> bool:
     if reason is not None:
         row.ended_at, row.end_reason = utcnow(), reason
         session.clear()
-        flash("오랫동안 사용하지 않아 로그아웃되었습니다. 다시 로그인해 주십시오. (Your session expired; please sign in again.)")
+        remember_locale(user.locale)
+        with force_locale(user.locale):  # the user is not loaded yet, so the page's locale is not known
+            flash(_("오랫동안 사용하지 않아 로그아웃되었습니다. 다시 로그인해 주십시오."))
         return False
     if utcnow() - row.last_seen_at > _TOUCH_EVERY:
         row.last_seen_at = utcnow()
@@ -70,12 +74,14 @@ def validate_session(user: User) -> bool:
 
 
 def end_session(reason: str = "logout") -> None:
-    """End this request's session on the server and clear the cookie."""
+    """End this request's session on the server and clear the cookie (keeping only the user's language)."""
     row = _current_row()
     if row is not None and row.ended_at is None:
         row.ended_at, row.end_reason = utcnow(), reason
+    locale = getattr(current_user, "locale", None)
     logout_user()
     session.clear()
+    remember_locale(locale)
 
 
 def end_all_sessions(user_id: int, reason: str) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 
 from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import false, or_, select
 
@@ -30,9 +31,8 @@ def _safe_next(target: str | None) -> str:
 
 def _failure_message(outcome) -> str:
     if outcome.reason == "locked":
-        return ("로그인 실패가 여러 번 있어 계정이 잠시 잠겼습니다. 잠시 후 다시 시도하시거나 관리자에게 문의해 주십시오. "
-                "(Too many failed sign-ins; the account is locked for a while.)")
-    return "아이디 또는 비밀번호가 맞지 않습니다. (Wrong username or password.)"
+        return _("로그인 실패가 여러 번 있어 계정이 잠시 잠겼습니다. 잠시 후 다시 시도하시거나 관리자에게 문의해 주십시오.")
+    return _("아이디 또는 비밀번호가 맞지 않습니다.")
 
 
 def _finish_login(user: User, target: str):
@@ -74,14 +74,14 @@ def login_code():
     user = _pending_user()
     if user is None:
         session.pop(PENDING_KEY, None)
-        flash("다시 로그인해 주십시오. (Please sign in again.)")
+        flash(_("다시 로그인해 주십시오."))
         return redirect(url_for("manage.login"))
     form = CodeForm()
     if form.validate_on_submit():
         enforce_rate_limit("login", "RATE_LIMIT_LOGIN")
         if verify_user_code(user, form.code.data):
             return _finish_login(user, session[PENDING_KEY].get("next"))
-        form.code.errors.append("인증 코드가 맞지 않습니다. 앱에 보이는 새 코드를 입력해 주십시오. (Wrong or reused code.)")
+        form.code.errors.append(_("인증 코드가 맞지 않습니다. 앱에 보이는 새 코드를 입력해 주십시오."))
     return render_template("manage/login_code.html", form=form)
 
 
@@ -90,7 +90,7 @@ def login_code():
 def logout():
     """End the session on the server and in the browser."""
     end_session("logout")
-    flash("로그아웃되었습니다. (You have signed out.)")
+    flash(_("로그아웃되었습니다."))
     return redirect(url_for("manage.login"))
 
 

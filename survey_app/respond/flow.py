@@ -1,11 +1,12 @@
 """One respondent moving through a wave's pages: which page, reading it, saving it, finishing."""
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 
 from flask import abort, current_app, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 
@@ -80,11 +81,10 @@ class SurveyFlow:
 
     @classmethod
     def _load(cls, visit: Visit) -> SurveyFlow | None:
-        wave = _wave_with_version(visit.wave)
+        wave, invitation, response = _wave_invitation_response(visit)
         if wave is None:
             return None
         questionnaire = questionnaire_for(wave.version)
-        invitation, response = _invitation_and_response(visit)
         state = LinkState.COMPLETED if response is not None and response.is_complete else wave_state(wave)
         answers = hidden_answers(questionnaire, _hidden_of(visit, invitation))
         if response is not None:
@@ -266,21 +266,37 @@ class AlreadyCompletedOnDevice(AlreadyCompleted):
     """This device already answered a one-response-per-device wave."""
 
 
-def _wave_with_version(code: str) -> Wave | None:
-    """The wave and its version in one query (every page needs both). The version's definition is
-    read only when this process has not parsed it yet (:func:`.state.questionnaire_for`)."""
-    version = joinedload(Wave.version).defer(SurveyVersion.definition)
-    return db.session.scalar(select(Wave).options(version).where(Wave.code == code))
-
-
-def _invitation_and_response(visit: Visit) -> tuple[Invitation | None, Response | None]:
-    """The visit's invitation and its response in one query (held by the flow: the session's identity
-    map keeps objects only while someone references them); open links have no invitation."""
+def _wave_invitation_response(visit: Visit) -> tuple[Wave | None, Invitation | None, Response | None]:
+    """The wave with its version, and the visit's invitation and response, in one query (every page
+    needs them all; the flow holds them, as the session's identity map keeps objects only while
+    someone references them). Open links have no invitation."""
     if visit.invitation_id is None:
-        return None, response_of(visit)
-    row = db.session.execute(select(Invitation, Response).outerjoin(Response, Response.invitation_id == Invitation.id)
-                             .where(Invitation.id == visit.invitation_id)).first()
-    return (row[0], row[1]) if row is not None else (None, None)
+        wave = db.session.scalar(_wave_query(), {"wave_code": visit.wave})
+        return wave, None, response_of(visit) if wave is not None else None
+    row = db.session.execute(_wave_invitation_response_query(), {"wave_code": visit.wave,
+                                                                  "invitation_id": visit.invitation_id}).first()
+    return (row[0], row[1], row[2]) if row is not None else (None, None, None)
+
+
+def _wave_by_code(*entities):
+    """SELECT the wave by code with its version (and ``entities`` beside it). The version's definition
+    is read only when this process has not parsed it yet (:func:`.state.questionnaire_for`)."""
+    return (select(Wave, *entities).select_from(Wave).where(Wave.code == bindparam("wave_code"))
+            .options(joinedload(Wave.version).defer(SurveyVersion.definition)))
+
+
+@functools.cache
+def _wave_query():
+    """The wave alone (open links), built once."""
+    return _wave_by_code()
+
+
+@functools.cache
+def _wave_invitation_response_query():
+    """The wave, the visit's invitation and the invitation's response, built once."""
+    return (_wave_by_code(Invitation, Response)
+            .outerjoin(Invitation, Invitation.id == bindparam("invitation_id"))
+            .outerjoin(Response, Response.invitation_id == Invitation.id))
 
 
 def _hidden_of(visit: Visit, invitation: Invitation | None) -> dict:

@@ -7,10 +7,11 @@ constraint on ``invitation_id`` keeps a second response row from ever existing.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..database import db
@@ -76,19 +77,50 @@ def complete_at_once(invitation: Invitation, rows: Iterable[AnswerRow], *, page:
                      hidden: dict | None = None) -> int | None:
     """Store an invitation's whole response, already complete, when it is submitted on its first saved page.
 
-    One INSERT of the response as complete and one of its answers, instead of creating a partial row
-    and flipping it. Returns the new response's id, or None when the invitation already has a response
-    (a concurrent twin made it first): the caller then completes that one through :func:`complete`,
-    which refuses a second submission.
+    One INSERT of the response as complete and one of its answers (on PostgreSQL one statement doing
+    both), instead of creating a partial row and flipping it. Returns the new response's id, or None
+    when the invitation already has a response (a concurrent twin made it first): the caller then
+    completes that one through :func:`complete`, which refuses a second submission.
     """
-    now = utcnow()
-    response_id = _insert_unless_twin(invitation, channel, {**(invitation.hidden or {}), **(hidden or {})},
-                                      returning=Response.id, status=ResponseStatus.COMPLETE, finished_at=now,
-                                      last_page=page)
+    rows, now = list(rows), utcnow()
+    values = {"wave_id": invitation.wave_id, "version_id": invitation.wave.version_id, "invitation_id": invitation.id,
+              "channel": channel, "hidden": {**(invitation.hidden or {}), **(hidden or {})}, "started_at": now,
+              "finished_at": now, "last_page": page, "status": ResponseStatus.COMPLETE.value}
+    if rows and db.session.get_bind().dialect.name == "postgresql":
+        answers = {f"answer_{name}": [getattr(row, name) for row in rows] for name in _ANSWER_VALUES}
+        response_id = db.session.connection().scalar(_complete_with_answers(), {**values, **answers})
+    else:
+        response_id = _insert_unless_twin(invitation, channel, values.pop("hidden"), returning=Response.id,
+                                          **{key: values[key] for key in ("status", "finished_at", "last_page")})
+        if response_id is not None:
+            _insert_rows(response_id, rows)
     if response_id is not None:
-        _insert_rows(response_id, rows)
         mark_opened(invitation)
     return response_id
+
+
+_RESPONSE_VALUES = ("wave_id", "version_id", "invitation_id", "channel", "hidden", "started_at", "finished_at",
+                    "last_page", "status")
+_ANSWER_VALUES = ("question_code", "position", "value_num", "choice", "value_text")
+
+
+@functools.cache
+def _complete_with_answers():
+    """PostgreSQL: a complete response's INSERT and its answers' INSERT as one statement (one round
+    trip), built once. The answers come as one array per column, unnested beside the id the
+    response's insert returned; when that insert returns nothing (a twin exists), no answer is
+    inserted either."""
+    responses, answers = Response.__table__, Answer.__table__
+    new_response = (postgresql.insert(responses)
+                    .values({name: bindparam(name, type_=responses.c[name].type) for name in _RESPONSE_VALUES})
+                    .on_conflict_do_nothing(index_elements=["invitation_id"]).returning(responses.c.id)
+                    .cte("new_response"))
+    arrays = [bindparam(f"answer_{name}", type_=postgresql.ARRAY(answers.c[name].type)) for name in _ANSWER_VALUES]
+    given = func.unnest(*arrays).table_valued(*_ANSWER_VALUES).render_derived(name="given")
+    new_answers = insert(answers).from_select(
+        ["response_id", *_ANSWER_VALUES],
+        select(new_response.c.id, *given.c).select_from(new_response).join(given, true())).cte("new_answers")
+    return select(new_response.c.id).add_cte(new_answers)
 
 
 def start_open_response(wave: Wave, *, resume_key_hash: str, device_key: str | None = None,

@@ -4,15 +4,19 @@ Messages are written in Korean in the code and templates (``_('설문 목록')``
 is ``survey_app/translations/en/LC_MESSAGES/messages.po``. Its compiled ``.mo`` is committed and a
 test checks it matches the ``.po``, so nothing needs a manual compile step. Respondent pages keep
 their own bilingual text and are always rendered in Korean.
+
+Before sign-in nobody's choice is known, so the sign-in pages are in the language of the staff member
+who last signed out (or timed out) in this browser, kept in the session cookie; otherwise the default.
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel
 from flask_login import current_user
 
 LOCALES = ("ko", "en")
 STAFF_PREFIXES = ("/manage", "/admin")
+REMEMBERED_LOCALE = "staff_locale"
 
 babel = Babel()
 
@@ -27,7 +31,15 @@ def select_locale() -> str:
     if not has_request_context() or not _is_staff_request():
         return "ko"
     user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale is None:
+        user_locale = session.get(REMEMBERED_LOCALE)
     return user_locale if user_locale in LOCALES else (default if default in LOCALES else "ko")
+
+
+def remember_locale(locale: str | None) -> None:
+    """Keep a staff member's language for the sign-in pages after their session has ended."""
+    if locale in LOCALES:
+        session[REMEMBERED_LOCALE] = locale
 
 
 def _html_lang() -> dict:
