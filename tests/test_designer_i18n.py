@@ -9,6 +9,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
+from flask_babel import force_locale
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "survey_app" / "translations" / "en" / "LC_MESSAGES"
@@ -161,3 +162,17 @@ def test_an_english_speaking_users_timed_out_session_says_so_in_english(client, 
     assert "You were signed out after a long time without activity." in html and "Username" in html
     assert "오랫동안" not in html
 
+
+def test_chart_descriptions_and_quadrant_names_follow_the_page_language(app):
+    from survey_app.results import charts
+    from survey_app.results.quadrants import quadrant_name
+
+    bars = [charts.Bar("친절", 72.25, 70.0, 74.5)]
+    with app.test_request_context("/manage/results/"):
+        korean = str(charts.score_bars("c", "차원별 점수", bars))
+        assert "친절 72.2점 (95% 신뢰구간 70.0–74.5)" in korean and quadrant_name(True, False) == "집중 개선"
+        assert "자료가 없습니다." in str(charts.trend_line("t", "추이", []))
+    with app.test_request_context("/manage/results/"), force_locale("en"):
+        english = str(charts.score_bars("c", "Dimension scores", bars))
+        assert "친절 72.2 points (95% confidence interval 70.0–74.5)" in english and "신뢰구간" not in english
+        assert quadrant_name(True, False) == "Concentrate here" and quadrant_name(True, True) == "Keep up the good work"

@@ -1,7 +1,7 @@
 """Server-rendered SVG charts with text alternatives: dimension scores with CI whiskers, a trend line.
 
 Each chart is an ``<svg role="img">`` labelled by its ``<title>`` and ``<desc>`` (which lists every
-number it shows); pages put the same numbers in a table beside it. Colours and fonts come from
+number it shows, in the viewer's language); pages put the same numbers in a table beside it. Colours and fonts come from
 classes styled in ``static/results.css`` (no inline styles: the Content-Security-Policy forbids them).
 Every text is escaped.
 """
@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 WIDTH, LEFT, RIGHT, TOP, BOTTOM = 640, 150, 24, 16, 40
@@ -28,6 +29,15 @@ class Bar:
 
 def _number(value: float, digits: int = 1) -> str:
     return "–" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
+
+
+def _describe(bars: Sequence[Bar], unit: str | None) -> str:
+    """The chart's text alternative: each label with its value and 95% interval."""
+    if not bars:
+        return _("자료가 없습니다.")
+    unit = _("점") if unit is None else unit
+    return "; ".join(_("%(label)s %(value)s%(unit)s (95%% 신뢰구간 %(low)s–%(high)s)", label=b.label,
+                       value=_number(b.value), unit=unit, low=_number(b.low), high=_number(b.high)) for b in bars)
 
 
 def _svg(chart_id: str, title: str, desc: str, height: int, body: list[str]) -> Markup:
@@ -49,7 +59,7 @@ def _x_axis(x, height: int, y0: int) -> list[str]:
     return out
 
 
-def score_bars(chart_id: str, title: str, bars: Sequence[Bar], unit: str = "점") -> Markup:
+def score_bars(chart_id: str, title: str, bars: Sequence[Bar], unit: str | None = None) -> Markup:
     """Horizontal bars on 0-100 with confidence-interval whiskers, one row per bar."""
     row = 34
     height = TOP + row * max(len(bars), 1) + BOTTOM
@@ -69,12 +79,10 @@ def score_bars(chart_id: str, title: str, bars: Sequence[Bar], unit: str = "점"
             mid = y + row / 2
             body.append(f'<path class="whisker" d="M{x(bar.low):.1f} {mid:.1f}H{x(bar.high):.1f}'
                         f'M{x(bar.low):.1f} {mid - 6:.1f}V{mid + 6:.1f}M{x(bar.high):.1f} {mid - 6:.1f}V{mid + 6:.1f}"/>')
-    desc = "; ".join(f"{b.label} {_number(b.value)}{unit} (95% 신뢰구간 {_number(b.low)}–{_number(b.high)})"
-                     for b in bars)
-    return _svg(chart_id, title, desc or "자료가 없습니다.", height, body)
+    return _svg(chart_id, title, _describe(bars, unit), height, body)
 
 
-def trend_line(chart_id: str, title: str, points: Sequence[Bar], unit: str = "점") -> Markup:
+def trend_line(chart_id: str, title: str, points: Sequence[Bar], unit: str | None = None) -> Markup:
     """A line through each wave's score with interval whiskers; the y axis fits the intervals."""
     height, plot_w = 260, WIDTH - 70 - RIGHT
     known = [p for p in points if math.isfinite(p.value)]
@@ -104,9 +112,7 @@ def trend_line(chart_id: str, title: str, points: Sequence[Bar], unit: str = "�
             if math.isfinite(p.low) and math.isfinite(p.high):
                 body.append(f'<path class="whisker" d="M{x(i):.1f} {y(p.low):.1f}V{y(p.high):.1f}"/>')
             body.append(f'<circle class="point" cx="{x(i):.1f}" cy="{y(p.value):.1f}" r="5"/>')
-    desc = "; ".join(f"{p.label} {_number(p.value)}{unit} (95% 신뢰구간 {_number(p.low)}–{_number(p.high)})"
-                     for p in points)
-    return _svg(chart_id, title, desc or "자료가 없습니다.", height, body)
+    return _svg(chart_id, title, _describe(points, unit), height, body)
 
 
 def _ticks(lo: float, hi: float) -> list[float]:

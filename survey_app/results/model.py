@@ -39,6 +39,8 @@ import numpy as np
 
 from analysis import Estimate
 
+from .quadrants import quadrant_name
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -261,6 +263,11 @@ class DriverRow:
     quadrant: str
     high_importance: bool
     high_performance: bool
+
+    @property
+    def quadrant_name(self) -> str:
+        """The quadrant's name in the viewer's language, for pages (``quadrant`` stays analysis's Korean)."""
+        return quadrant_name(self.high_importance, self.high_performance)
 
 
 @dataclass(frozen=True)
