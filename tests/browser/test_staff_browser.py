@@ -147,6 +147,7 @@ def _pages(base: str, ids: dict) -> dict[str, str]:
         "courtesy-evaluation": f"/manage/courtesy/evaluations/{r}/view",
         "org-units": "/manage/org/", "org-unit": f"/manage/org/{ids['unit']}",
         "results-wave": f"/manage/results/waves/{w}", "results-survey": f"/manage/results/surveys/{s}",
+        "results-answers": f"/manage/results/waves/{w}/answers",
         "distribution": "/manage/distribution/", "distribution-plan": f"/manage/distribution/waves/{w}/plan",
         "distribution-links": f"/manage/distribution/waves/{w}/links",
         "distribution-funnel": f"/manage/distribution/waves/{w}/funnel",
