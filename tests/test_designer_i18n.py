@@ -134,6 +134,8 @@ def test_sign_in_page_is_korean_by_default(client, db):
     failed = client.post("/manage/login", data={"username": "nobody", "password": "wrong-password-1"})
     assert "아이디 또는 비밀번호가 맞지 않습니다." in failed.get_data(as_text=True)
     assert "Wrong username" not in failed.get_data(as_text=True)
+    asked = client.get("/manage/", follow_redirects=True).get_data(as_text=True)
+    assert "로그인이 필요합니다." in asked and "Please sign in" not in asked
 
 
 def test_sign_in_page_is_english_after_an_english_speaking_user_signs_out(client, db, make_user, app_ctx):
@@ -160,7 +162,7 @@ def test_an_english_speaking_users_timed_out_session_says_so_in_english(client, 
                         .values(last_seen_at=utcnow() - timedelta(hours=2)))
     html = client.get("/manage/", follow_redirects=True).get_data(as_text=True)
     assert "You were signed out after a long time without activity." in html and "Username" in html
-    assert "오랫동안" not in html
+    assert "Please sign in." in html and "오랫동안" not in html and "로그인이 필요합니다" not in html
 
 
 def test_chart_descriptions_and_quadrant_names_follow_the_page_language(app):

@@ -1,6 +1,7 @@
 """Staff accounts: password hashing, the login manager, server-side sessions and account operations."""
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_login import LoginManager
 
 from ..database import db
@@ -8,7 +9,8 @@ from ..models import User
 
 login_manager = LoginManager()
 login_manager.login_view = "manage.login"
-login_manager.login_message = "로그인이 필요합니다. (Please sign in.)"
+login_manager.login_message = "로그인이 필요합니다."
+login_manager.localize_callback = gettext  # Korean, or the language remembered for the sign-in page
 login_manager.session_protection = "strong"
 
 
