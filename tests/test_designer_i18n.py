@@ -106,6 +106,8 @@ def test_results_pages_follow_the_users_language(app_ctx, client, db, make_user,
     wave = client.get(f"/manage/results/waves/{ids['wave_id']}").get_data(as_text=True)
     assert "<h2 id=\"summary-h\">Summary</h2>" in wave and "Dimension scores" in wave and "61.2" in wave
     assert "요약" not in wave and '<html lang="en"' in wave
+    assert any(f"<td>{name}</td>" in wave for name in ("Keep up the good work", "Concentrate here", "Low priority",
+                                                      "Possible overkill"))  # the drivers' quadrants
     survey = client.get(f"/manage/results/surveys/{ids['survey_id']}").get_data(as_text=True)
     assert "Results by wave" in survey and "차수별 결과" not in survey
     with app_ctx() as session:
