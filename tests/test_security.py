@@ -1,6 +1,8 @@
 """HTTP hardening: security headers, HTTPS behind a proxy, CSRF, rate limits, API keys."""
 from __future__ import annotations
 
+import io
+
 from sqlalchemy import select
 
 from survey_app.models import ApiKey
@@ -111,3 +113,13 @@ def test_open_survey_links_are_rate_limited_per_address(make_app, db):
     statuses = [client.get("/o/some-open-link-key").status_code for _ in range(3)]
     assert statuses[:2] != [429, 429] and statuses[2] == 429
     assert client.get("/").status_code == 200  # other public pages are not limited
+
+
+def test_a_nul_character_in_a_form_is_refused_however_it_is_encoded(client):
+    """Percent-encoded or raw in a urlencoded body, or in a multipart field: 400. '%2500' is the text
+    '%00', not a NUL, and passes (the sign-in form then answers as for any wrong password)."""
+    form = "application/x-www-form-urlencoded"
+    statuses = [client.post("/manage/login", data=body, content_type=form).status_code
+                for body in (b"username=a%00b&password=y", b"username=a\x00b&password=y", b"username=%2500&password=y")]
+    multipart = client.post("/manage/login", data={"username": "a\x00b", "password": "y", "f": (io.BytesIO(b"x"), "a.txt")})
+    assert statuses == [400, 400, 200] and multipart.status_code == 400
