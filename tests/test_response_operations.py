@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from survey_app.models import Answer, Invitation, Response, ResponseStatus, new_token
 from survey_app.responses.operations import (
-    AlreadyCompleted, AnswerRow, complete, complete_at_once, response_for_invitation, save_page, stored_answers,
+    AlreadyCompleted, AnswerRow, complete, complete_at_once, response_for_invitation, save_page, start_with_answers,
+    stored_answers,
 )
 
 
@@ -110,3 +111,25 @@ def test_finishing_at_once_beside_an_existing_response_changes_nothing(app_ctx, 
         responses = session.scalar(select(func.count(Response.id)).where(Response.invitation_id == invitation_id))
         status = session.get(Response, rid).status
     assert (answers, responses, status) == (0, 1, ResponseStatus.PARTIAL)
+
+
+def test_a_first_saved_page_is_stored_with_its_new_partial_response_and_later_pages_replace_as_usual(
+        app_ctx, invitation_id):
+    with app_ctx() as session:
+        rid = start_with_answers(session.get(Invitation, invitation_id), ROWS_OF_EVERY_KIND, page=1)
+    with app_ctx():
+        save_page(rid, 2, ["Q1"], [AnswerRow("Q1", value_num=7)])
+    with app_ctx() as session:
+        response = session.get(Response, rid)
+        values = {code: [a.value_num or a.choice or a.value_text for a in rows] for code, rows in stored_answers(rid).items()}
+    assert (response.status, response.last_page, response.finished_at) == (ResponseStatus.PARTIAL, 2, None)
+    assert values["Q1"] == [7.0] and values["Q5"] == ["ems", "mail"] and values["Q2"] == ["parcel"]
+
+
+def test_starting_at_once_beside_an_existing_response_changes_nothing(app_ctx, invitation_id):
+    rid = _response_id(app_ctx, invitation_id)
+    with app_ctx() as session:
+        assert start_with_answers(session.get(Invitation, invitation_id), ROWS_OF_EVERY_KIND, page=1) is None
+    with app_ctx() as session:
+        answers = session.scalar(select(func.count(Answer.id)).where(Answer.response_id == rid))
+        assert (answers, session.get(Response, rid).last_page) == (0, 0)

@@ -191,12 +191,13 @@ class SurveyFlow:
         return self.render_page(page, form=form, notice=notice, status=503)
 
     def _save_and_go(self, page: int, read, target: int):
-        response = self.ensure_response()
         hidden = hidden_answers(self.questionnaire, _hidden_of(self.visit, self.invitation))
         codes = read.codes + list(hidden)
-        values = {**hidden, **read.answers}
+        rows = rows_for(answer_fields(self.questionnaire), {**hidden, **read.answers}, codes)
+        if self._start_at_once(page, rows):
+            return redirect(self.page_url(target), 303)
         try:
-            operations.save_page(response.id, page, codes, rows_for(answer_fields(self.questionnaire), values, codes))
+            operations.save_page(self.ensure_response().id, page, codes, rows)
         except AlreadyCompleted:
             return redirect(url_for("respond.done", wave_code=self.wave.code, already=1), 303)
         return redirect(self.page_url(target), 303)
@@ -219,6 +220,12 @@ class SurveyFlow:
         if self.response is not None or self.invitation is None:
             return False
         return operations.complete_at_once(self.invitation, rows, page=page, hidden=self.visit.hidden) is not None
+
+    def _start_at_once(self, page: int, rows: list) -> bool:
+        """A personal link's first saved page is stored with its new response at once."""
+        if self.response is not None or self.invitation is None:
+            return False
+        return operations.start_with_answers(self.invitation, rows, page=page, hidden=self.visit.hidden) is not None
 
     # -- helpers ------------------------------------------------------------------------------
     def ensure_response(self) -> Response:

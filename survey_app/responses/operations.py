@@ -82,13 +82,28 @@ def complete_at_once(invitation: Invitation, rows: Iterable[AnswerRow], *, page:
     when the invitation already has a response (a concurrent twin made it first): the caller then
     completes that one through :func:`complete`, which refuses a second submission.
     """
-    rows, now = list(rows), utcnow()
+    return _insert_with_answers(invitation, list(rows), page=page, channel=channel, hidden=hidden, complete=True)
+
+
+def start_with_answers(invitation: Invitation, rows: Iterable[AnswerRow], *, page: int, channel: str = "web",
+                       hidden: dict | None = None) -> int | None:
+    """An invitation's first saved page: its (partial) response and the page's answers stored at once,
+    instead of creating the row, locking it, deleting nothing and inserting. Returns the new response's
+    id, or None when the invitation already has a response: the caller then saves through
+    :func:`save_page`."""
+    return _insert_with_answers(invitation, list(rows), page=page, channel=channel, hidden=hidden, complete=False)
+
+
+def _insert_with_answers(invitation: Invitation, rows: list[AnswerRow], *, page: int, channel: str,
+                         hidden: dict | None, complete: bool) -> int | None:
+    now = utcnow()
     values = {"wave_id": invitation.wave_id, "version_id": invitation.wave.version_id, "invitation_id": invitation.id,
               "channel": channel, "hidden": {**(invitation.hidden or {}), **(hidden or {})}, "started_at": now,
-              "finished_at": now, "last_page": page, "status": ResponseStatus.COMPLETE.value}
+              "finished_at": now if complete else None, "last_page": page,
+              "status": (ResponseStatus.COMPLETE if complete else ResponseStatus.PARTIAL).value}
     if rows and db.session.get_bind().dialect.name == "postgresql":
         answers = {f"answer_{name}": [getattr(row, name) for row in rows] for name in _ANSWER_VALUES}
-        response_id = db.session.connection().scalar(_complete_with_answers(), {**values, **answers})
+        response_id = db.session.connection().scalar(_response_with_answers(), {**values, **answers})
     else:
         response_id = _insert_unless_twin(invitation, channel, values.pop("hidden"), returning=Response.id,
                                           **{key: values[key] for key in ("status", "finished_at", "last_page")})
@@ -105,8 +120,8 @@ _ANSWER_VALUES = ("question_code", "position", "value_num", "choice", "value_tex
 
 
 @functools.cache
-def _complete_with_answers():
-    """PostgreSQL: a complete response's INSERT and its answers' INSERT as one statement (one round
+def _response_with_answers():
+    """PostgreSQL: a new response's INSERT and its answers' INSERT as one statement (one round
     trip), built once. The answers come as one array per column, unnested beside the id the
     response's insert returned; when that insert returns nothing (a twin exists), no answer is
     inserted either."""
