@@ -180,3 +180,16 @@ def test_chart_descriptions_and_quadrant_names_follow_the_page_language(app):
         english = str(charts.score_bars("c", "Dimension scores", bars))
         assert "친절 72.2 points (95% confidence interval 70.0–74.5)" in english and "신뢰구간" not in english
         assert quadrant_name(True, False) == "Concentrate here" and quadrant_name(True, True) == "Keep up the good work"
+
+
+def test_the_sign_in_page_switches_language_before_anyone_signs_in(client, db):
+    korean = client.get("/manage/login?next=/manage/surveys").get_data(as_text=True)
+    assert '<html lang="ko"' in korean and 'href="/manage/login?lang=en&amp;next=/manage/surveys"' in korean
+    english = client.get("/manage/login?lang=en&next=/manage/surveys").get_data(as_text=True)
+    assert '<html lang="en"' in english and "<h1>Staff sign-in</h1>" in english and '>한국어</a>' in english
+    assert "<h1>Staff sign-in</h1>" in client.get("/manage/login").get_data(as_text=True)  # kept in the session
+    failed = client.post("/manage/login", data={"username": "nobody", "password": ""}).get_data(as_text=True)
+    assert "Please enter your password." in failed
+    back = client.get("/manage/login?lang=ko").get_data(as_text=True)
+    assert "<h1>직원 로그인</h1>" in back and client.get("/manage/login?lang=xx").status_code == 200
+    assert '<html lang="ko"' in client.get("/manage/login?lang=xx").get_data(as_text=True)

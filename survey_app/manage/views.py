@@ -14,6 +14,7 @@ from ..accounts.totp import verify_user_code
 from ..database import db
 from ..models import Permission, Survey, User
 from ..web.access import can, public, signed_in, visible_units
+from ..web.i18n import LOCALES, remember_locale
 from ..web.ratelimit import enforce_rate_limit
 from . import bp
 from .forms import CodeForm, LoginForm
@@ -44,7 +45,11 @@ def _finish_login(user: User, target: str):
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
-    """Sign a staff member in; a user with a second factor continues to the code page."""
+    """Sign a staff member in; a user with a second factor continues to the code page.
+
+    ``?lang=en`` (or ``ko``) switches the sign-in pages' language before anyone has signed in."""
+    if request.args.get("lang") in LOCALES:
+        remember_locale(request.args["lang"])
     form = LoginForm()
     if form.validate_on_submit():
         enforce_rate_limit("login", "RATE_LIMIT_LOGIN")
