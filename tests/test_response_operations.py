@@ -68,6 +68,9 @@ def test_completion_happens_once_and_later_writes_are_refused(app_ctx, invitatio
         response = session.get(Response, rid)
         assert response.status == ResponseStatus.COMPLETE and response.finished_at is not None
         assert session.scalar(select(Answer.value_num).where(Answer.response_id == rid)) == 10
+        assert response.last_page == 0  # the refused page save remembered nothing
+    with app_ctx(), pytest.raises(LookupError):
+        save_page(rid + 1000, 1, ["Q1"], [AnswerRow("Q1", value_num=1)])
 
 
 def test_completion_drops_answers_to_questions_logic_now_hides(app_ctx, invitation_id):

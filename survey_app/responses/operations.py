@@ -11,7 +11,7 @@ import functools
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select, true, update
+from sqlalchemy import bindparam, case, delete, func, insert, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..database import db
@@ -145,16 +145,6 @@ def start_open_response(wave: Wave, *, resume_key_hash: str, device_key: str | N
                          channel=channel, hidden=hidden or {})
 
 
-def lock_response(response_id: int) -> Response:
-    """Load a response for writing, holding its row lock until commit (PostgreSQL)."""
-    response = db.session.scalar(
-        select(Response).where(Response.id == response_id).with_for_update().execution_options(populate_existing=True)
-    )
-    if response is None:
-        raise LookupError(response_id)
-    return response
-
-
 def _insert_rows(response_id: int, rows: Iterable[AnswerRow]) -> None:
     values = [{"response_id": response_id, **row.__dict__} for row in rows]
     if values:  # Core insert of the table: one multi-row INSERT, without the ORM's per-row bookkeeping
@@ -167,15 +157,21 @@ def _replace_answers(response_id: int, codes: Collection[str], rows: Iterable[An
     _insert_rows(response_id, rows)
 
 
-def save_page(response_id: int, page: int, codes: Collection[str], rows: Iterable[AnswerRow]) -> Response:
-    """Store one page's answers (replacing that page's earlier answers) and remember the page."""
-    response = lock_response(response_id)
-    if response.status == ResponseStatus.COMPLETE:
+def save_page(response_id: int, page: int, codes: Collection[str], rows: Iterable[AnswerRow]) -> None:
+    """Store one page's answers (replacing that page's earlier answers) and remember the page.
+
+    The UPDATE that remembers the page also takes the response's row lock and checks that it is still
+    partial, in one statement; a submitted response raises :class:`AlreadyCompleted`.
+    """
+    remembered = db.session.execute(
+        update(Response).where(Response.id == response_id, Response.status == ResponseStatus.PARTIAL)
+        .values(last_page=case((Response.last_page < page, page), else_=Response.last_page))
+        .returning(Response.id).execution_options(synchronize_session="fetch")).first()
+    if remembered is None:
+        if db.session.get(Response, response_id) is None:
+            raise LookupError(response_id)
         raise AlreadyCompleted(response_id)
     _replace_answers(response_id, codes, rows)
-    response.last_page = max(response.last_page, page)
-    db.session.flush()
-    return response
 
 
 def complete(response_id: int, codes: Collection[str], rows: Iterable[AnswerRow],
