@@ -105,15 +105,16 @@ def test_a_response_finished_at_once_is_stored_complete_with_every_answer_as_giv
                                     for r in ROWS_OF_EVERY_KIND)
 
 
-def test_finishing_at_once_beside_an_existing_response_changes_nothing(app_ctx, invitation_id):
+@pytest.mark.parametrize("store_at_once", [complete_at_once, start_with_answers])
+def test_storing_at_once_beside_an_existing_response_changes_nothing(app_ctx, invitation_id, store_at_once):
     rid = _response_id(app_ctx, invitation_id)
     with app_ctx() as session:
-        assert complete_at_once(session.get(Invitation, invitation_id), ROWS_OF_EVERY_KIND, page=1) is None
+        assert store_at_once(session.get(Invitation, invitation_id), ROWS_OF_EVERY_KIND, page=1) is None
     with app_ctx() as session:
         answers = session.scalar(select(func.count(Answer.id)).where(Answer.response_id == rid))
         responses = session.scalar(select(func.count(Response.id)).where(Response.invitation_id == invitation_id))
-        status = session.get(Response, rid).status
-    assert (answers, responses, status) == (0, 1, ResponseStatus.PARTIAL)
+        response = session.get(Response, rid)
+    assert (answers, responses, response.status, response.last_page) == (0, 1, ResponseStatus.PARTIAL, 0)
 
 
 def test_a_first_saved_page_is_stored_with_its_new_partial_response_and_later_pages_replace_as_usual(
@@ -128,11 +129,3 @@ def test_a_first_saved_page_is_stored_with_its_new_partial_response_and_later_pa
     assert (response.status, response.last_page, response.finished_at) == (ResponseStatus.PARTIAL, 2, None)
     assert values["Q1"] == [7.0] and values["Q5"] == ["ems", "mail"] and values["Q2"] == ["parcel"]
 
-
-def test_starting_at_once_beside_an_existing_response_changes_nothing(app_ctx, invitation_id):
-    rid = _response_id(app_ctx, invitation_id)
-    with app_ctx() as session:
-        assert start_with_answers(session.get(Invitation, invitation_id), ROWS_OF_EVERY_KIND, page=1) is None
-    with app_ctx() as session:
-        answers = session.scalar(select(func.count(Answer.id)).where(Answer.response_id == rid))
-        assert (answers, session.get(Response, rid).last_page) == (0, 0)
