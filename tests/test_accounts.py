@@ -213,3 +213,16 @@ def test_totp_second_factor_is_asked_after_the_password_and_codes_work_once(app,
     reused = other.post("/manage/login/code", data={"code": next_code})
     assert reused.status_code == 200 and other.get("/manage/").status_code == 302  # replay refused
     assert "user.totp_enable" in audit_actions(app_ctx, user_id)
+
+
+def test_the_code_page_speaks_the_waiting_users_own_language(client, app_ctx, make_user):
+    user_id, _ = make_user("two_step_en", is_admin=True)
+    login(client, "two_step_en")
+    _enrol(client)
+    with app_ctx() as session:
+        session.get(User, user_id).locale = "en"
+    client.post("/manage/logout")
+    assert "<h1>직원 로그인</h1>" in client.get("/manage/login?lang=ko").get_data(as_text=True)
+    assert login(client, "two_step_en").headers["Location"].endswith("/manage/login/code")
+    page = client.get("/manage/login/code").get_data(as_text=True)
+    assert '<html lang="en"' in page and "<h1>Enter your one-time code</h1>" in page

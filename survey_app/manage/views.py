@@ -57,6 +57,7 @@ def login():
         if outcome.user is not None and outcome.user.totp_enabled:
             session.clear()
             session[PENDING_KEY] = {"user_id": outcome.user.id, "at": time.time(), "next": request.args.get("next")}
+            remember_locale(outcome.user.locale)  # the code page in the waiting user's own language
             return redirect(url_for("manage.login_code"))
         if outcome.user is not None:
             return _finish_login(outcome.user, request.args.get("next"))
