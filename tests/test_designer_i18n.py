@@ -3,6 +3,7 @@ and the committed ``.mo`` is the compiled form of the ``.po`` (no manual compile
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -108,6 +109,7 @@ def test_results_pages_follow_the_users_language(app_ctx, client, db, make_user,
     assert "요약" not in wave and '<html lang="en"' in wave
     assert any(f"<td>{name}</td>" in wave for name in ("Keep up the good work", "Concentrate here", "Low priority",
                                                       "Possible overkill"))  # the drivers' quadrants
+    assert re.search(r'<td class="num">-?\d+\.\d to -?\d+\.\d</td>', wave)  # intervals: "68.3 to 70.5"
     survey = client.get(f"/manage/results/surveys/{ids['survey_id']}").get_data(as_text=True)
     assert "Results by wave" in survey and "차수별 결과" not in survey
     with app_ctx() as session:
@@ -115,6 +117,7 @@ def test_results_pages_follow_the_users_language(app_ctx, client, db, make_user,
             user.locale = "ko"
     korean = client.get(f"/manage/results/waves/{ids['wave_id']}").get_data(as_text=True)
     assert "<h2 id=\"summary-h\">요약</h2>" in korean and "Summary" not in korean
+    assert re.search(r'<td class="num">-?\d+\.\d ~ -?\d+\.\d</td>', korean) and " to " not in korean
 
 
 def _english_user_signed_in(client, make_user, app_ctx) -> int:

@@ -55,10 +55,11 @@ def number(value: float | None, digits: int = 1) -> str:
 
 
 def interval(fig: Figure | None, digits: int = 1) -> str:
-    """``low–high`` of a figure's interval."""
+    """A figure's interval, ``low ~ high`` (``low to high`` in English): a dash between two numbers
+    that may be negative reads as a third minus sign."""
     if fig is None or not math.isfinite(fig.ci_low):
         return "–"
-    return f"{number(fig.ci_low, digits)}–{number(fig.ci_high, digits)}"
+    return _("%(low)s ~ %(high)s", low=number(fig.ci_low, digits), high=number(fig.ci_high, digits))
 
 
 def _bars(result: WaveResult) -> list[charts.Bar]:
