@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .demo_courtesy import seed_courtesy_survey
 from .demo_org import seed_organisation
 from .demo_surveys import open_wave_links, seed_main_survey, seed_template_drafts
 
@@ -25,6 +26,7 @@ class SeedReport:
         else:
             out.append("  관리자 계정은 이미 있습니다 (admin already exists; password was shown on first run).")
         out.extend(open_wave_links(base_url))
+        out.append(f"  친절도 평가 (courtesy evaluations): {base_url}/manage/courtesy/")
         if not self.created_surveys:
             out.append("  데모 데이터는 이미 있습니다. 다시 만들지 않았습니다 (demo data already present; nothing added).")
         out.extend(self.notes)
@@ -34,13 +36,15 @@ class SeedReport:
 def seed_demo() -> SeedReport:
     """Seed the organisation, an admin and the demo surveys, skipping whatever exists."""
     report = SeedReport(created_org=seed_organisation())
-    report.admin_password = _seed_admin()
+    admin, report.admin_password = _seed_admin()
     report.created_surveys = seed_main_survey()
+    seed_courtesy_survey(evaluator=admin)
     seed_template_drafts()
     return report
 
 
-def _seed_admin() -> str | None:
+def _seed_admin():
+    """The demo's admin, and its new password (shown once) when it had to be created."""
     from sqlalchemy import select
 
     from .accounts.operations import create_user
@@ -48,8 +52,8 @@ def _seed_admin() -> str | None:
     from .database import db
     from .models import User
 
-    if db.session.scalar(select(User.id).where(User.username == "admin")) is not None:
-        return None
+    existing = db.session.scalar(select(User).where(User.username == "admin"))
+    if existing is not None:
+        return existing, None
     password = generate_password()
-    create_user("admin", password, display_name="데모 관리자", is_admin=True)
-    return password
+    return create_user("admin", password, display_name="데모 관리자", is_admin=True), password

@@ -116,6 +116,18 @@ def response_plan(questionnaire: Questionnaire, who: Respondent, rng: random.Ran
     return last, rows
 
 
+def fill_shown(questionnaire: Questionnaire, who: Respondent, rng: random.Random, seen: dict) -> dict:
+    """``seen`` completed with plausible answers to every question logic shows that it does not answer yet
+    (a courtesy checklist after its setup step); returns ``seen``."""
+    for section in questionnaire.sections:
+        if not is_visible(section, seen):
+            continue
+        for question in section.questions:
+            if question.type != vocab.HIDDEN and question.code not in seen:
+                _answer(question, who, rng, seen)
+    return seen
+
+
 def response_times(rng: random.Random, opens: datetime, days: int) -> tuple[datetime, datetime]:
     """A start time inside the fielding period and a finish 3–15 minutes later."""
     start = opens + timedelta(seconds=rng.randint(0, days * 86400 - 3600))

@@ -40,7 +40,8 @@ def demo_open_key(wave_code: str) -> str:
     return hashlib.sha256(f"open:{wave_code}".encode()).hexdigest()[:16]
 
 
-def _survey(code: str, questionnaire: Questionnaire) -> Survey:
+def demo_survey(code: str, questionnaire: Questionnaire) -> Survey:
+    """A new survey of the demo with ``questionnaire`` as its draft."""
     definition = questionnaire.to_dict()
     survey = Survey(code=code, title=questionnaire.title.ko, title_en=questionnaire.title.en,
                     kind=questionnaire.kind, draft_definition=definition)
@@ -84,7 +85,7 @@ def seed_main_survey() -> bool:
     if db.session.scalar(select(Survey.id).where(Survey.code == MAIN_SURVEY)) is not None:
         return False
     questionnaire = load_template(MAIN_TEMPLATE)
-    survey = _survey(MAIN_SURVEY, questionnaire)
+    survey = demo_survey(MAIN_SURVEY, questionnaire)
     version = survey.publish(questionnaire.to_dict(), changelog="최초 게시 (first publication)")
     rng = random.Random(20261124)
     for code, name, opens, closes, state, count, shift in WAVES:
@@ -106,7 +107,7 @@ def seed_template_drafts() -> int:
         code = f"TPL-{name.upper().replace('_', '-')}"
         if name == MAIN_TEMPLATE or db.session.scalar(select(Survey.id).where(Survey.code == code)) is not None:
             continue
-        _survey(code, load_template(name))
+        demo_survey(code, load_template(name))
         made += 1
     db.session.flush()
     return made

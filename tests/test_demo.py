@@ -35,13 +35,32 @@ def demo(tmp_path_factory):
 
 def test_demo_seeds_two_waves_with_a_few_thousand_responses(demo):
     _first, _second, app, counts = demo
-    assert counts["OrgUnit"] >= 30 and counts["StaffMember"] >= 100 and counts["Wave"] == 2
+    assert counts["OrgUnit"] >= 30 and counts["StaffMember"] >= 100 and counts["Wave"] == 3
     with app.app_context():
         per_wave = dict(db.session.execute(
             select(Wave.code, func.count(Response.id)).join(Response).where(Response.status == ResponseStatus.COMPLETE)
-            .group_by(Wave.code)).all())
+            .where(Wave.code.like("CS-POSTAL-%")).group_by(Wave.code)).all())
         regions = db.session.scalar(select(func.count(OrgUnit.id)).where(OrgUnit.level == "regional"))
     assert len(per_wave) == 2 and sum(per_wave.values()) >= 2000 and regions == 9
+
+
+def test_demo_has_a_month_of_courtesy_evaluations_to_rank(demo):
+    first, _second, app, _ = demo
+    with app.app_context():
+        wave = db.session.scalar(select(Wave).where(Wave.code == "CS-COURTESY-2026-11"))
+        evaluations = list(db.session.scalars(select(Response).where(Response.wave_id == wave.id)))
+        units = {r.subject_org_unit_id for r in evaluations}
+        channels = {r.channel for r in evaluations}
+        staff_names = {r.subject_staff_id: db.session.get(StaffMember, r.subject_staff_id).name for r in evaluations}
+        named = {r.subject_staff_id: db.session.scalar(select(Answer.value_text).where(
+            Answer.response_id == r.id, Answer.question_code == "E3")) for r in evaluations}
+    assert len(evaluations) >= 60 and all(r.status == ResponseStatus.COMPLETE for r in evaluations)
+    assert len(units) >= 30 and channels == {"counter", "phone"} and named == staff_names
+    password = re.search(r"admin / (\S+)", first).group(1)
+    client = app.test_client()
+    client.post("/manage/login", data={"username": "admin", "password": password})
+    page = client.get(f"/manage/courtesy/waves/{wave.id}/results").get_data(as_text=True)
+    assert 'id="offices-counter"' in page and 'id="staff-phone"' in page and "<td>1</td>" in page
 
 
 def test_running_demo_twice_adds_nothing(demo):
