@@ -74,9 +74,10 @@ def _seed(app) -> dict:
                     state="open")
         db.session.add_all([survey, wave])
         db.session.flush()
-        for answers, office, channel in HAND_ROWS * 3:
-            add_response(db.session, wave, answers, hidden={"office_code": office, "channel": channel})
-        add_invitations(db.session, wave, 20)
+        invitations = add_invitations(db.session, wave, 20)
+        for (answers, office, channel), invitation in zip(HAND_ROWS * 3, invitations):
+            add_response(db.session, wave, answers, hidden={"office_code": office, "channel": channel},
+                         invitation_id=invitation)
         grant_role(create_user("results_browser", PASSWORD), "analyst", None)
         db.session.commit()
         return {"wave_id": wave.id, "survey_id": survey.id}

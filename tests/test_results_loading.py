@@ -66,6 +66,18 @@ def test_response_counts_include_partial_responses_and_invitations(app_ctx, make
     assert only_a.rate is None
 
 
+def test_open_link_responses_count_as_complete_but_not_in_the_response_rate(app_ctx, make_survey, make_org):
+    from survey_app.models import Wave
+    from tests.test_results_support import add_response
+
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    with app_ctx() as session:
+        add_response(session, session.get(Wave, ids["wave_id"]), {"Q1": 4}, hidden={"office_code": "P-A"})
+        counts = response_counts(ids["wave_id"])
+    assert (counts.invitations, counts.complete, counts.invited_complete) == (6, 5, 4)
+    assert counts.rate == pytest.approx(100 * 4 / 6)  # not 5 / 6: nobody was invited for the open-link answer
+
+
 def test_weights_are_read_and_missing_ones_count_as_one(app_ctx, make_survey):
     from survey_app.models import Wave
 

@@ -228,3 +228,19 @@ def test_answers_page_in_english_and_refused_without_the_permission(app_ctx, cli
     _login(client, "analyst_freq_en")
     html = client.get(f"/manage/results/waves/{ids['wave_id']}/answers").get_data(as_text=True)
     assert "answers by question" in html and "Share (%)" in html and "Respondents" in html
+
+
+def test_response_rate_counts_invited_respondents_and_names_the_open_link_ones(app_ctx, client, make_user,
+                                                                                 make_survey, make_org):
+    from survey_app.models import Wave
+    from tests.test_results_support import add_response
+
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    with app_ctx() as session:
+        for _ in range(3):
+            add_response(session, session.get(Wave, ids["wave_id"]), {"Q1": 4}, hidden={"office_code": "P-A"})
+    _staff(app_ctx, make_user, "rate_reader", "analyst", None)
+    _login(client, "rate_reader")
+    html = client.get(f"/manage/results/waves/{ids['wave_id']}").get_data(as_text=True)
+    assert "초대 6명 중 완료 4명" in html and "공개 링크·키오스크 완료 3명은 응답률에 넣지 않았습니다." in html
+    assert '<dd class="big">66.7<span class="unit">%</span>' in html  # 4 of 6, not 7 of 6

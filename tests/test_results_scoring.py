@@ -233,7 +233,7 @@ def test_the_result_is_json_with_plain_field_names(app_ctx, make_survey, make_or
         result = wave_result(session.get(Wave, ids["wave_id"]))
     data = json.loads(result.to_json())
     assert data["response_rate"] == {"invitations": 6, "started": 5, "partial": 1, "complete": 4,
-                                     "rate": pytest.approx(400 / 6)}
+                                     "rate": pytest.approx(400 / 6), "invited_complete": 4}
     assert data["headline_code"] == "csi" and data["n"] == 4
     assert data["segments"][0]["rows"][0]["name"] == "가우체국"
     assert data["trend"][0]["wave_id"] == ids["wave_id"] and data["trend"][0]["change"] is None

@@ -72,13 +72,14 @@ def add_response(session, wave, answers: dict, *, status: str = "complete", hidd
     return response
 
 
-def add_invitations(session, wave, count: int, hidden: dict | None = None) -> None:
-    """``count`` personal invitations to the wave."""
+def add_invitations(session, wave, count: int, hidden: dict | None = None) -> list[int]:
+    """``count`` personal invitations to the wave; their ids."""
     from survey_app.models import Invitation, new_token
 
-    for _ in range(count):
-        session.add(Invitation(wave_id=wave.id, token_hash=new_token()[1], hidden=hidden or {}))
+    invitations = [Invitation(wave_id=wave.id, token_hash=new_token()[1], hidden=hidden or {}) for _ in range(count)]
+    session.add_all(invitations)
     session.flush()
+    return [invitation.id for invitation in invitations]
 
 
 #: Answers of the hand-checkable wave (Q1..Q7); 9 is 모름/해당없음.
@@ -91,7 +92,8 @@ HAND_ROWS = [
 
 
 def seed_hand_wave(app_ctx, make_survey, make_org, *, with_partial: bool = True) -> dict:
-    """The small survey with four complete responses (offices P-A, P-B), one partial one, six invitations."""
+    """The small survey with six invitations, four of them answered completely (offices P-A, P-B) and
+    one partly."""
     from survey_app.models import OrgLevel, Wave
 
     ids = make_survey(SMALL.to_dict(), code="RESULTS-SMALL")
@@ -100,10 +102,12 @@ def seed_hand_wave(app_ctx, make_survey, make_org, *, with_partial: bool = True)
              "P-B": make_org("P-B", "나우체국", OrgLevel.OFFICE, "R-RES")}
     with app_ctx() as session:
         wave = session.get(Wave, ids["wave_id"])
-        ids["response_ids"] = [add_response(session, wave, answers, hidden={"office_code": office, "channel": ch}).id
-                               for answers, office, ch in HAND_ROWS]
+        invitations = add_invitations(session, wave, 6)
+        ids["response_ids"] = [add_response(session, wave, answers, hidden={"office_code": office, "channel": ch},
+                                            invitation_id=invitation).id
+                               for (answers, office, ch), invitation in zip(HAND_ROWS, invitations)]
         if with_partial:
-            add_response(session, wave, {"Q1": 1, "Q2": 1}, status="partial", hidden={"office_code": "P-A"})
-        add_invitations(session, wave, 6)
+            add_response(session, wave, {"Q1": 1, "Q2": 1}, status="partial", hidden={"office_code": "P-A"},
+                         invitation_id=invitations[4])
     ids["units"] = units
     return ids

@@ -100,7 +100,7 @@ def _counts(wave: Wave, units: Collection[int] | None, found: Directory) -> Resp
     codes = None if units is None else [found.units[u][0] for u in units if u in found.units]
     counts = response_counts(wave.id, codes, None if units is None else list(units))
     return ResponseRate(invitations=counts.invitations, started=counts.started, partial=counts.partial,
-                        complete=counts.complete, rate=counts.rate)
+                        complete=counts.complete, rate=counts.rate, invited_complete=counts.invited_complete)
 
 
 def top_units(units: Collection[int] | None, found: Directory) -> tuple[str, ...] | None:

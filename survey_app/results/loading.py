@@ -88,11 +88,14 @@ class WaveData:
 
 @dataclass(frozen=True)
 class ResponseCounts:
-    """Invitations and responses of a wave; ``rate`` = complete / invitations in percent (None for open links)."""
+    """Invitations and responses of a wave; ``rate`` = complete responses to invitations / invitations in
+    percent (None without invitations). Responses through open links and kiosks count as started and
+    complete but not in the rate: nobody was invited for them."""
 
     invitations: int
     partial: int
     complete: int
+    invited_complete: int = 0
 
     @property
     def started(self) -> int:
@@ -101,8 +104,8 @@ class ResponseCounts:
 
     @property
     def rate(self) -> float | None:
-        """Complete responses per invitation, in percent."""
-        return 100.0 * self.complete / self.invitations if self.invitations else None
+        """Complete responses to invitations per invitation, in percent."""
+        return 100.0 * self.invited_complete / self.invitations if self.invitations else None
 
 
 # --- which columns -------------------------------------------------------------------------------
@@ -376,8 +379,9 @@ def response_counts(wave_id: int, unit_codes: Sequence[str] | None = None,
     from ..models import Invitation
 
     invitations = select(func.count(Invitation.id)).where(Invitation.wave_id == wave_id)
-    responses = (select(Response.status, func.count(Response.id)).where(Response.wave_id == wave_id)
-                 .group_by(Response.status))
+    invited = Response.invitation_id.is_not(None)
+    responses = (select(Response.status, invited, func.count(Response.id)).where(Response.wave_id == wave_id)
+                 .group_by(Response.status, invited))
     if unit_codes is not None:
         codes = list(unit_codes)
         invitations = invitations.where(Invitation.hidden["office_code"].as_string().in_(codes)
@@ -385,7 +389,12 @@ def response_counts(wave_id: int, unit_codes: Sequence[str] | None = None,
         responses = responses.where(Response.subject_org_unit_id.in_(list(unit_ids or []))
                                     | Response.hidden["office_code"].as_string().in_(codes)
                                     | Response.hidden["region"].as_string().in_(codes))
-    by_status = dict(db.session.execute(responses).all())
+    by_status: dict[str, int] = {}
+    invited_complete = 0
+    for status, from_invitation, count in db.session.execute(responses):
+        by_status[status] = by_status.get(status, 0) + count
+        if from_invitation and status == ResponseStatus.COMPLETE.value:
+            invited_complete += count
     return ResponseCounts(invitations=db.session.scalar(invitations) or 0,
                           partial=by_status.get(ResponseStatus.PARTIAL.value, 0),
-                          complete=by_status.get(ResponseStatus.COMPLETE.value, 0))
+                          complete=by_status.get(ResponseStatus.COMPLETE.value, 0), invited_complete=invited_complete)

@@ -86,13 +86,15 @@ class WaveInfo:
 
 @dataclass(frozen=True)
 class ResponseRate:
-    """Invitations and responses; ``rate`` = complete / invitations in percent (None without invitations)."""
+    """Invitations and responses; ``rate`` = complete responses to invitations / invitations in percent
+    (None without invitations); open-link and kiosk responses are in ``complete`` but not in the rate."""
 
     invitations: int
     started: int
     partial: int
     complete: int
     rate: float | None
+    invited_complete: int = 0
 
 
 @dataclass(frozen=True)
