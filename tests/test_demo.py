@@ -42,6 +42,12 @@ def test_demo_seeds_two_waves_with_a_few_thousand_responses(demo):
             .where(Wave.code.like("CS-POSTAL-%")).group_by(Wave.code)).all())
         regions = db.session.scalar(select(func.count(OrgUnit.id)).where(OrgUnit.level == "regional"))
     assert len(per_wave) == 2 and sum(per_wave.values()) >= 2000 and regions == 9
+    with app.app_context():
+        from survey_app.results.loading import response_counts
+
+        rates = [response_counts(wave.id).rate for wave in db.session.scalars(select(Wave).where(
+            Wave.code.like("CS-POSTAL-%")))]
+    assert all(20 < rate < 60 for rate in rates)  # SMS and e-mail answers come from invitations, as in a campaign
 
 
 def test_demo_has_a_month_of_courtesy_evaluations_to_rank(demo):
