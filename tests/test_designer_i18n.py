@@ -196,3 +196,12 @@ def test_the_sign_in_page_switches_language_before_anyone_signs_in(client, db):
     back = client.get("/manage/login?lang=ko").get_data(as_text=True)
     assert "<h1>직원 로그인</h1>" in back and client.get("/manage/login?lang=xx").status_code == 200
     assert '<html lang="ko"' in client.get("/manage/login?lang=xx").get_data(as_text=True)
+
+
+def test_distribution_names_wave_states_in_the_readers_words(client, db, make_user, app_ctx, make_survey):
+    make_survey(code="STATE-WORDS")
+    _admin_in("ko", client, make_user, app_ctx)
+    korean = client.get("/manage/distribution/").get_data(as_text=True)
+    assert "<td>진행 중</td>" in korean and "<td>open</td>" not in korean
+    _admin_in("en", client, make_user, app_ctx)
+    assert "<td>Open</td>" in client.get("/manage/distribution/").get_data(as_text=True)
