@@ -205,3 +205,19 @@ def test_distribution_names_wave_states_in_the_readers_words(client, db, make_us
     assert "<td>진행 중</td>" in korean and "<td>open</td>" not in korean
     _admin_in("en", client, make_user, app_ctx)
     assert "<td>Open</td>" in client.get("/manage/distribution/").get_data(as_text=True)
+
+
+def test_roles_levels_and_methods_are_named_not_coded(app_ctx, client, db, make_user, make_survey, make_org):
+    from tests.test_results_support import seed_hand_wave
+
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    _admin_in("ko", client, make_user, app_ctx)
+    wave = client.get(f"/manage/results/waves/{ids['wave_id']}").get_data(as_text=True)
+    account = client.get("/manage/account/").get_data(as_text=True)
+    units = client.get("/manage/org/").get_data(as_text=True)
+    assert "<td>100점 환산 평균</td>" in wave and "<td>mean100</td>" not in wave
+    assert "<li>관리자 —" in account and "<td>우체국</td>" in units and "<td>office</td>" not in units
+    _admin_in("en", client, make_user, app_ctx)
+    wave = client.get(f"/manage/results/waves/{ids['wave_id']}").get_data(as_text=True)
+    assert "<td>Mean on a 100-point scale</td>" in wave and "<li>Administrator —" in client.get(
+        "/manage/account/").get_data(as_text=True)

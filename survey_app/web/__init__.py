@@ -5,7 +5,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import access, errors, headers, i18n, static_files
+from . import access, errors, headers, i18n, labels, static_files
 from .guard import enforce_access_rule
 from .ratelimit import enforce_endpoint_limits, limit_endpoint
 from .request_guard import refuse_nul_characters
@@ -65,4 +65,5 @@ def init_app(app: Flask) -> None:
     headers.init_app(app)
     errors.init_app(app)
     static_files.init_app(app)
+    labels.init_app(app)
     app.jinja_env.globals.update(can=access.can, Permission=access.Permission)

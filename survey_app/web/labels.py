@@ -1,0 +1,28 @@
+"""Names for stored codes (roles, organisation levels, scoring methods) in the reader's language.
+
+Templates call ``role_name(code)``, ``level_name(code)`` and ``method_name(code)``; a code without a
+name is shown as it is.
+"""
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+ROLE_NAMES = {"admin": _l("관리자"), "designer": _l("설문 담당"), "analyst": _l("분석 담당"),
+              "executive": _l("간부"), "evaluator": _l("평가자")}
+LEVEL_NAMES = {"headquarters": _l("본부"), "regional": _l("지방우정청"), "office": _l("우체국"),
+               "center": _l("센터"), "team": _l("팀")}
+METHOD_NAMES = {"mean100": _l("100점 환산 평균"), "top2box": _l("상위 2개 응답 비율"),
+                "taylor": _l("설계 기반 (테일러 선형화)"), "wilson": _l("윌슨 구간"), "wald": _l("왈드 구간")}
+
+
+def _namer(names: dict):
+    def name(code) -> str:
+        return str(names.get(str(code), code))
+    return name
+
+
+def init_app(app: Flask) -> None:
+    """Make the namers template globals."""
+    app.jinja_env.globals.update(role_name=_namer(ROLE_NAMES), level_name=_namer(LEVEL_NAMES),
+                                 method_name=_namer(METHOD_NAMES))
