@@ -17,15 +17,6 @@ from .plans import cancel as cancel_plan
 bp = Blueprint("distribution", __name__, url_prefix="/manage/distribution")
 SEGMENTS = {"": _l("없음"), "region": _l("지역"), "office_code": _l("우체국"), "service_type": _l("서비스"),
             "customer_type": _l("고객 유형"), "age_band": _l("연령대")}
-WAVE_STATES = {"scheduled": _l("예정"), "open": _l("진행 중"), "closed": _l("마감")}
-PLAN_STATES = {"draft": _l("작성 중"), "scheduled": _l("발송 예정"), "running": _l("발송 중"), "done": _l("발송 완료"),
-               "cancelled": _l("취소됨")}
-
-
-@bp.context_processor
-def _state_labels() -> dict:
-    """Wave and plan states in the reader's words (the stored codes are English)."""
-    return {"wave_states": WAVE_STATES, "plan_states": PLAN_STATES}
 
 
 def register_blueprints(app: Flask) -> None:
