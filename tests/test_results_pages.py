@@ -78,11 +78,17 @@ def test_results_of_another_units_survey_are_refused(app_ctx, client, make_user,
     assert client.get("/manage/results/waves/987654").status_code == 404
 
 
+def _office_a_analyst(app_ctx, client, make_user, make_survey, make_org, username: str) -> dict:
+    """The hand wave, and ``username`` signed in as an analyst of office P-A only."""
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    _staff(app_ctx, make_user, username, "analyst", ids["units"]["P-A"])
+    _login(client, username)
+    return ids
+
+
 def test_a_limited_viewer_of_a_nationwide_survey_sees_their_offices_only(app_ctx, client, make_user, make_survey,
                                                                          make_org):
-    ids = seed_hand_wave(app_ctx, make_survey, make_org)
-    _staff(app_ctx, make_user, "analyst_a", "analyst", ids["units"]["P-A"])
-    _login(client, "analyst_a")
+    ids = _office_a_analyst(app_ctx, client, make_user, make_survey, make_org, "analyst_a")
     html = client.get(f"/manage/results/waves/{ids['wave_id']}").get_data(as_text=True)
     assert "조회 범위(P-A)" in html
     assert "나우체국" not in html  # the other office's numbers are not shown
@@ -202,9 +208,7 @@ def test_answers_page_shows_counts_and_percents_per_choice_equal_to_the_database
 
 def test_answers_page_of_a_limited_viewer_counts_their_offices_only(app_ctx, client, make_user, make_survey,
                                                                   make_org):
-    ids = seed_hand_wave(app_ctx, make_survey, make_org)
-    _staff(app_ctx, make_user, "analyst_freq_a", "analyst", ids["units"]["P-A"])
-    _login(client, "analyst_freq_a")
+    ids = _office_a_analyst(app_ctx, client, make_user, make_survey, make_org, "analyst_freq_a")
     html = client.get(f"/manage/results/waves/{ids['wave_id']}/answers").get_data(as_text=True)
     assert "조회 범위에 속한 조직의 응답만" in html
     tables = _answer_tables(html)
