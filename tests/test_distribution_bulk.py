@@ -120,3 +120,28 @@ def test_batched_sender_throttles_and_reads_opt_outs_made_after_the_claim(app_ct
         sent_invitations = session.scalar(select(func.count()).select_from(Invitation).where(
             Invitation.wave_id == wave_id, Invitation.status == "sent", Invitation.sent_at.is_not(None)))
         assert sent_invitations == 20
+
+
+def test_a_claim_takes_at_most_its_batch_however_postgresql_plans_it(app_ctx, make_survey):
+    """As ``id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)``, a nested-loop semi-join (PostgreSQL's plan for
+    a fresh, unanalysed outbox) ran the subquery again for every row and one sender claimed every pending
+    message. The plan is forced here so the test means the same on every database."""
+    from sqlalchemy import text
+
+    from survey_app.distribution.outbox import claim
+    from survey_app.models import OutboxMessage, OutboxStatus
+
+    wave_id = _open(app_ctx, make_survey, 60, 3200)
+    with app_ctx() as session:
+        postgres = session.get_bind().dialect.name == "postgresql"
+        if postgres:
+            session.execute(text("SET enable_hashjoin = off; SET enable_mergejoin = off"))
+        try:
+            first = claim("claim-a", ["email"], 20)
+            second = claim("claim-b", ["email"], 20)
+        finally:
+            if postgres:
+                session.execute(text("RESET enable_hashjoin; RESET enable_mergejoin"))
+        claimed = session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.wave_id == wave_id, OutboxMessage.status == OutboxStatus.SENDING))
+    assert len(first) == len(second) == 20 and not set(first) & set(second) and claimed == 40

@@ -27,13 +27,15 @@ def claim(worker: str, channels: list[str], limit: int, now: datetime | None = N
     """Claim up to ``limit`` due pending messages for ``worker``; commits; returns their ids."""
     now = now or utcnow()
     lease = timedelta(seconds=current_app.config["SEND_LEASE_SECONDS"])
+    # A materialised CTE: as a plain IN (subquery) PostgreSQL may plan a nested-loop semi-join that runs
+    # the LIMIT … SKIP LOCKED subquery again for every row, and one sender then claimed the whole outbox.
     due = (select(OutboxMessage.id)
            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.channel.in_(channels),
                   OutboxMessage.next_attempt_at <= now)
            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
-           .with_for_update(skip_locked=True))
+           .with_for_update(skip_locked=True)).cte("due").prefix_with("MATERIALIZED", dialect="postgresql")
     statement = (update(OutboxMessage)
-                 .where(OutboxMessage.id.in_(due.scalar_subquery()), OutboxMessage.status == OutboxStatus.PENDING)
+                 .where(OutboxMessage.id.in_(select(due.c.id)), OutboxMessage.status == OutboxStatus.PENDING)
                  .values(status=OutboxStatus.SENDING, locked_by=worker, lease_until=now + lease,
                          attempt_started_at=None)
                  .returning(OutboxMessage.id).execution_options(synchronize_session=False))
