@@ -1,8 +1,9 @@
 """The outbox state machine: claim due messages, record each attempt, retry with backoff, recover leases.
 
-Claiming is one ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) AND status = 'pending'
-RETURNING id``: on PostgreSQL concurrent senders skip each other's rows; on SQLite writers are
-serialised, so the status condition alone keeps a row from being claimed twice.
+Claiming is one ``WITH due AS MATERIALIZED (SELECT … LIMIT n FOR UPDATE SKIP LOCKED) UPDATE … WHERE
+id IN (SELECT id FROM due) AND status = 'pending' RETURNING id``: on PostgreSQL concurrent senders skip
+each other's rows; on SQLite writers are serialised, so the status condition alone keeps a row from
+being claimed twice.
 
 A claimed row is ``sending`` with a lease. Just before the network call, ``attempt_started_at`` is
 committed; after it, the outcome. A sender killed in between leaves a row whose lease runs out:
