@@ -134,9 +134,12 @@ def _data_digest(app_ctx) -> dict[str, object]:
 
 
 def _shows_errors(answer) -> bool:
-    """The form came back with errors (an accepted post redirects, or shows its result without them)."""
+    """The form came back with errors (an accepted post redirects, or shows its result without them, or
+    answers with a file: the unmasked workbook once a purpose is given)."""
+    if answer.status_code != 200 or answer.mimetype != "text/html":
+        return False
     html = answer.get_data(as_text=True)
-    return answer.status_code == 200 and any(mark in html for mark in ('role="alert"', 'class="error', "has-error"))
+    return any(mark in html for mark in ('role="alert"', 'class="error', "has-error"))
 
 
 def _describe(exc: BaseException) -> str:

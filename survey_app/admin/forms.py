@@ -4,12 +4,14 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 
 from ..models import Permission, Role
 from ..web.choices import select_choices
+from ..web.labels import ROLE_NAMES
 
-ROLE_CHOICES = select_choices((r.value, f"{r.label} ({r.value})") for r in Role)
+#: "관리자 (admin)" …, named in the reader's language when the form is shown.
+ROLE_CHOICES = select_choices((r.value, LazyString(lambda code=r.value: f"{ROLE_NAMES[code]} ({code})")) for r in Role)
 
 
 class UserCreateForm(FlaskForm):

@@ -34,7 +34,8 @@ class Permission(enum.StrEnum):
 
 
 class Role(enum.StrEnum):
-    """A named set of permissions given to a staff member for one unit and its subtree."""
+    """A named set of permissions given to a staff member for one unit and its subtree (the names
+    shown on screens are in ``survey_app/web/labels.py``)."""
 
     ADMIN = "admin"
     DESIGNER = "designer"  # 고객만족 담당 (CS staff who design and run surveys)
@@ -42,16 +43,6 @@ class Role(enum.StrEnum):
     EXECUTIVE = "executive"
     EVALUATOR = "evaluator"  # 모니터 요원 (mystery shoppers)
 
-    @property
-    def label(self) -> str:
-        """The Korean name shown on screens."""
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.ADMIN: "관리자", Role.DESIGNER: "설문 담당", Role.ANALYST: "분석 담당",
-    Role.EXECUTIVE: "간부", Role.EVALUATOR: "평가자",
-}
 
 _P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -194,7 +194,7 @@ class SurveyFlow:
         hidden = hidden_answers(self.questionnaire, _hidden_of(self.visit, self.invitation))
         codes = read.codes + list(hidden)
         rows = rows_for(answer_fields(self.questionnaire), {**hidden, **read.answers}, codes)
-        if self._start_at_once(page, rows):
+        if self._store_at_once(operations.start_with_answers, page, rows):
             return redirect(self.page_url(target), 303)
         try:
             operations.save_page(self.ensure_response().id, page, codes, rows)
@@ -209,23 +209,19 @@ class SurveyFlow:
         codes = sorted(set(read.codes) | set(hidden) | (set(final) - set(self.answers)))
         rows = rows_for(answer_fields(self.questionnaire), final, codes)
         try:
-            if not self._complete_at_once(page, [row for row in rows if row.question_code in effective]):
+            if not self._store_at_once(operations.complete_at_once, page,
+                                       [row for row in rows if row.question_code in effective]):
                 operations.complete(self.ensure_response().id, codes, rows, list(effective))
         except AlreadyCompleted:
             return redirect(url_for("respond.done", wave_code=self.wave.code, already=1), 303)
         return redirect(url_for("respond.done", wave_code=self.wave.code), 303)
 
-    def _complete_at_once(self, page: int, rows: list) -> bool:
-        """A personal link's response finished on its first saved page is stored complete at once."""
+    def _store_at_once(self, store, page: int, rows: list) -> bool:
+        """A personal link's first saved page stored with its new response in one go (``store``:
+        :func:`~..responses.operations.start_with_answers`, or ``complete_at_once`` when it is also the last)."""
         if self.response is not None or self.invitation is None:
             return False
-        return operations.complete_at_once(self.invitation, rows, page=page, hidden=self.visit.hidden) is not None
-
-    def _start_at_once(self, page: int, rows: list) -> bool:
-        """A personal link's first saved page is stored with its new response at once."""
-        if self.response is not None or self.invitation is None:
-            return False
-        return operations.start_with_answers(self.invitation, rows, page=page, hidden=self.visit.hidden) is not None
+        return store(self.invitation, rows, page=page, hidden=self.visit.hidden) is not None
 
     # -- helpers ------------------------------------------------------------------------------
     def ensure_response(self) -> Response:
