@@ -2,6 +2,8 @@
 double submission, and axe-core (WCAG 2.1 A/AA) on every respondent page type."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -219,6 +221,7 @@ def test_pages_fit_narrow_screens_and_200_percent_zoom_without_sideways_scrollin
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.check("#f-Q1-2"), page.check("#f-Q2-6"), page.check("#f-Q3-2")
     page.click("button[value=next]")
+    page.wait_for_url(re.compile(r"[?&]p=2$"))  # the POST's redirect has loaded, not still navigating
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     focus_ring = page.evaluate("""() => { const b = document.querySelector('button[value=next]'); b.focus();
         return getComputedStyle(b).outlineStyle; }""")
