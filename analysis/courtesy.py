@@ -12,7 +12,8 @@ Scoring rule (configurable with ``credit``): an item earns
 100 over the rated items' points.
 
 Aggregation gives each staff member / team / office / region its mean score,
-SE and interval, a competition rank (ties share the better rank: 1, 2, 2, 4)
+SE and Student t interval (``n - 1`` degrees of freedom: a unit has few evaluations, often
+3-10, where a normal quantile gives too narrow an interval), a competition rank (ties share the better rank: 1, 2, 2, 4)
 among units with at least ``min_evaluations`` evaluations, and a flag for the
 units below that minimum (they are listed but not ranked).
 """
@@ -23,9 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy import stats
 
 from ._validate import as_float_1d, as_float_2d, as_labels, check_confidence
-from .estimate import wald_ci
 from .results import small_sample_warnings
 
 __all__ = ["CheckItem", "DEFAULT_CHECKLIST", "LEVELS", "EvaluationScores", "UnitScore",
@@ -185,7 +186,8 @@ class UnitScore:
     mean, se : float
         Mean 100-point score and its standard error (``s / sqrt(n)``).
     ci : tuple of float
-        Wald interval of the mean (normal quantile).
+        Student t interval of the mean, ``mean -/+ t(n-1) * se`` (R ``t.test``); NaN below two
+        evaluations.
     rank : int or None
         Competition rank among units with enough evaluations (None below the minimum).
     below_minimum : bool
@@ -202,6 +204,13 @@ class UnitScore:
     rank: int | None
     below_minimum: bool
     warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+def t_interval(mean: np.ndarray, se: np.ndarray, n: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
+    """``mean -/+ t(1 - alpha/2, n - 1) * se``; NaN where ``n < 2``."""
+    with np.errstate(invalid="ignore"):
+        t = stats.t.ppf(0.5 + confidence / 2, np.where(n >= 2, n - 1, np.nan))
+    return mean - t * se, mean + t * se
 
 
 def aggregate(scores: Any, units: Any, *, min_evaluations: int = 3, confidence: float = 0.95,
@@ -222,7 +231,7 @@ def aggregate(scores: Any, units: Any, *, min_evaluations: int = 3, confidence: 
     sq = np.bincount(codes, weights=(s[keep] - mean[codes]) ** 2, minlength=len(levels))
     with np.errstate(invalid="ignore", divide="ignore"):
         se = np.sqrt(sq / (n - 1) / n)
-    low, high = wald_ci(mean, se, confidence)
+    low, high = t_interval(mean, se, n, confidence)
     eligible = n >= min_evaluations
     ranks = competition_rank(np.where(eligible, mean, np.nan), decimals=decimals)
     rows = [UnitScore(unit=u, n=int(n[i]), mean=float(mean[i]), se=float(se[i]),

@@ -101,8 +101,8 @@ def test_supervisor_sees_stage_scores_totals_ranks_and_drilldown(client, make_us
     rows = [r for r in offices.split("<tbody>")[1].split("<tr") if "우체국" in r]
     assert "광화문우체국" in rows[0] and "75.0" in rows[0] and "종로우체국" in rows[1] and "75.0" in rows[1]
     assert rows[0].count("<td>1</td>") == 1 and rows[1].count("<td>1</td>") == 1  # a tie shares rank 1
-    # A's two evaluations (100 and 50): 75 ± 1.96 × 25 = 26.0 to 124.0, shown up to the scale's 100.
-    assert '<td class="num">26.0 ~ 100.0</td>' in rows[0]
+    # A's two evaluations (100 and 50): 75 ± t(1 df) 12.71 × 25 = -242.7 to 392.7, shown within the scale.
+    assert '<td class="num">0.0 ~ 100.0</td>' in rows[0]
     staff_table = page.split('id="staff-counter"')[1].split("</table>")[0]
     assert staff_table.index("김친절") < staff_table.index("박성실") < staff_table.index("이상냥")
     assert ">100.0<" in staff_table and ">50.0<" in staff_table and ">0.0<" in staff_table

@@ -58,6 +58,19 @@ def test_aggregate_ranks_and_minimum_flags():
     assert {r.unit for r in levels["team"]} == {"t1", "t2"}
 
 
+def test_aggregate_interval_is_student_t_as_r_t_test():
+    """R: ``t.test(extra ~ 1, data = sleep, subset = group == 1)`` (and ``== 2``) print 95 percent
+    confidence intervals -0.5297804 2.0297804 (mean 0.75) and 0.8976775 3.7623225 (mean 2.33): a unit
+    with ten evaluations gets the t interval, not the narrower normal one."""
+    sleep_1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
+    sleep_2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
+    rows = {r.unit: r for r in courtesy.aggregate(sleep_1 + sleep_2, ["g1"] * 10 + ["g2"] * 10, decimals=None)}
+    assert rows["g1"].ci == pytest.approx((-0.5297804, 2.0297804), abs=5e-8)
+    assert rows["g2"].ci == pytest.approx((0.8976775, 3.7623225), abs=5e-8)
+    single = courtesy.aggregate([90.0], ["one"], min_evaluations=1)[0]
+    assert single.mean == 90.0 and np.isnan(single.ci[0]) and np.isnan(single.ci[1])
+
+
 def test_courtesy_errors():
     with pytest.raises(ValueError, match="levels"):
         courtesy.score_evaluations(np.full((1, 10), 6.0))
