@@ -177,11 +177,11 @@ def test_chart_descriptions_and_quadrant_names_follow_the_page_language(app):
     bars = [charts.Bar("친절", 72.25, 70.0, 74.5)]
     with app.test_request_context("/manage/results/"):
         korean = str(charts.score_bars("c", "차원별 점수", bars))
-        assert "친절 72.2점 (95% 신뢰구간 70.0–74.5)" in korean and quadrant_name(True, False) == "집중 개선"
+        assert "친절 72.2점 (95% 신뢰구간 70.0 ~ 74.5)" in korean and quadrant_name(True, False) == "집중 개선"
         assert "자료가 없습니다." in str(charts.trend_line("t", "추이", []))
     with app.test_request_context("/manage/results/"), force_locale("en"):
         english = str(charts.score_bars("c", "Dimension scores", bars))
-        assert "친절 72.2 points (95% confidence interval 70.0–74.5)" in english and "신뢰구간" not in english
+        assert "친절 72.2 points (95% confidence interval 70.0 to 74.5)" in english and "신뢰구간" not in english
         assert quadrant_name(True, False) == "Concentrate here" and quadrant_name(True, True) == "Keep up the good work"
 
 

@@ -36,7 +36,7 @@ def _describe(bars: Sequence[Bar], unit: str | None) -> str:
     if not bars:
         return _("자료가 없습니다.")
     unit = _("점") if unit is None else unit
-    return "; ".join(_("%(label)s %(value)s%(unit)s (95%% 신뢰구간 %(low)s–%(high)s)", label=b.label,
+    return "; ".join(_("%(label)s %(value)s%(unit)s (95%% 신뢰구간 %(low)s ~ %(high)s)", label=b.label,
                        value=_number(b.value), unit=unit, low=_number(b.low), high=_number(b.high)) for b in bars)
 
 
