@@ -49,6 +49,8 @@ def test_survey_page_lists_waves_and_the_staff_home_links_to_it(app_ctx, client,
     _login(client, "exec_all")
     home = client.get("/manage/").get_data(as_text=True)
     assert f"/manage/results/surveys/{ids['survey_id']}" in home
+    trimmed = client.get("/manage/results/")  # a trimmed address lands on that list, not a 404
+    assert trimmed.status_code == 302 and trimmed.headers["Location"].endswith("/manage/")
     page = client.get(f"/manage/results/surveys/{ids['survey_id']}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200

@@ -8,14 +8,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 from questionnaires import QuestionnaireError
 
 from ..database import db
 from ..models import Permission, Survey, Wave
 from ..respond.state import questionnaire_for
-from ..web.access import requires, scopes, visible_units
+from ..web.access import requires, scopes, signed_in, visible_units
 from ..web.scopes import Scope
 from . import charts
 from .build import load_for, survey_trend, survey_waves, wave_result
@@ -74,6 +74,13 @@ def _trend_bars(points: tuple[TrendPoint, ...]) -> list[charts.Bar]:
 
 def _helpers() -> dict[str, Any]:
     return {"number": number, "interval": interval}
+
+
+@bp.get("/")
+@signed_in
+def index():
+    """The survey list, whose 결과 보기 column links every survey's results: a trimmed address lands there."""
+    return redirect(url_for("manage.index"))
 
 
 @bp.get("/waves/<int:wave_id>")
