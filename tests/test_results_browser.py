@@ -40,7 +40,8 @@ with sync_playwright() as p:
     page.goto(base + "/manage/login")
     page.fill("input[name=username]", "results_browser")
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    with page.expect_navigation():  # signed in before the first results page is asked for
+        page.click("button[type=submit]")
     for name, path in (("wave", "/manage/results/waves/" + wave), ("survey", "/manage/results/surveys/" + survey),
                        ("answers", "/manage/results/waves/" + wave + "/answers")):
         for width in (1280, 360):

@@ -93,6 +93,7 @@ def axe_check():
     axe = Axe()
 
     def check(page) -> list[dict]:
+        page.wait_for_load_state()  # a click's navigation may have committed without its document loaded
         results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
         return results.response["violations"]
 

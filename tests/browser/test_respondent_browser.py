@@ -105,6 +105,7 @@ def test_skip_logic_works_with_scripts_off(live_app, new_page):
     page.check("#f-Q3-2")
     page.fill("#f-Q3A", "30분")
     page.click("button[value=next]")
+    page.wait_for_url(re.compile(r"[?&]p=2$"))
     assert "2 / 3쪽" in page.content()
     assert ("Q3A", 0) not in answers_of(live_app, wave["tokens"][0])  # hidden by logic: not stored
 
@@ -116,6 +117,7 @@ def test_answers_survive_closing_the_browser(live_app, new_page):
     first.goto(f"{wave['base']}/r/{wave['wave_code']}?p=1")
     first.check("#f-Q1-2"), first.check("#f-Q2-6"), first.check("#f-Q3-2")
     first.click("button[value=next]")
+    first.wait_for_url(re.compile(r"[?&]p=2$"))  # saved, before the browser closes
     first.context.close()
     later = new_page(width=360)
     later.goto(f"{wave['base']}/s/{wave['tokens'][0]}")
