@@ -289,3 +289,24 @@ def test_every_staff_page_type_works_with_the_keyboard(live_app, new_page):
             missed[name] = page.evaluate("keys => keys.map(k => document.querySelector(`[data-kbd='${k}']`).outerHTML"
                                          ".slice(0, 120))", sorted(set(wanted) - reached))
     assert missed == {}
+
+
+def test_every_staff_page_fits_a_phone_without_sideways_scrolling(live_app, new_page):
+    """At 360 px the page itself never scrolls sideways: a wide table scrolls in its own labelled,
+    focusable region (WCAG 1.4.10 reflow; axe's scrollable-region-focusable)."""
+    base = live_app.config["LIVE_URL"]
+    ids = _courtesy_fixture(live_app)
+    page = new_page(width=360)
+    username = make_staff(live_app, "admin")
+    ids["user"], ids["contact"] = _user_id(live_app, username), _contact_id(live_app, ids["unit"])
+    sign_in(page, base, username)
+    too_wide = {}
+    for name, path in _pages(base, ids).items():
+        page.goto(base + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            too_wide[name] = overflow
+        for table in page.query_selector_all("table.table"):
+            region = table.evaluate("t => t.parentElement.matches('.scroll[role=region][tabindex=\"0\"][aria-label]')")
+            assert region, f"{name}: a table outside a scrolling region"
+    assert too_wide == {}
