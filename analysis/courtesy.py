@@ -187,7 +187,7 @@ class UnitScore:
         Mean 100-point score and its standard error (``s / sqrt(n)``).
     ci : tuple of float
         Student t interval of the mean, ``mean -/+ t(n-1) * se`` (R ``t.test``); NaN below two
-        evaluations.
+        evaluations or when all of them scored the same.
     rank : int or None
         Competition rank among units with enough evaluations (None below the minimum).
     below_minimum : bool
@@ -207,9 +207,11 @@ class UnitScore:
 
 
 def t_interval(mean: np.ndarray, se: np.ndarray, n: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
-    """``mean -/+ t(1 - alpha/2, n - 1) * se``; NaN where ``n < 2``."""
+    """``mean -/+ t(1 - alpha/2, n - 1) * se``; NaN where ``n < 2`` or every score is the same (``se``
+    0: R's ``t.test`` refuses such data as 'essentially constant', and a zero-width interval would
+    read as certainty)."""
     with np.errstate(invalid="ignore"):
-        t = stats.t.ppf(0.5 + confidence / 2, np.where(n >= 2, n - 1, np.nan))
+        t = stats.t.ppf(0.5 + confidence / 2, np.where((n >= 2) & (se > 0), n - 1, np.nan))
     return mean - t * se, mean + t * se
 
 

@@ -69,6 +69,8 @@ def test_aggregate_interval_is_student_t_as_r_t_test():
     assert rows["g2"].ci == pytest.approx((0.8976775, 3.7623225), abs=5e-8)
     single = courtesy.aggregate([90.0], ["one"], min_evaluations=1)[0]
     assert single.mean == 90.0 and np.isnan(single.ci[0]) and np.isnan(single.ci[1])
+    constant = courtesy.aggregate([100.0, 100.0], ["same", "same"], min_evaluations=1)[0]
+    assert constant.se == 0 and np.isnan(constant.ci[0])  # R: "data are essentially constant"
 
 
 def test_courtesy_errors():
