@@ -60,7 +60,8 @@ class ScoreRow:
     """The index, a dimension or an item on the 100-point scale, with its change since last wave.
 
     ``level`` is ``"index"``, ``"dimension"`` or ``"item"``; ``parent`` is the
-    dimension code of an item.
+    dimension code of an item. The first index row is the headline: the key findings and the
+    segments sheet's total speak of it.
     """
 
     level: str

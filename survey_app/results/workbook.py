@@ -70,9 +70,10 @@ def _kpis(result: WaveResult, before: ScoredWave | None) -> tuple[Kpi, ...]:
 
 def _scores(result: WaveResult, before: ScoredWave | None) -> tuple[ScoreRow, ...]:
     idx = {i.code: i for i in before.indices} if before else {}
+    headline_first = sorted(result.indices, key=lambda i: not i.headline)  # the findings speak of the first
     rows = [ScoreRow("index", i.code, i.name, _est(i.score),
                      adapt.change_between(_est(i.score), _est(idx[i.code].score) if i.code in idx else None))
-            for i in result.indices]
+            for i in headline_first]
     dims = {d.code: d for d in before.dimensions} if before else {}
     changes = adapt.changes([(_est(d.score), _est(dims[d.code].score) if d.code in dims else None)
                              for d in result.dimensions])

@@ -59,6 +59,10 @@ def test_export_command_writes_the_workbook_and_csv(runner, app_ctx, make_survey
     assert headline[1] == pytest.approx(result.headline.value) and headline[4] == result.n == 4
     nps = _find(summary, 0, "NPS (순추천지수)")
     assert nps[1] == pytest.approx(result.kpis["nps"].score.value)
+    # The first finding speaks of the headline the table shows (종합 지수), not the first declared
+    # index (품질 지수): an executive reading both must find the same number.
+    first = next(v for r in summary for v in r if isinstance(v, str) and v.startswith("1. "))
+    assert first.startswith(f"1. 종합 지수는 {result.headline.value:.1f}점"), first
     dims = _rows(out, "차원별 점수")
     process = next(d for d in result.dimensions if d.code == "process")
     assert _find(dims, 1, "process")[3:8] == pytest.approx(
