@@ -9,11 +9,13 @@ from analysis.results import SMALL_N, Estimate
 from .charts import bar_chart, chart_rows, line_chart
 from .inputs import ScoreRow, SegmentRow, Trend, WorkbookInput
 from .sheets_summary import change_cells
-from .style import S, Sheet
+from .style import S, Sheet, text_width
 
 __all__ = ["dimensions_sheet", "segments_sheet", "trend_sheet"]
 
 _LEVELS = {"index": "지수", "dimension": "차원", "item": "문항"}
+#: Width of the 차원별 점수 sheet's name column: a question's wording wraps within it.
+LABEL_WIDTH = 40
 
 
 def _num(value: float | None) -> float | None:
@@ -50,7 +52,7 @@ def _items_by_dimension(rows: Sequence[ScoreRow]) -> list[ScoreRow]:
 
 def dimensions_sheet(inp: WorkbookInput) -> Sheet:
     """Index, dimension and item scores with SE, CI, n and change; a bar chart of the dimensions."""
-    sheet = Sheet("차원별 점수", freeze="D5", title_rows="4:4", widths={3: 30})
+    sheet = Sheet("차원별 점수", freeze="D5", title_rows="4:4", widths={3: LABEL_WIDTH})
     sheet.add(S("차원별 점수", "title"))
     sheet.add(S("100점 환산 점수와 신뢰구간입니다. ▲▼는 지난 차수보다 통계적으로 유의하게 오르거나 떨어진 경우에만 "
                 "표시합니다 (차원·문항은 Holm 보정).", "note"))
@@ -76,8 +78,19 @@ def dimensions_sheet(inp: WorkbookInput) -> Sheet:
         for r in items:
             row = _score_row(r)
             row[0] = S(labels.get(r.parent, r.parent) or "문항", "cell")
-            sheet.add(*row)
+            row[2] = S(r.label, "cell wrap_middle")  # the question's whole wording, on as many lines as it takes
+            for cell in row:
+                if "center" not in cell.styles and "wrap" not in cell.styles:
+                    cell.styles += " middle"  # the numbers level with the wrapped wording
+            _fit_height(sheet, sheet.add(*row), r.label)
     return sheet
+
+
+def _fit_height(sheet: Sheet, row: int, label: str) -> None:
+    """A taller row when the wrapped label needs more than one line of the label column (at most four)."""
+    lines = min(4, math.ceil(text_width(label) / (LABEL_WIDTH - 2)))
+    if lines > 1:
+        sheet.heights[row] = 15 * lines + 2
 
 
 def _segment_row(s: SegmentRow) -> list[S]:

@@ -50,6 +50,8 @@ _STYLES: dict[str, dict[str, Any]] = {
     "bold": {"font": Font(name=FONT_NAME, size=BASE_SIZE, bold=True)},
     "total": {"font": Font(name=FONT_NAME, size=BASE_SIZE, bold=True), "fill": PatternFill("solid", fgColor="DDEBF7")},
     "wrap": {"alignment": Alignment(wrap_text=True, vertical="top")},
+    "wrap_middle": {"alignment": Alignment(wrap_text=True, vertical="center")},
+    "middle": {"alignment": Alignment(vertical="center")},
     "center": {"alignment": Alignment(horizontal="center", vertical="center")},
     "note": {"font": Font(name=FONT_NAME, size=9, italic=True, color=GREY)},
     "up": {"font": Font(name=FONT_NAME, size=BASE_SIZE, bold=True, color=GREEN),

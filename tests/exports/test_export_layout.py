@@ -162,3 +162,22 @@ def test_long_voc_answers_get_taller_rows(tmp_path):
     last = ws.max_row
     assert ws.cell(last, 3).value == long_text
     assert ws.row_dimensions[last].height > 40 and ws.row_dimensions[last - 1].height is None
+
+
+def test_item_wording_wraps_in_the_dimensions_sheet(tmp_path):
+    """A question's whole wording stays readable (wrapped, the row taller) instead of being cut off at the
+    next column, on screen and on the printed A4 page."""
+    est = Estimate(value=74.0, se=0.7, ci=(72.6, 75.4), n=986, weighted_n=986.0, statistic="mean", df=None,
+                   confidence=0.95, method="taylor")
+    wording = "우체국이 공공기관으로서 우리 사회에 기여하고 있다고 생각하십니까? 지역 주민을 위한 활동을 포함해 답해 주십시오."
+    inp = WorkbookInput(survey="s", wave="w", generated_on=date(2025, 1, 1),
+                        scores=(ScoreRow("dimension", "social", "사회품질", est),
+                                ScoreRow("item", "Q1", "짧은 문항", est, parent="social"),
+                                ScoreRow("item", "Q2", wording, est, parent="social")))
+    write_workbook(inp, tmp_path / "items.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "items.xlsx")["차원별 점수"]
+    rows = {ws.cell(r, 2).value: r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value in ("Q1", "Q2")}
+    long_row, short_row = rows["Q2"], rows["Q1"]
+    assert ws.cell(long_row, 3).value == wording and ws.cell(long_row, 3).alignment.wrap_text
+    assert ws.row_dimensions[long_row].height >= 45 and ws.row_dimensions[short_row].height is None
+    assert ws.column_dimensions["C"].width >= 40
