@@ -42,7 +42,7 @@ def _scale_answer(question: Question, mood: float, rng: random.Random) -> Answer
     value = min(max(value, scale.low), scale.high)
     if question.scoring and question.scoring.reverse:
         value = scale.low + scale.high - value
-    return AnswerRow(question.code, value_num=float(value))
+    return AnswerRow(question.code, value_num=float(value), choice=str(value))  # as the respondent pages store it
 
 
 def _choice_rows(question: Question, rng: random.Random) -> list[AnswerRow]:
