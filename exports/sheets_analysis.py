@@ -13,6 +13,14 @@ from .style import S, Sheet
 __all__ = ["ipa_sheet", "courtesy_sheet"]
 
 _QUADRANT_ORDER = ((True, False), (True, True), (False, False), (False, True))
+#: What each quadrant means, in the words of the sheet's note.
+_QUADRANT_MEANING = ("'집중 개선'은 중요도가 높은데 만족도가 낮아 먼저 개선할 항목, '유지 강화'는 둘 다 높아 지금 수준을 "
+                     "지킬 항목, '점진 개선'은 둘 다 낮은 항목, '과잉 투자'는 중요도에 비해 만족도가 높은 항목입니다.")
+
+
+def _korean(quadrant: str) -> str:
+    """A quadrant's Korean name without the English gloss ``analysis.drivers`` keeps beside it."""
+    return quadrant.split(" (")[0]
 _HELPER_COL = 8  # column H onwards: chart helper values (cut lines, quadrant label positions)
 
 
@@ -33,7 +41,7 @@ def _helper_rows(sheet: Sheet, ipa: Ipa, bounds: tuple[float, float, float, floa
     points = [("기준선", ic, ymin), ("기준선", ic, ymax), ("기준선", xmin, pc), ("기준선", xmax, pc)]
     corners = {(True, True): (xmax - fx * 8, ymax - fy), (True, False): (xmax - fx * 8, ymin + fy),
                (False, False): (xmin + fx * 8, ymin + fy), (False, True): (xmin + fx * 8, ymax - fy)}
-    points += [(QUADRANTS[key].split(" (")[0], *corners[key]) for key in _QUADRANT_ORDER]
+    points += [(_korean(QUADRANTS[key]), *corners[key]) for key in _QUADRANT_ORDER]
     sheet.add(*[None] * (_HELPER_COL - 1), S("차트 보조값", "note"))
     first = sheet.next_row
     for name, x, y in points:
@@ -50,7 +58,7 @@ def ipa_sheet(ipa: Ipa) -> Sheet:
     sheet = Sheet("중요도-만족도", freeze="A5", title_rows="4:4", widths={1: 30})
     sheet.add(S("중요도-만족도 분석 (IPA)", "title"))
     sheet.add(S(f"기준선: 중요도 평균 {ipa.importance_cut:.1f}, 만족도 평균 {ipa.performance_cut:.1f}. "
-                "'집중 개선'은 중요도가 높은데 만족도가 낮은 항목입니다.", "note"))
+                + _QUADRANT_MEANING, "note"))
     sheet.blank()
     sheet.add(*[S(h, "header") for h in ("항목", ipa.importance_label, ipa.performance_label, "사분면")])
     blocks = []
@@ -62,8 +70,8 @@ def ipa_sheet(ipa: Ipa) -> Sheet:
         first = sheet.next_row
         for q in members:
             sheet.add(S(q.name, "cell"), S(q.importance, "cell score"), S(q.performance, "cell score"),
-                      S(q.quadrant, "cell"))
-        blocks.append((QUADRANTS[key], key, first, sheet.next_row - 1))
+                      S(_korean(q.quadrant), "cell"))
+        blocks.append((_korean(QUADRANTS[key]), key, first, sheet.next_row - 1))
     sheet.blank()
     bounds = _bounds(ipa)
     helper = _helper_rows(sheet, ipa, bounds)

@@ -71,7 +71,9 @@ def test_native_charts(sample_book):
     assert kinds["문항별 응답"] == ["BarChart"] * 12
     scatter = sample_book.xl["중요도-만족도"]._charts[0]
     names = [s.tx.strRef.f if s.tx.strRef else s.tx.v for s in scatter.series]
-    assert "집중 개선 (concentrate here)" in names and "집중 개선" in names  # legend entry and quadrant label
+    assert names.count("집중 개선") == 2 and not any("(" in n for n in names)  # legend entry and quadrant label, in Korean
+    quadrants = [r[3] for r in sample_book.xl["중요도-만족도"].iter_rows(min_row=5, max_col=4, values_only=True) if r[3]]
+    assert quadrants and set(quadrants) <= {"집중 개선", "유지 강화", "점진 개선", "과잉 투자"}
 
 
 def test_cover_note_states_the_method(sample_book):
