@@ -96,6 +96,7 @@ def _courtesy_row(r: CourtesyRow, stages: list[str]) -> list[S]:
         notes.append("평가 수 부족: 순위 제외")
     ci = r.ci if r.ci is not None else (None, None)
     clean = [None if v is None or not math.isfinite(v) else v for v in (r.se, *ci)]
+    clean[1:] = [None if v is None else min(max(v, 0.0), 100.0) for v in clean[1:]]  # within the 100-point scale
     return ([S(r.rank if r.rank is not None else "—", f"cell center {grey}"), S(r.unit, f"cell {grey}"),
              S(r.n, f"cell count {grey}")]
             + [S(r.stages.get(s), f"cell score {grey}") for s in stages]
@@ -109,6 +110,8 @@ def courtesy_sheet(tables: tuple[CourtesyTable, ...]) -> Sheet:
     sheet = Sheet("친절도 순위", freeze="C4", widths={2: 22})
     sheet.add(S("친절도 순위", "title"))
     sheet.add(S("단계별 점수의 합이 총점(100점)입니다. 순위는 동점을 같은 순위로 매깁니다 (1, 2, 2, 4).", "note"))
+    sheet.add(S("신뢰구간은 평가 수가 적은 것을 반영한 t 분포 95% 구간이며, 0점 아래나 100점 위로 나가면 그 끝까지만 "
+                "적었습니다. 평가가 1건뿐이거나 점수가 모두 같으면 비워 두었습니다.", "note"))
     for table in tables:
         sheet.blank()
         sheet.add(S(f"{table.level}별 순위", "subtitle"))

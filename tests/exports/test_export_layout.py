@@ -183,3 +183,23 @@ def test_item_wording_wraps_in_the_dimensions_sheet(tmp_path):
     assert ws.cell(long_row, 3).value == wording and ws.cell(long_row, 3).alignment.wrap_text
     assert ws.row_dimensions[long_row].height >= 45 and ws.row_dimensions[short_row].height is None
     assert ws.column_dimensions["C"].width >= 40
+
+
+def test_courtesy_intervals_stay_within_the_100_point_scale(tmp_path):
+    """As the courtesy results page shows them: an interval running past 0 or 100 points stops there, and a
+    unit without one (a single evaluation) has empty cells."""
+    from exports.inputs import CourtesyRow, CourtesyTable
+
+    rows = (CourtesyRow("서귀포우체국", 3, {}, 93.8, 6.25, (66.9, 120.6), rank=1),
+            CourtesyRow("포항우체국", 3, {}, 20.0, 9.0, (-18.7, 58.7), rank=2),
+            CourtesyRow("목포우체국", 1, {}, 57.1, float("nan"), (float("nan"), float("nan")), below_minimum=True))
+    inp = WorkbookInput(survey="s", wave="w", generated_on=date(2025, 1, 1),
+                        courtesy=(CourtesyTable("우체국", rows),))
+    write_workbook(inp, tmp_path / "courtesy.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "courtesy.xlsx")["친절도 순위"]
+    found = {r[1]: r for r in ws.iter_rows(values_only=True) if r[1] in ("서귀포우체국", "포항우체국", "목포우체국")}
+    header = next(r for r in ws.iter_rows(values_only=True) if r[0] == "순위")
+    low, high = header.index("신뢰구간 하한"), header.index("신뢰구간 상한")
+    assert (found["서귀포우체국"][low], found["서귀포우체국"][high]) == (66.9, 100.0)
+    assert (found["포항우체국"][low], found["포항우체국"][high]) == (0.0, 58.7)
+    assert (found["목포우체국"][low], found["목포우체국"][high]) == (None, None)
