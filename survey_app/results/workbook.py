@@ -62,8 +62,13 @@ def _kpis(result: WaveResult, before: ScoredWave | None) -> tuple[Kpi, ...]:
     for role, kpi in result.kpis.items():
         label, kind = KPI_LABELS.get(role, (role, "score"))
         rows.append(adapt.kpi(label, _est(kpi.score), kind, _est(prev[role].score) if role in prev else None))
-    if result.response_rate.rate is not None:
-        rows.append(Kpi("응답률", result.response_rate.rate, "share", n=result.response_rate.invitations))
+    rate = result.response_rate
+    if rate.rate is not None:  # the 응답 수 column is for responses: the invitations go in the note
+        others = rate.complete - rate.invited_complete
+        note = f"초대 {rate.invitations:,}명 중 완료 {rate.invited_complete:,}명"
+        if others > 0:
+            note += f" · 공개 링크·키오스크 완료 {others:,}명은 응답률에 넣지 않았습니다"
+        rows.append(Kpi("응답률", rate.rate, "share", note=note))
     rows.append(Kpi("완료 응답 수", float(result.n), "count"))
     return tuple(rows)
 

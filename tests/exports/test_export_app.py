@@ -59,6 +59,9 @@ def test_export_command_writes_the_workbook_and_csv(runner, app_ctx, make_survey
     assert headline[1] == pytest.approx(result.headline.value) and headline[4] == result.n == 4
     nps = _find(summary, 0, "NPS (순추천지수)")
     assert nps[1] == pytest.approx(result.kpis["nps"].score.value)
+    rate = _find(summary, 0, "응답률")  # 4 of 6 invitations; the invitations are no response count
+    assert rate[1] == pytest.approx(result.response_rate.rate / 100) == pytest.approx(4 / 6)
+    assert rate[4] in (None, "") and "초대 6명 중 완료 4명" in rate[-1]
     # The first finding speaks of the headline the table shows (종합 지수), not the first declared
     # index (품질 지수): an executive reading both must find the same number.
     first = next(v for r in summary for v in r if isinstance(v, str) and v.startswith("1. "))
