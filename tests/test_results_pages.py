@@ -250,3 +250,13 @@ def test_response_rate_counts_invited_respondents_and_names_the_open_link_ones(a
     html = client.get(f"/manage/results/waves/{ids['wave_id']}").get_data(as_text=True)
     assert "초대 6명 중 완료 4명" in html and "공개 링크·키오스크 완료 3명은 응답률에 넣지 않았습니다." in html
     assert '<dd class="big">66.7<span class="unit">%</span>' in html  # 4 of 6, not 7 of 6
+
+
+def test_p_values_below_a_thousandth_read_as_such():
+    """Tables print p-values with three decimals; below 0.0005 that would be "0.000", which reads as
+    impossible, so it is "< 0.001" (the page, the e-mail and the CLI share the function)."""
+    from survey_app.results.text import p_value
+
+    assert [p_value(v) for v in (0.0001, 0.0004999, 0.0005, 0.0123, 1.0)] == [
+        "< 0.001", "< 0.001", "0.001", "0.012", "1.000"]
+    assert p_value(None) == p_value(float("nan")) == "–"

@@ -13,11 +13,18 @@ def number(value: float | None, digits: int = 1) -> str:
     return f"{value:,.{digits}f}"
 
 
+def p_value(value: float | None) -> str:
+    """A p-value with three decimals, "< 0.001" below that (not "0.000", which reads as impossible)."""
+    if value is not None and math.isfinite(value) and value < 0.0005:
+        return "< 0.001"
+    return number(value, 3)
+
+
 def interval(fig: Figure | None, digits: int = 1) -> str:
-    """``value (low–high)`` of a figure."""
+    """``value (low ~ high)`` of a figure (a dash between negative bounds would read as a minus)."""
     if fig is None:
         return "–"
-    return f"{number(fig.value, digits)} ({number(fig.ci_low, digits)}–{number(fig.ci_high, digits)})"
+    return f"{number(fig.value, digits)} ({number(fig.ci_low, digits)} ~ {number(fig.ci_high, digits)})"
 
 
 def table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -68,7 +75,7 @@ def _segments(result: WaveResult) -> list[str]:
     lines = []
     for seg in result.segments:
         rows = [[r.name, f"{r.n:,}", interval(r.score), number(r.difference, 1),
-                 number(r.adjusted_pvalue, 3), {"higher": "▲", "lower": "▼"}.get(r.direction, "")]
+                 p_value(r.adjusted_pvalue), {"higher": "▲", "lower": "▼"}.get(r.direction, "")]
                 for r in seg.rows]
         lines += [f"{seg.title} ({seg.segment})"] + table(["구분", "n", "점수 (95% CI)", "차이", "p(Holm)", ""], rows)
         lines.append("")
@@ -80,7 +87,7 @@ def _trend(result: WaveResult) -> list[str]:
         return []
     rows = [[p.wave_code, f"{p.n:,}", interval(p.score),
              number(p.change.difference) if p.change else "–",
-             number(p.change.pvalue, 3) if p.change else "–"] for p in result.trend]
+             p_value(p.change.pvalue) if p.change else "–"] for p in result.trend]
     return ["차수별 추이 (trend)"] + table(["차수", "n", "점수 (95% CI)", "변화", "p"], rows) + [""]
 
 

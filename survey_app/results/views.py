@@ -21,6 +21,7 @@ from . import charts
 from .build import load_for, survey_trend, survey_waves, wave_result
 from .export_data import frequencies
 from .model import Figure, TrendPoint, WaveResult
+from .text import number, p_value
 
 bp = Blueprint("results", __name__, url_prefix="/manage/results")
 
@@ -47,13 +48,6 @@ def _wave_example(unit_id: int | None) -> dict:
 WAVE_RESULTS = Scope("wave_results", _wave_resolve, _wave_example)
 
 
-def number(value: float | None, digits: int = 1) -> str:
-    """A number for a table cell ("–" when unknown)."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    return f"{value:,.{digits}f}"
-
-
 def interval(fig: Figure | None, digits: int = 1) -> str:
     """A figure's interval, ``low ~ high`` (``low to high`` in English): a dash between two numbers
     that may be negative reads as a third minus sign."""
@@ -73,7 +67,7 @@ def _trend_bars(points: tuple[TrendPoint, ...]) -> list[charts.Bar]:
 
 
 def _helpers() -> dict[str, Any]:
-    return {"number": number, "interval": interval}
+    return {"number": number, "interval": interval, "p_value": p_value}
 
 
 @bp.get("/")
