@@ -38,7 +38,7 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 #: Number formats: scores 0.0, shares 0.0%, means 0.00, counts #,##0, changes with a sign (shares in %p).
 FORMATS = {"score": "0.0", "share": "0.0%", "mean": "0.00", "count": "#,##0", "se": "0.00",
-           "p": "0.000", "change": "+0.0;-0.0;0.0", "share_change": '+0.0"%p";-0.0"%p";0.0"%p"', "weight": "0.000"}
+           "p": '[<0.0005]"< 0.001";0.000', "change": "+0.0;-0.0;0.0", "share_change": '+0.0"%p";-0.0"%p";0.0"%p"', "weight": "0.000"}
 
 _STYLES: dict[str, dict[str, Any]] = {
     "title": {"font": Font(name=FONT_NAME, size=16, bold=True, color=NAVY)},

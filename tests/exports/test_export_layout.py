@@ -35,6 +35,7 @@ def test_number_formats(sample_book):
     assert formats["응답 수"][0] == "#,##0"
     dims = sample_book.xl["차원별 점수"]
     assert dims["D5"].number_format == "0.0" and dims["E5"].number_format == "0.00"
+    assert dims["K5"].number_format == '[<0.0005]"< 0.001";0.000'  # p: "< 0.001", never "0.000"
     freq = sample_book.xl["문항별 응답"]
     shares = [c.number_format for c in freq["C"] if isinstance(c.value, float)]
     assert shares and set(shares) == {"0.0%"}
