@@ -55,6 +55,19 @@ def test_segments_come_from_hidden_values_and_the_age_band_question(app_ctx, mak
     assert data.units.tolist() == [units["P-A"], units["P-A"], units["P-B"], units["P-B"]]
 
 
+def test_a_question_segment_keeps_the_questions_order_of_choices(app_ctx, make_survey, make_org):
+    """Age bands read youngest to oldest as the question lists them ("만 29세 이하" sorts after "30대")."""
+    from questionnaires import load_yaml
+    from tests.test_results_support import SMALL_YAML
+
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    relabelled = load_yaml(SMALL_YAML.replace("30대 이하", "만 29세 이하").replace("40대 이상", "30대 이상"))
+    with app_ctx():
+        age = load_wave(ids["wave_id"], relabelled).segments["age_band"]
+    assert age.levels == ("만 29세 이하", "30대 이상")
+    assert age.codes.tolist() == [0, 1, 0, -1]
+
+
 def test_response_counts_include_partial_responses_and_invitations(app_ctx, make_survey, make_org):
     ids = seed_hand_wave(app_ctx, make_survey, make_org)
     with app_ctx():

@@ -34,6 +34,7 @@ def test_wave_page_shows_the_numbers_and_accessible_charts(app_ctx, client, make
     assert "66.7" in html  # response rate 4 of 6 invitations
     assert "56.2" in html and "과정품질" in html  # dimension score 56.25
     assert "가우체국" in html and "나우체국" in html  # segment rows by office name
+    assert '<th scope="row">문자</th>' in html and '<th scope="row">이메일</th>' in html and ">sms<" not in html  # channels by name
     assert re.search(r'<svg class="chart" id="dimension-chart" role="img"[^>]*aria-labelledby="dimension-chart-title '
                      r'dimension-chart-desc"', html)
     assert '<desc id="dimension-chart-desc">과정품질 56.2점' in html

@@ -24,6 +24,7 @@ from .courtesy import Directory
 from .loading import ORG_SEGMENTS, UNKNOWN, WaveData, load_wave, response_counts
 from .model import Change, ResponseRate, TrendPoint, WaveInfo, WaveResult
 from .report import ScoredWave, score_loaded_wave
+from .segments import LEVEL_NAMES
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -74,9 +75,10 @@ def directory(data: WaveData) -> Directory:
 
 
 def segment_names(found: Directory) -> dict[str, dict[str, str]]:
-    """Shown names of org-unit segment levels (unit code → unit name)."""
+    """Shown names of segment levels: org units by name (unit code → unit name), channel and customer
+    type codes by :data:`.segments.LEVEL_NAMES`."""
     by_code = {code: name for code, name in found.units.values()}
-    return {name: by_code for name in ORG_SEGMENTS}
+    return {**LEVEL_NAMES, **{name: by_code for name in ORG_SEGMENTS}}
 
 
 # --- loading what a viewer may see -----------------------------------------------------------------

@@ -306,9 +306,11 @@ def build_segments(loaded: dict, matrix: np.ndarray, codes: Sequence[str],
     segments = {}
     for name in SEGMENT_FIELDS:
         levels, level = _factorise(loaded["hidden"][name])
-        if (level == UNKNOWN).all() and name in asked:
+        if (level == UNKNOWN).all() and name in asked:  # the question's choices, in its order (20대, 30대 …)
             levels, level = _question_segment(name, asked[name], matrix, codes, questionnaire)
-        if (level != UNKNOWN).any():
+            if (level != UNKNOWN).any():
+                segments[name] = Segment(name, tuple(levels), level)
+        elif (level != UNKNOWN).any():
             segments[name] = _sorted_segment(name, levels, level)
     return segments
 

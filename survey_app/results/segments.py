@@ -39,6 +39,13 @@ TITLES = {
     "age_band": ("연령대", "Age band"),
 }
 UNKNOWN_NAME = "(미상)"
+#: Shown names of the codes distribution puts in the channel and customer-type hidden fields (a code
+#: without a name is shown as it is; org-unit segments take the unit's name instead).
+LEVEL_NAMES = {
+    "channel": {"sms": "문자", "email": "이메일", "qr": "QR 코드", "kiosk": "무인 키오스크", "web": "웹(공개 링크)",
+                "counter": "창구", "phone": "전화"},
+    "customer_type": {"individual": "개인", "business": "사업자"},
+}
 
 
 def segment_levels(data: WaveData, name: str) -> tuple[np.ndarray, list[str]]:
