@@ -39,6 +39,7 @@ def test_wave_page_shows_the_numbers_and_accessible_charts(app_ctx, client, make
                      r'dimension-chart-desc"', html)
     assert '<desc id="dimension-chart-desc">과정품질 56.2점' in html
     assert "style=" not in html and "<script" not in html  # the CSP forbids inline styles and scripts
+    assert re.search(r"계산 시각 \d{4}\. \d{1,2}\. \d{1,2}\. 오[전후] \d{1,2}:\d{2}:\d{2}\.", html)  # local time, not ISO UTC
     assert "results.css" in html
     if "result_exports.workbook" in client.application.view_functions:  # the Excel download, when installed
         assert f"/manage/results/waves/{ids['wave_id']}/workbook.xlsx" in html

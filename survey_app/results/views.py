@@ -6,6 +6,7 @@ part of the organisation sees the numbers of their units' responses only (``visi
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
@@ -93,6 +94,7 @@ def wave(wave_id: int):
                 and url_for("result_exports.workbook", wave_id=wave_id))
     return render_template(
         "results/wave.html", result=result, wave=found, workbook_url=workbook or None,
+        computed_at=datetime.fromisoformat(result.generated_at),  # shown in the app's time zone
         dimension_chart=charts.score_bars("dimension-chart", _("차원별 점수와 95% 신뢰구간"), _bars(result)),
         trend_chart=charts.trend_line("trend-chart", _("차수별 대표 지표 추이"), _trend_bars(result.trend)),
         **_helpers())
