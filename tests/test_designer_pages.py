@@ -29,6 +29,9 @@ def test_create_from_template_blank_and_file(client, designer, app_ctx):
     assert draft(app_ctx, sid)["code"] == "POSTAL_CSI" and len(draft(app_ctx, sid)["sections"]) > 3
     page = client.get(f"/manage/surveys/{sid}/").get_data(as_text=True)
     assert "우편서비스 이용고객 만족도 조사" in page and "문제가 없습니다" in page
+    # Move and delete buttons show the verb; the code they act on is for screen readers (their name).
+    assert '>아래로<span class="sr-only"> SQ1</span></button>' in page
+    assert '>삭제<span class="sr-only"> SQ1</span></button>' in page
     blank = new_survey(client, "BLANK-1", title="빈 설문")
     assert draft(app_ctx, blank)["sections"][0]["questions"] == []
     upload = (io.BytesIO(xlsx_bytes(load_template("post_call"))), "post_call.xlsx")
