@@ -63,6 +63,8 @@ def test_evaluator_finds_subject_fills_checklist_and_submits(client, make_user, 
         answers = {a.question_code: a for a in session.scalars(select(Answer).where(Answer.response_id == rid))}
     assert answers["E1"].value_num == 1 and answers["E2"].value_text == "2026-01-15"
     assert answers["C5"].value_text == "밝게 인사함" and answers["office_code"].value_text == "P-A"
+    mine = client.get("/manage/courtesy/").get_data(as_text=True).split("내가 한 평가")[1]
+    assert "26. 1. 15. 오전 10:30" in mine  # the visit time entered, not when the form was filled in
 
 
 def test_setup_and_checklist_refuse_bad_input_keeping_it(client, make_user, app_ctx, org, wave):

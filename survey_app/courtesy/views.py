@@ -1,6 +1,7 @@
 """Courtesy evaluation views: the evaluator's list, the subject step, the checklist, supervisors' results."""
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -41,7 +42,15 @@ def index():
     mine = list(db.session.scalars(select(Response).where(Response.evaluator_id == current_user.id)
                                    .order_by(Response.id.desc()).limit(20)))
     return render_template("courtesy/index.html", waves=waves, open_now={w.id for w in waves if wave_state(w) == LinkState.OK},
-                           mine=mine, channels=CHANNELS)
+                           mine=mine, visited={r.id: visit_time(r) for r in mine}, channels=CHANNELS)
+
+
+def visit_time(evaluation: Response) -> datetime:
+    """When the evaluated visit or call took place (as the evaluator entered it), else when entry began."""
+    try:
+        return datetime.fromisoformat((evaluation.hidden or {})["visited_at"])
+    except (KeyError, TypeError, ValueError):
+        return evaluation.started_at
 
 
 def _wave_or_404(wave_id: int) -> Wave:
