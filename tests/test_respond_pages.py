@@ -48,6 +48,22 @@ def test_personal_link_is_exchanged_for_a_session_and_leaves_the_url(client, wav
     welcome = client.get(answer.headers["Location"])
     html = welcome.get_data(as_text=True)
     assert welcome.status_code == 200 and "우체국 이용 만족도 조사" in html and "설문 시작하기" in html
+    # The pages the progress indicator will count ("1 / 3쪽"), not only those shown before any answer;
+    # 13 questions: 9 closed (10 s), a matrix of 2 rows (6 s each), 2 open (40 s) = 182 s, so 4 minutes.
+    assert "모두 3쪽, 13문항입니다. 보통 4분쯤 걸립니다. 답에 따라 건너뛰는 문항도 있습니다." in html
+
+
+def test_welcome_leaves_the_time_to_an_introduction_that_states_it():
+    """The postal template says "응답에는 5분 정도 걸리며": the welcome page adds no estimate that could
+    contradict it, and counts every page a respondent may reach (7, though logic shows 2 before SQ1)."""
+    from questionnaires import load_template
+    from survey_app.respond.pages import expected_sections, outline
+
+    postal = load_template("postal_satisfaction")
+    ahead = outline(postal, expected_sections(postal, {}))
+    assert (ahead.pages, ahead.minutes, ahead.branches) == (7, None, True)
+    assert ahead.questions == sum(len(q.rows) if q.type == "matrix" else 1 for s in postal.sections
+                                  for q in s.questions if q.type not in ("hidden", "computed", "note"))
 
 
 def test_first_page_shows_fieldsets_and_progress(client, wave):

@@ -23,7 +23,7 @@ from ..responses.operations import AlreadyCompleted
 from ..responses.values import answers_from_rows, rows_for
 from .client_logic import page_logic
 from .forms import build_page_form, page_items
-from .pages import answer_fields, expected_sections, read_page, section_numbers
+from .pages import answer_fields, expected_sections, outline, read_page, section_numbers
 from .state import Visit, questionnaire_for, response_of, save_visit
 
 DEVICE_COOKIE = "sv_device"
@@ -135,8 +135,9 @@ class SurveyFlow:
     def render_welcome(self):
         """The survey's first screen: what it is about, how long it takes, how answers are used."""
         pages = self.pages()
+        ahead = outline(self.questionnaire, expected_sections(self.questionnaire, self.answers, self.shown(self.answers)))
         return render_template("respond/welcome.html", flow=self, q=self.questionnaire,
-                               first_url=self.page_url(pages[0] if pages else 1), page_count=len(pages))
+                               first_url=self.page_url(pages[0] if pages else 1), ahead=ahead)
 
     def render_page(self, page: int, form=None, errors: dict | None = None, notice: str | None = None, status=200):
         """One page of questions (with the answers given so far, or the ones just posted)."""

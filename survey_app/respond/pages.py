@@ -1,6 +1,8 @@
 """Reading a submitted page: typed answers, errors, and which questions logic shows."""
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +106,37 @@ def expected_sections(questionnaire: Questionnaire, answers: dict, seen: Shown |
     return numbers
 
 
+#: Seconds a respondent typically takes: a closed question, each row of a matrix, an open answer.
+SECONDS_CLOSED, SECONDS_PER_ROW, SECONDS_OPEN = 10, 6, 40
+#: A time already stated in the survey's own introduction ("5분 정도 걸리며"): the welcome page then
+#: does not add an estimate of its own that could contradict it.
+_STATED_TIME = re.compile(r"\d+\s*분")
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What the welcome page says of the survey ahead: pages, questions, minutes (None: the
+    introduction states the time itself), and whether answers may skip some of it."""
+
+    pages: int
+    questions: int
+    minutes: int | None
+    branches: bool = False
+
+
+def outline(questionnaire: Questionnaire, numbers: list[int]) -> Outline:
+    """The survey ahead over the section ``numbers`` a respondent may see (the progress indicator's)."""
+    asked = [q for n in numbers for q in questionnaire.sections[n - 1].questions if q.type not in vocab.SILENT_TYPES]
+    seconds = sum(SECONDS_PER_ROW * len(q.rows or ()) if q.type == vocab.MATRIX
+                  else SECONDS_OPEN if q.type in (vocab.SHORT_TEXT, vocab.LONG_TEXT) else SECONDS_CLOSED
+                  for q in asked)
+    stated = _STATED_TIME.search(questionnaire.description.get("ko") or "")
+    sections = [questionnaire.sections[n - 1] for n in numbers]
+    branches = any(x.show_if or x.skip_if for x in [*sections, *asked])
+    questions = sum(len(q.rows or ()) if q.type == vocab.MATRIX else 1 for q in asked)  # a matrix row reads as one
+    return Outline(len(numbers), questions, None if stated else max(1, math.ceil(seconds / 60)), branches)
+
+
 def allowed_hidden_sources(questionnaire: Questionnaire) -> set[str]:
     """Query-string keys an open link may fill (the declared hidden fields' sources)."""
     return {q.distribution_source for q in questionnaire.hidden if q.type == vocab.HIDDEN}
@@ -114,4 +147,4 @@ def answer_fields(questionnaire: Questionnaire):
     return field_map(questionnaire)
 
 
-__all__ = ["PageRead", "other_code", "read_page"]
+__all__ = ["Outline", "PageRead", "other_code", "outline", "read_page"]
