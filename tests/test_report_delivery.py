@@ -91,6 +91,13 @@ def test_weekly_report_is_sent_once_with_the_workbook(app_ctx, make_app, make_us
         assert name == f"{wave.survey.code}_{wave.code}_결과보고서.xlsx"
         assert "테스트 설문 · 테스트 차수" in subject and "2026년 49주차" in subject
         assert f"완료 응답: {result.n}건" in body and f"{result.headline.value:.1f}점" in body
+        assert "응답률: 66.7% (초대 6명 중 완료 4명)" in body
+        # The workbook summary's first findings, word for word: the headline index first.
+        findings = body.split("주요 발견\n")[1].split("\n\n")[0].splitlines()
+        assert len(findings) == 3 and findings[0].startswith(f"1. 종합 지수는 {result.headline.value:.1f}점")
+        sheet_findings = [v for r in book["요약"].iter_rows(values_only=True) for v in r
+                          if isinstance(v, str) and v[:2] in ("1.", "2.", "3.")]
+        assert findings == sheet_findings[:3]
         headline = summary_value(book, "종합 지수")
         assert headline[1] == pytest.approx(result.headline.value) and headline[4] == result.n == 4
         sub = session.get(ReportSubscription, sub_id)

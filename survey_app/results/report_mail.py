@@ -14,9 +14,14 @@ from email.utils import formatdate
 
 from ..models import Permission, ReportSubscription, Wave, WaveState
 from ..web.access import covers, units_of_grants
+from .model import ResponseRate
 
 CRLF = compat32.clone(linesep="\r\n")
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+#: Key findings quoted in the mail body (the workbook's summary sheet has them all).
+MAIL_FINDINGS = 3
 
 
 class DeliveryProblem(Exception):
@@ -25,11 +30,14 @@ class DeliveryProblem(Exception):
 
 @dataclass(frozen=True)
 class Headline:
-    """The numbers the mail body states: completed responses and the headline index."""
+    """What the mail body states: completed responses, the response rate, the headline index and the
+    workbook's first key findings (the same sentences as its summary sheet)."""
 
     responses: int
     index_name: str
     index: float | None
+    rate: ResponseRate | None = None
+    findings: tuple[str, ...] = ()
 
 
 def workbook_filename(wave: Wave, *, unmasked: bool = False) -> str:
@@ -53,13 +61,17 @@ def make_workbook(wave: Wave, units: set[int] | None) -> tuple[bytes, Headline]:
     """The workbook's bytes (personal data masked) and its headline numbers, for ``units``' responses."""
     from questionnaires import QuestionnaireError
 
+    from exports import write_workbook
+    from exports.findings import key_findings
+
     from .build import wave_result
-    from .workbook import export_wave
+    from .workbook import workbook_input
 
     try:
         result = wave_result(wave, units=units)
+        book = workbook_input(wave, units=units, result=result)
         with tempfile.TemporaryFile() as out:
-            export_wave(wave, out, units=units)
+            write_workbook(book, out)
             out.seek(0)
             data = out.read()
     except QuestionnaireError:
@@ -67,7 +79,8 @@ def make_workbook(wave: Wave, units: set[int] | None) -> tuple[bytes, Headline]:
     except ValueError as exc:
         raise DeliveryProblem(f"이 차수의 결과를 계산할 수 없어 보고서를 만들지 못했습니다: {exc}") from None
     name = next((i.name for i in result.indices if i.headline), "대표 지표")
-    return data, Headline(result.n, name, result.headline.value if result.headline else None)
+    return data, Headline(result.n, name, result.headline.value if result.headline else None,
+                          result.response_rate, tuple(key_findings(book)[:MAIL_FINDINGS]))
 
 
 def period_label(period: str) -> str:
@@ -87,10 +100,15 @@ def mail_text(wave: Wave, period: str, headline: Headline, restricted: bool) -> 
     subject = f"[설문 결과 보고] {wave.survey.title} · {wave.name} ({label})"
     index = "아직 계산할 수 없습니다" if headline.index is None else f"{headline.index:.1f}점 (100점 기준)"
     lines = ["안녕하십니까.", f"{wave.survey.title}의 결과 보고서를 보내 드립니다.", "",
-             f"· 차수: {wave.name} ({state})", f"· 보고 기간: {label}", f"· 완료 응답: {headline.responses:,}건",
-             f"· {headline.index_name}: {index}", "",
-             f"첨부한 엑셀 파일({workbook_filename(wave)})에 요약, 차원별 점수, 세그먼트, 추이, 문항별 응답이 있습니다.",
-             "개인정보(이름, 전화번호, 전자우편 주소)는 가려져 있습니다."]
+             f"· 차수: {wave.name} ({state})", f"· 보고 기간: {label}", f"· 완료 응답: {headline.responses:,}건"]
+    rate = headline.rate
+    if rate is not None and rate.rate is not None:
+        lines.append(f"· 응답률: {rate.rate:.1f}% (초대 {rate.invitations:,}명 중 완료 {rate.invited_complete:,}명)")
+    lines += [f"· {headline.index_name}: {index}", ""]
+    if headline.findings:
+        lines += ["주요 발견", *(f"{i}. {text}" for i, text in enumerate(headline.findings, 1)), ""]
+    lines += [f"첨부한 엑셀 파일({workbook_filename(wave)})에 요약, 차원별 점수, 세그먼트, 추이, 문항별 응답이 있습니다.",
+              "개인정보(이름, 전화번호, 전자우편 주소)는 가려져 있습니다."]
     if restricted:
         lines.append("보고서를 설정한 직원의 조회 범위에 속한 조직의 응답만 집계했습니다.")
     lines += ["", "이 메일은 설문조사 시스템의 정기 보고 설정에 따라 자동으로 보냈습니다.",

@@ -189,11 +189,12 @@ def local_zone() -> tzinfo:
 
 def workbook_input(wave: Wave, *, units: Collection[int] | None = None, confidence: float = 0.95,
                    labels: bool = False, today: date | None = None,
-                   personal: PersonalDataRelease | None = None) -> WorkbookInput:
+                   personal: PersonalDataRelease | None = None, result: WaveResult | None = None) -> WorkbookInput:
     """Everything the workbook of ``wave`` shows (only ``units``' responses when given; personal data in
-    open answers unmasked only with a ``personal`` release, which the caller has checked and logged)."""
+    open answers unmasked only with a ``personal`` release, which the caller has checked and logged).
+    ``result``: the wave's result for these units and confidence, when the caller has it already."""
     questionnaire: Questionnaire = questionnaire_for(wave.version)
-    result = wave_result(wave, units=units, confidence=confidence)
+    result = result or wave_result(wave, units=units, confidence=confidence)
     data = load_for(wave, questionnaire, units)
     previous, before = _previous(wave, units)
     visible = None if units is None else set(data.response_ids.tolist())
