@@ -119,3 +119,18 @@ def test_opt_out_link_cancels_pending_messages_across_surveys(app, app_ctx, clie
             Invitation.contact_id == contact_id)).all()
     assert pending and set(pending) == {OutboxStatus.CANCELLED}
     assert client.get("/u/not-a-token").status_code == 404
+
+
+def test_funnel_page_names_the_sending_states_and_lines_up_the_counts(app, app_ctx, client, make_survey, make_user):
+    from tests.designer_support import staff
+
+    ids = make_survey()
+    import_people(app_ctx, people(12))
+    plan_wave(app_ctx, ids["wave_id"], channels=("sms", "email"))
+    _tick(app_ctx)
+    assert _send_all(app).sent == 12
+    staff(make_user, app_ctx, client, role="admin")
+    html = client.get(f"/manage/distribution/waves/{ids['wave_id']}/funnel").get_data(as_text=True)
+    queue = html.split("발송 대기열:")[1].split("</p>")[0]
+    assert "보냄 12" in queue and "대기 0" in queue and "sent" not in queue and "pending" not in queue
+    assert '<td class="num">12</td>' in html  # sent to all twelve, right-aligned like every count
