@@ -32,8 +32,9 @@ def _frequency_block(sheet: Sheet, table: FrequencyTable, with_chart: bool) -> N
     if with_chart and table.rows:
         name = f"{table.code}. {table.label}"
         name = name if len(name) <= 40 else name[:39] + "…"
+        top = None if table.multiple else 1.0  # one answer each: the axis ends at 100%, not at an automatic 120%
         sheet.chart(lambda ws: bar_chart(ws, name, label_col=1, value_col=3, first_row=first, last_row=last,
-                                         number_format="0.0%", max_value=None), f"E{title}")
+                                         number_format="0.0%", max_value=top), f"E{title}")
         for _ in range(max(0, chart_rows(len(table.rows)) - used)):
             sheet.blank()
     sheet.blank()

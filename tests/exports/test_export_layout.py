@@ -70,6 +70,8 @@ def test_native_charts(sample_book):
     assert kinds["추이"] == ["LineChart"]
     assert kinds["중요도-만족도"] == ["ScatterChart"]
     assert kinds["문항별 응답"] == ["BarChart"] * 12
+    # Single-answer questions: shares of one whole, so the axis ends at 100% (not an automatic 120%).
+    assert {c.y_axis.scaling.max for c in sample_book.xl["문항별 응답"]._charts} == {1.0}
     scatter = sample_book.xl["중요도-만족도"]._charts[0]
     names = [s.tx.strRef.f if s.tx.strRef else s.tx.v for s in scatter.series]
     assert names.count("집중 개선") == 2 and not any("(" in n for n in names)  # legend entry and quadrant label, in Korean
@@ -204,3 +206,16 @@ def test_courtesy_intervals_stay_within_the_100_point_scale(tmp_path):
     assert (found["서귀포우체국"][low], found["서귀포우체국"][high]) == (66.9, 100.0)
     assert (found["포항우체국"][low], found["포항우체국"][high]) == (0.0, 58.7)
     assert (found["목포우체국"][low], found["목포우체국"][high]) == (None, None)
+
+
+def test_multiple_answer_charts_keep_an_open_axis(tmp_path):
+    """A pick-several question's shares can add up past 100%, so its chart's axis is left to the data."""
+    from exports.inputs import FrequencyRow, FrequencyTable
+
+    rows = (FrequencyRow("등기", 60.0, 60.0), FrequencyRow("소포", 70.0, 70.0))
+    inp = WorkbookInput(survey="s", wave="w", generated_on=date(2025, 1, 1),
+                        frequencies=(FrequencyTable("SQ1", "이용 서비스", rows, 100, multiple=True),
+                                     FrequencyTable("Q7", "연령", (FrequencyRow("20대", 40.0, 40.0),), 100)))
+    write_workbook(inp, tmp_path / "freq.xlsx")
+    charts = openpyxl.load_workbook(tmp_path / "freq.xlsx")["문항별 응답"]._charts
+    assert [c.y_axis.scaling.max for c in charts] == [None, 1.0]
