@@ -62,6 +62,11 @@ def test_welcome_leaves_the_time_to_an_introduction_that_states_it():
     postal = load_template("postal_satisfaction")
     ahead = outline(postal, expected_sections(postal, {}))
     assert (ahead.pages, ahead.minutes, ahead.branches) == (7, None, True)
+    from dataclasses import replace
+    from questionnaires.model import Text
+
+    quarter = replace(postal, description=Text("2026년 4분기 우편서비스 만족도 조사입니다.", ""))
+    assert outline(quarter, expected_sections(quarter, {})).minutes is not None  # "4분기" states no time
     assert ahead.questions == sum(len(q.rows) if q.type == "matrix" else 1 for s in postal.sections
                                   for q in s.questions if q.type not in ("hidden", "computed", "note"))
 

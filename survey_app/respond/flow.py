@@ -135,7 +135,8 @@ class SurveyFlow:
     def render_welcome(self):
         """The survey's first screen: what it is about, how long it takes, how answers are used."""
         pages = self.pages()
-        ahead = outline(self.questionnaire, expected_sections(self.questionnaire, self.answers, self.shown(self.answers)))
+        expected = expected_sections(self.questionnaire, self.answers, self.shown(self.answers))
+        ahead = outline(self.questionnaire, expected)  # the pages the progress indicator will count
         return render_template("respond/welcome.html", flow=self, q=self.questionnaire,
                                first_url=self.page_url(pages[0] if pages else 1), ahead=ahead)
 

@@ -110,7 +110,7 @@ def expected_sections(questionnaire: Questionnaire, answers: dict, seen: Shown |
 SECONDS_CLOSED, SECONDS_PER_ROW, SECONDS_OPEN = 10, 6, 40
 #: A time already stated in the survey's own introduction ("5분 정도 걸리며"): the welcome page then
 #: does not add an estimate of its own that could contradict it.
-_STATED_TIME = re.compile(r"\d+\s*분")
+_STATED_TIME = re.compile(r"\d+\s*분(?!기)")  # "5분", not "4분기" (a quarter)
 
 
 @dataclass(frozen=True)
