@@ -2,7 +2,8 @@
 the reader's language.
 
 Templates call ``role_name(code)``, ``level_name(code)``, ``method_name(code)``, ``wave_state_name(code)``,
-``plan_state_name(code)`` and ``outbox_state_name(code)``; a code without a name is shown as it is.
+``plan_state_name(code)``, ``outbox_state_name(code)`` and ``audit_action_name(code)``; a code without a name
+is shown as it is.
 """
 from __future__ import annotations
 
@@ -18,6 +19,25 @@ METHOD_NAMES = {"mean100": _l("100점 환산 평균"), "top2box": _l("상위 2�
 WAVE_STATE_NAMES = {"scheduled": _l("예정"), "open": _l("진행 중"), "closed": _l("마감")}
 PLAN_STATE_NAMES = {"draft": _l("작성 중"), "scheduled": _l("발송 예정"), "running": _l("발송 중"),
                     "done": _l("발송 완료"), "cancelled": _l("취소됨")}
+#: Audit trail actions (``audit.record``); the stored code stays beside the name on the audit page.
+AUDIT_ACTION_NAMES = {
+    "user.login": _l("로그인"), "user.login_failed": _l("로그인 실패"), "user.locked": _l("계정 잠김"),
+    "user.unlock": _l("계정 잠금 해제"), "user.create": _l("계정 만들기"), "user.activate": _l("계정 사용 재개"),
+    "user.deactivate": _l("계정 사용 중지"), "user.password_change": _l("비밀번호 변경"),
+    "user.sessions_end": _l("모든 접속 끊기"), "user.totp_enable": _l("2단계 인증 설정"),
+    "user.totp_disable": _l("2단계 인증 해제"), "role.grant": _l("역할 부여"), "role.revoke": _l("역할 회수"),
+    "api_key.create": _l("API 키 발급"), "api_key.revoke": _l("API 키 폐기"),
+    "audit.export": _l("감사 기록 내려받기"), "access_log.export": _l("개인정보 접근 기록 내려받기"),
+    "contacts.export": _l("연락처 내려받기"), "contact.opt_out": _l("수신 거부"),
+    "survey.create": _l("설문 만들기"), "survey.import": _l("설문 파일 가져오기"), "survey.copy": _l("설문 복사"),
+    "survey.draft_edit": _l("설문 초안 수정"), "survey.publish": _l("설문 게시"),
+    "survey.retention_policy": _l("응답 보존 기간 설정"), "wave.create": _l("조사 차수 만들기"),
+    "courtesy.start": _l("친절도 평가 시작"), "courtesy.submit": _l("친절도 평가 제출"),
+    "org.import_units": _l("조직 가져오기"), "org.import_staff": _l("직원 명부 가져오기"),
+    "org.move_unit": _l("조직 옮기기"), "org.move_staff": _l("직원 소속 옮기기"),
+    "org.unit_active": _l("조직 사용 여부 변경"), "org.staff_active": _l("직원 사용 여부 변경"),
+    "results.export": _l("결과 보고서 내려받기"), "results.report_delivery": _l("정기 보고 메일 발송"),
+}
 OUTBOX_STATE_NAMES = {"pending": _l("대기"), "sending": _l("보내는 중"), "sent": _l("보냄"), "failed": _l("실패"),
                       "bounced": _l("반송"), "cancelled": _l("취소(수신 거부)")}
 
@@ -33,4 +53,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(role_name=_namer(ROLE_NAMES), level_name=_namer(LEVEL_NAMES),
                                  method_name=_namer(METHOD_NAMES), wave_state_name=_namer(WAVE_STATE_NAMES),
                                  plan_state_name=_namer(PLAN_STATE_NAMES),
-                                 outbox_state_name=_namer(OUTBOX_STATE_NAMES))
+                                 outbox_state_name=_namer(OUTBOX_STATE_NAMES),
+                                 audit_action_name=_namer(AUDIT_ACTION_NAMES))
