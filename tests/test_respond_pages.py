@@ -51,6 +51,7 @@ def test_personal_link_is_exchanged_for_a_session_and_leaves_the_url(client, wav
     # The pages the progress indicator will count ("1 / 3쪽"), not only those shown before any answer;
     # 13 questions: 9 closed (10 s), a matrix of 2 rows (6 s each), 2 open (40 s) = 182 s, so 4 minutes.
     assert "모두 3쪽, 13문항입니다. 보통 4분쯤 걸립니다. 답에 따라 건너뛰는 문항도 있습니다." in html
+    assert "응답은 통계 목적으로만 쓰이며" in html  # the introduction does not say it, so the page does
 
 
 def test_welcome_leaves_the_time_to_an_introduction_that_states_it():
@@ -61,7 +62,7 @@ def test_welcome_leaves_the_time_to_an_introduction_that_states_it():
 
     postal = load_template("postal_satisfaction")
     ahead = outline(postal, expected_sections(postal, {}))
-    assert (ahead.pages, ahead.minutes, ahead.branches) == (7, None, True)
+    assert (ahead.pages, ahead.minutes, ahead.branches, ahead.use_stated) == (7, None, True, True)
     from dataclasses import replace
     from questionnaires.model import Text
 

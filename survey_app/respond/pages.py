@@ -122,6 +122,7 @@ class Outline:
     questions: int
     minutes: int | None
     branches: bool = False
+    use_stated: bool = False  # the introduction already says what the answers are used for
 
 
 def outline(questionnaire: Questionnaire, numbers: list[int]) -> Outline:
@@ -130,11 +131,13 @@ def outline(questionnaire: Questionnaire, numbers: list[int]) -> Outline:
     seconds = sum(SECONDS_PER_ROW * len(q.rows or ()) if q.type == vocab.MATRIX
                   else SECONDS_OPEN if q.type in (vocab.SHORT_TEXT, vocab.LONG_TEXT) else SECONDS_CLOSED
                   for q in asked)
-    stated = _STATED_TIME.search(questionnaire.description.get("ko") or "")
+    introduction = questionnaire.description.get("ko") or ""
+    stated = _STATED_TIME.search(introduction)
     sections = [questionnaire.sections[n - 1] for n in numbers]
     branches = any(x.show_if or x.skip_if for x in [*sections, *asked])
     questions = sum(len(q.rows or ()) if q.type == vocab.MATRIX else 1 for q in asked)  # a matrix row reads as one
-    return Outline(len(numbers), questions, None if stated else max(1, math.ceil(seconds / 60)), branches)
+    return Outline(len(numbers), questions, None if stated else max(1, math.ceil(seconds / 60)), branches,
+                   "통계 목적" in introduction)
 
 
 def allowed_hidden_sources(questionnaire: Questionnaire) -> set[str]:
