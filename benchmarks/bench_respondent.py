@@ -15,7 +15,9 @@ What it does, all on 127.0.0.1:
    with a different respondent each time, and the bare one-row insert;
 5. a check that every final POST wrk counted made exactly one complete response with 30 answers;
 6. the page weight (HTML and assets as transferred with gzip) and a table with the ratios,
-   printed and written to ``docs/benchmarks.md`` (its own section) with the machine's description.
+   printed and written to ``docs/benchmarks.md`` (its own section) with the machine's description;
+7. the same requests one at a time in one process (Flask test client), and there also a later page's
+   save (page 2 of a three-page copy of the survey, after page 1), which the wrk scenarios leave out.
 
 Usage::
 
@@ -55,6 +57,7 @@ SECRET = "bench-respondent-secret"
 LUA = Path(__file__).with_name("respondent.lua")
 WARMUP_SECONDS = 1
 IN_PROCESS_SPARE = 240  # respondents kept back for the in-process measurement (20 readers, 220 writers)
+IN_PROCESS_PAGED = 210  # respondents of the three-page survey (200 timed page saves and 10 warm-up ones)
 
 
 def thirty_questions() -> dict:
@@ -104,16 +107,26 @@ def make_app(url: str, instance: str):
     return create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET, "INSTANCE_PATH": instance})
 
 
-def seed(app, respondents: int) -> tuple[str, int, list[int]]:
+def three_pages() -> dict:
+    """The same 30 questions on three pages of ten (for a later page's save: page 2 of 3)."""
+    definition = thirty_questions()
+    questions = definition["sections"][0]["questions"]
+    definition["code"] = "BENCH30P"
+    definition["sections"] = [{"code": f"S{page + 1}", "title": {"ko": f"서비스 평가 {page + 1}"},
+                               "questions": questions[page * 10:page * 10 + 10]} for page in range(3)]
+    return definition
+
+
+def seed(app, respondents: int, definition: dict | None = None, code: str = "BENCH30") -> tuple[str, int, list[int]]:
     """The survey, an open wave and ``respondents`` invitations: (wave code, wave id, invitation ids)."""
     from questionnaires import Questionnaire
     from survey_app.database import db
     from survey_app.models import Invitation, Survey, Wave, new_token, utcnow
 
     with app.app_context():
-        survey = Survey(code="BENCH30", title="30문항 성능 측정", kind="customer_satisfaction", draft_definition={})
-        version = survey.publish(Questionnaire.from_dict(thirty_questions()).to_dict())
-        wave = Wave(code="BENCH30-1", name="성능 측정", survey=survey, version=version, state="open")
+        survey = Survey(code=code, title="30문항 성능 측정", kind="customer_satisfaction", draft_definition={})
+        version = survey.publish(Questionnaire.from_dict(definition or thirty_questions()).to_dict())
+        wave = Wave(code=f"{code}-1", name="성능 측정", survey=survey, version=version, state="open")
         db.session.add_all([survey, wave])
         db.session.flush()
         # Opened, as following the personal link records (prepared_sessions stands in for that request).
@@ -270,21 +283,33 @@ def page_weight(base: str, page: str, cookie_line: str) -> dict:
             "radios": html.count(b'type="radio"')}
 
 
-def in_process(url: str, instance: str, wave_code: str, spare: list[str], n: int = 200) -> dict:
-    """Mean milliseconds per request through the Flask test client (no server, no load generator)."""
+def _answers(first: int, last: int) -> str:
+    return "&".join(f"a_Q{q}={q % 7 + 1}" for q in range(first, last + 1)) + "&move=next"
+
+
+def in_process(url: str, instance: str, wave_code: str, spare: list[str], paged: tuple[str, list[str]],
+               n: int = 200) -> dict:
+    """Mean milliseconds per request through the Flask test client (no server, no load generator).
+
+    ``paged``: the three-page survey's wave code and sessions; each respondent's page 1 is saved
+    first (not timed), then the save of page 2 is timed (UPDATE with the row lock, DELETE, INSERT)."""
     from benchmarks.bare_app import create_app as bare_app
 
     ours, bare = make_app(url, instance).test_client(), bare_app(url).test_client()
-    page, body = f"/r/{wave_code}?p=1", "&".join(f"a_Q{q}={q % 7 + 1}" for q in range(1, 31)) + "&move=next"
+    page, body = f"/r/{wave_code}?p=1", _answers(1, 30)
     form = {"Content-Type": "application/x-www-form-urlencoded"}
 
-    def ours_request(line: str, post: bool) -> int:
+    def ours_request(line: str, post: bool, target: str = page, data: str = body) -> int:
         cookie, csrf = line.split(" ")
         ours.set_cookie(*cookie.split("=", 1))
-        answer = ours.post(page, data=f"{body}&csrf_token={csrf}", headers=form) if post else ours.get(page)
+        answer = ours.post(target, data=f"{data}&csrf_token={csrf}", headers=form) if post else ours.get(target)
         return answer.status_code
 
+    paged_code, paged_lines = paged
+    for line in paged_lines:  # every respondent has saved page 1: their response exists
+        assert ours_request(line, True, f"/r/{paged_code}?p=1", _answers(1, 10)) == 303
     requests = {"get": lambda i: ours_request(spare[i % 20], False), "post": lambda i: ours_request(spare[20 + i], True),
+                "page_save": lambda i: ours_request(paged_lines[i], True, f"/r/{paged_code}?p=2", _answers(11, 20)),
                 "render": lambda i: bare.get("/render").status_code,
                 "insert": lambda i: bare.post("/insert", data=body, headers=form).status_code}
     timings = {"n": n}
@@ -344,11 +369,13 @@ def main() -> None:
         app = make_app(url, tmp)
         wave_code, wave_id, ids = seed(app, args.respondents)
         pool = prepared_sessions(app, wave_code, ids)
+        paged_code, _paged_id, paged_ids = seed(app, IN_PROCESS_PAGED, three_pages(), "BENCH30P")
+        paged = (paged_code, prepared_sessions(app, paged_code, paged_ids))
         app.extensions["survey_engine"].dispose()
         print(f"{len(pool):,} respondents prepared; serving on 127.0.0.1 with {args.workers} workers", flush=True)
         results, weight = run_scenarios(args, url, wave_code, pool, workdir)
         stored = stored_outcome(url, wave_id)
-        timings = in_process(url, tmp, wave_code, pool[-IN_PROCESS_SPARE:])
+        timings = in_process(url, tmp, wave_code, pool[-IN_PROCESS_SPARE:], paged)
     stored["posted"] = results["post"]["requests"] + results["post"]["warmup_requests"]
     body = "\n".join(f"- {line}" for line in machine(url, load_before)) + "\n\n" + table(
         results, weight, args, stored, timings, WARMUP_SECONDS)
