@@ -201,19 +201,30 @@ def _contact_id(app, unit_id: int) -> int:
         return contact.id
 
 
-@pytest.mark.parametrize("locale", ["ko", "en"])
-def test_every_staff_page_type_passes_axe(live_app, new_page, axe_check, shoot, locale):
+def _admin_over_every_page(live_app, page, locale: str = "ko", before_sign_in=None) -> dict[str, str]:
+    """An admin (in ``locale``) signed in on ``page`` over the courtesy fixture; every staff page type's
+    address by name. ``before_sign_in(page)`` runs on the sign-in page first."""
     base = live_app.config["LIVE_URL"]
     ids = _courtesy_fixture(live_app)
-    page = new_page()
     username = make_staff(live_app, "admin", locale)
     ids["user"], ids["contact"] = _user_id(live_app, username), _contact_id(live_app, ids["unit"])
-    page.goto(f"{base}/manage/login")
-    assert axe_check(page) == [], "sign-in page"
+    if before_sign_in is not None:
+        page.goto(f"{base}/manage/login")
+        before_sign_in(page)
     sign_in(page, base, username)
+    return {name: base + path for name, path in _pages(base, ids).items()}
+
+
+@pytest.mark.parametrize("locale", ["ko", "en"])
+def test_every_staff_page_type_passes_axe(live_app, new_page, axe_check, shoot, locale):
+    page = new_page()
+
+    def sign_in_page_passes(login_page) -> None:
+        assert axe_check(login_page) == [], "sign-in page"
+
     failures = {}
-    for name, path in _pages(base, ids).items():
-        answer = page.goto(base + path)
+    for name, url in _admin_over_every_page(live_app, page, locale, sign_in_page_passes).items():
+        answer = page.goto(url)
         assert answer.status == 200 and page.query_selector("h1") is not None, f"{name}: {page.inner_text('body')[:300]}"
         violations = axe_check(page)
         if violations:
@@ -273,15 +284,10 @@ def _tab_through(page, wanted: list[str]) -> set[str]:
 
 def test_every_staff_page_type_works_with_the_keyboard(live_app, new_page):
     """Every link, button and field of each staff page takes the focus with Tab alone (no traps, no mouse-only controls)."""
-    base = live_app.config["LIVE_URL"]
-    ids = _courtesy_fixture(live_app)
     page = new_page()
-    username = make_staff(live_app, "admin")
-    ids["user"], ids["contact"] = _user_id(live_app, username), _contact_id(live_app, ids["unit"])
-    sign_in(page, base, username)
     missed = {}
-    for name, path in _pages(base, ids).items():
-        page.goto(base + path)
+    for name, url in _admin_over_every_page(live_app, page).items():
+        page.goto(url)
         wanted = page.evaluate(REACHABLE)
         assert len(wanted) > 3, name  # at least the navigation
         reached = _tab_through(page, wanted)
@@ -294,15 +300,10 @@ def test_every_staff_page_type_works_with_the_keyboard(live_app, new_page):
 def test_every_staff_page_fits_a_phone_without_sideways_scrolling(live_app, new_page):
     """At 360 px the page itself never scrolls sideways: a wide table scrolls in its own labelled,
     focusable region (WCAG 1.4.10 reflow; axe's scrollable-region-focusable)."""
-    base = live_app.config["LIVE_URL"]
-    ids = _courtesy_fixture(live_app)
     page = new_page(width=360)
-    username = make_staff(live_app, "admin")
-    ids["user"], ids["contact"] = _user_id(live_app, username), _contact_id(live_app, ids["unit"])
-    sign_in(page, base, username)
     too_wide = {}
-    for name, path in _pages(base, ids).items():
-        page.goto(base + path)
+    for name, url in _admin_over_every_page(live_app, page).items():
+        page.goto(url)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
             too_wide[name] = overflow
