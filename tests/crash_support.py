@@ -122,7 +122,7 @@ def post_final(port: int, wave_code: str, respondent: Respondent, timeout: float
         connection.request("POST", f"/r/{wave_code}?p=1", body, headers)
         answer = connection.getresponse()
         answer.read()
-    except OSError as exc:
+    except (OSError, http.client.HTTPException) as exc:  # refused, reset, or cut off mid-answer by a kill
         return f"error {type(exc).__name__}"
     finally:
         connection.close()

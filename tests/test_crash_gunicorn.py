@@ -83,6 +83,7 @@ class Load:
         self.outcomes: dict[int, list[str]] = {r.invitation_id: [] for r in respondents}
         self.lock = threading.Lock()
         self.deadline = time.monotonic() + DEADLINE
+        self.futures: list = []
 
     def count(self, outcome: str) -> int:
         """Respondents who have had ``outcome`` so far."""
@@ -102,9 +103,14 @@ class Load:
     def run(self) -> ThreadPoolExecutor:
         """Start every respondent on ``CLIENTS`` threads; returns the pool to wait on."""
         pool = ThreadPoolExecutor(max_workers=CLIENTS)
-        for respondent in self.respondents:
-            pool.submit(self.submit, respondent)
+        self.futures = [pool.submit(self.submit, respondent) for respondent in self.respondents]
         return pool
+
+    def raise_failures(self) -> None:
+        """Re-raise what went wrong inside a respondent's thread (a pool keeps it to itself)."""
+        for future in self.futures:
+            if not future.cancelled() and future.exception() is not None:
+                raise future.exception()
 
 
 def wait_until(condition, seconds: float = 60) -> None:
@@ -143,6 +149,7 @@ def test_kill_9_of_workers_and_master_loses_and_doubles_nothing(fielded, tmp_pat
         load.deadline = 0
         pool.shutdown(wait=True, cancel_futures=True)
         server.stop()
+    load.raise_failures()
     _reconcile(load.outcomes, stored_responses(url, survey.wave_id))
 
 
