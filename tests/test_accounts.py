@@ -226,3 +226,14 @@ def test_the_code_page_speaks_the_waiting_users_own_language(client, app_ctx, ma
     assert login(client, "two_step_en").headers["Location"].endswith("/manage/login/code")
     page = client.get("/manage/login/code").get_data(as_text=True)
     assert '<html lang="en"' in page and "<h1>Enter your one-time code</h1>" in page
+
+
+def test_one_time_codes_take_full_width_digits_and_refuse_other_digit_signs():
+    """Full-width digits (a Korean keyboard's) are the same code; "፩" (Ethiopic one) passes str.isdigit()
+    but is no digit of a code, and must not reach hmac.compare_digest (which raises on non-ASCII text)."""
+    from survey_app.accounts.totp import code_at, matching_step, new_secret
+
+    secret, now = new_secret(), 1_800_000_000.0
+    code = code_at(secret, int(now // 30))
+    assert matching_step(secret, code.translate({ord(d): 0xFF10 + int(d) for d in "0123456789"}), now) is not None
+    assert matching_step(secret, "፩" + code[1:], now) is None

@@ -309,3 +309,14 @@ def test_survey_list_shows_state_owner_unit_and_filters(client, designer, app_ct
     assert "진행 중인 조사" in found and "작성 중인 조사" not in found
     assert "찾는 조건에 맞는 설문이 없습니다" in client.get("/manage/?q=없는설문").get_data(as_text=True)
     assert running["survey_id"]
+
+
+@pytest.mark.parametrize("version", ["¹", "٣", "x"])
+def test_a_lock_version_that_is_no_whole_number_is_refused_not_a_server_error(client, designer, app_ctx, version):
+    """Found by the staff-form fuzz test: "¹" passes str.isdigit() and then broke int() with a 500. Every
+    number guard now uses str.isdecimal() (exactly what int() reads); "٣" is Arabic-Indic 3, read as 3."""
+    sid = new_survey(client, "LOCK-1", title="잠금 시험")
+    before = lock(app_ctx, sid)
+    answer = client.post(f"/manage/surveys/{sid}/library", data={"lists": "", "scales": "", "lock_version": version})
+    assert 400 <= answer.status_code < 500  # refused: unreadable, or (٣) not the version on record
+    assert lock(app_ctx, sid) == before  # nothing saved

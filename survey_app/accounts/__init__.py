@@ -20,7 +20,7 @@ def load_user(session_id: str) -> User | None:
     from .sessions import validate_session
 
     user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit():
+    if not user_id.isdecimal():
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.active or str(user.session_version) != version:

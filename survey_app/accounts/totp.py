@@ -5,6 +5,7 @@ import base64
 import hmac
 import secrets
 import time
+import unicodedata
 from urllib.parse import quote
 
 from cryptography.hazmat.primitives.hashes import SHA1
@@ -42,7 +43,9 @@ def code_at(secret: str, step: int) -> str:
 
 def matching_step(secret: str, code: str, now: float | None = None) -> int | None:
     """The time step (now ± 1) whose code is ``code``, or None."""
-    code = "".join(ch for ch in (code or "") if ch.isdigit())
+    # ASCII digits only (full-width ones typed on a Korean keyboard made ASCII first): compare_digest
+    # refuses other characters, and "¹" passes str.isdigit().
+    code = "".join(ch for ch in unicodedata.normalize("NFKC", code or "") if ch in "0123456789")
     current = int((now if now is not None else time.time()) // STEP_SECONDS)
     for step in (current, current - 1, current + 1):
         if len(code) == DIGITS and hmac.compare_digest(code_at(secret, step), code):

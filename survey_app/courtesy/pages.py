@@ -24,7 +24,7 @@ def matching_units(query: str, visible: set[int] | None, keep_id: str | None = N
         staff_units = select(StaffMember.org_unit_id).where(or_(StaffMember.name.ilike(like),
                                                                 StaffMember.employee_no.ilike(like)))
         matched = or_(OrgUnit.name.ilike(like), OrgUnit.code.ilike(like), OrgUnit.id.in_(staff_units))
-        if keep_id and str(keep_id).isdigit():
+        if keep_id and str(keep_id).isdecimal():
             matched = or_(matched, OrgUnit.id == int(keep_id))
         stmt = stmt.where(matched)
     return list(db.session.scalars(stmt.order_by(OrgUnit.name).limit(MAX_CHOICES)))

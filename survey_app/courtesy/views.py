@@ -65,7 +65,7 @@ def _setup_form(query: str, unit_id: str | None, formdata=None) -> SetupForm:
     units = matching_units(query, visible_units(Permission.ENTER_EVALUATIONS), unit_id)
     form.org_unit.choices = select_choices([("", _("골라 주십시오"))] + [(str(u.id), f"{u.name} ({u.code})") for u in units])
     chosen = form.org_unit.data or unit_id
-    staff = staff_of(int(chosen)) if chosen and str(chosen).isdigit() and any(str(u.id) == str(chosen) for u in units) else []
+    staff = staff_of(int(chosen)) if chosen and str(chosen).isdecimal() and any(str(u.id) == str(chosen) for u in units) else []
     form.staff.choices = select_choices([("", _("직원을 특정하지 않음"))]
                                         + [(str(s.id), f"{s.name} ({s.employee_no})") for s in staff])
     return form
@@ -90,7 +90,7 @@ def new_evaluation(wave_id: int):
             form.visited_at.errors.append(_("앞으로의 시각은 입력할 수 없습니다."))
         else:
             unit = db.session.get(OrgUnit, int(form.org_unit.data))
-            staff = db.session.get(StaffMember, int(form.staff.data)) if (form.staff.data or "").isdigit() else None
+            staff = db.session.get(StaffMember, int(form.staff.data)) if (form.staff.data or "").isdecimal() else None
             response = start_evaluation(wave, readable(wave.version), evaluator=current_user._get_current_object(),
                                         unit=unit, staff=staff, channel=form.channel.data, visited_at=visited)
             return redirect(url_for("courtesy.evaluate", response_id=response.id))

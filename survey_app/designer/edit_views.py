@@ -227,7 +227,7 @@ def question(survey_id: int, code: str):
 def _move(draft: dict, code: str, form: StepForm) -> dict:
     if form.direction.data in ("up", "down"):
         return move_question(draft, code, -1 if form.direction.data == "up" else 1)
-    if not str(form.position.data or "").isdigit():
+    if not str(form.position.data or "").isdecimal():
         raise ValueError("position")
     return place_question(draft, code, form.section.data or "", int(form.position.data))
 

@@ -43,7 +43,7 @@ class LockedForm(DesignerForm):
 
     def validate_lock_version(self, field):
         """The version must be a whole number (it comes back from our own page)."""
-        if not str(field.data or "").isdigit():
+        if not str(field.data or "").isdecimal():
             raise ValidationError(_l("페이지를 새로 고친 뒤 다시 시도해 주십시오."))
 
     @property

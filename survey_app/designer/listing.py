@@ -65,9 +65,9 @@ def survey_list(args, visible_ids) -> SurveyList:
         query = query.where(or_(Survey.code.ilike(f"%{text}%"), Survey.title.ilike(f"%{text}%")))
     if form.kind.data:
         query = query.where(Survey.kind == form.kind.data)
-    if (form.unit.data or "").isdigit():
+    if (form.unit.data or "").isdecimal():
         query = query.where(Survey.org_unit_id == int(form.unit.data))
-    if (form.owner.data or "").isdigit():
+    if (form.owner.data or "").isdecimal():
         query = query.where(Survey.owner_id == int(form.owner.data))
     rows = db.session.execute(query).all()
     waves: dict[int, list[Wave]] = {}

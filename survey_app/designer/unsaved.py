@@ -33,7 +33,7 @@ def keeps_unsaved(view: Callable) -> Callable:
 def _signed_user_id() -> int | None:
     raw = session.get("_user_id")
     user_id = str(raw or "").partition(":")[0]
-    return int(user_id) if user_id.isdigit() else None
+    return int(user_id) if user_id.isdecimal() else None
 
 
 def _posted_fields() -> dict[str, list[str]] | None:

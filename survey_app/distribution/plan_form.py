@@ -35,7 +35,7 @@ def _quotas(text: str | None) -> dict[str, int]:
     quotas = {}
     for item in _split(text):
         key, _sep, number = item.partition("=")
-        if not number.strip().isdigit():
+        if not number.strip().isdecimal():
             raise PlanError([_("층별 상한은 '값=숫자' 형식입니다: %(item)s", item=item)])
         quotas[key.strip()] = int(number)
     return quotas

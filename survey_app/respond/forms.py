@@ -36,7 +36,7 @@ class RankingField(Field):
         ranks: dict[str, int] = {}
         for raw in valuelist:
             item, _, rank = raw.partition("=")
-            if item and rank.isdigit():
+            if item and rank.isdecimal():
                 ranks[item] = int(rank)
         self.ranks = ranks
         self.data = [item for item, _ in sorted(ranks.items(), key=lambda pair: pair[1])] or None

@@ -42,7 +42,7 @@ def _typed_choice(field: AnswerField, raw: str) -> Any:
     for candidate in field.allowed_values() or ():
         if str(candidate) == raw:
             return candidate
-    return int(raw) if raw.lstrip("-").isdigit() else raw
+    return int(raw) if raw.lstrip("-").isdecimal() else raw
 
 
 def from_rows(field: AnswerField, rows: list[Answer]) -> Any:

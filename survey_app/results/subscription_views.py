@@ -49,7 +49,7 @@ class DayField(IntegerField):
         text = valuelist[0].strip() if valuelist else ""
         if not text:
             self.data = None
-        elif text.isdigit():
+        elif text.isdecimal():
             self.data = int(text)
         else:
             self.data = None

@@ -33,7 +33,7 @@ def parse_limit(text: str) -> tuple[int, int]:
     """``"10/minute"`` → (10, 60); raises ValueError naming the format."""
     count, _, unit = text.strip().partition("/")
     unit = unit.strip().lower().rstrip("s") if unit.strip().lower() != "s" else "second"
-    if not count.strip().isdigit() or unit not in PERIODS:
+    if not count.strip().isdecimal() or unit not in PERIODS:
         raise ValueError(f"rate limit {text!r}: write it as N/second, N/minute, N/hour or N/day")
     return int(count), PERIODS[unit]
 
