@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup, ScriptInfo, with_appcontext
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
@@ -115,15 +115,16 @@ def waves_command(survey_code: str | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="데이터만 만들고 서버는 띄우지 않습니다 (seed only).")
-@with_appcontext
-def demo_command(host: str, port: int, no_serve: bool) -> None:
+@click.pass_obj
+def demo_command(script_info: ScriptInfo, host: str, port: int, no_serve: bool) -> None:
     """Create and migrate the demo database, seed it once, and serve on 127.0.0.1."""
     from .demo import seed_demo
 
-    app = current_app._get_current_object()
-    migrate.upgrade(_engine())
-    report = seed_demo()
-    db.session.commit()
+    app = script_info.load_app()
+    with app.app_context():
+        migrate.upgrade(_engine())
+        report = seed_demo()
+        db.session.commit()
     for line in report.lines(f"http://{host}:{port}"):
         click.echo(line)
     if not no_serve:
@@ -133,13 +134,19 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
 @click.command("serve")
 @click.option("--bind", help="주소:포트 (default: SURVEY_GUNICORN_BIND).")
 @click.option("--workers", type=int, help="작업 프로세스 수 (default: SURVEY_GUNICORN_WORKERS).")
-@with_appcontext
-def serve_command(bind: str | None, workers: int | None) -> None:
-    """Serve the app with gunicorn (production)."""
+@click.pass_obj
+def serve_command(script_info: ScriptInfo, bind: str | None, workers: int | None) -> None:
+    """Serve the app with gunicorn (production).
+
+    The schema check runs in an application context that ends before gunicorn forks: a context
+    still pushed in the workers would be reused by every request, sharing ``flask.g`` (the
+    signed-in user, the CSRF token) between clients.
+    """
     from .server import run_gunicorn
 
-    app = current_app._get_current_object()
-    migrate.check_current(_engine())
+    app = script_info.load_app()
+    with app.app_context():
+        migrate.check_current(_engine())
     run_gunicorn(app, bind or app.config["GUNICORN_BIND"], workers or app.config["GUNICORN_WORKERS"])
 
 
