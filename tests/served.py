@@ -121,3 +121,12 @@ def served(env: dict[str, str], log: Path, workers: int = 2) -> Iterator[Served]
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def served_instance(instance: Path | str, secret: str, workers: int = 2, **settings: str) -> Iterator[Served]:
+    """``survey-app serve`` on the instance folder (and database) a test's in-process app also uses."""
+    env = clean_environment(SURVEY_INSTANCE_PATH=str(instance), SURVEY_SECRET_KEY=secret,
+                            **{f"SURVEY_{name}": str(value) for name, value in settings.items()})
+    with served(env, Path(instance) / f"serve-{free_port()}.log", workers=workers) as server:
+        yield server

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+
+from tests.served import served_instance
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "Browser2026pass"
@@ -86,7 +86,7 @@ def _seed(app) -> dict:
 
 @pytest.fixture
 def live_results(tmp_path):
-    """The app on its own migrated SQLite file (real commits), served on 127.0.0.1, with results to show."""
+    """The app on its own migrated SQLite file with results to show, served by ``survey-app serve``."""
     from survey_app import create_app, migrate
     from survey_app.database import db
 
@@ -94,11 +94,9 @@ def live_results(tmp_path):
     with app.app_context():
         migrate.upgrade(db.engine)
     ids = _seed(app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield {"base": f"http://127.0.0.1:{server.server_port}", **ids}
-    server.shutdown()
     app.extensions["survey_engine"].dispose()
+    with served_instance(tmp_path, "results-browser", workers=1) as server:
+        yield {"base": server.url, **ids}
 
 
 def test_results_pages_pass_axe_with_charts(live_results):

@@ -5,11 +5,12 @@ Skipped, with the way to enable them, where Chromium or Playwright is missing.
 from __future__ import annotations
 
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+
+from tests.browser.support import SECRET
+from tests.served import served_instance
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -29,20 +30,21 @@ if sync_playwright is None or not Path(CHROMIUM).exists():
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
-    """The app on its own migrated SQLite file (real commits), served on 127.0.0.1."""
+    """The app on its own migrated SQLite file, served by ``survey-app serve`` (the operators' command).
+
+    The in-process app shares the instance folder and secret: tests seed data with it and the browser
+    talks to gunicorn's workers.
+    """
     from survey_app import create_app, migrate
     from survey_app.database import db
 
     instance = tmp_path_factory.mktemp("browser-instance")
-    app = create_app({"INSTANCE_PATH": str(instance), "SECRET_KEY": "browser-tests", "TESTING": False})
+    app = create_app({"INSTANCE_PATH": str(instance), "SECRET_KEY": SECRET, "TESTING": False})
     with app.app_context():
         migrate.upgrade(db.engine)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
+    with served_instance(instance, SECRET) as server:
+        app.config["LIVE_URL"] = server.url
+        yield app
     app.extensions["survey_engine"].dispose()
 
 

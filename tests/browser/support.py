@@ -9,6 +9,7 @@ from survey_app.models import Invitation, Survey, Wave, WaveState, new_token
 from tests.respondent_support import EVERY_TYPE
 
 _serial = itertools.count(1)
+SECRET = "browser-tests"  # shared by the in-process app that seeds and the served one
 
 
 def field_survey(app, *, state: str = WaveState.OPEN, invitations: int = 1) -> dict:

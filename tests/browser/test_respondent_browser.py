@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from survey_app.database import db
 from survey_app.models import Answer, Invitation, Response, ResponseStatus, Wave, hash_token
-from tests.browser.support import count_responses, field_survey
+from tests.browser.support import SECRET, count_responses, field_survey
+from tests.served import served_instance
 
 pytestmark = pytest.mark.browser
 
@@ -232,12 +233,12 @@ def test_pages_fit_narrow_screens_and_200_percent_zoom_without_sideways_scrollin
 
 def test_kiosk_warns_after_a_pause_then_returns_to_the_start(live_app, new_page):
     wave = field_survey(live_app)
-    saved = live_app.config["KIOSK_IDLE_SECONDS"], live_app.config["KIOSK_WARNING_SECONDS"]
-    live_app.config.update(KIOSK_IDLE_SECONDS=1, KIOSK_WARNING_SECONDS=2)
-    try:
+    with served_instance(live_app.instance_path, SECRET, workers=1, KIOSK_IDLE_SECONDS=1,
+                         KIOSK_WARNING_SECONDS=2) as kiosk_server:
+        base = kiosk_server.url
         page = new_page(width=1080)
-        page.goto(f"{wave['base']}/o/{wave['open_key']}?kiosk=1")
-        page.goto(f"{wave['base']}/r/{wave['wave_code']}?p=1")
+        page.goto(f"{base}/o/{wave['open_key']}?kiosk=1")
+        page.goto(f"{base}/r/{wave['wave_code']}?p=1")
         page.locator("#kiosk-warning").wait_for(state="visible", timeout=5000)
         assert page.evaluate("document.activeElement.id") == "kiosk-stay"  # focus moves to the choice
         page.keyboard.press("Enter")  # 계속하기: the respondent stays
@@ -245,5 +246,3 @@ def test_kiosk_warns_after_a_pause_then_returns_to_the_start(live_app, new_page)
         page.locator("#kiosk-warning").wait_for(state="visible", timeout=5000)
         page.wait_for_url(f"**/r/{wave['wave_code']}", timeout=8000)  # back to the welcome screen
         assert "설문 시작하기" in page.content()
-    finally:
-        live_app.config.update(KIOSK_IDLE_SECONDS=saved[0], KIOSK_WARNING_SECONDS=saved[1])
