@@ -7,7 +7,7 @@ What it does, all on 127.0.0.1:
    personal invitation per final submission to be sent;
 2. each invitation's browser session prepared offline, as the app itself would make it when the
    personal link is opened (the signed session cookie holding the visit, and the page's CSRF token);
-3. the survey app (``survey_app.wsgi:app``) and the bare app (``benchmarks/bare_app.py``) under
+3. the survey app (``survey-app serve``, as operators run it, access log off like the bare app's) and the bare app (``benchmarks/bare_app.py``) under
    gunicorn with the same settings (sync workers, 2 x cores unless ``--workers``);
 4. wrk (Debian's ``wrk``; ``benchmarks/respondent.lua``) for ``--seconds`` per scenario at
    ``--clients`` connections after a one-second warm-up: GET of the 30-question page (with and
@@ -191,12 +191,19 @@ def server_env(extra: dict) -> dict:
 
 @contextmanager
 def gunicorn(target: str, env: dict, workers: int, probe: str) -> Iterator[str]:
-    """Serve ``target`` with gunicorn (sync workers) on a free loopback port; yields the base URL."""
+    """Serve ``target`` with gunicorn (sync workers) on a free loopback port; yields the base URL.
+
+    ``target`` ``survey-app serve`` runs the command operators run; any other is a WSGI app for gunicorn.
+    """
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync",
-               "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning",
-               "--chdir", str(ROOT), target]
-    process = subprocess.Popen(command, env=server_env(env))
+    if target == "survey-app serve":
+        command = [sys.executable, "-m", "survey_app", "serve", "--workers", str(workers),
+                   "--bind", f"127.0.0.1:{port}"]
+    else:
+        command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync",
+                   "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning",
+                   "--chdir", str(ROOT), target]
+    process = subprocess.Popen(command, env=server_env(env), cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base + probe, process)
@@ -343,8 +350,8 @@ def run_scenarios(args, url: str, wave_code: str, pool: list[str], workdir: Path
     """Serve both apps and run every scenario against them; (results, page weight)."""
     page = f"/r/{wave_code}?p=1"
     ours = {"SURVEY_DATABASE_URL": url, "SURVEY_SECRET_KEY": SECRET, "SURVEY_INSTANCE_PATH": str(workdir),
-            "SURVEY_LOG_LEVEL": "WARNING"}
-    with gunicorn("survey_app.wsgi:app", ours, args.workers, "/") as base, \
+            "SURVEY_LOG_LEVEL": "WARNING", "SURVEY_GUNICORN_ACCESS_LOG": ""}  # the bare app logs no access either
+    with gunicorn("survey-app serve", ours, args.workers, "/") as base, \
             gunicorn("benchmarks.bare_app:app", {"BARE_DATABASE_URL": url}, args.workers, "/render") as bare:
         weight = page_weight(base, page, pool[0])
         readers, writers = pool[:min(len(pool) // 5, 5000)], pool[len(pool) // 5:-IN_PROCESS_SPARE]

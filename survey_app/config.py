@@ -42,6 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "TIMEZONE": "Asia/Seoul",
     "GUNICORN_WORKERS": 2,
     "GUNICORN_BIND": "127.0.0.1:8000",
+    "GUNICORN_ACCESS_LOG": "-",
     "LOG_LEVEL": "INFO",
     "DATA_KEYS": None,  # None → generated keys kept in the instance folder (one machine only)
     "LOOKUP_KEY": None,
@@ -99,6 +100,7 @@ DESCRIPTIONS: dict[str, str] = {
     "TIMEZONE": "Time zone for schedules and displayed times.",
     "GUNICORN_WORKERS": "Worker processes for `survey-app serve`.",
     "GUNICORN_BIND": "Address `survey-app serve` listens on.",
+    "GUNICORN_ACCESS_LOG": "Where `survey-app serve` writes access lines (`-` standard output, a file path, or empty for none); personal-link tokens and search values are redacted.",
     "LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR.",
     "DATA_KEYS": "Keys encrypting contacts' personal data, comma-separated base64, newest first (`survey-app rotate-keys`). Default: generated in the instance folder.",
     "LOOKUP_KEY": "Key of the keyed hash used to find and de-duplicate phone numbers and e-mails. Default: generated in the instance folder.",

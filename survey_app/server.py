@@ -66,7 +66,7 @@ def gunicorn_options(app: Flask, bind: str, workers: int) -> dict:
     """The settings ``survey-app serve`` runs gunicorn with."""
     return {"bind": bind, "workers": workers,
             "post_fork": lambda _server, _worker: _start_worker(app),
-            "accesslog": "-", "logger_class": RedactingLogger, "timeout": 60, "graceful_timeout": 30,
+            "accesslog": app.config["GUNICORN_ACCESS_LOG"] or None, "logger_class": RedactingLogger, "timeout": 60, "graceful_timeout": 30,
             # No gunicornc control socket: one fixed path per user would be shared by every server.
             "control_socket_disable": True}
 
