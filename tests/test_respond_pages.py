@@ -299,3 +299,36 @@ def test_a_resubmission_after_completion_is_told_it_is_already_done(client, wave
     again = client.post(page_url(wave, 3), data=PAGE3)  # e.g. the first answer was lost on the way back
     assert again.status_code == 303 and again.headers["Location"].endswith("/done?already=1")
     assert "이미 응답을 마치셨습니다" in client.get(again.headers["Location"]).get_data(as_text=True)
+
+
+def _leave_page_two_half_answered(client, wave):
+    """Page 1 answered; on page 2 one row of the matrix, then 이전."""
+    open_personal(client, wave)
+    client.post(page_url(wave, 1), data=PAGE1)
+    back = client.post(page_url(wave, 2), data={"a_Q4_1": "7", "move": "prev"})
+    assert back.status_code == 303 and back.headers["Location"].endswith("p=1")
+
+
+def test_reopening_after_previous_resumes_on_the_half_answered_page(app, client, wave):
+    _leave_page_two_half_answered(client, wave)
+    other_device = app.test_client()
+    html = other_device.get(open_personal(other_device, wave).headers["Location"]).get_data(as_text=True)
+    assert "2 / 3쪽" in html and "아직 답하지 않으신 문항이 있습니다" in html
+    assert 'href="#f-Q4_2"' in html and 'href="#f-Q6"' in html and 'href="#f-Q4_1"' not in html
+    assert 'value="7" id="f-Q4_1-7" checked' in html  # the row they answered is kept
+
+
+def test_completion_is_refused_while_a_shown_required_answer_is_missing(client, app_ctx, wave):
+    _leave_page_two_half_answered(client, wave)
+    final = client.post(page_url(wave, 3), data=PAGE3)  # page 3 reached by URL, as a stale tab would
+    assert final.status_code == 303 and final.headers["Location"].endswith("p=2&unfinished=1")
+    assert response_row(app_ctx, wave).status == ResponseStatus.PARTIAL
+    answers = stored(app_ctx, wave)
+    assert answers[("Q4_1", 0)] == 7.0 and answers[("Q10", 0)] == 5.0  # nothing answered is lost
+    html = client.get(final.headers["Location"]).get_data(as_text=True)
+    assert "설문을 제출하지 못했습니다" in html and 'href="#f-Q4_2"' in html and 'href="#f-Q6"' in html
+    for page, data in ((2, PAGE2), (3, PAGE3)):
+        answer = client.post(page_url(wave, page), data=data)
+    assert answer.headers["Location"].endswith("/done")
+    assert response_row(app_ctx, wave).status == ResponseStatus.COMPLETE
+    assert {("Q4_2", 0), ("Q6", 0)} <= set(stored(app_ctx, wave))
