@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import func, select
@@ -195,16 +196,56 @@ def test_links_that_cannot_be_answered_get_a_clear_page(client, app_ctx, make_su
     assert answer.status_code == status and text in html and "1588-1300" in html and "Traceback" not in html
 
 
-def test_open_link_takes_hidden_fields_from_the_query_string(client, app_ctx, wave):
-    answer = client.get(f"/o/{wave['open_key']}?office_code=P-JEJU&unknown=drop")
+def _open_response_hidden(client, app_ctx, wave, query: str) -> dict:
+    """Answer page 1 through the open link with ``query``; the new response's hidden fields."""
+    answer = client.get(f"/o/{wave['open_key']}?{query}")
     assert answer.status_code == 303
-    client.post(page_url(wave, 1), data=PAGE1)
+    assert client.post(page_url(wave, 1), data=PAGE1).status_code == 303
     with app_ctx() as session:
         response = session.scalar(select(Response).where(Response.wave_id == wave["wave_id"],
-                                                         Response.invitation_id.is_(None)))
+                                                         Response.invitation_id.is_(None)).order_by(Response.id.desc()))
         office = session.scalar(select(Answer.value_text).where(Answer.response_id == response.id,
                                                                 Answer.question_code == "office_code"))
-    assert response.hidden == {"office_code": "P-JEJU"} and office == "P-JEJU"
+    return {**response.hidden, **({"stored office": office} if office else {})}
+
+
+def test_a_signed_office_link_puts_its_answers_on_that_office(client, app, app_ctx, wave):
+    from survey_app.distribution.office_links import office_link_args
+
+    with app.app_context():
+        query = urlencode({**office_link_args(wave["wave_code"], {"office_code": "P-JEJU"}), "unknown": "drop"})
+    hidden = _open_response_hidden(client, app_ctx, wave, query)
+    assert hidden == {"office_code": "P-JEJU", "stored office": "P-JEJU"}
+
+
+@pytest.mark.parametrize("query", [
+    "office_code=P-JEJU&channel=qr",  # unsigned
+    "office_code=P-JEJU&sig=not-the-signature&channel=qr",
+    "office_code=P-JEJU&sig=%EF%BC%91%C2%B9&channel=qr",  # non-ASCII signature
+    "office_code=P-JEJU&sig=&sig=x&channel=qr",
+    "office_code=P-JEJU&region=R-JEJU&sig={other_office}&channel=qr",  # another office's signature
+    "office_code=P-JEJU&sig={other_wave}&channel=qr",  # this office's signature for another wave
+])
+def test_an_unsigned_or_wrongly_signed_office_is_ignored(client, app, app_ctx, wave, query):
+    from survey_app.distribution.office_links import office_signature
+
+    with app.app_context():
+        query = query.format(other_office=office_signature(wave["wave_code"], {"office_code": "P-SUWON"}),
+                             other_wave=office_signature("OTHER-WAVE", {"office_code": "P-JEJU"}))
+    assert _open_response_hidden(client, app_ctx, wave, query) == {"channel": "qr"}
+
+
+def test_a_kiosk_started_for_an_office_returns_to_that_office(client, app, app_ctx, wave):
+    from survey_app.distribution.office_links import office_link_args
+
+    with app.app_context():
+        query = urlencode({**office_link_args(wave["wave_code"], {"office_code": "P-JEJU"}), "kiosk": "1"})
+    client.get(f"/o/{wave['open_key']}?{query}")
+    for page, data in ((1, PAGE1), (2, PAGE2), (3, PAGE3)):
+        answer = client.post(page_url(wave, page), data=data)
+    home = re.search(r'href="(/o/[^"]+)">처음 화면으로', client.get(answer.headers["Location"]).get_data(as_text=True))
+    assert _open_response_hidden(client, app_ctx, wave, html.unescape(home.group(1)).split("?", 1)[1]) == {
+        "office_code": "P-JEJU", "stored office": "P-JEJU"}
 
 
 def test_kiosk_link_marks_the_page_for_large_text_and_reset(client, wave):
