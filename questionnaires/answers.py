@@ -82,6 +82,26 @@ def _other_fields(question: Question) -> Iterator[AnswerField]:
         yield AnswerField(other_code(question.code), question.code, question.type, "other", question.text)
 
 
+def missing_answers(question: Question, answers: Mapping[str, Any]) -> list[str]:
+    """Answer codes of a shown ``question`` still to be given: every field of a required question
+    (each row of a matrix), and the '기타' text box once a '기타' choice is chosen."""
+    missing = []
+    for answer in question_fields(question):
+        if answer.code in answers or answer.kind in ("hidden", "computed"):
+            continue
+        if answer.kind == "other" and _other_chosen(question, answers):
+            missing.append(answer.code)
+        elif answer.kind != "other" and question.required:
+            missing.append(answer.code)
+    return missing
+
+
+def _other_chosen(question: Question, answers: Mapping[str, Any]) -> bool:
+    others = {c.value for c in (question.choices or ()) if c.other}
+    chosen = answers.get(question.code)
+    return bool(others & set(chosen if isinstance(chosen, list) else [chosen]))
+
+
 def other_code(code: str) -> str:
     """Code of the free-text box that goes with a '기타(직접 입력)' choice."""
     return f"{code}_other"

@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import random
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlencode
 
 from flask import current_app
 from sqlalchemy import insert, select
@@ -14,7 +15,9 @@ from questionnaires import Questionnaire, list_templates, load_template
 from .database import db
 from .demo_org import office_codes
 from .demo_responses import Respondent, response_plan, response_times
-from .models import Answer, Invitation, Response, ResponseStatus, Survey, Wave, WaveState, hash_token, new_token
+from .models import (
+    Answer, Invitation, OrgUnit, Response, ResponseStatus, Survey, Wave, WaveState, hash_token, new_token,
+)
 
 KST = timezone(timedelta(hours=9), "KST")
 MAIN_TEMPLATE = "postal_satisfaction"
@@ -26,6 +29,8 @@ WAVES = [  # code, name, opens, closes, state, responses, mean shift
      datetime(2027, 1, 31, tzinfo=KST), WaveState.OPEN, 1400, 0.15),
 ]
 CHANNELS = ["sms", "email", "qr", "kiosk"]
+#: The post office whose counter QR code and kiosk link the demo prints (signed office links).
+DEMO_COUNTER = "P-GWANGHWAMUN"
 INVITED_CHANNELS = ("sms", "email")
 CUSTOMER_TYPES = ["individual", "business"]
 
@@ -138,4 +143,17 @@ def open_wave_links(base_url: str) -> list[str]:
             lines.append(f"  개인 응답 링크 (personal link): {base_url}/s/{demo_token(code)}")
             lines.append(f"  공개 응답 링크 (open link): {base_url}/o/{demo_open_key(code)}")
             lines.append(f"  무인우체국 키오스크 (kiosk): {base_url}/o/{demo_open_key(code)}?kiosk=1")
+            lines.extend(_office_link_lines(base_url, code))
     return lines
+
+
+def _office_link_lines(base_url: str, wave_code: str) -> list[str]:
+    """The demo counter's signed office links (QR codes at 광화문우체국), made with this app's secret."""
+    from .distribution.office_links import office_link_args, office_place
+
+    office = db.session.scalar(select(OrgUnit).where(OrgUnit.code == DEMO_COUNTER))
+    if office is None:
+        return []
+    query = urlencode(office_link_args(wave_code, office_place(office)))
+    return [f"  {office.name} 창구 QR (office counter link): {base_url}/o/{demo_open_key(wave_code)}?{query}",
+            f"  {office.name} 키오스크 (office kiosk): {base_url}/o/{demo_open_key(wave_code)}?kiosk=1&{query}"]

@@ -85,6 +85,7 @@ def test_demo_prints_working_links_and_an_admin_password(demo):
     assert client.get("/").status_code == 200 and client.get("/manage/login").status_code == 200
     assert client.get(f"/s/{personal}").status_code == 303
     assert client.get(f"/o/{open_key}").status_code == 303
+    assert _printed_office_link_is_signed(app, first)
     signed_in = client.post("/manage/login", data={"username": "admin", "password": password}, follow_redirects=True)
     assert signed_in.status_code == 200 and "CS-POSTAL" in client.get("/manage/").get_data(as_text=True)
 
@@ -113,3 +114,17 @@ def test_demo_scale_answers_are_stored_as_the_respondent_pages_store_them(demo):
     q2_1 = tables["Q2_1"]
     assert q2_1.n == scored > 500 and sum(r.count for r in q2_1.rows) == scored
     assert max(q2_1.rows, key=lambda r: r.count).label.startswith(("5", "6", "7"))  # satisfied, not 모름
+
+
+def _printed_office_link_is_signed(app, printed: str) -> bool:
+    """The demo's counter QR link names 광화문 office with this app's signature."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from survey_app.demo_surveys import WAVES
+    from survey_app.distribution.office_links import signed_place
+    from survey_app.models import WaveState
+
+    link = re.search(r"창구 QR \(office counter link\): (\S+)", printed).group(1)
+    wave_code = next(code for code, _n, _o, _c, state, _k, _s in WAVES if state == WaveState.OPEN)
+    with app.test_request_context():
+        return signed_place(wave_code, dict(parse_qsl(urlsplit(link).query)))["office_code"] == "P-GWANGHWAMUN"

@@ -3,6 +3,7 @@ OpenAPI spec exercised with schemathesis."""
 from __future__ import annotations
 
 from datetime import timedelta
+from unittest.mock import ANY
 
 import pytest
 from sqlalchemy import func, select
@@ -72,6 +73,26 @@ def test_opt_out_and_no_resurvey_are_respected(app_ctx, client, postcall):
         session.get(Contact, call.contact_id).opted_out_at = utcnow()
     answer = _call(client, postcall, "C-13", "+82 10-5555-0012")
     assert answer.get_json()["outcome"] == "opt_out" and answer.get_json()["invitation_id"] is None
+
+
+def _stored_counts(session) -> tuple[int, ...]:
+    return tuple(session.scalar(select(func.count()).select_from(model)) for model in (Contact, PostCall, Invitation,
+                                                                                       OutboxMessage))
+
+
+def test_a_call_without_consent_stores_nothing_about_the_customer_and_sends_nothing(app_ctx, client, postcall):
+    with app_ctx() as session:
+        before = _stored_counts(session)
+    answer = _call(client, postcall, "C-20", "010-5555-0020", consent=False)
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json() == {"call_id": "C-20", "wave": postcall["wave_code"], "outcome": "no_consent",
+                                 "invitation_id": None, "send_at": None, "message_ko": ANY, "message": ANY}
+    headers = {"headers": {"Idempotency-Key": "nc-1"}}
+    first, replay = (_call(client, postcall, "C-21", "010-5555-0021", consent=False, **headers) for _ in range(2))
+    assert first.get_json() == replay.get_json() and replay.headers["Idempotent-Replayed"] == "true"
+    with app_ctx() as session:
+        assert _stored_counts(session) == before
+    assert _call(client, postcall, "C-22", "010-5555-0020").get_json()["outcome"] == "queued"  # consent given
 
 
 @pytest.mark.parametrize("body, status", [

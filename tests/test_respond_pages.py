@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import func, select
@@ -195,16 +196,56 @@ def test_links_that_cannot_be_answered_get_a_clear_page(client, app_ctx, make_su
     assert answer.status_code == status and text in html and "1588-1300" in html and "Traceback" not in html
 
 
-def test_open_link_takes_hidden_fields_from_the_query_string(client, app_ctx, wave):
-    answer = client.get(f"/o/{wave['open_key']}?office_code=P-JEJU&unknown=drop")
+def _open_response_hidden(client, app_ctx, wave, query: str) -> dict:
+    """Answer page 1 through the open link with ``query``; the new response's hidden fields."""
+    answer = client.get(f"/o/{wave['open_key']}?{query}")
     assert answer.status_code == 303
-    client.post(page_url(wave, 1), data=PAGE1)
+    assert client.post(page_url(wave, 1), data=PAGE1).status_code == 303
     with app_ctx() as session:
         response = session.scalar(select(Response).where(Response.wave_id == wave["wave_id"],
-                                                         Response.invitation_id.is_(None)))
+                                                         Response.invitation_id.is_(None)).order_by(Response.id.desc()))
         office = session.scalar(select(Answer.value_text).where(Answer.response_id == response.id,
                                                                 Answer.question_code == "office_code"))
-    assert response.hidden == {"office_code": "P-JEJU"} and office == "P-JEJU"
+    return {**response.hidden, **({"stored office": office} if office else {})}
+
+
+def test_a_signed_office_link_puts_its_answers_on_that_office(client, app, app_ctx, wave):
+    from survey_app.distribution.office_links import office_link_args
+
+    with app.app_context():
+        query = urlencode({**office_link_args(wave["wave_code"], {"office_code": "P-JEJU"}), "unknown": "drop"})
+    hidden = _open_response_hidden(client, app_ctx, wave, query)
+    assert hidden == {"office_code": "P-JEJU", "stored office": "P-JEJU"}
+
+
+@pytest.mark.parametrize("query", [
+    "office_code=P-JEJU&channel=qr",  # unsigned
+    "office_code=P-JEJU&sig=not-the-signature&channel=qr",
+    "office_code=P-JEJU&sig=%EF%BC%91%C2%B9&channel=qr",  # non-ASCII signature
+    "office_code=P-JEJU&sig=&sig=x&channel=qr",
+    "office_code=P-JEJU&region=R-JEJU&sig={other_office}&channel=qr",  # another office's signature
+    "office_code=P-JEJU&sig={other_wave}&channel=qr",  # this office's signature for another wave
+])
+def test_an_unsigned_or_wrongly_signed_office_is_ignored(client, app, app_ctx, wave, query):
+    from survey_app.distribution.office_links import office_signature
+
+    with app.app_context():
+        query = query.format(other_office=office_signature(wave["wave_code"], {"office_code": "P-SUWON"}),
+                             other_wave=office_signature("OTHER-WAVE", {"office_code": "P-JEJU"}))
+    assert _open_response_hidden(client, app_ctx, wave, query) == {"channel": "qr"}
+
+
+def test_a_kiosk_started_for_an_office_returns_to_that_office(client, app, app_ctx, wave):
+    from survey_app.distribution.office_links import office_link_args
+
+    with app.app_context():
+        query = urlencode({**office_link_args(wave["wave_code"], {"office_code": "P-JEJU"}), "kiosk": "1"})
+    client.get(f"/o/{wave['open_key']}?{query}")
+    for page, data in ((1, PAGE1), (2, PAGE2), (3, PAGE3)):
+        answer = client.post(page_url(wave, page), data=data)
+    home = re.search(r'href="(/o/[^"]+)">처음 화면으로', client.get(answer.headers["Location"]).get_data(as_text=True))
+    assert _open_response_hidden(client, app_ctx, wave, html.unescape(home.group(1)).split("?", 1)[1]) == {
+        "office_code": "P-JEJU", "stored office": "P-JEJU"}
 
 
 def test_kiosk_link_marks_the_page_for_large_text_and_reset(client, wave):
@@ -299,3 +340,36 @@ def test_a_resubmission_after_completion_is_told_it_is_already_done(client, wave
     again = client.post(page_url(wave, 3), data=PAGE3)  # e.g. the first answer was lost on the way back
     assert again.status_code == 303 and again.headers["Location"].endswith("/done?already=1")
     assert "이미 응답을 마치셨습니다" in client.get(again.headers["Location"]).get_data(as_text=True)
+
+
+def _leave_page_two_half_answered(client, wave):
+    """Page 1 answered; on page 2 one row of the matrix, then 이전."""
+    open_personal(client, wave)
+    client.post(page_url(wave, 1), data=PAGE1)
+    back = client.post(page_url(wave, 2), data={"a_Q4_1": "7", "move": "prev"})
+    assert back.status_code == 303 and back.headers["Location"].endswith("p=1")
+
+
+def test_reopening_after_previous_resumes_on_the_half_answered_page(app, client, wave):
+    _leave_page_two_half_answered(client, wave)
+    other_device = app.test_client()
+    html = other_device.get(open_personal(other_device, wave).headers["Location"]).get_data(as_text=True)
+    assert "2 / 3쪽" in html and "아직 답하지 않으신 문항이 있습니다" in html
+    assert 'href="#f-Q4_2"' in html and 'href="#f-Q6"' in html and 'href="#f-Q4_1"' not in html
+    assert 'value="7" id="f-Q4_1-7" checked' in html  # the row they answered is kept
+
+
+def test_completion_is_refused_while_a_shown_required_answer_is_missing(client, app_ctx, wave):
+    _leave_page_two_half_answered(client, wave)
+    final = client.post(page_url(wave, 3), data=PAGE3)  # page 3 reached by URL, as a stale tab would
+    assert final.status_code == 303 and final.headers["Location"].endswith("p=2&unfinished=1")
+    assert response_row(app_ctx, wave).status == ResponseStatus.PARTIAL
+    answers = stored(app_ctx, wave)
+    assert answers[("Q4_1", 0)] == 7.0 and answers[("Q10", 0)] == 5.0  # nothing answered is lost
+    html = client.get(final.headers["Location"]).get_data(as_text=True)
+    assert "설문을 제출하지 못했습니다" in html and 'href="#f-Q4_2"' in html and 'href="#f-Q6"' in html
+    for page, data in ((2, PAGE2), (3, PAGE3)):
+        answer = client.post(page_url(wave, page), data=data)
+    assert answer.headers["Location"].endswith("/done")
+    assert response_row(app_ctx, wave).status == ResponseStatus.COMPLETE
+    assert {("Q4_2", 0), ("Q6", 0)} <= set(stored(app_ctx, wave))

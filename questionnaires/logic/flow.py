@@ -38,6 +38,18 @@ class Shown:
     questions: tuple[Question, ...]
     sections: tuple[Section, ...]
 
+    def unanswered(self) -> dict[str, list[str]]:
+        """Answers still to be given on each shown page: section code → answer codes, in page order
+        (required questions shown, and '기타' texts of a chosen '기타'); pages with none are left out."""
+        from ..answers import missing_answers
+        asked = {id(q) for q in self.questions}
+        missing = {}
+        for section in self.sections:
+            codes = [code for q in section.questions if id(q) in asked for code in missing_answers(q, self.answers)]
+            if codes:
+                missing[section.code] = codes
+        return missing
+
 
 def shown(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Shown:
     """Effective answers, visible questions and visible sections in one pass over the questionnaire.

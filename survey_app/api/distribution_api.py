@@ -18,6 +18,8 @@ OUTCOME_MESSAGES = {
     "queued": ("설문 안내 문자를 보낼 예정입니다.", "An SMS invitation is queued."),
     "opt_out": ("수신거부한 고객이라 보내지 않습니다.", "The customer opted out; nothing is sent."),
     "no_resurvey": ("최근에 조사한 고객이라 보내지 않습니다.", "Surveyed recently; nothing is sent."),
+    "no_consent": ("고객이 동의하지 않아 고객 정보를 저장하지 않았고 문자도 보내지 않습니다.",
+                   "The customer did not consent; nothing is stored or sent."),
 }
 
 
@@ -75,7 +77,16 @@ def _handle_post_call() -> tuple[dict, int]:
         call, created = record_call(report)
     except PostCallError as exc:
         return _error(exc.status, str(exc))
+    if call is None:
+        return _no_consent_body(report), 200
     return _call_body(call, report), 201 if created else 200
+
+
+def _no_consent_body(report: CallReport) -> dict:
+    """The answer to a call whose customer did not consent: nothing was recorded."""
+    ko, en = OUTCOME_MESSAGES["no_consent"]
+    return {"call_id": report.call_id, "wave": report.wave_code, "outcome": "no_consent", "invitation_id": None,
+            "send_at": None, "message": en, "message_ko": ko}
 
 
 @bp.post("/post-call")

@@ -24,10 +24,12 @@ SCHEMAS: dict[str, Any] = {
         "call_id": {"type": "string", "maxLength": 100, "description": "The phone system's call id (idempotency)."},
         "customer_number": {"type": "string", "maxLength": 30, "example": "010-1234-5678"},
         "agent_id": {"type": "string", "maxLength": 64}, "queue": {"type": "string", "maxLength": 64},
-        "consent": {"type": "boolean", "default": True}}},
+        "consent": {"type": "boolean", "default": True,
+                    "description": "Whether the customer agreed to the survey SMS. false: nothing about the "
+                                   "customer is stored and no SMS is sent (200, outcome no_consent)."}}},
     "PostCallResult": {"type": "object", "required": ["call_id", "wave", "outcome", "invitation_id"], "properties": {
         "call_id": {"type": "string"}, "wave": {"type": "string"},
-        "outcome": {"type": "string", "enum": ["queued", "opt_out", "no_resurvey"]},
+        "outcome": {"type": "string", "enum": ["queued", "opt_out", "no_resurvey", "no_consent"]},
         "invitation_id": {"type": "integer", "nullable": True},
         "send_at": {"type": "string", "format": "date-time", "nullable": True},
         "message": {"type": "string"}, "message_ko": {"type": "string"}}},
@@ -55,7 +57,8 @@ def _post_call() -> dict:
         "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PostCall"}}}},
         "responses": {
             "201": {"description": "Recorded now.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PostCallResult"}}}},
-            "200": {"description": "This call id was reported before; its first result.",
+            "200": {"description": "This call id was reported before (its first result), or the customer did not "
+                                   "consent (outcome no_consent: nothing stored, nothing sent).",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PostCallResult"}}}},
             **_ERRORS, "404": _error_response("No such wave."), "409": _error_response("The wave is not running."),
             "422": _error_response("Invalid body, number, or an Idempotency-Key reused for another body.")}}}

@@ -1,4 +1,4 @@
-"""Staff screens: contact file upload → validation report → confirmed import; QR codes of open links."""
+"""Staff screens: contact file upload → validation report → confirmed import; QR codes of open and office links."""
 from __future__ import annotations
 
 import secrets
@@ -6,14 +6,16 @@ from pathlib import Path
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from ..database import db
-from ..models import Permission, Wave
+from ..models import OrgLevel, OrgUnit, Permission, Wave
 from ..privacy.crypto import key_ring
 from ..web.access import requires, scopes
 from .contact_files import ContactFileError
 from .contacts_import import import_contacts, validate_file
 from .forms import ConfirmForm, UploadForm
+from .office_links import office_url
 from .qr import qr_bytes
 from .views import bp
 
@@ -82,25 +84,48 @@ def contacts_import_confirm(upload_id: str):
 @bp.get("/waves/<int(max=2147483647):wave_id>/links")
 @requires(Permission.MANAGE_WAVES, scope=scopes.WAVE)
 def links(wave_id: int):
-    """The wave's open link and kiosk link with QR codes for posters and counters."""
+    """The wave's open link and kiosk link with QR codes, and signed links for one office's counter or kiosk."""
     wave = db.session.get(Wave, wave_id)
-    return render_template("distribution/links.html", wave=wave, urls=_open_urls(wave))
+    office = _office(request.args.get("office"))
+    return render_template("distribution/links.html", wave=wave, urls=_open_urls(wave, office),
+                           offices=_offices() if wave.open_link_key else [], office=office)
 
 
-def _open_urls(wave: Wave) -> dict[str, str]:
+def _open_urls(wave: Wave, office: OrgUnit | None = None) -> dict[str, str]:
     if not wave.open_link_key:
         return {}
     base = f"{current_app.config['BASE_URL'].rstrip('/')}/o/{wave.open_link_key}"
-    return {"open": base, "kiosk": base + "?kiosk=1"}
+    urls = {"open": base, "kiosk": base + "?kiosk=1"}
+    if office is not None:
+        urls.update(office_open=office_url(wave, office), office_kiosk=office_url(wave, office, kiosk=True))
+    return urls
+
+
+def _offices() -> list[OrgUnit]:
+    return list(db.session.scalars(select(OrgUnit).where(OrgUnit.level == OrgLevel.OFFICE, OrgUnit.active)
+                                   .order_by(OrgUnit.sort_order, OrgUnit.name)))
+
+
+def _office(code: str | None) -> OrgUnit | None:
+    """The office named by ``code`` (None when no code is given; 404 when it is no office)."""
+    if not code:
+        return None
+    office = db.session.scalar(select(OrgUnit).where(OrgUnit.code == code[:32], OrgUnit.level == OrgLevel.OFFICE))
+    if office is None:
+        abort(404)
+    return office
 
 
 @bp.get("/waves/<int(max=2147483647):wave_id>/qr.<kind>")
 @requires(Permission.MANAGE_WAVES, scope=scopes.WAVE)
 def qr(wave_id: int, kind: str):
-    """A QR code (svg or png) of the open link, or of the kiosk link with ``?kiosk=1``."""
-    urls = _open_urls(db.session.get(Wave, wave_id))
+    """A QR code (svg or png) of the open link, or of the kiosk link with ``?kiosk=1``; ``?office=<code>``
+    makes it that office's signed link."""
+    office = _office(request.args.get("office"))
+    urls = _open_urls(db.session.get(Wave, wave_id), office)
     if kind not in ("svg", "png") or not urls:
         abort(404)
-    data, mimetype = qr_bytes(urls["kiosk" if request.args.get("kiosk") == "1" else "open"], kind)
-    name = f"wave-{wave_id}{'-kiosk' if request.args.get('kiosk') == '1' else ''}.{kind}"
+    kiosk = request.args.get("kiosk") == "1"
+    data, mimetype = qr_bytes(urls[("office_" if office else "") + ("kiosk" if kiosk else "open")], kind)
+    name = f"wave-{wave_id}{f'-{office.code}' if office else ''}{'-kiosk' if kiosk else ''}.{kind}"
     return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'inline; filename="{name}"'})

@@ -78,12 +78,18 @@ def existing_call(wave_id: int, call_id: str) -> PostCall | None:
     return db.session.scalar(select(PostCall).where(PostCall.wave_id == wave_id, PostCall.call_id == call_id))
 
 
-def record_call(report: CallReport) -> tuple[PostCall, bool]:
-    """The call's record (created now, or the first one for this call id); returns (record, created)."""
+def record_call(report: CallReport) -> tuple[PostCall | None, bool]:
+    """The call's record (created now, or the first one for this call id); returns (record, created).
+
+    A customer who did not consent leaves no trace: no contact, no call record, no invitation, no SMS;
+    (None, False) is returned (a call id reported before still returns its first record).
+    """
     plan = running_plan(report.wave_code)
     found = existing_call(plan.wave_id, report.call_id)
     if found is not None:
         return found, False
+    if not report.consent:
+        return None, False
     if not is_mobile(report.customer_number):
         raise PostCallError(422, "휴대전화 번호 형식이 아닙니다 (customer_number is not a Korean mobile number).")
     try:

@@ -23,10 +23,13 @@ from ..responses.operations import AlreadyCompleted
 from ..responses.values import answers_from_rows, rows_for
 from .client_logic import page_logic
 from .forms import build_page_form, page_items
-from .pages import answer_fields, expected_sections, outline, read_page, section_numbers
+from .pages import answer_fields, expected_sections, missing_messages, outline, read_page, section_numbers
 from .state import Visit, questionnaire_for, response_of, save_visit
 
 DEVICE_COOKIE = "sv_device"
+UNANSWERED = "이 쪽에 아직 답하지 않으신 문항이 있습니다. 표시된 문항에 답해 주십시오."
+UNFINISHED = ("아직 답하지 않으신 문항이 있어 설문을 제출하지 못했습니다. 표시된 문항에 답하시고 마지막 쪽에서 "
+              "다시 제출해 주십시오. 지금까지 답하신 내용은 그대로 저장되어 있습니다.")
 #: The wave code and questionnaire each wave was last served with by this process, so that when the
 #: database cannot be reached a respondent's page can still be shown again with what they typed.
 _LAST_SERVED: dict[tuple[int, str], tuple[WaveOnRecord, Questionnaire]] = {}
@@ -108,15 +111,27 @@ class SurveyFlow:
             self._pages = section_numbers(self.questionnaire, self.answers, self.shown(self.answers))
         return self._pages
 
-    def resume_page(self) -> int:
-        """The first shown page after the last one saved (where a returning respondent continues)."""
+    def furthest_page(self) -> int:
+        """The first shown page after the last one saved: how far a respondent may go."""
         pages, last = self.pages(), self.response.last_page if self.response else 0
         return next((p for p in pages if p > last), pages[-1] if pages else 1)
 
+    def resume_page(self) -> int:
+        """Where a returning respondent continues: the first page still missing an answer it needs
+        (one left with 이전 half answered), else the page after the last one saved."""
+        return min([self.furthest_page(), *self.unanswered_pages()])
+
+    def unanswered_pages(self, answers: dict | None = None) -> dict[int, list[str]]:
+        """Shown pages still missing required answers: page number → answer codes (stored answers
+        unless ``answers`` is given)."""
+        answers = self.answers if answers is None else answers
+        numbers = {s.code: n for n, s in enumerate(self.questionnaire.sections, start=1)}
+        return {numbers[code]: missing for code, missing in self.shown(answers).unanswered().items()}
+
     def requested_page(self) -> int | None:
-        """The page in ``?p=``, if it is shown and not beyond the resume point."""
+        """The page in ``?p=``, if it is shown and not beyond the furthest page reached."""
         page = request.args.get("p", type=int)
-        if page is None or page not in self.pages() or page > self.resume_page():
+        if page is None or page not in self.pages() or page > self.furthest_page():
             return None
         return page
 
@@ -130,7 +145,16 @@ class SurveyFlow:
             return redirect(self.page_url(self.resume_page()), 303)
         if page is None and (self.response is None or self.response.last_page == 0):
             return self.render_welcome()
-        return self.render_page(page or self.resume_page())
+        page = page or self.resume_page()
+        return self.render_page(page, **self._reminder(page))
+
+    def _reminder(self, page: int) -> dict:
+        """Errors and a notice for a page already saved that still misses required answers."""
+        missing = self.unanswered_pages().get(page) if self.response and page <= self.response.last_page else None
+        if not missing:
+            return {}
+        notice = UNFINISHED if request.args.get("unfinished") == "1" else UNANSWERED
+        return {"errors": missing_messages(self.questionnaire, missing), "notice": notice}
 
     def render_welcome(self):
         """The survey's first screen: what it is about, how long it takes, how answers are used."""
@@ -160,7 +184,7 @@ class SurveyFlow:
         page = request.args.get("p", type=int)
         if self.unreachable is not None:
             return self.database_unavailable()
-        if page is None or page not in self.pages() or page > self.resume_page():
+        if page is None or page not in self.pages() or page > self.furthest_page():
             return redirect(self.page_url(self.resume_page()), 303)
         section = self.questionnaire.sections[page - 1]
         items = page_items(self.questionnaire, section, self.answers, self._seed())
@@ -192,19 +216,23 @@ class SurveyFlow:
         notice = "잠시 연결이 원활하지 않아 저장하지 못했습니다. 답하신 내용은 그대로 있으니 잠시 뒤 다시 눌러 주십시오."
         return self.render_page(page, form=form, notice=notice, status=503)
 
-    def _save_and_go(self, page: int, read, target: int):
+    def _save_and_go(self, page: int, read, target: int, unfinished: bool = False):
         hidden = hidden_answers(self.questionnaire, _hidden_of(self.visit, self.invitation))
         codes = read.codes + list(hidden)
         rows = rows_for(answer_fields(self.questionnaire), {**hidden, **read.answers}, codes)
+        url = self.page_url(target, unfinished=1) if unfinished else self.page_url(target)
         if self._store_at_once(operations.start_with_answers, page, rows):
-            return redirect(self.page_url(target), 303)
+            return redirect(url, 303)
         try:
             operations.save_page(self.ensure_response().id, page, codes, rows)
         except AlreadyCompleted:
             return redirect(url_for("respond.done", wave_code=self.wave.code, already=1), 303)
-        return redirect(self.page_url(target), 303)
+        return redirect(url, 303)
 
     def _finish(self, page: int, read, merged: dict):
+        gaps = self.unanswered_pages(merged)  # the stored answers are loaded already: no query
+        if gaps:  # this page is kept, and the respondent is taken to the first page missing answers
+            return self._save_and_go(page, read, min(gaps), unfinished=True)
         effective = self.shown(merged).answers  # shown answers + computed values
         final = {**merged, **effective}
         hidden = hidden_answers(self.questionnaire, _hidden_of(self.visit, self.invitation))
@@ -249,9 +277,9 @@ class SurveyFlow:
         except IntegrityError:
             raise AlreadyCompletedOnDevice() from None
 
-    def page_url(self, page: int) -> str:
+    def page_url(self, page: int, **args) -> str:
         """The URL of a page of this wave."""
-        return url_for("respond.survey", wave_code=self.wave.code, p=page)
+        return url_for("respond.survey", wave_code=self.wave.code, p=page, **args)
 
     def _neighbour(self, page: int, step: int) -> int | None:
         pages = self.pages()

@@ -9,10 +9,10 @@ from typing import Any
 from wtforms.validators import ValidationError
 
 from questionnaires import Questionnaire, vocab
-from questionnaires.answers import field_map, other_code
+from questionnaires.answers import field_map, missing_answers, other_code
 from questionnaires.logic import Shown, shown
 
-from .forms import PageForm, PageItem, field_name, parse_value
+from .forms import REQUIRED, PageForm, PageItem, field_name, parse_value
 
 BAD_DATE = "날짜를 2026-11-24처럼 적어 주십시오."
 
@@ -45,22 +45,18 @@ def _parse_all(items: list[PageItem], form: PageForm) -> PageRead:
     return read
 
 
-def _other_chosen(item: PageItem, answers: dict) -> bool:
-    others = {c.value for c in (item.question.choices or ()) if c.other}
-    chosen = answers.get(item.question.code)
-    chosen = chosen if isinstance(chosen, list) else [chosen]
-    return bool(others & set(chosen))
+OTHER_TEXT = "'기타'를 고르셨으면 내용을 적어 주십시오."
+
+
+def missing_messages(questionnaire: Questionnaire, codes: list[str]) -> dict[str, str]:
+    """What a respondent is told about each missing answer (the '기타' text box, or any other)."""
+    fields = field_map(questionnaire)
+    return {code: OTHER_TEXT if fields[code].kind == "other" else REQUIRED for code in codes}
 
 
 def _require(item: PageItem, read: PageRead) -> None:
-    for answer in item.fields:
-        if answer.code in read.answers or answer.code in read.errors:
-            continue
-        if answer.kind == "other":
-            if _other_chosen(item, read.answers):
-                read.errors[answer.code] = "'기타'를 고르셨으면 내용을 적어 주십시오."
-        elif item.question.required:
-            read.errors[answer.code] = "이 문항에 답해 주십시오."
+    for code in missing_answers(item.question, read.answers):
+        read.errors.setdefault(code, OTHER_TEXT if code == other_code(item.question.code) else REQUIRED)
 
 
 def read_page(questionnaire: Questionnaire, items: list[PageItem], form: PageForm, prior: dict,

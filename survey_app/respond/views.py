@@ -14,6 +14,15 @@ STATE_STATUS = {LinkState.UNKNOWN: 404, LinkState.CLOSED: 410, LinkState.EXPIRED
                 LinkState.NOT_OPEN: 200, LinkState.COMPLETED: 200}
 
 
+@bp.app_template_global()
+def kiosk_home_url(open_key: str, visit: Visit | None = None) -> str:
+    """Where a kiosk returns for the next customer: its open link, still naming its office (signed)."""
+    from ..distribution.office_links import office_link_args
+
+    args = office_link_args(visit.wave, visit.hidden) if visit else {}
+    return url_for("respond.open_link", key=open_key, kiosk=1, **args)
+
+
 @bp.get("/")
 def home():
     """The public landing page: what this site is and how to get help."""
@@ -43,11 +52,15 @@ def personal_link(token: str):
 
 
 def _hidden_from_query(wave) -> dict[str, str]:
+    """The link's declared hidden fields; its office and region only when the app signed them."""
+    from ..distribution.office_links import SIGNED_SOURCES, signed_place
     from .pages import allowed_hidden_sources
     from .state import questionnaire_for
 
     allowed = allowed_hidden_sources(questionnaire_for(wave.version))
-    return {k: v[:100] for k, v in request.args.items() if k in allowed}
+    given = {k: v for k, v in request.args.items() if k not in SIGNED_SOURCES}
+    given.update(signed_place(wave.code, request.args))
+    return {k: v[:100] for k, v in given.items() if k in allowed}
 
 
 @bp.get("/o/<key>")
@@ -99,4 +112,4 @@ def done(wave_code: str):
         return link_state_page(LinkState.UNKNOWN)
     questionnaire = questionnaire_for(wave.version)
     return render_template("respond/done.html", wave=wave, questionnaire=questionnaire, kiosk=visit.kiosk,
-                           open_key=visit.open_key, already=request.args.get("already") == "1")
+                           open_key=visit.open_key, visit=visit, already=request.args.get("already") == "1")

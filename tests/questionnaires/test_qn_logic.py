@@ -286,6 +286,20 @@ def test_sections_hidden_fields_notes_and_computed_values():
     assert logic.compute_values(q, kiosk) == {"D": 0}
 
 
+def test_unanswered_lists_shown_required_answers_per_page(questionnaire):
+    # Q3 is shown (Q2 == 2) with '기타' chosen and no text; one matrix row missing; Q5 is optional.
+    seen = logic.shown(questionnaire, {"Q1": 4, "Q2": 2, "Q3": [3], "Q4_1": 5})
+    assert seen.unanswered() == {"S1": ["Q3_other", "Q4_2"]}
+    done = logic.shown(questionnaire, {"Q1": 4, "Q2": 1, "Q4_1": 5, "Q4_2": 5, "Q3": [3]})
+    assert done.unanswered() == {}  # Q3 is hidden now: its '기타' text is not asked for
+
+
+def test_unanswered_ignores_pages_and_questions_logic_hides():
+    q = _flow_questionnaire()
+    assert logic.shown(q, {"A": 2}).unanswered() == {}
+    assert logic.shown(q, {"A": 1, "B": 20}).unanswered() == {"S2": ["E"]}
+
+
 # --- randomisation --------------------------------------------------------------------------
 
 def test_stable_order_is_a_permutation_and_repeatable():
