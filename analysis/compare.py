@@ -3,9 +3,30 @@
 Each test returns a :class:`~analysis.results.TestResult`. Missing values
 (``NaN``) are dropped from every sample. Reference implementations the numbers
 are checked against are named in each docstring.
+
+Degenerate data (no variation where a test needs it)
+----------------------------------------------------
+A test never fails with ``ZeroDivisionError`` and never returns a silent
+``NaN``. Each follows the reference implementation it is checked against:
+
+* where the reference refuses the data, ``ValueError`` naming the argument:
+  :func:`welch_t` when both samples are (essentially) constant, as R's
+  ``t.test`` ("data are essentially constant"); :func:`chi2_independence` on a
+  table without counts, as R's ``chisq.test`` ("at least one entry of 'x'
+  must be positive") or with an empty row or column, as scipy's
+  ``chi2_contingency`` (zero expected frequency);
+* where the reference returns ``NaN`` (or its limit), the same value plus a
+  :class:`~analysis.results.DegenerateDataWarning` whose message, also in the
+  result's ``warnings``, says why: :func:`anova_oneway` as scipy's
+  ``f_oneway`` (all values identical: F and p ``NaN``; no variation within
+  groups but different group values: F = inf, p = 0), :func:`welch_anova` as
+  R's ``oneway.test(var.equal = FALSE)`` and scipy (a group with zero
+  variance: F and p ``NaN``), :func:`kruskal` as R's ``kruskal.test`` and
+  scipy (all values identical: H and p ``NaN``).
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +37,8 @@ from scipy import stats
 from ._validate import as_float_1d, as_labels, check_confidence
 from .design import SurveyDesign, as_design, linearised_variance
 from .estimate import linearised_estimates
-from .results import SMALL_N, Estimate, TestResult, expected_count_warnings, small_sample_warnings
+from .results import (SMALL_N, DegenerateDataWarning, Estimate, TestResult, expected_count_warnings,
+                      small_sample_warnings)
 
 __all__ = ["welch_t", "anova_oneway", "welch_anova", "kruskal", "chi2_independence",
            "adjust_pvalues", "AdjustedPValues", "samples_by", "segment_comparisons",
@@ -50,6 +72,12 @@ def _group_warnings(samples: list[np.ndarray]) -> tuple[str, ...]:
     return small_sample_warnings(smallest, "responses in the smallest group")
 
 
+def _degenerate(note: str) -> tuple[str, ...]:
+    """Emit ``note`` as a :class:`DegenerateDataWarning` and return it for the result's warnings."""
+    warnings.warn(note, DegenerateDataWarning, stacklevel=3)
+    return (note,)
+
+
 def welch_t(a: Any, b: Any, *, confidence: float = 0.95) -> TestResult:
     """Welch's two-sample t-test (unequal variances) with Cohen's d.
 
@@ -61,11 +89,21 @@ def welch_t(a: Any, b: Any, *, confidence: float = 0.95) -> TestResult:
     Cohen's d uses the pooled SD (as pingouin). Checked against R
     ``t.test(extra ~ group, data = sleep)``: t = -1.8608, df = 17.776,
     p = 0.07939, CI (-3.3654832, 0.2054832), and scipy ``ttest_ind(equal_var=False)``.
+
+    Raises
+    ------
+    ValueError
+        Naming ``a, b`` when both samples are constant, so the standard error is
+        zero (below ``10 * eps * max(|mean a|, |mean b|)``): R's ``t.test`` stops
+        with "data are essentially constant" (scipy would return t = -inf).
     """
     x, y = _samples([a, b])
     confidence = check_confidence(confidence)
     va, vb = x.var(ddof=1) / len(x), y.var(ddof=1) / len(y)
     diff, se = x.mean() - y.mean(), np.sqrt(va + vb)
+    if se < 10 * np.finfo(float).eps * max(abs(x.mean()), abs(y.mean())) or se == 0:
+        raise ValueError("a, b: data are essentially constant (both samples have zero variance); "
+                         "the t statistic is undefined")
     df = (va + vb) ** 2 / (va ** 2 / (len(x) - 1) + vb ** 2 / (len(y) - 1))
     t = diff / se
     half = stats.t.ppf(0.5 + confidence / 2, df) * se
@@ -90,16 +128,32 @@ def anova_oneway(*samples: Any) -> TestResult:
 
     Checked against scipy ``f_oneway`` documented example (mussel shells):
     F = 7.121019471642447, p = 0.0002812242314534544.
+
+    Warns
+    -----
+    DegenerateDataWarning
+        As scipy ``f_oneway``: when every value is identical, F, p and eta
+        squared are ``NaN``; when no group varies but the groups differ, F = inf
+        and p = 0 (eta squared 1). The reason is also in ``warnings``.
     """
     groups = _samples(samples)
     k, n = len(groups), sum(len(s) for s in groups)
     between, total = _sums_of_squares(groups)
-    within = total - between
-    f = (between / (k - 1)) / (within / (n - k))
+    within = max(total - between, 0.0)
+    notes = _group_warnings(groups)
+    if total == 0:
+        notes += _degenerate("samples: all values are identical; F is undefined (NaN), as scipy f_oneway")
+        return TestResult(statistic=np.nan, pvalue=np.nan, df=(float(k - 1), float(n - k)),
+                          effect_size=np.nan, effect_size_name="eta_squared", n=n,
+                          method="one-way ANOVA", warnings=notes)
+    if within == 0:
+        notes += _degenerate("samples: no group varies but the groups differ; F is infinite and p = 0, "
+                             "as scipy f_oneway")
+    with np.errstate(divide="ignore"):
+        f = np.float64(between / (k - 1)) / np.float64(within / (n - k))
     return TestResult(statistic=float(f), pvalue=float(stats.f.sf(f, k - 1, n - k)),
                       df=(float(k - 1), float(n - k)), effect_size=between / total,
-                      effect_size_name="eta_squared", n=n, method="one-way ANOVA",
-                      warnings=_group_warnings(groups))
+                      effect_size_name="eta_squared", n=n, method="one-way ANOVA", warnings=notes)
 
 
 def welch_anova(*samples: Any) -> TestResult:
@@ -113,8 +167,21 @@ def welch_anova(*samples: Any) -> TestResult:
 
     Checked against R ``oneway.test(var.equal = FALSE)`` as quoted in scipy's
     tests: F = 0.609740409019517, p = 0.574838941286302.
+
+    Warns
+    -----
+    DegenerateDataWarning
+        When a group has zero variance its weight :math:`n_i / s_i^2` is
+        infinite: F, p and the second df are ``NaN`` (as R ``oneway.test`` and
+        scipy ``f_oneway(equal_var=False)``); the warning names the group.
+        Eta squared is still the descriptive :math:`SS_B / SS_T` (``NaN`` when
+        every value is identical). :func:`anova_oneway` or :func:`kruskal` suit
+        such data.
     """
     groups = _samples(samples)
+    constant = [i for i, s in enumerate(groups) if np.ptp(s) == 0]
+    if constant:
+        return _welch_anova_undefined(groups, constant)
     k = len(groups)
     n_i = np.array([len(s) for s in groups], dtype=float)
     means = np.array([s.mean() for s in groups])
@@ -130,12 +197,31 @@ def welch_anova(*samples: Any) -> TestResult:
                       warnings=_group_warnings(groups))
 
 
+def _welch_anova_undefined(groups: list[np.ndarray], constant: list[int]) -> TestResult:
+    """Welch ANOVA result when ``constant`` groups have zero variance (infinite weights)."""
+    between, total = _sums_of_squares(groups)
+    named = ", ".join(f"samples[{i}]" for i in constant)
+    notes = _group_warnings(groups) + _degenerate(
+        f"{named}: zero variance, so Welch's weight n/s^2 is infinite and F is undefined (NaN), "
+        "as R oneway.test; use anova_oneway or kruskal")
+    return TestResult(statistic=np.nan, pvalue=np.nan, df=(float(len(groups) - 1), np.nan),
+                      effect_size=between / total if total > 0 else np.nan,
+                      effect_size_name="eta_squared", n=sum(len(s) for s in groups),
+                      method="Welch ANOVA", warnings=notes)
+
+
 def kruskal(*samples: Any) -> TestResult:
     """Kruskal-Wallis H test (tie-corrected) with epsilon squared :math:`H/(n-1)`.
 
     Checked against scipy ``kruskal`` documented examples:
     ``[1,3,5,7,9]`` vs ``[2,4,6,8,10]`` -> H = 0.2727272727272734, p = 0.6015081344405895;
     ``[1,1,1], [2,2,2], [2,2]`` -> H = 7.0, p = 0.0301973834223185.
+
+    Warns
+    -----
+    DegenerateDataWarning
+        When every value is identical (no ranks to compare): H, p and epsilon
+        squared are ``NaN``, as R ``kruskal.test`` and scipy ``kruskal``.
     """
     groups = _samples(samples, minimum=1)
     pooled = np.concatenate(groups)
@@ -146,13 +232,17 @@ def kruskal(*samples: Any) -> TestResult:
                                   for lo, hi in zip(bounds[:-1], bounds[1:])) - 3 * (n + 1)
     _, ties = np.unique(pooled, return_counts=True)
     correction = 1 - (ties ** 3 - ties).sum() / (n ** 3 - n)
+    notes = _group_warnings(groups)
     if correction <= 0:
-        raise ValueError("samples: all values are identical; the test is undefined")
-    h /= correction
+        notes += _degenerate("samples: all values are identical; H is undefined (NaN), "
+                             "as R kruskal.test and scipy kruskal")
+        h = np.nan
+    else:
+        h /= correction
     return TestResult(statistic=float(h), pvalue=float(stats.chi2.sf(h, len(groups) - 1)),
                       df=float(len(groups) - 1), effect_size=float(h / (n - 1)),
                       effect_size_name="epsilon_squared", n=n, method="Kruskal-Wallis H test",
-                      warnings=_group_warnings(groups))
+                      warnings=notes)
 
 
 def _crosstab(table: Any, rows: Any, columns: Any) -> np.ndarray:
@@ -194,9 +284,19 @@ def chi2_independence(table: Any = None, *, rows: Any = None, columns: Any = Non
     statistic. Checked against scipy ``chi2_contingency`` documented examples
     (``[[10,10,20],[20,20,20]]`` -> 2.7777777777777777, p = 0.24935220877729619)
     and ``contingency.association`` (Cramér's V 0.18617813077483678).
+
+    Raises
+    ------
+    ValueError
+        Naming ``table`` when it has no counts at all (R ``chisq.test``: "at
+        least one entry of 'x' must be positive"; scipy would return ``NaN``)
+        or an empty row or column (expected count zero).
     """
     obs = _crosstab(table, rows, columns)
     n = obs.sum()
+    if n == 0:
+        raise ValueError("table has no counts (every cell is zero), as R chisq.test: "
+                         "at least one entry must be positive")
     expected = obs.sum(axis=1, keepdims=True) * obs.sum(axis=0, keepdims=True) / n
     if (expected == 0).any():
         raise ValueError("table has an empty row or column")

@@ -204,3 +204,56 @@ def test_segment_blocks_give_the_same_answer(apistrat):
     blocks = _domain_differences(apistrat["api00"], labels, tested, None, d, cells=600)
     for a, b in zip(whole, blocks):
         np.testing.assert_allclose(a, b)
+
+
+# --- degenerate data: a ValueError naming the argument, or the reference's NaN with a warning ---
+
+from analysis.results import DegenerateDataWarning  # noqa: E402
+
+
+@pytest.mark.filterwarnings("ignore:Precision loss:RuntimeWarning")  # scipy's, on the constant sample
+def test_welch_t_on_constant_samples_raises_like_r():
+    # R: t.test(c(3,3,3), c(4,4,4)) -> Error: data are essentially constant
+    with pytest.raises(ValueError, match=r"a, b: data are essentially constant"):
+        compare.welch_t([3, 3, 3], [4, 4, 4])
+    # one constant sample is fine: the SE comes from the other (df = n_a - 1), as scipy
+    res = compare.welch_t([1, 2, 3, 4], [4, 4, 4])
+    ref = stats.ttest_ind([1, 2, 3, 4], [4, 4, 4], equal_var=False)
+    assert res.statistic == pytest.approx(ref.statistic, rel=1e-12) and res.df == pytest.approx(3.0)
+    assert res.pvalue == pytest.approx(ref.pvalue, rel=1e-9)
+
+
+def test_anova_without_variation_follows_scipy_f_oneway():
+    with pytest.warns(DegenerateDataWarning, match="all values are identical"):
+        same = compare.anova_oneway([7, 7, 7], [7, 7, 7])
+    ref = stats.f_oneway([7, 7, 7], [7, 7, 7])
+    assert np.isnan(ref.statistic) and np.isnan(same.statistic) and np.isnan(same.pvalue)
+    assert np.isnan(same.effect_size) and "identical" in same.warnings[-1]
+    with pytest.warns(DegenerateDataWarning, match="no group varies"):
+        apart = compare.anova_oneway([7, 7, 7], [8, 8, 8])
+    ref = stats.f_oneway([7, 7, 7], [8, 8, 8])  # documented: (inf, 0) for this case
+    assert (apart.statistic, apart.pvalue) == (ref.statistic, ref.pvalue) == (np.inf, 0.0)
+    assert apart.effect_size == 1.0
+
+
+def test_welch_anova_with_a_constant_group_is_nan_with_a_warning():
+    with pytest.warns(DegenerateDataWarning, match=r"samples\[1\]: zero variance"):
+        res = compare.welch_anova([1, 2, 3], [4, 4, 4], [5, 6, 9])
+    with np.errstate(all="ignore"):
+        ref = stats.f_oneway([1, 2, 3], [4, 4, 4], [5, 6, 9], equal_var=False)
+    assert np.isnan(ref.statistic) and np.isnan(res.statistic) and np.isnan(res.pvalue)
+    assert any("samples[1]" in w for w in res.warnings)
+
+
+def test_kruskal_on_identical_values_is_nan_with_a_warning():
+    with pytest.warns(DegenerateDataWarning, match="identical"):
+        res = compare.kruskal([7, 7, 7], [7, 7, 7])
+    with np.errstate(all="ignore"):
+        assert np.isnan(stats.kruskal([7, 7, 7], [7, 7, 7]).statistic)
+    assert np.isnan(res.statistic) and np.isnan(res.pvalue)
+
+
+def test_chi2_on_an_all_zero_table_raises_like_r():
+    # R: chisq.test(matrix(0, 2, 2)) -> Error: at least one entry of 'x' must be positive
+    with pytest.raises(ValueError, match="table has no counts"):
+        compare.chi2_independence([[0, 0], [0, 0]])
