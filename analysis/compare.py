@@ -42,7 +42,7 @@ from .results import (SMALL_N, DegenerateDataWarning, Estimate, TestResult, expe
 
 __all__ = ["welch_t", "anova_oneway", "welch_anova", "kruskal", "chi2_independence",
            "adjust_pvalues", "AdjustedPValues", "samples_by", "segment_comparisons",
-           "SegmentComparisons", "wave_change"]
+           "SegmentComparisons", "svyttest_df", "wave_change"]
 
 
 def samples_by(y: Any, groups: Any) -> dict[Any, np.ndarray]:
@@ -380,12 +380,13 @@ class SegmentComparisons:
         Significant after adjustment.
     n : ndarray of int
         Answers in each segment.
-    df : int
-        Design degrees of freedom used for the t reference distribution.
+    df : ndarray of float
+        Degrees of freedom of each comparison's t reference distribution, R
+        ``svyttest``'s ``degf(design) - 1`` (``NaN`` when below 1).
     method : str
         Adjustment method.
     warnings : tuple of str
-        Segments with fewer than 30 answers.
+        Segments with fewer than 30 answers; comparisons without degrees of freedom.
     """
 
     labels: np.ndarray
@@ -396,9 +397,25 @@ class SegmentComparisons:
     adjusted: np.ndarray
     reject: np.ndarray
     n: np.ndarray
-    df: int
+    df: np.ndarray
     method: str
     warnings: tuple[str, ...] = ()
+
+
+def svyttest_df(design: SurveyDesign, rows: Any) -> int:
+    """Degrees of freedom of R's two-sample ``svyttest``: ``degf(design) - 1``.
+
+    ``degf`` counts the first-stage PSUs minus the strata among ``rows`` (a
+    boolean mask of the responses that enter the test: answered, in the
+    compared groups) that have a non-zero weight — R's ``degf.survey.design2``
+    on the design ``svyglm`` fits after dropping missing answers; ``svyttest``
+    takes ``svyglm``'s ``df.residual`` = degf + 1 - 2 coefficients.
+    A result below 1 means the test has no degrees of freedom.
+    """
+    inset = np.asarray(rows, dtype=bool) & (design.weights != 0)
+    first = design.stages[0]
+    units = np.unique(first.unit[inset])
+    return int(len(units) - len(np.unique(first.unit_group[units])) - 1)
 
 
 def segment_comparisons(y: Any, groups: Any, weights: Any = None, strata: Any = None,
@@ -409,7 +426,13 @@ def segment_comparisons(y: Any, groups: Any, weights: Any = None, strata: Any = 
 
     The difference of two domain means is linearised jointly (the two domains
     share one design, so their covariance is included) and referred to a t
-    distribution with the design degrees of freedom, as R's ``svyttest``.
+    distribution with R ``svyttest``'s degrees of freedom, :func:`svyttest_df`:
+    ``degf(design) - 1`` = (PSUs - strata) - 1, counted over the responses in
+    the comparison that answered and have a non-zero weight. The test equals
+    ``svyttest(y ~ I(g == segment), design)`` (against the rest) or the same on
+    ``subset(design, g %in% c(segment, against))``: its t is the ``svyglm``
+    slope over its SE, which for a 0/1 regressor is the domain-mean difference
+    and its linearised SE.
 
     Parameters
     ----------
@@ -420,6 +443,25 @@ def segment_comparisons(y: Any, groups: Any, weights: Any = None, strata: Any = 
     method : {"holm", "bh"}
         Correction over the family of segment comparisons.
     Other parameters as in :func:`analysis.estimate.mean`.
+
+    Notes
+    -----
+    For a weights-only design (one stratum, each response its own PSU, no
+    ``fpc``, no calibration) the comparisons with the rest have a closed form,
+    computed in O(n) with ``bincount`` (:func:`_weights_only_differences`);
+    other designs use an n x segments block of linearisation values.
+
+    References
+    ----------
+    Lumley, T. R package ``survey``, ``R/svyttest.R``, two-sample case:
+    ``m <- svyglm(formula, design)``, statistic ``coef(m)[2] / SE(m)[2]``,
+    ``parameter = m$df.resid``; ``svyglm`` drops rows with a missing answer
+    (``design[-nas, ]``) and sets ``df.residual <- degf(design) + 1 - 2``;
+    ``degf.survey.design2`` counts PSUs minus strata among rows with a
+    non-zero weight. Checked in tests/analysis/test_compare.py on the api
+    data (``dclus2``: df 36 for ``enroll ~ comp.imp``, 6 schools missing;
+    ``apistrat``: df 196) and the difference and SE against
+    ``svyby``/``svymean``.
     """
     values = as_float_1d(y, "y")
     labels = as_labels(groups, "groups", len(values))
@@ -428,15 +470,81 @@ def segment_comparisons(y: Any, groups: Any, weights: Any = None, strata: Any = 
     if against is not None and against not in levels.tolist():
         raise ValueError(f"against: segment {against!r} not found in groups")
     tested = levels[levels != against] if against is not None else levels
-    diff, se, used = _domain_differences(values, labels, tested, against, d)
-    t = diff / se
-    p = 2 * stats.t.sf(np.abs(t), d.df)
+    if against is None and _is_weights_only(d):
+        diff, se, used = _weights_only_differences(values, labels, tested, d.weights)
+    else:
+        diff, se, used = _domain_differences(values, labels, tested, against, d)
+    df = _comparison_df(values, labels, tested, against, d)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = diff / se
+    p = np.where(df >= 1, 2 * stats.t.sf(np.abs(t), np.maximum(df, 1)), np.nan)
     adj = adjust_pvalues(p, method, alpha=alpha)
+    return SegmentComparisons(labels=tested, difference=diff, se=se, statistic=t, pvalue=p,
+                              adjusted=adj.adjusted, reject=adj.reject, n=used,
+                              df=np.where(df >= 1, df, np.nan).astype(float), method=method,
+                              warnings=d.warnings + _comparison_notes(tested, used, df))
+
+
+def _comparison_df(values: np.ndarray, labels: np.ndarray, tested: np.ndarray, against: Any,
+                   design: SurveyDesign) -> np.ndarray:
+    """R ``svyttest``'s degrees of freedom of each comparison (see :func:`svyttest_df`)."""
+    answered = ~np.isnan(values)
+    if against is None:
+        return np.full(len(tested), svyttest_df(design, answered))
+    pair = [answered & ((labels == g) | (labels == against)) for g in tested.tolist()]
+    return np.array([svyttest_df(design, rows) for rows in pair])
+
+
+def _comparison_notes(tested: np.ndarray, used: np.ndarray, df: np.ndarray) -> tuple[str, ...]:
+    """Small-segment notes, and a warning for comparisons without degrees of freedom."""
     small = [str(v) for v, k in zip(tested.tolist(), used) if k < SMALL_N]
     notes = (f"small segments (< {SMALL_N} answers): {small[:10]}",) if small else ()
-    return SegmentComparisons(labels=tested, difference=diff, se=se, statistic=t, pvalue=p,
-                              adjusted=adj.adjusted, reject=adj.reject, n=used, df=d.df, method=method,
-                              warnings=d.warnings + notes)
+    none = [str(v) for v, k in zip(tested.tolist(), df) if k < 1]
+    if none:
+        notes += _degenerate(f"segments {none[:10]}: too few PSUs for a design-based t test "
+                             "(degf(design) - 1 < 1); p-values are NaN, as R svyttest")
+    return notes
+
+
+def _is_weights_only(design: SurveyDesign) -> bool:
+    """True for one stratum, every response its own PSU, no fpc and no calibration."""
+    if design.calibration is not None or design.n_strata != 1 or design.n_psu != design.n:
+        return False
+    if len(design.stages) != 1 or design.n < 2:
+        return False
+    stage = design.stages[0]
+    return bool(stage.factor == 1.0 and (stage.unit_centre == 1.0).all()
+                and (stage.unit_scale == design.n / (design.n - 1)).all())
+
+
+def _weights_only_differences(values: np.ndarray, labels: np.ndarray, tested: np.ndarray,
+                              weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""Each segment's mean minus the rest's, its SE and answers, in O(n) for a weights-only design.
+
+    The linearisation values of "this segment" and "the rest" have disjoint
+    supports and each sums to zero, so
+    :math:`Var(\hat\mu_g - \hat\mu_{-g}) = \frac{n}{n-1}\left(
+    \frac{\sum_{i \in g} w_i^2 (y_i - \hat\mu_g)^2}{W_g^2} +
+    \frac{\sum_{i \notin g} w_i^2 (y_i - \hat\mu_{-g})^2}{W_{-g}^2}\right)`,
+    the same numbers as :func:`_domain_differences` on the design.
+    """
+    codes = np.searchsorted(tested, labels)
+    k = len(tested)
+    ok = ~np.isnan(values)
+    w = np.where(ok, weights, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        yc = np.where(ok, values - (w @ np.where(ok, values, 0.0)) / w.sum(), 0.0)  # less cancellation
+        sums = [np.bincount(codes, weights=v, minlength=k)
+                for v in (w, w * yc, w * w, w * w * yc, w * w * yc * yc)]
+        w_g, s1_g, q0_g, q1_g, q2_g = sums
+        w_r, s1_r, q0_r, q1_r, q2_r = (v.sum() - v for v in sums)
+        m_g, m_r = s1_g / w_g, s1_r / w_r
+        inside = np.where(w_g > 0, (q2_g - 2 * m_g * q1_g + m_g ** 2 * q0_g) / w_g ** 2, 0.0)
+        outside = np.where(w_r > 0, (q2_r - 2 * m_r * q1_r + m_r ** 2 * q0_r) / w_r ** 2, 0.0)
+        n = len(values)
+        se = np.sqrt(n / (n - 1) * np.maximum(inside + outside, 0.0))
+    used = np.bincount(codes, weights=ok, minlength=k).astype(int)
+    return m_g - m_r, se, used
 
 
 def _domain_differences(values: np.ndarray, labels: np.ndarray, tested: np.ndarray, against: Any,

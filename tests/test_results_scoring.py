@@ -256,3 +256,16 @@ def test_wave_whose_weights_are_all_zero_scores_as_undefined_not_an_error():
     assert np.isnan(result.headline.value) and any("weight zero" in n for n in result.headline.warnings)
     assert np.isnan(result.kpis["csat"].score.value) and np.isnan(result.kpis["nps"].score.value)
     assert result.drivers is None or any("performance" in n for n in result.drivers.warnings)
+
+
+def test_segment_p_values_use_svyttest_df_answered_responses_minus_two():
+    # weights-only design: every answered response is a PSU of one stratum, degf = n - 1, and
+    # R's svyttest refers t to degf - 1 = n - 2 (compare_levels used n - 1 over all responses)
+    from scipy import stats
+    rng = np.random.default_rng(2)
+    y = rng.normal(50, 10, 12)
+    y[:2] = NAN
+    groups = np.repeat([0, 1, 2], 4)
+    w = rng.lognormal(0, 0.3, 12)
+    cmp = compare_levels(y, groups, w, 3)
+    np.testing.assert_allclose(cmp.pvalue, 2 * stats.t.sf(np.abs(cmp.statistic), 10 - 2), rtol=1e-12)
