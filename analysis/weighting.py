@@ -26,8 +26,7 @@ times that margin's population total). Otherwise ``converged`` is False, the
 result's ``warnings`` name the unmet margins (and say so when the margins'
 population totals disagree, which no weights can satisfy) and a
 :class:`~analysis.results.ConvergenceWarning` is emitted. R's ``rake()``
-only warns when ``maxit`` is reached; ``calibrate()`` checks the constraints
-like this.
+only warns when ``maxit`` is reached, so its "converged" can hide unmet margins.
 
 References
 ----------
