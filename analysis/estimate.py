@@ -25,6 +25,14 @@ respondent in the domain.
 Confidence intervals are Wald intervals with the normal quantile, as R's
 ``confint()`` on these estimates.
 
+Zero total weight
+-----------------
+A mean or proportion over responses whose weights are all zero is 0/0: it
+is returned as ``NaN`` (as R's ``weighted.mean``), never silently: the
+estimate's ``warnings`` say why and :func:`mean`, :func:`total` and
+:func:`proportion` also emit a :class:`~analysis.results.DegenerateDataWarning`
+(:func:`by` and :func:`means` put the note on the domains/items concerned).
+
 References
 ----------
 Lumley, T. (2004). Analysis of complex survey samples. *Journal of Statistical
@@ -34,6 +42,7 @@ and the ``svyby`` example (see tests/analysis/test_estimate.py).
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -42,7 +51,7 @@ from scipy import stats
 
 from ._validate import as_float_1d, as_float_2d, as_labels, check_confidence, check_length
 from .design import SurveyDesign, as_design, domain_variances, linearised_variance
-from .results import Estimate, small_sample_warnings
+from .results import DegenerateDataWarning, Estimate, small_sample_warnings
 
 __all__ = ["mean", "proportion", "total", "by", "means", "ItemEstimates", "wald_ci"]
 
@@ -80,10 +89,25 @@ class ItemEstimates:
         notes = warnings + small_sample_warnings(int(self.n[j]))
         if self.n[j] == 0:
             notes = notes + ("no responses in the domain",)
+        elif self.weighted_n[j] == 0:
+            notes = notes + (zero_weight_note(int(self.n[j])),)
         return Estimate(value=float(self.value[j]), se=float(self.se[j]),
                         ci=(float(self.ci_low[j]), float(self.ci_high[j])), n=int(self.n[j]),
                         weighted_n=float(self.weighted_n[j]), statistic=self.statistic, df=self.df,
                         confidence=self.confidence, method="taylor", warnings=notes)
+
+
+def zero_weight_note(n: int) -> str:
+    """Why an estimate over ``n`` responses that all have weight zero is ``NaN``."""
+    return (f"the {n} response(s) in the estimate all have weight zero: the estimate is undefined "
+            "(NaN), as a weighted mean with zero total weight")
+
+
+def warn_zero_weight(est: Estimate) -> Estimate:
+    """Emit a :class:`DegenerateDataWarning` when ``est`` has responses but zero total weight."""
+    if est.n > 0 and est.weighted_n == 0:
+        warnings.warn(zero_weight_note(est.n), DegenerateDataWarning, stacklevel=3)
+    return est
 
 
 def wald_ci(value: Any, se: Any, confidence: float) -> tuple[Any, Any]:
@@ -143,7 +167,7 @@ def _single(y: Any, statistic: str, weights: Any, strata: Any, psu: Any, fpc: An
     d = as_design(design, len(values), weights, strata, psu, fpc, lonely_psu, calibration)
     result = _estimate_columns(values[:, None], _domain_column(domain, len(values)), d,
                                statistic, confidence)
-    return result.item(0, d.warnings)
+    return warn_zero_weight(result.item(0, d.warnings))
 
 
 def mean(y: Any, weights: Any = None, strata: Any = None, psu: Any = None, fpc: Any = None, *,

@@ -30,6 +30,7 @@ Weights are normalised by their sum, so 0.3/0.5/0.2 and 30/50/20 give the same i
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -39,7 +40,7 @@ import numpy as np
 from ._validate import as_float_2d, check_confidence
 from .design import SurveyDesign, as_design, linearised_variance
 from .estimate import ItemEstimates, linearised_estimates, wald_ci
-from .results import Estimate, small_sample_warnings
+from .results import DegenerateDataWarning, Estimate, small_sample_warnings
 
 __all__ = ["ItemSpec", "IndexResult", "KCSI_WEIGHTS", "compute_index", "pcsi_index", "kcsi_index"]
 
@@ -204,7 +205,7 @@ def compute_index(responses: Any, items: Sequence[Any], dimension_weights: Mappi
     d = as_design(design, y.shape[0], weights, strata, psu, fpc, lonely_psu, calibration)
     scores = _item_scores(y, specs, method, top)
     value, x, used, wsum = linearised_estimates(scores, np.ones((1, 1), dtype=bool), d.weights)
-    a, notes = _answered_items(a, wsum, specs, dims)
+    a, notes = _answered_items(a, wsum, used, specs, dims)
     wvec = np.array([w_dim.get(dim, 0.0) for dim in dims])
     b = a @ wvec
     se = np.sqrt(linearised_variance(np.hstack([x, x @ a, (x @ b)[:, None]]), d))
@@ -219,8 +220,10 @@ def compute_index(responses: Any, items: Sequence[Any], dimension_weights: Mappi
     index = _combination(filled, b, se[-1], summary, "index")
     empty = [dim for dim, w in zip(dims, wvec) if w > 0 and np.isnan(dim_est[dim].value)]
     if empty:
+        note = f"dimension(s) {empty} have no (weighted) answers: the index is undefined (NaN)"
+        warnings.warn(note, DegenerateDataWarning, stacklevel=2)
         index = replace(index, value=float("nan"), se=float("nan"), ci=(float("nan"), float("nan")),
-                        warnings=index.warnings + (f"dimension(s) {empty} have no answers: the index is undefined",))
+                        warnings=index.warnings + (note,))
     return IndexResult(index=index, dimensions=dim_est, items=item_est,
                        item_codes=tuple(s.code for s in specs), weights=w_dim, method=method)
 
@@ -236,17 +239,22 @@ def _combination(filled: np.ndarray, coef: np.ndarray, se: float, summary: tuple
                      confidence, df, statistic, notes)
 
 
-def _answered_items(a: np.ndarray, wsum: np.ndarray, specs: list[ItemSpec], dims: list[str]
-                    ) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Drop items nobody answered from their dimension's average (re-normalising the rest)."""
+def _answered_items(a: np.ndarray, wsum: np.ndarray, used: np.ndarray, specs: list[ItemSpec],
+                    dims: list[str]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Drop items without weighted answers from their dimension's average (re-normalising the rest)."""
     empty = wsum == 0
     if not empty.any():
         return a, ()
     a = a * ~empty[:, None]
     total = a.sum(axis=0, keepdims=True)
     a = np.divide(a, total, out=np.zeros_like(a), where=total > 0)
-    codes = [s.code for s, e in zip(specs, empty) if e]
-    return a, (f"item(s) {codes[:10]} have no answers and were left out of their dimension",)
+    unanswered = [s.code for s, e, n in zip(specs, empty, used) if e and n == 0]
+    weightless = [s.code for s, e, n in zip(specs, empty, used) if e and n > 0]
+    notes = (f"item(s) {unanswered[:10]} have no answers and were left out of their dimension",) if unanswered else ()
+    if weightless:
+        notes += (f"item(s) {weightless[:10]} were answered only by responses with weight zero and were "
+                  "left out of their dimension",)
+    return a, notes
 
 
 def pcsi_index(responses: Any, items: Sequence[Any], dimension_weights: Mapping[str, float] | None = None,

@@ -10,9 +10,14 @@ With ``weights`` the shares are weighted and the closed-form variances use
 Kish's effective sample size :math:`n_{eff} = (\\sum w)^2 / \\sum w^2`. For a
 full design-based SE (strata, clusters, calibration) pass ``design=`` and the
 NPS / CES mean use Taylor linearisation through :mod:`analysis.estimate`.
+
+When every answer has weight zero the KPI is 0/0: it is returned as ``NaN``
+with a note in ``warnings`` and a :class:`~analysis.results.DegenerateDataWarning`
+(as :func:`analysis.estimate.mean`), not as an error about the interval.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 from typing import Any
 
@@ -22,7 +27,8 @@ from scipy import stats
 from ._validate import as_float_1d, check_confidence, check_length, check_weights
 from .design import SurveyDesign
 from .estimate import mean as design_mean
-from .results import Estimate, small_sample_warnings
+from .estimate import zero_weight_note
+from .results import DegenerateDataWarning, Estimate, small_sample_warnings
 
 __all__ = ["nps", "csat", "ces", "wilson_interval", "effective_n"]
 
@@ -61,6 +67,16 @@ def wilson_interval(p: float, n: float, confidence: float = 0.95) -> tuple[float
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return float(max(centre - half, 0.0)), float(min(centre + half, 1.0))
+
+
+def _zero_weight(n: int, statistic: str, method: str, confidence: float, wsum: float) -> Estimate | None:
+    """The ``NaN`` estimate (with a warning saying why) when the answers carry no weight, else None."""
+    if wsum > 0:
+        return None
+    note = zero_weight_note(n)
+    warnings.warn(note, DegenerateDataWarning, stacklevel=3)
+    return Estimate(value=np.nan, se=np.nan, ci=(np.nan, np.nan), n=n, weighted_n=0.0, statistic=statistic,
+                    confidence=confidence, method=method, warnings=small_sample_warnings(n) + (note,))
 
 
 def _nps_parts(x: np.ndarray, w: np.ndarray) -> tuple[float, float, float]:
@@ -108,6 +124,10 @@ def nps(scores: Any, weights: Any = None, method: str = "wald", *, confidence: f
     if design is not None:
         return _nps_design(scores, method, confidence, design)
     x, w = _answered(scores, weights)
+    _nps_parts(x, np.ones(len(x)))  # refuse scores off the 0-10 scale whatever the weights
+    undefined = _zero_weight(len(x), "nps", method, confidence, float(w.sum()))
+    if undefined is not None:
+        return undefined
     p, d, n = _nps_parts(x, w)
     value = 100.0 * (p - d)
     if method == "adjusted-wald":
@@ -167,6 +187,9 @@ def csat(scores: Any, points: int, top: int = 2, weights: Any = None, *,
 
 def _share(hit: np.ndarray, w: np.ndarray, confidence: float, statistic: str) -> Estimate:
     """Weighted share of ``hit`` in percent with a Wilson interval on the effective n."""
+    undefined = _zero_weight(len(hit), statistic, "wilson", confidence, float(w.sum()))
+    if undefined is not None:
+        return undefined
     p = float(w[hit].sum() / w.sum())
     n = effective_n(w)
     low, high = wilson_interval(p, n, confidence)

@@ -10,12 +10,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Estimate", "TestResult", "SMALL_N", "MIN_EXPECTED", "small_sample_warnings"]
+__all__ = ["Estimate", "TestResult", "SMALL_N", "MIN_EXPECTED", "small_sample_warnings",
+           "AnalysisWarning", "ConvergenceWarning", "DegenerateDataWarning"]
 
 #: Below this many responses a result carries a small-sample warning.
 SMALL_N = 30
 #: Below this expected cell count a chi-square result carries a warning.
 MIN_EXPECTED = 5.0
+
+
+class AnalysisWarning(UserWarning):
+    """Base class of the warnings :mod:`analysis` emits with :func:`warnings.warn`."""
+
+
+class ConvergenceWarning(AnalysisWarning):
+    """An iterative fit (raking) stopped without meeting its targets."""
+
+
+class DegenerateDataWarning(AnalysisWarning):
+    """The data leave a statistic undefined, so it is returned as ``NaN`` (the message says why)."""
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,18 @@ and the standard error accounts for the calibration as R's ``survey`` does:
   reached after that margin in the last raking sweep — exactly R's
   ``svyrecvar`` for ``rake()`` designs.
 
-Convergence follows R's ``rake()``: after every sweep over the margins the
+Stopping follows R's ``rake()``: after every sweep over the margins the
 weighted table crossing all margin variables is compared with the previous one;
 raking stops when no cell moved by more than ``tol`` (an absolute weighted
 count when ``tol >= 1``, a fraction of the total weight when ``tol < 1``).
+Weights that stopped moving are not enough to call the raking converged: a
+result is ``converged`` only when every margin's weighted counts match its
+population counts within ``tol`` (absolute when ``tol >= 1``, else ``tol``
+times that margin's population total). Otherwise ``converged`` is False, the
+result's ``warnings`` name the unmet margins (and say so when the margins'
+population totals disagree, which no weights can satisfy) and a
+:class:`~analysis.results.ConvergenceWarning` is emitted. R's ``rake()``
+only warns when ``maxit`` is reached, so its "converged" can hide unmet margins.
 
 References
 ----------
@@ -28,6 +36,7 @@ procedures in survey sampling. *JASA* 88, 1013-1020. Checked against R
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,8 +45,9 @@ import numpy as np
 from scipy import sparse
 
 from ._validate import as_labels, check_weights
+from .results import ConvergenceWarning
 
-__all__ = ["poststratify", "rake", "WeightingResult", "Calibration", "kish_deff"]
+__all__ = ["poststratify", "rake", "WeightingResult", "Calibration", "kish_deff", "ConvergenceWarning"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -142,7 +152,9 @@ class WeightingResult:
     calibration : Calibration
         Record used by the estimators to account for the calibration in SEs.
     converged : bool
-        Whether the margins were matched within ``tol`` (always True for post-stratification).
+        Whether every margin's weighted counts match its population counts within
+        ``tol`` (always True for post-stratification); not merely that the
+        weights stopped changing.
     iterations : int
         Raking sweeps performed (1 for post-stratification).
     max_error : float
@@ -337,6 +349,13 @@ def rake(weights: Any, margins: Any, population: Any, max_iter: int = 50, tol: f
     WeightingResult
         With ``converged``, ``iterations``, ``max_error`` and ``trimmed``.
 
+    Warns
+    -----
+    ConvergenceWarning
+        When a margin is not met within ``tol`` after raking stopped (weights
+        settled or ``max_iter`` reached), naming the margin(s); e.g. two
+        population sources whose totals disagree. ``converged`` is then False.
+
     Notes
     -----
     Checked against R ``survey``: ``rake(dclus1, list(~stype, ~sch.wide), ...)``
@@ -349,16 +368,16 @@ def rake(weights: Any, margins: Any, population: Any, max_iter: int = 50, tol: f
     joint = _joint_codes(coded)
     epsilon = tol * w.sum() if tol < 1 else tol
     old = np.bincount(joint, weights=w)
-    converged, sweeps, stored = False, 0, []
-    while sweeps < max_iter and not converged:
+    settled, sweeps, stored = False, 0, []
+    while sweeps < max_iter and not settled:
         stored = []
         for name, codes, targets in coded:
             w = _post_step(w, codes, targets, f"margins[{name}]")
             stored.append(_PostStratum(cells=_Cells.of(codes), weights=w))
         w = _trim(w, trim)
         new = np.bincount(joint, weights=w)
-        converged, old, sweeps = bool(np.abs(new - old).max() < epsilon), new, sweeps + 1
-    return _rake_result(w, coded, stored, earlier, converged, sweeps, trim)
+        settled, old, sweeps = bool(np.abs(new - old).max() < epsilon), new, sweeps + 1
+    return _rake_result(w, coded, stored, earlier, settled, sweeps, trim, tol)
 
 
 def _rows(margins: Any) -> int:
@@ -367,25 +386,58 @@ def _rows(margins: Any) -> int:
     return len(first)
 
 
+def _margin_errors(w: np.ndarray, coded: list[tuple[str, np.ndarray, np.ndarray]]) -> dict[str, float]:
+    """Largest absolute difference between weighted count and population count, per margin."""
+    return {name: float(np.abs(np.bincount(c, weights=w, minlength=len(t)) - t).max())
+            for name, c, t in coded}
+
+
+def _unmet_margins(errors: dict[str, float], coded: list[tuple[str, np.ndarray, np.ndarray]],
+                   tol: float) -> dict[str, float]:
+    """Margins whose error exceeds ``tol`` (absolute when ``tol >= 1``, else times the margin total)."""
+    limits = {name: tol if tol >= 1 else tol * float(t.sum()) for name, _, t in coded}
+    return {name: e for name, e in errors.items() if e > limits[name]}
+
+
+def _total_disagreement(coded: list[tuple[str, np.ndarray, np.ndarray]]) -> str:
+    """A note when the margins' population totals differ (no weights can meet them all)."""
+    totals = {name: float(t.sum()) for name, _, t in coded}
+    low, high = min(totals.values()), max(totals.values())
+    if high - low <= 1e-9 * high:
+        return ""
+    listed = ", ".join(f"{name} {total:.6g}" for name, total in totals.items())
+    return f"; the population totals of the margins disagree ({listed}), so they cannot all be met"
+
+
+def _convergence_notes(unmet: dict[str, float], settled: bool, sweeps: int,
+                       coded: list[tuple[str, np.ndarray, np.ndarray]]) -> list[str]:
+    """Plain-language reason why raking did not converge (empty when it did)."""
+    if not unmet:
+        return []
+    named = ", ".join(f"margins[{name}] (off by {e:.4g})" for name, e in unmet.items())
+    why = "the weights stopped changing" if settled else f"the limit of {sweeps} sweeps was reached"
+    return [f"raking did not converge: {why} but {named} not met within tol" + _total_disagreement(coded)]
+
+
 def _rake_result(w: np.ndarray, coded: list[tuple[str, np.ndarray, np.ndarray]],
-                 stored: list[_PostStratum], earlier: tuple[Any, ...], converged: bool,
-                 sweeps: int, trim: tuple[float, float] | None) -> WeightingResult:
-    """Assemble the :class:`WeightingResult` of :func:`rake`."""
-    error = max(float(np.abs(np.bincount(c, weights=w, minlength=len(t)) - t).max())
-                for _, c, t in coded)
+                 stored: list[_PostStratum], earlier: tuple[Any, ...], settled: bool,
+                 sweeps: int, trim: tuple[float, float] | None, tol: float) -> WeightingResult:
+    """Assemble the :class:`WeightingResult` of :func:`rake`; converged = every margin met."""
+    errors = _margin_errors(w, coded)
+    unmet = _unmet_margins(errors, coded, tol)
     trimmed = 0
     if trim is not None:
         bounds = np.array(trim) * w.mean()
         trimmed = int((w <= bounds[0] * (1 + 1e-9)).sum() + (w >= bounds[1] * (1 - 1e-9)).sum())
-    notes = []
-    if trim is not None and error > 1e-6 * w.sum():
-        converged = False
-        notes.append(f"trimming to {trim} conflicts with the margins (largest margin error {error:.4g})")
-    if not converged:
-        notes.append(f"raking did not converge after {sweeps} sweeps (largest margin error {error:.4g})")
+    notes = _convergence_notes(unmet, settled, sweeps, coded)
+    if trim is not None and unmet:
+        notes.append(f"trimming to {trim} conflicts with the margins (largest margin error "
+                     f"{max(errors.values()):.4g})")
+    for note in notes:
+        warnings.warn(note, ConvergenceWarning, stacklevel=3)
     if trimmed:
         notes.append(f"{trimmed} weight(s) trimmed to the bounds {trim}")
     step = _Raking.of(stored)
-    return WeightingResult(weights=w, calibration=Calibration(earlier + (step,)), converged=converged,
-                           iterations=sweeps, max_error=error, trimmed=trimmed,
+    return WeightingResult(weights=w, calibration=Calibration(earlier + (step,)), converged=not unmet,
+                           iterations=sweeps, max_error=max(errors.values()), trimmed=trimmed,
                            design_effect=kish_deff(w), warnings=tuple(notes))

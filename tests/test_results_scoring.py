@@ -238,3 +238,34 @@ def test_the_result_is_json_with_plain_field_names(app_ctx, make_survey, make_or
     assert data["segments"][0]["rows"][0]["name"] == "가우체국"
     assert data["trend"][0]["wave_id"] == ids["wave_id"] and data["trend"][0]["change"] is None
     assert set(data) >= {"wave", "indices", "dimensions", "items", "kpis", "courtesy", "drivers", "warnings"}
+
+
+def test_wave_whose_weights_are_all_zero_scores_as_undefined_not_an_error():
+    # Before: kpi.csat raised "n must be positive, got nan" (a 500 on the results page); after that,
+    # importance_performance refused the NaN dimension scores. Now every figure is NaN (shown "–")
+    # and says why.
+    import warnings
+
+    from analysis.results import DegenerateDataWarning
+    data, w = _random_wave()
+    zero = wave_data(data.values, weights=np.zeros(len(w)), segments=data.segments)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.warns(DegenerateDataWarning):
+            result = score_loaded_wave(zero, SMALL)
+    assert np.isnan(result.headline.value) and any("weight zero" in n for n in result.headline.warnings)
+    assert np.isnan(result.kpis["csat"].score.value) and np.isnan(result.kpis["nps"].score.value)
+    assert result.drivers is None or any("performance" in n for n in result.drivers.warnings)
+
+
+def test_segment_p_values_use_svyttest_df_answered_responses_minus_two():
+    # weights-only design: every answered response is a PSU of one stratum, degf = n - 1, and
+    # R's svyttest refers t to degf - 1 = n - 2 (compare_levels used n - 1 over all responses)
+    from scipy import stats
+    rng = np.random.default_rng(2)
+    y = rng.normal(50, 10, 12)
+    y[:2] = NAN
+    groups = np.repeat([0, 1, 2], 4)
+    w = rng.lognormal(0, 0.3, 12)
+    cmp = compare_levels(y, groups, w, 3)
+    np.testing.assert_allclose(cmp.pvalue, 2 * stats.t.sf(np.abs(cmp.statistic), 10 - 2), rtol=1e-12)

@@ -318,7 +318,11 @@ def driver_results(data: WaveData, core: CoreScores, plan: ScoringPlan,
     except ValueError as exc:
         return Drivers(outcome=overall.code, r_squared=float("nan"), n=0, rows=(), warnings=(str(exc),))
     performance = {d.code: d.score.value for d in dimensions}
-    quadrants = importance_performance(result.relative_share, [performance[d] for d in predictors], predictors)
+    try:  # a dimension without (weighted) answers has no performance to place in a quadrant
+        quadrants = importance_performance(result.relative_share, [performance[d] for d in predictors], predictors)
+    except ValueError as exc:
+        return Drivers(outcome=overall.code, r_squared=result.r_squared, n=result.n, rows=(),
+                       warnings=tuple(result.warnings) + (str(exc),))
     rows = tuple(DriverRow(dimension=d, name=plan.dimension_names[d].get("ko"), correlation=result.correlation[j],
                            beta=result.beta[j], relative_weight=result.relative_weight[j],
                            relative_share=result.relative_share[j], performance=q.performance, quadrant=q.quadrant,

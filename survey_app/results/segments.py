@@ -7,14 +7,10 @@ t test of ``analysis.compare.segment_comparisons`` (Holm-adjusted over the segme
 ``analysis.compare.adjust_pvalues``); each level's weighted mean of every dimension score is given
 beside it. Responses whose segment value is unknown form a level of their own, shown as "(미상)".
 
-The app's design is weights only (every response its own PSU, one stratum, with replacement). For
-it the comparison has a closed form computed here in O(n) per segment with ``bincount``: the
-linearisation values of "this level" and "the others" have disjoint supports and sum to zero, so
-:math:`Var(\hat\mu_g - \hat\mu_{-g}) = \frac{n}{n-1}\left(\frac{\sum_{i \in g} w_i^2 (y_i - \hat\mu_g)^2}{W_g^2}
-+ \frac{\sum_{i \notin g} w_i^2 (y_i - \hat\mu_{-g})^2}{W_{-g}^2}\right)` with :math:`n - 1` degrees of freedom.
-``analysis.compare.segment_comparisons`` builds an n x levels matrix instead, which for 170 offices
-and 100k responses took most of the report's time; tests/test_results_scoring.py checks both give
-the same numbers.
+The app's design is weights only (every response its own PSU, one stratum, with replacement); for
+it ``analysis.compare.segment_comparisons`` uses its O(n) closed form, so 170 offices and 100k
+responses need no n x levels matrix. Degrees of freedom are R ``svyttest``'s (``degf(design) - 1``,
+answered responses minus 2), from that one implementation.
 """
 from __future__ import annotations
 
@@ -23,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scipy import sparse, stats
+from scipy import sparse
 
 from analysis import compare, estimate
 from analysis.design import SurveyDesign
@@ -80,29 +76,21 @@ class LevelComparisons:
     adjusted: np.ndarray
     reject: np.ndarray
     n: np.ndarray
+    untestable: bool = False  # too few answers for the t test's degrees of freedom: p-values are NaN
 
 
 def compare_levels(y: np.ndarray, groups: np.ndarray, weights: np.ndarray, n_groups: int,
                    alpha: float = 0.05) -> LevelComparisons:
-    """Design-based t test of each level against the rest for a weights-only design (module docstring)."""
-    ok = ~np.isnan(y)
-    w = np.where(ok, weights, 0.0)
-    yc = np.where(ok, y - (w @ np.where(ok, y, 0.0)) / w.sum(), 0.0)  # centred: less cancellation
-    sums = [np.bincount(groups, weights=v, minlength=n_groups) for v in (w, w * yc, w * w, w * w * yc, w * w * yc * yc)]
-    w_g, s1_g, q0_g, q1_g, q2_g = sums
-    w_r, s1_r, q0_r, q1_r, q2_r = (v.sum() - v for v in sums)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        m_g, m_r = s1_g / w_g, s1_r / w_r
-        inside = np.where(w_g > 0, (q2_g - 2 * m_g * q1_g + m_g ** 2 * q0_g) / w_g ** 2, 0.0)
-        outside = np.where(w_r > 0, (q2_r - 2 * m_r * q1_r + m_r ** 2 * q0_r) / w_r ** 2, 0.0)
-        n = len(y)
-        se = np.sqrt(n / (n - 1) * np.maximum(inside + outside, 0.0))
-        t = (m_g - m_r) / se
-    p = 2 * stats.t.sf(np.abs(t), max(n - 1, 1))
-    adjusted = compare.adjust_pvalues(p, "holm", alpha=alpha)
-    used = np.bincount(groups, weights=ok, minlength=n_groups).astype(int)
-    return LevelComparisons(difference=m_g - m_r, se=se, statistic=t, pvalue=p, adjusted=adjusted.adjusted,
-                            reject=adjusted.reject, n=used)
+    """Each level against the rest (``analysis.compare.segment_comparisons``), laid out by level code."""
+    res = compare.segment_comparisons(y, groups, weights=weights, method="holm", alpha=alpha)
+    at = np.asarray(res.labels, dtype=np.int64)
+    fields = {}
+    for name, fill in (("difference", np.nan), ("se", np.nan), ("statistic", np.nan), ("pvalue", np.nan),
+                       ("adjusted", np.nan), ("reject", False), ("n", 0)):
+        column = np.full(n_groups, fill, dtype=np.asarray(getattr(res, name)).dtype)
+        column[at] = getattr(res, name)
+        fields[name] = column
+    return LevelComparisons(**fields, untestable=bool(np.isnan(res.df).all()))
 
 
 def _direction(significant: bool, difference: float) -> str:
@@ -131,6 +119,8 @@ def segment_table(name: str, y: np.ndarray, groups: np.ndarray, levels: list[str
     title, title_en = TITLES.get(name, (name, name))
     small = [r.name for r in rows if r.n < SMALL_N]
     notes = (f"small segments (< {SMALL_N} answers): {small[:10]}",) if small else ()
+    if cmp.untestable:
+        notes += ("too few answers for a design-based t test (R svyttest: answers - 2 < 1): no p-values",)
     return SegmentTable(segment=name, title=title, title_en=title_en, method="holm", rows=tuple(rows),
                         warnings=notes)
 

@@ -204,3 +204,126 @@ def test_segment_blocks_give_the_same_answer(apistrat):
     blocks = _domain_differences(apistrat["api00"], labels, tested, None, d, cells=600)
     for a, b in zip(whole, blocks):
         np.testing.assert_allclose(a, b)
+
+
+# --- degenerate data: a ValueError naming the argument, or the reference's NaN with a warning ---
+
+from analysis.results import DegenerateDataWarning  # noqa: E402
+
+
+@pytest.mark.filterwarnings("ignore:Precision loss:RuntimeWarning")  # scipy's, on the constant sample
+def test_welch_t_on_constant_samples_raises_like_r():
+    # R: t.test(c(3,3,3), c(4,4,4)) -> Error: data are essentially constant
+    with pytest.raises(ValueError, match=r"a, b: data are essentially constant"):
+        compare.welch_t([3, 3, 3], [4, 4, 4])
+    # one constant sample is fine: the SE comes from the other (df = n_a - 1), as scipy
+    res = compare.welch_t([1, 2, 3, 4], [4, 4, 4])
+    ref = stats.ttest_ind([1, 2, 3, 4], [4, 4, 4], equal_var=False)
+    assert res.statistic == pytest.approx(ref.statistic, rel=1e-12) and res.df == pytest.approx(3.0)
+    assert res.pvalue == pytest.approx(ref.pvalue, rel=1e-9)
+
+
+def test_anova_without_variation_follows_scipy_f_oneway():
+    with pytest.warns(DegenerateDataWarning, match="all values are identical"):
+        same = compare.anova_oneway([7, 7, 7], [7, 7, 7])
+    ref = stats.f_oneway([7, 7, 7], [7, 7, 7])
+    assert np.isnan(ref.statistic) and np.isnan(same.statistic) and np.isnan(same.pvalue)
+    assert np.isnan(same.effect_size) and "identical" in same.warnings[-1]
+    with pytest.warns(DegenerateDataWarning, match="no group varies"):
+        apart = compare.anova_oneway([7, 7, 7], [8, 8, 8])
+    ref = stats.f_oneway([7, 7, 7], [8, 8, 8])  # documented: (inf, 0) for this case
+    assert (apart.statistic, apart.pvalue) == (ref.statistic, ref.pvalue) == (np.inf, 0.0)
+    assert apart.effect_size == 1.0
+
+
+def test_welch_anova_with_a_constant_group_is_nan_with_a_warning():
+    with pytest.warns(DegenerateDataWarning, match=r"samples\[1\]: zero variance"):
+        res = compare.welch_anova([1, 2, 3], [4, 4, 4], [5, 6, 9])
+    with np.errstate(all="ignore"):
+        ref = stats.f_oneway([1, 2, 3], [4, 4, 4], [5, 6, 9], equal_var=False)
+    assert np.isnan(ref.statistic) and np.isnan(res.statistic) and np.isnan(res.pvalue)
+    assert any("samples[1]" in w for w in res.warnings)
+
+
+def test_kruskal_on_identical_values_is_nan_with_a_warning():
+    with pytest.warns(DegenerateDataWarning, match="identical"):
+        res = compare.kruskal([7, 7, 7], [7, 7, 7])
+    with np.errstate(all="ignore"):
+        assert np.isnan(stats.kruskal([7, 7, 7], [7, 7, 7]).statistic)
+    assert np.isnan(res.statistic) and np.isnan(res.pvalue)
+
+
+def test_chi2_on_an_all_zero_table_raises_like_r():
+    # R: chisq.test(matrix(0, 2, 2)) -> Error: at least one entry of 'x' must be positive
+    with pytest.raises(ValueError, match="table has no counts"):
+        compare.chi2_independence([[0, 0], [0, 0]])
+
+
+# --- segment comparisons use R svyttest's degrees of freedom: degf(design) - 1 ---------------
+# R survey, svyttest.default: m <- svyglm(formula, design); statistic coef(m)[2] / SE(m)[2],
+# parameter degf(design) - 1 (svyglm's df.residual = degf + 1 - 2 coefficients);
+# p.value 2 * pt(-abs(statistic), parameter). degf() = PSUs - strata among the rows with a
+# non-zero weight (svyglm drops rows with a missing answer).
+
+def test_segment_df_is_svyttest_df_for_a_two_stage_cluster_design(apiclus2):
+    # svyttest(enroll ~ comp.imp, dclus2), dclus2 <- svydesign(id = ~dnum + snum, fpc = ~fpc1 + fpc2):
+    # 40 districts in one stratum; svyglm drops the 6 schools without enroll, which empties 2
+    # districts, so degf = 38 - 1 = 37 and df = 36 (the full design's df, 39, was used before)
+    psu = np.column_stack([apiclus2["dnum"], apiclus2["snum"]])
+    fpc = np.column_stack([apiclus2["fpc1"], apiclus2["fpc2"]])
+    enroll = apiclus2["enroll"].astype(float)
+    assert np.isnan(enroll).sum() == 6 and len(np.unique(apiclus2["dnum"][~np.isnan(enroll)])) == 38
+    res = compare.segment_comparisons(enroll, apiclus2["comp.imp"], psu=psu, fpc=fpc, against="No")
+    assert res.labels.tolist() == ["Yes"] and res.df.tolist() == [36.0]
+    by = estimate.by(enroll, apiclus2["comp.imp"], psu=psu, fpc=fpc)
+    assert res.difference[0] == pytest.approx(by["Yes"].value - by["No"].value, rel=1e-12)
+    assert res.pvalue[0] == pytest.approx(2 * stats.t.sf(abs(res.statistic[0]), 36), rel=1e-12)
+    complete = compare.segment_comparisons(np.nan_to_num(enroll), apiclus2["comp.imp"], psu=psu, fpc=fpc)
+    assert complete.df.tolist() == [38.0, 38.0]  # all 40 districts: degf 39 - 1
+
+
+def test_segment_df_for_a_stratified_design_and_with_missing_answers(apistrat):
+    # apistrat: 200 schools (PSUs) in 3 strata, degf 197 -> df 196
+    res = compare.segment_comparisons(apistrat["api00"], apistrat["sch.wide"], apistrat["pw"],
+                                      apistrat["stype"], fpc=apistrat["fpc"])
+    assert res.df.tolist() == [196.0, 196.0]
+    y = apistrat["api00"].astype(float).copy()
+    y[:10] = np.nan  # svyglm drops them: 190 PSUs with an answer, still 3 strata -> 186
+    assert compare.segment_comparisons(y, apistrat["sch.wide"], apistrat["pw"], apistrat["stype"],
+                                       fpc=apistrat["fpc"]).df.tolist() == [186.0, 186.0]
+
+
+def test_segment_p_with_few_psus_uses_one_df_less_than_the_design():
+    # 5 PSUs, one stratum: degf 4, svyttest df 3. At |t| = 2.5: 2 * pt(-2.5, 3) = 0.0877
+    # (the design df 4 gave 0.0668, calling more differences significant than R does).
+    psu = np.repeat(np.arange(5), 4)
+    groups = np.tile(["a", "b"], 10)
+    rng = np.random.default_rng(5)
+    y = rng.normal(size=20) + (groups == "a")
+    res = compare.segment_comparisons(y, groups, psu=psu)
+    assert res.df.tolist() == [3.0, 3.0]
+    np.testing.assert_allclose(res.pvalue, 2 * stats.t.sf(np.abs(res.statistic), 3), rtol=1e-12)
+    assert 2 * stats.t.sf(2.5, 3) == pytest.approx(0.08775, abs=5e-5)
+
+
+def test_segment_comparison_without_df_is_nan_with_a_warning():
+    # two answered PSUs: degf 1, svyttest df 0 -> R's pt(., df = 0) is NaN
+    with pytest.warns(DegenerateDataWarning, match="too few PSUs"):
+        res = compare.segment_comparisons([1.0, np.nan, 4.0, np.nan], ["a", "a", "b", "b"],
+                                          psu=[1, 2, 3, 4], lonely_psu="remove")
+    assert np.isnan(res.pvalue).all() and np.isnan(res.df).all()
+
+
+def test_weights_only_closed_form_equals_the_design_computation():
+    from analysis.compare import _domain_differences, _weights_only_differences
+    from analysis.design import make_design
+    rng = np.random.default_rng(7)
+    y = rng.normal(60, 12, 800)
+    groups = rng.integers(0, 5, 800)
+    y[rng.random(800) < 0.1] = np.nan
+    w = rng.lognormal(0, 0.5, 800)
+    tested = np.unique(groups)
+    fast = _weights_only_differences(y, groups, tested, w)
+    slow = _domain_differences(y, groups, tested, None, make_design(800, w))
+    for a, b in zip(fast, slow):
+        np.testing.assert_allclose(a, b, rtol=1e-9)

@@ -69,6 +69,9 @@ def test_index_errors():
         index.compute_index(y, items, method="median")
 
 
+from analysis.results import DegenerateDataWarning  # noqa: E402
+
+
 def test_unanswered_item_is_left_out_of_its_dimension():
     y = np.array([[7, np.nan, 4], [5, np.nan, 6], [6, np.nan, 5]], dtype=float)
     items = [ItemSpec("a", "p"), ItemSpec("b", "p"), ItemSpec("c", "q")]
@@ -76,7 +79,8 @@ def test_unanswered_item_is_left_out_of_its_dimension():
     assert res.dimensions["p"].value == pytest.approx(scales.to_100(6.0, 7))
     assert any("no answers" in w for w in res.index.warnings)
     assert np.isnan(res.items.value[1]) and np.isfinite(res.index.value)
-    empty_dim = index.pcsi_index(y, [ItemSpec("a", "p"), ItemSpec("b", "r"), ItemSpec("c", "q")])
+    with pytest.warns(DegenerateDataWarning, match="undefined"):
+        empty_dim = index.pcsi_index(y, [ItemSpec("a", "p"), ItemSpec("b", "r"), ItemSpec("c", "q")])
     assert np.isnan(empty_dim.dimensions["r"].value) and np.isnan(empty_dim.index.value)
     assert any("undefined" in w for w in empty_dim.index.warnings)
 

@@ -83,8 +83,9 @@ def test_raking_with_partial_joint_margin(apiclus1, apipop, design):
 
 
 def test_rake_reports_non_convergence(apiclus1):
-    rk = weighting.rake(apiclus1["pw"], [apiclus1["stype"], apiclus1["sch.wide"]],
-                        [POP_TYPES, POP_SCHWIDE], max_iter=1, tol=1e-12)
+    with pytest.warns(weighting.ConvergenceWarning):
+        rk = weighting.rake(apiclus1["pw"], [apiclus1["stype"], apiclus1["sch.wide"]],
+                            [POP_TYPES, POP_SCHWIDE], max_iter=1, tol=1e-12)
     assert not rk.converged and rk.iterations == 1 and rk.warnings
 
 
@@ -97,7 +98,8 @@ def _skewed_sample():
 
 def test_rake_trimming_bounds_weights_and_reports_conflict():
     margins, population = _skewed_sample()
-    rk = weighting.rake(None, margins, population, trim=(0.3, 3.0), max_iter=200)
+    with pytest.warns(weighting.ConvergenceWarning):
+        rk = weighting.rake(None, margins, population, trim=(0.3, 3.0), max_iter=200)
     ratio = rk.weights / rk.weights.mean()
     assert ratio.max() <= 3.0 + 1e-9 and ratio.min() >= 0.3 - 1e-9
     assert rk.trimmed > 0 and not rk.converged
@@ -162,3 +164,35 @@ def test_cell_space_raking_residuals_equal_r_row_space_loop(apiclus1):
                 ave[rows] = ratio[rows].mean(axis=0)
             expected = expected - w * ave
     np.testing.assert_allclose(step.project(x), expected, rtol=1e-10, atol=1e-12)
+
+
+def test_rake_with_disagreeing_population_totals_is_not_converged():
+    # Two population sources whose totals differ by 2% (6194 vs 6318): no weights can meet
+    # both margins. The weights settle after a few sweeps (R's stopping rule), but the first
+    # margin stays off by about 124 -- that must not be reported as converged.
+    rng = np.random.default_rng(11)
+    sex = rng.choice(["m", "f"], 400)
+    age = rng.choice(["young", "old"], 400)
+    pop_sex = {"m": 3000, "f": 3194}
+    pop_age = {"young": 3100, "old": 3218}
+    with pytest.warns(weighting.ConvergenceWarning, match=r"margins\[sex\]") as caught:
+        rk = weighting.rake(None, {"sex": sex, "age": age}, {"sex": pop_sex, "age": pop_age},
+                            max_iter=50, tol=1)
+    assert not rk.converged and rk.iterations < 50
+    # the last margin (age) is met, so the weights add up to 6318 and the sex cells overshoot
+    # their population counts by 124 in all
+    assert rk.weights.sum() == pytest.approx(6318)
+    over = [rk.weights[sex == k].sum() - v for k, v in pop_sex.items()]
+    assert sum(over) == pytest.approx(124) and rk.max_error == pytest.approx(max(over))
+    assert "disagree" in str(caught[0].message) and "age" not in str(caught[0].message).split("not met")[0]
+    assert any("margins[sex]" in w for w in rk.warnings)
+
+
+def test_rake_converged_means_margins_met_within_tol(apiclus1):
+    rk = weighting.rake(apiclus1["pw"], [apiclus1["stype"], apiclus1["sch.wide"]],
+                        [POP_TYPES, POP_SCHWIDE], max_iter=10, tol=1)
+    assert rk.converged and rk.max_error <= 1
+    with pytest.warns(weighting.ConvergenceWarning, match=r"margins\[0\]"):
+        stopped = weighting.rake(apiclus1["pw"], [apiclus1["stype"], apiclus1["sch.wide"]],
+                                 [POP_TYPES, POP_SCHWIDE], max_iter=1, tol=1e-12)
+    assert not stopped.converged and "sweeps was reached" in stopped.warnings[0]
