@@ -35,7 +35,7 @@ from sqlalchemy import select
 from ..database import db
 from ..models import ApiKey, OrgUnit, Permission, Role
 from . import scopes
-from .scopes import ORG_WIDE, Scope, custom_scope
+from .scopes import ORG_WIDE, EveryUnit, Scope, custom_scope
 
 __all__ = ["ORG_WIDE", "Permission", "Role", "Rule", "api", "can", "public", "public_blueprint", "requires",
            "rule_for", "scopes", "signed_in", "visible_units"]
@@ -150,7 +150,11 @@ def grants_of_current() -> list[Grant]:
 
 
 def covers(grants: Iterable[Grant], permission: Permission, unit: Any) -> bool:
-    """Whether a grant carries ``permission`` for ``unit`` (None: anywhere; ORG_WIDE: the whole organisation)."""
+    """Whether a grant carries ``permission`` for ``unit`` (None: anywhere; ORG_WIDE: the whole organisation;
+    :class:`EveryUnit`: each of its units)."""
+    if isinstance(unit, EveryUnit):
+        grants = list(grants)
+        return all(covers(grants, permission, part) for part in unit.units)
     units = [u for perms, u in grants if permission in perms]
     if not units:
         return False
