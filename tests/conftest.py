@@ -33,7 +33,8 @@ def database_url(request, tmp_path_factory) -> str:
 def test_settings(database_url: str, instance: str) -> dict:
     """The settings every test app starts from."""
     return {"TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": instance,
-            "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False}
+            "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
+            "REPORT_MAIL_DOMAINS": "koreapost.go.kr,epost.example"}  # the report tests mail @epost.example
 
 
 @pytest.fixture(scope="session")

@@ -40,13 +40,13 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(client, 
     user_id, _ = make_user("lock_me")
     for _ in range(5):
         page = login(client, "lock_me", "wrong-password-1")
-    assert "잠시 잠겼습니다" in page.get_data(as_text=True)
+    assert "계정이 잠시 잠기니" in page.get_data(as_text=True)
     assert login(client, "lock_me").status_code == 200  # the right password is refused while locked
     assert client.get("/manage/").status_code == 302
     with app_ctx() as session:
         user = session.get(User, user_id)
         assert user.failed_logins == 5 and user.locked_until > utcnow()
-    assert audit_actions(app_ctx, user_id).count("user.login_failed") == 5
+    assert audit_actions(app_ctx, user_id).count("user.login_failed") == 6  # the attempt while locked counts too
     assert "user.locked" in audit_actions(app_ctx, user_id)
 
 
@@ -71,7 +71,7 @@ def test_unknown_username_fails_like_a_wrong_password(client, app_ctx):
 
 
 @pytest.mark.parametrize("password, fragment", [
-    ("short1", "10자"), ("onlyletterspassword", "문자와 숫자"), ("qwerty12345", "흔하거나"), ("xyz_kim_2026pw", "아이디"),
+    ("short1", "10자"), ("onlyletterspassword", "문자와 숫자"), ("qwerty12345", "널리 쓰이는"), ("xyz_kim_2026pw", "아이디"),
 ])
 def test_password_policy(password, fragment):
     from survey_app.accounts.passwords import PasswordPolicyError, check_policy

@@ -72,6 +72,8 @@ def check_login(username: str, password: str) -> LoginOutcome:
         record("user.login_failed", details={"username": username.strip()[:64]})
         return LoginOutcome(None, "invalid")
     if user.locked_until is not None and user.locked_until > utcnow():
+        verify_password(user.password_hash, password)  # as slow as any other refusal: timing tells nothing
+        record("user.login_failed", "user", user.id, details={"locked": True})
         return LoginOutcome(None, "locked", user.locked_until)
     if not verify_password(user.password_hash, password):
         _register_failure(user)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from flask_babel import gettext as _
 
 from ..accounts.operations import AccountError, create_user, grant_role, revoke_role, set_active, unlock
@@ -27,10 +27,13 @@ def index():
 
 
 def _users_query():
+    """Accounts this administrator may manage: home unit and every grant inside their scope."""
     units = visible_units(Permission.MANAGE_USERS)
     query = select(User).order_by(User.username)
     if units is not None:
-        query = query.where(User.org_unit_id.in_(units))
+        reaches_outside = exists().where(RoleGrant.user_id == User.id,
+                                         or_(RoleGrant.org_unit_id.is_(None), RoleGrant.org_unit_id.not_in(units)))
+        query = query.where(User.org_unit_id.in_(units), ~reaches_outside)
     return query
 
 
@@ -48,8 +51,7 @@ def users():
         except (AccountError, PasswordPolicyError) as exc:
             form.username.errors.append(str(exc))
         else:
-            flash(_("%(username)s 계정을 만들었습니다. 처음 비밀번호(한 번만 표시): %(password)s", username=user.username, password=password))
-            return redirect(url_for("admin.user", user_id=user.id))
+            return _user_page(user, new_password=password, created=True)
     return render_template("admin/users.html", users=db.session.scalars(_users_query()).all(), form=form)
 
 
@@ -75,10 +77,15 @@ def _grant_form() -> GrantForm:
 @requires(Permission.MANAGE_USERS, scope=scopes.USER)
 def user(user_id: int):
     """One account: its roles, sessions and status."""
-    target = db.session.get(User, user_id)
-    live = db.session.scalars(select(StaffSession).where(StaffSession.user_id == user_id,
+    return _user_page(db.session.get(User, user_id))
+
+
+def _user_page(target: User, *, new_password: str | None = None, created: bool = False):
+    """The account page; a generated password is shown on this response only, never kept in the session cookie."""
+    live = db.session.scalars(select(StaffSession).where(StaffSession.user_id == target.id,
                                                          StaffSession.ended_at.is_(None))).all()
-    return render_template("admin/user.html", target=target, form=_grant_form(), live_sessions=live)
+    return render_template("admin/user.html", target=target, form=_grant_form(), live_sessions=live,
+                           new_password=new_password, created=created)
 
 
 @bp.post("/users/<int:user_id>/grants")
@@ -148,12 +155,12 @@ def unlock_user(user_id: int):
 @bp.post("/users/<int:user_id>/password")
 @requires(Permission.MANAGE_USERS, scope=scopes.USER)
 def reset_password(user_id: int):
-    """Give the user a new generated password (shown once) and end their sessions."""
+    """Give the user a new generated password, shown once on this page, and end their sessions."""
     from ..accounts.operations import set_password
 
-    target, password = db.session.get(User, user_id), generate_password()
+    target = db.session.get(User, user_id)
+    password = _first_password_for(target.username)
     set_password(target, password)
-    flash(_("새 비밀번호(한 번만 표시): %(password)s", password=password))
-    return redirect(url_for("admin.user", user_id=user_id))
+    return _user_page(target, new_password=password)
 
 

@@ -1,9 +1,15 @@
 """Contact list import: validate every row first (a report of every bad row and why), then import all
-valid rows in one transaction or nothing. Personal fields go through ``survey_app.privacy.contacts``."""
+valid rows in one transaction or nothing. Personal fields go through ``survey_app.privacy.contacts``.
+
+An importer limited to part of the organisation (``visible``: the units they manage contacts of) may only
+add contacts to those units; a row without an office needs an organisation-wide importer. Duplicates are
+looked for among the contacts the importer may see only: a phone number or e-mail held by another region
+is not mentioned (that would tell who is a customer elsewhere) and the row becomes a contact of the
+importer's own unit, as every unit keeps its own list."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Collection, Iterable
 
 from sqlalchemy import Text, any_, bindparam, func, select
 from flask_babel import gettext as _
@@ -51,7 +57,7 @@ def _mobile(text: str) -> str:
     return digits
 
 
-def _row_reasons(values: dict[str, str], units: dict[str, int], digits: str) -> list[str]:
+def _row_reasons(values: dict[str, str], digits: str) -> list[str]:
     reasons = []
     mobile, email = values.get("mobile", ""), values.get("email", "")
     if not mobile and not email:
@@ -60,12 +66,23 @@ def _row_reasons(values: dict[str, str], units: dict[str, int], digits: str) -> 
         reasons.append(_("휴대전화 번호 형식이 아닙니다: %(value)s (예: 010-1234-5678)", value=mobile))
     if email and not is_email(email):
         reasons.append(_("전자우편 주소 형식이 아닙니다: %(value)s", value=email))
-    office = values.get("office_code", "")
-    if office and office not in units:
-        reasons.append(_("없는 우체국 코드입니다: %(value)s", value=office))
     if values.get("consent", "").strip().lower() not in YES:
         reasons.append(_("수신 동의가 없습니다"))
     return reasons
+
+
+def _office_reasons(office: str, units: dict[str, int], visible: Collection[int] | None) -> list[str]:
+    """Why the row's office cannot take it: unknown, outside the importer's units, or missing when the
+    importer is not organisation-wide."""
+    if office and office not in units:
+        return [_("없는 우체국 코드입니다: %(value)s", value=office)]
+    if visible is None:
+        return []
+    if not office:
+        return [_("우체국 코드가 없습니다. 우체국 없이 등록하려면 전체 조직 권한이 있어야 합니다")]
+    if units[office] not in visible:
+        return [_("관리 권한이 없는 우체국의 연락처는 등록할 수 없습니다: %(value)s", value=office)]
+    return []
 
 
 def _duplicates_in_file(number: int, keys: list[tuple[str, str]], seen: dict[tuple[str, str], int]) -> list[str]:
@@ -79,17 +96,19 @@ def _duplicates_in_file(number: int, keys: list[tuple[str, str]], seen: dict[tup
     return reasons
 
 
-def _existing_hashes(column, hashes: list[str]) -> set[str]:
-    """Which of ``hashes`` are stored already: one query on PostgreSQL (an array parameter), chunks elsewhere."""
+def _existing_hashes(column, hashes: list[str], visible: Collection[int] | None = None) -> set[str]:
+    """Which of ``hashes`` are stored already in ``visible`` units (None: anywhere): one query on PostgreSQL
+    (an array parameter), chunks elsewhere."""
     if not hashes:
         return set()
+    query = select(column) if visible is None else select(column).where(Contact.org_unit_id.in_(list(visible)))
     if db.session.get_bind().dialect.name == "postgresql":
         # one text parameter (hex hashes, no commas): binding a 100k-element array costs far more
         listed = func.string_to_array(bindparam("h", ",".join(hashes), type_=Text), ",")
-        return set(db.session.scalars(select(column).where(column == any_(listed))))
+        return set(db.session.scalars(query.where(column == any_(listed))))
     found: set[str] = set()
     for start in range(0, len(hashes), CHUNK):
-        found.update(db.session.scalars(select(column).where(column.in_(hashes[start:start + CHUNK]))))
+        found.update(db.session.scalars(query.where(column.in_(hashes[start:start + CHUNK]))))
     return found
 
 
@@ -104,14 +123,15 @@ def _clean(values: dict[str, str], units: dict[str, int], digits: str, ring) -> 
             "email_hash": ring.lookup_hash_fast("email", normalise_email(email)) if email else None}
 
 
-def validate_rows(rows: Iterable[tuple[int, dict[str, str]]]) -> ImportReport:
-    """Check every row (format, consent, office code, duplicates in the file and against stored contacts)."""
+def validate_rows(rows: Iterable[tuple[int, dict[str, str]]], visible: Collection[int] | None = None) -> ImportReport:
+    """Check every row (format, consent, office code and scope, duplicates in the file and against the stored
+    contacts of ``visible`` units, the importer's; None: an organisation-wide importer)."""
     units = dict(db.session.execute(select(OrgUnit.code, OrgUnit.id)).all())
     report, seen, candidates, ring = ImportReport(), {}, [], key_ring()
     for number, values in rows:
         report.total += 1
         digits = _mobile(values["mobile"]) if values.get("mobile") else ""
-        reasons = _row_reasons(values, units, digits)
+        reasons = _row_reasons(values, digits) + _office_reasons(values.get("office_code", ""), units, visible)
         cleaned = _clean(values, units, digits, ring) if not reasons else None
         if cleaned:
             keys = [(k, cleaned[f"{k}_hash"]) for k in ("phone", "email") if cleaned[f"{k}_hash"]]
@@ -120,13 +140,16 @@ def validate_rows(rows: Iterable[tuple[int, dict[str, str]]]) -> ImportReport:
             report.problems.append(RowProblem(number, reasons))
         else:
             candidates.append((number, cleaned))
-    _check_existing(candidates, report)
+    _check_existing(candidates, report, visible)
     return report
 
 
-def _check_existing(candidates: list[tuple[int, dict]], report: ImportReport) -> None:
-    phones = _existing_hashes(Contact.phone_hash, [c["phone_hash"] for _row, c in candidates if c["phone_hash"]])
-    emails = _existing_hashes(Contact.email_hash, [c["email_hash"] for _row, c in candidates if c["email_hash"]])
+def _check_existing(candidates: list[tuple[int, dict]], report: ImportReport, visible: Collection[int] | None) -> None:
+    """Refuse rows already stored among the contacts the importer may see (others are not revealed)."""
+    phones = _existing_hashes(Contact.phone_hash, [c["phone_hash"] for _row, c in candidates if c["phone_hash"]],
+                              visible)
+    emails = _existing_hashes(Contact.email_hash, [c["email_hash"] for _row, c in candidates if c["email_hash"]],
+                              visible)
     for number, cleaned in candidates:
         if cleaned["phone_hash"] in phones or cleaned["email_hash"] in emails:
             report.problems.append(RowProblem(number, [_("이미 등록된 연락처입니다")]))
@@ -135,9 +158,10 @@ def _check_existing(candidates: list[tuple[int, dict]], report: ImportReport) ->
     report.problems.sort(key=lambda p: p.row)
 
 
-def validate_file(data: bytes, filename: str) -> ImportReport:
-    """Read and validate a CSV or XLSX contact file; raises ContactFileError when it cannot be read."""
-    return validate_rows(read_contact_rows(data, filename))
+def validate_file(data: bytes, filename: str, visible: Collection[int] | None = None) -> ImportReport:
+    """Read and validate a CSV or XLSX contact file for an importer of ``visible`` units (None: all);
+    raises ContactFileError when it cannot be read."""
+    return validate_rows(read_contact_rows(data, filename), visible)
 
 
 COLUMNS = ("name_enc", "phone_enc", "email_enc", "phone_hash", "email_hash", "attributes", "consent", "org_unit_id",

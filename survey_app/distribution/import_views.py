@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ..database import db
 from ..models import OrgLevel, OrgUnit, Permission, Wave
 from ..privacy.crypto import key_ring
-from ..web.access import requires, scopes
+from ..web.access import requires, scopes, visible_units
 from .contact_files import ContactFileError
 from .contacts_import import import_contacts, validate_file
 from .forms import ConfirmForm, UploadForm
@@ -57,7 +57,7 @@ def contacts_import():
     upload = form.file.data
     data = upload.read()
     try:
-        report = validate_file(data, upload.filename or "upload.csv")
+        report = validate_file(data, upload.filename or "upload.csv", visible_units(Permission.MANAGE_CONTACTS))
     except ContactFileError as exc:
         form.file.errors.append(str(exc))
         return render_template("distribution/import.html", form=form), 400
@@ -71,7 +71,7 @@ def contacts_import_confirm(upload_id: str):
     """Import a validated upload: every valid row or nothing (bad rows only when the user skips them)."""
     data, filename = _load(upload_id)
     form = ConfirmForm()
-    report = validate_file(data, filename)  # again: contacts may have changed since the report
+    report = validate_file(data, filename, visible_units(Permission.MANAGE_CONTACTS))  # again: contacts may have changed
     if report.problems and not form.skip_invalid.data:
         return render_template("distribution/import_report.html", report=report, shown=report.problems[:MAX_SHOWN],
                                upload_id=upload_id, form=form, refused=True), 400

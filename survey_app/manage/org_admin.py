@@ -83,8 +83,7 @@ def org_import():
         return redirect(url_for("manage.org_units"))
     allowed = visible_units(Permission.MANAGE_USERS)
     result = (import_units if form.kind.data == "units" else import_staff)(rows, allowed)
-    if result.problems:
-        db.session.rollback()
+    if result.problems:  # the import undid its own changes
         return render_template("manage/org_units.html", units=_units_in_scope(), import_form=form,
                                problems=result.problems), 422
     flash(_("%(added)s건을 추가하고 %(updated)s건을 고쳤습니다.", added=result.added, updated=result.updated))

@@ -30,10 +30,10 @@ def _safe_next(target: str | None) -> str:
     return url_for("manage.index")
 
 
-def _failure_message(outcome) -> str:
-    if outcome.reason == "locked":
-        return _("로그인 실패가 여러 번 있어 계정이 잠시 잠겼습니다. 잠시 후 다시 시도하시거나 관리자에게 문의해 주십시오.")
-    return _("아이디 또는 비밀번호가 맞지 않습니다.")
+def _failure_message() -> str:
+    """One message for every refused sign-in, so it never tells whether a username exists or is locked."""
+    return _("아이디 또는 비밀번호가 맞지 않습니다. 로그인에 여러 번 실패하면 계정이 잠시 잠기니, "
+             "잠시 후 다시 시도하시거나 관리자에게 문의해 주십시오.")
 
 
 def _finish_login(user: User, target: str):
@@ -61,7 +61,7 @@ def login():
             return redirect(url_for("manage.login_code"))
         if outcome.user is not None:
             return _finish_login(outcome.user, request.args.get("next"))
-        form.password.errors.append(_failure_message(outcome))
+        form.password.errors.append(_failure_message())
     return render_template("manage/login.html", form=form)
 
 

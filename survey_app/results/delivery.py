@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import audit
 from ..database import db
 from ..models import (Cadence, DeliveryStatus, ReportDelivery, ReportSubscription, Wave, WaveState, utcnow)
-from .report_mail import DeliveryProblem, build_report_mail, creator_units, make_workbook
+from .report_mail import DeliveryProblem, build_report_mail, check_recipients, creator_units, make_workbook
 
 STALE_CLAIM = timedelta(hours=1)
 
@@ -107,6 +107,7 @@ def send_report(subscription: ReportSubscription, delivery: ReportDelivery, wave
     from ..distribution.channels import SendError
 
     try:
+        check_recipients(list(subscription.recipients))
         units = creator_units(subscription)
         workbook, headline = make_workbook(wave, units)
         mail = build_report_mail(current_app.config["MAIL_FROM"], list(subscription.recipients),

@@ -4,6 +4,10 @@ The ordinary download (:mod:`.export_views`) masks telephone numbers and e-mail 
 open answers. Here a user holding ``personal_data.unmask`` for the survey's unit states why; the
 download is written to the personal-data access log (one subject row per response in the file)
 and to the audit trail, and the purpose and requester are printed on the workbook's cover note.
+
+The workbook holds only responses of units the user may both see (``results.view``) and unmask
+(``personal_data.unmask``): unmask rights for one office open that office's answers of a nationwide
+wave, not the nation's. The rest are left out rather than masked, as for any partial viewer.
 """
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from ..models import AccessAction, Permission, Wave
 from ..privacy.access_log import log_access
 from ..privacy.forms import PurposeForm
 from ..respond.state import questionnaire_for
-from ..web.access import requires, visible_units
+from ..web.access import requires, units_with_every
 from .build import load_for
 from .report_mail import workbook_filename
 from .views import WAVE_RESULTS
@@ -61,10 +65,12 @@ def _send(wave: Wave, units: set[int] | None, purpose: str):
 def unmasked_workbook(wave_id: int):
     """The workbook with open answers unmasked, after a stated purpose (kept in the access log)."""
     wave, form = db.session.get(Wave, wave_id), PurposeForm()
+    units = units_with_every(Permission.VIEW_RESULTS, Permission.UNMASK_PERSONAL_DATA)
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
-        return render_template("results/workbook_unmasked.html", wave=wave, form=form), status
+        return render_template("results/workbook_unmasked.html", wave=wave, form=form,
+                               restricted=units is not None), status
     try:
-        return _send(wave, visible_units(Permission.VIEW_RESULTS), form.purpose.data.strip())
+        return _send(wave, units, form.purpose.data.strip())
     except QuestionnaireError as exc:
         return _unreadable(wave, exc)

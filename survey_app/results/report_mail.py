@@ -12,6 +12,8 @@ from email.mime.text import MIMEText
 from email.policy import compat32
 from email.utils import formatdate
 
+from flask import current_app
+
 from ..models import Permission, ReportSubscription, Wave, WaveState
 from ..web.access import covers, units_of_grants
 from .model import ResponseRate
@@ -38,6 +40,33 @@ class Headline:
     index: float | None
     rate: ResponseRate | None = None
     findings: tuple[str, ...] = ()
+
+
+def report_mail_domains() -> tuple[str, ...]:
+    """The e-mail domains reports may go to (``SURVEY_REPORT_MAIL_DOMAINS``), lower-case."""
+    raw = current_app.config.get("REPORT_MAIL_DOMAINS") or ""
+    return tuple(d.strip().lower().lstrip("@.") for d in raw.replace(";", ",").split(",") if d.strip())
+
+
+def outside_allowed_domains(addresses: list[str], domains: tuple[str, ...]) -> list[str]:
+    """The addresses whose domain is neither one of ``domains`` nor below one ("*" allows every domain)."""
+    if "*" in domains:
+        return []
+    outside = []
+    for address in addresses:
+        domain = address.rpartition("@")[2].strip().lower().rstrip(".")
+        if not any(domain == d or domain.endswith("." + d) for d in domains):
+            outside.append(address)
+    return outside
+
+
+def check_recipients(addresses: list[str]) -> None:
+    """Refuse to send a report when any recipient is outside the allowed domains (checked again at delivery,
+    since the setting may have narrowed since the subscription was made)."""
+    outside = outside_allowed_domains(addresses, report_mail_domains())
+    if outside:
+        raise DeliveryProblem("허용된 도메인(" + ", ".join(report_mail_domains()) + ") 밖의 주소가 있어 보내지 "
+                              "않았습니다: " + ", ".join(outside[:5]))
 
 
 def workbook_filename(wave: Wave, *, unmasked: bool = False) -> str:

@@ -26,6 +26,7 @@ from ..models import Cadence, Permission, ReportDelivery, ReportSubscription, Su
 from ..web.access import requires, scopes, visible_units
 from ..web.choices import select_choices
 from ..web.scopes import Scope, _get_or_404
+from .report_mail import outside_allowed_domains, report_mail_domains
 
 bp = Blueprint("report_subscriptions", __name__, url_prefix="/manage/results")
 MAX_RECIPIENTS = 20
@@ -69,13 +70,18 @@ class SubscriptionForm(FlaskForm):
     wave = SelectField(_l("보고할 차수"), coerce=int, default=0)
 
     def validate_recipients(self, field) -> None:
-        """Every address must look like one, and there may be at most twenty."""
+        """Every address must look like one, be in an allowed domain, and there may be at most twenty."""
         addresses = split_addresses(field.data)
         wrong = [a for a in addresses if not is_email(a)]
         if wrong:
             raise ValidationError(_("전자우편 주소가 올바르지 않습니다: %(list)s", list=", ".join(wrong[:5])))
         if len(addresses) > MAX_RECIPIENTS:
             raise ValidationError(_("받는 사람은 %(n)s명까지 적을 수 있습니다.", n=MAX_RECIPIENTS))
+        outside = outside_allowed_domains(addresses, report_mail_domains())
+        if outside:
+            raise ValidationError(_("보고서는 기관 전자우편(%(domains)s)으로만 보낼 수 있습니다. 다음 주소는 받을 수 "
+                                    "없습니다: %(list)s", domains=", ".join(report_mail_domains()),
+                                    list=", ".join(outside[:5])))
 
     def validate_day_of_month(self, field) -> None:
         """A monthly report needs its day, from 1 to 28 (every month has it)."""
@@ -95,7 +101,7 @@ def _subscription_resolve(subscription_id: int, **_: Any) -> Any:
 
 def _subscription_example(unit_id: int | None) -> dict:
     survey_id = scopes.SURVEY_RESULTS.example(unit_id)["survey_id"]
-    sub = ReportSubscription(survey_id=survey_id, cadence=Cadence.CLOSE, recipients=["scope@example.com"])
+    sub = ReportSubscription(survey_id=survey_id, cadence=Cadence.CLOSE, recipients=["scope@koreapost.go.kr"])
     db.session.add(sub)
     db.session.flush()
     return {"subscription_id": sub.id}

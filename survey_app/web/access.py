@@ -35,10 +35,10 @@ from sqlalchemy import select
 from ..database import db
 from ..models import ApiKey, OrgUnit, Permission, Role
 from . import scopes
-from .scopes import ORG_WIDE, Scope, custom_scope
+from .scopes import ORG_WIDE, EveryUnit, Scope, custom_scope
 
 __all__ = ["ORG_WIDE", "Permission", "Role", "Rule", "api", "can", "public", "public_blueprint", "requires",
-           "rule_for", "scopes", "signed_in", "visible_units"]
+           "rule_for", "scopes", "signed_in", "units_with_every", "visible_units"]
 
 
 class Kind(enum.StrEnum):
@@ -150,7 +150,11 @@ def grants_of_current() -> list[Grant]:
 
 
 def covers(grants: Iterable[Grant], permission: Permission, unit: Any) -> bool:
-    """Whether a grant carries ``permission`` for ``unit`` (None: anywhere; ORG_WIDE: the whole organisation)."""
+    """Whether a grant carries ``permission`` for ``unit`` (None: anywhere; ORG_WIDE: the whole organisation;
+    :class:`EveryUnit`: each of its units)."""
+    if isinstance(unit, EveryUnit):
+        grants = list(grants)
+        return all(covers(grants, permission, part) for part in unit.units)
     units = [u for perms, u in grants if permission in perms]
     if not units:
         return False
@@ -172,6 +176,16 @@ def can(permission: Permission, unit: Any = None) -> bool:
 def visible_units(permission: Permission) -> set[int] | None:
     """Units whose data the current principal may see with ``permission``: None means all of them."""
     return units_of_grants(grants_of_current(), permission)
+
+
+def units_with_every(*permissions: Permission) -> set[int] | None:
+    """Units whose data the current principal may see with each of ``permissions`` (None: all units)."""
+    found: set[int] | None = None
+    for permission in permissions:
+        units = visible_units(permission)
+        if units is not None:
+            found = units if found is None else found & units
+    return found
 
 
 def units_of_grants(grants: Iterable[Grant], permission: Permission) -> set[int] | None:

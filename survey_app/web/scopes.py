@@ -7,8 +7,8 @@ Use a ready-made scope when the URL carries one of these arguments, or build one
     @requires(Permission.MANAGE_USERS, scope=scopes.USER)               # <int:user_id>
 
 A scope's ``resolve(**view_args)`` returns a unit id, ``None`` (not about one unit: any grant of the
-permission, and the view filters by ``visible_units``) or :data:`ORG_WIDE`; it aborts with 404 when the
-object does not exist. ``example(unit_id)`` creates an object in that unit and returns the view args.
+permission, and the view filters by ``visible_units``), :data:`ORG_WIDE`, or :class:`EveryUnit` (several
+units, each of which must be covered); it aborts with 404 when the object does not exist. ``example(unit_id)`` creates an object in that unit and returns the view args.
 """
 from __future__ import annotations
 
@@ -29,6 +29,18 @@ class _OrgWide:
 
 
 ORG_WIDE: Any = _OrgWide()
+
+
+@dataclass(frozen=True)
+class EveryUnit:
+    """Several units at once: a grant must cover every one of them (an account's unit and its grants' units)."""
+
+    units: tuple
+
+
+def unit_or_org_wide(unit_id: int | None) -> Any:
+    """The scope value of something placed in ``unit_id``; no unit means the whole organisation."""
+    return ORG_WIDE if unit_id is None else unit_id
 
 
 @dataclass(frozen=True)
@@ -69,9 +81,18 @@ def _unit_resolve(unit_id: int, **_: Any) -> int:
 ORG_UNIT = Scope("org_unit", _unit_resolve, lambda unit_id: {"unit_id": unit_id})
 
 
+def account_scope(user) -> EveryUnit:
+    """Where an account reaches: its home unit and the unit of every grant it holds.
+
+    Managing an account (password, deactivation, roles) needs a grant covering all of them, so an
+    administrator of one region cannot take over an account that holds rights elsewhere."""
+    return EveryUnit((unit_or_org_wide(user.org_unit_id),
+                      *(unit_or_org_wide(grant.org_unit_id) for grant in user.grants)))
+
+
 def _user_resolve(user_id: int, **_: Any) -> Any:
     from ..models import User
-    return _get_or_404(User, user_id).org_unit_id or ORG_WIDE
+    return account_scope(_get_or_404(User, user_id))
 
 
 def _user_example(unit_id: int | None) -> dict:
@@ -82,6 +103,7 @@ def _user_example(unit_id: int | None) -> dict:
     return {"user_id": user.id}
 
 
+#: The account's home unit and every unit it holds a grant for (see :func:`account_scope`).
 USER = Scope("user", _user_resolve, _user_example)
 
 

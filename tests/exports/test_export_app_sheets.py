@@ -255,3 +255,32 @@ def test_voc_answers_carry_their_segments_by_name_and_the_cover_note_names_the_s
     cells = [str(v) for rows in _both(out, "요약") for r in rows for v in r if v is not None]
     assert any("5점 척도를 100점으로 환산: (응답 − 1) ÷ 4 × 100" in c for c in cells)
     assert not any("7점 척도" in c for c in cells)
+
+
+def test_the_unmasked_workbook_holds_only_the_units_the_user_may_unmask(
+        app_ctx, client, make_user, make_survey, make_org, tmp_path):
+    """Finding: unmask rights for one office opened a nationwide wave; the results-view scope is not enough."""
+    from survey_app.accounts.operations import grant_role
+    from survey_app.models import PersonalDataAccess, PersonalDataSubject, Response, User
+
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    user_id, _ = make_user("unmask_one_office", PASSWORD)
+    with app_ctx() as session:
+        grant_role(session.get(User, user_id), "analyst", None)  # sees every office's results
+        grant_role(session.get(User, user_id), "admin", ids["units"]["P-A"])  # may unmask one office only
+        offices = {r.id: r.hidden.get("office_code") for r in session.scalars(
+            select(Response).where(Response.wave_id == ids["wave_id"], Response.status == "complete"))}
+    assert client.post("/manage/login", data={"username": "unmask_one_office", "password": PASSWORD}).status_code == 302
+    url = f"/manage/results/waves/{ids['wave_id']}/workbook-unmasked"
+    assert "권한이 있는 조직의 응답만" in client.get(url).get_data(as_text=True)
+    answer = client.post(url, data={"purpose": "민원 회신 연락"})
+    assert answer.status_code == 200 and answer.mimetype.endswith("spreadsheetml.sheet")
+    with app_ctx() as session:
+        entry = session.scalars(select(PersonalDataAccess).where(PersonalDataAccess.subject_type == "response")).one()
+        released = set(session.scalars(select(PersonalDataSubject.subject_id)
+                                       .where(PersonalDataSubject.access_id == entry.id)))
+    assert released and {offices[int(r)] for r in released} == {"P-A"}
+    path = tmp_path / "one_office.xlsx"
+    path.write_bytes(answer.get_data())
+    raw = _both(path, "원자료")[0]
+    assert len(raw) - 1 == len(released)
