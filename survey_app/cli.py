@@ -125,9 +125,9 @@ def demo_command(script_info: ScriptInfo, host: str, port: int, no_serve: bool) 
         migrate.upgrade(_engine())
         report = seed_demo()
         db.session.commit()
-    for line in report.lines(f"http://{host}:{port}"):
-        click.echo(line)
-    if not no_serve:
+        for line in report.lines(f"http://{host}:{port}"):
+            click.echo(line)
+    if not no_serve:  # outside the context: each request of the server gets its own
         app.run(host=host, port=port, debug=False, use_reloader=False)
 
 

@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 class SchemaNotCurrent(RuntimeError):
@@ -21,7 +21,7 @@ class SchemaNotCurrent(RuntimeError):
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic config pointing at the project's migrations, optionally on ``connection``."""
     if not (MIGRATIONS_DIR / "env.py").is_file():
-        raise SchemaNotCurrent(f"migrations folder not found at {MIGRATIONS_DIR}; install with `pip install -e .`")
+        raise SchemaNotCurrent(f"migrations folder not found at {MIGRATIONS_DIR}; reinstall survey-app")
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["connection"] = connection
