@@ -17,6 +17,7 @@ from ..models import Permission, Wave
 from ..web.access import can, requires, scopes, signed_in
 from ..web.choices import choice_values, select_choices
 from ..web.i18n import LOCALES
+from ..web.redirects import same_site_path
 from . import bp
 from .drafts import blank_definition, update_settings
 from .forms import KIND_LABELS, CopyForm, DesignerForm, ImportForm, NewSurveyForm, SettingsForm
@@ -37,7 +38,8 @@ def set_language():
     if locale in LOCALES:
         current_user.locale = locale
     target = request.form.get("next", "")
-    return redirect(target if target.startswith("/manage") and "//" not in target else url_for("manage.index"))
+    staff_page = target.startswith("/manage") and "//" not in target
+    return redirect(same_site_path(target, url_for("manage.index")) if staff_page else url_for("manage.index"))
 
 
 def _template_title(name: str) -> str:
