@@ -18,6 +18,7 @@ from ..web.access import can, requires, scopes, signed_in
 from ..web.choices import choice_values, select_choices
 from ..web.i18n import LOCALES
 from ..web.redirects import same_site_path
+from ..web.request_size import accepts_upload
 from . import bp
 from .drafts import blank_definition, update_settings
 from .forms import KIND_LABELS, CopyForm, DesignerForm, ImportForm, NewSurveyForm, SettingsForm
@@ -77,6 +78,7 @@ def _starting_definition(form: NewSurveyForm) -> dict | None:
 
 
 @bp.route("/surveys/new", methods=["GET", "POST"])
+@accepts_upload
 @requires(Permission.EDIT_SURVEYS)
 @keeps_unsaved
 def new_survey():
@@ -187,6 +189,7 @@ def export_xlsx(survey_id: int):
 
 
 @bp.post("/surveys/<int:survey_id>/import")
+@accepts_upload
 @requires(Permission.EDIT_SURVEYS, scope=scopes.SURVEY)
 def import_file(survey_id: int):
     """Replace the draft with a YAML or Excel questionnaire file (the old draft stays in the history)."""

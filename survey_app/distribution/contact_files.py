@@ -7,6 +7,14 @@ import unicodedata
 from typing import Iterator
 from flask_babel import gettext as _
 
+from questionnaires.xlsx.limits import (MAX_CELLS, MAX_UNCOMPRESSED_BYTES, WorkbookTooLarge, check_declared_cells,
+                                        check_unpacked_size, limited_rows)
+
+#: Columns read from a contact sheet; cells further right are never looked at.
+MAX_COLUMNS = 100
+#: Longest CSV cell accepted (the csv module's own limit is 128 KB; a field beyond ours is a row error).
+MAX_CSV_FIELD = 10_000
+
 #: Our field → the column headings accepted for it (Korean first; case and spaces ignored).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("이름", "성명", "고객명", "name"),
@@ -54,16 +62,31 @@ def _csv_rows(data: bytes) -> Iterator[list[object]]:
     yield from csv.reader(io.StringIO(_decode(data), newline=""))
 
 
+def _too_large(exc: WorkbookTooLarge) -> ContactFileError:
+    if exc.what == "cells":
+        return ContactFileError(_("엑셀 파일에 칸이 너무 많습니다(%(n)s칸 초과). 파일을 나누어 올려 주십시오.",
+                                  n=f"{MAX_CELLS:,}"))
+    return ContactFileError(_("엑셀 파일의 압축을 푼 크기가 너무 큽니다(%(mb)s MB 초과). 파일을 나누어 올려 주십시오.",
+                              mb=MAX_UNCOMPRESSED_BYTES // 1_000_000))
+
+
 def _xlsx_rows(data: bytes) -> Iterator[list[object]]:
     from openpyxl import load_workbook
 
     try:
+        check_unpacked_size(data)
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except WorkbookTooLarge as exc:
+        raise _too_large(exc) from None
     except Exception:  # openpyxl raises many kinds for a broken file; all mean the same to the user
         raise ContactFileError(_("엑셀(XLSX) 파일을 열 수 없습니다.")) from None
     try:
-        for row in book.worksheets[0].iter_rows(values_only=True):
+        sheet = book.worksheets[0]
+        check_declared_cells(sheet)
+        for row in limited_rows(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)):
             yield list(row)
+    except WorkbookTooLarge as exc:
+        raise _too_large(exc) from None
     finally:
         book.close()
 

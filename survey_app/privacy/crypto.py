@@ -75,21 +75,28 @@ class KeyRing:
 
     def encrypt(self, plaintext: str, context: str) -> bytes:
         """``plaintext`` sealed with the newest key, bound to ``context``."""
+        return self.encrypt_bytes(plaintext.encode("utf-8"), context)
+
+    def encrypt_bytes(self, data: bytes, context: str) -> bytes:
+        """:meth:`encrypt` for bytes (an uploaded file), without a text encoding in between."""
         key = self.data_keys[0]
         nonce = os.urandom(NONCE_BYTES)
-        sealed = AESGCM(key).encrypt(nonce, plaintext.encode("utf-8"), context.encode("ascii"))
+        sealed = AESGCM(key).encrypt(nonce, data, context.encode("ascii"))
         return FORMAT_VERSION + _key_id(key) + nonce + sealed
 
     def decrypt(self, blob: bytes, context: str) -> str:
         """The plaintext of ``blob``; raises :class:`DecryptionError` if no key opens it."""
+        return self.decrypt_bytes(blob, context).decode("utf-8")
+
+    def decrypt_bytes(self, blob: bytes, context: str) -> bytes:
+        """The bytes sealed in ``blob``; raises :class:`DecryptionError` if no key opens it."""
         if len(blob) < 5 + NONCE_BYTES or blob[:1] != FORMAT_VERSION:
             raise DecryptionError("알 수 없는 암호문 형식입니다 (unknown ciphertext format).")
         key = self._key_for(blob[1:5])
         try:
-            plain = AESGCM(key).decrypt(blob[5:5 + NONCE_BYTES], blob[5 + NONCE_BYTES:], context.encode("ascii"))
+            return AESGCM(key).decrypt(blob[5:5 + NONCE_BYTES], blob[5 + NONCE_BYTES:], context.encode("ascii"))
         except InvalidTag:
             raise DecryptionError("암호문이 손상되었거나 다른 항목의 값입니다 (ciphertext rejected).") from None
-        return plain.decode("utf-8")
 
     def _key_for(self, key_id: bytes) -> bytes:
         for key in self.data_keys:

@@ -5,7 +5,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import access, errors, headers, i18n, labels, static_files
+from . import access, errors, headers, i18n, labels, request_size, static_files
 from .guard import enforce_access_rule
 from .ratelimit import enforce_endpoint_limits, limit_endpoint
 from .request_guard import refuse_nul_characters
@@ -54,6 +54,7 @@ def init_app(app: Flask) -> None:
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    request_size.init_app(app)  # before the CSRF check reads the form
     csrf.init_app(app)
     i18n.init_app(app)
     login_manager.init_app(app)
