@@ -45,11 +45,20 @@ def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
     if filename.lower().endswith((".xlsx", ".xlsm")) or data.startswith(b"PK\x03\x04"):
         values = _excel_values(data)
     else:
-        values = [[c.strip() for c in row] for row in csv.reader(io.StringIO(data.decode("utf-8-sig")))]
+        values = _csv_values(data)
     if not values:
         return []
     header = [HEADERS.get(h, h.lower()) for h in values[0]]
     return [dict(zip(header, row)) for row in values[1:] if any(row)]
+
+
+def _csv_values(data: bytes) -> list[list[str]]:
+    """Cell texts of a UTF-8 CSV; a cell beyond the csv module's 128 KB is a ValueError naming the line."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig")))
+    try:
+        return [[c.strip() for c in row] for row in reader]
+    except csv.Error as exc:
+        raise ValueError(f"line {reader.line_num}: {exc}") from None
 
 
 def _excel_values(data: bytes) -> list[list[str]]:

@@ -12,8 +12,6 @@ from questionnaires.xlsx.limits import (MAX_CELLS, MAX_UNCOMPRESSED_BYTES, Workb
 
 #: Columns read from a contact sheet; cells further right are never looked at.
 MAX_COLUMNS = 100
-#: Longest CSV cell accepted (the csv module's own limit is 128 KB; a field beyond ours is a row error).
-MAX_CSV_FIELD = 10_000
 
 #: Our field → the column headings accepted for it (Korean first; case and spaces ignored).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -59,7 +57,12 @@ def _decode(data: bytes) -> str:
 
 
 def _csv_rows(data: bytes) -> Iterator[list[object]]:
-    yield from csv.reader(io.StringIO(_decode(data), newline=""))
+    reader = csv.reader(io.StringIO(_decode(data), newline=""))
+    try:
+        yield from reader
+    except csv.Error:  # a cell over the csv module's 128 KB, usually after an unmatched quote
+        raise ContactFileError(_("%(row)s행을 읽을 수 없습니다. 한 칸의 내용이 너무 깁니다. 따옴표(\")가 짝이 맞는지 "
+                                 "확인해 주십시오.", row=reader.line_num)) from None
 
 
 def _too_large(exc: WorkbookTooLarge) -> ContactFileError:

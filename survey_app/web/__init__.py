@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import access, errors, headers, i18n, labels, request_size, static_files
 from .guard import enforce_access_rule
+from .numbers import DatabaseIdConverter
 from .ratelimit import enforce_endpoint_limits, limit_endpoint
 from .request_guard import refuse_nul_characters
 from .transactions import commit_on_success
@@ -51,6 +52,7 @@ def init_app(app: Flask) -> None:
     """Register every blueprint and the cross-cutting request handling."""
     from ..accounts import login_manager
 
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any rule is added
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
