@@ -20,6 +20,21 @@ def private_folder(path: Path) -> Path:
     return path
 
 
+def reserve_private(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 (or tighten it) so a writer that opens it afterwards keeps that mode."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)
+    finally:
+        os.close(fd)
+
+
+def outbox_folder(instance_path: str | Path, kind: str) -> Path:
+    """``<instance>/outbox/<kind>``, both folders 0700 (the files hold phone numbers, addresses and links)."""
+    outbox = private_folder(Path(instance_path) / "outbox")
+    return private_folder(outbox / kind)
+
+
 def write_private(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` with mode 0600 (an existing file is tightened before it is overwritten)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
