@@ -67,8 +67,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from . import cli, web
     from .database import db
+    from .privacy.key_files import check_key_files
 
     db.init_app(app)
+    check_key_files(app, app.extensions["survey_engine"])
     web.init_app(app)
     cli.init_app(app)
     _compact_pages(app)
