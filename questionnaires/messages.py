@@ -24,6 +24,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "too_deep": ("내용이 너무 깊게 중첩되어 있습니다.", "The content is nested too deeply."),
     "xlsx_unreadable": ("Excel 파일을 열 수 없습니다. .xlsx 형식인지 확인해 주세요. ({detail})",
                         "The Excel file cannot be opened; check that it is an .xlsx workbook. ({detail})"),
+    "xlsx_too_large": ("Excel 파일의 압축을 푼 크기가 너무 큽니다({limit} MB 초과). 내용을 줄여 다시 저장해 주세요.",
+                       "The Excel file unpacks to more than {limit} MB; make it smaller and save it again."),
     "sheet_missing": ("'{sheet}' 시트가 없습니다.", "The sheet '{sheet}' is missing."),
     "sheet_unknown": ("알 수 없는 시트 '{sheet}'입니다. 쓸 수 있는 시트: {allowed}",
                       "Unknown sheet '{sheet}'. Allowed sheets: {allowed}"),

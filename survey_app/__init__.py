@@ -57,7 +57,8 @@ def _derive_settings(app: Flask) -> None:
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the application. Opens no connection, runs no migration, asks nothing."""
+    """Build the application. Runs no migration, asks nothing; opens no connection, except one query when the
+    instance folder has no key files, to refuse making new keys for a database holding encrypted data."""
     early = early_settings(config)
     app = Flask(__name__, instance_path=early["INSTANCE_PATH"], instance_relative_config=True)
     if early["INSTANCE_PATH"] is None:
@@ -67,8 +68,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from . import cli, web
     from .database import db
+    from .privacy.key_files import check_key_files
 
     db.init_app(app)
+    check_key_files(app, app.extensions["survey_engine"])
     web.init_app(app)
     cli.init_app(app)
     _compact_pages(app)

@@ -206,6 +206,8 @@ def main(argv: list[str] | None = None) -> None:
         app.cli.main(args=argv, prog_name="survey-app", obj=ScriptInfo(create_app=lambda: app))
     except migrate.SchemaNotCurrent as exc:
         _fail(str(exc))
+    except ConfigError as exc:  # e.g. a key file found missing when a command first needs the keys
+        _fail(f"설정 오류 (configuration error): {exc}", 2)
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         _fail(f"데이터베이스에 연결할 수 없습니다. SURVEY_DATABASE_URL과 서버 상태를 확인해 주십시오 "

@@ -10,6 +10,7 @@ import re
 
 import pytest
 from sqlalchemy import select
+from werkzeug.routing.converters import NumberConverter
 
 from survey_app.models import ROLE_PERMISSIONS, OrgLevel, Role, StaffSession
 from survey_app.web.access import Kind, rule_for
@@ -53,7 +54,7 @@ def _fill(rule, args: dict) -> str:
     values = dict(args)
     for name, converter in rule._converters.items():
         if name not in values:
-            values[name] = 987654 if type(converter).__name__ in ("IntegerConverter", "NumberConverter") else "x"
+            values[name] = 987654 if isinstance(converter, NumberConverter) else "x"
     path = rule.rule
     for name, value in values.items():
         path = re.sub(rf"<(?:[^:<>]+:)?{name}>", str(value), path)

@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from ..problems import Problem, make_problem, suggest
 from . import layout
+from .limits import WorkbookTooLarge, check_unpacked_size
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
@@ -71,7 +72,10 @@ def read_tables(source: Source) -> tuple[dict[str, Table], list[Problem]]:
     """Return the known sheets as tables and every sheet/column/cell problem."""
     try:
         _check_size(source)
+        check_unpacked_size(source)
         raw_sheets = _open(source)
+    except WorkbookTooLarge as error:
+        return {}, [make_problem("xlsx_too_large", "", limit=error.limit // 1_000_000)]
     except Exception as error:  # openpyxl/zipfile/XML raise many types on a damaged file
         return {}, [make_problem("xlsx_unreadable", "", detail=type(error).__name__)]
     problems: list[Problem] = []

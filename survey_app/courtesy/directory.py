@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from questionnaires.xlsx.limits import check_declared_cells, check_unpacked_size, limited_rows
+
 from ..audit import record
 from ..database import db
 from ..models import OrgLevel, OrgUnit, StaffMember
@@ -21,6 +23,7 @@ HEADERS = {"코드": "code", "이름": "name", "영문 이름": "name_en", "구�
            "사용": "active", "직원번호": "employee_no", "소속 코드": "unit_code", "직위": "position"}
 LEVELS = {"본부": "headquarters", "지방우정청": "regional", "우체국": "office", "센터": "center", "팀": "team",
           **{level.value: level.value for level in OrgLevel}}
+MAX_COLUMNS = 50
 FALSE = {"0", "false", "no", "n", "아니오", "아니요", "미사용", "x"}
 
 
@@ -42,11 +45,20 @@ def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
     if filename.lower().endswith((".xlsx", ".xlsm")) or data.startswith(b"PK\x03\x04"):
         values = _excel_values(data)
     else:
-        values = [[c.strip() for c in row] for row in csv.reader(io.StringIO(data.decode("utf-8-sig")))]
+        values = _csv_values(data)
     if not values:
         return []
     header = [HEADERS.get(h, h.lower()) for h in values[0]]
     return [dict(zip(header, row)) for row in values[1:] if any(row)]
+
+
+def _csv_values(data: bytes) -> list[list[str]]:
+    """Cell texts of a UTF-8 CSV; a cell beyond the csv module's 128 KB is a ValueError naming the line."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig")))
+    try:
+        return [[c.strip() for c in row] for row in reader]
+    except csv.Error as exc:
+        raise ValueError(f"line {reader.line_num}: {exc}") from None
 
 
 def _excel_values(data: bytes) -> list[list[str]]:
@@ -56,9 +68,12 @@ def _excel_values(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_unpacked_size(data)  # WorkbookTooLarge is a ValueError: the caller's "cannot read" answer
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        return [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
+        check_declared_cells(sheet)
+        rows = limited_rows(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS))
+        return [["" if v is None else str(v).strip() for v in row] for row in rows]
     except (BadZipFile, InvalidFileException, IndexError) as exc:
         raise ValueError(f"not a readable workbook: {exc}") from None
 

@@ -9,6 +9,7 @@ from ..database import db
 from ..models import OrgLevel, OrgUnit, StaffMember
 from ..respond.forms import PageItem, page_items
 from ..respond.pages import section_numbers
+from ..web.numbers import whole_number
 
 EVALUATED_LEVELS = (OrgLevel.OFFICE, OrgLevel.CENTER, OrgLevel.TEAM)
 MAX_CHOICES = 200
@@ -24,8 +25,8 @@ def matching_units(query: str, visible: set[int] | None, keep_id: str | None = N
         staff_units = select(StaffMember.org_unit_id).where(or_(StaffMember.name.ilike(like),
                                                                 StaffMember.employee_no.ilike(like)))
         matched = or_(OrgUnit.name.ilike(like), OrgUnit.code.ilike(like), OrgUnit.id.in_(staff_units))
-        if keep_id and str(keep_id).isdecimal():
-            matched = or_(matched, OrgUnit.id == int(keep_id))
+        if (kept := whole_number(keep_id)) is not None:
+            matched = or_(matched, OrgUnit.id == kept)
         stmt = stmt.where(matched)
     return list(db.session.scalars(stmt.order_by(OrgUnit.name).limit(MAX_CHOICES)))
 

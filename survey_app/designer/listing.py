@@ -12,6 +12,7 @@ from wtforms.validators import Length, Optional
 from ..database import db
 from ..models import OrgUnit, Response, ResponseStatus, Survey, User, Wave
 from ..web.choices import select_choices
+from ..web.numbers import whole_number
 from .forms import KIND_LABELS, DesignerForm
 from .support import STATUS_LABELS, survey_status
 
@@ -65,10 +66,10 @@ def survey_list(args, visible_ids) -> SurveyList:
         query = query.where(or_(Survey.code.ilike(f"%{text}%"), Survey.title.ilike(f"%{text}%")))
     if form.kind.data:
         query = query.where(Survey.kind == form.kind.data)
-    if (form.unit.data or "").isdecimal():
-        query = query.where(Survey.org_unit_id == int(form.unit.data))
-    if (form.owner.data or "").isdecimal():
-        query = query.where(Survey.owner_id == int(form.owner.data))
+    if (unit_id := whole_number(form.unit.data)) is not None:
+        query = query.where(Survey.org_unit_id == unit_id)
+    if (owner_id := whole_number(form.owner.data)) is not None:
+        query = query.where(Survey.owner_id == owner_id)
     rows = db.session.execute(query).all()
     waves: dict[int, list[Wave]] = {}
     for wave in db.session.scalars(select(Wave).where(Wave.survey_id.in_([s.id for s, _n in rows]))):

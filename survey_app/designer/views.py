@@ -17,6 +17,8 @@ from ..models import Permission, Wave
 from ..web.access import can, requires, scopes, signed_in
 from ..web.choices import choice_values, select_choices
 from ..web.i18n import LOCALES
+from ..web.redirects import same_site_path
+from ..web.request_size import accepts_upload
 from . import bp
 from .drafts import blank_definition, update_settings
 from .forms import KIND_LABELS, CopyForm, DesignerForm, ImportForm, NewSurveyForm, SettingsForm
@@ -37,7 +39,8 @@ def set_language():
     if locale in LOCALES:
         current_user.locale = locale
     target = request.form.get("next", "")
-    return redirect(target if target.startswith("/manage") and "//" not in target else url_for("manage.index"))
+    staff_page = target.startswith("/manage") and "//" not in target
+    return redirect(same_site_path(target, url_for("manage.index")) if staff_page else url_for("manage.index"))
 
 
 def _template_title(name: str) -> str:
@@ -75,6 +78,7 @@ def _starting_definition(form: NewSurveyForm) -> dict | None:
 
 
 @bp.route("/surveys/new", methods=["GET", "POST"])
+@accepts_upload
 @requires(Permission.EDIT_SURVEYS)
 @keeps_unsaved
 def new_survey():
@@ -185,6 +189,7 @@ def export_xlsx(survey_id: int):
 
 
 @bp.post("/surveys/<int:survey_id>/import")
+@accepts_upload
 @requires(Permission.EDIT_SURVEYS, scope=scopes.SURVEY)
 def import_file(survey_id: int):
     """Replace the draft with a YAML or Excel questionnaire file (the old draft stays in the history)."""

@@ -7,6 +7,12 @@ import unicodedata
 from typing import Iterator
 from flask_babel import gettext as _
 
+from questionnaires.xlsx.limits import (MAX_CELLS, MAX_UNCOMPRESSED_BYTES, WorkbookTooLarge, check_declared_cells,
+                                        check_unpacked_size, limited_rows)
+
+#: Columns read from a contact sheet; cells further right are never looked at.
+MAX_COLUMNS = 100
+
 #: Our field → the column headings accepted for it (Korean first; case and spaces ignored).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("이름", "성명", "고객명", "name"),
@@ -51,19 +57,39 @@ def _decode(data: bytes) -> str:
 
 
 def _csv_rows(data: bytes) -> Iterator[list[object]]:
-    yield from csv.reader(io.StringIO(_decode(data), newline=""))
+    reader = csv.reader(io.StringIO(_decode(data), newline=""))
+    try:
+        yield from reader
+    except csv.Error:  # a cell over the csv module's 128 KB, usually after an unmatched quote
+        raise ContactFileError(_("%(row)s행을 읽을 수 없습니다. 한 칸의 내용이 너무 깁니다. 따옴표(\")가 짝이 맞는지 "
+                                 "확인해 주십시오.", row=reader.line_num)) from None
+
+
+def _too_large(exc: WorkbookTooLarge) -> ContactFileError:
+    if exc.what == "cells":
+        return ContactFileError(_("엑셀 파일에 칸이 너무 많습니다(%(n)s칸 초과). 파일을 나누어 올려 주십시오.",
+                                  n=f"{MAX_CELLS:,}"))
+    return ContactFileError(_("엑셀 파일의 압축을 푼 크기가 너무 큽니다(%(mb)s MB 초과). 파일을 나누어 올려 주십시오.",
+                              mb=MAX_UNCOMPRESSED_BYTES // 1_000_000))
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[object]]:
     from openpyxl import load_workbook
 
     try:
+        check_unpacked_size(data)
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except WorkbookTooLarge as exc:
+        raise _too_large(exc) from None
     except Exception:  # openpyxl raises many kinds for a broken file; all mean the same to the user
         raise ContactFileError(_("엑셀(XLSX) 파일을 열 수 없습니다.")) from None
     try:
-        for row in book.worksheets[0].iter_rows(values_only=True):
+        sheet = book.worksheets[0]
+        check_declared_cells(sheet)
+        for row in limited_rows(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)):
             yield list(row)
+    except WorkbookTooLarge as exc:
+        raise _too_large(exc) from None
     finally:
         book.close()
 

@@ -1,7 +1,9 @@
 """Staff screens: contact file upload → validation report → confirmed import; QR codes of open and office links."""
 from __future__ import annotations
 
+import contextlib
 import secrets
+import time
 from pathlib import Path
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -11,7 +13,9 @@ from sqlalchemy import select
 from ..database import db
 from ..models import OrgLevel, OrgUnit, Permission, Wave
 from ..privacy.crypto import key_ring
+from ..privacy.files import private_folder, write_private
 from ..web.access import requires, scopes, visible_units
+from ..web.request_size import accepts_upload
 from .contact_files import ContactFileError
 from .contacts_import import import_contacts, validate_file
 from .forms import ConfirmForm, UploadForm
@@ -23,19 +27,32 @@ UPLOAD_CONTEXT = "contacts.upload"
 MAX_SHOWN = 500
 
 
+def _upload_folder() -> Path:
+    return Path(current_app.instance_path) / "uploads"
+
+
 def _upload_path(upload_id: str) -> Path:
     if not upload_id.isalnum() or len(upload_id) != 32:
         abort(404)
-    return Path(current_app.instance_path) / "uploads" / f"{upload_id}.bin"
+    return _upload_folder() / f"{upload_id}.bin"
+
+
+def _discard_stale_uploads() -> None:
+    """Delete uploads whose import was never confirmed within ``UPLOAD_KEEP_HOURS``."""
+    cutoff = time.time() - current_app.config["UPLOAD_KEEP_HOURS"] * 3600
+    for path in _upload_folder().glob("*.bin"):
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
 
 
 def _keep(data: bytes, filename: str) -> str:
-    """Keep the uploaded file encrypted until it is confirmed (it holds personal data)."""
+    """Keep the uploaded file encrypted (mode 0600) until it is confirmed (it holds personal data)."""
     upload_id = secrets.token_hex(16)
-    path = _upload_path(upload_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sealed = key_ring().encrypt(filename + "\n" + data.hex(), UPLOAD_CONTEXT)
-    path.write_bytes(sealed)
+    private_folder(_upload_folder())
+    _discard_stale_uploads()
+    name = filename.replace("\n", " ").encode("utf-8")
+    write_private(_upload_path(upload_id), key_ring().encrypt_bytes(name + b"\n" + data, UPLOAD_CONTEXT))
     return upload_id
 
 
@@ -43,11 +60,12 @@ def _load(upload_id: str) -> tuple[bytes, str]:
     path = _upload_path(upload_id)
     if not path.is_file():
         abort(404)
-    filename, _sep, hexdata = key_ring().decrypt(path.read_bytes(), UPLOAD_CONTEXT).partition("\n")
-    return bytes.fromhex(hexdata), filename
+    name, _sep, data = key_ring().decrypt_bytes(path.read_bytes(), UPLOAD_CONTEXT).partition(b"\n")
+    return data, name.decode("utf-8")
 
 
 @bp.route("/contacts/import", methods=["GET", "POST"])
+@accepts_upload
 @requires(Permission.MANAGE_CONTACTS)
 def contacts_import():
     """Upload a contact list; the validation report comes before anything is imported."""

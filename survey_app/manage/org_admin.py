@@ -18,6 +18,7 @@ from ..models import OrgUnit, Permission, StaffMember
 from ..web.access import requires, scopes, visible_units
 from ..web.choices import select_choices
 from ..web.scopes import Scope, _get_or_404
+from ..web.request_size import accepts_upload
 from . import bp
 
 
@@ -68,6 +69,7 @@ def _units_in_scope() -> list[OrgUnit]:
 
 
 @bp.post("/org/import")
+@accepts_upload
 @requires(Permission.MANAGE_USERS)
 def org_import():
     """Add or update units or staff from a CSV or Excel file; a file with any bad row changes nothing."""

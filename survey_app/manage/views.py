@@ -16,6 +16,7 @@ from ..models import Permission, Survey, User
 from ..web.access import can, public, signed_in, visible_units
 from ..web.i18n import LOCALES, remember_locale
 from ..web.ratelimit import enforce_rate_limit
+from ..web.redirects import same_site_path
 from . import bp
 from .forms import CodeForm, LoginForm
 
@@ -25,9 +26,7 @@ PENDING_SECONDS = 300
 
 def _safe_next(target: str | None) -> str:
     """Only follow a same-site path after login."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("manage.index")
+    return same_site_path(target, url_for("manage.index"))
 
 
 def _failure_message() -> str:

@@ -2,7 +2,8 @@
 
 Keys come from configuration, never from the database: ``SURVEY_DATA_KEYS`` (comma-separated
 base64 keys, newest first) and ``SURVEY_LOOKUP_KEY``. Without them the app keeps generated keys in
-the instance folder (one machine only, like the secret key). New data is always encrypted with the
+the instance folder (one machine only, like the secret key; made only for a new instance and checked
+at start, see :mod:`.key_files`). New data is always encrypted with the
 newest key; older keys still decrypt, and ``survey-app rotate-keys`` re-encrypts old rows.
 
 Stored form: ``0x01 | key id (4 bytes) | nonce (12 bytes) | ciphertext+tag``. The associated data is
@@ -17,7 +18,6 @@ import os
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -38,7 +38,8 @@ def new_key() -> str:
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
 
 
-def _decode_key(text: str, setting: str) -> bytes:
+def decode_key(text: str, setting: str) -> bytes:
+    """A setting's base64 key as 32 bytes; ConfigError naming the setting otherwise."""
     try:
         raw = base64.urlsafe_b64decode(text.strip().encode("ascii"))
     except (ValueError, UnicodeEncodeError):
@@ -75,21 +76,28 @@ class KeyRing:
 
     def encrypt(self, plaintext: str, context: str) -> bytes:
         """``plaintext`` sealed with the newest key, bound to ``context``."""
+        return self.encrypt_bytes(plaintext.encode("utf-8"), context)
+
+    def encrypt_bytes(self, data: bytes, context: str) -> bytes:
+        """:meth:`encrypt` for bytes (an uploaded file), without a text encoding in between."""
         key = self.data_keys[0]
         nonce = os.urandom(NONCE_BYTES)
-        sealed = AESGCM(key).encrypt(nonce, plaintext.encode("utf-8"), context.encode("ascii"))
+        sealed = AESGCM(key).encrypt(nonce, data, context.encode("ascii"))
         return FORMAT_VERSION + _key_id(key) + nonce + sealed
 
     def decrypt(self, blob: bytes, context: str) -> str:
         """The plaintext of ``blob``; raises :class:`DecryptionError` if no key opens it."""
+        return self.decrypt_bytes(blob, context).decode("utf-8")
+
+    def decrypt_bytes(self, blob: bytes, context: str) -> bytes:
+        """The bytes sealed in ``blob``; raises :class:`DecryptionError` if no key opens it."""
         if len(blob) < 5 + NONCE_BYTES or blob[:1] != FORMAT_VERSION:
             raise DecryptionError("알 수 없는 암호문 형식입니다 (unknown ciphertext format).")
         key = self._key_for(blob[1:5])
         try:
-            plain = AESGCM(key).decrypt(blob[5:5 + NONCE_BYTES], blob[5 + NONCE_BYTES:], context.encode("ascii"))
+            return AESGCM(key).decrypt(blob[5:5 + NONCE_BYTES], blob[5 + NONCE_BYTES:], context.encode("ascii"))
         except InvalidTag:
             raise DecryptionError("암호문이 손상되었거나 다른 항목의 값입니다 (ciphertext rejected).") from None
-        return plain.decode("utf-8")
 
     def _key_for(self, key_id: bytes) -> bytes:
         for key in self.data_keys:
@@ -134,32 +142,17 @@ class KeyRing:
         return self.lookup_hash("email", normalise_email(email))
 
 
-def _instance_keys(instance: Path) -> tuple[str, str]:
-    """Data and lookup keys kept in the instance folder, made on first use (one machine only)."""
-    values = []
-    for name in ("data_keys", "lookup_key"):
-        path = instance / name
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            values.append(path.read_text().strip())
-            continue
-        with os.fdopen(fd, "w") as handle:
-            handle.write(new_key() + "\n")
-        values.append(path.read_text().strip())
-    return values[0].replace("\n", ","), values[1]
-
-
 def build_key_ring(app: Flask) -> KeyRing:
-    """The key ring from the app's settings (or the instance folder when they are empty)."""
-    data, lookup = app.config.get("DATA_KEYS") or "", app.config.get("LOOKUP_KEY") or ""
-    if not data or not lookup:
-        stored_data, stored_lookup = _instance_keys(Path(app.instance_path))
-        data, lookup = data or stored_data, lookup or stored_lookup
-    keys = tuple(_decode_key(part, "DATA_KEYS") for part in data.split(",") if part.strip())
+    """The key ring from the app's settings (or the instance folder's key files when they are empty)."""
+    from .key_files import instance_keys
+
+    stored = instance_keys(app, app.extensions["survey_engine"])
+    data = app.config.get("DATA_KEYS") or stored.get("DATA_KEYS", "")
+    lookup = app.config.get("LOOKUP_KEY") or stored.get("LOOKUP_KEY", "")
+    keys = tuple(decode_key(part, "DATA_KEYS") for part in data.split(",") if part.strip())
     if not keys:
         raise ConfigError("SURVEY_DATA_KEYS: 키가 하나 이상 있어야 합니다 (at least one key is required).")
-    return KeyRing(keys, _decode_key(lookup, "LOOKUP_KEY"))
+    return KeyRing(keys, decode_key(lookup, "LOOKUP_KEY"))
 
 
 def key_ring() -> KeyRing:

@@ -16,6 +16,7 @@ from ..models import AccessAction, Contact, User
 from .access_log import log_access
 from .contacts import reencrypt
 from .crypto import key_ring, new_key
+from .files import write_private
 
 BATCH = 1000
 TOTP_CONTEXT = "user.totp"
@@ -31,7 +32,7 @@ def add_instance_key() -> None:
     path = Path(current_app.instance_path) / "data_keys"
     key_ring()  # make sure the file exists
     old = path.read_text().strip()
-    path.write_text(new_key() + "\n" + old + "\n")
+    write_private(path, (new_key() + "\n" + old + "\n").encode("ascii"))
     current_app.extensions.pop("survey_key_ring", None)
 
 

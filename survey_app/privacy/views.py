@@ -9,6 +9,7 @@ from ..database import db
 from ..models import AccessAction, Contact, OrgUnit, Permission
 from ..web.access import can, requires, scopes, visible_units
 from ..web.downloads import csv_response
+from ..web.numbers import query_number
 from .access_log import log_access
 from .contacts import SUBJECT, reveal, view
 from .crypto import key_ring
@@ -16,6 +17,7 @@ from .forms import ContactSearchForm, ExportForm, PurposeForm
 
 bp = Blueprint("contacts", __name__, url_prefix="/manage/contacts")
 PAGE_SIZE = 100
+MAX_PAGE = 1_000_000  # keeps the OFFSET within a 64-bit integer
 
 
 def _in_units(query: Select, units: set[int] | None) -> Select:
@@ -35,7 +37,7 @@ def _search(query: Select, text: str) -> Select:
 def index():
     """Contacts in the user's scope, masked; search by exact phone number or e-mail."""
     form = ContactSearchForm(request.args)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = query_number("page", 1, low=1, high=MAX_PAGE)
     query = _in_units(select(Contact), visible_units(Permission.VIEW_CONTACTS)).order_by(Contact.id.desc())
     if form.validate() and form.q.data:
         query = _search(query, form.q.data.strip())

@@ -1,6 +1,8 @@
 """``survey-app export WAVE --out FILE.xlsx``: a wave's executive Excel workbook (and CSV) on the command line."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask.cli import with_appcontext
 from questionnaires import QuestionnaireError
@@ -11,6 +13,7 @@ from exports import RawData, write_codebook_csv, write_raw_csv
 from .. import migrate
 from ..database import db
 from ..models import Wave
+from ..privacy.files import reserve_private
 
 
 @click.command("export")
@@ -34,6 +37,9 @@ def export_command(wave_code: str, out: str, csv_path: str | None, codebook_path
     if wave is None:
         raise click.ClickException(f"차수 {wave_code}을(를) 찾을 수 없습니다. `survey-app waves`로 코드를 확인해 주십시오 "
                                    f"(no wave with this code).")
+    for target in (out, csv_path, codebook_path):  # raw answers: readable by this user only
+        if target:
+            reserve_private(Path(target))
     try:
         summary = export_wave(wave, out, labels=labels)
         questionnaire = questionnaire_for(wave.version)

@@ -5,8 +5,9 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import access, errors, headers, i18n, labels, static_files
+from . import access, errors, headers, i18n, labels, request_size, static_files
 from .guard import enforce_access_rule
+from .numbers import DatabaseIdConverter
 from .ratelimit import enforce_endpoint_limits, limit_endpoint
 from .request_guard import refuse_nul_characters
 from .transactions import commit_on_success
@@ -51,9 +52,11 @@ def init_app(app: Flask) -> None:
     """Register every blueprint and the cross-cutting request handling."""
     from ..accounts import login_manager
 
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any rule is added
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    request_size.init_app(app)  # before the CSRF check reads the form
     csrf.init_app(app)
     i18n.init_app(app)
     login_manager.init_app(app)

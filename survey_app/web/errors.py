@@ -6,10 +6,11 @@ import logging
 from flask import Flask, current_app, jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from ..database import db
+from .request_size import too_large_message
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +20,7 @@ MESSAGES = {
     403: (_l("이 페이지를 볼 권한이 없습니다"), "You do not have permission to see this page."),
     404: (_l("페이지를 찾을 수 없습니다"), "The page could not be found."),
     405: (_l("허용되지 않은 요청입니다"), "This request method is not allowed."),
+    413: (_l("보내신 내용이 너무 큽니다"), "The request is too large."),
     429: (_l("요청이 너무 많습니다. 잠시 후 다시 시도해 주십시오"), "Too many requests. Please try again shortly."),
     500: (_l("일시적인 오류가 발생했습니다"), "A temporary error occurred."),
     503: (_l("잠시 후 다시 시도해 주십시오"), "Please try again in a moment."),
@@ -49,6 +51,10 @@ def _http_error(exc: HTTPException):
     return body, status, kept
 
 
+def _too_large(_exc: RequestEntityTooLarge):
+    return render_error(413, too_large_message())
+
+
 def _csrf_error(_exc: CSRFError):
     return render_error(400, _("페이지가 만료되었거나 보안 확인에 실패했습니다. 페이지를 새로 고친 뒤 다시 시도해 주십시오."))
 
@@ -70,6 +76,7 @@ def _unexpected(exc: Exception):
 def init_app(app: Flask) -> None:
     """Install the error handlers."""
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(InternalServerError, _unexpected)

@@ -1,4 +1,4 @@
-"""Refuse requests that carry NUL characters.
+"""Refuse requests that carry NUL characters, and JSON bodies nested too deeply to check.
 
 No browser sends U+0000 in a form, PostgreSQL cannot store it in text (the insert fails, which
 became a 500 on every form that stores text), and SQLite would keep it where no export expects it.
@@ -9,6 +9,8 @@ from __future__ import annotations
 from flask import abort, jsonify, request
 
 _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+#: No API body needs more; checking nested values recursively stays far from Python's recursion limit.
+MAX_JSON_DEPTH = 32
 
 
 def _json_has_nul(value) -> bool:
@@ -19,6 +21,25 @@ def _json_has_nul(value) -> bool:
     if isinstance(value, list):
         return any(_json_has_nul(item) for item in value)
     return False
+
+
+def _depth(value) -> int:
+    """How deeply lists and objects nest in ``value`` (counted without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _json_too_deep() -> bool:
+    """A JSON body nested beyond MAX_JSON_DEPTH, or so deep the parser itself gave up (RecursionError)."""
+    try:
+        return _depth(request.get_json(silent=True)) > MAX_JSON_DEPTH
+    except RecursionError:
+        return True
 
 
 def _has_nul(pairs) -> bool:
@@ -42,6 +63,9 @@ def refuse_nul_characters():
         abort(400)
     if request.method not in _WRITES:
         return None
+    if request.is_json and _json_too_deep():
+        return jsonify(error={"status": 400, "message": f"Invalid request body: nested deeper than {MAX_JSON_DEPTH} levels.",
+                              "message_ko": f"요청 본문이 {MAX_JSON_DEPTH}단계보다 깊게 중첩되어 있습니다."}), 400
     if request.is_json and _json_has_nul(request.get_json(silent=True)):
         return jsonify(error={"status": 422, "message": "Invalid request body: NUL characters are not accepted.",
                               "message_ko": "요청 본문에 NUL 문자를 쓸 수 없습니다."}), 422

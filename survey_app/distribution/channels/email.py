@@ -11,6 +11,7 @@ from email.utils import formatdate
 from pathlib import Path
 from typing import Mapping
 
+from ...privacy.files import outbox_folder, write_private
 from . import Outgoing, SendError
 
 _UTF8 = Charset("utf-8")
@@ -114,21 +115,22 @@ class FileMailChannel:
     name = "email"
 
     def __init__(self, instance_path: str, sender: str = "survey@localhost") -> None:
+        self.instance_path = instance_path
         self.folder = Path(instance_path) / "outbox" / "mail"
         self.sender = sender
 
     def send(self, message: Outgoing) -> str | None:
         """Write the .eml file (a retry overwrites the same file)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        outbox_folder(self.instance_path, "mail")
         mail = build_email(message, self.sender, "localhost")
-        (self.folder / f"{message.message_id}.eml").write_bytes(mail.as_bytes())
+        write_private(self.folder / f"{message.message_id}.eml", mail.as_bytes())
         return mail["Message-ID"]
 
     def send_mail(self, mail: Message, recipients: list[str]) -> None:
         """Write a ready MIME message to ``<Message-ID>.eml`` (a retry overwrites the same file)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        outbox_folder(self.instance_path, "mail")
         name = (mail["Message-ID"] or "mail").strip("<>").replace("/", "_")
-        (self.folder / f"{name}.eml").write_bytes(mail.as_bytes())
+        write_private(self.folder / f"{name}.eml", mail.as_bytes())
 
     def close(self) -> None:
         """Nothing to release."""

@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 from typing import Mapping
 
+from ...privacy.files import outbox_folder, write_private
 from . import Outgoing, SendError
 
 RETRYABLE = {408, 425, 429}
@@ -68,14 +69,15 @@ class FileSmsChannel:
     name = "sms"
 
     def __init__(self, instance_path: str) -> None:
+        self.instance_path = instance_path
         self.folder = Path(instance_path) / "outbox" / "sms"
 
     def send(self, message: Outgoing) -> str | None:
         """Write the message file (a retry overwrites the same file)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        outbox_folder(self.instance_path, "sms")
         record = {"message_id": message.message_id, "to": message.to, "text": message.body,
                   "type": message.message_type}
-        (self.folder / f"{message.message_id}.json").write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+        write_private(self.folder / f"{message.message_id}.json", json.dumps(record, ensure_ascii=False).encode("utf-8"))
         return message.message_id
 
     def close(self) -> None:
