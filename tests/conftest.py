@@ -2,18 +2,35 @@
 
 Every test that uses ``app`` runs on SQLite, and again on PostgreSQL when
 ``SURVEY_TEST_DATABASE_URL`` is set (the same test, not a copy). The test database's
-``public`` schema is emptied and migrated at the start of the run.
+``public`` schema (one schema per pytest-xdist worker) is emptied and migrated at the start of the run.
+
+The slow groups — ``browser``, ``crash`` and ``fuzz`` — run when asked for: ``SURVEY_TEST_ALL=1`` (what
+``.ci/run`` sets) or a ``-m`` expression that names them.
 """
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from itertools import count
 
 import pytest
-from tests.dbsupport import BACKENDS, PG_URL, empty_postgres_schema, normalise_url
+from tests.dbsupport import BACKENDS, PG_URL, empty_postgres_schema, normalise_url, on_schema, worker_schema
 
 from survey_app import create_app, migrate
 from survey_app.database import db as _db
+
+
+SLOW_GROUPS = ("browser", "crash", "fuzz")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Leave the slow groups out of a plain ``pytest`` unless SURVEY_TEST_ALL=1 or ``-m`` chooses."""
+    if os.environ.get("SURVEY_TEST_ALL") == "1" or config.option.markexpr:
+        return
+    slow = [item for item in items if any(item.get_closest_marker(group) for group in SLOW_GROUPS)]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if item not in set(slow)]
 
 
 def pytest_report_header(config):
@@ -26,8 +43,9 @@ def database_url(request, tmp_path_factory) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite'}"
     url = normalise_url(PG_URL, "")
-    empty_postgres_schema(url)
-    return url
+    schema = worker_schema()
+    empty_postgres_schema(url, schema)
+    return url if schema == "public" else on_schema(url, schema)
 
 
 def test_settings(database_url: str, instance: str) -> dict:

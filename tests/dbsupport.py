@@ -16,6 +16,17 @@ def normalise_url(url: str, instance_path: str = "") -> str:
     return database_url(url, instance_path)
 
 
+def worker_schema() -> str:
+    """The PostgreSQL schema this test process uses: ``public`` alone, one per pytest-xdist worker."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"xdist_{worker}" if worker else "public"
+
+
+def on_schema(url: str, schema: str) -> str:
+    """``url`` with ``schema`` first on the search path."""
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+
+
 def empty_postgres_schema(url: str, schema: str = "public") -> None:
     """Drop and recreate ``schema`` on the test database."""
     engine = create_engine(url)

@@ -6,16 +6,16 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from tests.dbsupport import PG_URL, normalise_url
+from tests.dbsupport import PG_URL, normalise_url, worker_schema
 
 #: The grants of a role that serves the app without owning its tables (the owner runs the migrations).
 APP_ROLE_GRANTS = """
-GRANT USAGE ON SCHEMA public TO {role};
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
+GRANT USAGE ON SCHEMA {schema} TO {role};
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role};
 REVOKE UPDATE, DELETE, TRUNCATE ON audit_events, personal_data_access, personal_data_subjects FROM {role};
-GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role};
 """
-ROLE = "wt_harden_app"
+ROLE = "survey_test_app_role"
 
 
 def test_audit_events_cannot_be_changed_or_deleted_in_the_database(app_ctx):
@@ -46,7 +46,7 @@ def app_role(database_url):
             conn.execute(text(f"DROP OWNED BY {ROLE}"))
             conn.execute(text(f"DROP ROLE {ROLE}"))
         conn.execute(text(f"CREATE ROLE {ROLE} LOGIN"))
-        for statement in APP_ROLE_GRANTS.format(role=ROLE).strip().splitlines():
+        for statement in APP_ROLE_GRANTS.format(role=ROLE, schema=worker_schema()).strip().splitlines():
             conn.execute(text(statement))
     yield make_url(database_url).set(username=ROLE, password=None).render_as_string(hide_password=False)
     with owner.connect() as conn:
