@@ -6,7 +6,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from tests.dbsupport import PG_URL, normalise_url, worker_schema
+from tests.dbsupport import worker_schema
 
 #: The grants of a role that serves the app without owning its tables (the owner runs the migrations).
 APP_ROLE_GRANTS = """
@@ -40,7 +40,7 @@ def app_role(database_url):
     """A login role that owns nothing and holds only APP_ROLE_GRANTS; dropped afterwards."""
     if not database_url.startswith("postgresql"):
         pytest.skip("roles and table ownership are PostgreSQL's")
-    owner = create_engine(normalise_url(PG_URL, ""), isolation_level="AUTOCOMMIT")
+    owner = create_engine(database_url, isolation_level="AUTOCOMMIT")  # on the schema the tests use
     with owner.connect() as conn:
         if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": ROLE}).first():  # left by a killed run
             conn.execute(text(f"DROP OWNED BY {ROLE}"))

@@ -66,6 +66,25 @@ def test_both_key_files_missing_with_encrypted_contacts_stops_the_app(used_insta
     assert not (used_instance / "data_keys").exists() and not (used_instance / "lookup_key").exists()
 
 
+def test_only_anonymised_contacts_need_no_key_and_new_keys_are_made(tmp_path):
+    """A contact whose identifiers were erased (retention's anonymise) holds nothing sealed: an instance with
+    only such contacts and no key files starts and makes its keys instead of refusing."""
+    from survey_app.models import Contact
+
+    app = create_app(instance_settings(tmp_path))
+    with app.app_context():
+        migrate.upgrade(db.engine)
+        db.session.add(Contact(attributes={"region": "R-SEOUL"}, consent=True, source="anonymised"))
+        db.session.commit()
+    app.extensions["survey_engine"].dispose()
+    assert not (tmp_path / "data_keys").exists()
+    again = create_app(instance_settings(tmp_path))
+    with again.app_context():
+        assert len(key_ring().data_keys) == 1
+    again.extensions["survey_engine"].dispose()
+    assert (tmp_path / "data_keys").exists() and (tmp_path / "lookup_key").exists()
+
+
 def test_a_new_instance_gets_private_key_files(tmp_path):
     app = create_app(instance_settings(tmp_path))
     with app.app_context():

@@ -53,12 +53,15 @@ def read_key_file(path: Path, setting: str) -> str:
 
 
 def encrypted_data_exists(engine: Engine) -> bool:
-    """Whether the database holds contacts or second-factor secrets (sealed with the data key, found by the
-    lookup key). False for a database without the schema yet, or one that cannot be reached now."""
+    """Whether the database holds data sealed with the data key or found by the lookup key: a contact's
+    identifiers or their hashes, or a second-factor secret. Anonymised contacts (identifiers erased) need
+    no key. False for a database without the schema yet, or one that cannot be reached now."""
     try:
         with engine.connect() as connection:
-            found = connection.execute(text("SELECT 1 FROM contacts UNION ALL SELECT 1 FROM users "
-                                            "WHERE totp_secret_enc IS NOT NULL LIMIT 1")).first()
+            found = connection.execute(text(
+                "SELECT 1 FROM contacts WHERE name_enc IS NOT NULL OR phone_enc IS NOT NULL OR email_enc IS NOT NULL "
+                "OR phone_hash IS NOT NULL OR email_hash IS NOT NULL "
+                "UNION ALL SELECT 1 FROM users WHERE totp_secret_enc IS NOT NULL LIMIT 1")).first()
     except SQLAlchemyError:
         return False
     return found is not None
