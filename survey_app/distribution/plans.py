@@ -128,9 +128,9 @@ def schedule(plan: DistributionPlan, now: datetime | None = None) -> Distributio
     if plan.wave.version_id is None:
         raise PlanError([_("게시된 설문 버전이 없습니다.")])
     check_plan(plan_input(plan), scheduling=True, now=now)
-    plan.status = PlanStatus.SCHEDULED
     if plan.wave.state == WaveState.CLOSED:
         raise PlanError([_("마감된 차수입니다.")])
+    plan.status = PlanStatus.SCHEDULED  # only after every check: the request boundary commits what is changed
     db.session.flush()
     record("wave.plan.schedule", "wave", plan.wave_id)
     return plan
