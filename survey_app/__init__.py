@@ -67,8 +67,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from . import cli, web
     from .database import db
+    from .models.parsed import PARSED
 
     db.init_app(app)
+    PARSED.resize(app.config["QUESTIONNAIRE_CACHE_SIZE"])
     web.init_app(app)
     cli.init_app(app)
     _compact_pages(app)

@@ -53,6 +53,7 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_OPEN_LINK": "30/minute",
     "CONTACT_RETENTION_DAYS": 90,
     "UNSAVED_FORM_HOURS": 24,
+    "QUESTIONNAIRE_CACHE_SIZE": 256,
     "COURTESY_MIN_EVALUATIONS": 3,
     "COURTESY_THRESHOLD": 0,
     # distribution (e-mail, SMS, outbox senders, scheduler)
@@ -111,6 +112,7 @@ DESCRIPTIONS: dict[str, str] = {
     "RATE_LIMIT_OPEN_LINK": "New responses allowed per client address on open survey links, e.g. 30/minute.",
     "CONTACT_RETENTION_DAYS": "Days after a wave closes before its contacts are purged, unless the survey sets its own.",
     "UNSAVED_FORM_HOURS": "Hours the server keeps a designer or evaluation form posted after the staff session expired, to restore it after sign-in.",
+    "QUESTIONNAIRE_CACHE_SIZE": "Published questionnaire versions each process keeps parsed (least recently used dropped first).",
     "COURTESY_MIN_EVALUATIONS": "Evaluations an office or staff member needs before courtesy results rank it (fewer: listed, not ranked).",
     "COURTESY_THRESHOLD": "Courtesy score (100 points) below which the Excel ranking flags an office or staff member in red (0 = no flag).",
     "SMTP_HOST": "SMTP server for e-mail invitations. Empty: e-mails are written as .eml files to the instance folder's outbox/mail (demo).",
