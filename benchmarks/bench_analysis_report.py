@@ -337,7 +337,6 @@ def measure(app, wave_id: int, repeat: int, rows_loader: bool) -> dict[str, obje
     from analysis.report import score_wave
     from survey_app.database import db
     from survey_app.models import Wave
-    from survey_app.respond.state import questionnaire_for
     from survey_app.results.build import directory, segment_names, wave_result
     from survey_app.results.loading import load_wave
     from survey_app.results.report import score_loaded_wave
@@ -345,7 +344,7 @@ def measure(app, wave_id: int, repeat: int, rows_loader: bool) -> dict[str, obje
 
     with app.app_context():
         wave = db.session.get(Wave, wave_id)
-        q = questionnaire_for(wave.version)
+        q = wave.version.questionnaire
 
         def load(method: str):
             try:

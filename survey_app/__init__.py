@@ -68,10 +68,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from . import cli, web
     from .database import db
+    from .models.parsed import PARSED
     from .privacy.key_files import check_key_files
 
     db.init_app(app)
     check_key_files(app, app.extensions["survey_engine"])
+    PARSED.resize(app.config["QUESTIONNAIRE_CACHE_SIZE"])
     web.init_app(app)
     cli.init_app(app)
     _compact_pages(app)

@@ -56,6 +56,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_REQUEST_KB": 1024,
     "UPLOAD_KEEP_HOURS": 24,
     "UNSAVED_FORM_HOURS": 24,
+    "QUESTIONNAIRE_CACHE_SIZE": 256,
     "COURTESY_MIN_EVALUATIONS": 3,
     "COURTESY_THRESHOLD": 0,
     # distribution (e-mail, SMS, outbox senders, scheduler)
@@ -118,6 +119,7 @@ DESCRIPTIONS: dict[str, str] = {
     "MAX_REQUEST_KB": "Largest body of any other request (forms, API calls) in KB.",
     "UPLOAD_KEEP_HOURS": "Hours an uploaded contact list waits, encrypted, for its import to be confirmed before it is deleted.",
     "UNSAVED_FORM_HOURS": "Hours the server keeps a designer or evaluation form posted after the staff session expired, to restore it after sign-in.",
+    "QUESTIONNAIRE_CACHE_SIZE": "Published questionnaire versions each process keeps parsed (least recently used dropped first).",
     "COURTESY_MIN_EVALUATIONS": "Evaluations an office or staff member needs before courtesy results rank it (fewer: listed, not ranked).",
     "COURTESY_THRESHOLD": "Courtesy score (100 points) below which the Excel ranking flags an office or staff member in red (0 = no flag).",
     "SMTP_HOST": "SMTP server for e-mail invitations. Empty: e-mails are written as .eml files to the instance folder's outbox/mail (demo).",

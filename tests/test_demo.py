@@ -102,7 +102,6 @@ def test_demo_answers_follow_the_questionnaires_logic(demo):
 def test_demo_scale_answers_are_stored_as_the_respondent_pages_store_them(demo):
     """Each scale point's count in the frequency tables (page and workbook): the demo once stored scale
     answers without their choice code, so every 7-point question showed only its 모름 answers, at 100%."""
-    from survey_app.respond.state import questionnaire_for
     from survey_app.results.export_data import frequencies
 
     _first, _second, app, _ = demo
@@ -110,7 +109,7 @@ def test_demo_scale_answers_are_stored_as_the_respondent_pages_store_them(demo):
         wave = db.session.scalar(select(Wave).where(Wave.code == "CS-POSTAL-2026Q4"))
         scored = db.session.scalar(select(func.count(Answer.id)).join(Response).where(
             Response.wave_id == wave.id, Response.status == ResponseStatus.COMPLETE, Answer.question_code == "Q2_1"))
-        tables = {t.code: t for t in frequencies(wave.id, questionnaire_for(wave.version))}
+        tables = {t.code: t for t in frequencies(wave.id, wave.version.questionnaire)}
     q2_1 = tables["Q2_1"]
     assert q2_1.n == scored > 500 and sum(r.count for r in q2_1.rows) == scored
     assert max(q2_1.rows, key=lambda r: r.count).label.startswith(("5", "6", "7"))  # satisfied, not 모름

@@ -37,10 +37,8 @@ def readable(version) -> Questionnaire:
 
     from questionnaires import QuestionnaireError
 
-    from ..respond.state import questionnaire_for
-
     try:
-        return questionnaire_for(version)
+        return version.questionnaire
     except QuestionnaireError:
         abort(404)
 

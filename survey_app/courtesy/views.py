@@ -15,7 +15,6 @@ from ..respond.client_logic import page_logic
 from ..respond.forms import build_page_form
 from ..respond.pages import read_page
 from ..responses import operations as response_ops
-from ..responses.links import LinkState, wave_state
 from ..responses.values import answers_from_rows
 from ..respond.pages import answer_fields
 from ..web.access import can, requires, signed_in, visible_units
@@ -41,7 +40,7 @@ def index():
     waves = [w for w in _courtesy_waves() if can(Permission.ENTER_EVALUATIONS) or can(Permission.VIEW_RESULTS)]
     mine = list(db.session.scalars(select(Response).where(Response.evaluator_id == current_user.id)
                                    .order_by(Response.id.desc()).limit(20)))
-    return render_template("courtesy/index.html", waves=waves, open_now={w.id for w in waves if wave_state(w) == LinkState.OK},
+    return render_template("courtesy/index.html", waves=waves, open_now={w.id for w in waves if w.is_open},
                            mine=mine, visited={r.id: visit_time(r) for r in mine}, channels=CHANNELS)
 
 
@@ -84,7 +83,7 @@ def new_evaluation(wave_id: int):
     if request.method == "POST" and form.validate():
         zone = ZoneInfo(current_app.config["TIMEZONE"])
         visited = form.visited_at.data.replace(tzinfo=zone)
-        if wave_state(wave) != LinkState.OK:
+        if not wave.is_open:
             flash(_("이 조사 차수는 지금 평가를 받지 않습니다."))
         elif visited > utcnow().astimezone(zone):
             form.visited_at.errors.append(_("앞으로의 시각은 입력할 수 없습니다."))

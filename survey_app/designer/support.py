@@ -14,7 +14,6 @@ from questionnaires import Questionnaire, QuestionnaireError, dump_yaml
 
 from ..database import db
 from ..models import Response, ResponseStatus, Survey, SurveyState, Wave
-from ..responses.links import LinkState, wave_state
 from .operations import DraftConflict, last_edit
 
 STATUS_LABELS = {"draft": _l("작성 중"), "published": _l("게시됨"), "running": _l("조사 진행 중"), "closed": _l("마감"),
@@ -40,7 +39,7 @@ def survey_status(survey: Survey, waves: list[Wave] | None = None) -> str:
     if survey.state in (SurveyState.DRAFT, SurveyState.ARCHIVED, SurveyState.CLOSED):
         return survey.state
     waves = waves if waves is not None else list(db.session.scalars(select(Wave).where(Wave.survey_id == survey.id)))
-    return "running" if any(wave_state(w) == LinkState.OK for w in waves) else "published"
+    return "running" if any(w.is_open for w in waves) else "published"
 
 
 def status_label(status: str) -> str:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from ..models import Contact, DistributionPlan, Invitation, MessageKind, OutboxMessage, OutboxStatus, WaveState, hash_token
+from ..models import Contact, DistributionPlan, Invitation, MessageKind, OutboxMessage, OutboxStatus, hash_token
 from ..privacy.contacts import view
 from .channels import Outgoing
 from .checks import sms_type
@@ -52,7 +52,7 @@ def _skip_reason(message: OutboxMessage, invitation: Invitation | None, contact:
         return "연락처가 없거나 파기되었습니다 (contact no longer exists)"
     if contact.opted_out_at is not None:
         return "수신거부한 고객입니다 (the person opted out)"
-    if invitation.wave.state == WaveState.CLOSED:
+    if invitation.wave.is_closed:  # past its close time too: the link would only say 'closed'
         return "차수가 마감되었습니다 (wave closed)"
     if message.kind == MessageKind.REMINDER and completed:
         return "이미 응답을 마쳤습니다 (already completed)"

@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..database import db
 from ..models import (
     AudienceSkip, Contact, DistributionPlan, Invitation, MessageKind, OutboxMessage, OutboxStatus, PlanStatus,
-    Response, ResponseStatus, WaveState,
+    Response, ResponseStatus, WaveStateError,
 )
 from ..models.base import UTCDateTime
 from .audience import Audience, select_audience
@@ -89,7 +89,7 @@ def _queue_first_messages(wave_id: int, due: datetime, now: datetime) -> None:
 
 def open_wave(plan: DistributionPlan, now: datetime) -> int:
     """Open a scheduled wave: its state, its invitations (unless continuous), its plan running."""
-    plan.wave.state = WaveState.OPEN
+    plan.wave.open()  # a closed wave refuses, before anything changes
     created = 0
     if not plan.continuous and plan.invitations_created_at is None:
         created = create_invitations(plan, select_audience(plan, now), now)
@@ -129,7 +129,7 @@ def queue_reminders(plan: DistributionPlan, now: datetime) -> int:
 
 def close_wave(plan: DistributionPlan, now: datetime) -> int:
     """Close the wave at its close time; messages not yet sent are cancelled. Returns how many."""
-    plan.wave.state = WaveState.CLOSED
+    plan.wave.close()
     plan.status = PlanStatus.DONE
     cancelled = db.session.execute(
         update(OutboxMessage).where(OutboxMessage.wave_id == plan.wave_id, OutboxMessage.status == OutboxStatus.PENDING)
@@ -143,7 +143,11 @@ def advance(plan: DistributionPlan, now: datetime) -> str | None:
     """Do whatever the plan needs now (open, remind, close); returns what was done, or None."""
     wave = plan.wave
     if plan.status == PlanStatus.SCHEDULED and (wave.opens_at is None or wave.opens_at <= now):
-        return f"opened: {open_wave(plan, now)} invitations"
+        try:
+            return f"opened: {open_wave(plan, now)} invitations"
+        except WaveStateError:  # scheduled before scheduling checked the wave: never reopen it
+            plan.status = PlanStatus.CANCELLED
+            return "cancelled: wave closed"
     if plan.status == PlanStatus.RUNNING and wave.closes_at is not None and wave.closes_at <= now:
         return f"closed: {close_wave(plan, now)} cancelled"
     if plan.status == PlanStatus.RUNNING:

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from ..audit import record
 from ..database import db
-from ..models import DistributionPlan, PlanStatus, Wave, WaveState, utcnow
+from ..models import DistributionPlan, PlanStatus, Wave, utcnow
 from .checks import parse_clock
 from .compose import DEFAULT_EMAIL, DEFAULT_SMS, DEFAULT_SUBJECT
 from .messages import LONGEST_NAME, MessageValues, TemplateError, check_sms, check_template, unsubscribe_text
@@ -127,10 +127,11 @@ def schedule(plan: DistributionPlan, now: datetime | None = None) -> Distributio
         raise PlanError([_("이미 예약되었거나 발송 중입니다.")])
     if plan.wave.version_id is None:
         raise PlanError([_("게시된 설문 버전이 없습니다.")])
+    now = now or utcnow()
     check_plan(plan_input(plan), scheduling=True, now=now)
-    plan.status = PlanStatus.SCHEDULED
-    if plan.wave.state == WaveState.CLOSED:
+    if plan.wave.is_closed_at(now):
         raise PlanError([_("마감된 차수입니다.")])
+    plan.status = PlanStatus.SCHEDULED  # only after every check: the request boundary commits what is changed
     db.session.flush()
     record("wave.plan.schedule", "wave", plan.wave_id)
     return plan

@@ -10,7 +10,7 @@ from .roles import ROLE_PERMISSIONS, Permission, Role, RoleGrant
 from .security import ApiKey, RateLimitBucket
 from .users import StaffSession, User
 from .unsaved import UnsavedForm
-from .waves import Invitation, Wave, WaveState, hash_token, new_token
+from .waves import Invitation, Wave, WaveState, WaveStateError, hash_token, new_token
 from .distribution import AudienceSkip, DistributionPlan, IdempotencyRecord, PlanStatus, PostCall, SkipReason
 from .outbox import Lease, MessageKind, OutboxMessage, OutboxStatus
 from .reports import Cadence, DeliveryStatus, ReportDelivery, ReportSubscription
@@ -18,7 +18,7 @@ from .reports import Cadence, DeliveryStatus, ReportDelivery, ReportSubscription
 __all__ = [
     "Answer", "AuditEvent", "Base", "Contact", "ImmutableVersionError", "Invitation", "OrgLevel",
     "OrgUnit", "Response", "ResponseStatus", "StaffMember", "Survey", "SurveyState",
-    "SurveyStateError", "SurveyVersion", "User", "Wave", "WaveState", "hash_token", "new_token",
+    "SurveyStateError", "SurveyVersion", "User", "Wave", "WaveState", "WaveStateError", "hash_token", "new_token",
     "utcnow",
     # accounts, roles and personal-data protection
     "AccessAction", "ApiKey", "AppendOnlyError", "PersonalDataAccess", "PersonalDataSubject", "Permission",

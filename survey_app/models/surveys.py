@@ -6,11 +6,14 @@ import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from questionnaires import Questionnaire
 
 from .base import Base, CreatedAtMixin, utcnow
 from .org import OrgUnit
+from .parsed import PARSED
 from .users import User
 
 
@@ -99,6 +102,13 @@ class SurveyVersion(Base):
 
     survey: Mapped[Survey] = relationship(back_populates="versions")
     published_by: Mapped[User | None] = relationship()
+
+    @property
+    def questionnaire(self) -> Questionnaire:
+        """The parsed questionnaire; a stored version's is parsed once per process (its definition read only then)."""
+        if self.id is None or self.digest is None or not inspect(self).persistent:
+            return Questionnaire.from_dict(self.definition)  # not stored yet: may still change, never cached
+        return PARSED.get((self.id, self.digest), lambda: Questionnaire.from_dict(self.definition))
 
 
 class ImmutableVersionError(Exception):

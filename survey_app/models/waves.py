@@ -6,10 +6,11 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, UniqueConstraint, and_, not_, or_
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, CreatedAtMixin
+from .base import Base, CreatedAtMixin, utcnow
 from .contacts import Contact
 from .surveys import Survey, SurveyVersion
 
@@ -20,6 +21,10 @@ class WaveState(enum.StrEnum):
     SCHEDULED = "scheduled"
     OPEN = "open"
     CLOSED = "closed"
+
+
+class WaveStateError(Exception):
+    """A lifecycle change that the wave's state does not allow (a closed wave is never reopened)."""
 
 
 class Wave(CreatedAtMixin, Base):
@@ -40,6 +45,48 @@ class Wave(CreatedAtMixin, Base):
 
     survey: Mapped[Survey] = relationship()
     version: Mapped[SurveyVersion] = relationship()
+
+    # -- lifecycle: the one definition of "closed" and "open"; in Python and in queries --------
+    @hybrid_method
+    def is_closed_at(self, now: datetime) -> bool:
+        """Whether the wave takes no more answers at ``now``: closed by the scheduler, or past its close time."""
+        return self.state == WaveState.CLOSED or (self.closes_at is not None and now >= self.closes_at)
+
+    @is_closed_at.expression
+    def is_closed_at(cls, now: datetime) -> ColumnElement[bool]:
+        return or_(cls.state == WaveState.CLOSED, and_(cls.closes_at.is_not(None), cls.closes_at <= now))
+
+    @hybrid_method
+    def is_open_at(self, now: datetime) -> bool:
+        """Whether the wave takes answers at ``now``: not closed, its start time reached (or, unscheduled, opened)."""
+        started = self.opens_at <= now if self.opens_at is not None else self.state != WaveState.SCHEDULED
+        return started and not self.is_closed_at(now)
+
+    @is_open_at.expression
+    def is_open_at(cls, now: datetime) -> ColumnElement[bool]:
+        started = or_(and_(cls.opens_at.is_not(None), cls.opens_at <= now),
+                      and_(cls.opens_at.is_(None), cls.state != WaveState.SCHEDULED))
+        return and_(started, not_(cls.is_closed_at(now)))
+
+    @hybrid_property
+    def is_closed(self) -> bool:
+        """:meth:`is_closed_at` now (in a query: the time the query is built)."""
+        return self.is_closed_at(utcnow())
+
+    @hybrid_property
+    def is_open(self) -> bool:
+        """:meth:`is_open_at` now (in a query: the time the query is built)."""
+        return self.is_open_at(utcnow())
+
+    def open(self) -> None:
+        """Start fielding (the scheduler at the start time); opening an open wave again changes nothing."""
+        if self.state == WaveState.CLOSED:
+            raise WaveStateError(f"마감된 차수는 다시 열 수 없습니다 (wave {self.code} is closed).")
+        self.state = WaveState.OPEN
+
+    def close(self) -> None:
+        """Stop fielding for good; closing a closed wave again changes nothing (scheduler steps are re-run)."""
+        self.state = WaveState.CLOSED
 
 
 def hash_token(token: str) -> str:

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, delete, exists, or_, select, update
+from sqlalchemy import delete, exists, select, update
 
 from ..database import db
 from ..models import (
-    AccessAction, Contact, Invitation, RetentionAction, SurveyPrivacy, Wave, WaveState, utcnow,
+    AccessAction, Contact, Invitation, RetentionAction, SurveyPrivacy, Wave, utcnow,
 )
 from .access_log import log_access
 from .contacts import SUBJECT
@@ -55,9 +55,8 @@ def policy_for(survey_id: int) -> tuple[int, str, bool]:
 
 
 def _closed_waves(now: datetime) -> list[Wave]:
-    closed = or_(Wave.state == WaveState.CLOSED, and_(Wave.closes_at.is_not(None), Wave.closes_at <= now))
     has_contacts = exists().where(Invitation.wave_id == Wave.id, Invitation.contact_id.is_not(None))
-    return list(db.session.scalars(select(Wave).where(closed, has_contacts)))
+    return list(db.session.scalars(select(Wave).where(Wave.is_closed_at(now), has_contacts)))
 
 
 def _schedule_wave(wave: Wave, now: datetime, report: RetentionReport) -> None:
@@ -79,8 +78,7 @@ def _schedule_wave(wave: Wave, now: datetime, report: RetentionReport) -> None:
 
 def _due_contacts(now: datetime) -> list[Contact]:
     running = (select(Invitation.id).join(Wave, Wave.id == Invitation.wave_id)
-               .where(Invitation.contact_id == Contact.id, Wave.state != WaveState.CLOSED,
-                      or_(Wave.closes_at.is_(None), Wave.closes_at > now)))
+               .where(Invitation.contact_id == Contact.id, ~Wave.is_closed_at(now)))
     query = select(Contact).where(Contact.purge_after <= now, Contact.anonymised_at.is_(None), ~exists(running))
     return list(db.session.scalars(query))
 

@@ -24,7 +24,7 @@ from ..responses.values import answers_from_rows, rows_for
 from .client_logic import page_logic
 from .forms import build_page_form, page_items
 from .pages import answer_fields, expected_sections, missing_messages, outline, read_page, section_numbers
-from .state import Visit, questionnaire_for, response_of, save_visit
+from .state import Visit, response_of, save_visit
 
 DEVICE_COOKIE = "sv_device"
 UNANSWERED = "이 쪽에 아직 답하지 않으신 문항이 있습니다. 표시된 문항에 답해 주십시오."
@@ -87,7 +87,7 @@ class SurveyFlow:
         wave, invitation, response = _wave_invitation_response(visit)
         if wave is None:
             return None
-        questionnaire = questionnaire_for(wave.version)
+        questionnaire = wave.version.questionnaire
         state = LinkState.COMPLETED if response is not None and response.is_complete else wave_state(wave)
         answers = hidden_answers(questionnaire, _hidden_of(visit, invitation))
         if response is not None:
@@ -313,7 +313,7 @@ def _wave_invitation_response(visit: Visit) -> tuple[Wave | None, Invitation | N
 
 def _wave_by_code(*entities):
     """SELECT the wave by code with its version (and ``entities`` beside it). The version's definition
-    is read only when this process has not parsed it yet (:func:`.state.questionnaire_for`)."""
+    is read only when this process has not parsed it yet (:attr:`SurveyVersion.questionnaire`)."""
     return (select(Wave, *entities).select_from(Wave).where(Wave.code == bindparam("wave_code"))
             .options(joinedload(Wave.version).defer(SurveyVersion.definition)))
 

@@ -8,8 +8,7 @@ from flask import session
 from sqlalchemy import select
 
 from ..database import db
-from ..models import Response, SurveyVersion, Wave
-from questionnaires import Questionnaire
+from ..models import Response, Wave
 
 KEY = "respond"
 
@@ -51,17 +50,6 @@ def forget_visit(wave_code: str) -> None:
 def wave_by_code(code: str) -> Wave | None:
     """The wave with this code."""
     return db.session.scalar(select(Wave).where(Wave.code == code))
-
-
-_parsed: dict[tuple[int, str], Questionnaire] = {}
-
-
-def questionnaire_for(version: SurveyVersion) -> Questionnaire:
-    """The parsed questionnaire of a version (immutable, so parsed once per process)."""
-    key = (version.id, version.digest)
-    if key not in _parsed:
-        _parsed[key] = Questionnaire.from_dict(version.definition)
-    return _parsed[key]
 
 
 def response_of(visit: Visit) -> Response | None:

@@ -55,9 +55,8 @@ def _hidden_from_query(wave) -> dict[str, str]:
     """The link's declared hidden fields; its office and region only when the app signed them."""
     from ..distribution.office_links import SIGNED_SOURCES, signed_place
     from .pages import allowed_hidden_sources
-    from .state import questionnaire_for
 
-    allowed = allowed_hidden_sources(questionnaire_for(wave.version))
+    allowed = allowed_hidden_sources(wave.version.questionnaire)
     given = {k: v for k, v in request.args.items() if k not in SIGNED_SOURCES}
     given.update(signed_place(wave.code, request.args))
     return {k: v[:100] for k, v in given.items() if k in allowed}
@@ -104,12 +103,12 @@ def survey(wave_code: str):
 @bp.get("/r/<wave_code>/done")
 def done(wave_code: str):
     """Thank-you page (kiosk: returns to the start after a warned pause)."""
-    from .state import questionnaire_for, wave_by_code
+    from .state import wave_by_code
 
     wave = wave_by_code(wave_code)
     visit = load_visit(wave_code)
     if wave is None or visit is None:
         return link_state_page(LinkState.UNKNOWN)
-    questionnaire = questionnaire_for(wave.version)
+    questionnaire = wave.version.questionnaire
     return render_template("respond/done.html", wave=wave, questionnaire=questionnaire, kiosk=visit.kiosk,
                            open_key=visit.open_key, visit=visit, already=request.args.get("already") == "1")

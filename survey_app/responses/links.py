@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..database import db
-from ..models import Invitation, Response, ResponseStatus, Wave, WaveState, hash_token, utcnow
+from ..models import Invitation, Response, ResponseStatus, Wave, hash_token, utcnow
 
 
 class LinkState(enum.StrEnum):
@@ -33,15 +33,11 @@ class LinkResolution:
 
 
 def wave_state(wave: Wave, now: datetime | None = None) -> LinkState:
-    """Whether ``wave`` accepts answers at ``now`` (its schedule and its state)."""
+    """Whether ``wave`` accepts answers at ``now`` (its lifecycle: :meth:`Wave.is_open_at`)."""
     now = now or utcnow()
-    if wave.state == WaveState.CLOSED or (wave.closes_at is not None and now >= wave.closes_at):
+    if wave.is_closed_at(now):
         return LinkState.CLOSED
-    if wave.opens_at is not None and now < wave.opens_at:
-        return LinkState.NOT_OPEN
-    if wave.state == WaveState.SCHEDULED and wave.opens_at is None:
-        return LinkState.NOT_OPEN
-    return LinkState.OK
+    return LinkState.OK if wave.is_open_at(now) else LinkState.NOT_OPEN
 
 
 def _invitation_expired(invitation: Invitation, now: datetime) -> bool:

@@ -19,7 +19,6 @@ from analysis import compare
 
 from ..database import db
 from ..models import OrgLevel, OrgUnit, StaffMember, Survey, Wave
-from ..respond.state import questionnaire_for
 from .courtesy import Directory
 from .loading import ORG_SEGMENTS, UNKNOWN, WaveData, load_wave, response_counts
 from .model import Change, ResponseRate, TrendPoint, WaveInfo, WaveResult
@@ -117,7 +116,7 @@ def top_units(units: Collection[int] | None, found: Directory) -> tuple[str, ...
 
 def wave_result(wave: Wave, *, units: Collection[int] | None = None, confidence: float = 0.95) -> WaveResult:
     """The full result of ``wave`` (only ``units``' responses when given). Raises QuestionnaireError."""
-    questionnaire = questionnaire_for(wave.version)
+    questionnaire = wave.version.questionnaire
     data = load_for(wave, questionnaire, units)
     found = directory(data)
     scored = score_loaded_wave(data, questionnaire, segment_names=segment_names(found), directory=found,
@@ -137,7 +136,7 @@ def _light_score(wave: Wave, units: Collection[int] | None) -> ScoredWave | None
     from questionnaires import QuestionnaireError
 
     try:
-        questionnaire = questionnaire_for(wave.version)
+        questionnaire = wave.version.questionnaire
     except QuestionnaireError:
         return None
     return score_loaded_wave(load_for(wave, questionnaire, units), questionnaire, full=False)

@@ -28,7 +28,6 @@ from ..privacy.files import reserve_private
 @with_appcontext
 def export_command(wave_code: str, out: str, csv_path: str | None, codebook_path: str | None, labels: bool) -> None:
     """Write the Excel report of wave WAVE_CODE (see `survey-app waves` for the codes)."""
-    from ..respond.state import questionnaire_for
     from .export_data import codebook, raw_columns, raw_rows
     from .workbook import export_wave, local_zone
 
@@ -42,7 +41,7 @@ def export_command(wave_code: str, out: str, csv_path: str | None, codebook_path
             reserve_private(Path(target))
     try:
         summary = export_wave(wave, out, labels=labels)
-        questionnaire = questionnaire_for(wave.version)
+        questionnaire = wave.version.questionnaire
         if csv_path:
             raw = RawData(raw_columns(questionnaire), raw_rows(wave.id, questionnaire, zone=local_zone()))
             write_raw_csv(csv_path, raw, labels=labels)

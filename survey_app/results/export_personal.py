@@ -24,7 +24,6 @@ from ..database import db
 from ..models import AccessAction, Permission, Wave
 from ..privacy.access_log import log_access
 from ..privacy.forms import PurposeForm
-from ..respond.state import questionnaire_for
 from ..web.access import requires, units_with_every
 from .build import load_for
 from .report_mail import workbook_filename
@@ -44,7 +43,7 @@ def _unreadable(wave: Wave, exc: Exception):
 
 def _send(wave: Wave, units: set[int] | None, purpose: str):
     """Log the access, write the unmasked workbook to a temporary file and send it."""
-    ids = load_for(wave, questionnaire_for(wave.version), units).response_ids.tolist()
+    ids = load_for(wave, wave.version.questionnaire, units).response_ids.tolist()
     out = tempfile.TemporaryFile()
     release = PersonalDataRelease(purpose=purpose, requested_by=current_user.username)
     try:

@@ -14,7 +14,7 @@ from email.utils import formatdate
 
 from flask import current_app
 
-from ..models import Permission, ReportSubscription, Wave, WaveState
+from ..models import Permission, ReportSubscription, Wave
 from ..web.access import covers, units_of_grants
 from .model import ResponseRate
 
@@ -124,7 +124,7 @@ def period_label(period: str) -> str:
 
 def mail_text(wave: Wave, period: str, headline: Headline, restricted: bool) -> tuple[str, str]:
     """The Korean subject and body of a report mail."""
-    state = "마감" if wave.state == WaveState.CLOSED else "진행 중"
+    state = "마감" if wave.is_closed else "진행 중"
     label = period_label(period)
     subject = f"[설문 결과 보고] {wave.survey.title} · {wave.name} ({label})"
     index = "아직 계산할 수 없습니다" if headline.index is None else f"{headline.index:.1f}점 (100점 기준)"

@@ -15,7 +15,6 @@ from questionnaires import QuestionnaireError
 
 from ..database import db
 from ..models import Permission, Survey, Wave
-from ..respond.state import questionnaire_for
 from ..web.access import requires, scopes, signed_in, visible_units
 from ..web.scopes import Scope
 from . import charts
@@ -107,7 +106,7 @@ def answers(wave_id: int):
     found = db.session.get(Wave, wave_id)
     units = visible_units(Permission.VIEW_RESULTS)
     try:
-        questionnaire = questionnaire_for(found.version)
+        questionnaire = found.version.questionnaire
         visible = None if units is None else set(load_for(found, questionnaire, units).response_ids.tolist())
     except QuestionnaireError:
         return render_template("results/unreadable.html", wave=found, reason="questionnaire"), 200

@@ -26,7 +26,6 @@ from exports import (CourtesyRow, CourtesyTable, Kpi, MethodNote, PersonalDataRe
                      Trend, TrendSeries, VocEntry, WorkbookInput, WorkbookSummary, adapt, write_workbook)
 
 from ..models import Wave
-from ..respond.state import questionnaire_for
 from .build import load_for, survey_waves, wave_result
 from .export_data import codebook, frequencies, open_answers, raw_columns, raw_rows
 from .loading import WaveData
@@ -154,7 +153,7 @@ def _previous(wave: Wave, units: Collection[int] | None) -> tuple[Wave | None, S
     if position == 0:
         return None, None
     previous = waves[position - 1]
-    questionnaire = questionnaire_for(previous.version)
+    questionnaire = previous.version.questionnaire
     return previous, score_loaded_wave(load_for(previous, questionnaire, units), questionnaire)
 
 
@@ -193,7 +192,7 @@ def workbook_input(wave: Wave, *, units: Collection[int] | None = None, confiden
     """Everything the workbook of ``wave`` shows (only ``units``' responses when given; personal data in
     open answers unmasked only with a ``personal`` release, which the caller has checked and logged).
     ``result``: the wave's result for these units and confidence, when the caller has it already."""
-    questionnaire: Questionnaire = questionnaire_for(wave.version)
+    questionnaire: Questionnaire = wave.version.questionnaire
     result = result or wave_result(wave, units=units, confidence=confidence)
     data = load_for(wave, questionnaire, units)
     previous, before = _previous(wave, units)
