@@ -28,8 +28,11 @@ _DASH = r"[\s.\-‐‑‒–—―]"
 _RRN = re.compile(r"(?<!\d)(\d{6})[\s-]?([1-8])\d{6}(?!\d)")
 _INTL_PHONE = re.compile(rf"(?<![\d\w])(\+\s?82|0082)({_DASH}?(?:\(0\))?{_DASH}?0?)(1[016789]|2|[3-6][1-5]|70)"
                          rf"({_DASH}?)(\d{{3,4}})({_DASH}?)(\d{{4}})(?!\d)")
-_PHONE = re.compile(rf"(?<![\d-])(01[016789]|02|0[3-6][1-5]|070|050\d?|080|1[5-9]\d\d)"
-                    rf"({_DASH}?)(\d{{3,4}})({_DASH}?)(\d{{4}})(?![\d])")
+#: A telephone number ends where its digits do: one followed by another hyphenated group of digits is part of
+#: a longer number (a bank account that starts like an area code, 02-1111-5304-6789), masked as that. Service
+#: numbers (1588-1300) are an organisation's, not a person's; a 1xxx number of three groups is an account.
+_PHONE = re.compile(rf"(?<![\d-])(01[016789]|02|0[3-6][1-5]|070|050\d?|080)"
+                    rf"({_DASH}?)(\d{{3,4}})({_DASH}?)(\d{{4}})(?!\d|-\d)")
 #: Bank account numbers as banks print them: digit groups joined by hyphens, 10 to 16 digits in all.
 _ACCOUNT_GROUPED = re.compile(r"(?<![\d\-])(\d{2,6})((?:-\d{2,8}){1,4})(?![\d\-])")
 #: An unbroken run of 10 to 16 digits is taken for an account number when the text speaks of one.
