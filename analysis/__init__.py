@@ -18,8 +18,7 @@ Missing answers are ``NaN`` everywhere; "모름/해당없음" codes are turned i
 ``NaN`` by :func:`analysis.scales.as_missing`. Every result is a frozen
 dataclass; bad input raises ``ValueError`` naming the argument.
 """
-from . import (compare, courtesy, design, drivers, estimate, index, kpi, reliability, report, scales,
-               weighting)
+from . import compare, courtesy, design, drivers, estimate, index, kpi, reliability, report, scales, weighting
 from .results import Estimate, TestResult
 
 __all__ = ["Estimate", "TestResult", "compare", "courtesy", "design", "drivers", "estimate", "index",

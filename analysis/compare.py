@@ -37,8 +37,14 @@ from scipy import stats
 from ._validate import as_float_1d, as_labels, check_confidence
 from .design import SurveyDesign, as_design, linearised_variance
 from .estimate import linearised_estimates
-from .results import (SMALL_N, DegenerateDataWarning, Estimate, TestResult, expected_count_warnings,
-                      small_sample_warnings)
+from .results import (
+    SMALL_N,
+    DegenerateDataWarning,
+    Estimate,
+    TestResult,
+    expected_count_warnings,
+    small_sample_warnings,
+)
 
 __all__ = ["welch_t", "anova_oneway", "welch_anova", "kruskal", "chi2_independence",
            "adjust_pvalues", "AdjustedPValues", "samples_by", "segment_comparisons",
@@ -229,7 +235,7 @@ def kruskal(*samples: Any) -> TestResult:
     ranks = stats.rankdata(pooled)
     bounds = np.cumsum([0] + [len(s) for s in groups])
     h = 12.0 / (n * (n + 1)) * sum(ranks[lo:hi].sum() ** 2 / (hi - lo)
-                                  for lo, hi in zip(bounds[:-1], bounds[1:])) - 3 * (n + 1)
+                                  for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)) - 3 * (n + 1)
     _, ties = np.unique(pooled, return_counts=True)
     correction = 1 - (ties ** 3 - ties).sum() / (n ** 3 - n)
     notes = _group_warnings(groups)
@@ -497,9 +503,9 @@ def _comparison_df(values: np.ndarray, labels: np.ndarray, tested: np.ndarray, a
 
 def _comparison_notes(tested: np.ndarray, used: np.ndarray, df: np.ndarray) -> tuple[str, ...]:
     """Small-segment notes, and a warning for comparisons without degrees of freedom."""
-    small = [str(v) for v, k in zip(tested.tolist(), used) if k < SMALL_N]
+    small = [str(v) for v, k in zip(tested.tolist(), used, strict=True) if k < SMALL_N]
     notes = (f"small segments (< {SMALL_N} answers): {small[:10]}",) if small else ()
-    none = [str(v) for v, k in zip(tested.tolist(), df) if k < 1]
+    none = [str(v) for v, k in zip(tested.tolist(), df, strict=True) if k < 1]
     if none:
         notes += _degenerate(f"segments {none[:10]}: too few PSUs for a design-based t test "
                              "(degf(design) - 1 < 1); p-values are NaN, as R svyttest")

@@ -164,7 +164,7 @@ def importance_performance(importance: Any, performance: Any, names: Sequence[st
     i_cut = float(imp.mean()) if importance_cut is None else float(importance_cut)
     p_cut = float(perf.mean()) if performance_cut is None else float(performance_cut)
     out = []
-    for name, i, p in zip(names, imp.tolist(), perf.tolist()):
+    for name, i, p in zip(names, imp.tolist(), perf.tolist(), strict=True):
         hi, hp = i >= i_cut, p >= p_cut
         out.append(QuadrantItem(name=str(name), importance=i, performance=p, quadrant=QUADRANTS[(hi, hp)],
                                 high_importance=hi, high_performance=hp))

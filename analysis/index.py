@@ -218,7 +218,7 @@ def compute_index(responses: Any, items: Sequence[Any], dimension_weights: Mappi
     dim_est = {dim: _combination(filled, a[:, i], se[k + i], summary, "dimension")
                for i, dim in enumerate(dims)}
     index = _combination(filled, b, se[-1], summary, "index")
-    empty = [dim for dim, w in zip(dims, wvec) if w > 0 and np.isnan(dim_est[dim].value)]
+    empty = [dim for dim, w in zip(dims, wvec, strict=True) if w > 0 and np.isnan(dim_est[dim].value)]
     if empty:
         note = f"dimension(s) {empty} have no (weighted) answers: the index is undefined (NaN)"
         warnings.warn(note, DegenerateDataWarning, stacklevel=2)
@@ -248,8 +248,8 @@ def _answered_items(a: np.ndarray, wsum: np.ndarray, used: np.ndarray, specs: li
     a = a * ~empty[:, None]
     total = a.sum(axis=0, keepdims=True)
     a = np.divide(a, total, out=np.zeros_like(a), where=total > 0)
-    unanswered = [s.code for s, e, n in zip(specs, empty, used) if e and n == 0]
-    weightless = [s.code for s, e, n in zip(specs, empty, used) if e and n > 0]
+    unanswered = [s.code for s, e, n in zip(specs, empty, used, strict=True) if e and n == 0]
+    weightless = [s.code for s, e, n in zip(specs, empty, used, strict=True) if e and n > 0]
     notes = (f"item(s) {unanswered[:10]} have no answers and were left out of their dimension",) if unanswered else ()
     if weightless:
         notes += (f"item(s) {weightless[:10]} were answered only by responses with weight zero and were "

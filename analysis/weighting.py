@@ -121,9 +121,9 @@ class _Raking:
         coef = [np.zeros_like(b) for b in start]
         for _ in range(self.sweeps):
             for i, margin in enumerate(self.margins):
-                current = start[i] - sum(k @ c for k, c in zip(self.cross[i], coef))
+                current = start[i] - sum(k @ c for k, c in zip(self.cross[i], coef, strict=True))
                 coef[i] = coef[i] + current / margin.cells.counts[:, None]
-        for margin, c in zip(self.margins, coef):
+        for margin, c in zip(self.margins, coef, strict=True):
             x = x - margin.weights[:, None] * c[margin.cells.codes]
         return x
 
@@ -276,7 +276,7 @@ def _margin_inputs(margins: Any, population: Any, n: int) -> list[tuple[str, np.
     elif isinstance(margins, Sequence) and not isinstance(margins, (str, bytes)):
         if not isinstance(population, Sequence) or len(population) != len(margins):
             raise ValueError("population must give one mapping per margin")
-        pairs = [(str(i), m, p) for i, (m, p) in enumerate(zip(margins, population))]
+        pairs = [(str(i), m, p) for i, (m, p) in enumerate(zip(margins, population, strict=True))]
     else:
         raise ValueError("margins must be a mapping {name: labels} or a sequence of label arrays")
     if not pairs:

@@ -82,7 +82,6 @@ def run_numpy(wave: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     nm, nse, _ = _baseline_means(points[:, None], w)
     ok = ~np.isnan(y[:, 0])
     p = (w[ok] * (y[ok, 0] >= 6)).sum() / w[ok].sum()
-    n_eff = w[ok].sum() ** 2 / (w[ok] ** 2).sum()
     return {"mean": m, "se": se, "index": float(m100 @ coef), "index_se": index_se, "nps": nm[0],
             "nps_se": nse[0], "csat": 100 * p}
 

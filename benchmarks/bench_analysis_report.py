@@ -39,7 +39,7 @@ import struct
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -146,7 +146,7 @@ def _copy_text(conn, table: str, columns: str, lines) -> None:
 
 def seed_organisation(conn) -> list[tuple[str, str]]:
     """Headquarters, 17 regions and 10 offices each; returns (office code, region code) pairs."""
-    now = datetime.now(timezone.utc).isoformat()
+    now = datetime.now(UTC).isoformat()
     hq = conn.execute(text("INSERT INTO org_units (code, name, level, active, sort_order, created_at) "
                            "VALUES ('HQ', '우정사업본부', 'headquarters', true, 0, :now) RETURNING id"),
                       {"now": now}).scalar_one()
@@ -169,7 +169,7 @@ def seed_organisation(conn) -> list[tuple[str, str]]:
 def seed_survey(conn, code: str) -> tuple[int, int]:
     """The benchmark survey, its published version and an open wave; returns (version id, wave id)."""
     definition = json.dumps(load_yaml(questionnaire_yaml()).to_dict(), ensure_ascii=False)
-    now = datetime.now(timezone.utc).isoformat()
+    now = datetime.now(UTC).isoformat()
     survey_id = conn.execute(text(
         "INSERT INTO surveys (code, title, kind, state, draft_definition, lock_version, created_at, updated_at) "
         "VALUES (:c, '성능 시험 설문', 'customer_satisfaction', 'published', :d, 1, :now, :now) RETURNING id"),
@@ -237,7 +237,7 @@ def _copy_answers(conn, ids: np.ndarray, values: np.ndarray, block: int = 50_000
 
 def _response_lines(first_id: int, n: int, status: str, wave_id: int, version_id: int, offices, rng):
     """Tab-separated response rows with hidden segment fields and a weight."""
-    start = datetime(2026, 10, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 10, 1, tzinfo=UTC)
     picks = rng.integers(0, len(offices), size=n)
     channels, kinds = rng.integers(0, len(CHANNELS), size=n), rng.integers(0, 2, size=n)
     weights = rng.lognormal(0.0, 0.35, size=n)
@@ -392,7 +392,7 @@ START, END = "<!-- bench_analysis_report:start -->", "<!-- bench_analysis_report
 def write_docs(rows: list[dict], seeding: list[float]) -> None:
     """Replace this benchmark's section of docs/benchmarks.md (other sections are left alone)."""
     table = "\n".join([HEADER] + [line(r) for r in rows])
-    seeded = ", ".join(f"{r['n']:,}: {s:.0f} s" for r, s in zip(rows, seeding))
+    seeded = ", ".join(f"{r['n']:,}: {s:.0f} s" for r, s in zip(rows, seeding, strict=True))
     target = next((r for r in rows if r["n"] == 100_000), None)
     verdict = "" if target is None else (
         f"Targets at 100k x 30: end to end {target['e2e']:.2f} s (target <= 3 s: "

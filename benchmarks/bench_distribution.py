@@ -137,7 +137,7 @@ def bench_email(app, count: int) -> tuple[float, float]:
 class SinkProcess:
     """aiosmtpd's discarding sink in its own process (so it does not share the sender's interpreter)."""
 
-    def __enter__(self) -> "SinkProcess":
+    def __enter__(self) -> SinkProcess:
         import subprocess
 
         self.port = free_port()

@@ -62,9 +62,26 @@ character, no XML-illegal character) in XLSX and CSV alike.
 """
 from . import adapt
 from .csv_export import iter_codebook_csv, iter_raw_csv, write_codebook_csv, write_raw_csv
-from .inputs import (Change, CodebookEntry, CourtesyRow, CourtesyTable, FrequencyRow, FrequencyTable, Ipa, Kpi,
-                     MethodNote, PersonalDataRelease, RawColumn, RawData, ScoreRow, SegmentRow, Trend, TrendSeries,
-                     VocEntry, WorkbookInput)
+from .inputs import (
+                     Change,
+                     CodebookEntry,
+                     CourtesyRow,
+                     CourtesyTable,
+                     FrequencyRow,
+                     FrequencyTable,
+                     Ipa,
+                     Kpi,
+                     MethodNote,
+                     PersonalDataRelease,
+                     RawColumn,
+                     RawData,
+                     ScoreRow,
+                     SegmentRow,
+                     Trend,
+                     TrendSeries,
+                     VocEntry,
+                     WorkbookInput,
+)
 from .report import WorkbookSummary, sheet_names, write_workbook
 
 __all__ = ["adapt", "write_workbook", "sheet_names", "WorkbookSummary", "WorkbookInput", "Change", "Kpi", "ScoreRow",

@@ -20,8 +20,19 @@ from analysis.drivers import QuadrantItem
 from analysis.index import IndexResult, ItemSpec
 from analysis.results import Estimate
 
-from .inputs import Change, CourtesyRow, CourtesyTable, FrequencyRow, FrequencyTable, Ipa, Kpi, ScoreRow, \
-    SegmentRow, Trend, TrendSeries
+from .inputs import (
+    Change,
+    CourtesyRow,
+    CourtesyTable,
+    FrequencyRow,
+    FrequencyTable,
+    Ipa,
+    Kpi,
+    ScoreRow,
+    SegmentRow,
+    Trend,
+    TrendSeries,
+)
 
 __all__ = ["change_between", "changes", "kpi", "score_rows", "segment_rows", "trend", "ipa", "courtesy_table",
            "frequency_table", "INDEX_CODE"]
@@ -72,18 +83,18 @@ def score_rows(result: IndexResult, items: Sequence[ItemSpec], labels: Mapping[s
     """Index, dimension and item rows with changes; dimension and item changes Holm-corrected per family."""
     labels = labels or {}
     prev_dims = previous.dimensions if previous is not None else {}
-    prev_items = dict(zip(previous.item_codes, range(len(previous.item_codes)))) if previous is not None else {}
+    prev_items = dict(zip(previous.item_codes, range(len(previous.item_codes)), strict=True)) if previous is not None else {}
     dims = list(result.dimensions)
     dim_changes = changes([(result.dimensions[d], prev_dims.get(d)) for d in dims], alpha, correction)
     item_est = [result.items.item(j) for j in range(len(result.item_codes))]
     item_prev = [previous.items.item(prev_items[c]) if c in prev_items else None for c in result.item_codes]
-    item_changes = changes(list(zip(item_est, item_prev)), alpha, correction)
+    item_changes = changes(list(zip(item_est, item_prev, strict=True)), alpha, correction)
     rows = [ScoreRow("index", INDEX_CODE, index_label, result.index,
                      change_between(result.index, previous.index if previous else None, alpha=alpha))]
-    rows += [ScoreRow("dimension", d, labels.get(d, d), result.dimensions[d], ch) for d, ch in zip(dims, dim_changes)]
+    rows += [ScoreRow("dimension", d, labels.get(d, d), result.dimensions[d], ch) for d, ch in zip(dims, dim_changes, strict=True)]
     parent = {s.code: s.dimension for s in items}
     rows += [ScoreRow("item", code, labels.get(code, code), est, ch, parent.get(code, ""))
-             for code, est, ch in zip(result.item_codes, item_est, item_changes)]
+             for code, est, ch in zip(result.item_codes, item_est, item_changes, strict=True)]
     return tuple(rows)
 
 

@@ -23,6 +23,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 __all__ = ["tokens", "word_frequencies", "WordCount"]
 
@@ -91,7 +92,7 @@ def word_frequencies(texts: Iterable[str], top: int = 30, phrases: int = 15) -> 
         toks = tokens(text or "")
         words.update(toks)
         word_docs.update(set(toks))
-        bigrams = [f"{a} {b}" for a, b in zip(toks, toks[1:]) if a != b]
+        bigrams = [f"{a} {b}" for a, b in pairwise(toks) if a != b]
         pairs.update(bigrams)
         pair_docs.update(set(bigrams))
     ranked = [WordCount(w, "단어", c, word_docs[w]) for w, c in

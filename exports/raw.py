@@ -71,7 +71,7 @@ def row_converter(columns: Sequence[RawColumn], personal: PersonalDataRelease | 
     def convert(row: Sequence[Any]) -> list[Any]:
         if len(row) != width:
             raise ValueError(f"raw row has {len(row)} values but the header has {width} columns")
-        return [f(v) for f, v in zip(functions, row)]
+        return [f(v) for f, v in zip(functions, row, strict=True)]
     return convert
 
 

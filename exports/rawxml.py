@@ -93,7 +93,7 @@ class PendingRows:
             raise ValueError(f"raw row has {len(row)} values but the header has {len(self.letters)} columns")
         n, parts = str(number), [self._start(number, row)]
         append = parts.append
-        for letter, function, attrs, value in zip(self.letters, self.functions, self.attrs, row):
+        for letter, function, attrs, value in zip(self.letters, self.functions, self.attrs, row, strict=True):
             if function is not None:
                 value = function(value)
             kind = type(value)

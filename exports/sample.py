@@ -150,7 +150,7 @@ def sample_input(n: int = 600, seed: int = 0, *, raw: bool = True) -> WorkbookIn
             Kpi("응답률", 100.0 * n / (n * 4), "share", n=n),
             Kpi("응답 수", float(n), "count"))
     voc = tuple(VocEntry("Q13", str(c), {"지역": str(r), "채널": str(ch)}, f"R{i + 1:06d}")
-                for i, (c, r, ch) in enumerate(zip(cur.comment, cur.region, cur.channel)) if c)
+                for i, (c, r, ch) in enumerate(zip(cur.comment, cur.region, cur.channel, strict=True)) if c)
     freq = tuple(adapt.frequency_table(s.code, LABELS[s.code], _counts(cur.y[:, j]), SCALE, block=DIMS[s.dimension])
                  for j, s in enumerate(ITEMS))
     return WorkbookInput(
@@ -167,4 +167,4 @@ def sample_input(n: int = 600, seed: int = 0, *, raw: bool = True) -> WorkbookIn
 
 def _counts(column: np.ndarray) -> dict[int, int]:
     values, counts = np.unique(column[~np.isnan(column)], return_counts=True)
-    return {int(v): int(c) for v, c in zip(values, counts)}
+    return {int(v): int(c) for v, c in zip(values, counts, strict=True)}

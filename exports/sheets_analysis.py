@@ -6,7 +6,7 @@ import math
 from analysis.courtesy import STAGES
 from analysis.drivers import QUADRANTS
 
-from .charts import QUADRANT_COLOURS, ipa_chart
+from .charts import ipa_chart
 from .inputs import CourtesyRow, CourtesyTable, Ipa
 from .style import S, Sheet
 

@@ -90,7 +90,7 @@ def voc_sheet(entries: Sequence[VocEntry], personal: PersonalDataRelease | None)
     sheet.add(S("응답 원문", "subtitle"))
     sheet.add(*[S(h, "header") for h in ("번호", "문항", *keys, "응답 내용")])
     rows = ((i, e.question, *[e.segments.get(k, "") for k in keys], text)
-            for i, (e, text) in enumerate(zip(entries, texts), 1))
+            for i, (e, text) in enumerate(zip(entries, texts, strict=True), 1))
     sheet.stream = Stream(rows, ["cell center", "cell", *["cell"] * len(keys), "cell wrap"], _voc_height)
     return sheet
 

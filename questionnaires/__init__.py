@@ -10,8 +10,20 @@ from .bundled import list_templates, load_template, template_text
 from .diff import FieldChange, QuestionChange, VersionDiff, diff
 from .files import load_file
 from .model import (
-    Checklist, Choice, ChoiceList, Dimension, Index, MatrixRow, Question, Questionnaire, Scale,
-    ScaleLabel, Scoring, ScoringConfig, Section, Text,
+    Checklist,
+    Choice,
+    ChoiceList,
+    Dimension,
+    Index,
+    MatrixRow,
+    Question,
+    Questionnaire,
+    Scale,
+    ScaleLabel,
+    Scoring,
+    ScoringConfig,
+    Section,
+    Text,
 )
 from .problems import Problem, QuestionnaireError
 from .scoring import ChecklistSpec, DimensionSpec, ScoredItem, checklist_specs, kpi_items, scoring_plan

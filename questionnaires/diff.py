@@ -7,7 +7,12 @@ from typing import Any
 
 from .model import Question, Questionnaire
 from .serialize import (
-    choices_to_list, question_to_dict, scale_to_dict, scoring_config_to_dict, section_to_dict, text_to_dict,
+    choices_to_list,
+    question_to_dict,
+    scale_to_dict,
+    scoring_config_to_dict,
+    section_to_dict,
+    text_to_dict,
 )
 
 FIELD_GROUPS = {

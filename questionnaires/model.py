@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 from . import vocab
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from .answers import AnswerField
     from .scoring import DimensionSpec, ScoredItem
 
-ChoiceValue = Union[int, str]
+ChoiceValue = int | str
 
 
 @dataclass(frozen=True)

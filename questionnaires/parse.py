@@ -6,8 +6,19 @@ from typing import Any
 
 from . import vocab
 from .model import (
-    Checklist, Choice, ChoiceList, Dimension, Index, MatrixRow, Question, Questionnaire,
-    Scale, ScaleLabel, Scoring, ScoringConfig, Section,
+    Checklist,
+    Choice,
+    ChoiceList,
+    Dimension,
+    Index,
+    MatrixRow,
+    Question,
+    Questionnaire,
+    Scale,
+    ScaleLabel,
+    Scoring,
+    ScoringConfig,
+    Section,
 )
 from .problems import suggest
 from .reader import Reader, join

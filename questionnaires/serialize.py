@@ -6,8 +6,17 @@ from typing import Any
 
 from . import vocab
 from .model import (
-    Choice, ChoiceList, Index, MatrixRow, Question, Questionnaire, Scale, Scoring,
-    ScoringConfig, Section, Text,
+    Choice,
+    ChoiceList,
+    Index,
+    MatrixRow,
+    Question,
+    Questionnaire,
+    Scale,
+    Scoring,
+    ScoringConfig,
+    Section,
+    Text,
 )
 
 

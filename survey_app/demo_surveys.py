@@ -16,7 +16,16 @@ from .database import db
 from .demo_org import office_codes
 from .demo_responses import Respondent, response_plan, response_times
 from .models import (
-    Answer, Invitation, OrgUnit, Response, ResponseStatus, Survey, Wave, WaveState, hash_token, new_token,
+    Answer,
+    Invitation,
+    OrgUnit,
+    Response,
+    ResponseStatus,
+    Survey,
+    Wave,
+    WaveState,
+    hash_token,
+    new_token,
 )
 
 KST = timezone(timedelta(hours=9), "KST")
@@ -78,7 +87,7 @@ def _field_wave(wave: Wave, questionnaire: Questionnaire, count: int, shift: flo
         plans.append(rows)
     _invite(wave, responses, offices, rng)
     ids = db.session.scalars(insert(Response).returning(Response.id, sort_by_parameter_order=True), responses).all()
-    answers = [{"response_id": rid, **row.__dict__} for rid, rows in zip(ids, plans) for row in rows]
+    answers = [{"response_id": rid, **row.__dict__} for rid, rows in zip(ids, plans, strict=True) for row in rows]
     db.session.execute(insert(Answer), answers)
 
 
@@ -93,7 +102,7 @@ def _invite(wave: Wave, responses: list[dict], offices: list[tuple[str, str]], r
              "hidden": {k: r["hidden"][k] for k in ("office_code", "region") if k in r["hidden"]}, "sent_at": sent,
              "opened_at": r.get("started_at")} for r in answered + unanswered]
     ids = db.session.scalars(insert(Invitation).returning(Invitation.id, sort_by_parameter_order=True), rows).all()
-    for response, invitation_id in zip(answered, ids):
+    for response, invitation_id in zip(answered, ids, strict=False):  # the unanswered invitations come after
         response["invitation_id"] = invitation_id
 
 

@@ -14,11 +14,10 @@ from contextlib import contextmanager
 from itertools import count
 
 import pytest
-from tests.dbsupport import BACKENDS, PG_URL, empty_postgres_schema, normalise_url, on_schema, worker_schema
 
 from survey_app import create_app, migrate
 from survey_app.database import db as _db
-
+from tests.dbsupport import BACKENDS, PG_URL, empty_postgres_schema, normalise_url, on_schema, worker_schema
 
 SLOW_GROUPS = ("browser", "crash", "fuzz")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import http.client
 import urllib.parse
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
 
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url

@@ -18,7 +18,7 @@ def contact_csv(rows: list[str]) -> bytes:
 
 def people(n: int, *, start: int = 0, region: str = "R-SEOUL", office: str = "", email: bool = True) -> list[str]:
     """``n`` valid rows with distinct numbers and addresses."""
-    return [f"고객{i},010-{1000 + i // 10000:04d}-{i % 10000:04d},{'c%d@example.com' % i if email else ''},"
+    return [f"고객{i},010-{1000 + i // 10000:04d}-{i % 10000:04d},{f'c{i}@example.com' if email else ''},"
             f"{region},{office},등기,개인,40대,Y" for i in range(start, start + n)]
 
 
@@ -92,7 +92,7 @@ class SmsGateway:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/send"
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
-    def __enter__(self) -> "SmsGateway":
+    def __enter__(self) -> SmsGateway:
         self.thread.start()
         return self
 
@@ -134,7 +134,7 @@ class MailSink:
         self.port = free_port()
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, ready_timeout=5, **kwargs)
 
-    def __enter__(self) -> "MailSink":
+    def __enter__(self) -> MailSink:
         self.controller.start()
         return self
 

@@ -5,7 +5,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from questionnaires import load_yaml
-
 from survey_app.models import Invitation, new_token, utcnow
 
 EVERY_TYPE = load_yaml((Path(__file__).parent / "fixtures" / "every_type.yaml").read_text(encoding="utf-8"))

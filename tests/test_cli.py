@@ -5,10 +5,9 @@ import os
 import subprocess
 import sys
 
-import pytest
 from sqlalchemy import select
 
-from survey_app.models import Survey, User
+from survey_app.models import User
 
 
 def survey_app(*args: str, env: dict[str, str] | None = None, timeout: int = 120) -> subprocess.CompletedProcess:

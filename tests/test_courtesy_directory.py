@@ -8,7 +8,6 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from survey_app.models import OrgLevel, OrgUnit, StaffMember
-
 from tests.designer_support import staff
 
 UNITS = "코드,이름,구분,상위 코드\nHQ-D,우정사업본부,본부,\nR-D,서울지방우정청,지방우정청,HQ-D\nP-D1,광화문우체국,우체국,R-D\nP-D2,종로우체국,office,R-D\n"

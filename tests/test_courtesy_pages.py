@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from survey_app.models import Answer, OrgLevel, Response, ResponseStatus, StaffMember
-
 from tests.designer_support import COURTESY, staff
 
 COUNTER_ITEMS = {"C1_1": 15, "C1_2": 10, "C2_1": 10, "C2_2": 10, "C2_3": 15, "C2_4": 10, "C3_1": 10, "C3_2": 10, "C4": 10}

@@ -15,8 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.crash_support import (SECRET, Respondent, field_one_page_survey, make_live_app, pg_schema, post_final,
-                                 prepared_respondents, stored_responses)
+from tests.crash_support import (
+    SECRET,
+    Respondent,
+    field_one_page_survey,
+    make_live_app,
+    pg_schema,
+    post_final,
+    prepared_respondents,
+    stored_responses,
+)
 from tests.dbsupport import PG_URL
 from tests.served import Served, alive, clean_environment, free_port
 

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.crash_support import (ANSWERS, field_one_page_survey, make_live_app, pg_schema, stored_responses)
+from tests.crash_support import ANSWERS, field_one_page_survey, make_live_app, pg_schema, stored_responses
 from tests.dbsupport import PG_URL
 from tests.live_server import Browser, csrf_token, serve
 

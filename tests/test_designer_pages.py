@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from questionnaires import load_template, load_xlsx, load_yaml, xlsx_bytes
-
-from tests.designer_support import draft, lock, new_survey, question_post, sign_in, staff
+from tests.designer_support import draft, lock, new_survey, question_post, staff
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.designer_support import draft, lock, staff
+from tests.designer_support import lock, staff
 
 LOGIC = {"code": "LOGIC", "title": {"ko": "논리 미리보기"}, "kind": "customer_satisfaction", "sections": [
     {"code": "S1", "title": {"ko": "방문"}, "questions": [

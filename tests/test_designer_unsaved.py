@@ -7,7 +7,6 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from survey_app.models import StaffSession, UnsavedForm, utcnow
-
 from tests.designer_support import PASSWORD, draft, lock, new_survey, question_post, staff
 
 

@@ -2,7 +2,6 @@
 OpenAPI spec exercised with schemathesis."""
 from __future__ import annotations
 
-from datetime import timedelta
 from unittest.mock import ANY
 
 import pytest
@@ -121,11 +120,13 @@ def test_wave_status_reports_the_funnel(client, postcall):
 def test_openapi_spec_is_valid_and_the_api_conforms(app, client, postcall):
     """schemathesis generates requests from the spec and checks every answer against it."""
     import schemathesis
+    from hypothesis import HealthCheck, given, settings
     from schemathesis.checks import not_a_server_error
     from schemathesis.specs.openapi.checks import (
-        content_type_conformance, response_schema_conformance, status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+        status_code_conformance,
     )
-    from hypothesis import HealthCheck, given, settings
 
     assert client.get("/api/v1/openapi.json").get_json()["openapi"].startswith("3.0")
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)

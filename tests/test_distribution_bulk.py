@@ -89,8 +89,8 @@ def test_bulk_invitations_carry_rebuildable_tokens_and_a_second_run_adds_nothing
 
 def test_batched_sender_throttles_and_reads_opt_outs_made_after_the_claim(app_ctx, make_app, make_survey):
     from survey_app.distribution.optout import opt_out
-    from survey_app.distribution.outcomes import Outcomes
     from survey_app.distribution.outbox import claim
+    from survey_app.distribution.outcomes import Outcomes
     from survey_app.distribution.sender import Sender
     from survey_app.models import Contact, Invitation, OutboxMessage, OutboxStatus
     from tests.distribution_support import MailSink

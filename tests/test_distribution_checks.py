@@ -1,7 +1,7 @@
 """Contact checks, message templates, SMS length in EUC-KR, quiet hours, the import report and plan checks."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -38,7 +38,7 @@ def test_quiet_hours_span_midnight_in_kst():
     late = datetime(2026, 11, 24, 22, 30, tzinfo=KST)
     assert in_quiet_hours(late, start, end, KST)
     assert next_allowed(late, start, end, KST) == datetime(2026, 11, 25, 8, 0, tzinfo=KST)
-    noon = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)  # 12:00 KST
+    noon = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)  # 12:00 KST
     assert next_allowed(noon, start, end, KST) == noon
 
 

@@ -8,8 +8,15 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from survey_app.models import (
-    AudienceSkip, Contact, Invitation, OutboxMessage, OutboxStatus, PlanStatus, Response, ResponseStatus, Wave,
-    hash_token, utcnow,
+    Contact,
+    Invitation,
+    OutboxMessage,
+    OutboxStatus,
+    Response,
+    ResponseStatus,
+    Wave,
+    hash_token,
+    utcnow,
 )
 from tests.distribution_support import import_people, people, plan_wave
 

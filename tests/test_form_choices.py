@@ -15,11 +15,11 @@ def _choice_fields(form):
 
 
 def test_staff_form_classes_declare_select_choices(app):
+    from survey_app.admin.forms import ApiKeyForm, GrantForm, UserCreateForm
     from survey_app.courtesy.forms import SetupForm
     from survey_app.designer.forms import NewSurveyForm, SettingsForm
     from survey_app.designer.listing import ListFilterForm
     from survey_app.designer.question_form import QuestionForm
-    from survey_app.admin.forms import ApiKeyForm, GrantForm, UserCreateForm
     from survey_app.distribution.forms import PlanForm
     from survey_app.manage.org_admin import ImportForm, MoveForm
 

@@ -8,7 +8,6 @@ from sqlalchemy import create_engine, inspect, text
 
 from survey_app import migrate
 from survey_app.models import Base
-
 from tests.dbsupport import BACKENDS, PG_URL, empty_postgres_schema, normalise_url
 
 SCHEMA = "migration_check"

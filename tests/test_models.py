@@ -7,8 +7,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from survey_app.models import (
-    Answer, ImmutableVersionError, Invitation, OrgLevel, OrgUnit, Response, ResponseStatus, Survey,
-    SurveyStateError, SurveyVersion, hash_token, new_token, utcnow,
+    Answer,
+    ImmutableVersionError,
+    Invitation,
+    OrgLevel,
+    OrgUnit,
+    Response,
+    ResponseStatus,
+    Survey,
+    SurveyStateError,
+    SurveyVersion,
+    hash_token,
+    new_token,
+    utcnow,
 )
 
 

@@ -6,8 +6,16 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from survey_app.models import (
-    AccessAction, Contact, Invitation, PersonalDataAccess, PersonalDataSubject, Response, SurveyPrivacy, Wave,
-    new_token, utcnow,
+    AccessAction,
+    Contact,
+    Invitation,
+    PersonalDataAccess,
+    PersonalDataSubject,
+    Response,
+    SurveyPrivacy,
+    Wave,
+    new_token,
+    utcnow,
 )
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from survey_app.models import DistributionPlan, PlanStatus, Wave, WaveState, utcnow
 from tests.designer_support import staff
 from tests.distribution_support import plan_wave
-
-from survey_app.models import DistributionPlan, PlanStatus, Wave, WaveState, utcnow
 
 
 def test_scheduling_a_closed_wave_is_refused_and_leaves_the_plan_a_draft(app, app_ctx, client, make_survey, make_user):

@@ -4,17 +4,18 @@ a failed send is recorded and retried, and a restricted creator's report holds o
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
+
 from tests.distribution_support import MailSink, free_port
 from tests.test_results_support import seed_hand_wave
 
 PASSWORD = "Reports2026pass"
-WEDNESDAY = datetime(2026, 12, 2, 3, 0, tzinfo=timezone.utc)  # 12:00 KST, ISO week 49
+WEDNESDAY = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)  # 12:00 KST, ISO week 49
 
 
 def creator(app_ctx, make_user, role: str = "analyst", unit_id: int | None = None) -> int:
@@ -137,7 +138,7 @@ def test_at_close_report_follows_the_tick_that_closes_the_wave(app_ctx, make_app
     ids = seed_hand_wave(app_ctx, make_survey, make_org)
     sub_id = subscribe(app_ctx, ids["survey_id"], creator(app_ctx, make_user), "close")
     plan_wave(app_ctx, ids["wave_id"], closes_in=timedelta(minutes=1), channels=("email",))
-    later = datetime.now(timezone.utc) + timedelta(minutes=5)
+    later = datetime.now(UTC) + timedelta(minutes=5)
     with MailSink() as sink:
         app = make_app(SMTP_HOST="127.0.0.1", SMTP_PORT=sink.port, SMTP_SECURITY="none")
         assert run(app, later) == []  # not closed yet

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+
 from tests.distribution_support import MailSink
 from tests.test_report_delivery import PASSWORD, creator, subscribe
 from tests.test_results_support import seed_hand_wave

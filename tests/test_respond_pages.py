@@ -65,6 +65,7 @@ def test_welcome_leaves_the_time_to_an_introduction_that_states_it():
     ahead = outline(postal, expected_sections(postal, {}))
     assert (ahead.pages, ahead.minutes, ahead.branches, ahead.use_stated) == (7, None, True, True)
     from dataclasses import replace
+
     from questionnaires.model import Text
 
     quarter = replace(postal, description=Text("2026년 4분기 우편서비스 만족도 조사입니다.", ""))

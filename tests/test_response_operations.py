@@ -6,7 +6,13 @@ from sqlalchemy import func, select
 
 from survey_app.models import Answer, Invitation, Response, ResponseStatus, new_token
 from survey_app.responses.operations import (
-    AlreadyCompleted, AnswerRow, complete, complete_at_once, response_for_invitation, save_page, start_with_answers,
+    AlreadyCompleted,
+    AnswerRow,
+    complete,
+    complete_at_once,
+    response_for_invitation,
+    save_page,
+    start_with_answers,
     stored_answers,
 )
 

@@ -59,11 +59,10 @@ print(json.dumps(found))
 
 def _seed(app) -> dict:
     """The small results survey with twelve answered responses, and an analyst for the whole organisation."""
-    from tests.test_results_support import HAND_ROWS, SMALL, add_invitations, add_response
-
     from survey_app.accounts.operations import create_user, grant_role
     from survey_app.database import db
     from survey_app.models import OrgLevel, OrgUnit, Survey, Wave
+    from tests.test_results_support import HAND_ROWS, SMALL, add_invitations, add_response
 
     with app.app_context():
         region = OrgUnit(code="R-BRW", name="브라우저지방청", level=OrgLevel.REGIONAL)
@@ -76,7 +75,7 @@ def _seed(app) -> dict:
         db.session.add_all([survey, wave])
         db.session.flush()
         invitations = add_invitations(db.session, wave, 20)
-        for (answers, office, channel), invitation in zip(HAND_ROWS * 3, invitations):
+        for (answers, office, channel), invitation in zip(HAND_ROWS * 3, invitations, strict=True):
             add_response(db.session, wave, answers, hidden={"office_code": office, "channel": channel},
                          invitation_id=invitation)
         grant_role(create_user("results_browser", PASSWORD), "analyst", None)

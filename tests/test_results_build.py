@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from tests.test_results_support import SMALL, add_response, seed_hand_wave
 
 from analysis import compare
 from survey_app.results.build import survey_trend, wave_result
+from tests.test_results_support import SMALL, add_response, seed_hand_wave
 
 
 def _second_wave(app_ctx, ids) -> int:
@@ -87,7 +87,6 @@ def test_responses_without_a_unit_belong_to_the_surveys_unit(app_ctx, make_surve
 
 def test_a_courtesy_wave_ranks_the_evaluated_staff(app_ctx, make_survey, make_org):
     from questionnaires import load_template
-
     from survey_app.models import OrgLevel, StaffMember, Wave
 
     region = make_org("R-CRT", "친절지방청", OrgLevel.REGIONAL)

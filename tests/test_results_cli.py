@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from tests.test_results_support import seed_hand_wave
 
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.test_results_support import CODES, HAND_ROWS, SMALL, add_response, seed_hand_wave
 
 from survey_app.database import db as _db
 from survey_app.results.loading import load_answers, load_wave, response_counts
+from tests.test_results_support import CODES, HAND_ROWS, SMALL, add_response, seed_hand_wave
 
 NAN = np.nan
 NA_CODED = ("Q1", "Q2", "Q3", "Q4", "Q5")  # agree5 has 9 = 모름/해당없음; on the NPS item 9 is a score

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from questionnaires import load_yaml
-from tests.test_results_support import CODES, HAND_ROWS, SMALL
 
 from analysis import compare, courtesy, estimate, kpi, reliability
 from analysis.design import make_design
 from analysis.drivers import driver_importance
 from analysis.index import ItemSpec, compute_index
 from analysis.report import score_wave
+from questionnaires import load_yaml
 from survey_app.results.courtesy import Directory
 from survey_app.results.loading import Segment, WaveData
 from survey_app.results.report import score_loaded_wave
 from survey_app.results.segments import compare_levels
+from tests.test_results_support import CODES, HAND_ROWS, SMALL
 
 NAN = np.nan
 SPECS = [ItemSpec("Q1", "process", 5), ItemSpec("Q2", "process", 5), ItemSpec("Q3", "outcome", 5, reverse=True),
@@ -223,10 +223,9 @@ def test_off_scale_answers_are_left_out_with_a_warning():
 def test_the_result_is_json_with_plain_field_names(app_ctx, make_survey, make_org):
     import json
 
-    from tests.test_results_support import seed_hand_wave
-
     from survey_app.models import Wave
     from survey_app.results.build import wave_result
+    from tests.test_results_support import seed_hand_wave
 
     ids = seed_hand_wave(app_ctx, make_survey, make_org)
     with app_ctx() as session:

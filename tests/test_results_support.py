@@ -105,7 +105,7 @@ def seed_hand_wave(app_ctx, make_survey, make_org, *, with_partial: bool = True)
         invitations = add_invitations(session, wave, 6)
         ids["response_ids"] = [add_response(session, wave, answers, hidden={"office_code": office, "channel": ch},
                                             invitation_id=invitation).id
-                               for (answers, office, ch), invitation in zip(HAND_ROWS, invitations)]
+                               for (answers, office, ch), invitation in zip(HAND_ROWS, invitations, strict=False)]  # 2 unanswered
         if with_partial:
             add_response(session, wave, {"Q1": 1, "Q2": 1}, status="partial", hidden={"office_code": "P-A"},
                          invitation_id=invitations[4])

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from survey_app.models import Contact, OrgLevel
-
 from tests.designer_support import staff
 from tests.distribution_support import HEADER
 

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from survey_app.models import OrgLevel, OrgUnit, StaffMember
-
 from tests.designer_support import staff
 
 

@@ -5,12 +5,12 @@ import os
 import stat
 
 import pytest
-from tests.test_results_support import seed_hand_wave
 
 from survey_app.distribution.channels import Outgoing
 from survey_app.distribution.channels.email import FileMailChannel
 from survey_app.distribution.channels.sms import FileSmsChannel
 from survey_app.privacy.files import write_private
+from tests.test_results_support import seed_hand_wave
 
 
 def mode(path) -> int:

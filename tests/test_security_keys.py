@@ -6,11 +6,11 @@ import os
 import stat
 
 import pytest
-from tests.test_cli import assert_one_line_error, survey_app
 
 from survey_app import ConfigError, create_app, migrate
 from survey_app.database import db
 from survey_app.privacy.crypto import key_ring, new_key
+from tests.test_cli import assert_one_line_error, survey_app
 
 
 def instance_settings(folder) -> dict:

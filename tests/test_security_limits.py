@@ -9,11 +9,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from tests.distribution_support import contact_csv, people
 
 from questionnaires.xlsx.limits import WorkbookTooLarge, check_declared_cells, limited_rows
 from questionnaires.xlsx.tables import read_tables
 from survey_app.distribution.contact_files import ContactFileError, read_contact_rows
+from tests.distribution_support import contact_csv, people
 
 PASSWORD = "Sokcho2026pass"
 IMPORT = "/manage/distribution/contacts/import"

@@ -62,10 +62,9 @@ def test_a_closed_wave_is_never_reopened_and_closing_twice_changes_nothing():
 
 
 def test_a_plan_scheduled_for_a_closed_wave_is_cancelled_by_the_scheduler_not_reopened(app_ctx, make_survey):
-    from tests.distribution_support import plan_wave
-
     from survey_app.distribution.fielding import run_tick
     from survey_app.models import DistributionPlan, PlanStatus
+    from tests.distribution_support import plan_wave
 
     ids = make_survey()
     plan_wave(app_ctx, ids["wave_id"])  # scheduled, as the old refusal left it

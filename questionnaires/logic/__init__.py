@@ -7,8 +7,16 @@ tree walker; nothing is ever passed to Python's `eval`.
 from .ast import Node, references
 from .evaluator import evaluate, evaluate_condition
 from .flow import (
-    compute_values, display_choices, display_rows, effective_answers, is_visible, Shown, shown,
-    stable_order, visible_questions, visible_sections,
+    Shown,
+    compute_values,
+    display_choices,
+    display_rows,
+    effective_answers,
+    is_visible,
+    shown,
+    stable_order,
+    visible_questions,
+    visible_sections,
 )
 from .functions import FUNCTIONS
 from .parser import ExpressionError, parse

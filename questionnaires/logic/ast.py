@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class Call:
     args: tuple[Node, ...]
 
 
-Node = Union[Literal, Ref, ListLit, Unary, Not, Binary, Compare, Logical, Call]
+Node = Literal | Ref | ListLit | Unary | Not | Binary | Compare | Logical | Call
 
 
 def children(node: Node) -> tuple[Node, ...]:

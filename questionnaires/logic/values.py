@@ -7,7 +7,6 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-
 _MAX_NUMBER_TEXT = 40
 _MAX_INT_BITS = 1024
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 MAX_UNCOMPRESSED_BYTES = 100_000_000
 MAX_CELLS = 2_000_000

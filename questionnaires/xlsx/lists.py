@@ -48,7 +48,7 @@ def scale_dict(b: Builder, table: Table, rows: list[SheetRow], path: str, name: 
         out["start"] = values[0]
         _check_steps(b, table, points, values, name)
     labels = [_label(b, table, row, value, join(join(path, "labels"), i))
-              for i, (row, value) in enumerate(zip(points, values)) if _has_label(row)]
+              for i, (row, value) in enumerate(zip(points, values, strict=True)) if _has_label(row)]
     if labels:
         out["labels"] = labels
     if na_rows:
@@ -57,7 +57,7 @@ def scale_dict(b: Builder, table: Table, rows: list[SheetRow], path: str, name: 
 
 
 def _check_steps(b: Builder, table: Table, rows: list[SheetRow], values: list[Any], name: str) -> None:
-    for row, value, expected in zip(rows, values, range(values[0], values[0] + len(values))):
+    for row, value, expected in zip(rows, values, range(values[0], values[0] + len(values)), strict=True):
         if value is not None and value != expected:
             b.problem("scale_gap", table, row, "value", name=name, start=values[0])
             return

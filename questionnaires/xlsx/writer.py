@@ -128,7 +128,7 @@ def _sheet(book: Workbook, name: str, rows: Iterator[dict[str, Any]]) -> Workshe
     sheet = book.create_sheet(name)
     columns = list(layout.COLUMNS[name])
     sheet.append(columns)
-    for cell, column in zip(sheet[1], columns):
+    for cell, column in zip(sheet[1], columns, strict=True):
         cell.font, cell.fill = Font(bold=True), _HEADER_FILL
         cell.comment = Comment(layout.COLUMNS[name][column], "survey_app", width=320, height=80)
         sheet.column_dimensions[cell.column_letter].width = 48 if column in _WIDE else 14

@@ -6,8 +6,8 @@ import secrets
 from datetime import timedelta
 
 from flask import Request
-from sqlalchemy import select
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from ..audit import record
 from ..database import db

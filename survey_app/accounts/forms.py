@@ -1,10 +1,10 @@
 """Forms for a staff member's own account."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
-from flask_babel import lazy_gettext as _l
 
 
 class PasswordChangeForm(FlaskForm):

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, has_app_context
-from sqlalchemy import func, select
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from ..audit import record
 from ..database import db

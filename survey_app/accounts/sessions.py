@@ -10,7 +10,8 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, flash, request, session
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select, update
 

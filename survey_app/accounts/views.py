@@ -6,8 +6,8 @@ import io
 
 import segno
 from flask import Blueprint, flash, redirect, render_template, session, url_for
-from flask_login import current_user
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..web.access import signed_in
 from .forms import PasswordChangeForm, TotpForm

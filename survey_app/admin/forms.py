@@ -1,10 +1,11 @@
 """Administrator forms: users, role grants, API keys, log searches."""
 from __future__ import annotations
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
-from flask_babel import LazyString, lazy_gettext as _l
 
 from ..models import Permission, Role
 from ..web.choices import select_choices

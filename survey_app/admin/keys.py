@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from flask_babel import gettext as _
 
 from ..accounts.api_keys import ApiKeyError, create_api_key, revoke_api_key
 from ..database import db

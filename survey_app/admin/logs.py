@@ -1,7 +1,7 @@
 """The audit log of staff actions and the personal-data access log (개인정보 처리 기록): search and export."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 from flask import render_template, request
 from sqlalchemy import Select, select
@@ -22,7 +22,7 @@ EXPORT_LIMIT = 100_000
 def _bounds(form: LogSearchForm) -> tuple[datetime | None, datetime | None]:
     """The searched period as UTC instants; the end date is included."""
     def at(day, extra=0):
-        return datetime.combine(day, time.min, tzinfo=timezone.utc) + timedelta(days=extra) if day else None
+        return datetime.combine(day, time.min, tzinfo=UTC) + timedelta(days=extra) if day else None
     return at(form.since.data), at(form.until.data, 1)
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from ..database import db
 from ..models import OrgUnit, Permission

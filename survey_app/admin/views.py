@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import exists, or_, select
-from flask_babel import gettext as _
 
 from ..accounts.operations import AccountError, create_user, grant_role, revoke_role, set_active, unlock
 from ..accounts.passwords import PasswordPolicyError, check_policy, generate_password

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -49,7 +50,7 @@ def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
     if not values:
         return []
     header = [HEADERS.get(h, h.lower()) for h in values[0]]
-    return [dict(zip(header, row)) for row in values[1:] if any(row)]
+    return [dict(zip(header, row, strict=True)) for row in values[1:] if any(row)]
 
 
 def _csv_values(data: bytes) -> list[list[str]]:

@@ -11,9 +11,9 @@ from questionnaires import Questionnaire, vocab
 from ..audit import record
 from ..database import db
 from ..models import OrgUnit, Response, StaffMember, User, Wave, utcnow
+from ..respond.pages import answer_fields
 from ..responses import operations
 from ..responses.values import rows_for
-from ..respond.pages import answer_fields
 
 CHANNEL_WORDS = {"counter": "창구", "phone": "전화"}
 
@@ -23,7 +23,7 @@ def channel_question(questionnaire: Questionnaire):
     for question in questionnaire.questions():
         if question.type == vocab.SINGLE_CHOICE and question.choices is not None:
             labels = [c.label.ko for c in question.choices]
-            if any("창구" in l for l in labels) and any("전화" in l for l in labels):
+            if any("창구" in label for label in labels) and any("전화" in label for label in labels):
                 return question
     return None
 

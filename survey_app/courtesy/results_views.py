@@ -13,8 +13,8 @@ from ..responses.values import answers_from_rows
 from ..web.access import requires, visible_units
 from . import bp
 from .forms import CHANNELS
-from .scopes import EVALUATION, WAVE_RESULTS
 from .pages import readable
+from .scopes import EVALUATION, WAVE_RESULTS
 from .scoring import STAGES, score_checklists, unit_rows
 
 

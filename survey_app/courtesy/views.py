@@ -10,21 +10,20 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..database import db
+from ..designer.unsaved import keeps_unsaved, restore
 from ..models import OrgUnit, Permission, Response, ResponseStatus, StaffMember, Survey, Wave, utcnow
 from ..respond.client_logic import page_logic
 from ..respond.forms import build_page_form
-from ..respond.pages import read_page
+from ..respond.pages import answer_fields, read_page
 from ..responses import operations as response_ops
 from ..responses.values import answers_from_rows
-from ..respond.pages import answer_fields
 from ..web.access import can, requires, signed_in, visible_units
 from ..web.choices import select_choices
-from ..designer.unsaved import keeps_unsaved, restore
 from . import bp
 from .forms import CHANNELS, SearchForm, SetupForm
-from .operations import start_evaluation, staff_of, submit_evaluation
+from .operations import staff_of, start_evaluation, submit_evaluation
 from .pages import checklist_items, matching_units, readable
-from .scopes import EVALUATION, WAVE_RESULTS
+from .scopes import EVALUATION
 
 
 def _courtesy_waves():

@@ -11,9 +11,24 @@ from ..models import Permission
 from ..web.access import requires, scopes
 from . import bp
 from .defaults import new_question
-from .drafts import (HIDDEN, DraftError, add_question, add_section, delete_question, delete_section, find_question,
-                     find_section, move_question, move_section, next_code, replace_question, next_section_code, place_question,
-                     sections, update_section)
+from .drafts import (
+    HIDDEN,
+    DraftError,
+    add_question,
+    add_section,
+    delete_question,
+    delete_section,
+    find_question,
+    find_section,
+    move_question,
+    move_section,
+    next_code,
+    next_section_code,
+    place_question,
+    replace_question,
+    sections,
+    update_section,
+)
 from .forms import QuickQuestionForm, SectionForm, StepForm
 from .lines import text_of
 from .operations import DraftConflict, save_draft

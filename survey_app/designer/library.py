@@ -54,7 +54,7 @@ def _in_place(body: list[tuple[int, str]]) -> str:
 def parse_lists(text: str | None) -> dict[str, list]:
     """The text as ``{name: [choice, ...]}``."""
     lists = {}
-    for number, name, _options, body in _blocks(text):
+    for _number, name, _options, body in _blocks(text):
         lists[name] = parse_choices(_in_place(body))
     return lists
 

@@ -14,7 +14,7 @@ from . import bp
 from .drafts import replace_part
 from .forms import LibraryForm, ScoringForm, SourceForm
 from .library import lists_text, parse_lists, parse_scales, scales_text
-from .lines import (LineError, indices_text, named_text, parse_indices, parse_named)
+from .lines import LineError, indices_text, named_text, parse_indices, parse_named
 from .operations import DraftConflict, save_draft
 from .problems import message
 from .support import as_yaml, conflict_page, draft_of, get_survey, part_yaml

@@ -5,14 +5,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import NumberRange, Optional, Length, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from questionnaires import vocab
 
 from ..web.choices import SelectChoice, select_choices
 from .forms import LockedForm, code_validators
-from .lines import (LineError, choices_text, labels_text, parse_choices, parse_labels, parse_rows, rows_text,
-                    text_of)
+from .lines import LineError, choices_text, labels_text, parse_choices, parse_labels, parse_rows, rows_text, text_of
 
 TYPE_LABELS = {
     vocab.SINGLE_CHOICE: _l("단일 선택"), vocab.MULTIPLE_CHOICE: _l("복수 선택"), vocab.LIKERT: _l("리커트 척도"),

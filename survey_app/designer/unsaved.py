@@ -8,8 +8,8 @@ form with :func:`restore` and says so. Nothing is saved to the draft until the u
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Callable
 
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _

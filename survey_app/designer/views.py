@@ -8,8 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from questionnaires import (Questionnaire, QuestionnaireError, list_templates, load_file, load_template,
-                            xlsx_bytes)
+from questionnaires import Questionnaire, QuestionnaireError, list_templates, load_file, load_template, xlsx_bytes
 
 from ..admin.units import chosen_unit, scope_of, unit_choices
 from ..database import db
@@ -24,8 +23,16 @@ from .drafts import blank_definition, update_settings
 from .forms import KIND_LABELS, CopyForm, DesignerForm, ImportForm, NewSurveyForm, SettingsForm
 from .operations import CodeTaken, DraftConflict, copy_survey, create_survey, save_draft
 from .problems import draft_problems, message, placed
-from .support import (as_yaml, completed_counts, conflict_page, draft_of, get_survey, has_unpublished_changes,
-                      results_url, survey_status)
+from .support import (
+    as_yaml,
+    completed_counts,
+    conflict_page,
+    draft_of,
+    get_survey,
+    has_unpublished_changes,
+    results_url,
+    survey_status,
+)
 from .unsaved import keeps_unsaved, restore
 
 

@@ -3,7 +3,7 @@ one Core ``executemany`` elsewhere. Inside the session's transaction; flushes no
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import JSON, Table, exists, insert, select, text
 from sqlalchemy.dialects import sqlite
@@ -54,7 +54,7 @@ def copy_rows(table: Table, columns: Sequence[str], rows: list[tuple], *, into: 
     json_at = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
     if not is_postgres():
         for start in range(0, len(rows), CHUNK):
-            db.session.execute(insert(table), [dict(zip(columns, row)) for row in rows[start:start + CHUNK]])
+            db.session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows[start:start + CHUNK]])
         return
     raw, dump = db.session.connection().connection.driver_connection, JsonText()
     names = ", ".join(f'"{c}"' for c in columns)
@@ -74,12 +74,12 @@ def insert_returning_ids(table: Table, columns: Sequence[str], rows: list[tuple]
         return []
     if is_postgres():
         ids = reserve_ids(table, len(rows))
-        copy_rows(table, ["id", *columns], [(i, *row) for i, row in zip(ids, rows)])
+        copy_rows(table, ["id", *columns], [(i, *row) for i, row in zip(ids, rows, strict=True)])
         return ids
     ids: list[int] = []
     for start in range(0, len(rows), CHUNK):
         statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        ids.extend(db.session.scalars(statement, [dict(zip(columns, row)) for row in rows[start:start + CHUNK]]).all())
+        ids.extend(db.session.scalars(statement, [dict(zip(columns, row, strict=True)) for row in rows[start:start + CHUNK]]).all())
     return ids
 
 

@@ -5,6 +5,7 @@ import re
 import unicodedata
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
 from flask_babel import gettext as _
 
 #: 010 (and the legacy 011, 016–019) numbers: 10 or 11 digits after normalisation.

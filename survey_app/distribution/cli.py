@@ -1,11 +1,10 @@
 """CLI: ``scheduler``, ``sender``, ``contacts import``, ``wave plan|status|tick``."""
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
-
-import sys
 
 import click
 from flask import current_app

@@ -4,11 +4,18 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from typing import Iterator
+from collections.abc import Iterator
+
 from flask_babel import gettext as _
 
-from questionnaires.xlsx.limits import (MAX_CELLS, MAX_UNCOMPRESSED_BYTES, WorkbookTooLarge, check_declared_cells,
-                                        check_unpacked_size, limited_rows)
+from questionnaires.xlsx.limits import (
+    MAX_CELLS,
+    MAX_UNCOMPRESSED_BYTES,
+    WorkbookTooLarge,
+    check_declared_cells,
+    check_unpacked_size,
+    limited_rows,
+)
 
 #: Columns read from a contact sheet; cells further right are never looked at.
 MAX_COLUMNS = 100

@@ -8,11 +8,11 @@ is not mentioned (that would tell who is a customer elsewhere) and the row becom
 importer's own unit, as every unit keeps its own list."""
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Collection, Iterable
 
-from sqlalchemy import Text, any_, bindparam, func, select
 from flask_babel import gettext as _
+from sqlalchemy import Text, any_, bindparam, func, select
 
 from ..database import db
 from ..models import AccessAction, Contact, OrgUnit, RetentionAction, utcnow
@@ -174,7 +174,7 @@ def _rows_for_insert(valid: list[dict], source: str) -> list[tuple]:
     sealed = {f: ring.encrypt_many([c[f] for c in valid], f"contact.{f}") for f in FIELDS}
     return [(name, phone, email, c["phone_hash"], c["email_hash"], c["attributes"], True, c["org_unit_id"], source,
              RetentionAction.PURGE, now)
-            for c, name, phone, email in zip(valid, sealed["name"], sealed["phone"], sealed["email"])]
+            for c, name, phone, email in zip(valid, sealed["name"], sealed["phone"], sealed["email"], strict=True)]
 
 
 def import_contacts(report: ImportReport, *, source: str, skip_invalid: bool = False) -> ImportReport:

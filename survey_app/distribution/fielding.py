@@ -14,13 +14,22 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..database import db
 from ..models import (
-    AudienceSkip, Contact, DistributionPlan, Invitation, MessageKind, OutboxMessage, OutboxStatus, PlanStatus,
-    Response, ResponseStatus, WaveStateError,
+    AudienceSkip,
+    Contact,
+    DistributionPlan,
+    Invitation,
+    MessageKind,
+    OutboxMessage,
+    OutboxStatus,
+    PlanStatus,
+    Response,
+    ResponseStatus,
+    WaveStateError,
 )
 from ..models.base import UTCDateTime
 from .audience import Audience, select_audience
-from .checks import next_allowed, parse_clock
 from .bulk import insert_ignoring_duplicates
+from .checks import next_allowed, parse_clock
 from .tokens import token_hashes
 
 BATCH = 5000
@@ -58,7 +67,7 @@ def create_invitations(plan: DistributionPlan, audience: Audience, now: datetime
     hashes = token_hashes(wave_id, [c.contact_id for c in audience.invite])
     hidden: dict[tuple, dict] = {}  # one dict per channel and segment, shared by the rows that have it
     rows = []
-    for c, token_hash in zip(audience.invite, hashes):
+    for c, token_hash in zip(audience.invite, hashes, strict=True):
         key = (c.channel, *c.segment.items())
         if key not in hidden:
             hidden[key] = invitation_hidden(plan, c.channel, c.segment)

@@ -1,12 +1,12 @@
 """Staff forms for distribution: contact upload, the wave plan."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
-from flask_babel import lazy_gettext as _l
 
 from ..web.choices import select_choices
 from .compose import DEFAULT_EMAIL, DEFAULT_SMS, DEFAULT_SUBJECT

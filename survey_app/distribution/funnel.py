@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, exists, func, select
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, exists, func, select
 
 from ..database import db
 from ..models import AudienceSkip, Invitation, OutboxMessage, OutboxStatus, Response, ResponseStatus, SkipReason
@@ -77,7 +77,7 @@ def wave_funnel(wave_id: int, segment_key: str | None = None) -> Funnel:
         counts = row(channel, segment).counts
         counts["targeted"] += invited
         for name, value in zip(("sent", "failed", "opened", "started", "completed"),
-                               (sent, failed, opened, started, completed)):
+                               (sent, failed, opened, started, completed), strict=True):
             counts[name] += int(value or 0)
     for channel, segment, reason, number in _skip_counts(wave_id, segment_key):
         counts = row(channel, segment).counts

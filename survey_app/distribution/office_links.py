@@ -35,7 +35,7 @@ def _office_key() -> bytes:
 def office_signature(wave_code: str, place: Mapping[str, str]) -> str:
     """The signature of an office (and region) on a wave's open link (22 URL-safe characters)."""
     named = "\x1f".join(f"{name}={place.get(name) or ''}" for name in SIGNED_SOURCES)
-    digest = hmac.new(_office_key(), f"office-link:{wave_code}:{named}".encode("utf-8"), hashlib.sha256).digest()
+    digest = hmac.new(_office_key(), f"office-link:{wave_code}:{named}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode("ascii")[:22]
 
 

@@ -9,7 +9,15 @@ from sqlalchemy.exc import IntegrityError
 
 from ..database import db
 from ..models import (
-    DistributionPlan, Invitation, MessageKind, OutboxMessage, OutboxStatus, PlanStatus, PostCall, Wave, utcnow,
+    DistributionPlan,
+    Invitation,
+    MessageKind,
+    OutboxMessage,
+    OutboxStatus,
+    PlanStatus,
+    PostCall,
+    Wave,
+    utcnow,
 )
 from ..privacy.contacts import add_contact
 from .audience import recently_surveyed

@@ -19,7 +19,14 @@ from sqlalchemy import select
 
 from ..database import db
 from ..models import (
-    Contact, DistributionPlan, Invitation, OutboxMessage, OutboxStatus, Response, ResponseStatus, utcnow,
+    Contact,
+    DistributionPlan,
+    Invitation,
+    OutboxMessage,
+    OutboxStatus,
+    Response,
+    ResponseStatus,
+    utcnow,
 )
 from .channels import Channel, SendError, make_channels
 from .checks import in_quiet_hours, parse_clock

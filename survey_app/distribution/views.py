@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
-from flask_babel import gettext as _, lazy_gettext as _l
 
 from ..database import db
 from ..models import DistributionPlan, Permission, Survey, Wave

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -11,14 +11,22 @@ from flask_wtf.file import FileField
 from sqlalchemy import select
 from wtforms import RadioField, SelectField
 
-from ..courtesy.directory import (DirectoryError, import_staff, import_units, move_staff, move_unit, read_rows,
-                                  set_staff_active, set_unit_active)
+from ..courtesy.directory import (
+    DirectoryError,
+    import_staff,
+    import_units,
+    move_staff,
+    move_unit,
+    read_rows,
+    set_staff_active,
+    set_unit_active,
+)
 from ..database import db
 from ..models import OrgUnit, Permission, StaffMember
 from ..web.access import requires, scopes, visible_units
 from ..web.choices import select_choices
-from ..web.scopes import Scope, _get_or_404
 from ..web.request_size import accepts_upload
+from ..web.scopes import Scope, _get_or_404
 from . import bp
 
 

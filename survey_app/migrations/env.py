@@ -1,8 +1,8 @@
 """Alembic environment: runs on the connection survey_app hands over (see survey_app/migrate.py)."""
 from __future__ import annotations
 
-from alembic import context
 import sqlalchemy as sa
+from alembic import context
 from sqlalchemy import create_engine
 
 from survey_app.models import Base

@@ -2,18 +2,18 @@
 from .audit import AppendOnlyError, AuditEvent
 from .base import Base, utcnow
 from .contacts import Contact, RetentionAction
+from .distribution import AudienceSkip, DistributionPlan, IdempotencyRecord, PlanStatus, PostCall, SkipReason
 from .org import OrgLevel, OrgUnit, StaffMember
+from .outbox import Lease, MessageKind, OutboxMessage, OutboxStatus
 from .privacy import AccessAction, PersonalDataAccess, PersonalDataSubject, SurveyPrivacy
+from .reports import Cadence, DeliveryStatus, ReportDelivery, ReportSubscription
 from .responses import Answer, Response, ResponseStatus
-from .surveys import ImmutableVersionError, Survey, SurveyState, SurveyStateError, SurveyVersion
 from .roles import ROLE_PERMISSIONS, Permission, Role, RoleGrant
 from .security import ApiKey, RateLimitBucket
-from .users import StaffSession, User
+from .surveys import ImmutableVersionError, Survey, SurveyState, SurveyStateError, SurveyVersion
 from .unsaved import UnsavedForm
+from .users import StaffSession, User
 from .waves import Invitation, Wave, WaveState, WaveStateError, hash_token, new_token
-from .distribution import AudienceSkip, DistributionPlan, IdempotencyRecord, PlanStatus, PostCall, SkipReason
-from .outbox import Lease, MessageKind, OutboxMessage, OutboxStatus
-from .reports import Cadence, DeliveryStatus, ReportDelivery, ReportSubscription
 
 __all__ = [
     "Answer", "AuditEvent", "Base", "Contact", "ImmutableVersionError", "Invitation", "OrgLevel",

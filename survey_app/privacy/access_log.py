@@ -5,9 +5,10 @@ nothing in the application deletes them.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user

@@ -94,7 +94,7 @@ def reencrypt(contact: Contact) -> bool:
     """Re-seal the contact's fields with the newest key and recompute hashes; True if anything changed."""
     ring = key_ring()
     blobs = [getattr(contact, f"{f}_enc") for f in FIELDS]
-    name, phone, email = (_open(b, f) for b, f in zip(blobs, FIELDS))
+    name, phone, email = (_open(b, f) for b, f in zip(blobs, FIELDS, strict=True))
     hashes = (ring.phone_hash(phone) if phone else None, ring.email_hash(email) if email else None)
     stale_key = any(b is not None and not ring.is_current(b) for b in blobs)
     if not stale_key and hashes == (contact.phone_hash, contact.email_hash):

@@ -126,12 +126,12 @@ class KeyRing:
 
     def lookup_hash(self, kind: str, normalised: str) -> str:
         """HMAC-SHA256 of a normalised identifier, for equality lookups and de-duplication."""
-        message = f"{kind}:{normalised}".encode("utf-8")
+        message = f"{kind}:{normalised}".encode()
         return hmac.new(self.lookup_key, message, hashlib.sha256).hexdigest()
 
     def lookup_hash_fast(self, kind: str, normalised: str) -> str:
         """:meth:`lookup_hash` through OpenSSL's one-shot HMAC (same value, for bulk work)."""
-        return hmac.digest(self.lookup_key, f"{kind}:{normalised}".encode("utf-8"), "sha256").hex()
+        return hmac.digest(self.lookup_key, f"{kind}:{normalised}".encode(), "sha256").hex()
 
     def phone_hash(self, phone: str) -> str:
         """The lookup hash of a phone number in any common writing."""

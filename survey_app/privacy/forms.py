@@ -1,10 +1,10 @@
 """Forms for personal-data screens: every unmasking and download states its purpose."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
-from flask_babel import lazy_gettext as _l
 
 
 class PurposeForm(FlaskForm):

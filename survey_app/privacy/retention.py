@@ -22,7 +22,13 @@ from sqlalchemy import delete, exists, select, update
 
 from ..database import db
 from ..models import (
-    AccessAction, Contact, Invitation, RetentionAction, SurveyPrivacy, Wave, utcnow,
+    AccessAction,
+    Contact,
+    Invitation,
+    RetentionAction,
+    SurveyPrivacy,
+    Wave,
+    utcnow,
 )
 from .access_log import log_access
 from .contacts import SUBJECT

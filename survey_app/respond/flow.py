@@ -10,9 +10,8 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 
-from questionnaires import Questionnaire
+from questionnaires import Questionnaire, logic
 from questionnaires.answers import hidden_answers
-from questionnaires import logic
 from questionnaires.logic import Shown
 
 from ..database import db

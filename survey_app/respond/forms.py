@@ -148,7 +148,7 @@ def _form_class(items: list[PageItem], csrf_seconds: int) -> type[PageForm]:
     questions = tuple(item.question for item in items)
     key = (csrf_seconds, tuple((id(item.question), tuple(str(c.value) for c in item.choices)) for item in items))
     hit = _FORM_CLASSES.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[0], questions)):
+    if hit is not None and all(a is b for a, b in zip(hit[0], questions, strict=True)):
         return hit[1]
     if len(_FORM_CLASSES) >= _MAX_FORM_CLASSES:
         _FORM_CLASSES.clear()

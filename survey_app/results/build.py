@@ -8,14 +8,14 @@ in its link; a response with none of these belongs to the survey's own unit.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 from flask import current_app
-from questionnaires import Questionnaire
 from sqlalchemy import select
 
 from analysis import compare
+from questionnaires import Questionnaire
 
 from ..database import db
 from ..models import OrgLevel, OrgUnit, StaffMember, Survey, Wave
@@ -128,7 +128,7 @@ def wave_result(wave: Wave, *, units: Collection[int] | None = None, confidence:
         indices=scored.indices, dimensions=scored.dimensions, items=scored.items, kpis=scored.kpis,
         segments=scored.segments, trend=survey_trend(wave.survey, units=units, until=wave, current=scored),
         courtesy=scored.courtesy, drivers=scored.drivers, confidence=confidence,
-        generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), warnings=scored.warnings)
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"), warnings=scored.warnings)
 
 
 def _light_score(wave: Wave, units: Collection[int] | None) -> ScoredWave | None:

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
-from questionnaires import QuestionnaireError
 from sqlalchemy import select
+
+from questionnaires import QuestionnaireError
 
 from .. import migrate
 from ..database import db

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-from questionnaires import ChecklistSpec, Questionnaire, checklist_specs
 
 from analysis import estimate
 from analysis.courtesy import CheckItem, aggregate, score_evaluations
 from analysis.design import SurveyDesign
+from questionnaires import ChecklistSpec, Questionnaire, checklist_specs
 
 from .loading import UNKNOWN, WaveData
 from .model import ChecklistResult, Figure, UnitRank

@@ -13,8 +13,8 @@ never sends a period twice; a failed delivery is claimed again on the next run a
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
 
 from flask import current_app
 from sqlalchemy import case, select, update
@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..database import db
-from ..models import (Cadence, DeliveryStatus, ReportDelivery, ReportSubscription, Wave, WaveState, utcnow)
+from ..models import Cadence, DeliveryStatus, ReportDelivery, ReportSubscription, Wave, WaveState, utcnow
 from .report_mail import DeliveryProblem, build_report_mail, check_recipients, creator_units, make_workbook
 
 STALE_CLAIM = timedelta(hours=1)

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
-from questionnaires import QuestionnaireError
 from sqlalchemy import select
 
 from exports import RawData, write_codebook_csv, write_raw_csv
+from questionnaires import QuestionnaireError
 
 from .. import migrate
 from ..database import db

@@ -10,13 +10,13 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Collection, Iterator
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from questionnaires import AnswerField, Questionnaire
 from sqlalchemy import func, select
 
 from exports import CodebookEntry, FrequencyTable, RawColumn, VocEntry, adapt
+from questionnaires import AnswerField, Questionnaire
 
 from ..database import db
 from ..models import Answer, Response, ResponseStatus
@@ -60,7 +60,7 @@ def _local(moment: datetime | None, zone: tzinfo | None) -> datetime | None:
     if moment is None or zone is None:
         return moment
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(zone).replace(tzinfo=None)
 
 

@@ -15,9 +15,9 @@ import tempfile
 
 from flask import Blueprint, current_app, render_template, request, send_file
 from flask_login import current_user
-from questionnaires import QuestionnaireError
 
 from exports import PersonalDataRelease
+from questionnaires import QuestionnaireError
 
 from .. import audit
 from ..database import db

@@ -8,6 +8,7 @@ from __future__ import annotations
 import tempfile
 
 from flask import Blueprint, current_app, render_template, send_file
+
 from questionnaires import QuestionnaireError
 
 from .. import audit

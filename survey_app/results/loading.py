@@ -21,9 +21,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from sqlalchemy import case, func, select, text
+
 from questionnaires import Questionnaire
 from questionnaires.answers import na_code_map
-from sqlalchemy import case, func, select, text
 
 from ..database import db
 from ..models import Answer, OrgUnit, Response, ResponseStatus, StaffMember
@@ -208,11 +209,11 @@ def load_responses(wave_id: int, questionnaire: Questionnaire) -> dict[str, obje
              .order_by(Response.id))
     columns: list[list] = [[] for _ in range(4 + len(sources))]
     for part in _stream(query):
-        for i, col in enumerate(zip(*part)):
+        for i, col in enumerate(zip(*part, strict=True)):
             columns[i].extend(col)
     ids = np.array(columns[0], dtype=np.int64)
     return {"ids": ids, "weight": columns[1], "staff": columns[2], "unit": columns[3],
-            "hidden": dict(zip(sources, columns[4:]))}
+            "hidden": dict(zip(sources, columns[4:], strict=True))}
 
 
 # --- answers -------------------------------------------------------------------------------------

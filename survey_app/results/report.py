@@ -9,15 +9,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from questionnaires import Questionnaire
 
 from analysis import Estimate, estimate
+from questionnaires import Questionnaire
 
 from .courtesy import Directory, courtesy_scores
 from .loading import WaveData
 from .model import ChecklistResult, DimensionScore, Drivers, Figure, IndexScore, ItemScore, Kpi, SegmentTable
-from .scoring import (dimension_points, dimension_results, driver_results, index_scores, item_results, kpi_results,
-                      score_core, scoring_plan)
+from .scoring import (
+    dimension_points,
+    dimension_results,
+    driver_results,
+    index_scores,
+    item_results,
+    kpi_results,
+    score_core,
+    scoring_plan,
+)
 from .segments import segment_tables
 
 NO_RESPONSES = "완료된 응답이 없습니다 (no complete responses yet)."

@@ -88,10 +88,9 @@ def creator_units(subscription: ReportSubscription) -> set[int] | None:
 
 def make_workbook(wave: Wave, units: set[int] | None) -> tuple[bytes, Headline]:
     """The workbook's bytes (personal data masked) and its headline numbers, for ``units``' responses."""
-    from questionnaires import QuestionnaireError
-
     from exports import write_workbook
     from exports.findings import key_findings
+    from questionnaires import QuestionnaireError
 
     from .build import wave_result
     from .workbook import workbook_input

@@ -27,16 +27,16 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-from questionnaires import Index, Questionnaire, ScoredItem, Text
 
 from analysis import estimate, kpi, reliability
 from analysis.design import SurveyDesign, make_design
 from analysis.drivers import driver_importance, importance_performance
 from analysis.index import IndexResult, ItemSpec, compute_index
 from analysis.report import WaveReport, score_wave
+from questionnaires import Index, Questionnaire, ScoredItem, Text
 
 from .loading import WaveData
-from .model import DimensionScore, Drivers, DriverRow, Figure, IndexScore, ItemScore, Kpi, Reliability
+from .model import DimensionScore, DriverRow, Drivers, Figure, IndexScore, ItemScore, Kpi, Reliability
 
 DEFAULT_INDEX = Index(code="index", name=Text("종합 지수", "Overall index"), weights=())
 
@@ -235,7 +235,7 @@ def item_results(core: CoreScores, plan: ScoringPlan) -> tuple[ItemScore, ...]:
     means, scores = core.report.item_means, core.hundred.items
     return tuple(ItemScore(code=i.code, label=i.label.get("ko"), dimension=s.dimension, points=s.points, low=s.low,
                            reverse=s.reverse, mean=Figure.of(means.item(j)), score=Figure.of(scores.item(j)))
-                 for j, (i, s) in enumerate(zip(plan.items, plan.specs)))
+                 for j, (i, s) in enumerate(zip(plan.items, plan.specs, strict=True)))
 
 
 def dimension_results(core: CoreScores, plan: ScoringPlan) -> tuple[DimensionScore, ...]:
@@ -327,7 +327,7 @@ def driver_results(data: WaveData, core: CoreScores, plan: ScoringPlan,
                            beta=result.beta[j], relative_weight=result.relative_weight[j],
                            relative_share=result.relative_share[j], performance=q.performance, quadrant=q.quadrant,
                            high_importance=q.high_importance, high_performance=q.high_performance)
-                 for j, (d, q) in enumerate(zip(predictors, quadrants)))
+                 for j, (d, q) in enumerate(zip(predictors, quadrants, strict=True)))
     return Drivers(outcome=overall.code, r_squared=result.r_squared, n=result.n, rows=rows,
                    warnings=tuple(result.warnings))
 

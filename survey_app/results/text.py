@@ -35,7 +35,7 @@ def table(header: list[str], rows: list[list[str]]) -> list[str]:
     widths = [max(width(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     lines = []
     for r in [header, *rows]:
-        lines.append("  ".join(str(c) + " " * (w - width(str(c))) for c, w in zip(r, widths)).rstrip())
+        lines.append("  ".join(str(c) + " " * (w - width(str(c))) for c, w in zip(r, widths, strict=True)).rstrip())
     lines.insert(1, "  ".join("-" * w for w in widths))
     return lines
 

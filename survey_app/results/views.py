@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
+
 from questionnaires import QuestionnaireError
 
 from ..database import db

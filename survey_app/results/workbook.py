@@ -9,8 +9,8 @@ open answers are masked.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import date, tzinfo
 from pathlib import Path
 from typing import IO
@@ -18,12 +18,26 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from questionnaires import Questionnaire
-
 from analysis.drivers import QuadrantItem
 from analysis.results import Estimate
-from exports import (CourtesyRow, CourtesyTable, Kpi, MethodNote, PersonalDataRelease, RawData, ScoreRow, SegmentRow,
-                     Trend, TrendSeries, VocEntry, WorkbookInput, WorkbookSummary, adapt, write_workbook)
+from exports import (
+    CourtesyRow,
+    CourtesyTable,
+    Kpi,
+    MethodNote,
+    PersonalDataRelease,
+    RawData,
+    ScoreRow,
+    SegmentRow,
+    Trend,
+    TrendSeries,
+    VocEntry,
+    WorkbookInput,
+    WorkbookSummary,
+    adapt,
+    write_workbook,
+)
+from questionnaires import Questionnaire
 
 from ..models import Wave
 from .build import load_for, survey_waves, wave_result
@@ -81,11 +95,11 @@ def _scores(result: WaveResult, before: ScoredWave | None) -> tuple[ScoreRow, ..
     dims = {d.code: d for d in before.dimensions} if before else {}
     changes = adapt.changes([(_est(d.score), _est(dims[d.code].score) if d.code in dims else None)
                              for d in result.dimensions])
-    rows += [ScoreRow("dimension", d.code, d.name, _est(d.score), ch) for d, ch in zip(result.dimensions, changes)]
+    rows += [ScoreRow("dimension", d.code, d.name, _est(d.score), ch) for d, ch in zip(result.dimensions, changes, strict=True)]
     items = {i.code: i for i in before.items} if before else {}
     changes = adapt.changes([(_est(i.score), _est(items[i.code].score) if i.code in items else None)
                              for i in result.items])
-    rows += [ScoreRow("item", i.code, i.label, _est(i.score), ch, i.dimension) for i, ch in zip(result.items, changes)]
+    rows += [ScoreRow("item", i.code, i.label, _est(i.score), ch, i.dimension) for i, ch in zip(result.items, changes, strict=True)]
     return tuple(rows)
 
 

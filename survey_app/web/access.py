@@ -25,8 +25,9 @@ An endpoint with no rule answers 403 and makes ``tests/test_permissions_matrix.p
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from flask import Flask, g
 from flask_login import current_user

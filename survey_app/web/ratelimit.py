@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import delete
@@ -54,7 +54,7 @@ def hit(bucket: str, key: str, limit: str, now: float | None = None) -> tuple[bo
     count, period = parse_limit(limit)
     now_s = int(now if now is not None else time.time())
     window = now_s - now_s % period
-    key_hash = hashlib.sha256(f"{bucket}\x00{key}".encode("utf-8")).hexdigest()  # addresses are not stored
+    key_hash = hashlib.sha256(f"{bucket}\x00{key}".encode()).hexdigest()  # addresses are not stored
     if has_request_context():  # a failed request rolls back: the boundary counts it again (replay_hits)
         g.setdefault("rate_limit_hits", []).append((key_hash, window))
     return _upsert(key_hash, window) <= count, window + period - now_s

@@ -6,7 +6,7 @@ called before the other request hooks are registered.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Flask, current_app, request
 from flask_babel import gettext as _

@@ -13,8 +13,9 @@ units, each of which must be covered); it aborts with 404 when the object does n
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from flask import abort
 

@@ -202,7 +202,7 @@ def test_segment_blocks_give_the_same_answer(apistrat):
     tested = np.unique(labels)
     whole = _domain_differences(apistrat["api00"], labels, tested, None, d)
     blocks = _domain_differences(apistrat["api00"], labels, tested, None, d, cells=600)
-    for a, b in zip(whole, blocks):
+    for a, b in zip(whole, blocks, strict=True):
         np.testing.assert_allclose(a, b)
 
 
@@ -325,5 +325,5 @@ def test_weights_only_closed_form_equals_the_design_computation():
     tested = np.unique(groups)
     fast = _weights_only_differences(y, groups, tested, w)
     slow = _domain_differences(y, groups, tested, None, make_design(800, w))
-    for a, b in zip(fast, slow):
+    for a, b in zip(fast, slow, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-9)

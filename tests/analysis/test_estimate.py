@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from analysis import estimate
-from analysis.design import make_design, linearised_variance
+from analysis.design import linearised_variance, make_design
 
 
 def close(actual: float, printed: float, digits: int = 5) -> bool:

@@ -6,7 +6,6 @@ import pytest
 
 from analysis import estimate, kpi, scales
 
-
 # --- scales -----------------------------------------------------------------------
 
 def test_to_100_pcsi_conversion():

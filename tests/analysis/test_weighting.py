@@ -29,7 +29,7 @@ def test_population_counts_in_fixture(apipop):
     assert np.mean(apipop["api00"]) == pytest.approx(664.7126, abs=5e-5)
     assert np.nansum(apipop["enroll"]) == 3811472
     values, counts = np.unique(apipop["stype"], return_counts=True)
-    assert dict(zip(values.tolist(), counts.tolist())) == POP_TYPES
+    assert dict(zip(values.tolist(), counts.tolist(), strict=True)) == POP_TYPES
 
 
 def test_poststratified_mean_and_total(apiclus1, design):
@@ -74,7 +74,7 @@ def test_raking_with_partial_joint_margin(apiclus1, apipop, design):
     # rakecheck.Rout.save: rake(dclus1, list(~stype+sch.wide, ~comp.imp), ...) -> 642.62 (22.732)
     joint = np.char.add(np.char.add(apipop["stype"], "|"), apipop["sch.wide"])
     cells, counts = np.unique(joint, return_counts=True)
-    pop_joint = dict(zip(cells.tolist(), counts.tolist()))
+    pop_joint = dict(zip(cells.tolist(), counts.tolist(), strict=True))
     sample_joint = np.char.add(np.char.add(apiclus1["stype"], "|"), apiclus1["sch.wide"])
     rk = weighting.rake(apiclus1["pw"], {"joint": sample_joint, "imp": apiclus1["comp.imp"]},
                         {"joint": pop_joint, "imp": {"No": 1712, "Yes": 4482}}, max_iter=10, tol=1)

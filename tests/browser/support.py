@@ -5,7 +5,6 @@ import itertools
 
 from survey_app.database import db
 from survey_app.models import Invitation, Survey, Wave, WaveState, new_token
-
 from tests.respondent_support import EVERY_TYPE
 
 _serial = itertools.count(1)

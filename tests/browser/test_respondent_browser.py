@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from survey_app.database import db
-from survey_app.models import Answer, Invitation, Response, ResponseStatus, Wave, hash_token
+from survey_app.models import Answer, Invitation, Response, ResponseStatus, hash_token
 from tests.browser.support import SECRET, count_responses, field_survey
 from tests.served import served_instance
 

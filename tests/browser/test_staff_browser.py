@@ -130,7 +130,7 @@ def _responses_table(page) -> dict[str, str]:
     table = page.locator("section[aria-labelledby=summary-h] table").first
     heads = [h.strip() for h in table.locator("thead th").all_inner_texts()]
     cells = [c.strip() for c in table.locator("tbody td").all_inner_texts()]
-    return dict(zip(heads, cells))
+    return dict(zip(heads, cells, strict=True))
 
 
 def _pages(base: str, ids: dict) -> dict[str, str]:
@@ -161,7 +161,6 @@ def _pages(base: str, ids: dict) -> dict[str, str]:
 
 def _courtesy_fixture(app) -> dict:
     from questionnaires import load_template
-
     from survey_app.designer.operations import create_wave
     from survey_app.models import OrgLevel, OrgUnit, StaffMember, utcnow
 

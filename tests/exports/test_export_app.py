@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select
+
 from tests.test_results_support import add_response, seed_hand_wave
 
 
@@ -29,9 +30,9 @@ def _second_wave(app_ctx, ids) -> str:
 
     with app_ctx() as session:
         first = session.get(Wave, ids["wave_id"])
-        first.opens_at = datetime(2025, 1, 1, tzinfo=timezone.utc)
+        first.opens_at = datetime(2025, 1, 1, tzinfo=UTC)
         later = Wave(code="W-LATER", name="2차 조사", survey=first.survey, version=first.version, state="open",
-                     opens_at=datetime(2025, 4, 1, tzinfo=timezone.utc))
+                     opens_at=datetime(2025, 4, 1, tzinfo=UTC))
         session.add(later)
         session.flush()
         for answers, office in (({"Q1": 5, "Q2": 5, "Q3": 1, "Q4": 5, "Q5": 5, "Q6": 10, "Q7": 2,

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select
+
 from tests.exports.test_export_app import _second_wave
 from tests.test_results_support import add_response, seed_hand_wave
 
@@ -93,7 +94,7 @@ EVALUATIONS = [
 def _by_hand(levels: list[int | None]) -> tuple[dict[str, float], float]:
     """Stage percents and the 100-point total: points x (level - 1) / 4 over the rated items."""
     earned, rated = {}, {}
-    for (stage, points), level in zip(POINTS.values(), levels):
+    for (stage, points), level in zip(POINTS.values(), levels, strict=True):
         if level is not None:
             earned[stage] = earned.get(stage, 0) + points * (level - 1) / 4
             rated[stage] = rated.get(stage, 0) + points
@@ -112,7 +113,6 @@ def _expected(names) -> dict[str, tuple[dict[str, float], float]]:
 
 def _seed_courtesy(app_ctx, make_survey, make_org) -> int:
     from questionnaires import load_template
-
     from survey_app.models import OrgLevel, StaffMember, Wave
 
     make_org("R-CX", "친절지방청", OrgLevel.REGIONAL)
@@ -127,7 +127,7 @@ def _seed_courtesy(app_ctx, make_survey, make_org) -> int:
         session.flush()
         wave = session.get(Wave, ids["wave_id"])
         for name, levels in EVALUATIONS:
-            answers = {"E1": 1, **{code: level for code, level in zip(POINTS, levels) if level is not None}}
+            answers = {"E1": 1, **{code: level for code, level in zip(POINTS, levels, strict=True) if level is not None}}
             add_response(session, wave, answers, subject_staff_id=staff[name].id,
                          subject_org_unit_id=offices[name])
     return ids["wave_id"]
@@ -212,7 +212,7 @@ def test_an_admin_who_states_a_purpose_gets_open_answers_unmasked_and_it_is_logg
     assert answer.status_code == 200 and answer.mimetype.endswith("spreadsheetml.sheet")
     path = tmp_path / "unmasked.xlsx"
     path.write_bytes(answer.get_data())
-    for raw, voc in zip(_both(path, "원자료"), _both(path, "고객의 소리")):
+    for raw, voc in zip(_both(path, "원자료"), _both(path, "고객의 소리"), strict=True):
         comments = [_cell(r, raw[0].index("Q8")) for r in raw[1:]]
         assert "'" + PHONE_TEXT in comments  # unmasked, still inert (not a formula)
         assert any(v == "'" + PHONE_TEXT for r in voc for v in r)

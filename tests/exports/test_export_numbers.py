@@ -112,7 +112,7 @@ def test_frequencies_equal_counts(sample_book, waves):
     rows = sample_book.rows("문항별 응답")
     start = next(i for i, r in enumerate(rows) if str(r[0]).startswith("Q1."))
     table = rows[start + 3:start + 3 + 8]
-    for value, row in zip(range(1, 8), table):
+    for value, row in zip(range(1, 8), table[:7], strict=True):
         count = int((answered == value).sum())
         assert row[1] == count and row[2] == pytest.approx(count / len(answered), rel=1e-12)
 
@@ -123,7 +123,7 @@ def test_raw_rows_equal_source_rows(sample_book, waves, sample_size):
     assert len(body) == sample_size == sample_book.summary.raw_rows
     source = list(raw_rows(waves[-1]))
     q1 = header.index("Q1")
-    for got, want in zip(body[:50], source[:50]):
+    for got, want in zip(body[:50], source[:50], strict=True):
         assert got[0] == want[0]
         assert [None if v == "" else v for v in got[q1:q1 + 12]] == want[q1:q1 + 12]
         assert got[-1] == pytest.approx(want[-1], rel=1e-15)

@@ -22,8 +22,21 @@ from analysis.drivers import QuadrantItem
 from analysis.results import Estimate
 from exports import adapt
 from exports.csv_export import iter_codebook_csv, write_raw_csv
-from exports.inputs import (CodebookEntry, CourtesyRow, CourtesyTable, Kpi, PersonalDataRelease, RawColumn, RawData,
-                            ScoreRow, SegmentRow, Trend, TrendSeries, VocEntry, WorkbookInput)
+from exports.inputs import (
+    CodebookEntry,
+    CourtesyRow,
+    CourtesyTable,
+    Kpi,
+    PersonalDataRelease,
+    RawColumn,
+    RawData,
+    ScoreRow,
+    SegmentRow,
+    Trend,
+    TrendSeries,
+    VocEntry,
+    WorkbookInput,
+)
 from exports.report import write_workbook
 from exports.safety import FORMULA_LEADS, is_dangerous, safe_text, safe_value
 

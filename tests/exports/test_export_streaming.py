@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import weakref
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 import numpy as np
 import openpyxl
@@ -45,7 +45,7 @@ def test_row_values_are_converted_for_excel(tmp_path):
     columns = (RawColumn("q", value_labels={1: "예", 2: "아니오"}), RawColumn("multi", value_labels={1: "가", 2: "나"}),
                RawColumn("at", kind="date"), RawColumn("x"))
     convert = row_converter(columns, labels=True)
-    assert convert([1.0, [1, 2], datetime(2025, 1, 1, 9, tzinfo=timezone.utc), float("nan")]) == \
+    assert convert([1.0, [1, 2], datetime(2025, 1, 1, 9, tzinfo=UTC), float("nan")]) == \
         ["예", "가;나", datetime(2025, 1, 1, 9), None]
     assert row_converter(columns)([2, [1, 2], None, 3])[:2] == [2, "1;2"]
     path = tmp_path / "raw.xlsx"

@@ -10,7 +10,6 @@ from questionnaires import Questionnaire, logic
 from questionnaires.logic import ExpressionError, evaluate, parse, pipe, stable_order
 from questionnaires.logic.ast import Call, Compare, Literal, Logical, Ref
 
-
 # --- parsing ----------------------------------------------------------------------------------
 
 def test_parse_builds_a_tree_with_usual_precedence():

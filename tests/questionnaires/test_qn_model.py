@@ -8,7 +8,16 @@ import json
 import pytest
 
 from questionnaires import (
-    Choice, ChoiceList, Question, Questionnaire, Scale, ScaleLabel, Section, Text, checklist_specs, kpi_items,
+    Choice,
+    ChoiceList,
+    Question,
+    Questionnaire,
+    Scale,
+    ScaleLabel,
+    Section,
+    Text,
+    checklist_specs,
+    kpi_items,
     scoring_plan,
 )
 

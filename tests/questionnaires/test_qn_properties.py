@@ -13,12 +13,19 @@ import math
 import os
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from questionnaires import (
-    Questionnaire, QuestionnaireError, dump_yaml, load_file, load_xlsx, load_yaml, validate, vocab, xlsx_bytes,
+    Questionnaire,
+    QuestionnaireError,
+    dump_yaml,
+    load_file,
+    load_xlsx,
+    load_yaml,
+    validate,
+    vocab,
+    xlsx_bytes,
 )
 
 _KOREAN = st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3)

@@ -7,8 +7,18 @@ import re
 import pytest
 
 from questionnaires import (
-    Questionnaire, QuestionnaireError, checklist_specs, dump_yaml, kpi_items, list_templates, load_template,
-    load_xlsx, scoring_plan, template_text, validate, xlsx_bytes,
+    Questionnaire,
+    QuestionnaireError,
+    checklist_specs,
+    dump_yaml,
+    kpi_items,
+    list_templates,
+    load_template,
+    load_xlsx,
+    scoring_plan,
+    template_text,
+    validate,
+    xlsx_bytes,
 )
 from questionnaires.logic import placeholders, visible_questions
 

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import smtplib
-import socket
 import ssl
+from collections.abc import Mapping
 from email.charset import BASE64, Charset
 from email.header import Header
 from email.message import Message
 from email.utils import formatdate
 from pathlib import Path
-from typing import Mapping
 
 from ...privacy.files import outbox_folder, write_private
 from . import Outgoing, SendError
@@ -45,7 +44,7 @@ class SmtpChannel:
         self._smtp: smtplib.SMTP | None = None
 
     @classmethod
-    def from_config(cls, config: Mapping) -> "SmtpChannel":
+    def from_config(cls, config: Mapping) -> SmtpChannel:
         """A channel from the SMTP_* settings."""
         return cls(config["SMTP_HOST"], config["SMTP_PORT"], config["SMTP_SECURITY"], config["SMTP_USERNAME"],
                    config["SMTP_PASSWORD"], config["SMTP_TIMEOUT"], config["MAIL_FROM"], config["SMTP_CA_FILE"])
@@ -86,7 +85,7 @@ class SmtpChannel:
         except smtplib.SMTPResponseException as exc:
             self.close()
             raise SendError(f"SMTP {exc.smtp_code}: {_text(exc.smtp_error)}", permanent=_permanent(exc)) from None
-        except (smtplib.SMTPException, OSError, socket.timeout, ssl.SSLError) as exc:
+        except (TimeoutError, smtplib.SMTPException, OSError, ssl.SSLError) as exc:
             self.close()
             raise SendError(f"SMTP 연결 실패 (connection failed): {type(exc).__name__}: {exc}") from None
 

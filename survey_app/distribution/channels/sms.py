@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from ...privacy.files import outbox_folder, write_private
 from . import Outgoing, SendError
@@ -30,7 +30,7 @@ class HttpSmsChannel:
         self.url, self.token, self.sender_number, self.timeout = url, token, sender_number, timeout
 
     @classmethod
-    def from_config(cls, config: Mapping) -> "HttpSmsChannel":
+    def from_config(cls, config: Mapping) -> HttpSmsChannel:
         """An adapter from the SMS_* settings."""
         return cls(config["SMS_GATEWAY_URL"], config["SMS_GATEWAY_TOKEN"], config["SMS_SENDER_NUMBER"],
                    config["SMS_TIMEOUT"])

@@ -9,8 +9,8 @@ Create Date: 2026-11-24 22:21:40.855629
 """
 from contextlib import contextmanager
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = '0002'

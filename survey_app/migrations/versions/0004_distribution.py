@@ -7,8 +7,8 @@ Revision ID: 0004
 Revises: 0002
 Create Date: 2026-11-24 22:41:55.815048
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = '0004'
