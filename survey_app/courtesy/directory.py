@@ -50,7 +50,7 @@ def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
     if not values:
         return []
     header = [HEADERS.get(h, h.lower()) for h in values[0]]
-    return [dict(zip(header, row, strict=True)) for row in values[1:] if any(row)]
+    return [dict(zip(header, row, strict=False)) for row in values[1:] if any(row)]  # ragged rows: cells past the header are ignored
 
 
 def _csv_values(data: bytes) -> list[list[str]]:

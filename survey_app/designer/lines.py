@@ -167,7 +167,7 @@ def parse_named(text: str | None, extra: tuple[str, ...] = ()) -> list[dict[str,
         name = text_of(parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else "")
         if name:
             item["name"] = name
-        for key, raw in zip(extra, parts[3:], strict=True):
+        for key, raw in zip(extra, parts[3:], strict=False):  # a line may give fewer or more cells than named
             if raw:
                 item[key] = number_of(raw, number, key)
         items.append(item)
