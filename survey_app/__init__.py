@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from .config import DEFAULTS, ConfigError, check_types, database_url, early_settings, from_environment
+from .extensions import compress
 
 __all__ = ["ConfigError", "create_app"]
 
@@ -67,7 +68,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _load_settings(app, config)
     _derive_settings(app)
 
+    # Imported here, not at the top: ``import survey_app`` (the config CLI, ``survey_app.cli``) stays light.
     from . import cli, web
+    from .blueprints import register_blueprints
     from .database import db
     from .models.parsed import PARSED
     from .privacy.key_files import check_key_files
@@ -75,6 +78,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     check_key_files(app, app.extensions["survey_engine"])
     PARSED.resize(app.config["QUESTIONNAIRE_CACHE_SIZE"])
+    web.bind_extensions(app)
+    register_blueprints(app)  # before the request guards: the designer keeps an expired session's POST first
     web.init_app(app)
     cli.init_app(app)
     _compact_pages(app)
@@ -83,9 +88,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _compact_pages(app: Flask) -> None:
     """Small pages for phones on slow links: no template whitespace, compressed responses."""
-    from flask_compress import Compress
-
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
-    Compress(app)
+    compress.init_app(app)

@@ -9,9 +9,22 @@ from flask.cli import AppGroup, ScriptInfo, with_appcontext
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from . import migrate
+from . import create_app, migrate
+from .accounts.cli import COMMANDS as account_commands
+from .accounts.cli import unit_id_for
+from .accounts.operations import AccountError, create_user, grant_role
+from .accounts.passwords import PasswordPolicyError, generate_password
 from .config import ConfigError
 from .database import db
+from .demo import seed_demo
+from .distribution.cli import COMMANDS as distribution_commands
+from .models import Survey, SurveyVersion
+from .privacy.cli import COMMANDS as privacy_commands
+from .questionnaire_cli import questionnaire_group
+from .reports import wave_overview
+from .results.cli import COMMANDS as results_commands
+from .results.delivery_cli import COMMANDS as delivery_commands
+from .results.export_cli import COMMANDS as export_commands
 
 db_group = AppGroup("db", help="데이터베이스 스키마 (schema migrations).")
 
@@ -59,10 +72,6 @@ def db_current() -> None:
 def create_user_command(username: str, display_name: str | None, admin: bool, password: str | None,
                         role: str | None = None, org_unit: str | None = None) -> None:
     """Create a staff user; prints a generated password once if none is given."""
-    from .accounts.cli import unit_id_for
-    from .accounts.operations import AccountError, create_user, grant_role
-    from .accounts.passwords import PasswordPolicyError, generate_password
-
     migrate.check_current(_engine())
     shown = password is None
     password = password or generate_password()
@@ -83,8 +92,6 @@ def create_user_command(username: str, display_name: str | None, admin: bool, pa
 @with_appcontext
 def surveys_command() -> None:
     """List surveys with their codes, state and versions."""
-    from .models import Survey, SurveyVersion
-
     migrate.check_current(_engine())
     rows = db.session.execute(
         select(Survey.code, Survey.state, Survey.title, func.count(SurveyVersion.id))
@@ -101,8 +108,6 @@ def surveys_command() -> None:
 @with_appcontext
 def waves_command(survey_code: str | None) -> None:
     """List waves with their codes, state, and partial/complete response counts."""
-    from .reports import wave_overview
-
     migrate.check_current(_engine())
     rows = wave_overview(survey_code)
     if not rows:
@@ -118,8 +123,6 @@ def waves_command(survey_code: str | None) -> None:
 @click.pass_obj
 def demo_command(script_info: ScriptInfo, host: str, port: int, no_serve: bool) -> None:
     """Create and migrate the demo database, seed it once, and serve on 127.0.0.1."""
-    from .demo import seed_demo
-
     app = script_info.load_app()
     with app.app_context():
         migrate.upgrade(_engine())
@@ -142,7 +145,7 @@ def serve_command(script_info: ScriptInfo, bind: str | None, workers: int | None
     still pushed in the workers would be reused by every request, sharing ``flask.g`` (the
     signed-in user, the CSRF token) between clients.
     """
-    from .server import run_gunicorn
+    from .server import run_gunicorn  # gunicorn is loaded only to serve, not by every app and command
 
     app = script_info.load_app()
     with app.app_context():
@@ -151,29 +154,18 @@ def serve_command(script_info: ScriptInfo, bind: str | None, workers: int | None
 
 
 def _questionnaire_commands() -> tuple:
-    from .questionnaire_cli import questionnaire_group
-
     return (questionnaire_group,)
 
 
 def _account_and_privacy_commands() -> tuple:
-    from .accounts.cli import COMMANDS as account_commands
-    from .privacy.cli import COMMANDS as privacy_commands
-
     return account_commands + privacy_commands
 
 
 def _distribution_commands() -> tuple:
-    from .distribution.cli import COMMANDS as distribution_commands
-
     return distribution_commands
 
 
 def _results_commands() -> tuple:
-    from .results.cli import COMMANDS as results_commands
-    from .results.delivery_cli import COMMANDS as delivery_commands
-    from .results.export_cli import COMMANDS as export_commands
-
     return results_commands + export_commands + delivery_commands
 
 
@@ -195,8 +187,6 @@ def _fail(message: str, code: int = 1) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``survey-app`` console script: one line and a non-zero exit on bad setup."""
-    from . import create_app
-
     try:
         app = create_app()
     except ConfigError as exc:

@@ -5,10 +5,11 @@ Views and services use ``db.session``; they flush but never commit. The request 
 """
 from __future__ import annotations
 
+import threading
 import time
 from typing import TYPE_CHECKING
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
@@ -35,8 +36,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def _sqlite_begin(conn) -> None:
     """Requests that change data take SQLite's write lock up front, so two of them queue instead
     of one failing with 'database is locked' when it upgrades its read snapshot to a write."""
-    from flask import current_app, has_request_context, request
-
     writes = has_request_context() and (request.method in {"POST", "PUT", "PATCH", "DELETE"} or getattr(
         current_app.view_functions.get(request.endpoint), "writes_data", False))
     conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
@@ -92,7 +91,6 @@ def _app_context_id() -> int:
     try:
         return id(g._get_current_object())
     except RuntimeError:  # outside an app context: one session per thread
-        import threading
 
         return threading.get_ident()
 

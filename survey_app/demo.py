@@ -3,9 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
+from .accounts.operations import create_user
+from .accounts.passwords import generate_password
+from .database import db
 from .demo_courtesy import seed_courtesy_survey
 from .demo_org import seed_organisation
 from .demo_surveys import open_wave_links, seed_main_survey, seed_template_drafts
+from .models import User
 
 
 @dataclass
@@ -45,12 +51,6 @@ def seed_demo() -> SeedReport:
 
 def _seed_admin():
     """The demo's admin, and its new password (shown once) when it had to be created."""
-    from sqlalchemy import select
-
-    from .accounts.operations import create_user
-    from .accounts.passwords import generate_password
-    from .database import db
-    from .models import User
 
     existing = db.session.scalar(select(User).where(User.username == "admin"))
     if existing is not None:

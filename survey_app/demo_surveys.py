@@ -15,6 +15,7 @@ from questionnaires import Questionnaire, list_templates, load_template
 from .database import db
 from .demo_org import office_codes
 from .demo_responses import Respondent, response_plan, response_times
+from .distribution.office_links import office_link_args, office_place
 from .models import (
     Answer,
     Invitation,
@@ -158,8 +159,6 @@ def open_wave_links(base_url: str) -> list[str]:
 
 def _office_link_lines(base_url: str, wave_code: str) -> list[str]:
     """The demo counter's signed office links (QR codes at 광화문우체국), made with this app's secret."""
-    from .distribution.office_links import office_link_args, office_place
-
     office = db.session.scalar(select(OrgUnit).where(OrgUnit.code == DEMO_COUNTER))
     if office is None:
         return []

@@ -8,6 +8,8 @@ from sqlalchemy import select
 from .. import migrate
 from ..database import db
 from ..models import OrgUnit, Permission, Role, User
+from .api_keys import create_api_key
+from .operations import AccountError, grant_role, revoke_role
 
 
 def unit_id_for(code: str | None) -> int | None:
@@ -28,8 +30,6 @@ def unit_id_for(code: str | None) -> int | None:
 @with_appcontext
 def grant_role_command(username: str, role: str, org_unit: str | None, revoke: bool) -> None:
     """Grant (or with --revoke take away) ROLE for a unit and its subtree."""
-    from .operations import AccountError, grant_role, revoke_role
-
     migrate.check_current(db.engine)
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
@@ -59,8 +59,6 @@ def grant_role_command(username: str, role: str, org_unit: str | None, revoke: b
 def create_api_key_command(name: str, permissions: tuple[str, ...], org_unit: str | None,
                            expires_days: int | None) -> None:
     """Create an API key for /api/v1 and print it once (only its hash is stored)."""
-    from .api_keys import create_api_key
-
     migrate.check_current(db.engine)
     key, secret = create_api_key(name, list(permissions), org_unit_id=unit_id_for(org_unit), expires_days=expires_days)
     db.session.commit()

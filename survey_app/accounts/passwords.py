@@ -55,7 +55,7 @@ def check_policy(password: str, username: str = "") -> None:
 
 def _check_strength(password: str, username: str) -> None:
     """Refuse a password zxcvbn scores below :data:`MIN_SCORE`, naming why in the reader's language."""
-    from zxcvbn import zxcvbn
+    from zxcvbn import zxcvbn  # its dictionaries load only when a password is set
 
     estimate = zxcvbn(password[:72], user_inputs=[w for w in (username, *ORGANISATION_WORDS) if w])
     if estimate["score"] >= MIN_SCORE:

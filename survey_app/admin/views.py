@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import exists, or_, select
 
-from ..accounts.operations import AccountError, create_user, grant_role, revoke_role, set_active, unlock
+from ..accounts.operations import AccountError, create_user, grant_role, revoke_role, set_active, set_password, unlock
 from ..accounts.passwords import PasswordPolicyError, check_policy, generate_password
 from ..accounts.sessions import end_all_sessions
 from ..audit import record
@@ -156,8 +156,6 @@ def unlock_user(user_id: int):
 @requires(Permission.MANAGE_USERS, scope=scopes.USER)
 def reset_password(user_id: int):
     """Give the user a new generated password, shown once on this page, and end their sessions."""
-    from ..accounts.operations import set_password
-
     target = db.session.get(User, user_id)
     password = _first_password_for(target.username)
     set_password(target, password)

@@ -7,15 +7,10 @@ and the visit or call time ``Response.hidden["visited_at"]``. Scoring uses ``ana
 """
 from flask import Blueprint
 
+from ..extensions import csrf
+
 bp = Blueprint("courtesy", __name__, url_prefix="/manage/courtesy")
+csrf.exempt(bp)  # its forms check their own CSRF token
 
 from . import views  # noqa: E402,F401
 
-
-def _exempt_from_global_csrf() -> None:
-    from ..web import csrf
-
-    csrf.exempt(bp)
-
-
-_exempt_from_global_csrf()

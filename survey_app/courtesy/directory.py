@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from zipfile import BadZipFile
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -64,9 +65,7 @@ def _csv_values(data: bytes) -> list[list[str]]:
 
 def _excel_values(data: bytes) -> list[list[str]]:
     """Cell texts of the first sheet; a file that is not a readable workbook is a ValueError."""
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # heavy; only a staff-directory upload needs it
     from openpyxl.utils.exceptions import InvalidFileException
 
     check_unpacked_size(data)  # WorkbookTooLarge is a ValueError: the caller's "cannot read" answer

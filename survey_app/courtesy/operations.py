@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from datetime import datetime as _dt
 from typing import Any
 
 from sqlalchemy import select
 
 from questionnaires import Questionnaire, vocab
+from questionnaires.logic import effective_answers
 
 from ..audit import record
 from ..database import db
@@ -43,8 +45,6 @@ def prefilled_answers(questionnaire: Questionnaire, channel: str, visited_at: da
 
 def setup_codes(questionnaire: Questionnaire) -> set[str]:
     """Codes the setup step answers (the channel question and its date), not asked again."""
-    from datetime import datetime as _dt
-
     return set(prefilled_answers(questionnaire, "counter", _dt(2000, 1, 1)))
 
 
@@ -74,8 +74,6 @@ def start_evaluation(wave: Wave, questionnaire: Questionnaire, *, evaluator: Use
 
 def submit_evaluation(response: Response, questionnaire: Questionnaire, answers: dict[str, Any]) -> None:
     """Store the checklist answers and submit the evaluation exactly once."""
-    from questionnaires.logic import effective_answers
-
     final = dict(effective_answers(questionnaire, answers))
     fields = answer_fields(questionnaire)
     codes = [code for code in final if code in fields]

@@ -1,15 +1,17 @@
 """What the courtesy pages show: units found by name or code, the checklist's questions."""
 from __future__ import annotations
 
+from flask import abort
 from sqlalchemy import or_, select
 
-from questionnaires import Questionnaire
+from questionnaires import Questionnaire, QuestionnaireError
 
 from ..database import db
 from ..models import OrgLevel, OrgUnit, StaffMember
 from ..respond.forms import PageItem, page_items
 from ..respond.pages import section_numbers
 from ..web.numbers import whole_number
+from .operations import setup_codes
 
 EVALUATED_LEVELS = (OrgLevel.OFFICE, OrgLevel.CENTER, OrgLevel.TEAM)
 MAX_CHOICES = 200
@@ -33,9 +35,6 @@ def matching_units(query: str, visible: set[int] | None, keep_id: str | None = N
 
 def readable(version) -> Questionnaire:
     """The version's questionnaire, or 404 when it cannot be read (never a traceback)."""
-    from flask import abort
-
-    from questionnaires import QuestionnaireError
 
     try:
         return version.questionnaire
@@ -45,8 +44,6 @@ def readable(version) -> Questionnaire:
 
 def checklist_items(questionnaire: Questionnaire, answers: dict, seed: str) -> list[PageItem]:
     """Every question of the sections logic shows for these answers, on one page (minus the setup's)."""
-    from .operations import setup_codes
-
     skip = setup_codes(questionnaire)
     items: list[PageItem] = []
     for number in section_numbers(questionnaire, answers):

@@ -4,19 +4,16 @@ from __future__ import annotations
 from typing import Any
 
 from ..database import db
+from ..models import Response, Wave, utcnow
 from ..web.scopes import ORG_WIDE, Scope, _get_or_404, _wave_example
 
 
 def _evaluation_resolve(response_id: int, **_: Any) -> Any:
-    from ..models import Response
-
     response = _get_or_404(Response, response_id)
     return response.subject_org_unit_id or ORG_WIDE
 
 
 def _evaluation_example(unit_id: int | None) -> dict:
-    from ..models import Response, Wave, utcnow
-
     wave = db.session.get(Wave, _wave_example(unit_id)["wave_id"])
     wave.survey.kind = "staff_courtesy"
     response = Response(wave_id=wave.id, version_id=wave.version_id, started_at=utcnow(), subject_org_unit_id=unit_id)
@@ -26,8 +23,6 @@ def _evaluation_example(unit_id: int | None) -> dict:
 
 
 def _wave_results_resolve(wave_id: int, **_: Any) -> Any:
-    from ..models import Wave
-
     return _get_or_404(Wave, wave_id).survey.org_unit_id  # nationwide: any holder, filtered by visible_units
 
 

@@ -12,7 +12,7 @@ from questionnaires import Questionnaire, QuestionnaireError, list_templates, lo
 
 from ..admin.units import chosen_unit, scope_of, unit_choices
 from ..database import db
-from ..models import Permission, Wave
+from ..models import Permission, Wave, utcnow
 from ..web.access import can, requires, scopes, signed_in
 from ..web.choices import choice_values, select_choices
 from ..web.i18n import LOCALES
@@ -222,8 +222,6 @@ def import_file(survey_id: int):
 
 
 def _next_quarter_label() -> str:
-    from ..models import utcnow
-
     now = utcnow()
     quarter = (now.month - 1) // 3 + 2
     year = now.year + (quarter > 4)

@@ -1,6 +1,7 @@
 """CLI: ``scheduler``, ``sender``, ``contacts import``, ``wave plan|status|tick``."""
 from __future__ import annotations
 
+import signal
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +15,14 @@ from sqlalchemy import select
 from .. import migrate
 from ..database import db
 from ..models import DistributionPlan, Wave
+from .contact_files import ContactFileError
+from .contacts_import import import_contacts, validate_file
+from .fielding import run_tick
+from .funnel import STAGES, outbox_counts, wave_funnel
+from .plans import PlanError, PlanInput, save_plan
+from .plans import schedule as schedule_plan
+from .scheduler import SchedulerProcess
+from .sender import Sender
 
 
 @click.command("scheduler")
@@ -22,8 +31,6 @@ from ..models import DistributionPlan, Wave
 @with_appcontext
 def scheduler_command(max_seconds: float | None, tick: int | None) -> None:
     """Run the scheduler (one active process; others wait as standbys)."""
-    from .scheduler import SchedulerProcess
-
     migrate.check_current(db.engine)
     SchedulerProcess(current_app._get_current_object(), tick).run(max_seconds)
 
@@ -36,9 +43,6 @@ def scheduler_command(max_seconds: float | None, tick: int | None) -> None:
 @with_appcontext
 def sender_command(channels: tuple[str, ...], max_seconds: float | None, until_empty: bool) -> None:
     """Send queued messages; run several for more throughput."""
-    import signal
-
-    from .sender import Sender
 
     migrate.check_current(db.engine)
     sender = Sender(current_app._get_current_object(), list(channels or ("email", "sms")))
@@ -58,9 +62,6 @@ contacts_group = AppGroup("contacts", help="고객 연락처 (contacts).")
 @with_appcontext
 def contacts_import_command(path: Path, yes: bool, skip_invalid: bool) -> None:
     """Validate a CSV/XLSX contact list and, with --yes, import it (all rows or none)."""
-    from .contact_files import ContactFileError
-    from .contacts_import import import_contacts, validate_file
-
     migrate.check_current(db.engine)
     try:
         report = validate_file(path.read_bytes(), path.name)
@@ -111,9 +112,6 @@ def _when(text: str | None) -> datetime | None:
 def wave_plan_command(code: str, start: str, close: str | None, channels: str, reminders: int, reminder_days: int,
                       no_resurvey_days: int, filters: tuple[str, ...], schedule: bool) -> None:
     """Save (and schedule) a wave's distribution plan with the default message templates."""
-    from .plans import PlanError, PlanInput, save_plan
-    from .plans import schedule as schedule_plan
-
     migrate.check_current(db.engine)
     audience = {"filters": {k: v.split(",") for k, _, v in (f.partition("=") for f in filters)}}
     data = PlanInput(_when(start), _when(close), [c.strip() for c in channels.split(",") if c.strip()], audience,
@@ -134,8 +132,6 @@ def wave_plan_command(code: str, start: str, close: str | None, channels: str, r
 @with_appcontext
 def wave_status_command(code: str, segment: str | None) -> None:
     """Print the wave's funnel by channel (and segment)."""
-    from .funnel import STAGES, outbox_counts, wave_funnel
-
     migrate.check_current(db.engine)
     wave = _wave(code)
     plan = db.session.get(DistributionPlan, wave.id)
@@ -150,8 +146,6 @@ def wave_status_command(code: str, segment: str | None) -> None:
 @with_appcontext
 def wave_tick_command() -> None:
     """Run one scheduling pass now (what the scheduler does every tick)."""
-    from .fielding import run_tick
-
     migrate.check_current(db.engine)
     for line in run_tick():
         click.echo(line)

@@ -81,7 +81,7 @@ def _too_large(exc: WorkbookTooLarge) -> ContactFileError:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[object]]:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # heavy; only an .xlsx contact file needs it
 
     try:
         check_unpacked_size(data)

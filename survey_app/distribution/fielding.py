@@ -25,6 +25,7 @@ from ..models import (
     Response,
     ResponseStatus,
     WaveStateError,
+    utcnow,
 )
 from ..models.base import UTCDateTime
 from .audience import Audience, select_audience
@@ -167,8 +168,6 @@ def advance(plan: DistributionPlan, now: datetime) -> str | None:
 
 def run_tick(now: datetime | None = None) -> list[str]:
     """One scheduling pass over every scheduled or running plan, committing after each plan."""
-    from ..models import utcnow
-
     now, done = now or utcnow(), []
     ids = db.session.scalars(select(DistributionPlan.wave_id).where(
         DistributionPlan.status.in_([PlanStatus.SCHEDULED, PlanStatus.RUNNING])).order_by(DistributionPlan.wave_id)).all()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import or_, text, update
-from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -86,8 +86,6 @@ class LeaseLeader:
 
 
 def _pg_insert():
-    from sqlalchemy.dialects import postgresql
-
     return postgresql.insert(Lease).values(name=LEASE_NAME).on_conflict_do_nothing()
 
 

@@ -29,6 +29,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
 from ..database import db
+from ..privacy.retention import run_retention_job
+from ..results.delivery import run_deliveries
+from .fielding import run_tick
 from .leader import make_leader
 from .sender import worker_name
 
@@ -39,8 +42,6 @@ TICK_JOB, RETENTION_JOB, REPORT_JOB = "distribution-tick", "contact-retention", 
 
 def tick_job() -> None:
     """The scheduled tick: one pass of :func:`survey_app.distribution.fielding.run_tick`."""
-    from .fielding import run_tick
-
     with _APP.app_context():
         lines = run_tick()
         for line in lines:
@@ -51,8 +52,6 @@ def tick_job() -> None:
 
 
 def _deliver_reports(only_close: bool = False) -> None:
-    from ..results.delivery import run_deliveries
-
     for line in run_deliveries(only_close=only_close):
         log.info("reports: %s", line)
         print(f"reports: {line}", flush=True)
@@ -66,8 +65,6 @@ def report_job() -> None:
 
 def retention_job() -> None:
     """The daily retention run."""
-    from ..privacy.retention import run_retention_job
-
     with _APP.app_context():
         for line in run_retention_job().lines():
             log.info("retention: %s", line)

@@ -14,6 +14,7 @@ from .funnel import STAGE_LABELS, STAGES, outbox_counts, wave_funnel
 from .plan_form import form_from_plan, input_from_form
 from .plans import PlanError, save_plan, schedule
 from .plans import cancel as cancel_plan
+from .unsubscribe_views import bp as unsubscribe_bp
 
 bp = Blueprint("distribution", __name__, url_prefix="/manage/distribution")
 SEGMENTS = {"": _l("없음"), "region": _l("지역"), "office_code": _l("우체국"), "service_type": _l("서비스"),
@@ -22,8 +23,7 @@ SEGMENTS = {"": _l("없음"), "region": _l("지역"), "office_code": _l("우체�
 
 def register_blueprints(app: Flask) -> None:
     """Register the staff blueprint and the public unsubscribe page."""
-    from . import import_views  # noqa: F401  (routes on ``bp``)
-    from .unsubscribe_views import bp as unsubscribe_bp
+    from . import import_views  # noqa: F401  (routes on ``bp``; cycle: it imports ``bp`` from here)
 
     app.register_blueprint(bp)
     app.register_blueprint(unsubscribe_bp)

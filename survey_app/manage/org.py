@@ -6,8 +6,9 @@ from sqlalchemy import select
 
 from ..database import db
 from ..models import OrgUnit, Permission, StaffMember
-from ..web.access import requires, scopes, visible_units
+from ..web.access import can, requires, scopes, visible_units
 from . import bp
+from .org_admin import ImportForm, org_unit_context
 
 
 @bp.get("/org/")
@@ -18,7 +19,6 @@ def org_units():
     query = select(OrgUnit).order_by(OrgUnit.level, OrgUnit.sort_order, OrgUnit.code)
     if units is not None:
         query = query.where(OrgUnit.id.in_(units))
-    from .org_admin import ImportForm
 
     return render_template("manage/org_units.html", units=db.session.scalars(query).all(), import_form=ImportForm())
 
@@ -30,8 +30,6 @@ def org_unit(unit_id: int):
     unit = db.session.get(OrgUnit, unit_id)
     staff = db.session.scalars(select(StaffMember).where(StaffMember.org_unit_id == unit_id)
                                .order_by(StaffMember.name)).all()
-    from ..web.access import can
-    from .org_admin import org_unit_context
 
     extra = org_unit_context(unit) if can(Permission.MANAGE_USERS, unit_id) else {}
     return render_template("manage/org_unit.html", unit=unit, staff=staff, **extra)

@@ -1,6 +1,7 @@
 """Managing the org tree and staff directory: import from CSV or Excel, move, deactivate (administrators)."""
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -52,8 +53,6 @@ def _staff_resolve(staff_id: int, **_: Any) -> int:
 
 
 def _staff_example(unit_id: int | None) -> dict:
-    import secrets
-
     if unit_id is None:
         unit = OrgUnit(code=f"S-{secrets.token_hex(3)}", name="범위 시험", level="office")
         db.session.add(unit)

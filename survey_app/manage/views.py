@@ -12,6 +12,7 @@ from ..accounts.operations import check_login, note_login
 from ..accounts.sessions import end_session, start_session
 from ..accounts.totp import verify_user_code
 from ..database import db
+from ..designer.listing import survey_list
 from ..models import Permission, Survey, User
 from ..web.access import can, public, signed_in, visible_units
 from ..web.i18n import LOCALES, remember_locale
@@ -114,7 +115,5 @@ def _surveys_visible_to_user():
 @signed_in
 def index():
     """The staff home: surveys the user may see with state, owner, unit, last change; search and filters."""
-    from ..designer.listing import survey_list
-
     listing = survey_list(request.args, _surveys_visible_to_user())
     return render_template("manage/index.html", rows=listing.rows, listing=listing, user=current_user)

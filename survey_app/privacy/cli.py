@@ -9,6 +9,9 @@ from .. import migrate
 from ..audit import record
 from ..database import db
 from ..models import RetentionAction, Survey, SurveyPrivacy
+from .crypto import new_key as make_key
+from .retention import run_retention_job
+from .rotation import add_instance_key, keys_are_configured, rotate_keys
 
 
 @click.command("rotate-keys")
@@ -16,9 +19,6 @@ from ..models import RetentionAction, Survey, SurveyPrivacy
 @with_appcontext
 def rotate_keys_command(new_key: bool) -> None:
     """Re-encrypt personal data with the newest data key and recompute lookup hashes."""
-    from .crypto import new_key as make_key
-    from .rotation import add_instance_key, keys_are_configured, rotate_keys
-
     migrate.check_current(db.engine)
     if new_key and keys_are_configured():
         click.echo("새 키 (new key) — SURVEY_DATA_KEYS의 맨 앞에 넣고, 이전 키는 뒤에 남긴 채 다시 실행해 주십시오:")
@@ -57,8 +57,6 @@ def retention_policy_command(survey_code: str, days: int, action: str, identifie
 @with_appcontext
 def purge_contacts_command() -> None:
     """Purge or anonymise contacts whose retention period has ended (also a daily scheduled job)."""
-    from .retention import run_retention_job
-
     migrate.check_current(db.engine)
     for line in run_retention_job().lines():
         click.echo(line)

@@ -144,7 +144,7 @@ class KeyRing:
 
 def build_key_ring(app: Flask) -> KeyRing:
     """The key ring from the app's settings (or the instance folder's key files when they are empty)."""
-    from .key_files import instance_keys
+    from .key_files import instance_keys  # cycle: key_files makes keys with this module's new_key
 
     stored = instance_keys(app, app.extensions["survey_engine"])
     data = app.config.get("DATA_KEYS") or stored.get("DATA_KEYS", "")

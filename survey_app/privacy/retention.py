@@ -30,6 +30,7 @@ from ..models import (
     Wave,
     utcnow,
 )
+from ..web.ratelimit import purge_old_buckets
 from .access_log import log_access
 from .contacts import SUBJECT
 
@@ -124,8 +125,6 @@ def run_retention(now: datetime | None = None) -> RetentionReport:
 
 def run_retention_job() -> RetentionReport:
     """The scheduled job: one retention run and old rate-limit counters removed, committed once at the end."""
-    from ..web.ratelimit import purge_old_buckets
-
     report = run_retention()
     purge_old_buckets()
     db.session.commit()

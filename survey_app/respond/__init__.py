@@ -1,28 +1,19 @@
 """Public respondent pages (personal and open survey links)."""
-from flask import Blueprint
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app
+
+from ..extensions import csrf
+from .markup import option_list
 
 bp = Blueprint("respond", __name__)
+csrf.exempt(bp)  # survey pages check their own CSRF token (long time limit, answers kept on failure)
+bp.add_app_template_global(option_list, "option_list")
 
 
 @bp.app_context_processor
 def _time_zone():
-    from zoneinfo import ZoneInfo
-
-    from flask import current_app
-
     return {"kst": ZoneInfo(current_app.config["TIMEZONE"])}
 
-from . import views  # noqa: E402,F401
-from .markup import option_list  # noqa: E402
 
-bp.add_app_template_global(option_list, "option_list")
-
-
-def _exempt_from_global_csrf() -> None:
-    """Survey pages check their own CSRF token (long time limit, answers kept on failure)."""
-    from ..web import csrf
-
-    csrf.exempt(bp)
-
-
-_exempt_from_global_csrf()
+from . import views  # noqa: E402,F401  (the routes on ``bp``)

@@ -7,6 +7,7 @@ page works the same with scripts on or off.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -181,8 +182,6 @@ def _form_data(items: list[PageItem], answers: dict) -> dict:
             elif answer.kind in ("choices", "ranking"):
                 value = [str(v) for v in value]
             elif answer.kind == "date":
-                from datetime import date
-
                 value = date.fromisoformat(value) if isinstance(value, str) else value
             data[field_name(answer.code)] = value
     return data

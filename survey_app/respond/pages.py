@@ -10,7 +10,7 @@ from wtforms.validators import ValidationError
 
 from questionnaires import Questionnaire, vocab
 from questionnaires.answers import field_map, missing_answers, other_code
-from questionnaires.logic import Shown, shown
+from questionnaires.logic import Shown, is_visible, parse, references, shown
 
 from .forms import REQUIRED, PageForm, PageItem, field_name, parse_value
 
@@ -91,8 +91,6 @@ def section_numbers(questionnaire: Questionnaire, answers: dict, seen: Shown | N
 def expected_sections(questionnaire: Questionnaire, answers: dict, seen: Shown | None = None) -> list[int]:
     """Section numbers to count in the progress indicator: the shown ones, plus those whose
     condition still waits on an unanswered question (they will probably be shown)."""
-    from questionnaires.logic import is_visible, parse, references
-
     kept = (seen or shown(questionnaire, answers)).answers
     numbers = []
     for number, section in enumerate(questionnaire.sections, start=1):

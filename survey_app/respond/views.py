@@ -5,10 +5,13 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from sqlalchemy.exc import OperationalError
 
 from ..database import writes_data
+from ..distribution.office_links import SIGNED_SOURCES, office_link_args, signed_place
 from ..responses.links import LinkState, resolve_open_link, resolve_token
 from ..responses.operations import mark_opened
 from . import bp
-from .state import Visit, forget_visit, load_visit, save_visit
+from .flow import SurveyFlow
+from .pages import allowed_hidden_sources
+from .state import Visit, forget_visit, load_visit, save_visit, wave_by_code
 
 STATE_STATUS = {LinkState.UNKNOWN: 404, LinkState.CLOSED: 410, LinkState.EXPIRED: 410,
                 LinkState.NOT_OPEN: 200, LinkState.COMPLETED: 200}
@@ -17,8 +20,6 @@ STATE_STATUS = {LinkState.UNKNOWN: 404, LinkState.CLOSED: 410, LinkState.EXPIRED
 @bp.app_template_global()
 def kiosk_home_url(open_key: str, visit: Visit | None = None) -> str:
     """Where a kiosk returns for the next customer: its open link, still naming its office (signed)."""
-    from ..distribution.office_links import office_link_args
-
     args = office_link_args(visit.wave, visit.hidden) if visit else {}
     return url_for("respond.open_link", key=open_key, kiosk=1, **args)
 
@@ -53,9 +54,6 @@ def personal_link(token: str):
 
 def _hidden_from_query(wave) -> dict[str, str]:
     """The link's declared hidden fields; its office and region only when the app signed them."""
-    from ..distribution.office_links import SIGNED_SOURCES, signed_place
-    from .pages import allowed_hidden_sources
-
     allowed = allowed_hidden_sources(wave.version.questionnaire)
     given = {k: v for k, v in request.args.items() if k not in SIGNED_SOURCES}
     given.update(signed_place(wave.code, request.args))
@@ -80,8 +78,6 @@ def open_link(key: str):
 @bp.route("/r/<wave_code>", methods=["GET", "POST"])
 def survey(wave_code: str):
     """The survey itself, one section per page."""
-    from .flow import SurveyFlow
-
     visit = load_visit(wave_code)
     if visit is None:
         return link_state_page(LinkState.UNKNOWN)
@@ -103,8 +99,6 @@ def survey(wave_code: str):
 @bp.get("/r/<wave_code>/done")
 def done(wave_code: str):
     """Thank-you page (kiosk: returns to the start after a warned pause)."""
-    from .state import wave_by_code
-
     wave = wave_by_code(wave_code)
     visit = load_visit(wave_code)
     if wave is None or visit is None:

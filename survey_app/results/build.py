@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from analysis import compare
-from questionnaires import Questionnaire
+from questionnaires import Questionnaire, QuestionnaireError
 
 from ..database import db
 from ..models import OrgLevel, OrgUnit, StaffMember, Survey, Wave
@@ -133,8 +133,6 @@ def wave_result(wave: Wave, *, units: Collection[int] | None = None, confidence:
 
 def _light_score(wave: Wave, units: Collection[int] | None) -> ScoredWave | None:
     """Headline and KPIs of another wave (None when its questionnaire cannot be read)."""
-    from questionnaires import QuestionnaireError
-
     try:
         questionnaire = wave.version.questionnaire
     except QuestionnaireError:

@@ -10,6 +10,8 @@ from questionnaires import QuestionnaireError
 from .. import migrate
 from ..database import db
 from ..models import Wave
+from .build import wave_result
+from .text import format_report
 
 
 @click.command("report")
@@ -20,9 +22,6 @@ from ..models import Wave
 @with_appcontext
 def report_command(wave_code: str, as_json: bool, confidence: float) -> None:
     """Score wave WAVE_CODE and print its result (see `survey-app waves` for the codes)."""
-    from .build import wave_result
-    from .text import format_report
-
     migrate.check_current(db.engine)
     wave = db.session.scalar(select(Wave).where(Wave.code == wave_code))
     if wave is None:

@@ -22,8 +22,10 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..database import db
+from ..distribution.channels import SendError, email_channel
 from ..models import Cadence, DeliveryStatus, ReportDelivery, ReportSubscription, Wave, WaveState, utcnow
 from .report_mail import DeliveryProblem, build_report_mail, check_recipients, creator_units, make_workbook
+from .workbook import local_zone
 
 STALE_CLAIM = timedelta(hours=1)
 
@@ -60,7 +62,6 @@ def due_reports(subscription: ReportSubscription, now: datetime) -> list[tuple[s
     """(period, wave) pairs the subscription owes at ``now``."""
     if subscription.cadence == Cadence.CLOSE:
         return [(f"wave-{wave.id}", wave) for wave in closed_waves(subscription)]
-    from .workbook import local_zone
 
     period = period_due(subscription, now.astimezone(local_zone()))
     wave = subscription.wave or latest_wave(subscription.survey_id)
@@ -104,8 +105,6 @@ def _finish(subscription: ReportSubscription, delivery: ReportDelivery, error: s
 
 def send_report(subscription: ReportSubscription, delivery: ReportDelivery, wave: Wave, channel) -> str | None:
     """Make and send the workbook of one claimed delivery; returns the error text, or None when sent."""
-    from ..distribution.channels import SendError
-
     try:
         check_recipients(list(subscription.recipients))
         units = creator_units(subscription)
@@ -134,8 +133,6 @@ def deliver(subscription: ReportSubscription, period: str, wave: Wave, channel, 
 
 def run_deliveries(now: datetime | None = None, *, only_close: bool = False) -> list[str]:
     """One pass over every active subscription, sending what is due; commits after each claim and send."""
-    from ..distribution.channels import email_channel
-
     now, lines = now or utcnow(), []
     query = select(ReportSubscription).where(ReportSubscription.active.is_(True)).order_by(ReportSubscription.id)
     if only_close:
@@ -154,8 +151,6 @@ def run_deliveries(now: datetime | None = None, *, only_close: bool = False) -> 
 
 def send_test(subscription: ReportSubscription, now: datetime | None = None) -> str | None:
     """Send the subscription's report now, outside its schedule (the page's "send now"); returns the error."""
-    from ..distribution.channels import email_channel
-
     now = now or utcnow()
     wave = subscription.wave or latest_wave(subscription.survey_id)
     if wave is None:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from .. import migrate
 from ..database import db
 from ..models import ReportSubscription
+from .delivery import run_deliveries, send_test
 
 reports_group = AppGroup("reports", help="정기 결과 보고 메일 (scheduled report e-mails).")
 
@@ -18,8 +19,6 @@ reports_group = AppGroup("reports", help="정기 결과 보고 메일 (scheduled
 @with_appcontext
 def deliver_command(right_now: bool) -> None:
     """Send the reports that are due (what the scheduler's hourly `report-delivery` job does)."""
-    from .delivery import run_deliveries, send_test
-
     migrate.check_current(db.engine)
     if not right_now:
         lines = run_deliveries()

@@ -14,6 +14,8 @@ from .. import migrate
 from ..database import db
 from ..models import Wave
 from ..privacy.files import reserve_private
+from .export_data import codebook, raw_columns, raw_rows
+from .workbook import export_wave, local_zone
 
 
 @click.command("export")
@@ -28,9 +30,6 @@ from ..privacy.files import reserve_private
 @with_appcontext
 def export_command(wave_code: str, out: str, csv_path: str | None, codebook_path: str | None, labels: bool) -> None:
     """Write the Excel report of wave WAVE_CODE (see `survey-app waves` for the codes)."""
-    from .export_data import codebook, raw_columns, raw_rows
-    from .workbook import export_wave, local_zone
-
     migrate.check_current(db.engine)
     wave = db.session.scalar(select(Wave).where(Wave.code == wave_code))
     if wave is None:

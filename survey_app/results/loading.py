@@ -27,7 +27,7 @@ from questionnaires import Questionnaire
 from questionnaires.answers import na_code_map
 
 from ..database import db
-from ..models import Answer, OrgUnit, Response, ResponseStatus, StaffMember
+from ..models import Answer, Invitation, OrgUnit, Response, ResponseStatus, StaffMember
 
 #: Segments read from the links' hidden values (or a hidden field or question of the same name).
 SEGMENT_FIELDS = ("region", "office_code", "channel", "customer_type", "age_band")
@@ -379,8 +379,6 @@ def response_counts(wave_id: int, unit_codes: Sequence[str] | None = None,
     With ``unit_codes``/``unit_ids`` only invitations and responses of those units count (by the
     office or region in their hidden values, or the evaluated unit).
     """
-    from ..models import Invitation
-
     invitations = select(func.count(Invitation.id)).where(Invitation.wave_id == wave_id)
     invited = Response.invitation_id.is_not(None)
     responses = (select(Response.status, invited, func.count(Response.id)).where(Response.wave_id == wave_id)

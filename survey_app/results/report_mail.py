@@ -14,9 +14,15 @@ from email.utils import formatdate
 
 from flask import current_app
 
+from exports import write_workbook
+from exports.findings import key_findings
+from questionnaires import QuestionnaireError
+
 from ..models import Permission, ReportSubscription, Wave
 from ..web.access import covers, units_of_grants
+from .build import wave_result
 from .model import ResponseRate
+from .workbook import workbook_input
 
 CRLF = compat32.clone(linesep="\r\n")
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -88,12 +94,6 @@ def creator_units(subscription: ReportSubscription) -> set[int] | None:
 
 def make_workbook(wave: Wave, units: set[int] | None) -> tuple[bytes, Headline]:
     """The workbook's bytes (personal data masked) and its headline numbers, for ``units``' responses."""
-    from exports import write_workbook
-    from exports.findings import key_findings
-    from questionnaires import QuestionnaireError
-
-    from .build import wave_result
-    from .workbook import workbook_input
 
     try:
         result = wave_result(wave, units=units)

@@ -26,7 +26,9 @@ from ..models import Cadence, Permission, ReportDelivery, ReportSubscription, Su
 from ..web.access import requires, scopes, visible_units
 from ..web.choices import select_choices
 from ..web.scopes import Scope, _get_or_404
+from .delivery import send_test
 from .report_mail import outside_allowed_domains, report_mail_domains
+from .workbook import local_zone
 
 bp = Blueprint("report_subscriptions", __name__, url_prefix="/manage/results")
 MAX_RECIPIENTS = 20
@@ -123,8 +125,6 @@ def _last_deliveries(subs: list[ReportSubscription]) -> dict[int, ReportDelivery
 
 
 def _local(moment) -> str:
-    from .workbook import local_zone
-
     return moment.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M")
 
 
@@ -203,8 +203,6 @@ def delete(subscription_id: int):
 @requires(Permission.VIEW_RESULTS, scope=SUBSCRIPTION)
 def send_now(subscription_id: int):
     """Send the report now to its recipients, as a test (outside its schedule)."""
-    from .delivery import send_test
-
     sub = _changeable(subscription_id)
     survey_id = db.session.get(ReportSubscription, subscription_id).survey_id
     if sub is not None:

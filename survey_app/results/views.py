@@ -16,6 +16,7 @@ from questionnaires import QuestionnaireError
 
 from ..database import db
 from ..models import Permission, Survey, Wave
+from ..models import Survey as SurveyModel
 from ..web.access import requires, scopes, signed_in, visible_units
 from ..web.scopes import Scope
 from . import charts
@@ -35,8 +36,6 @@ def _wave_resolve(wave_id: int, **_: Any) -> Any:
 
 
 def _wave_example(unit_id: int | None) -> dict:
-    from ..models import Survey as SurveyModel
-
     survey = db.session.get(SurveyModel, scopes.SURVEY_RESULTS.example(unit_id)["survey_id"])
     version = survey.publish({"code": "SCOPE", "sections": []})
     wave = Wave(code=f"W-RESULTS-{survey.id}", name="결과 범위 시험", survey=survey, version=version)

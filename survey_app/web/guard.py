@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort, current_app, g, request
 from flask_login import current_user
 
+from ..accounts.api_keys import authenticate_key, presented_key
 from .access import Kind, Rule, can, rule_for
 
 log = logging.getLogger(__name__)
@@ -19,8 +20,6 @@ def _scope_unit(rule: Rule) -> Any:
 
 
 def _enforce_api(rule: Rule) -> None:
-    from ..accounts.api_keys import authenticate_key, presented_key
-
     key = authenticate_key(presented_key(request))
     if key is None:
         abort(401)

@@ -20,6 +20,8 @@ from typing import Any
 from flask import abort
 
 from ..database import db
+from ..models import Contact, OrgUnit, Survey, User, Wave
+from ..privacy.contacts import add_contact
 
 
 class _OrgWide:
@@ -75,7 +77,6 @@ ORGANISATION = Scope("organisation", lambda **_: ORG_WIDE, lambda unit_id: {})
 
 
 def _unit_resolve(unit_id: int, **_: Any) -> int:
-    from ..models import OrgUnit
     return _get_or_404(OrgUnit, unit_id).id
 
 
@@ -92,12 +93,10 @@ def account_scope(user) -> EveryUnit:
 
 
 def _user_resolve(user_id: int, **_: Any) -> Any:
-    from ..models import User
     return account_scope(_get_or_404(User, user_id))
 
 
 def _user_example(unit_id: int | None) -> dict:
-    from ..models import User
     user = User(username=f"scope-{_tag()}", display_name="범위 시험", password_hash="!", org_unit_id=unit_id)
     db.session.add(user)
     db.session.flush()
@@ -111,7 +110,6 @@ USER = Scope("user", _user_resolve, _user_example)
 # --- surveys and waves -----------------------------------------------------------------------------
 
 def _survey_example(unit_id: int | None) -> dict:
-    from ..models import Survey
     survey = Survey(code=f"SCOPE-{_tag()}", title="범위 시험 설문", kind="customer_satisfaction",
                     org_unit_id=unit_id, draft_definition={"code": "SCOPE", "sections": []})
     db.session.add(survey)
@@ -120,12 +118,10 @@ def _survey_example(unit_id: int | None) -> dict:
 
 
 def _survey_resolve(survey_id: int, **_: Any) -> Any:
-    from ..models import Survey
     return _get_or_404(Survey, survey_id).org_unit_id or ORG_WIDE
 
 
 def _survey_results_resolve(survey_id: int, **_: Any) -> Any:
-    from ..models import Survey
     return _get_or_404(Survey, survey_id).org_unit_id  # a nationwide survey: filter by visible_units
 
 
@@ -136,12 +132,10 @@ SURVEY_RESULTS = Scope("survey_results", _survey_results_resolve, _survey_exampl
 
 
 def _wave_resolve(wave_id: int, **_: Any) -> Any:
-    from ..models import Wave
     return _get_or_404(Wave, wave_id).survey.org_unit_id or ORG_WIDE
 
 
 def _wave_example(unit_id: int | None) -> dict:
-    from ..models import Survey, Wave
     survey = db.session.get(Survey, _survey_example(unit_id)["survey_id"])
     version = survey.publish({"code": "SCOPE", "sections": []})
     wave = Wave(code=f"W-SCOPE-{_tag()}", name="범위 시험 차수", survey=survey, version=version)
@@ -156,12 +150,10 @@ WAVE = Scope("wave", _wave_resolve, _wave_example)
 # --- contacts --------------------------------------------------------------------------------------
 
 def _contact_resolve(contact_id: int, **_: Any) -> Any:
-    from ..models import Contact
     return _get_or_404(Contact, contact_id).org_unit_id or ORG_WIDE
 
 
 def _contact_example(unit_id: int | None) -> dict:
-    from ..privacy.contacts import add_contact
     contact, _ = add_contact(name="범위시험", phone=f"010-{secrets.randbelow(9000) + 1000}-"
                              f"{secrets.randbelow(9000) + 1000}", org_unit_id=unit_id)
     return {"contact_id": contact.id}

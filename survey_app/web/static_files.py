@@ -5,7 +5,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, url_for
+from flask import Flask, request, url_for
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -29,8 +29,6 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def cache_hashed_static(response):
-        from flask import request
-
         if request.endpoint == "static" and request.args.get("v"):
             response.cache_control.public = True
             response.cache_control.max_age = ONE_YEAR

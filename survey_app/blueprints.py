@@ -1,0 +1,33 @@
+"""Every blueprint of the app, registered by ``create_app`` in one order (flaskr's shape)."""
+from __future__ import annotations
+
+from flask import Flask
+
+from .accounts.views import bp as account_bp
+from .admin import bp as admin_bp
+from .api import bp as api_bp
+from .courtesy import bp as courtesy_bp
+from .designer import bp as designer_bp
+from .distribution.views import register_blueprints as register_distribution
+from .extensions import csrf
+from .manage import bp as manage_bp
+from .privacy.views import bp as contacts_bp
+from .respond import bp as respond_bp
+from .results.export_personal import bp as result_exports_personal_bp
+from .results.export_views import bp as result_exports_bp
+from .results.subscription_views import bp as report_subscriptions_bp
+from .results.views import bp as results_bp
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register the blueprints; the order decides which of two equal rules wins, so keep it."""
+    csrf.exempt(api_bp)  # the API authenticates with keys, never with cookies
+    for blueprint in (respond_bp, manage_bp, account_bp, contacts_bp, admin_bp, api_bp):
+        app.register_blueprint(blueprint)
+    register_distribution(app)  # staff distribution screens and the public 수신거부 page
+    app.register_blueprint(results_bp)  # staff results pages (/manage/results)
+    app.register_blueprint(result_exports_bp)  # the results' Excel workbook download
+    app.register_blueprint(result_exports_personal_bp)  # ... unmasked, with a stated purpose
+    app.register_blueprint(report_subscriptions_bp)  # scheduled report e-mails of a survey
+    for blueprint in (designer_bp, courtesy_bp):  # survey designer, courtesy evaluations (/manage)
+        app.register_blueprint(blueprint)
