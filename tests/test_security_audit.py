@@ -1,6 +1,8 @@
 """The audit log is append-only in the database, and the app can run as a role that cannot disable that."""
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -15,7 +17,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role};
 REVOKE UPDATE, DELETE, TRUNCATE ON audit_events, personal_data_access, personal_data_subjects FROM {role};
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role};
 """
-ROLE = "survey_test_app_role"
+ROLE = f"survey_test_role_{uuid.uuid4().hex[:12]}"  # one per run: roles are shared by every database
 
 
 def test_audit_events_cannot_be_changed_or_deleted_in_the_database(app_ctx):
@@ -37,22 +39,23 @@ def test_audit_events_cannot_be_changed_or_deleted_in_the_database(app_ctx):
 
 @pytest.fixture
 def app_role(database_url):
-    """A login role that owns nothing and holds only APP_ROLE_GRANTS; dropped afterwards."""
+    """A login role that owns nothing and holds only APP_ROLE_GRANTS; dropped afterwards, also when a grant
+    fails (roles belong to the whole cluster and outlive the test database)."""
     if not database_url.startswith("postgresql"):
         pytest.skip("roles and table ownership are PostgreSQL's")
     owner = create_engine(database_url, isolation_level="AUTOCOMMIT")  # on the schema the tests use
     with owner.connect() as conn:
-        if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": ROLE}).first():  # left by a killed run
+        conn.execute(text(f"CREATE ROLE {ROLE} LOGIN"))
+    try:
+        with owner.connect() as conn:
+            for statement in APP_ROLE_GRANTS.format(role=ROLE, schema=worker_schema()).strip().splitlines():
+                conn.execute(text(statement))
+        yield make_url(database_url).set(username=ROLE, password=None).render_as_string(hide_password=False)
+    finally:
+        with owner.connect() as conn:
             conn.execute(text(f"DROP OWNED BY {ROLE}"))
             conn.execute(text(f"DROP ROLE {ROLE}"))
-        conn.execute(text(f"CREATE ROLE {ROLE} LOGIN"))
-        for statement in APP_ROLE_GRANTS.format(role=ROLE, schema=worker_schema()).strip().splitlines():
-            conn.execute(text(statement))
-    yield make_url(database_url).set(username=ROLE, password=None).render_as_string(hide_password=False)
-    with owner.connect() as conn:
-        conn.execute(text(f"DROP OWNED BY {ROLE}"))
-        conn.execute(text(f"DROP ROLE {ROLE}"))
-    owner.dispose()
+        owner.dispose()
 
 
 def test_a_role_without_ownership_serves_requests_but_cannot_disable_the_log_triggers(make_app, app_role):
