@@ -29,6 +29,10 @@ def cells(line: str) -> list[str]:
     return [part.strip() for part in parts]
 
 
+#: Extra cells of ``parse_named`` kept as text (a checklist's credit rule); the others are numbers.
+TEXT_EXTRAS = ("credit",)
+
+
 def _lines(text: str | None) -> list[tuple[int, list[str]]]:
     return [(number, cells(line)) for number, line in enumerate((text or "").splitlines(), start=1) if line.strip()]
 
@@ -167,9 +171,9 @@ def parse_named(text: str | None, extra: tuple[str, ...] = ()) -> list[dict[str,
         name = text_of(parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else "")
         if name:
             item["name"] = name
-        for key, raw in zip(extra, parts[3:], strict=True):
+        for key, raw in zip(extra, parts[3:], strict=False):  # trailing cells may be left off
             if raw:
-                item[key] = number_of(raw, number, key)
+                item[key] = raw if key in TEXT_EXTRAS else number_of(raw, number, key)
         items.append(item)
     return items
 
