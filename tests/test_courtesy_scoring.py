@@ -93,3 +93,26 @@ def test_the_rule_is_validated_and_kept_in_yaml_and_excel(tmp_path):
 
 def test_the_questionnaire_vocabulary_names_the_analysis_rules():
     assert vocab.CHECKLIST_CREDITS == courtesy.CREDIT_RULES
+
+
+def test_bundled_courtesy_checklists_score_as_before_on_both_pages():
+    """The bundled staff-courtesy questionnaire: every checklist's evaluations score
+    sum(points x (level - 1) / 4) over the rated points, on the courtesy pages and the results page."""
+    from questionnaires import load_template
+    from survey_app.results.report import score_loaded_wave
+
+    q = load_template("staff_courtesy")
+    for spec in checklist_specs(q):
+        rng = np.random.default_rng(len(spec.items))
+        levels = rng.integers(1, 6, (12, len(spec.items))).astype(float)
+        levels[rng.random(levels.shape) < 0.1] = NAN
+        points = np.array([i.points for i in spec.items])
+        rated = ~np.isnan(levels)
+        expected = (np.where(rated, (levels - 1) / 4, 0) @ points) / (rated @ points) * 100
+        codes = [i.code for i in spec.items]
+        page = score_checklists(q, [(r, {c: v for c, v in zip(codes, row, strict=True) if not np.isnan(v)})
+                                    for r, row in enumerate(levels)])
+        assert page[0].scores.total == pytest.approx(expected)
+        result = score_loaded_wave(wave_data(levels, codes), q)
+        mine = next(c for c in result.courtesy if c.code == spec.code)
+        assert mine.score.value == pytest.approx(expected.mean())
