@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -406,6 +406,25 @@ class SegmentComparisons:
     df: np.ndarray
     method: str
     warnings: tuple[str, ...] = ()
+
+    @property
+    def untestable(self) -> bool:
+        """No comparison has degrees of freedom (every p-value is NaN)."""
+        return bool(np.isnan(self.df).all())
+
+    def by_code(self, n_levels: int) -> SegmentComparisons:
+        """The comparisons laid out by integer label ``0..n_levels - 1`` (a label not compared gets NaN,
+        not rejected and ``n`` 0), so that a caller with level codes can index them directly."""
+        at = np.asarray(self.labels, dtype=np.int64)
+        if at.size and (at.min() < 0 or at.max() >= n_levels):
+            raise ValueError(f"n_levels must exceed every label; labels run to {at.max()}, n_levels is {n_levels}")
+        fields = {}
+        for name, fill in (("difference", np.nan), ("se", np.nan), ("statistic", np.nan), ("pvalue", np.nan),
+                           ("adjusted", np.nan), ("reject", False), ("n", 0), ("df", np.nan)):
+            column = np.full(n_levels, fill, dtype=np.asarray(getattr(self, name)).dtype)
+            column[at] = getattr(self, name)
+            fields[name] = column
+        return replace(self, labels=np.arange(n_levels), **fields)
 
 
 def svyttest_df(design: SurveyDesign, rows: Any) -> int:

@@ -29,12 +29,14 @@ from scipy import stats
 from ._validate import as_float_1d, as_float_2d, as_labels, check_confidence
 from .results import small_sample_warnings
 
-__all__ = ["CheckItem", "DEFAULT_CHECKLIST", "LEVELS", "EvaluationScores", "UnitScore",
-           "score_evaluations", "aggregate", "aggregate_levels", "competition_rank"]
+__all__ = ["CheckItem", "CREDIT_RULES", "DEFAULT_CHECKLIST", "LEVELS", "EvaluationScores", "UnitScore",
+           "level_credit", "score_answers", "score_evaluations", "aggregate", "aggregate_levels", "competition_rank"]
 
 #: Level labels and values.
 LEVELS: Mapping[str, int] = {"탁월": 5, "우수": 4, "보통": 3, "미흡": 2, "부진": 1}
 STAGES = ("맞이", "응대", "마무리", "전체")
+#: Credit rules a questionnaire's checklist may name (``scoring.checklists[].credit``).
+CREDIT_RULES = ("linear", "proportional")
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,84 @@ def score_evaluations(levels: Any, checklist: Sequence[Any] = DEFAULT_CHECKLIST,
                 percent[stage] = stages[stage] / (rated[:, cols] * points[cols]).sum(axis=1) * 100
     return EvaluationScores(total=total_score, stages=stages, stage_percent=percent,
                             rated_points=rated_points)
+
+
+def level_credit(max_level: int, rule: str = "linear") -> dict[int, float]:
+    """Share of an item's points earned at each level 1..``max_level`` under a credit rule.
+
+    Parameters
+    ----------
+    max_level : int
+        Number of levels (5: 부진 1 … 탁월 5).
+    rule : {"linear", "proportional"}
+        ``"linear"``: :math:`(l - 1)/(L - 1)`, the top level earns all the points and the lowest none
+        (the bundled checklist's "배점 × (등급 − 1) / 4"); ``"proportional"``: :math:`l / L`
+        (탁월 100% … 부진 20%, :func:`score_evaluations`' default).
+
+    Returns
+    -------
+    dict of int to float
+
+    Raises
+    ------
+    ValueError
+        ``max_level`` not an integer of at least 2, ``rule`` not one of :data:`CREDIT_RULES`.
+    """
+    if rule not in CREDIT_RULES:
+        raise ValueError(f"rule must be one of {CREDIT_RULES}, got {rule!r}")
+    if not isinstance(max_level, (int, np.integer)) or max_level < 2:
+        raise ValueError(f"max_level must be an integer >= 2, got {max_level!r}")
+    if rule == "linear":
+        return {level: (level - 1) / (max_level - 1) for level in range(1, max_level + 1)}
+    return {level: level / max_level for level in range(1, max_level + 1)}
+
+
+def score_answers(answers: Any, checklist: Sequence[Any], *, low: int, high: int, rule: str = "linear",
+                  total: float = 100.0) -> tuple[EvaluationScores, int]:
+    """Score checklist answers given on the questionnaire's scale ``low..high``.
+
+    Answers off the scale are left out like unrated items (so one stray value cannot stop a
+    whole report), the rest become levels ``1..high - low + 1`` and earn
+    :func:`level_credit` under ``rule``; then :func:`score_evaluations`.
+
+    Parameters
+    ----------
+    answers : array_like, shape (n_evaluations, n_items)
+        Answers as stored (e.g. 1..5, or 0..4 on a shifted scale), ``NaN`` when not rated.
+    checklist : sequence of CheckItem
+        Item stages and points, in column order.
+    low, high : int
+        The lowest and highest answer of the checklist's scale.
+    rule : {"linear", "proportional"}
+        The credit rule (see :func:`level_credit`).
+    total : float
+        Declared sum of the checklist points.
+
+    Returns
+    -------
+    scores : EvaluationScores
+    off_scale : int
+        How many answers were off the scale and left out.
+
+    Raises
+    ------
+    ValueError
+        ``low``/``high`` not integers with ``high > low``; ``rule`` unknown; as :func:`score_evaluations`.
+
+    Notes
+    -----
+    Checked against the hand-scored evaluations in ``tests/analysis/test_courtesy_drivers.py``
+    and ``tests/test_results_scoring.py`` (points x (level - 1) / 4 on five levels).
+    """
+    if not all(isinstance(v, (int, np.integer)) for v in (low, high)) or not high > low:
+        raise ValueError(f"low and high must be integers with high > low, got low={low!r}, high={high!r}")
+    x = as_float_2d(answers, "answers")
+    off = ~np.isnan(x) & ((x < low) | (x > high) | (x != np.round(x)))
+    levels = np.where(off, np.nan, x) - low + 1
+    max_level = int(high - low + 1)
+    scores = score_evaluations(levels, checklist, credit=level_credit(max_level, rule), max_level=max_level,
+                               total=total)
+    return scores, int(off.sum())
 
 
 def competition_rank(values: Any, *, higher_is_better: bool = True, decimals: int | None = 1) -> np.ndarray:

@@ -42,7 +42,7 @@ from .design import SurveyDesign, as_design, linearised_variance
 from .estimate import ItemEstimates, linearised_estimates, wald_ci
 from .results import DegenerateDataWarning, Estimate, small_sample_warnings
 
-__all__ = ["ItemSpec", "IndexResult", "KCSI_WEIGHTS", "compute_index", "pcsi_index", "kcsi_index"]
+__all__ = ["ItemSpec", "IndexResult", "KCSI_WEIGHTS", "item_scores", "compute_index", "pcsi_index", "kcsi_index"]
 
 #: KMAC's KCSI structure: overall 30%, element 50%, repurchase intent 20%.
 KCSI_WEIGHTS: Mapping[str, float] = {"overall": 0.30, "element": 0.50, "repurchase": 0.20}
@@ -122,8 +122,43 @@ def _specs(items: Sequence[Any], k: int) -> list[ItemSpec]:
     return specs
 
 
-def _item_scores(y: np.ndarray, specs: list[ItemSpec], method: str, top: int) -> np.ndarray:
-    """Per-response item scores on 0-100 (reverse-coded; top-box indicator x 100)."""
+def item_scores(responses: Any, items: Sequence[Any], method: str = "mean100", *, top: int = 2) -> np.ndarray:
+    """Per-response item scores on 0-100, reverse-coded.
+
+    Parameters
+    ----------
+    responses : array_like, shape (n, k)
+        Answers, one column per item, ``NaN`` for missing / 모름·해당없음.
+    items : sequence of ItemSpec or mappings
+        Scoring metadata of each column (code, dimension, points, low, reverse, weight).
+    method : {"mean100", "top2box"}
+        ``"mean100"``: :math:`(x - low)/(k - 1) \\times 100` after reverse coding
+        (:math:`x \\to 2\\,low + k - 1 - x`); ``"top2box"``: 100 when the answer is in the
+        top ``top`` categories, else 0.
+    top : int
+        Number of top categories for ``"top2box"`` (2: 6 or 7 on a 7-point scale).
+
+    Returns
+    -------
+    ndarray, shape (n, k)
+        Item scores, ``NaN`` where ``responses`` is ``NaN``.
+
+    Raises
+    ------
+    ValueError
+        ``responses`` not two-dimensional or with values off an item's scale, ``items`` not one
+        spec per column, ``method`` unknown, ``top`` not below every item's number of points.
+
+    Notes
+    -----
+    Their item means are :func:`compute_index`'s item scores. Checked against the hand-computed
+    KCSI (top-2-box) and PCSI (reverse item, item weights, missing answers) examples in
+    ``tests/analysis/test_index_report.py``.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    y = as_float_2d(responses, "responses")
+    specs = _specs(items, y.shape[1])
     low = np.array([s.low for s in specs], dtype=float)
     span = np.array([s.points - 1 for s in specs], dtype=float)
     observed = np.where(np.isnan(y), low, y)
@@ -131,7 +166,7 @@ def _item_scores(y: np.ndarray, specs: list[ItemSpec], method: str, top: int) ->
         bad = [s.code for j, s in enumerate(specs) if ((observed[:, j] < low[j]) | (observed[:, j] > low[j] + span[j])).any()]
         raise ValueError(f"responses: items {bad[:5]} have values off their scale; "
                          "map 모름/해당없음 codes to NaN first")
-    rev = np.array([s.reverse for s in specs])
+    rev = np.array([s.reverse for s in specs], dtype=bool)
     y = np.where(rev, 2 * low + span - y, y)
     if method == "mean100":
         return (y - low) / span * 100.0
@@ -203,7 +238,7 @@ def compute_index(responses: Any, items: Sequence[Any], dimension_weights: Mappi
     specs = _specs(items, y.shape[1])
     dims, a, w_dim = _weight_matrices(specs, dimension_weights)
     d = as_design(design, y.shape[0], weights, strata, psu, fpc, lonely_psu, calibration)
-    scores = _item_scores(y, specs, method, top)
+    scores = item_scores(y, specs, method, top=top)
     value, x, used, wsum = linearised_estimates(scores, np.ones((1, 1), dtype=bool), d.weights)
     a, notes = _answered_items(a, wsum, used, specs, dims)
     wvec = np.array([w_dim.get(dim, 0.0) for dim in dims])

@@ -221,6 +221,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kpi_type": ("KPI 역할 '{value}'에는 {expected} 문항이 필요합니다.", "The KPI role '{value}' needs a {expected} question."),
     "unknown_index_method": ("알 수 없는 지수 계산 방식 '{value}'입니다. mean100 또는 top2box를 써 주세요.",
                              "Unknown index method '{value}'; use mean100 or top2box."),
+    "unknown_checklist_credit": ("알 수 없는 체크리스트 점수 규칙 '{value}'입니다. linear 또는 proportional을 써 주세요.",
+                                 "Unknown checklist credit rule '{value}'; use linear or proportional."),
     "unknown_checklist": (
         "scoring.checklists에 없는 체크리스트입니다: '{value}'",
         "The checklist '{value}' is not declared in scoring.checklists.",

@@ -221,11 +221,16 @@ class Index:
 
 @dataclass(frozen=True)
 class Checklist:
-    """A courtesy (친절도) checklist whose item points sum to `total`."""
+    """A courtesy (친절도) checklist whose item points sum to `total`.
+
+    `credit` names the rule that turns an item's level into a share of its points (``linear``: the
+    lowest level earns none, the highest all; ``proportional``: level / highest level).
+    """
 
     code: str
     name: Text
     total: float = 100
+    credit: str = "linear"
 
 
 @dataclass(frozen=True)

@@ -333,7 +333,7 @@ def _weights(raw: Any, path: str, r: Reader, dim_order: list[str]) -> tuple[tupl
 
 
 def _checklist(raw: Any, path: str, r: Reader) -> Checklist | None:
-    data = r.mapping(raw, path, ("code", "name", "total"), required=("code",))
+    data = r.mapping(raw, path, ("code", "name", "total", "credit"), required=("code",))
     if data is None:
         return None
     total = r.number(data.get("total"), join(path, "total"))
@@ -341,6 +341,7 @@ def _checklist(raw: Any, path: str, r: Reader) -> Checklist | None:
         code=r.string(data.get("code"), join(path, "code")) or "",
         name=r.text(data.get("name"), join(path, "name")),
         total=100 if total is None else total,
+        credit=r.string(data.get("credit"), join(path, "credit")) or "linear",
     )
     return r.remember(checklist, path)
 

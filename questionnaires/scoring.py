@@ -69,6 +69,7 @@ class ChecklistSpec:
     name: Text
     total: float
     items: tuple[ScoredItem, ...]
+    credit: str = "linear"
 
     def stages(self) -> dict[str, tuple[str, ...]]:
         """Item codes per stage, stages in 맞이 → 응대 → 마무리 → 전체 order."""
@@ -130,7 +131,7 @@ def kpi_items(q: Questionnaire) -> dict[str, ScoredItem]:
 def checklist_specs(q: Questionnaire) -> list[ChecklistSpec]:
     """Each courtesy checklist with its items."""
     items = scored_items(q)
-    return [ChecklistSpec(c.code, c.name, c.total, tuple(i for i in items if i.checklist == c.code))
+    return [ChecklistSpec(c.code, c.name, c.total, tuple(i for i in items if i.checklist == c.code), c.credit)
             for c in q.scoring.checklists]
 
 
@@ -143,6 +144,6 @@ def scoring_plan(q: Questionnaire) -> dict[str, Any]:
                      "total": i.total, "weights": dict(i.weights)} for i in q.scoring.indices],
         "kpis": {role: item.code for role, item in kpi_items(q).items()},
         "checklists": [{"code": c.code, "name": {"ko": c.name.ko, "en": c.name.en}, "total": c.total,
-                        "stages": {s: list(codes) for s, codes in c.stages().items()},
+                        "credit": c.credit, "stages": {s: list(codes) for s, codes in c.stages().items()},
                         "points": {i.code: i.points for i in c.items}} for c in checklist_specs(q)],
     }

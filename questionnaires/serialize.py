@@ -147,6 +147,7 @@ def _named(name: Text) -> dict[str, Any]:
 def _checklist_to_dict(checklist: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"code": checklist.code, **_named(checklist.name)}
     _put(out, "total", checklist.total, 100)
+    _put(out, "credit", checklist.credit, "linear")
     return out
 
 

@@ -46,6 +46,8 @@ NPS_POINTS = 11
 
 KPI_ROLES = ("nps", "csat", "ces", "overall", "repurchase", "resolution")
 INDEX_METHODS = ("mean100", "top2box")
+#: Courtesy checklist credit rules (analysis.courtesy.CREDIT_RULES).
+CHECKLIST_CREDITS = ("linear", "proportional")
 
 STAGES = ("맞이", "응대", "마무리", "전체")
 STAGE_EN = {"맞이": "greeting", "응대": "handling", "마무리": "closing", "전체": "overall"}

@@ -204,6 +204,14 @@ def test_settings_source_library_and_scoring(client, designer, app_ctx):
     bad = client.post(f"/manage/surveys/{sid}/scoring", data={**scoring, "lock_version": lock(app_ctx, sid),
                                                                "checklists": "counter | 창구 | Counter | 백점"})
     assert bad.status_code == 422 and "숫자로 적어 주십시오" in bad.get_data(as_text=True)
+    # a checklist's credit rule is kept; a line without the total is allowed (it used to fail with a 500)
+    assert client.post(f"/manage/surveys/{sid}/scoring", data={
+        **scoring, "lock_version": lock(app_ctx, sid),
+        "checklists": "counter | 창구 | Counter | 100 | proportional\nphone | 전화"}).status_code == 302
+    assert draft(app_ctx, sid)["scoring"]["checklists"] == [
+        {"code": "counter", "name": {"ko": "창구", "en": "Counter"}, "total": 100, "credit": "proportional"},
+        {"code": "phone", "name": {"ko": "전화"}}]
+    assert "100 | proportional" in client.get(f"/manage/surveys/{sid}/scoring").get_data(as_text=True)
 
     source = client.get(f"/manage/surveys/{sid}/source").get_data(as_text=True)
     assert "STAFF_COURTESY" in source

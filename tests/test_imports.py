@@ -147,8 +147,6 @@ LOCAL_IMPORTS = {
     ("survey_app.distribution.channels", ".sms"): "cycle inside channels",
     ("survey_app.distribution.views", "."): "cycle: import_views puts its routes on views.bp",
     ("survey_app.accounts.passwords", "zxcvbn"): "cold path",
-    ("survey_app.courtesy.directory", "openpyxl"): "cold path",
-    ("survey_app.courtesy.directory", "openpyxl.utils.exceptions"): "cold path",
     ("survey_app.distribution.contact_files", "openpyxl"): "cold path",
 }
 

@@ -14,6 +14,7 @@ from werkzeug.routing.converters import NumberConverter
 
 from survey_app.models import ROLE_PERMISSIONS, OrgLevel, Role, StaffSession
 from survey_app.web.access import Kind, rule_for
+from tests.scope_examples import example_for
 
 PASSWORD = "Matrix2026pass"
 SKIP_METHODS = {"HEAD", "OPTIONS"}
@@ -35,8 +36,9 @@ def test_every_endpoint_declares_an_access_rule(app):
 def test_scoped_rules_can_build_examples(app):
     """The matrix needs an example object for every scope; a plain lambda scope cannot make one."""
     lacking = sorted(e for e, _m, _r in routes(app)
-                     if (rule := rule_for(app, e)) and rule.scope is not None and rule.scope.example is None)
-    assert lacking == [], f"use a survey_app.web.scopes.Scope with an example for: {lacking}"
+                     if (rule := rule_for(app, e)) and rule.scope is not None and example_for(rule.scope) is None)
+    assert lacking == [], (f"use a survey_app.web.scopes.Scope with an example (or add one to "
+                           f"tests/scope_examples.py) for: {lacking}")
 
 
 @pytest.fixture
@@ -68,7 +70,8 @@ def _targets(app_ctx, app, tree) -> dict:
         for endpoint, _method, _rule in routes(app):
             rule = rule_for(app, endpoint)
             if rule and rule.scope is not None and endpoint not in made:
-                made[endpoint] = {"in": rule.scope.example(tree["P-IN"]), "out": rule.scope.example(tree["P-OUT"])}
+                example = example_for(rule.scope)
+                made[endpoint] = {"in": example(tree["P-IN"]), "out": example(tree["P-OUT"])}
     return made
 
 

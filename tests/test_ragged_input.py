@@ -2,7 +2,7 @@
 user input raised ValueError; the staff-form fuzz test found the designer's line)."""
 from __future__ import annotations
 
-from survey_app.courtesy.directory import read_rows
+from survey_app.manage.org_files import read_rows
 
 
 def test_a_directory_csv_with_ragged_rows_is_read_by_its_header():

@@ -113,13 +113,13 @@ def test_report_form_gives_select_choices_and_renders_without_tuple_warnings(app
 
     from survey_app.database import db
     from survey_app.models import Survey
-    from survey_app.results.subscription_views import SubscriptionForm, _wave_choices
+    from survey_app.results.forms import SubscriptionForm, wave_choices
 
     ids = seed_hand_wave(app_ctx, make_survey, make_org)
     _login(client, app_ctx, creator(app_ctx, make_user))
     with client.application.test_request_context("/manage/"):
         form = SubscriptionForm(meta={"csrf": False})
-        form.wave.choices = _wave_choices(db.session.get(Survey, ids["survey_id"]))
+        form.wave.choices = wave_choices(db.session.get(Survey, ids["survey_id"]))
         for field in (form.cadence, form.weekday, form.wave):
             assert all(isinstance(c, SelectChoice) for c in field.choices), field.name
     assert client.get(f"/manage/results/surveys/{ids['survey_id']}/reports").status_code == 200

@@ -11,8 +11,8 @@ import re
 import pytest
 from werkzeug.routing.converters import NumberConverter
 
-from survey_app.courtesy.directory import read_rows
 from survey_app.distribution.contact_files import ContactFileError, read_contact_rows
+from survey_app.manage.org_files import read_rows
 from survey_app.web.numbers import DB_INTEGER_MAX, whole_number
 from tests.distribution_support import contact_csv, people
 

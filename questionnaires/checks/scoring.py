@@ -134,6 +134,8 @@ def _check_indices(q: Questionnaire, dimensions: set[str], r: Reader) -> None:
 def _check_checklists(q: Questionnaire, points: dict[str, float], r: Reader) -> None:
     for checklist in q.scoring.checklists:
         path = r.path_of(checklist)
+        if checklist.credit not in vocab.CHECKLIST_CREDITS:
+            r.add("unknown_checklist_credit", join(path, "credit"), value=checklist.credit)
         if checklist.code not in points:
             r.add("empty_checklist", path, value=checklist.code)
             continue

@@ -69,7 +69,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "index": "weight 행이 속한 지수 코드",
         "weight": "weight 행의 가중치",
         "total": "index: 가중치 합계(비우면 1) / checklist: 총점(비우면 100)",
-        "method": "index 계산 방식: mean100(100점 환산 평균) 또는 top2box",
+        "method": ("index 계산 방식: mean100(100점 환산 평균) 또는 top2box / "
+                   "checklist 점수 규칙: linear(비우면, 최저 등급 0점~최고 등급 배점 전부) 또는 proportional"),
     },
 }
 

@@ -84,6 +84,10 @@ def _declaration(b: Builder, table: Table, row: SheetRow, kind: str, path: str) 
         if method is not None:
             item["method"] = method
         item["weights"] = {}
+    if kind == "checklist":
+        credit = b.value(join(path, "credit"), table, row, "method")
+        if credit is not None:
+            item["credit"] = credit
         b.note(join(path, "weights"), table, row, "type")
     return item
 

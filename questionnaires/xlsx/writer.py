@@ -112,7 +112,8 @@ def scoring_rows(q: Questionnaire) -> Iterator[dict[str, Any]]:
         for dimension, weight in index.weights:
             yield {"type": "weight", "index": index.code, "name": dimension, "weight": weight}
     for checklist in q.scoring.checklists:
-        yield {"type": "checklist", "name": checklist.code, **_text("label", checklist.name), "total": checklist.total}
+        yield {"type": "checklist", "name": checklist.code, **_text("label", checklist.name), "total": checklist.total,
+               **({"method": checklist.credit} if checklist.credit != "linear" else {})}
 
 
 def setting_rows(q: Questionnaire) -> Iterator[dict[str, Any]]:

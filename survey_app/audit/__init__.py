@@ -13,8 +13,11 @@ from ..database import db
 from ..models import AuditEvent
 
 
-def _actor() -> tuple[int | None, str | None, str | None]:
-    """(user id, username, address) of the current request; a CLI or job run is 'system'."""
+def current_actor() -> tuple[int | None, str | None, str | None]:
+    """(user id, username, client address) of the current request; a CLI or job run is 'system'.
+
+    Shared by the audit trail and the personal-data access log, which must name the same actor.
+    """
     if not has_request_context():
         return None, "system", None
     if current_user and current_user.is_authenticated:
@@ -25,7 +28,7 @@ def _actor() -> tuple[int | None, str | None, str | None]:
 def record(action: str, object_type: str | None = None, object_id: Any = None,
            details: dict[str, Any] | None = None) -> AuditEvent:
     """Append one audit event for the current actor (a CLI or job run has none)."""
-    actor_id, name, address = _actor()
+    actor_id, name, address = current_actor()
     event = AuditEvent(action=action, object_type=object_type,
                        object_id=None if object_id is None else str(object_id),
                        actor_id=actor_id, actor_name=name, actor_address=address, details=details or {})

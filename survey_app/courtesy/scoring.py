@@ -1,9 +1,9 @@
 """Courtesy scores of stored evaluations: checklist levels → stage and 100-point scores → ranks.
 
-Item credit follows the questionnaire's scoring rule (``ScoredItem``): an item earns
-``points × (level − lowest) / (highest − lowest)``, so 탁월 earns all its points and 부진 none
-(the bundled checklist's "배점 × (등급 − 1) / 4"); 모름/해당없음 leaves the item out and the
-evaluation is rescaled to 100 over the rated items (``analysis.courtesy.score_evaluations``).
+Item credit follows the checklist's credit rule (``scoring.checklists[].credit``, by default
+``linear``: ``points × (level − lowest) / (highest − lowest)``, so 탁월 earns all its points and 부진
+none), computed by ``analysis.courtesy.score_answers`` exactly as on the results page: 모름/해당없음
+and answers off the scale leave the item out and the evaluation is rescaled over the rated items.
 """
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from analysis.courtesy import CheckItem, EvaluationScores, UnitScore, aggregate, score_evaluations
+from analysis.courtesy import EvaluationScores, UnitScore, aggregate
 from questionnaires import ChecklistSpec, Questionnaire, checklist_specs
 
-from ..results.courtesy import unit_stage_means
+from ..results.courtesy import score_answers, unit_stage_means
 
 STAGES = ("맞이", "응대", "마무리", "전체")
 
@@ -29,7 +29,8 @@ class ChecklistScores:
     scores: EvaluationScores
 
 
-def _levels(spec: ChecklistSpec, answers: list[dict[str, Any]]) -> np.ndarray:
+def _answers(spec: ChecklistSpec, answers: list[dict[str, Any]]) -> np.ndarray:
+    """The stored answers to the checklist's items (NaN when unrated or 모름/해당없음)."""
     matrix = np.full((len(answers), len(spec.items)), np.nan)
     for row, given in enumerate(answers):
         for col, item in enumerate(spec.items):
@@ -39,25 +40,16 @@ def _levels(spec: ChecklistSpec, answers: list[dict[str, Any]]) -> np.ndarray:
     return matrix
 
 
-def _credit(spec: ChecklistSpec) -> tuple[dict[int, float], int]:
-    low = min(i.scale_min for i in spec.items)
-    high = max(i.scale_max for i in spec.items)
-    return {level: (level - low) / (high - low) for level in range(max(low, 1), high + 1)}, high
-
-
 def score_checklists(questionnaire: Questionnaire, evaluations: list[tuple[int, dict[str, Any]]]) -> list[ChecklistScores]:
-    """Score each evaluation against the checklist whose items it rated (one evaluation, one checklist)."""
+    """Score each evaluation against the checklist whose items it rated (one evaluation, one checklist);
+    a checklist whose items have different scales is not scored (as on the results page)."""
     results = []
     for spec in checklist_specs(questionnaire):
         codes = {i.code for i in spec.items}
         mine = [(rid, given) for rid, given in evaluations if codes & {k for k, v in given.items() if v is not None}]
-        if not mine or not spec.items:
-            continue
-        levels = _levels(spec, [given for _rid, given in mine])
-        credit, high = _credit(spec)
-        items = [CheckItem(i.code, i.stage or "전체", float(i.points or 0)) for i in spec.items]
-        scores = score_evaluations(levels, items, credit=credit, max_level=high, total=float(spec.total))
-        results.append(ChecklistScores(spec, [rid for rid, _g in mine], scores))
+        scores = score_answers(_answers(spec, [given for _rid, given in mine]), spec) if mine else None
+        if scores is not None:
+            results.append(ChecklistScores(spec, [rid for rid, _g in mine], scores))
     return results
 
 

@@ -133,7 +133,7 @@ class ScoringForm(LockedForm):
 
     dimensions = TextAreaField(_l("채점 차원 (코드 | 한국어 | 영어)"))
     indices = TextAreaField(_l("지수 (코드 | 한국어 | 영어 | 방법 | 만점 | 차원=가중치 ...)"))
-    checklists = TextAreaField(_l("친절도 체크리스트 (코드 | 한국어 | 영어 | 배점 합계)"))
+    checklists = TextAreaField(_l("친절도 체크리스트 (코드 | 한국어 | 영어 | 배점 합계 | 점수 규칙)"))
 
 
 class PublishForm(LockedForm):

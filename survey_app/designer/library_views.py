@@ -17,7 +17,7 @@ from .library import lists_text, parse_lists, parse_scales, scales_text
 from .lines import LineError, indices_text, named_text, parse_indices, parse_named
 from .operations import DraftConflict, save_draft
 from .problems import message
-from .support import as_yaml, conflict_page, draft_of, get_survey, part_yaml
+from .support import DraftChange, as_yaml, conflict_page, draft_of, draft_part_page, get_survey, part_yaml
 from .unsaved import keeps_unsaved, restore
 
 
@@ -72,38 +72,53 @@ def _parse_into(form, field, parser):
         return None
 
 
+def _library_form(survey, draft: dict, restored) -> LibraryForm:
+    return LibraryForm(**_posted(restored), data={"lists": lists_text(draft.get("choice_lists")),
+                                                  "scales": scales_text(draft.get("scales")),
+                                                  "lock_version": survey.lock_version})
+
+
+def _library_change(survey, draft: dict, form: LibraryForm) -> DraftChange | None:
+    lists = _parse_into(form, form.lists, parse_lists)
+    scales = _parse_into(form, form.scales, parse_scales)
+    if lists is None or scales is None:
+        return None
+    return DraftChange(draft=replace_part(replace_part(draft, "choice_lists", lists), "scales", scales),
+                       mine={"choice_lists": lists, "scales": scales},
+                       theirs=lambda saved: {"choice_lists": saved.get("choice_lists"), "scales": saved.get("scales")})
+
+
 @bp.route("/surveys/<int:survey_id>/library", methods=["GET", "POST"])
 @requires(Permission.EDIT_SURVEYS, scope=scopes.SURVEY)
 @keeps_unsaved
 def library(survey_id: int):
     """Shared choice lists and scales that several questions use by name."""
-    found = get_survey(survey_id)
-    draft = draft_of(found)
-    restored = restore() if request.method == "GET" else None
-    form = LibraryForm(**_posted(restored), data={"lists": lists_text(draft.get("choice_lists")),
-                                                  "scales": scales_text(draft.get("scales")),
-                                                  "lock_version": found.lock_version})
-    if request.method == "POST" and form.validate():
-        lists = _parse_into(form, form.lists, parse_lists)
-        scales = _parse_into(form, form.scales, parse_scales)
-        if lists is not None and scales is not None:
-            new = replace_part(replace_part(draft, "choice_lists", lists), "scales", scales)
-            try:
-                save_draft(found, form.version, new, "library")
-            except DraftConflict as conflict:
-                theirs = draft_of(get_survey(survey_id))
-                return conflict_page(found, conflict, "designer/library.html", form=form,
-                                     theirs={"choice_lists": theirs.get("choice_lists"), "scales": theirs.get("scales")},
-                                     mine={"choice_lists": lists, "scales": scales})
-            flash(_("공유 보기 목록과 척도를 저장했습니다."))
-            return redirect(url_for("designer.survey", survey_id=survey_id))
-    return render_template("designer/library.html", survey=found, form=form, restored=restored is not None), _status()
+    return draft_part_page(survey_id, "designer/library.html", "library", _library_form, _library_change,
+                           _("공유 보기 목록과 척도를 저장했습니다."))
+
+
+CHECKLIST_CELLS = ("total", "credit")
 
 
 def _scoring_text(draft: dict) -> dict:
     scoring = draft.get("scoring") if isinstance(draft.get("scoring"), dict) else {}
     return {"dimensions": named_text(scoring.get("dimensions")), "indices": indices_text(scoring.get("indices")),
-            "checklists": named_text(scoring.get("checklists"), ("total",))}
+            "checklists": named_text(scoring.get("checklists"), CHECKLIST_CELLS)}
+
+
+def _scoring_form(survey, draft: dict, restored) -> ScoringForm:
+    return ScoringForm(**_posted(restored), data={**_scoring_text(draft), "lock_version": survey.lock_version})
+
+
+def _scoring_change(survey, draft: dict, form: ScoringForm) -> DraftChange | None:
+    parts = {"dimensions": _parse_into(form, form.dimensions, parse_named),
+             "indices": _parse_into(form, form.indices, parse_indices),
+             "checklists": _parse_into(form, form.checklists, lambda t: parse_named(t, CHECKLIST_CELLS))}
+    if any(field.errors for field in (form.dimensions, form.indices, form.checklists)):
+        return None
+    value = {k: v for k, v in parts.items() if v}
+    return DraftChange(draft=replace_part(draft, "scoring", value), mine=value,
+                       theirs=lambda saved: saved.get("scoring"))
 
 
 @bp.route("/surveys/<int:survey_id>/scoring", methods=["GET", "POST"])
@@ -111,24 +126,8 @@ def _scoring_text(draft: dict) -> dict:
 @keeps_unsaved
 def scoring(survey_id: int):
     """Scoring dimensions, weighted indices and courtesy checklists of the questionnaire."""
-    found = get_survey(survey_id)
-    draft = draft_of(found)
-    restored = restore() if request.method == "GET" else None
-    form = ScoringForm(**_posted(restored), data={**_scoring_text(draft), "lock_version": found.lock_version})
-    if request.method == "POST" and form.validate():
-        parts = {"dimensions": _parse_into(form, form.dimensions, parse_named),
-                 "indices": _parse_into(form, form.indices, parse_indices),
-                 "checklists": _parse_into(form, form.checklists, lambda t: parse_named(t, ("total",)))}
-        if not any(field.errors for field in (form.dimensions, form.indices, form.checklists)):
-            value = {k: v for k, v in parts.items() if v}
-            try:
-                save_draft(found, form.version, replace_part(draft, "scoring", value), "scoring")
-            except DraftConflict as conflict:
-                return conflict_page(found, conflict, "designer/scoring.html", form=form, mine=value,
-                                     theirs=draft_of(get_survey(survey_id)).get("scoring"))
-            flash(_("채점 설정을 저장했습니다."))
-            return redirect(url_for("designer.survey", survey_id=survey_id))
-    return render_template("designer/scoring.html", survey=found, form=form, restored=restored is not None), _status()
+    return draft_part_page(survey_id, "designer/scoring.html", "scoring", _scoring_form, _scoring_change,
+                           _("채점 설정을 저장했습니다."))
 
 
 __all__ = ["part_yaml"]

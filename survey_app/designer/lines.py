@@ -29,6 +29,10 @@ def cells(line: str) -> list[str]:
     return [part.strip() for part in parts]
 
 
+#: Extra cells of ``parse_named`` kept as text (a checklist's credit rule); the others are numbers.
+TEXT_EXTRAS = ("credit",)
+
+
 def _lines(text: str | None) -> list[tuple[int, list[str]]]:
     return [(number, cells(line)) for number, line in enumerate((text or "").splitlines(), start=1) if line.strip()]
 
@@ -169,7 +173,7 @@ def parse_named(text: str | None, extra: tuple[str, ...] = ()) -> list[dict[str,
             item["name"] = name
         for key, raw in zip(extra, parts[3:], strict=False):  # a line may give fewer or more cells than named
             if raw:
-                item[key] = number_of(raw, number, key)
+                item[key] = raw if key in TEXT_EXTRAS else number_of(raw, number, key)
         items.append(item)
     return items
 

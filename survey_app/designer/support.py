@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from flask import abort, current_app, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -14,7 +16,8 @@ from questionnaires import Questionnaire, QuestionnaireError, dump_yaml
 
 from ..database import db
 from ..models import Response, ResponseStatus, Survey, SurveyState, Wave
-from .operations import DraftConflict, last_edit
+from .operations import DraftConflict, last_edit, save_draft
+from .unsaved import restore
 
 STATUS_LABELS = {"draft": _l("작성 중"), "published": _l("게시됨"), "running": _l("조사 진행 중"), "closed": _l("마감"),
                  "archived": _l("보관")}
@@ -97,3 +100,37 @@ def conflict_page(survey: Survey, conflict: DraftConflict, template: str, *, the
         "by": event.actor_name if event else None, "at": event.occurred_at if event else None,
         "theirs": part_yaml(theirs), "mine": part_yaml(mine), "version": survey.lock_version})
     return render_template(template, **context), 409
+
+
+@dataclass(frozen=True)
+class DraftChange:
+    """A designer form's change: the new draft, the user's part and the same part of a saved draft."""
+
+    draft: dict[str, Any]
+    mine: Any
+    theirs: Callable[[dict[str, Any]], Any]
+    after: Callable[[], None] | None = None
+
+
+def draft_part_page(survey_id: int, template: str, what: str, make_form: Callable[..., Any],
+                    change_of: Callable[..., DraftChange | None], saved: str):
+    """An editor of one part of the draft: GET shows ``make_form(survey, draft, restored)`` (an unsaved
+    copy restored after a sign-in), POST saves ``change_of(survey, draft, form)`` unless someone saved
+    meanwhile (the conflict page, 409); invalid input shows the form again (422)."""
+    found = get_survey(survey_id)
+    draft = draft_of(found)
+    restored = restore() if request.method == "GET" else None
+    form = make_form(found, draft, restored)
+    change = change_of(found, draft, form) if request.method == "POST" and form.validate() else None
+    if change is not None:
+        try:
+            save_draft(found, form.version, change.draft, what)
+        except DraftConflict as conflict:
+            return conflict_page(found, conflict, template, form=form, mine=change.mine,
+                                 theirs=change.theirs(draft_of(get_survey(survey_id))))
+        if change.after is not None:
+            change.after()
+        flash(saved)
+        return redirect(url_for("designer.survey", survey_id=survey_id))
+    return render_template(template, survey=found, form=form,
+                           restored=restored is not None), 422 if request.method == "POST" else 200

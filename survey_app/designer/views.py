@@ -24,10 +24,11 @@ from .forms import KIND_LABELS, CopyForm, DesignerForm, ImportForm, NewSurveyFor
 from .operations import CodeTaken, DraftConflict, copy_survey, create_survey, save_draft
 from .problems import draft_problems, message, placed
 from .support import (
+    DraftChange,
     as_yaml,
     completed_counts,
-    conflict_page,
     draft_of,
+    draft_part_page,
     get_survey,
     has_unpublished_changes,
     results_url,
@@ -146,30 +147,28 @@ def _settings_of(form: SettingsForm) -> dict:
             "description": pair("description"), "closing": pair("closing")}
 
 
+def _settings_change(survey, draft: dict, form: SettingsForm) -> DraftChange:
+    unit = chosen_unit(form.org_unit.data)
+    if unit != survey.org_unit_id and not can(Permission.EDIT_SURVEYS, scope_of(unit)):
+        abort(403)
+    fields = _settings_of(form)
+
+    def move_to_unit() -> None:
+        survey.org_unit_id = unit
+    return DraftChange(draft=update_settings(draft, fields), mine=fields,
+                       theirs=lambda saved: {k: saved.get(k) for k in fields}, after=move_to_unit)
+
+
 @bp.route("/surveys/<int:survey_id>/settings", methods=["GET", "POST"])
 @requires(Permission.EDIT_SURVEYS, scope=scopes.SURVEY)
 @keeps_unsaved
 def settings(survey_id: int):
     """Title, kind, introduction, closing text and the owning unit."""
-    found = get_survey(survey_id)
-    draft = draft_of(found)
-    restored = restore() if request.method == "GET" else None
-    form = _settings_form(found, draft, restored if restored is not None else (request.form if request.method == "POST" else None))
-    if request.method == "POST" and form.validate():
-        unit = chosen_unit(form.org_unit.data)
-        if unit != found.org_unit_id and not can(Permission.EDIT_SURVEYS, scope_of(unit)):
-            abort(403)
-        fields = _settings_of(form)
-        try:
-            save_draft(found, form.version, update_settings(draft, fields), "settings")
-        except DraftConflict as conflict:
-            theirs = {k: draft_of(get_survey(survey_id)).get(k) for k in fields}
-            return conflict_page(found, conflict, "designer/settings.html", theirs=theirs, mine=fields, form=form)
-        found.org_unit_id = unit
-        flash(_("설정을 저장했습니다."))
-        return redirect(url_for("designer.survey", survey_id=survey_id))
-    return render_template("designer/settings.html", survey=found, form=form,
-                           restored=restored is not None), 422 if request.method == "POST" else 200
+    def make_form(survey, draft, restored) -> SettingsForm:
+        return _settings_form(survey, draft, restored if restored is not None else
+                              (request.form if request.method == "POST" else None))
+    return draft_part_page(survey_id, "designer/settings.html", "settings", make_form, _settings_change,
+                           _("설정을 저장했습니다."))
 
 
 @bp.get("/surveys/<int:survey_id>/export.yaml")

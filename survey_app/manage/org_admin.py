@@ -1,27 +1,12 @@
 """Managing the org tree and staff directory: import from CSV or Excel, move, deactivate (administrators)."""
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from sqlalchemy import select
-from wtforms import RadioField, SelectField
 
-from ..courtesy.directory import (
-    DirectoryError,
-    import_staff,
-    import_units,
-    move_staff,
-    move_unit,
-    read_rows,
-    set_staff_active,
-    set_unit_active,
-)
 from ..database import db
 from ..models import OrgUnit, Permission, StaffMember
 from ..web.access import requires, scopes, visible_units
@@ -29,42 +14,25 @@ from ..web.choices import select_choices
 from ..web.request_size import accepts_upload
 from ..web.scopes import Scope, _get_or_404
 from . import bp
-
-
-class ImportForm(FlaskForm):
-    """A CSV or Excel file of units or of staff."""
-
-    kind = RadioField(_l("가져올 내용"), choices=select_choices([("units", _l("조직")), ("staff", _l("직원"))]), default="units")
-    file = FileField(_l("CSV 또는 Excel 파일"))
-
-
-class MoveForm(FlaskForm):
-    """Where a unit or staff member goes."""
-
-    target = SelectField(_l("옮길 곳"), choices=[], validate_choice=True)
-
-
-class ToggleForm(FlaskForm):
-    """Deactivate or reactivate (the CSRF token only)."""
+from .forms import ImportForm, MoveForm, ToggleForm
+from .operations import (
+    DirectoryError,
+    import_staff,
+    import_units,
+    move_staff,
+    move_unit,
+    set_staff_active,
+    set_unit_active,
+)
+from .org_files import read_rows
 
 
 def _staff_resolve(staff_id: int, **_: Any) -> int:
     return _get_or_404(StaffMember, staff_id).org_unit_id
 
 
-def _staff_example(unit_id: int | None) -> dict:
-    if unit_id is None:
-        unit = OrgUnit(code=f"S-{secrets.token_hex(3)}", name="범위 시험", level="office")
-        db.session.add(unit)
-        db.session.flush()
-        unit_id = unit.id
-    person = StaffMember(employee_no=f"X{secrets.token_hex(4)}", name="범위시험", org_unit_id=unit_id)
-    db.session.add(person)
-    db.session.flush()
-    return {"staff_id": person.id}
-
-
-STAFF = Scope("staff_member", _staff_resolve, _staff_example)
+#: The staff member's unit (the permission matrix builds its examples in tests/scope_examples.py).
+STAFF = Scope("staff_member", _staff_resolve)
 
 
 def _units_in_scope() -> list[OrgUnit]:

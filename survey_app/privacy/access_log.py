@@ -10,29 +10,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import has_request_context, request
-from flask_login import current_user
 from sqlalchemy import Select, insert, select
 
+from ..audit import current_actor
 from ..database import db
 from ..models import AccessAction, PersonalDataAccess, PersonalDataSubject
 
 MIN_RETENTION_YEARS = 2
 
 
-def _actor() -> tuple[int | None, str | None, str | None]:
-    """(user id, username, client address) of the current request; a CLI or job run is 'system'."""
-    if not has_request_context():
-        return None, "system", None
-    if current_user and current_user.is_authenticated:
-        return current_user.id, current_user.username, request.remote_addr
-    return None, None, request.remote_addr
-
-
 def log_access(action: str, subject_type: str, subject_ids: Iterable[int], *, purpose: str | None = None,
                details: dict[str, Any] | None = None, actor_name: str | None = None) -> PersonalDataAccess:
     """Append one access-log row and one subject row per person touched; flushes, never commits."""
-    actor_id, name, address = _actor()
+    actor_id, name, address = current_actor()
     ids = sorted(set(subject_ids))
     entry = PersonalDataAccess(action=action, subject_type=subject_type, subject_count=len(ids), purpose=purpose,
                                details=details or {}, actor_id=actor_id, actor_name=actor_name or name,
@@ -52,7 +42,7 @@ def log_access_bulk(action: str, subject_type: str, subject_ids: Iterable[int], 
     ids = sorted(set(subject_ids))
     if db.session.get_bind().dialect.name != "postgresql":
         return log_access(action, subject_type, ids, purpose=purpose, details=details)
-    actor_id, name, address = _actor()
+    actor_id, name, address = current_actor()
     entry = PersonalDataAccess(action=action, subject_type=subject_type, subject_count=len(ids), purpose=purpose,
                                details=details or {}, actor_id=actor_id, actor_name=name, actor_address=address)
     db.session.add(entry)

@@ -14,6 +14,16 @@ from .build import wave_result
 from .text import format_report
 
 
+def wave_by_code(wave_code: str) -> Wave:
+    """The wave with this code, after checking the schema is current; a ClickException if there is none."""
+    migrate.check_current(db.engine)
+    wave = db.session.scalar(select(Wave).where(Wave.code == wave_code))
+    if wave is None:
+        raise click.ClickException(f"차수 {wave_code}을(를) 찾을 수 없습니다. `survey-app waves`로 코드를 확인해 주십시오 "
+                                   f"(no wave with this code).")
+    return wave
+
+
 @click.command("report")
 @click.argument("wave_code")
 @click.option("--json", "as_json", is_flag=True, help="전체 결과를 JSON으로 출력합니다 (print the full result as JSON).")
@@ -22,11 +32,7 @@ from .text import format_report
 @with_appcontext
 def report_command(wave_code: str, as_json: bool, confidence: float) -> None:
     """Score wave WAVE_CODE and print its result (see `survey-app waves` for the codes)."""
-    migrate.check_current(db.engine)
-    wave = db.session.scalar(select(Wave).where(Wave.code == wave_code))
-    if wave is None:
-        raise click.ClickException(f"차수 {wave_code}을(를) 찾을 수 없습니다. `survey-app waves`로 코드를 확인해 주십시오 "
-                                   f"(no wave with this code).")
+    wave = wave_by_code(wave_code)
     try:
         result = wave_result(wave, confidence=confidence)
     except QuestionnaireError as exc:

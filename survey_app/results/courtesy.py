@@ -2,11 +2,11 @@
 
 Evaluations are complete responses to a staff-courtesy survey. For each checklist of the
 questionnaire, the evaluations that rated at least one of its items are scored with
-``analysis.courtesy.score_evaluations`` using the questionnaire's rule: an item earns
-``points x (level - lowest) / (highest - lowest)`` (탁월 100% … 부진 0% on 5 levels, see
-``questionnaires.ScoredItem``), unrated items are left out and the evaluation is rescaled to the
-checklist's total. Scores are ranked with ``analysis.courtesy.aggregate`` (ties share the better
-rank; units with fewer than ``min_evaluations`` evaluations are listed but not ranked) for the
+``analysis.courtesy.score_answers`` under the checklist's credit rule (default ``linear``: an item
+earns ``points x (level - lowest) / (highest - lowest)``, 탁월 100% … 부진 0% on 5 levels);
+unrated items and answers off the scale are left out and the evaluation is rescaled to the
+checklist's total. A checklist whose items have different scales is not scored. Scores are ranked
+with ``analysis.courtesy.aggregate`` (ties share the better rank; units with fewer than ``min_evaluations`` evaluations are listed but not ranked) for the
 evaluated staff member, their unit (evaluated unit, staff member's unit or the office in the link)
 and that unit's region.
 """
@@ -19,14 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from analysis import estimate
-from analysis.courtesy import CheckItem, aggregate, score_evaluations
+from analysis import courtesy, estimate
+from analysis.courtesy import CheckItem, EvaluationScores, aggregate
 from analysis.design import SurveyDesign
 from questionnaires import ChecklistSpec, Questionnaire, checklist_specs
 
 from .loading import UNKNOWN, WaveData
 from .model import ChecklistResult, Figure, UnitRank
-from .scoring import on_scale
 
 MIN_EVALUATIONS = 3
 LEVELS = ("staff", "unit", "region")
@@ -50,36 +49,35 @@ class CourtesyScores:
     warnings: tuple[str, ...] = ()
 
 
-def _levels(data: WaveData, spec: ChecklistSpec) -> tuple[np.ndarray, int] | None:
-    """Levels 1..max of the checklist's items (NaN when unrated), or None if its scales differ."""
+def checklist_scale(spec: ChecklistSpec) -> tuple[int, int] | None:
+    """The one answer scale (lowest, highest) of the checklist's items, or None if they differ."""
     scales = {(i.scale_min, i.scale_max) for i in spec.items}
     if len(scales) != 1 or None in next(iter(scales)):
         return None
-    low, high = scales.pop()
-    values = np.column_stack([data.column(i.code) for i in spec.items])
-    values, _ = on_scale(values, low, high)
-    return values - low + 1, high - low + 1
+    return scales.pop()
+
+
+def score_answers(answers: np.ndarray, spec: ChecklistSpec) -> EvaluationScores | None:
+    """The checklist's scores of ``answers`` (one column per item) under its credit rule, or None
+    if its items have different scales."""
+    scale = checklist_scale(spec)
+    if not spec.items or scale is None:
+        return None
+    checklist = [CheckItem(i.code, i.stage, float(i.points)) for i in spec.items]
+    with np.errstate(invalid="ignore", divide="ignore"):  # an evaluation that rated nothing scores NaN
+        scores, _off = courtesy.score_answers(answers, checklist, low=scale[0], high=scale[1], rule=spec.credit,
+                                              total=float(spec.total))
+    return scores
 
 
 def score_checklist(data: WaveData, spec: ChecklistSpec) -> tuple[np.ndarray, dict[str, np.ndarray]] | None:
     """Every evaluation's score on the checklist (NaN if it rated none of its items) and stage percents."""
     if not spec.items or any(i.code not in data.codes for i in spec.items):
         return None
-    found = _levels(data, spec)
-    if found is None:
+    result = score_answers(np.column_stack([data.column(i.code) for i in spec.items]), spec)
+    if result is None:
         return None
-    levels, max_level = found
-    rated = ~np.isnan(levels).all(axis=1)
-    credit = {lv: (lv - 1) / (max_level - 1) for lv in range(1, max_level + 1)}
-    checklist = [CheckItem(i.code, i.stage, float(i.points)) for i in spec.items]
-    result = score_evaluations(levels[rated], checklist, credit=credit, max_level=max_level, total=spec.total)
-    total = np.full(data.n, np.nan)
-    total[rated] = result.total
-    stages = {}
-    for stage, percent in result.stage_percent.items():
-        stages[stage] = np.full(data.n, np.nan)
-        stages[stage][rated] = percent
-    return total, stages
+    return result.total, dict(result.stage_percent)
 
 
 def unit_stage_means(labels: np.ndarray, stage_percent: Mapping[str, np.ndarray]) -> dict[Any, dict[str, float]]:

@@ -5,15 +5,12 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from exports import RawData, write_codebook_csv, write_raw_csv
 from questionnaires import QuestionnaireError
 
-from .. import migrate
-from ..database import db
-from ..models import Wave
 from ..privacy.files import reserve_private
+from .cli import wave_by_code
 from .export_data import codebook, raw_columns, raw_rows
 from .workbook import export_wave, local_zone
 
@@ -30,11 +27,7 @@ from .workbook import export_wave, local_zone
 @with_appcontext
 def export_command(wave_code: str, out: str, csv_path: str | None, codebook_path: str | None, labels: bool) -> None:
     """Write the Excel report of wave WAVE_CODE (see `survey-app waves` for the codes)."""
-    migrate.check_current(db.engine)
-    wave = db.session.scalar(select(Wave).where(Wave.code == wave_code))
-    if wave is None:
-        raise click.ClickException(f"차수 {wave_code}을(를) 찾을 수 없습니다. `survey-app waves`로 코드를 확인해 주십시오 "
-                                   f"(no wave with this code).")
+    wave = wave_by_code(wave_code)
     for target in (out, csv_path, codebook_path):  # raw answers: readable by this user only
         if target:
             reserve_private(Path(target))

@@ -31,7 +31,7 @@ import numpy as np
 from analysis import estimate, kpi, reliability
 from analysis.design import SurveyDesign, make_design
 from analysis.drivers import driver_importance, importance_performance
-from analysis.index import IndexResult, ItemSpec, compute_index
+from analysis.index import IndexResult, ItemSpec, compute_index, item_scores
 from analysis.report import WaveReport, score_wave
 from questionnaires import Index, Questionnaire, ScoredItem, Text
 
@@ -109,17 +109,6 @@ def item_matrix(data: WaveData, plan: ScoringPlan) -> tuple[np.ndarray, tuple[st
     high = low + np.array([s.points - 1 for s in plan.specs], dtype=float)
     y, off = on_scale(y, low, high)
     return y, ((f"{off} answer(s) off their item's scale were left out",) if off else ())
-
-
-def item_scores(y: np.ndarray, specs: tuple[ItemSpec, ...], method: str = "mean100") -> np.ndarray:
-    """Per-response item scores on 0-100, reverse-coded (top-box indicator x 100 for ``top2box``)."""
-    low = np.array([s.low for s in specs], dtype=float)
-    span = np.array([s.points - 1 for s in specs], dtype=float)
-    rev = np.array([s.reverse for s in specs], dtype=bool)
-    y = np.where(rev, 2 * low + span - y, y)
-    if method == "top2box":
-        return np.where(np.isnan(y), np.nan, (y > low + span - 2) * 100.0)
-    return (y - low) / span * 100.0
 
 
 def weighted_rowmean(scores: np.ndarray, weights: np.ndarray) -> np.ndarray:

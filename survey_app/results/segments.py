@@ -15,7 +15,6 @@ answered responses minus 2), from that one implementation.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
@@ -64,32 +63,11 @@ def weighted_means_by(y: np.ndarray, groups: np.ndarray, weights: np.ndarray, n_
         return total / wsum
 
 
-@dataclass(frozen=True, eq=False)
-class LevelComparisons:
-    """Every level against all other respondents: difference, SE, t, p, Holm-adjusted p, answers."""
-
-    difference: np.ndarray
-    se: np.ndarray
-    statistic: np.ndarray
-    pvalue: np.ndarray
-    adjusted: np.ndarray
-    reject: np.ndarray
-    n: np.ndarray
-    untestable: bool = False  # too few answers for the t test's degrees of freedom: p-values are NaN
-
-
 def compare_levels(y: np.ndarray, groups: np.ndarray, weights: np.ndarray, n_groups: int,
-                   alpha: float = 0.05) -> LevelComparisons:
+                   alpha: float = 0.05) -> compare.SegmentComparisons:
     """Each level against the rest (``analysis.compare.segment_comparisons``), laid out by level code."""
     res = compare.segment_comparisons(y, groups, weights=weights, method="holm", alpha=alpha)
-    at = np.asarray(res.labels, dtype=np.int64)
-    fields = {}
-    for name, fill in (("difference", np.nan), ("se", np.nan), ("statistic", np.nan), ("pvalue", np.nan),
-                       ("adjusted", np.nan), ("reject", False), ("n", 0)):
-        column = np.full(n_groups, fill, dtype=np.asarray(getattr(res, name)).dtype)
-        column[at] = getattr(res, name)
-        fields[name] = column
-    return LevelComparisons(**fields, untestable=bool(np.isnan(res.df).all()))
+    return res.by_code(n_groups)
 
 
 def _direction(significant: bool, difference: float) -> str:

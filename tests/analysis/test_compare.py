@@ -327,3 +327,16 @@ def test_weights_only_closed_form_equals_the_design_computation():
     slow = _domain_differences(y, groups, tested, None, make_design(800, w))
     for a, b in zip(fast, slow, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-9)
+
+
+def test_segment_comparisons_by_code_lays_levels_out_by_their_integer_label():
+    rng = np.random.default_rng(4)
+    y = rng.normal(50, 10, 60)
+    groups = np.repeat([0, 2, 3], 20)
+    res = compare.segment_comparisons(y, groups)
+    laid = res.by_code(5)
+    assert laid.labels.tolist() == [0, 1, 2, 3, 4] and laid.n.tolist() == [20, 0, 20, 20, 0]
+    np.testing.assert_array_equal(laid.pvalue[[0, 2, 3]], res.pvalue)
+    assert np.isnan(laid.pvalue[[1, 4]]).all() and not laid.reject[[1, 4]].any() and not laid.untestable
+    with pytest.raises(ValueError, match="n_levels"):
+        res.by_code(3)

@@ -132,3 +132,22 @@ def test_driver_errors():
         drivers.driver_importance(y, np.c_[x[:, 0], x[:, 0]])
     with pytest.raises(ValueError, match="performance"):
         drivers.importance_performance([1, 2], [1], ["a", "b"])
+
+
+def test_score_answers_shifts_the_scale_and_leaves_off_scale_answers_out():
+    items = [courtesy.CheckItem("a", "맞이", 60), courtesy.CheckItem("b", "마무리", 40)]
+    scores, off = courtesy.score_answers([[4, 2], [7, 4], [0, -1]], items, low=0, high=4)
+    assert off == 2
+    assert np.allclose(scores.total, [80, 100, 0])
+    assert courtesy.level_credit(5) == {1: 0, 2: 0.25, 3: 0.5, 4: 0.75, 5: 1}
+    assert courtesy.level_credit(5, "proportional") == {1: 0.2, 2: 0.4, 3: 0.6, 4: 0.8, 5: 1}
+
+
+@pytest.mark.parametrize(("call", "named"), [
+    (lambda: courtesy.level_credit(5, "half"), "rule"),
+    (lambda: courtesy.level_credit(1), "max_level"),
+    (lambda: courtesy.score_answers([[1]], [courtesy.CheckItem("a", "맞이", 100)], low=3, high=3), "high"),
+])
+def test_credit_rules_refuse_bad_input_naming_the_argument(call, named):
+    with pytest.raises(ValueError, match=named):
+        call()

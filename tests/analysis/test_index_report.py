@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from analysis import estimate, index, report, scales, weighting
-from analysis.index import ItemSpec
+from analysis.index import ItemSpec, item_scores
 
 
 def test_kcsi_reproduces_hand_computed_index():
@@ -110,3 +110,24 @@ def test_items_as_mappings_and_bad_keys():
     assert res.index.value == pytest.approx(scales.to_100(6.5, 7))
     with pytest.raises(ValueError, match="items"):
         index.pcsi_index(y, [{"code": "a", "dim": "p"}, {"code": "b", "dimension": "p"}])
+
+
+def test_item_scores_is_the_one_item_score_rule():
+    specs = [ItemSpec("a", "d", 7), ItemSpec("b", "d", 5, low=0, reverse=True)]
+    y = np.array([[7, 0], [6, 4], [1, np.nan]], dtype=float)
+    assert np.allclose(item_scores(y, specs), [[100, 100], [500 / 6, 0], [0, np.nan]], equal_nan=True)
+    # top-2-box: 6 or 7 on seven points; reverse-coded 0 on 0..4 is its top category
+    assert np.allclose(item_scores(y, specs, "top2box"), [[100, 100], [100, 0], [0, np.nan]], equal_nan=True)
+    assert np.allclose(item_scores(y, specs, "top2box", top=1), [[100, 100], [0, 0], [0, np.nan]], equal_nan=True)
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    ((np.array([[8.0]]), [ItemSpec("a", "d", 7)]), "responses"),
+    ((np.array([[1.0]]), [ItemSpec("a", "d", 7)] * 2), "items"),
+    ((np.array([[1.0]]), [ItemSpec("a", "d", 7)], "median"), "method"),
+])
+def test_item_scores_refuses_bad_input_naming_the_argument(args, named):
+    with pytest.raises(ValueError, match=named):
+        item_scores(*args)
+    with pytest.raises(ValueError, match="top"):
+        item_scores(np.array([[1.0]]), [ItemSpec("a", "d", 3)], "top2box", top=3)
