@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from flask import current_app
 
 from ..models import OrgUnit, Wave
+from .tokens import derived_key
 
 #: Link parameters that say where an answer was given: only believed when signed.
 SIGNED_SOURCES = ("office_code", "region")
@@ -24,12 +25,7 @@ SIGNATURE = "sig"
 
 
 def _office_key() -> bytes:
-    key = current_app.extensions.get("survey_office_link_key")
-    if key is None:
-        secret = current_app.config["SECRET_KEY"].encode("utf-8")
-        key = current_app.extensions["survey_office_link_key"] = hmac.new(secret, b"survey_app.office-link",
-                                                                          hashlib.sha256).digest()
-    return key
+    return derived_key("office-link")
 
 
 def office_signature(wave_code: str, place: Mapping[str, str]) -> str:

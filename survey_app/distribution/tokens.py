@@ -17,13 +17,17 @@ from flask import current_app
 from ..models import hash_token
 
 
-def _link_key() -> bytes:
-    key = current_app.extensions.get("survey_link_key")
-    if key is None:
+def derived_key(purpose: str) -> bytes:
+    """A key for one purpose (``invitation-link``, ``office-link``), derived from SECRET_KEY once per app."""
+    keys = current_app.extensions.setdefault("survey_derived_keys", {})
+    if purpose not in keys:
         secret = current_app.config["SECRET_KEY"].encode("utf-8")
-        key = current_app.extensions["survey_link_key"] = hmac.new(secret, b"survey_app.invitation-link",
-                                                                   hashlib.sha256).digest()
-    return key
+        keys[purpose] = hmac.new(secret, f"survey_app.{purpose}".encode(), hashlib.sha256).digest()
+    return keys[purpose]
+
+
+def _link_key() -> bytes:
+    return derived_key("invitation-link")
 
 
 def invitation_token(wave_id: int, contact_id: int) -> str:
