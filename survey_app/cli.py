@@ -131,6 +131,8 @@ def demo_command(script_info: ScriptInfo, host: str, port: int, no_serve: bool) 
         for line in report.lines(f"http://{host}:{port}"):
             click.echo(line)
     if not no_serve:  # outside the context: each request of the server gets its own
+        from .server import redact_development_log  # gunicorn is loaded only to serve
+        redact_development_log()
         app.run(host=host, port=port, debug=False, use_reloader=False)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import signal
 
@@ -43,6 +44,20 @@ class RedactingLogger(Logger):
         if "{referer}i" in atoms:
             atoms["{referer}i"] = redact_url(atoms["{referer}i"])
         return atoms
+
+
+class RedactedRequestLines(logging.Filter):
+    """The development server's request lines (``survey-app demo``) redacted as gunicorn's are."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
+            record.args = (redact_request_line(record.args[0]), *record.args[1:])
+        return True
+
+
+def redact_development_log() -> None:
+    """Keep tokens and searches out of the development server's log, as out of gunicorn's."""
+    logging.getLogger("werkzeug").addFilter(RedactedRequestLines())
 
 
 def _die_with_master() -> None:

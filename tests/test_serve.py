@@ -161,3 +161,15 @@ def test_a_referer_is_redacted_like_a_request_target():
     assert redact_url("https://survey.example/s/tok?q=x#f") == f"https://survey.example/s/{REDACTED}?q={REDACTED}"
     assert redact_url("-") == "-"
     assert redact_target("/u/tok") == f"/u/{REDACTED}"
+
+
+def test_the_demo_servers_request_lines_are_redacted_too():
+    import logging
+
+    from survey_app.server import RedactedRequestLines
+
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '127.0.0.1 - - "%s" %s %s',
+                               ("GET /s/Tk7secret?q=010-1234-5678 HTTP/1.1", "200", "-"), None)
+    assert RedactedRequestLines().filter(record)
+    line = record.getMessage()
+    assert "Tk7secret" not in line and "1234" not in line and f"/s/{REDACTED}?q={REDACTED}" in line
