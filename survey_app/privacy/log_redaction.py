@@ -11,7 +11,8 @@ import re
 from urllib.parse import urlsplit, urlunsplit
 
 TOKEN_PATH = re.compile(r"^(/[su]/)[^/?#]+")
-HARMLESS_QUERY_KEYS = frozenset({"p", "page", "lang", "kiosk", "already", "v", "by", "per_page", "sort"})
+HARMLESS_QUERY_KEYS = frozenset({"p", "page", "lang", "kiosk", "already", "v", "by", "per_page", "sort",
+                                 "office_code", "region", "channel"})
 REDACTED = "[redacted]"
 
 
