@@ -88,10 +88,14 @@ class Served:
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        """Stop whatever still runs."""
+        """Stop whatever still runs: gracefully (gunicorn gives workers 30 s to finish), else kill -9."""
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
+            try:
+                self.process.wait(timeout=40)
+            except subprocess.TimeoutExpired:  # a loaded machine: don't leave a server behind
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
 
 
 def alive(pid: int) -> bool:
