@@ -35,3 +35,20 @@ def field_wave(app_ctx, make_survey, *, opens_in: timedelta | None = None, close
         session.flush()
         ids.update(token=token, invitation_id=invitation.id, open_key=wave.open_link_key)
     return ids
+
+
+def field_live_wave(app, code: str, title: str) -> tuple[str, str, int, int]:
+    """The every-type survey in an open wave ``code``-1 with one invitation, committed in ``app``'s own
+    database (for tests over a real port): (token, wave code, wave id, invitation id)."""
+    from survey_app.database import db
+    from survey_app.models import Survey, Wave
+
+    token, digest = new_token()
+    with app.app_context():
+        survey = Survey(code=code, title=title, kind=EVERY_TYPE.kind, draft_definition={})
+        version = survey.publish(EVERY_TYPE.to_dict())
+        wave = Wave(code=f"{code}-1", name=title, survey=survey, version=version, state="open")
+        invitation = Invitation(wave=wave, token_hash=digest)
+        db.session.add_all([survey, wave, invitation])
+        db.session.commit()
+        return token, wave.code, wave.id, invitation.id

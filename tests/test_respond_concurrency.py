@@ -8,10 +8,10 @@ from sqlalchemy import create_engine, func, select, text
 
 from survey_app import create_app, migrate
 from survey_app.database import db
-from survey_app.models import Invitation, Response, ResponseStatus, Survey, Wave, new_token
+from survey_app.models import Response, ResponseStatus
 from tests.dbsupport import PG_URL, empty_postgres_schema, normalise_url
 from tests.live_server import Browser, csrf_token, serve
-from tests.respondent_support import EVERY_TYPE, PAGE1, PAGE2, PAGE3
+from tests.respondent_support import PAGE1, PAGE2, PAGE3, field_live_wave
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="set SURVEY_TEST_DATABASE_URL to run against PostgreSQL")
 SCHEMA = "concurrency_check"
@@ -33,17 +33,6 @@ def live_pg_app(tmp_path_factory):
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
 
 
-def _field(app) -> tuple[str, str, int]:
-    token, digest = new_token()
-    with app.app_context():
-        survey = Survey(code="RACE", title="동시 제출 시험", kind=EVERY_TYPE.kind, draft_definition={})
-        version = survey.publish(EVERY_TYPE.to_dict())
-        wave = Wave(code="RACE-1", name="동시 제출", survey=survey, version=version, state="open")
-        db.session.add_all([survey, wave, Invitation(wave=wave, token_hash=digest)])
-        db.session.commit()
-        return token, wave.code, wave.id
-
-
 def _post_page(browser: Browser, url: str, data: dict) -> None:
     status, html = browser.get(url)
     status, _ = browser.post(url, {**data, "csrf_token": csrf_token(html)})
@@ -51,7 +40,7 @@ def _post_page(browser: Browser, url: str, data: dict) -> None:
 
 
 def test_fifty_parallel_final_submissions_make_one_response(live_pg_app):
-    token, wave_code, wave_id = _field(live_pg_app)
+    token, wave_code, wave_id, _invitation = field_live_wave(live_pg_app, "RACE", "동시 제출 시험")
     with serve(live_pg_app) as base:
         respondent = Browser()
         respondent.get(f"{base}/s/{token}")

@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from survey_app import create_app, migrate
 from survey_app.database import db
-from survey_app.models import Answer, Invitation, Response, ResponseStatus, Survey, Wave, new_token
+from survey_app.models import Answer, Response, ResponseStatus
 from tests.live_server import Browser, csrf_token, serve
-from tests.respondent_support import EVERY_TYPE, PAGE1, PAGE2, PAGE3
+from tests.respondent_support import PAGE1, PAGE2, PAGE3, field_live_wave
 
 
 @pytest.fixture(scope="module")
@@ -23,18 +23,6 @@ def live_app(tmp_path_factory):
     app.extensions["survey_engine"].dispose()
 
 
-def _field(app) -> tuple[str, str, int]:
-    token, digest = new_token()
-    with app.app_context():
-        survey = Survey(code="RESUME", title="이어 하기 시험", kind=EVERY_TYPE.kind, draft_definition={})
-        version = survey.publish(EVERY_TYPE.to_dict())
-        wave = Wave(code="RESUME-1", name="이어 하기", survey=survey, version=version, state="open")
-        invitation = Invitation(wave=wave, token_hash=digest)
-        db.session.add_all([survey, wave, invitation])
-        db.session.commit()
-        return token, wave.code, invitation.id
-
-
 def _send(browser: Browser, url: str, data: dict) -> str:
     html = browser.get(url)[1]
     status, answer = browser.post(url, {**data, "csrf_token": csrf_token(html)})
@@ -43,7 +31,7 @@ def _send(browser: Browser, url: str, data: dict) -> str:
 
 
 def test_a_half_answered_page_is_asked_again_before_the_survey_is_stored_complete(live_app):
-    token, wave_code, invitation_id = _field(live_app)
+    token, wave_code, _wave_id, invitation_id = field_live_wave(live_app, "RESUME", "이어 하기 시험")
     with serve(live_app) as base:
         first = Browser()
         first.get(f"{base}/s/{token}")
