@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import Text, any_, bindparam, func, select
 
+from ..customers.links import link_contacts
 from ..database import db
 from ..models import AccessAction, Contact, OrgUnit, RetentionAction, utcnow
 from ..privacy.access_log import log_access_bulk
@@ -184,6 +185,7 @@ def import_contacts(report: ImportReport, *, source: str, skip_invalid: bool = F
         raise ValueError(_("잘못된 행이 %(n)s개 있습니다. 고치거나 빼고 등록하기를 선택해 주십시오.",
                            n=len(report.problems)))
     ids = insert_returning_ids(Contact.__table__, COLUMNS, _rows_for_insert(report.valid, source[:200]))
+    link_contacts(ids)
     log_access_bulk(AccessAction.IMPORT, SUBJECT, ids, purpose="연락처 파일 등록 (contact list import)",
                details={"source": source[:200], "rows": report.total, "skipped": len(report.problems)})
     report.imported = len(ids)

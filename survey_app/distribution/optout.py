@@ -4,8 +4,9 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from ..audit import record
+from ..customers.consent import record_consent
 from ..database import db
-from ..models import Contact, Invitation, OutboxMessage, OutboxStatus, hash_token, utcnow
+from ..models import ConsentPurpose, Contact, Customer, Invitation, OutboxMessage, OutboxStatus, hash_token, utcnow
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -28,4 +29,7 @@ def opt_out(contact: Contact, *, via: str) -> int:
         .values(status=OutboxStatus.CANCELLED, last_error="수신거부 (opted out)")
         .execution_options(synchronize_session=False)).rowcount or 0
     db.session.flush()
+    customer = db.session.get(Customer, contact.customer_id) if contact.customer_id else None
+    if customer is not None:  # an unsubscribe withdraws the person's survey consent everywhere
+        record_consent(customer, ConsentPurpose.SURVEY, False, method="unsubscribe", note=via)
     return cancelled

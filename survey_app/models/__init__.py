@@ -2,6 +2,16 @@
 from .audit import AppendOnlyError, AuditEvent
 from .base import Base, utcnow
 from .contacts import Contact, RetentionAction
+from .customers import (
+    ConsentPurpose,
+    Customer,
+    CustomerConsent,
+    CustomerKind,
+    Interaction,
+    InteractionChannel,
+    Order,
+    OrderStatus,
+)
 from .distribution import AudienceSkip, DistributionPlan, IdempotencyRecord, PlanStatus, PostCall, SkipReason
 from .org import OrgLevel, OrgUnit, StaffMember
 from .outbox import Lease, MessageKind, OutboxMessage, OutboxStatus
@@ -29,4 +39,7 @@ __all__ = [
     "PlanStatus", "PostCall", "SkipReason",
     # scheduled report delivery
     "Cadence", "DeliveryStatus", "ReportDelivery", "ReportSubscription",
+    # customer records
+    "ConsentPurpose", "Customer", "CustomerConsent", "CustomerKind", "Interaction", "InteractionChannel", "Order",
+    "OrderStatus",
 ]

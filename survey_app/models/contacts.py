@@ -40,5 +40,6 @@ class Contact(CreatedAtMixin, Base):
     anonymised_at: Mapped[datetime | None]
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="SET NULL"), index=True)
     source: Mapped[str | None] = mapped_column(String(200))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"), index=True)
 
     org_unit: Mapped[OrgUnit | None] = relationship()

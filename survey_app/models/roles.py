@@ -31,6 +31,10 @@ class Permission(enum.StrEnum):
     VIEW_AUDIT_LOG = "audit.view"
     VIEW_ACCESS_LOG = "access_log.view"
     MANAGE_API_KEYS = "api_keys.manage"
+    VIEW_CUSTOMERS = "customers.view"
+    MANAGE_CUSTOMERS = "customers.manage"
+    EXPORT_PSEUDONYMISED = "customers.export_pseudonymised"
+    HANDLE_PERSON_REQUESTS = "personal_data.requests"
 
 
 class Role(enum.StrEnum):
@@ -50,8 +54,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DESIGNER: frozenset({
         _P.VIEW_SURVEYS, _P.EDIT_SURVEYS, _P.PUBLISH_SURVEYS, _P.MANAGE_WAVES, _P.CREATE_INVITATIONS,
         _P.VIEW_RESULTS, _P.VIEW_RESPONSES, _P.VIEW_CONTACTS, _P.MANAGE_CONTACTS, _P.EXPORT_PERSONAL_DATA,
+        _P.VIEW_CUSTOMERS, _P.MANAGE_CUSTOMERS,
     }),
-    Role.ANALYST: frozenset({_P.VIEW_SURVEYS, _P.VIEW_RESULTS, _P.VIEW_RESPONSES, _P.EXPORT_RESULTS}),
+    Role.ANALYST: frozenset({_P.VIEW_SURVEYS, _P.VIEW_RESULTS, _P.VIEW_RESPONSES, _P.EXPORT_RESULTS,
+                             _P.VIEW_CUSTOMERS, _P.EXPORT_PSEUDONYMISED}),
     Role.EXECUTIVE: frozenset({_P.VIEW_SURVEYS, _P.VIEW_RESULTS, _P.EXPORT_RESULTS}),
     Role.EVALUATOR: frozenset({_P.ENTER_EVALUATIONS}),
 }

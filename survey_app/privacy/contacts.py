@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from ..customers.links import link_contacts
 from ..database import db
 from ..models import AccessAction, Contact
 from .access_log import log_access
@@ -65,7 +66,7 @@ def find_contact(*, phone: str | None = None, email: str | None = None) -> Conta
 def add_contact(*, name: str | None = None, phone: str | None = None, email: str | None = None,
                 org_unit_id: int | None = None, attributes: dict[str, Any] | None = None,
                 consent: bool = False, source: str | None = None) -> tuple[Contact, bool]:
-    """The contact with this phone/e-mail, created if new; returns (contact, created)."""
+    """The contact with this phone/e-mail, created if new and linked to its customer; returns (contact, created)."""
     existing = find_contact(phone=phone, email=email)
     if existing is not None:
         return existing, False
@@ -73,6 +74,8 @@ def add_contact(*, name: str | None = None, phone: str | None = None, email: str
     set_identity(contact, name=name, phone=phone, email=email)
     db.session.add(contact)
     db.session.flush()
+    if link_contacts([contact.id]):
+        db.session.refresh(contact)
     return contact, True
 
 
