@@ -9,6 +9,7 @@ from .accounts.operations import create_user
 from .accounts.passwords import generate_password
 from .database import db
 from .demo_courtesy import seed_courtesy_survey
+from .demo_customers import seed_customers
 from .demo_org import seed_organisation
 from .demo_surveys import open_wave_links, seed_main_survey, seed_template_drafts
 from .models import User
@@ -20,6 +21,7 @@ class SeedReport:
 
     created_org: bool = False
     created_surveys: bool = False
+    created_customers: bool = False
     admin_password: str | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -46,6 +48,7 @@ def seed_demo() -> SeedReport:
     report.created_surveys = seed_main_survey()
     seed_courtesy_survey(evaluator=admin)
     seed_template_drafts()
+    report.created_customers = seed_customers()
     return report
 
 
