@@ -4,18 +4,32 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select
 
 from survey_app import create_app
 from survey_app.database import db
-from survey_app.models import Answer, OrgUnit, Response, ResponseStatus, StaffMember, Survey, User, Wave
+from survey_app.models import (
+    Answer,
+    Contact,
+    Customer,
+    Interaction,
+    Invitation,
+    Order,
+    OrgUnit,
+    Response,
+    ResponseStatus,
+    StaffMember,
+    Survey,
+    User,
+    Wave,
+)
 from tests.test_cli import survey_app
 
 
 def table_counts(app) -> dict[str, int]:
     with app.app_context():
         return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-                for model in (OrgUnit, StaffMember, User, Survey, Wave, Response, Answer)}
+                for model in (OrgUnit, StaffMember, User, Survey, Wave, Response, Answer, Customer, Order, Interaction)}
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +141,23 @@ def _printed_office_link_is_signed(app, printed: str) -> bool:
     wave_code = next(code for code, _n, _o, _c, state, _k, _s in WAVES if state == WaveState.OPEN)
     with app.test_request_context():
         return signed_place(wave_code, dict(parse_qsl(urlsplit(link).query)))["office_code"] == "P-GWANGHWAMUN"
+
+
+def test_demo_has_a_customer_base_with_orders_calls_and_answered_surveys(demo):
+    """20,000 customers; orders peak before 설 and 추석 and most buyers buy rarely; calls; survey answers
+    resolve to customers through their invitations; regions follow the population (경인 largest, 제주 smallest)."""
+    _first, _second, app, counts = demo
+    assert counts["Customer"] == 20_000 and counts["Order"] > 20_000 and counts["Interaction"] > 5_000
+    with app.app_context():
+        month = func.substr(func.cast(Order.ordered_at, String), 1, 7)
+        monthly = dict(db.session.execute(select(month, func.count()).group_by(month)).all())
+        per_buyer = list(db.session.scalars(select(func.count()).select_from(Order).group_by(Order.customer_id)))
+        by_region = dict(db.session.execute(select(Customer.region, func.count()).group_by(Customer.region)).all())
+        answered = db.session.scalar(
+            select(func.count(func.distinct(Contact.customer_id))).join(Invitation, Invitation.contact_id == Contact.id)
+            .join(Response, Response.invitation_id == Invitation.id).where(Response.status == ResponseStatus.COMPLETE))
+    typical = sorted(monthly.values())[len(monthly) // 2]
+    assert monthly["2025-01"] > 1.5 * typical and monthly["2025-09"] > 1.5 * typical  # 설 2025-01-29, 추석 2025-10-06
+    assert sum(n == 1 for n in per_buyer) > len(per_buyer) / 4  # a long tail of one-time buyers
+    assert max(by_region, key=by_region.get) == "R-GYEONGIN" and min(by_region, key=by_region.get) == "R-JEJU"
+    assert answered > 500
