@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, exists, select, update
@@ -45,12 +46,14 @@ class RetentionReport:
     unlinked_invitations: int = 0
     purged: list[int] = field(default_factory=list)
     anonymised: list[int] = field(default_factory=list)
+    customers: Any = None  # survey_app.customers.retention.CustomerRetentionReport
 
     def lines(self) -> list[str]:
         """A short summary for the CLI."""
         return [f"마감된 차수 {self.waves_processed}개 처리 (closed waves processed)",
                 f"응답과 연락처의 연결 해제 {self.unlinked_invitations}건 (invitations unlinked)",
-                f"파기 {len(self.purged)}건 (contacts purged)", f"익명 처리 {len(self.anonymised)}건 (contacts anonymised)"]
+                f"파기 {len(self.purged)}건 (contacts purged)", f"익명 처리 {len(self.anonymised)}건 (contacts anonymised)",
+                *(self.customers.lines() if self.customers else ())]
 
 
 def policy_for(survey_id: int) -> tuple[int, str, bool]:
@@ -97,6 +100,13 @@ def anonymise(contact: Contact, now: datetime) -> None:
     contact.anonymised_at = now
 
 
+def purge(contact_ids: list[int]) -> None:
+    """Delete contacts (their invitations, skips and post-call records keep no link to them)."""
+    if contact_ids:
+        db.session.execute(delete(Contact).where(Contact.id.in_(contact_ids))
+                           .execution_options(synchronize_session=False))
+
+
 def _apply(contacts: list[Contact], now: datetime, report: RetentionReport) -> None:
     for contact in contacts:
         if contact.purge_action == RetentionAction.ANONYMISE:
@@ -104,9 +114,7 @@ def _apply(contacts: list[Contact], now: datetime, report: RetentionReport) -> N
             report.anonymised.append(contact.id)
         else:
             report.purged.append(contact.id)
-    if report.purged:
-        db.session.execute(delete(Contact).where(Contact.id.in_(report.purged))
-                           .execution_options(synchronize_session=False))
+    purge(report.purged)
 
 
 def run_retention(now: datetime | None = None) -> RetentionReport:
@@ -124,8 +132,12 @@ def run_retention(now: datetime | None = None) -> RetentionReport:
 
 
 def run_retention_job() -> RetentionReport:
-    """The scheduled job: one retention run and old rate-limit counters removed, committed once at the end."""
+    """The scheduled job: one retention run (contacts, then customer records per kind) and old rate-limit
+    counters removed, committed once at the end."""
+    from ..customers.retention import run_customer_retention  # cycle: customer erasure reuses purge() above
+
     report = run_retention()
+    report.customers = run_customer_retention(utcnow())
     purge_old_buckets()
     db.session.commit()
     return report
