@@ -20,7 +20,16 @@ from survey_app.models import (
     Wave,
     utcnow,
 )
-from tests.customer_support import EMAIL, NAME, PHONE, add_interactions, add_orders, answered_survey, login, make_customer
+from tests.customer_support import (
+    EMAIL,
+    NAME,
+    PHONE,
+    add_interactions,
+    add_orders,
+    answered_survey,
+    login,
+    make_customer,
+)
 from tests.test_results_support import SMALL
 
 
