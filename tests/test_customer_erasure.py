@@ -27,7 +27,16 @@ from survey_app.models import (
     Wave,
     utcnow,
 )
-from tests.customer_support import EMAIL, NAME, PHONE, add_interactions, add_orders, answered_survey, login, make_customer
+from tests.customer_support import (
+    EMAIL,
+    NAME,
+    PHONE,
+    add_interactions,
+    add_orders,
+    answered_survey,
+    login,
+    make_customer,
+)
 from tests.test_results_support import SMALL
 
 PHONE_FORMS = ("010-2345-6789", "01023456789", "010 2345 6789", "010.2345.6789", "+82-10-2345-6789", "23456789")
