@@ -143,7 +143,6 @@ LOCAL_IMPORTS = {
     ("survey_app", ".privacy.key_files"): "create_app's own",
     ("survey_app.cli", ".server"): "gunicorn only when serving",
     ("survey_app.privacy.crypto", ".key_files"): "cycle inside privacy",
-    ("survey_app.privacy.retention", "..customers.retention"): "cycle: customer erasure reuses contact purge",
     ("survey_app.distribution.channels", ".email"): "cycle inside channels",
     ("survey_app.distribution.channels", ".sms"): "cycle inside channels",
     ("survey_app.distribution.views", "."): "cycle: import_views puts its routes on views.bp",

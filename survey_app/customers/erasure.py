@@ -4,7 +4,7 @@ What :func:`erase_customer` does, in one transaction (flushes, never commits):
 
 * the customer's sealed identifiers, address and look-up hashes are removed, the external id becomes a
   random token, the birth year is kept only as its decade (an age band), the source note goes;
-* linked contacts are purged (``privacy.retention.purge``): invitations, skips and post-call records keep
+* linked contacts are purged (``privacy.contacts.purge_contacts``, as retention does): invitations, skips and post-call records keep
   no link to them; invitations' hidden values keep only analysis segments; messages not yet sent are
   cancelled and their error text cleared; post-call records lose the call id;
 * responses of those invitations keep their numeric and choice answers, lose their free-text answers,
@@ -43,7 +43,7 @@ from ..models import (
 )
 from ..privacy.access_log import log_access
 from ..privacy.contacts import SUBJECT as CONTACT_SUBJECT
-from ..privacy.retention import purge
+from ..privacy.contacts import purge_contacts
 from ..results.loading import SEGMENT_FIELDS
 from .consent import record_consent
 from .identity import SUBJECT, set_identity
@@ -146,7 +146,7 @@ def erase_customer(customer: Customer, *, reason: str, now: datetime | None = No
     _scrub_invitations(invitation_ids)
     blanked = _scrub_responses(response_ids)
     _unlink_post_calls(contact_ids, invitation_ids)
-    purge(contact_ids)
+    purge_contacts(contact_ids)
     interactions, orders = _keep_records_anonymous(customer.id)
     anonymise_customer(customer, now)
     db.session.flush()

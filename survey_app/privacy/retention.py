@@ -19,8 +19,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import exists, select, update
 
+from ..customers.retention import run_customer_retention
 from ..database import db
 from ..models import (
     AccessAction,
@@ -33,7 +34,7 @@ from ..models import (
 )
 from ..web.ratelimit import purge_old_buckets
 from .access_log import log_access
-from .contacts import SUBJECT
+from .contacts import SUBJECT, purge_contacts
 
 ACTION_RANK = {RetentionAction.ANONYMISE: 0, RetentionAction.PURGE: 1}  # the stricter action wins
 
@@ -100,13 +101,6 @@ def anonymise(contact: Contact, now: datetime) -> None:
     contact.anonymised_at = now
 
 
-def purge(contact_ids: list[int]) -> None:
-    """Delete contacts (their invitations, skips and post-call records keep no link to them)."""
-    if contact_ids:
-        db.session.execute(delete(Contact).where(Contact.id.in_(contact_ids))
-                           .execution_options(synchronize_session=False))
-
-
 def _apply(contacts: list[Contact], now: datetime, report: RetentionReport) -> None:
     for contact in contacts:
         if contact.purge_action == RetentionAction.ANONYMISE:
@@ -114,7 +108,7 @@ def _apply(contacts: list[Contact], now: datetime, report: RetentionReport) -> N
             report.anonymised.append(contact.id)
         else:
             report.purged.append(contact.id)
-    purge(report.purged)
+    purge_contacts(report.purged)
 
 
 def run_retention(now: datetime | None = None) -> RetentionReport:
@@ -134,8 +128,6 @@ def run_retention(now: datetime | None = None) -> RetentionReport:
 def run_retention_job() -> RetentionReport:
     """The scheduled job: one retention run (contacts, then customer records per kind) and old rate-limit
     counters removed, committed once at the end."""
-    from ..customers.retention import run_customer_retention  # cycle: customer erasure reuses purge() above
-
     report = run_retention()
     report.customers = run_customer_retention(utcnow())
     purge_old_buckets()
