@@ -16,12 +16,14 @@ from ..models import Customer, OrgUnit, Permission
 from ..privacy.crypto import key_ring
 from ..web.access import can, requires, scopes, visible_units
 from ..web.choices import select_choices
+from ..web.i18n import select_locale
 from ..web.numbers import query_number
 from . import labels
 from . import page as customer_page
 from .consent import METHOD_LABELS, consent_history, record_consent
 from .forms import KIND_LABELS, PURPOSE_NAMES, ConsentForm, CustomerSearchForm, PurposeForm
 from .identity import identity, reveal
+from .rows import timeline_rows
 
 bp = Blueprint("customers", __name__, url_prefix="/manage/customers")
 LIST_SIZE = 50
@@ -92,15 +94,15 @@ def render_customer(customer: Customer, *, shown=None, purpose_form=None, consen
     events, has_more = customer_page.timeline(customer.id, page, _kinds_shown())
     unit = scopes.CUSTOMER.resolve(customer_id=customer.id)
     return render_template(
-        "customers/detail.html", customer=customer, who=shown or identity(customer), events=events, page=page,
+        "customers/detail.html", customer=customer, who=shown or identity(customer), page=page,
+        rows=timeline_rows(events, select_locale()),
         has_more=has_more, show=request.args.get("show", ""), summary=customer_page.summary(customer.id),
         history=consent_history(customer.id), contacts=customer_page.linked_contacts(customer.id),
         panels=customer_page.panels(customer), purposes=PURPOSE_NAMES, methods=METHOD_LABELS, kinds=KIND_LABELS,
         purpose_form=purpose_form or PurposeForm(), consent_form=consent_form or ConsentForm(),
         may_unmask=can(Permission.UNMASK_PERSONAL_DATA, unit), may_manage=can(Permission.MANAGE_CUSTOMERS, unit),
         may_request=can(Permission.HANDLE_PERSON_REQUESTS, unit), channel_labels=labels.CHANNEL_LABELS,
-        order_labels=labels.ORDER_STATUS_LABELS, nps_labels=labels.NPS_GROUP_LABELS,
-        response_labels=labels.RESPONSE_STATUS_LABELS), status
+        order_labels=labels.ORDER_STATUS_LABELS), status
 
 
 @bp.get("/<int:customer_id>")
