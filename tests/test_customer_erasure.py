@@ -85,6 +85,11 @@ def person(app_ctx, make_survey):
                                   next_attempt_at=utcnow(), last_error=f"{PHONE} 수신 불가"))
         session.add(PostCall(wave_id=wave.id, call_id="CALL-ERASE-77", contact_id=contact.id,
                              invitation_id=invitation.id, outcome="queued"))
+        from survey_app.accounts.api_keys import create_api_key
+        from survey_app.models import IdempotencyRecord
+        key, _secret = create_api_key("cti", ["invitations.create"])
+        session.add(IdempotencyRecord(api_key_id=key.id, key="idem-1", request_hash="0" * 64, status_code=201,
+                                      body={"call_id": "CALL-ERASE-77", "outcome": "queued"}))
         from survey_app.customers.consent import record_consent
         record_consent(customer, "marketing", True, method="staff", note=f"{NAME} 본인 전화")
         make_customer(session, "C-OTHER", name="김철수", phone="010-7777-8888", email="kim@example.kr")

@@ -6,7 +6,8 @@ What :func:`erase_customer` does, in one transaction (flushes, never commits):
   random token, the birth year is kept only as its decade (an age band), the source note goes;
 * linked contacts are purged (``privacy.contacts.purge_contacts``, as retention does): invitations, skips and post-call records keep
   no link to them; invitations' hidden values keep only analysis segments; messages not yet sent are
-  cancelled and their error text cleared; post-call records lose the call id;
+  cancelled and their error text cleared; post-call records lose the call id and
+  stored API replies naming it go;
 * responses of those invitations keep their numeric and choice answers, lose their free-text answers,
   resume keys and device keys; their hidden values keep only analysis segments;
 * interactions keep date, channel, office, topic and outcome and lose the note and the agent; orders keep
@@ -22,7 +23,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from ..audit import record
 from ..database import db
@@ -32,6 +33,7 @@ from ..models import (
     ConsentPurpose,
     Customer,
     CustomerConsent,
+    IdempotencyRecord,
     Interaction,
     Invitation,
     Order,
@@ -104,9 +106,15 @@ def _scrub_responses(response_ids: list[int]) -> int:
 
 
 def _unlink_post_calls(contact_ids: list[int], invitation_ids: list[int]) -> None:
+    """Post-call records lose the contact and the call id; stored API replies naming the call are dropped."""
+    call_ids = []
     for call in db.session.scalars(select(PostCall).where(PostCall.contact_id.in_(contact_ids)
                                                           | PostCall.invitation_id.in_(invitation_ids))):
+        call_ids.append(call.call_id)
         call.contact_id, call.call_id = None, _token()
+    if call_ids:
+        db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.body["call_id"].as_string().in_(call_ids))
+                           .execution_options(synchronize_session=False))
 
 
 def _keep_records_anonymous(customer_id: int) -> tuple[int, int]:
