@@ -180,3 +180,14 @@ def test_database_dump_sees_every_table(app_ctx):
     assert "C-DUMP" in dump
     if _db.session.get_bind().dialect.name == "sqlite":
         assert all(re.search(rf'CREATE TABLE "?{t}"? ', dump) for t in Base.metadata.tables)
+
+
+def test_later_capabilities_scrub_their_tables_through_an_erasure_step(app_ctx, person, monkeypatch):
+    from survey_app.customers import erasure
+
+    seen = []
+    monkeypatch.setattr(erasure, "_EXTRA_STEPS", [])
+    erasure.add_erasure_step(lambda customer, ids: seen.append((customer.external_id, ids["contacts"])))
+    with app_ctx() as session:
+        erasure.erase_customer(session.get(Customer, person["customer_id"]), reason="시험")
+    assert seen == [("C-ERASE", [person["contact_id"]])]

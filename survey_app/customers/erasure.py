@@ -14,12 +14,15 @@ What :func:`erase_customer` does, in one transaction (flushes, never commits):
   date, category, amount, quantity and status; both get random external ids instead of the source
   systems' numbers, and stay attached to the anonymous customer, so counts and sums do not change;
 * consent history is kept (when and what), without its free-text notes;
+* later capabilities' tables (VOC cases, ...) are scrubbed by the steps they register with
+  :func:`add_erasure_step`;
 * the access log records the anonymisation (with the stated reason) and the contacts purged; the audit
   log records the counts.
 """
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -52,6 +55,15 @@ from .identity import SUBJECT, set_identity
 from .links import customer_contact_ids
 
 ERASED_PREFIX = "erased-"
+#: Scrubbers later capabilities add for their own tables (VOC cases, retention actions): each gets the
+#: customer and the ids of the contacts, invitations and responses being erased, before identifiers go.
+_EXTRA_STEPS: list[Callable[[Customer, dict[str, list[int]]], None]] = []
+
+
+def add_erasure_step(step: Callable[[Customer, dict[str, list[int]]], None]) -> Callable:
+    """Register a scrubber run by every erasure (usable as a decorator)."""
+    _EXTRA_STEPS.append(step)
+    return step
 
 
 class ErasureError(ValueError):
@@ -151,6 +163,8 @@ def erase_customer(customer: Customer, *, reason: str, now: datetime | None = No
     contact_ids = customer_contact_ids(customer.id)
     invitation_ids = list(db.session.scalars(select(Invitation.id).where(Invitation.contact_id.in_(contact_ids))))
     response_ids = list(db.session.scalars(select(Response.id).where(Response.invitation_id.in_(invitation_ids))))
+    for step in _EXTRA_STEPS:
+        step(customer, {"contacts": contact_ids, "invitations": invitation_ids, "responses": response_ids})
     _scrub_invitations(invitation_ids)
     blanked = _scrub_responses(response_ids)
     _unlink_post_calls(contact_ids, invitation_ids)
