@@ -13,3 +13,5 @@ ORDER_STATUS_LABELS = {OrderStatus.ORDERED: _l("주문"), OrderStatus.DELIVERED:
                        OrderStatus.CANCELLED: _l("취소")}
 NPS_GROUP_LABELS = {"promoter": _l("추천"), "passive": _l("중립"), "detractor": _l("비추천")}
 RESPONSE_STATUS_LABELS = {"complete": _l("응답 완료"), "partial": _l("응답 중"), "screened_out": _l("대상 아님")}
+METHOD_NAMES = {"import": _l("파일 등록"), "api": _l("연계 시스템"), "staff": _l("직원 입력"),
+                "unsubscribe": _l("수신 거부 링크"), "web": _l("누리집"), "erasure": _l("삭제 요청")}

@@ -62,7 +62,7 @@ def disclose(customer_id: int):
     status = 400 if request.method == "POST" and held is None else 200
     return render_template("customers/disclose.html", customer=customer, form=form, held=held,
                            purposes=PURPOSE_NAMES, channel_labels=labels.CHANNEL_LABELS,
-                           order_labels=labels.ORDER_STATUS_LABELS, kinds=KIND_LABELS), status
+                           order_labels=labels.ORDER_STATUS_LABELS, kinds=KIND_LABELS, methods=labels.METHOD_NAMES), status
 
 
 @bp.route("/<int:customer_id>/erase", methods=["GET", "POST"])

@@ -20,7 +20,7 @@ from ..web.i18n import select_locale
 from ..web.numbers import query_number
 from . import labels
 from . import page as customer_page
-from .consent import METHOD_LABELS, consent_history, record_consent
+from .consent import consent_history, record_consent
 from .forms import KIND_LABELS, PURPOSE_NAMES, ConsentForm, CustomerSearchForm, PurposeForm
 from .identity import identity, reveal
 from .rows import timeline_rows
@@ -98,7 +98,7 @@ def render_customer(customer: Customer, *, shown=None, purpose_form=None, consen
         rows=timeline_rows(events, select_locale()),
         has_more=has_more, show=request.args.get("show", ""), summary=customer_page.summary(customer.id),
         history=consent_history(customer.id), contacts=customer_page.linked_contacts(customer.id),
-        panels=customer_page.panels(customer), purposes=PURPOSE_NAMES, methods=METHOD_LABELS, kinds=KIND_LABELS,
+        panels=customer_page.panels(customer), purposes=PURPOSE_NAMES, methods=labels.METHOD_NAMES, kinds=KIND_LABELS,
         purpose_form=purpose_form or PurposeForm(), consent_form=consent_form or ConsentForm(),
         may_unmask=can(Permission.UNMASK_PERSONAL_DATA, unit), may_manage=can(Permission.MANAGE_CUSTOMERS, unit),
         may_request=can(Permission.HANDLE_PERSON_REQUESTS, unit), channel_labels=labels.CHANNEL_LABELS,
