@@ -207,3 +207,16 @@ def test_english_customer_page(admin, app_ctx):
         session.scalars(select(User).where(User.username == "cust_admin")).one().locale = "en"
     html = admin.get(f"/manage/customers/{customer_id}").get_data(as_text=True)
     assert "Customer C-1001" in html and "Consent" in html
+
+
+def test_later_capabilities_add_a_panel_to_the_customer_page(admin, app_ctx, monkeypatch):
+    from survey_app.customers import page
+
+    monkeypatch.setattr(page, "_PANELS", [])
+    page.add_panel(lambda customer: page.Panel("이탈 위험", page.FACTS_TEMPLATE,
+                                               {"facts": [("위험 점수", "0.82"), ("고객군", customer.customer_type)]}))
+    page.add_panel(lambda customer: None)  # nothing to show for this customer
+    with app_ctx() as session:
+        customer_id = make_customer(session).id
+    html = admin.get(f"/manage/customers/{customer_id}").get_data(as_text=True)
+    assert "<h2>이탈 위험</h2>" in html and "<dt>위험 점수</dt><dd>0.82</dd>" in html and "개인-일반" in html

@@ -65,13 +65,15 @@ class Summary:
 
 @dataclass(frozen=True)
 class Panel:
-    """A section a later capability adds to the page (VOC cases, segment, churn risk)."""
+    """A section a later capability adds to the page (VOC cases, segment, churn risk): its own template
+    (given ``context``), or ``FACTS_TEMPLATE`` with ``context={"facts": [(label, value), ...]}``."""
 
     title: str
     template: str
     context: dict
 
 
+FACTS_TEMPLATE = "customers/_facts_panel.html"
 _PANELS: list[Callable[[Customer], Panel | None]] = []
 
 
