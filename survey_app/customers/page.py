@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..database import db
-from ..models import Contact, Customer, Interaction, Invitation, Order, Response, Wave
+from ..models import Contact, Customer, Interaction, Invitation, Order, Response, SurveyVersion, Wave
 from ..privacy.contacts import ContactView, view
 from .scores import ResponseScores, numeric_answers, score_response
 
@@ -130,8 +130,17 @@ def surveys_answered(customer_id: int, limit: int | None = None) -> list[SurveyA
     rows = db.session.execute(query.limit(limit) if limit else query).all()
     answers = numeric_answers([r.id for r, _c, _n in rows])
     return [SurveyAnswered(r.id, code, name, r.finished_at or r.started_at, r.status, r.channel,
-                           score_response(r.wave.version, answers.get(r.id, {})) if r.finished_at else None)
+                           _scores(r, answers.get(r.id, {})) if r.finished_at else None)
             for r, code, name in rows]
+
+
+def _scores(response: Response, answers: dict[str, float]) -> ResponseScores | None:
+    """The response's scores under its own questionnaire version; None (not an error page) if they cannot be
+    computed, e.g. a stored answer the version no longer accepts."""
+    try:
+        return score_response(db.session.get(SurveyVersion, response.version_id), answers)
+    except ValueError:
+        return None
 
 
 def _surveys(customer_id: int, limit: int) -> list[Event]:
