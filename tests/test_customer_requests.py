@@ -90,6 +90,12 @@ def test_disclose_command_writes_a_private_json_file(runner, app_ctx, person, tm
                               .where(PersonalDataAccess.purpose == "열람 요청 2026-8")) == 2
     missing = runner.invoke(args=["customers", "disclose", "NOPE", "--out", str(out), "--purpose", "x"])
     assert missing.exit_code != 0 and "없습니다" in missing.output
+    nowhere = runner.invoke(args=["customers", "disclose", "C-REQ", "--out", str(tmp_path / "no" / "such.json"),
+                                  "--purpose", "열람 요청 2026-9"])
+    assert nowhere.exit_code != 0 and "파일을 쓸 수 없습니다" in nowhere.output and "Traceback" not in nowhere.output
+    with app_ctx() as session:  # nothing was written, so nothing is logged as disclosed
+        assert session.scalar(select(func.count()).select_from(PersonalDataAccess)
+                              .where(PersonalDataAccess.purpose == "열람 요청 2026-9")) == 0
 
 
 # --- 정정 ------------------------------------------------------------------------------------------

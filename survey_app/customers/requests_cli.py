@@ -26,6 +26,16 @@ from .requests import disclosure
 PURPOSE_HELP = "목적 (purpose, kept in the access log)"
 
 
+def _write(out: Path, data: bytes) -> None:
+    """Write the file 0600, or stop with a plain message (nothing is logged or committed then)."""
+    try:
+        write_private(out, data)
+    except OSError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{out}: 파일을 쓸 수 없습니다 ({exc.strerror or exc}). "
+                                   f"폴더가 있는지, 쓰기 권한이 있는지 확인해 주십시오 (cannot write the file).") from None
+
+
 def _customer(external_id: str) -> Customer:
     found = db.session.scalar(select(Customer).where(Customer.external_id == external_id))
     if found is None:
@@ -43,7 +53,7 @@ def disclose_command(external_id: str, out: Path, purpose: str) -> None:
     """열람 요청: write everything held on one person to a JSON file (logged in the access log)."""
     migrate.check_current(db.engine)
     held = disclosure(_customer(external_id), purpose=purpose.strip())
-    write_private(out, json.dumps(held, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
+    _write(out, json.dumps(held, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
     db.session.commit()
     click.echo(f"{out}: 상담 {len(held['interactions'])}건, 주문 {len(held['orders'])}건, "
                f"연락처 {len(held['contacts'])}건 (written, mode 0600)")
@@ -79,7 +89,7 @@ def export_pseudonymised_command(out: Path, purpose: str, no_business: bool) -> 
     """가명정보 analysis export: customers, orders and interactions with pseudonymous ids, as a zip of CSVs."""
     migrate.check_current(db.engine)
     data, covered = export_zip(ExportScope(include_business=not no_business), utcnow())
-    write_private(out, data)
+    _write(out, data)
     log_access_bulk(AccessAction.EXPORT, SUBJECT, covered, purpose=purpose.strip(),
                     details={"pseudonymised": True, "format": "zip"})
     record("customers.export_pseudonymised", details={"customers": len(covered)})
