@@ -182,6 +182,8 @@ def test_pseudonyms_are_stable_and_unlike_the_lookup_hashes(app_ctx, person):
 
 def test_export_command_writes_a_private_zip(runner, app_ctx, person, tmp_path):
     out = tmp_path / "pseudo.zip"
+    out.write_bytes(b"x" * 100_000)  # an older, larger file: replaced whole, and made private
+    out.chmod(0o644)
     result = runner.invoke(args=["customers", "export-pseudonymised", "--out", str(out), "--purpose", "분기 분석"])
     assert result.exit_code == 0, result.output
     assert stat.S_IMODE(out.stat().st_mode) == 0o600

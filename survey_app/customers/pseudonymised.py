@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import BinaryIO
 
 from sqlalchemy import Select, select
 
@@ -112,21 +113,22 @@ def interaction_rows(scope: ExportScope, pid: Pseudonymiser) -> Iterable[list]:
                r.channel, r.topic_code or "", r.outcome or ""]
 
 
-def _csv(header: list[str], rows: Iterable[list]) -> bytes:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    return buffer.getvalue().encode("utf-8")
+def _write_csv(archive: zipfile.ZipFile, name: str, header: list[str], rows: Iterable[list]) -> None:
+    """One CSV member (UTF-8 with BOM, Excel-safe cells), streamed row by row into the zip."""
+    with archive.open(name, "w", force_zip64=True) as member, \
+            io.TextIOWrapper(member, encoding="utf-8-sig", newline="") as text:
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([safe_cell(v) for v in row])
 
 
-def export_zip(scope: ExportScope, today: datetime) -> tuple[bytes, list[int]]:
-    """The three CSV files in one zip, and the ids of the customers it covers (for the access log)."""
-    pid, out = Pseudonymiser(), io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("customers.csv", _csv(CUSTOMER_HEADER, customer_rows(scope, pid, today)))
-        archive.writestr("orders.csv", _csv(ORDER_HEADER, order_rows(scope, pid)))
-        archive.writestr("interactions.csv", _csv(INTERACTION_HEADER, interaction_rows(scope, pid)))
-    return out.getvalue(), list(db.session.scalars(customer_query(scope)))
+def write_zip(target: BinaryIO, scope: ExportScope, today: datetime) -> list[int]:
+    """Write the three CSV files as one zip to ``target`` (streamed: memory stays flat); returns the ids of
+    the customers it covers (for the access log)."""
+    pid = Pseudonymiser()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        _write_csv(archive, "customers.csv", CUSTOMER_HEADER, customer_rows(scope, pid, today))
+        _write_csv(archive, "orders.csv", ORDER_HEADER, order_rows(scope, pid))
+        _write_csv(archive, "interactions.csv", INTERACTION_HEADER, interaction_rows(scope, pid))
+    return list(db.session.scalars(customer_query(scope)))

@@ -5,7 +5,7 @@ and erasures are audited. Nothing changes before the form is valid.
 """
 from __future__ import annotations
 
-import io
+import tempfile
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
@@ -20,9 +20,11 @@ from . import labels
 from .erasure import ErasureError, erase_customer
 from .forms import KIND_LABELS, PURPOSE_NAMES, DisclosureForm, ErasureForm, PseudonymisedExportForm, RectifyForm
 from .identity import SUBJECT
-from .pseudonymised import ExportScope, export_zip
+from .pseudonymised import ExportScope, write_zip
 from .requests import disclosure, rectify
 from .views import bp, unit_choices
+
+SPOOL_BYTES = 32 * 1024 * 1024  # a larger export goes to a temporary file, not memory
 
 
 def _customer(customer_id: int) -> Customer:
@@ -98,9 +100,11 @@ def export_pseudonymised():
     scope = ExportScope(units=visible_units(Permission.EXPORT_PSEUDONYMISED),
                         include_business=bool(form.include_business.data),
                         since=now - timedelta(days=30 * form.months.data) if form.months.data else None)
-    data, covered = export_zip(scope, now)
+    spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - send_file closes it
+    covered = write_zip(spooled, scope, now)
+    spooled.seek(0)
     log_access_bulk(AccessAction.EXPORT, SUBJECT, covered, purpose=form.purpose.data.strip(),
                     details={"pseudonymised": True, "format": "zip"})
     record("customers.export_pseudonymised", details={"customers": len(covered), "months": form.months.data})
-    return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
+    return send_file(spooled, mimetype="application/zip", as_attachment=True,
                      download_name=f"customers-pseudonymised-{now:%Y%m%d}.zip")

@@ -17,10 +17,10 @@ from ..audit import record
 from ..database import db
 from ..models import AccessAction, Customer, utcnow
 from ..privacy.access_log import log_access_bulk
-from ..privacy.files import write_private
+from ..privacy.files import reserve_private, write_private
 from .erasure import ErasureError, erase_customer
 from .identity import SUBJECT
-from .pseudonymised import ExportScope, export_zip
+from .pseudonymised import ExportScope, write_zip
 from .requests import disclosure
 
 PURPOSE_HELP = "목적 (purpose, kept in the access log)"
@@ -88,8 +88,14 @@ def erase_command(external_id: str, reason: str, yes: bool) -> None:
 def export_pseudonymised_command(out: Path, purpose: str, no_business: bool) -> None:
     """가명정보 analysis export: customers, orders and interactions with pseudonymous ids, as a zip of CSVs."""
     migrate.check_current(db.engine)
-    data, covered = export_zip(ExportScope(include_business=not no_business), utcnow())
-    _write(out, data)
+    try:
+        reserve_private(out)  # 0600 before a byte is written
+        with out.open("wb") as target:  # an existing file keeps the 0600 reserve_private gave it
+            covered = write_zip(target, ExportScope(include_business=not no_business), utcnow())
+    except OSError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{out}: 파일을 쓸 수 없습니다 ({exc.strerror or exc}). "
+                                   f"폴더가 있는지, 쓰기 권한이 있는지 확인해 주십시오 (cannot write the file).") from None
     log_access_bulk(AccessAction.EXPORT, SUBJECT, covered, purpose=purpose.strip(),
                     details={"pseudonymised": True, "format": "zip"})
     record("customers.export_pseudonymised", details={"customers": len(covered)})
