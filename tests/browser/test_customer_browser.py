@@ -89,3 +89,21 @@ def test_customer_pages_pass_axe(live_app, new_page, axe_check, shoot, locale):
     if violations := axe_check(page):
         failures["erase-errors"] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
     assert failures == {}
+
+
+def test_customer_pages_fit_a_phone_without_sideways_scrolling(live_app, new_page):
+    """At 360 px the customer pages never scroll sideways; their tables scroll in labelled regions."""
+    base = live_app.config["LIVE_URL"]
+    customer_id, _external = seed_customer(live_app)
+    page = new_page(width=360)
+    sign_in(page, base, make_staff(live_app, "admin"))
+    too_wide = {}
+    for path in ("/manage/customers/", f"/manage/customers/{customer_id}", f"/manage/customers/{customer_id}/rectify",
+                 f"/manage/customers/{customer_id}/erase", "/manage/customers/export"):
+        page.goto(base + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            too_wide[path] = overflow
+        for table in page.query_selector_all("table.table"):
+            assert table.evaluate("t => t.parentElement.matches('.scroll[role=region][tabindex=\"0\"][aria-label]')")
+    assert too_wide == {}
