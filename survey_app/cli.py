@@ -15,6 +15,7 @@ from .accounts.cli import unit_id_for
 from .accounts.operations import AccountError, create_user, grant_role
 from .accounts.passwords import PasswordPolicyError, generate_password
 from .config import ConfigError
+from .customers.cli import customers_group
 from .database import db
 from .demo import seed_demo
 from .distribution.cli import COMMANDS as distribution_commands
@@ -171,9 +172,13 @@ def _results_commands() -> tuple:
     return results_commands + export_commands + delivery_commands
 
 
+def _customer_commands() -> tuple:
+    return (customers_group,)
+
+
 COMMANDS = (db_group, create_user_command, surveys_command, waves_command, demo_command, serve_command,
             *_questionnaire_commands(), *_account_and_privacy_commands(), *_distribution_commands(),
-            *_results_commands())
+            *_results_commands(), *_customer_commands())
 
 
 def init_app(app: Flask) -> None:

@@ -26,9 +26,9 @@ def rotate_keys_command(new_key: bool) -> None:
         return
     if new_key:
         add_instance_key()
-    contacts, users = rotate_keys()
+    contacts, users, customers = rotate_keys()
     db.session.commit()
-    click.echo(f"다시 암호화했습니다 (re-encrypted): 연락처 {contacts}건, 2단계 인증 비밀 {users}건.")
+    click.echo(f"다시 암호화했습니다 (re-encrypted): 연락처 {contacts}건, 고객 {customers}건, 2단계 인증 비밀 {users}건.")
 
 
 @click.command("retention-policy")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 
 from ..customers.links import link_contacts
 from ..database import db
@@ -104,3 +104,10 @@ def reencrypt(contact: Contact) -> bool:
         return False
     set_identity(contact, name=name or None, phone=phone or None, email=email or None)
     return True
+
+
+def purge_contacts(contact_ids: list[int]) -> None:
+    """Delete contacts (retention, erasure); invitations, skips and post-call records keep no link to them."""
+    if contact_ids:
+        db.session.execute(delete(Contact).where(Contact.id.in_(contact_ids))
+                           .execution_options(synchronize_session=False))

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import exists, select, update
 
+from ..customers.retention import run_customer_retention
 from ..database import db
 from ..models import (
     AccessAction,
@@ -32,7 +34,7 @@ from ..models import (
 )
 from ..web.ratelimit import purge_old_buckets
 from .access_log import log_access
-from .contacts import SUBJECT
+from .contacts import SUBJECT, purge_contacts
 
 ACTION_RANK = {RetentionAction.ANONYMISE: 0, RetentionAction.PURGE: 1}  # the stricter action wins
 
@@ -45,12 +47,14 @@ class RetentionReport:
     unlinked_invitations: int = 0
     purged: list[int] = field(default_factory=list)
     anonymised: list[int] = field(default_factory=list)
+    customers: Any = None  # survey_app.customers.retention.CustomerRetentionReport
 
     def lines(self) -> list[str]:
         """A short summary for the CLI."""
         return [f"마감된 차수 {self.waves_processed}개 처리 (closed waves processed)",
                 f"응답과 연락처의 연결 해제 {self.unlinked_invitations}건 (invitations unlinked)",
-                f"파기 {len(self.purged)}건 (contacts purged)", f"익명 처리 {len(self.anonymised)}건 (contacts anonymised)"]
+                f"파기 {len(self.purged)}건 (contacts purged)", f"익명 처리 {len(self.anonymised)}건 (contacts anonymised)",
+                *(self.customers.lines() if self.customers else ())]
 
 
 def policy_for(survey_id: int) -> tuple[int, str, bool]:
@@ -104,9 +108,7 @@ def _apply(contacts: list[Contact], now: datetime, report: RetentionReport) -> N
             report.anonymised.append(contact.id)
         else:
             report.purged.append(contact.id)
-    if report.purged:
-        db.session.execute(delete(Contact).where(Contact.id.in_(report.purged))
-                           .execution_options(synchronize_session=False))
+    purge_contacts(report.purged)
 
 
 def run_retention(now: datetime | None = None) -> RetentionReport:
@@ -124,8 +126,10 @@ def run_retention(now: datetime | None = None) -> RetentionReport:
 
 
 def run_retention_job() -> RetentionReport:
-    """The scheduled job: one retention run and old rate-limit counters removed, committed once at the end."""
+    """The scheduled job: one retention run (contacts, then customer records per kind) and old rate-limit
+    counters removed, committed once at the end."""
     report = run_retention()
+    report.customers = run_customer_retention(utcnow())
     purge_old_buckets()
     db.session.commit()
     return report

@@ -11,8 +11,9 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from ..customers.identity import reencrypt as reencrypt_customer
 from ..database import db
-from ..models import AccessAction, Contact, User
+from ..models import AccessAction, Contact, Customer, User
 from .access_log import log_access
 from .contacts import reencrypt
 from .crypto import key_ring, new_key
@@ -36,13 +37,14 @@ def add_instance_key() -> None:
     current_app.extensions.pop("survey_key_ring", None)
 
 
-def _rotate_contacts() -> int:
+def _rotate(model, reseal) -> int:
+    """Re-seal every row of ``model`` (contacts, customers) in id order, a batch at a time."""
     changed, last_id = 0, 0
     while True:
-        batch = db.session.scalars(select(Contact).where(Contact.id > last_id).order_by(Contact.id).limit(BATCH)).all()
+        batch = db.session.scalars(select(model).where(model.id > last_id).order_by(model.id).limit(BATCH)).all()
         if not batch:
             return changed
-        changed += sum(reencrypt(contact) for contact in batch)
+        changed += sum(reseal(row) for row in batch)
         last_id = batch[-1].id
         db.session.flush()
 
@@ -56,8 +58,11 @@ def _rotate_totp_secrets() -> int:
     return changed
 
 
-def rotate_keys() -> tuple[int, int]:
-    """Re-encrypt whatever is not under the newest key; returns (contacts, users) changed. Flushes only."""
-    contacts, users = _rotate_contacts(), _rotate_totp_secrets()
-    log_access(AccessAction.KEY_ROTATION, "contact", [], details={"contacts": contacts, "totp_secrets": users})
-    return contacts, users
+def rotate_keys() -> tuple[int, int, int]:
+    """Re-encrypt whatever is not under the newest key; returns (contacts, users, customers) changed.
+    Flushes only."""
+    contacts, users = _rotate(Contact, reencrypt), _rotate_totp_secrets()
+    customers = _rotate(Customer, reencrypt_customer)
+    log_access(AccessAction.KEY_ROTATION, "contact", [], details={"contacts": contacts, "totp_secrets": users,
+                                                                   "customers": customers})
+    return contacts, users, customers

@@ -20,7 +20,7 @@ from typing import Any
 from flask import abort
 
 from ..database import db
-from ..models import Contact, OrgUnit, Survey, User, Wave
+from ..models import Contact, Customer, OrgUnit, Survey, User, Wave
 from ..privacy.contacts import add_contact
 
 
@@ -160,3 +160,20 @@ def _contact_example(unit_id: int | None) -> dict:
 
 
 CONTACT = Scope("contact", _contact_resolve, _contact_example)
+
+
+# --- customers -------------------------------------------------------------------------------------
+
+def _customer_resolve(customer_id: int, **_: Any) -> Any:
+    return _get_or_404(Customer, customer_id).org_unit_id or ORG_WIDE
+
+
+def _customer_example(unit_id: int | None) -> dict:
+    customer = Customer(external_id=f"SCOPE-{_tag()}", org_unit_id=unit_id)
+    db.session.add(customer)
+    db.session.flush()
+    return {"customer_id": customer.id}
+
+
+#: The customer's home office; a customer with none needs an organisation-wide grant.
+CUSTOMER = Scope("customer", _customer_resolve, _customer_example)
