@@ -10,7 +10,7 @@ INTERACTION_HEADER = "상담번호,고객번호,상담일시,상담경로,우체
 
 def customer_rows(n: int, *, start: int = 0, office: str = "", consent: str = "동의") -> list[str]:
     """``n`` customer lines C00001…, each with a distinct phone and e-mail."""
-    return [f"C{i:05d},개인,고객{i},010-7{i:03d}-{i:04d},c{i}@example.kr,서울특별시 종로구 세종대로 {i},1970,여,{office},"
+    return [f"C{i:05d},개인,고객{i},010-{7000 + i // 10000:04d}-{i % 10000:04d},c{i}@example.kr,서울특별시 종로구 세종대로 {i},1970,여,{office},"
             f"2020-01-0{1 + i % 9},{consent},미동의" for i in range(start, start + n)]
 
 

@@ -32,9 +32,9 @@ def test_customers_round_trip_with_sealed_identifiers_and_consent(app_ctx):
     with app_ctx() as session:
         customer = session.scalar(select(Customer).where(Customer.external_id == "C00001"))
         shown = identity(customer, masked=False)
-        assert (shown.name, shown.phone, shown.email) == ("고객1", "010-7001-0001", "c1@example.kr")
+        assert (shown.name, shown.phone, shown.email) == ("고객1", "010-7000-0001", "c1@example.kr")
         assert shown.address == "서울특별시 종로구 세종대로 1"
-        assert b"010-7001" not in customer.phone_enc and customer.phone_hash
+        assert b"010-7000" not in customer.phone_enc and customer.phone_hash
         assert (customer.birth_year, customer.gender, customer.joined_on) == (1970, "F", date(2020, 1, 2))
         assert (customer.consent_survey, customer.consent_marketing, customer.consent_analysis) == (True, False, None)
         events = session.scalars(select(CustomerConsent).where(CustomerConsent.customer_id == customer.id)).all()
@@ -185,3 +185,118 @@ def test_xlsx_with_excel_dates_and_numbers(app_ctx):
                                                               ("kiosk", datetime(2026, 3, 5, 15, 0, tzinfo=UTC))]
         assert calls[0].customer.external_id == "C00000" and calls[1].customer_id is None
         assert calls[0].note == "배송 문의"
+
+
+def test_a_customer_imported_after_a_contact_picks_up_its_responses(app_ctx, make_survey):
+    from survey_app.models import Contact, Customer, Invitation, Response, utcnow
+    from survey_app.privacy.contacts import add_contact
+
+    wave = make_survey()
+    with app_ctx() as session:
+        contact, _created = add_contact(name="고객1", phone="01070000001", consent=True)
+        invitation = Invitation(wave_id=wave["wave_id"], contact_id=contact.id, token_hash="x" * 64)
+        session.add(invitation)
+        session.flush()
+        session.add(Response(wave_id=wave["wave_id"], version_id=wave["version_id"], invitation_id=invitation.id,
+                             status="complete", started_at=utcnow()))
+        contact_id = contact.id
+    report = run_import(app_ctx, "customers", csv_bytes(CUSTOMER_HEADER, customer_rows(3)))
+    assert report.linked_contacts == 1
+    with app_ctx() as session:
+        customer_id = session.scalar(select(Customer.id).where(Customer.external_id == "C00001"))
+        assert session.get(Contact, contact_id).customer_id == customer_id
+        answered = session.scalars(select(Response.id).join(Invitation, Response.invitation_id == Invitation.id)
+                                   .join(Contact, Invitation.contact_id == Contact.id)
+                                   .where(Contact.customer_id == customer_id)).all()
+        assert len(answered) == 1
+
+
+def test_a_withdrawal_in_the_file_opts_out_the_linked_contact(app_ctx):
+    from survey_app.models import Contact
+    from survey_app.privacy.contacts import add_contact
+
+    with app_ctx():
+        contact_id = add_contact(phone="010-7000-0001", consent=True)[0].id
+    rows = customer_rows(2, consent="미동의")
+    run_import(app_ctx, "customers", csv_bytes(CUSTOMER_HEADER, rows))
+    with app_ctx() as session:
+        assert session.get(Contact, contact_id).opted_out_at is not None
+
+
+def test_the_import_is_in_the_access_log_and_the_audit_log(app_ctx):
+    from survey_app.models import AuditEvent, Customer, PersonalDataAccess, PersonalDataSubject
+
+    run_import(app_ctx, "customers", csv_bytes(CUSTOMER_HEADER, customer_rows(3)))
+    with app_ctx() as session:
+        entry = session.scalars(select(PersonalDataAccess).where(PersonalDataAccess.action == "import")).one()
+        assert entry.subject_type == "customer" and entry.subject_count == 3
+        subjects = set(session.scalars(select(PersonalDataSubject.subject_id)
+                                       .where(PersonalDataSubject.access_id == entry.id)))
+        assert subjects == set(session.scalars(select(Customer.id)))
+        audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "customer.import")).one()
+        assert audit.details["created"] == 3 and audit.details["kind"] == "customers"
+
+
+def test_a_regional_importer_may_import_only_into_their_units(app_ctx, make_org):
+    from survey_app.customers.importing import ImportRefused
+    from survey_app.models import Customer, OrgLevel
+
+    make_org("HQ-C", "본부", OrgLevel.HEADQUARTERS)
+    make_org("R-A", "서울청", OrgLevel.REGIONAL, "HQ-C")
+    mine = make_org("P-A", "광화문", OrgLevel.OFFICE, "R-A")
+    make_org("P-B", "부산", OrgLevel.OFFICE, "HQ-C")
+    rows = customer_rows(1, office="P-A") + customer_rows(1, start=1, office="P-B") + customer_rows(1, start=2)
+    rows.append("C00003,개인,x,,,,,,P-ZZ,,,")
+    report = run_import(app_ctx, "customers", csv_bytes(CUSTOMER_HEADER, rows), visible={mine})
+    assert sorted((p.row, p.column) for p in report.problems) == [(3, "우체국코드"), (4, "우체국코드"), (5, "우체국코드")]
+    assert "관리 권한이 없는 우체국입니다: P-B" in report.problems[0].message
+    with app_ctx() as session:
+        assert session.scalar(select(func.count()).select_from(Customer)) == 0
+    # a customer of another unit may not be taken over by re-importing its number with one's own office
+    run_import(app_ctx, "customers", csv_bytes(CUSTOMER_HEADER, customer_rows(1, office="P-B")))
+    again = run_import(app_ctx, "customers", csv_bytes(CUSTOMER_HEADER, customer_rows(1, office="P-A")),
+                       visible={mine})
+    assert [p.message for p in again.problems] == ["관리 권한이 없는 조직의 고객입니다"]
+    orders = run_import(app_ctx, "orders", csv_bytes(ORDER_HEADER, order_rows(1, customers=1)), visible={mine})
+    assert [(p.row, p.column) for p in orders.problems] == [(2, "고객번호")]
+    with pytest.raises(ImportRefused):
+        run_import(app_ctx, "orders", csv_bytes(ORDER_HEADER, order_rows(1)), visible={mine}, create_missing=True)
+
+
+def test_a_zip_bomb_is_refused_before_it_is_read(app_ctx):
+    from survey_app.customers.files import TableFileError
+    from tests.test_security_limits import zip_bomb_xlsx
+
+    with pytest.raises(TableFileError, match="압축을 푼 크기가 너무 큽니다"):
+        run_import(app_ctx, "customers", zip_bomb_xlsx(), "customers.xlsx")
+
+
+def test_a_broken_workbook_and_an_empty_file_get_plain_messages(app_ctx):
+    from survey_app.customers.files import TableFileError
+
+    with pytest.raises(TableFileError, match="엑셀\\(XLSX\\) 파일을 열 수 없습니다"):
+        run_import(app_ctx, "customers", b"PK\x03\x04 not really a zip", "customers.xlsx")
+    with pytest.raises(TableFileError, match="빈 파일입니다"):
+        run_import(app_ctx, "customers", b"")
+
+
+def test_the_file_is_read_as_a_stream_from_a_path(app_ctx, tmp_path):
+    from survey_app.customers.importing import import_file
+    from survey_app.models import Customer
+
+    path = tmp_path / "customers.csv"
+    path.write_bytes(csv_bytes(CUSTOMER_HEADER, customer_rows(12_000), "cp949"))
+    with app_ctx() as session:
+        report = import_file("customers", path, path.name)
+        assert report.ok and report.created == 12_000
+        assert session.scalar(select(func.count()).select_from(Customer)) == 12_000
+
+
+def test_problems_are_all_counted_but_only_the_first_kept(app_ctx, monkeypatch):
+    from survey_app.customers import importing
+
+    monkeypatch.setattr(importing, "MAX_PROBLEMS", 5)
+    rows = [f"O{i},C1,어제,,,1000,,," for i in range(20)]
+    report = run_import(app_ctx, "orders", csv_bytes(ORDER_HEADER, rows))
+    assert report.problem_count == 20 and len(report.problems) == 5 and report.bad_row_count == 20
+    assert any("그 밖에 15건" in line for line in report.lines())

@@ -12,6 +12,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..models import CustomerKind, InteractionChannel, OrderStatus
 
@@ -167,10 +168,7 @@ def _choice(table: dict[str, str], what: str, value: object) -> str | None:
         return None
     found = table.get(key)
     if found is None:
-        shown = ", ".join({stored: alias for alias, stored in reversed(table.items()) if not alias.isascii()}
-                          .values().__reversed__())
-        raise ValueError(_("%(what)s 값이 아닙니다: %(value)s (쓸 수 있는 값: %(allowed)s)", what=what,
-                           value=str(value).strip(), allowed=shown))
+        raise ValueError(_("%(what)s 값이 아닙니다: %(value)s", what=what, value=str(value).strip()))
     return found
 
 
@@ -198,29 +196,29 @@ _CONSENT = _table(yes=("y", "예", "네", "동의", "o", "true", "1", "v"),
 
 def order_status(value: object) -> str | None:
     """주문/배송/반품/교환/취소 (or the stored codes)."""
-    return _choice(ORDER_STATUSES, _("주문 상태(주문/배송/반품/교환/취소)"), value)
+    return _choice(ORDER_STATUSES, _l("주문 상태(주문/배송/반품/교환/취소)"), value)
 
 
 def customer_kind(value: object) -> str | None:
     """개인/법인 (or person/business)."""
-    return _choice(CUSTOMER_KINDS, _("고객 구분(개인/법인)"), value)
+    return _choice(CUSTOMER_KINDS, _l("고객 구분(개인/법인)"), value)
 
 
 def channel(value: object) -> str | None:
     """전화/창구/인터넷/게시판/문자/키오스크 (or the stored codes)."""
-    return _choice(CHANNELS, _("상담 경로(전화/창구/인터넷/게시판/문자/키오스크)"), value)
+    return _choice(CHANNELS, _l("상담 경로(전화/창구/인터넷/게시판/문자/키오스크)"), value)
 
 
 def gender(value: object) -> str | None:
     """남/여 (or M/F) as M or F."""
-    return _choice(GENDERS, _("성별(남/여)"), value)
+    return _choice(GENDERS, _l("성별(남/여)"), value)
 
 
 def consent(value: object) -> bool | None:
     """Y/N, 예/아니요, 동의/미동의 (a JSON true/false too); empty is None: unchanged."""
     if isinstance(value, bool):
         return value
-    found = _choice(_CONSENT, _("동의 여부(동의/미동의, Y/N)"), value)
+    found = _choice(_CONSENT, _l("동의 여부(동의/미동의, Y/N)"), value)
     return None if found is None else found == "yes"
 
 

@@ -245,4 +245,4 @@ def touch_last_activity(kind: str, table: Table) -> None:
 def customer_ids(kind: str, table: Table) -> list[int]:
     """The customers the staged rows are about (for the access log)."""
     key = table.c.external_id if kind == "customers" else table.c.customer_external_id
-    return list(db.session.scalars(select(Customer.id).where(exists().where(key == Customer.external_id))))
+    return list(db.session.scalars(select(Customer.id).join(table, key == Customer.external_id).distinct()))
