@@ -15,6 +15,7 @@ from .accounts.cli import unit_id_for
 from .accounts.operations import AccountError, create_user, grant_role
 from .accounts.passwords import PasswordPolicyError, generate_password
 from .config import ConfigError
+from .customers.cli import COMMANDS as customer_commands
 from .database import db
 from .demo import seed_demo
 from .distribution.cli import COMMANDS as distribution_commands
@@ -164,7 +165,7 @@ def _account_and_privacy_commands() -> tuple:
 
 
 def _distribution_commands() -> tuple:
-    return distribution_commands
+    return distribution_commands + customer_commands
 
 
 def _results_commands() -> tuple:

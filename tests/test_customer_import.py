@@ -300,3 +300,32 @@ def test_problems_are_all_counted_but_only_the_first_kept(app_ctx, monkeypatch):
     report = run_import(app_ctx, "orders", csv_bytes(ORDER_HEADER, rows))
     assert report.problem_count == 20 and len(report.problems) == 5 and report.bad_row_count == 20
     assert any("그 밖에 15건" in line for line in report.lines())
+
+
+def test_cli_imports_a_file_and_prints_the_report(runner, app_ctx, tmp_path):
+    from survey_app.models import Customer, Order
+
+    customers, orders = tmp_path / "고객.csv", tmp_path / "orders.csv"
+    customers.write_bytes(csv_bytes(CUSTOMER_HEADER, customer_rows(2), "cp949"))
+    orders.write_bytes(csv_bytes(ORDER_HEADER, order_rows(3, customers=3)))
+    dry = runner.invoke(args=["customers", "import", "customers", str(customers), "--dry-run"])
+    assert dry.exit_code == 0 and "검사만 했습니다" in dry.output
+    with app_ctx() as session:
+        assert session.scalar(select(func.count()).select_from(Customer)) == 0
+    done = runner.invoke(args=["customers", "import", "customers", str(customers)])
+    assert done.exit_code == 0 and "새로 등록 2건" in done.output, done.output
+    refused = runner.invoke(args=["customers", "import", "orders", str(orders)])
+    assert refused.exit_code == 1 and "4행 [고객번호] 등록되지 않은 고객번호입니다: C00002" in refused.output
+    assert "아무것도 등록하지 않았습니다" in refused.output
+    stubbed = runner.invoke(args=["customers", "import", "orders", str(orders), "--create-missing"])
+    assert stubbed.exit_code == 0 and "임시 고객 1명" in stubbed.output, stubbed.output
+    with app_ctx() as session:
+        assert session.scalar(select(func.count()).select_from(Order)) == 3
+
+
+def test_cli_reports_an_unreadable_file_in_one_line(runner, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes("고객번호,이름\n".encode() + "C1,홍길동\n".encode("cp949"))
+    answer = runner.invoke(args=["customers", "import", "customers", str(path)])
+    assert answer.exit_code == 1 and "2행에 UTF-8(으)로 읽을 수 없는 글자" in answer.output
+    assert "Traceback" not in answer.output
