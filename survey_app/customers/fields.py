@@ -47,7 +47,7 @@ def text(value: object, limit: int) -> str | None:
 def code(value: object, limit: int = 64) -> str | None:
     """An identifier from a source system (customer number, order number): text, no spaces inside."""
     result = text(value, limit)
-    if result is not None and any(ch.isspace() for ch in result):
+    if result is not None and result.split() != [result]:
         raise ValueError(_("번호에 빈칸이 들어 있습니다: %(value)s", value=result))
     return result
 
@@ -137,8 +137,9 @@ def amount(value: object) -> int | None:
         result = int(value)
     else:
         raw = str(value).strip()
-        if raw.isdigit() and raw.isascii():
-            result = int(raw)
+        plain = raw.replace(",", "").removesuffix("원")
+        if plain.isdigit() and plain.isascii():  # 12300, 12,300, 12,300원: most cells
+            result = int(plain)
         else:
             cleaned = _norm(raw).removesuffix("원").removeprefix("₩").removeprefix("krw").replace(",", "")
             cleaned, _dot, fraction = cleaned.partition(".")

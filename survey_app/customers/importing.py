@@ -111,6 +111,13 @@ class _Run:
     method: str
     headings: dict[str, str]
 
+    @property
+    def readers(self) -> list[tuple[str, object, bool]]:
+        """(field, parser, required) of each field, worked out once."""
+        if not hasattr(self, "_readers"):
+            self._readers = [(f.name, f.parse, f.required) for f in self.schema.fields]
+        return self._readers
+
 
 def _header(schema: Schema, header: list[object]) -> tuple[list, dict[str, str]]:
     fields = schema.header_fields(header)
@@ -133,10 +140,9 @@ def file_records(source: Source, filename: str, schema: Schema) -> tuple[Iterato
 
     def records() -> Iterator[tuple[int, dict]]:
         for number, row in enumerate(rows, start=2):
-            width = len(row)
-            values = {name: row[i] for i, name in used if i < width}
-            if any(v not in (None, "") and not (isinstance(v, str) and not v.strip()) for v in values.values()):
-                yield number, values
+            if any(row):  # a blank line, or a row of empty cells, is no record
+                width = len(row)
+                yield number, {name: row[i] for i, name in used if i < width}
 
     return records(), headings
 
@@ -174,22 +180,22 @@ def import_records(schema: Schema, records: Iterable[tuple[int, dict]], present:
 def _row_values(run: _Run, number: int, values: dict) -> dict | None:
     """The row's fields as stored (None when a cell is bad; each problem is added to the report)."""
     out, bad = {}, False
-    for f in run.schema.fields:
-        if f.name not in values:
+    for name, parse, required in run.readers:
+        if name not in values:
+            if required:  # an API object without a required key
+                run.report.add(number, run.headings[name], _("값이 없습니다"))
+                bad = True
             continue
         try:
-            out[f.name] = f.parse(values[f.name])
+            value = out[name] = parse(values[name])
         except ValueError as exc:
-            run.report.add(number, run.headings[f.name], str(exc))
+            run.report.add(number, run.headings[name], str(exc))
             bad = True
             continue
-        if f.required and out[f.name] is None:
-            run.report.add(number, run.headings[f.name], _("값이 없습니다"))
+        if value is None and required:
+            run.report.add(number, run.headings[name], _("값이 없습니다"))
             bad = True
-    missing = [f for f in run.schema.required if f.name not in values]
-    for f in missing:  # an API object without a required key
-        run.report.add(number, run.headings[f.name], _("값이 없습니다"))
-    return None if bad or missing or not _office_ok(run, number, out) else out
+    return None if bad or not _office_ok(run, number, out) else out
 
 
 def _office_ok(run: _Run, number: int, out: dict) -> bool:
@@ -233,13 +239,14 @@ def _write(run: _Run, table) -> None:
     if run.schema.kind == "customers":
         existing = staging.count_existing(table, "customers")
         report.consent_events = staging.consent_changes(table, run.method, report.source)
-        changed, new_consents = staging.upsert_customers(table, run.present, report.source, run.method)
+        changed, new_consents = staging.upsert_customers(table, run.present, report.source, run.method,
+                                                         all_new=existing == 0)
         report.consent_events += new_consents
         report.linked_contacts = link_contacts()
     else:
         report.stubs = staging.create_stubs(table, report.source) if run.create_missing else 0
         existing = staging.count_existing(table, run.schema.kind)
-        changed = staging.upsert_records(run.schema.kind, table, run.present)
+        changed = staging.upsert_records(run.schema.kind, table, run.present, all_new=existing == 0)
         staging.touch_last_activity(run.schema.kind, table)
     staged = report.total - report.bad_row_count
     report.created = staged - existing

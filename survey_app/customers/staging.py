@@ -78,12 +78,9 @@ def load(table: Table, chunk: list[tuple[int, dict]], sealer) -> None:
     if sealer is not None:
         sealer.seal([values for _number, values in chunk])
     names = [c.name for c in table.columns]
-    rows = [(number, *(values.get(_field_of(n)) for n in names[1:])) for number, values in chunk]
+    fields = ["customer_id" if n == "customer_external_id" else n for n in names[1:]]
+    rows = [(number, *map(values.get, fields)) for number, values in chunk]
     copy_rows(table, names, rows)
-
-
-def _field_of(column: str) -> str:
-    return "customer_id" if column == "customer_external_id" else column
 
 
 def _add_all(report, rows, column: str, message) -> None:
@@ -180,7 +177,8 @@ def consent_changes(table: Table, method: str, note: str) -> int:
     return _consent_events(table, method, note, existing=True)
 
 
-def upsert_customers(table: Table, present: set[str], source: str, method: str) -> tuple[int, int]:
+def upsert_customers(table: Table, present: set[str], source: str, method: str, *,
+                     all_new: bool = False) -> tuple[int, int]:
     """Insert new customers and update changed ones (only the columns the file has); returns the rows
     written and the consent events of new customers (recorded after the insert)."""
     target, t, now = Customer.__table__, table, utcnow()
@@ -189,6 +187,8 @@ def upsert_customers(table: Table, present: set[str], source: str, method: str) 
     names = [*columns, *CONSENTS, "is_stub", "source", "created_at", "updated_at"]
     rows = select(*values, *(t.c[c] for c in CONSENTS), false(), literal(source[:200]), literal(now), literal(now))
     statement = _insert(target).from_select(names, rows.where(true()))
+    if all_new:
+        return _rows(statement), _consent_events(table, method, source, existing=False)
     excluded = statement.excluded
     updated = [c for f in present if f not in CONSENTS for c in UPDATES.get(f, (f,))
                if c in target.c and c != "external_id"]
@@ -215,14 +215,17 @@ def create_stubs(table: Table, source: str) -> int:
     return _rows(statement)
 
 
-def upsert_records(kind: str, table: Table, present: set[str]) -> int:
-    """Insert new interactions or orders and update changed ones; the rows written."""
+def upsert_records(kind: str, table: Table, present: set[str], *, all_new: bool = False) -> int:
+    """Insert new interactions or orders and update changed ones; the rows written. ``all_new``: no staged id
+    is stored yet, so a plain INSERT does (a row stored meanwhile by another import fails the whole import)."""
     target, t = TARGETS[kind], table
     columns = [c for c in STAGED[kind] if c != "customer_external_id"]
     values = [func.coalesce(t.c[c], DEFAULTS[c]) if c in DEFAULTS else t.c[c] for c in columns]
     rows = select(*values, Customer.id)
     join = t.join(Customer.__table__, Customer.external_id == t.c.customer_external_id, isouter=kind == "interactions")
     statement = _insert(target).from_select([*columns, "customer_id"], rows.select_from(join).where(true()))
+    if all_new:
+        return _rows(statement)
     excluded = statement.excluded
     updated = [c for f in present for c in UPDATES.get(f, (f,)) if c in target.c and c != "external_id"]
     statement = statement.on_conflict_do_update(index_elements=["external_id"],
@@ -236,10 +239,11 @@ def touch_last_activity(kind: str, table: Table) -> None:
     t = table
     latest = (select(t.c.customer_external_id.label("xid"), func.max(t.c[TIME_COLUMN[kind]]).label("at"))
               .where(t.c.customer_external_id.is_not(None)).group_by(t.c.customer_external_id).subquery())
-    db.session.execute(update(Customer).where(Customer.external_id == latest.c.xid,
-                                              or_(Customer.last_activity_at.is_(None),
-                                                  Customer.last_activity_at < latest.c.at))
-                       .values(last_activity_at=latest.c.at).execution_options(synchronize_session=False))
+    customers = Customer.__table__  # Core: the record's own updated_at stays as it was
+    db.session.execute(update(customers).where(customers.c.external_id == latest.c.xid,
+                                               or_(customers.c.last_activity_at.is_(None),
+                                                   customers.c.last_activity_at < latest.c.at))
+                       .values(last_activity_at=latest.c.at, updated_at=customers.c.updated_at))
 
 
 def customer_ids(kind: str, table: Table) -> list[int]:
