@@ -7,7 +7,8 @@ For each size (customers:orders), in a child process of its own on a fresh Postg
   events written) and then of an order file (three date formats, amounts like ``12,300원``, 주문/배송/반품…),
   each streamed, validated and upserted in one transaction and committed, with the access log;
 * ``bare COPY``: ``COPY … FROM STDIN (FORMAT csv, HEADER)`` of the same two files into plain tables of the
-  same columns with the same unique and customer indexes — no checks, no encryption, no upsert.
+  same columns with the same unique, look-up and customer indexes and the orders' foreign key to their
+  customer — no checks, no encryption, no upsert.
 
 Peak memory is the child's maximum resident set (``ru_maxrss``, interpreter and libraries included), so two
 sizes show whether it stays flat as the file grows. Target: ours ≤ 3× the bare COPY; memory flat.
@@ -76,7 +77,8 @@ BARE_TABLES = (
     "consent_marketing text)",
     "CREATE INDEX ix_bare_customers_phone ON bare_customers (phone)",
     "CREATE INDEX ix_bare_customers_email ON bare_customers (email)",
-    "CREATE TABLE bare_orders (id serial PRIMARY KEY, external_id varchar(64) UNIQUE NOT NULL, customer_id text, "
+    "CREATE TABLE bare_orders (id serial PRIMARY KEY, external_id varchar(64) UNIQUE NOT NULL, "
+    "customer_id varchar(64) NOT NULL REFERENCES bare_customers (external_id), "
     "ordered_at text, category text, product text, amount text, quantity int, status text)",
     "CREATE INDEX ix_bare_orders_customer ON bare_orders (customer_id, ordered_at)",
     "CREATE INDEX ix_bare_orders_time ON bare_orders (ordered_at)",

@@ -119,6 +119,17 @@ def day(value: object) -> date | None:
 
 def moment(value: object, zone: ZoneInfo) -> datetime | None:
     """A date with an optional time (14:30, 14:30:05, 오후 2:30) in the local ``zone``, as an aware UTC datetime."""
+    if isinstance(value, str):
+        return _moment_text(value, zone)  # order and call times repeat a lot within a file
+    return _moment(value, zone)
+
+
+@lru_cache(maxsize=65536)
+def _moment_text(value: str, zone: ZoneInfo) -> datetime | None:
+    return _moment(value, zone)
+
+
+def _moment(value: object, zone: ZoneInfo) -> datetime | None:
     local = _local(value)
     if local is None:
         return None

@@ -21,6 +21,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -45,6 +46,7 @@ UPDATES = {"name": ("name_enc",), "phone": ("phone_enc", "phone_hash"), "email":
            "address": ("address_enc",), "office_code": ("org_unit_id",), "customer_id": ("customer_id",)}
 CONSENTS = tuple(f"consent_{p}" for p in ConsentPurpose.ALL)
 TIME_COLUMN = {"interactions": "occurred_at", "orders": "ordered_at"}
+WORK_MEM = "64MB"
 DEFAULTS = {"kind": CustomerKind.PERSON, "quantity": 1, "status": OrderStatus.ORDERED}
 
 
@@ -57,6 +59,8 @@ def create(kind: str) -> Table:
         columns.append(Column(name, source.type))
     table = Table(f"staged_{kind}", MetaData(), *columns, prefixes=["TEMPORARY"], postgresql_on_commit="DROP")
     connection = db.session.connection()
+    if is_postgres():  # the checks group and join every staged row: in memory rather than in temporary files
+        connection.exec_driver_sql(f"SET LOCAL work_mem = '{WORK_MEM}'")
     table.drop(connection, checkfirst=True)
     table.create(connection)
     return table
@@ -156,20 +160,20 @@ def _changed(target: Table, excluded, columns) -> list:
     return [target.c[c].is_distinct_from(excluded[c]) for c in columns]
 
 
-def _consent_events(table: Table, method: str, note: str, *, existing: bool) -> int:
-    """Consent events: for stored customers whose consent changes (before the upsert), or for customers
-    with no event yet for the purpose (after it: the new ones)."""
-    now, count = utcnow(), 0
+def _consent_events(table: Table, method: str, note: str, *, existing: bool, all_new: bool = False) -> int:
+    """Consent events, one statement for the three purposes: for stored customers whose consent changes
+    (before the upsert), or for customers with no event yet for the purpose (after it: the new ones;
+    ``all_new``: every staged customer is new, so none has one)."""
+    now, parts = utcnow(), []
     for purpose in ConsentPurpose.ALL:
         staged, current = table.c[f"consent_{purpose}"], Customer.__table__.c[f"consent_{purpose}"]
-        condition = (current.is_distinct_from(staged) if existing else
+        condition = (current.is_distinct_from(staged) if existing else true() if all_new else
                      ~exists().where(CustomerConsent.customer_id == Customer.id, CustomerConsent.purpose == purpose))
-        rows = (select(Customer.id, literal(purpose), staged, literal(now), literal(method), literal(note[:200]))
-                .join(table, table.c.external_id == Customer.external_id).where(staged.is_not(None), condition))
-        statement = CustomerConsent.__table__.insert().from_select(
-            ["customer_id", "purpose", "granted", "recorded_at", "method", "note"], rows)
-        count += _rows(statement)
-    return count
+        parts.append(select(Customer.id, literal(purpose), staged, literal(now), literal(method), literal(note[:200]))
+                     .join(table, table.c.external_id == Customer.external_id).where(staged.is_not(None), condition))
+    statement = CustomerConsent.__table__.insert().from_select(
+        ["customer_id", "purpose", "granted", "recorded_at", "method", "note"], union_all(*parts))
+    return _rows(statement)
 
 
 def consent_changes(table: Table, method: str, note: str) -> int:
@@ -188,7 +192,7 @@ def upsert_customers(table: Table, present: set[str], source: str, method: str, 
     rows = select(*values, *(t.c[c] for c in CONSENTS), false(), literal(source[:200]), literal(now), literal(now))
     statement = _insert(target).from_select(names, rows.where(true()))
     if all_new:
-        return _rows(statement), _consent_events(table, method, source, existing=False)
+        return _rows(statement), _consent_events(table, method, source, existing=False, all_new=True)
     excluded = statement.excluded
     updated = [c for f in present if f not in CONSENTS for c in UPDATES.get(f, (f,))
                if c in target.c and c != "external_id"]
