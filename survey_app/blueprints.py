@@ -7,6 +7,7 @@ from .accounts.views import bp as account_bp
 from .admin import bp as admin_bp
 from .api import bp as api_bp
 from .courtesy import bp as courtesy_bp
+from .customers.import_views import bp as customer_imports_bp
 from .customers.request_views import bp as customers_bp
 from .designer import bp as designer_bp
 from .distribution.views import register_blueprints as register_distribution
@@ -33,3 +34,4 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (designer_bp, courtesy_bp):  # survey designer, courtesy evaluations (/manage)
         app.register_blueprint(blueprint)
     app.register_blueprint(customers_bp)  # customer records, person requests, 가명정보 export (/manage/customers)
+    app.register_blueprint(customer_imports_bp)  # customer, interaction and order files (/manage/customers/import)

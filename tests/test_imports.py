@@ -147,7 +147,7 @@ LOCAL_IMPORTS = {
     ("survey_app.distribution.channels", ".sms"): "cycle inside channels",
     ("survey_app.distribution.views", "."): "cycle: import_views puts its routes on views.bp",
     ("survey_app.accounts.passwords", "zxcvbn"): "cold path",
-    ("survey_app.distribution.contact_files", "openpyxl"): "cold path",
+    ("survey_app.customers.files", "openpyxl"): "cold path",
 }
 
 

@@ -73,6 +73,73 @@ def _wave_status() -> dict:
             "schema": {"$ref": "#/components/schemas/WaveStatus"}}}}, **_ERRORS, "404": _error_response("No such wave.")}}}
 
 
+_TEXT = {"type": "string", "nullable": True}
+_WHEN = {"type": "string", "nullable": True, "example": "2026-03-05T14:30:00+09:00",
+         "description": "ISO 8601, or 2026-03-05 14:30, 2026.03.05, 20260305 (Korean time unless a zone is given)."}
+_DAY = {"type": "string", "nullable": True, "example": "2026-03-05"}
+_CONSENT = {"oneOf": [{"type": "boolean"}, {"type": "string", "enum": ["Y", "N", "동의", "미동의", "예", "아니요"]}],
+            "nullable": True, "description": "Left out or null: unchanged."}
+_ID = {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^\\S+$"}
+
+
+def _record(required: list[str], properties: dict) -> dict:
+    return {"type": "object", "required": required, "additionalProperties": False, "properties": properties}
+
+
+SCHEMAS.update({
+    "CustomerRecord": _record(["external_id"], {
+        "external_id": _ID, "kind": {"type": "string", "nullable": True, "enum": ["person", "business", "개인", "법인", None]},
+        "name": {**_TEXT, "maxLength": 100}, "phone": {**_TEXT, "maxLength": 30, "example": "010-1234-5678"},
+        "email": {**_TEXT, "maxLength": 254}, "address": {**_TEXT, "maxLength": 300},
+        "birth_year": {"type": "integer", "nullable": True, "minimum": 1900, "maximum": 2100},
+        "gender": {"type": "string", "nullable": True, "enum": ["M", "F", "남", "여", None]},
+        "region": {**_TEXT, "maxLength": 64}, "customer_type": {**_TEXT, "maxLength": 64},
+        "office_code": {**_TEXT, "maxLength": 32}, "joined_on": _DAY,
+        "consent_survey": _CONSENT, "consent_marketing": _CONSENT, "consent_analysis": _CONSENT}),
+    "InteractionRecord": _record(["external_id", "occurred_at", "channel"], {
+        "external_id": _ID, "customer_id": {**_ID, "nullable": True, "description": "The customer's external id."},
+        "occurred_at": {**_WHEN, "nullable": False},
+        "channel": {"type": "string", "enum": ["call", "counter", "online", "board", "sms", "kiosk", "전화", "창구",
+                                              "인터넷", "게시판", "문자", "키오스크"]},
+        "office_code": {**_TEXT, "maxLength": 32}, "agent": {**_TEXT, "maxLength": 64},
+        "topic_code": {**_TEXT, "maxLength": 64}, "outcome": {**_TEXT, "maxLength": 64},
+        "note": {**_TEXT, "maxLength": 10000}}),
+    "OrderRecord": _record(["external_id", "customer_id", "ordered_at", "amount"], {
+        "external_id": _ID, "customer_id": {**_ID, "description": "The customer's external id."},
+        "ordered_at": {**_WHEN, "nullable": False}, "category": {**_TEXT, "maxLength": 64},
+        "product": {**_TEXT, "maxLength": 200},
+        "amount": {"oneOf": [{"type": "integer"}, {"type": "string", "example": "12,300원"}], "description": "Won."},
+        "quantity": {"type": "integer", "nullable": True, "minimum": 0, "maximum": 1000000},
+        "status": {"type": "string", "nullable": True, "enum": ["ordered", "delivered", "returned", "exchanged",
+                                                                "cancelled", "주문", "배송", "반품", "교환", "취소", None]},
+        "delivered_on": _DAY, "returned_on": _DAY}),
+    "RecordsResult": {"type": "object", "required": ["kind", "received", "created", "updated", "unchanged"],
+                      "properties": {"kind": {"type": "string"}, "received": {"type": "integer"},
+                                     "created": {"type": "integer"}, "updated": {"type": "integer"},
+                                     "unchanged": {"type": "integer"}, "stubs": {"type": "integer"},
+                                     "consent_events": {"type": "integer"}}},
+})
+
+
+def _records(kind: str, schema: str, summary: str) -> dict:
+    ref = {"$ref": f"#/components/schemas/{schema}"}
+    return {"post": {
+        "summary": summary, "operationId": f"post{kind.title()}", "security": [{"bearer": []}],
+        "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
+                        "schema": {"type": "string", "maxLength": 200},
+                        "description": "A repeat with the same key returns the first answer."},
+                       {"name": "create_missing", "in": "query", "required": False,
+                        "schema": {"type": "string", "enum": ["0", "1"]},
+                        "description": "1: an unknown customer id becomes a stub customer (organisation-wide keys)."}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "oneOf": [ref, {"type": "array", "items": ref, "minItems": 1, "maxItems": 500}]}}}},
+        "responses": {
+            "200": {"description": "Every record stored (created, updated, or unchanged when it repeats).",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RecordsResult"}}}},
+            **_ERRORS, "413": _error_response("More than 500 records."),
+            "422": _error_response("Invalid records (error.problems: index, field, message); nothing stored.")}}}
+
+
 def spec() -> dict:
     """The OpenAPI document."""
     return {
@@ -84,6 +151,10 @@ def spec() -> dict:
         "paths": {
             "/post-call": _post_call(),
             "/waves/{wave_id}/status": _wave_status(),
+            "/customers": _records("customers", "CustomerRecord", "Create or update customers by external id."),
+            "/interactions": _records("interactions", "InteractionRecord",
+                                      "Create or update counselling contacts (상담 이력) by external id."),
+            "/orders": _records("orders", "OrderRecord", "Create or update 우체국쇼핑 orders by external id."),
             "/health": {"get": {"summary": "Liveness.", "operationId": "health", "responses": {"200": {
                 "description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
         },

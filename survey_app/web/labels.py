@@ -39,6 +39,7 @@ AUDIT_ACTION_NAMES = {
     "results.export": _l("결과 보고서 내려받기"), "results.report_delivery": _l("정기 보고 메일 발송"),
     "customer.consent": _l("고객 동의 변경"), "customer.rectify": _l("고객 정보 정정"),
     "customer.erase": _l("고객 삭제 요청 처리"), "customers.export_pseudonymised": _l("고객 가명정보 내려받기"),
+    "customer.import": _l("고객 자료 등록"),
 }
 OUTBOX_STATE_NAMES = {"pending": _l("대기"), "sending": _l("보내는 중"), "sent": _l("보냄"), "failed": _l("실패"),
                       "bounced": _l("반송"), "cancelled": _l("취소(수신 거부)")}
