@@ -88,6 +88,13 @@ def _kinds_shown() -> tuple[str, ...]:
     return (shown,) if shown in customer_page.KINDS else customer_page.KINDS
 
 
+def _region_name(region: str | None) -> str | None:
+    """A region stored as a unit code (R-SEOUL) shown by the unit's name; other text as it is."""
+    if not region:
+        return None
+    return db.session.scalar(select(OrgUnit.name).where(OrgUnit.code == region)) or region
+
+
 def render_customer(customer: Customer, *, shown=None, purpose_form=None, consent_form=None, status: int = 200):
     """The customer page with identifiers masked unless ``shown`` holds revealed ones."""
     page = query_number("page", 1, low=1, high=customer_page.MAX_PAGE)
@@ -102,6 +109,8 @@ def render_customer(customer: Customer, *, shown=None, purpose_form=None, consen
         purpose_form=purpose_form or PurposeForm(), consent_form=consent_form or ConsentForm(),
         may_unmask=can(Permission.UNMASK_PERSONAL_DATA, unit), may_manage=can(Permission.MANAGE_CUSTOMERS, unit),
         may_request=can(Permission.HANDLE_PERSON_REQUESTS, unit), channel_labels=labels.CHANNEL_LABELS,
+        invitation_channels=labels.INVITATION_CHANNEL_LABELS, invitation_statuses=labels.INVITATION_STATUS_LABELS,
+        region_name=_region_name(customer.region),
         order_labels=labels.ORDER_STATUS_LABELS), status
 
 
