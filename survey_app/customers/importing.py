@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..audit import record
 from ..database import db
@@ -171,7 +172,7 @@ def import_records(schema: Schema, records: Iterable[tuple[int, dict]], present:
         _stage(run, table, records)
         staging.check(run, table)
         if run.report.ok and not dry_run:
-            _write(run, table)
+            _write_once(run, table)
     finally:
         staging.drop(table)
     return run.report
@@ -231,6 +232,16 @@ def _stage(run: _Run, table, records: Iterable[tuple[int, dict]]) -> None:
             staging.load(table, chunk, sealer)
             chunk = []
     staging.load(table, chunk, sealer)
+
+
+def _write_once(run: _Run, table) -> None:
+    """:func:`_write` in a savepoint: another import that stored the same ids meanwhile undoes it all."""
+    try:
+        with db.session.begin_nested():
+            _write(run, table)
+    except IntegrityError:
+        raise ImportRefused(_("다른 등록이 같은 번호를 방금 저장해 아무것도 등록하지 않았습니다. 다시 등록해 "
+                              "주십시오.")) from None
 
 
 def _write(run: _Run, table) -> None:
