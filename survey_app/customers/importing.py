@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import record
@@ -112,12 +112,10 @@ class _Run:
     method: str
     headings: dict[str, str]
 
-    @property
-    def readers(self) -> list[tuple[str, object, bool]]:
-        """(field, parser, required) of each field, worked out once."""
-        if not hasattr(self, "_readers"):
-            self._readers = [(f.name, f.parse, f.required) for f in self.schema.fields]
-        return self._readers
+    readers: list[tuple[str, object, bool]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.readers = [(f.name, f.parse, f.required) for f in self.schema.fields]  # (field, parser, required)
 
 
 def _header(schema: Schema, header: list[object]) -> tuple[list, dict[str, str]]:
@@ -273,7 +271,3 @@ def _write(run: _Run, table) -> None:
     db.session.flush()
     report.imported = True
 
-
-def staged_count(table) -> int:
-    """Rows in the staging table (for tests and the report)."""
-    return db.session.scalar(select(func.count()).select_from(table))
