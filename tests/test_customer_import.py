@@ -329,3 +329,16 @@ def test_cli_reports_an_unreadable_file_in_one_line(runner, tmp_path):
     answer = runner.invoke(args=["customers", "import", "customers", str(path)])
     assert answer.exit_code == 1 and "2행에 UTF-8(으)로 읽을 수 없는 글자" in answer.output
     assert "Traceback" not in answer.output
+
+
+def test_ids_stored_meanwhile_by_another_import_undo_the_whole_import(app_ctx, monkeypatch):
+    from survey_app.customers import staging
+    from survey_app.customers.importing import ImportRefused
+    from survey_app.models import Customer
+
+    run_import(app_ctx, "customers", csv_bytes(CUSTOMER_HEADER, customer_rows(2)))
+    monkeypatch.setattr(staging, "count_existing", lambda table, kind: 0)  # as if checked before the other import
+    with pytest.raises(ImportRefused, match="다른 등록이 같은 번호를 방금 저장해"):
+        run_import(app_ctx, "customers", csv_bytes(CUSTOMER_HEADER, customer_rows(3)))
+    with app_ctx() as session:
+        assert session.scalar(select(func.count()).select_from(Customer)) == 2

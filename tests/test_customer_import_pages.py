@@ -70,6 +70,7 @@ def test_kept_uploads_are_encrypted_and_private(client, staff, app):
     kept = Path(app.instance_path) / "uploads" / "customers" / f"{upload_id}.bin"
     assert kept.stat().st_mode & 0o077 == 0
     assert b"C00001" not in kept.read_bytes() and "고객1".encode() not in kept.read_bytes()
+    assert list(kept.parent.glob("*.tmp")) == []  # the plaintext copy the check read is gone
 
 
 def test_wrong_encoding_missing_column_and_zip_bomb_get_plain_messages(client, staff):

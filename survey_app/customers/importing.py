@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..audit import record
 from ..database import db
@@ -111,12 +112,10 @@ class _Run:
     method: str
     headings: dict[str, str]
 
-    @property
-    def readers(self) -> list[tuple[str, object, bool]]:
-        """(field, parser, required) of each field, worked out once."""
-        if not hasattr(self, "_readers"):
-            self._readers = [(f.name, f.parse, f.required) for f in self.schema.fields]
-        return self._readers
+    readers: list[tuple[str, object, bool]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.readers = [(f.name, f.parse, f.required) for f in self.schema.fields]  # (field, parser, required)
 
 
 def _header(schema: Schema, header: list[object]) -> tuple[list, dict[str, str]]:
@@ -171,7 +170,7 @@ def import_records(schema: Schema, records: Iterable[tuple[int, dict]], present:
         _stage(run, table, records)
         staging.check(run, table)
         if run.report.ok and not dry_run:
-            _write(run, table)
+            _write_once(run, table)
     finally:
         staging.drop(table)
     return run.report
@@ -233,6 +232,16 @@ def _stage(run: _Run, table, records: Iterable[tuple[int, dict]]) -> None:
     staging.load(table, chunk, sealer)
 
 
+def _write_once(run: _Run, table) -> None:
+    """:func:`_write` in a savepoint: another import that stored the same ids meanwhile undoes it all."""
+    try:
+        with db.session.begin_nested():
+            _write(run, table)
+    except IntegrityError:
+        raise ImportRefused(_("다른 등록이 같은 번호를 방금 저장해 아무것도 등록하지 않았습니다. 다시 등록해 "
+                              "주십시오.")) from None
+
+
 def _write(run: _Run, table) -> None:
     """Write the staged rows (every one valid): stubs, consent events, the upsert, links, logs."""
     report = run.report
@@ -262,7 +271,3 @@ def _write(run: _Run, table) -> None:
     db.session.flush()
     report.imported = True
 
-
-def staged_count(table) -> int:
-    """Rows in the staging table (for tests and the report)."""
-    return db.session.scalar(select(func.count()).select_from(table))
