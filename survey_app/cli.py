@@ -15,7 +15,7 @@ from .accounts.cli import unit_id_for
 from .accounts.operations import AccountError, create_user, grant_role
 from .accounts.passwords import PasswordPolicyError, generate_password
 from .config import ConfigError
-from .database import db
+from .database import db, lock_up_front_outside_requests
 from .demo import seed_demo
 from .distribution.cli import COMMANDS as distribution_commands
 from .models import Survey, SurveyVersion
@@ -128,7 +128,8 @@ def demo_command(script_info: ScriptInfo, host: str, port: int, no_serve: bool) 
         migrate.upgrade(_engine())
         report = seed_demo()
         db.session.commit()
-        for line in report.lines(f"http://{host}:{port}"):
+        base_url = app.config["BASE_URL"].rstrip("/") if no_serve else f"http://{host}:{port}"  # seeded, served elsewhere
+        for line in report.lines(base_url):
             click.echo(line)
     if not no_serve:  # outside the context: each request of the server gets its own
         from .server import redact_development_log  # gunicorn is loaded only to serve
@@ -194,6 +195,7 @@ def main(argv: list[str] | None = None) -> None:
     except ConfigError as exc:
         _fail(f"설정 오류 (configuration error): {exc}", 2)
     app.cli.name = "survey-app"
+    lock_up_front_outside_requests()  # scheduler, senders and commands queue for SQLite's write lock
     try:
         app.cli.main(args=argv, prog_name="survey-app", obj=ScriptInfo(create_app=lambda: app))
     except migrate.SchemaNotCurrent as exc:

@@ -143,11 +143,24 @@ def wave_status_command(code: str, segment: str | None) -> None:
 
 
 @wave_group.command("tick")
+@click.option("--now", "as_of", help="이 시각인 것처럼 한 번 실행합니다 (run as of this time; ISO, KST unless a zone is "
+                                     "given). 시험용: SURVEY_ALLOW_TICK_AS_OF=1일 때만 (trials only).")
 @with_appcontext
-def wave_tick_command() -> None:
-    """Run one scheduling pass now (what the scheduler does every tick)."""
+def wave_tick_command(as_of: str | None) -> None:
+    """Run one scheduling pass now (what the scheduler does every tick), or as of another time for a trial."""
     migrate.check_current(db.engine)
-    for line in run_tick():
+    now = None
+    if as_of:
+        if not current_app.config["ALLOW_TICK_AS_OF"]:
+            raise click.ClickException("--now는 시험 환경에서만 쓸 수 있습니다. SURVEY_ALLOW_TICK_AS_OF=1로 켜 주십시오 "
+                                       "(--now is for trials only; set SURVEY_ALLOW_TICK_AS_OF=1).")
+        try:
+            now = _when(as_of)
+        except ValueError:
+            raise click.ClickException(f"--now {as_of!r}: 시각 형식이 잘못되었습니다. 예: 2026-12-10T09:00 "
+                                       f"(not an ISO time).") from None
+        click.echo(f"{now.isoformat()} 기준으로 실행합니다 (as of); 보낼 메시지는 지금 바로 보낼 수 있게 둡니다.")
+    for line in run_tick(now):
         click.echo(line)
 
 

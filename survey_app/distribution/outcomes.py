@@ -1,8 +1,11 @@
-"""Outcomes of sent, failed and settled messages, kept briefly and written together in one commit.
+"""Outcomes of sent, failed and settled messages, written in the commit that starts the next attempt.
 
-A sender records a group of messages at a time (at most ``GROUP`` messages or ``GROUP_SECONDS``), instead of
-two commits per message. Every write keeps the conditions of the one-message functions in ``outbox``: a row
-changes only while this worker still holds its claim.
+A sender makes one commit per message sent: it records the outcome of the message just handed to the
+channel (and any cancellations and deferrals decided meanwhile) together with the start of the next attempt.
+So a sender killed at any moment leaves at most one message *in doubt* (accepted by the server but not yet
+recorded). Every write keeps the conditions of the one-message functions in ``outbox``: a row changes only
+while this worker still holds its claim. A commit that meets SQLite's write lock waits and tries again: the
+message it records has already gone out.
 """
 from __future__ import annotations
 
@@ -13,9 +16,9 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import bindparam, func, update
 
-from ..database import db
+from ..database import db, retry_when_locked
 from ..models import Invitation, MessageKind, OutboxMessage, OutboxStatus
-from .outbox import renew_leases, retry_delay
+from .outbox import begin_attempts, renew_leases, retry_delay
 
 #: A group's outcomes are committed after this many messages …
 GROUP = 50
@@ -50,6 +53,8 @@ class Outcomes:
         self.reminded: list[dict] = []
         self.settled: list[dict] = []
         self.opened_at = time.monotonic()
+        if not hasattr(self, "renewed_at"):
+            self.renewed_at = time.monotonic()
 
     def __len__(self) -> int:
         return len(self.sent) + len(self.settled)
@@ -80,12 +85,24 @@ class Outcomes:
         """Whether the group is full or old enough to be committed."""
         return len(self) >= GROUP or (len(self) > 0 and time.monotonic() - self.opened_at >= GROUP_SECONDS)
 
-    def commit(self, still_working_on: list[int] = ()) -> None:
-        """Write every outcome, renew the claim on messages still to be sent, commit, start a new group."""
-        for statement, rows in ((_SENT, self.sent), (_SETTLED, self.settled), (_INVITED, self.invited),
-                                (_REMINDED, self.reminded)):
-            if rows:
-                db.session.execute(statement.execution_options(synchronize_session=False), rows)
-        renew_leases(list(still_working_on), self.worker)
-        db.session.commit()
+    def commit(self, still_working_on: list[int] = (), start: int | None = None) -> int | None:
+        """Write every outcome, start ``start``'s attempt, renew the claim on messages still to be sent (every
+        ``GROUP_SECONDS``), commit (waiting out a locked database), begin a new group. Returns the attempts
+        of ``start`` so far, or None when this worker no longer holds it."""
+        renew = list(still_working_on) if time.monotonic() - self.renewed_at >= GROUP_SECONDS else []
+
+        def write() -> int | None:
+            for statement, rows in ((_SENT, self.sent), (_SETTLED, self.settled), (_INVITED, self.invited),
+                                    (_REMINDED, self.reminded)):
+                if rows:
+                    db.session.execute(statement.execution_options(synchronize_session=False), rows)
+            renew_leases(renew, self.worker)
+            attempts = begin_attempts([start], self.worker).get(start) if start is not None else None
+            db.session.commit()
+            return attempts
+
+        attempts = retry_when_locked(write)
+        if renew:
+            self.renewed_at = time.monotonic()
         self.__post_init__()
+        return attempts
