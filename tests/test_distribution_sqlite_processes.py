@@ -141,3 +141,30 @@ def test_scheduler_two_senders_and_web_requests_share_one_sqlite_file_under_a_bu
     assert sent + cancelled == n and cancelled <= len(leaving)
     ids = sink.message_ids()
     assert len(ids) == sent and len(set(ids)) == sent  # each message once
+
+
+def test_a_sender_killed_mid_group_leaves_only_the_message_in_flight_in_doubt(world):
+    """Issue 23: after a crash the restarted sender reported 16 'in doubt' where one had gone out: the
+    outcomes of a whole group were committed together. Now each is recorded before the next goes out."""
+    from survey_app.distribution.fielding import run_tick
+
+    app, env, _path = world
+    n = 60
+    wave_id = _seed(app, n, ("email",))
+    with app.app_context():
+        run_tick()
+        db.session.remove()
+    with MailSink() as sink:
+        mail = {"SURVEY_SMTP_HOST": "127.0.0.1", "SURVEY_SMTP_PORT": str(sink.port), "SURVEY_SMTP_SECURITY": "none",
+                "SURVEY_SEND_BATCH": "100", "SURVEY_SEND_LEASE_SECONDS": "2"}
+        crashing = _start(env, "sender", "--channel", "email", "--max-seconds", "60",
+                          SURVEY_TEST_SENDER_CRASH_AFTER="30", **mail)
+        assert crashing.wait(60) == 17  # died right after the server accepted message 30, before recording it
+        assert len(sink.message_ids()) == 30
+        time.sleep(2.5)  # the dead sender's lease runs out
+        final = _start(env, "sender", "--channel", "email", "--until-empty", "--max-seconds", "60", **mail)
+        out = final.communicate(timeout=90)[0]
+    assert "보냄 31," in out and "재확인 1 " in out, out
+    ids = sink.message_ids()
+    assert len(ids) == n + 1 and len(set(ids)) == n  # one duplicate: the message in flight, same Message-ID
+    assert _count(app, OutboxMessage.wave_id == wave_id, OutboxMessage.status == OutboxStatus.SENT) == n
