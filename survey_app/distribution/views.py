@@ -14,6 +14,7 @@ from .funnel import STAGE_LABELS, STAGES, outbox_counts, wave_funnel
 from .plan_form import form_from_plan, input_from_form
 from .plans import PlanError, save_plan, schedule
 from .plans import cancel as cancel_plan
+from .sending_status import local_text, sending_status
 from .unsubscribe_views import bp as unsubscribe_bp
 
 bp = Blueprint("distribution", __name__, url_prefix="/manage/distribution")
@@ -107,4 +108,4 @@ def funnel(wave_id: int):
     segment = segment if segment in SEGMENTS else ""
     return render_template("distribution/funnel.html", wave=wave, plan=stored, funnel=wave_funnel(wave_id, segment or None),
                            stages=STAGES, labels=STAGE_LABELS, segments=SEGMENTS, segment=segment,
-                           outbox=outbox_counts(wave_id))
+                           outbox=outbox_counts(wave_id), status=sending_status(wave_id), local_text=local_text)

@@ -39,7 +39,7 @@ AUDIT_ACTION_NAMES = {
     "results.export": _l("결과 보고서 내려받기"), "results.report_delivery": _l("정기 보고 메일 발송"),
 }
 OUTBOX_STATE_NAMES = {"pending": _l("대기"), "sending": _l("보내는 중"), "sent": _l("보냄"), "failed": _l("실패"),
-                      "bounced": _l("반송"), "cancelled": _l("취소(수신 거부)")}
+                      "bounced": _l("반송"), "cancelled": _l("취소")}
 
 
 def _namer(names: dict):
