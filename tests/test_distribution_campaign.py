@@ -3,8 +3,11 @@ separately and the unsubscribes after an invitation, the status page says when n
 messages wait, a tick runs 'as of' a later time for trials."""
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import select, update
 
@@ -97,3 +100,37 @@ def test_status_page_says_queued_messages_wait_for_the_end_of_quiet_hours(app, a
     html = _funnel_html(client, ids["wave_id"])
     assert f"대기 2건은 야간 발송 제한({quiet_from}~{quiet_to}) 때문에" in html
     assert re.search(rf"\d+월 \d+일 {quiet_to}에 보냅니다", html)
+
+
+def test_invitation_mail_has_local_date_an_unfolded_subject_and_one_click_unsubscribe(
+        app, app_ctx, make_app, make_survey):
+    """RFC 5322 Date in KST, the Subject's first encoded word on its own line, RFC 8058 headers, and the
+    one-click POST they point to works without a session or CSRF token (a mail provider has neither)."""
+    ids = make_survey()
+    import_people(app_ctx, people(1, start=760))
+    plan_wave(app_ctx, ids["wave_id"], email_subject="{이름}님, 우체국 서비스 만족도 조사에 참여해 주십시오 — 2026년 4분기")
+    _tick(app_ctx)
+    assert _send_all(app, ("email",)).sent == 1
+    with app_ctx() as session:
+        message_id = session.scalar(select(OutboxMessage.id).where(OutboxMessage.wave_id == ids["wave_id"]))
+    raw = (Path(app.instance_path) / "outbox" / "mail" / f"outbox-{message_id}.eml").read_bytes()
+    head = raw.split(b"\n\n")[0].decode("ascii")
+    assert re.search(r"^Subject: =\?utf-8\?b\?", head, re.M)  # not "Subject: \n =?utf-8…"
+    mail = email.message_from_bytes(raw, policy=email.policy.default)
+    assert mail["Date"].endswith("+0900")
+    assert str(mail["Subject"]).startswith("고객760님, 우체국 서비스")
+    url = re.fullmatch(r"<(https?://[^>]+/u/([\w-]{43})/one-click)>", mail["List-Unsubscribe"])
+    assert url and mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert re.search(r"^List-Unsubscribe: <", head, re.M)  # one line
+    strict = make_app(WTF_CSRF_ENABLED=True).test_client()
+    path = f"/u/{url.group(2)}/one-click"
+    assert strict.post(path, data={"List-Unsubscribe": "Other"}).status_code == 400
+    with app_ctx() as session:
+        assert session.scalar(select(Contact.opted_out_at).join(Invitation).where(
+            Invitation.wave_id == ids["wave_id"])) is None
+    answer = strict.post(path, data={"List-Unsubscribe": "One-Click"})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    with app_ctx() as session:
+        assert session.scalar(select(Contact.opted_out_at).join(Invitation).where(
+            Invitation.wave_id == ids["wave_id"])) is not None
+    assert strict.post(f"/u/{'x' * 43}/one-click", data={"List-Unsubscribe": "One-Click"}).status_code == 404

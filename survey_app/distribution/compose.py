@@ -12,7 +12,7 @@ from ..privacy.contacts import view
 from .channels import Outgoing
 from .checks import sms_type
 from .messages import MessageValues, render, unsubscribe_text
-from .tokens import invitation_token, personal_link, unsubscribe_link
+from .tokens import invitation_token, one_click_unsubscribe_link, personal_link, unsubscribe_link
 
 REMINDER_PREFIX = "[다시 알림] "
 DEFAULT_SUBJECT = "{이름}님, 우체국 서비스 만족도 조사에 참여해 주십시오"
@@ -77,4 +77,5 @@ def compose(message: OutboxMessage, invitation: Invitation | None, contact: Cont
         return Decision(Outgoing(f"outbox-{message.id}", person.phone, text, message_type=sms_type(text)))
     subject = prefix + render((plan.email_subject if plan else "") or DEFAULT_SUBJECT, values, unsubscribe=False)
     body = render((plan.email_body if plan else "") or DEFAULT_EMAIL, values)
-    return Decision(Outgoing(f"outbox-{message.id}", person.email, body, subject=subject))
+    return Decision(Outgoing(f"outbox-{message.id}", person.email, body, subject=subject,
+                             unsubscribe_url=one_click_unsubscribe_link(token)))
