@@ -134,3 +134,23 @@ def test_invitation_mail_has_local_date_an_unfolded_subject_and_one_click_unsubs
         assert session.scalar(select(Contact.opted_out_at).join(Invitation).where(
             Invitation.wave_id == ids["wave_id"])) is not None
     assert strict.post(f"/u/{'x' * 43}/one-click", data={"List-Unsubscribe": "One-Click"}).status_code == 404
+
+
+def test_import_button_says_it_leaves_the_bad_rows_out_and_does_so(app_ctx, client, make_user):
+    """Issue 23: the button said '28명 등록' and was refused unless a box was ticked; now it says what it does."""
+    import io
+
+    from tests.distribution_support import contact_csv
+
+    staff(make_user, app_ctx, client, role="admin")
+    data = contact_csv(people(3, start=780) + ["동의없음,010-9999-0780,,R-SEOUL,,,,,N", "번호틀림,010-12,,R-SEOUL,,,,,Y"])
+    html = client.post("/manage/distribution/contacts/import", data={"file": (io.BytesIO(data), "list.csv")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    form = html.split('action="/manage/distribution/contacts/import/')[1].split("</form>")[0]
+    button = re.search(r'<button type="submit"[^>]*>([^<]+)</button>', form).group(1)
+    assert button == "잘못된 2행은 빼고 3명 등록"
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+    action = "/manage/distribution/contacts/import/" + form.split('"')[0]
+    done = client.post(action, data=fields)  # exactly what the browser sends when the button is pressed
+    assert done.status_code == 302
+    assert "3명을 등록" in client.get(done.headers["Location"]).get_data(as_text=True)
