@@ -134,9 +134,6 @@ class Outcomes:
         db.session.commit()
         return attempts
 
-    def close(self) -> None:
-        """Nothing is held between batches (kept for the sender's ``finally``)."""
-
     def _pg_record_and_start(self, start: int | None, renew: list[int]) -> int | None:
         """The message just sent (if any) recorded and ``start``'s attempt begun in one statement; committed."""
         connection = db.session.connection()
