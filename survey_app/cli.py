@@ -15,7 +15,7 @@ from .accounts.cli import unit_id_for
 from .accounts.operations import AccountError, create_user, grant_role
 from .accounts.passwords import PasswordPolicyError, generate_password
 from .config import ConfigError
-from .database import db, lock_up_front_outside_requests
+from .database import db
 from .demo import seed_demo
 from .distribution.cli import COMMANDS as distribution_commands
 from .models import Survey, SurveyVersion
@@ -195,7 +195,6 @@ def main(argv: list[str] | None = None) -> None:
     except ConfigError as exc:
         _fail(f"설정 오류 (configuration error): {exc}", 2)
     app.cli.name = "survey-app"
-    lock_up_front_outside_requests()  # scheduler, senders and commands queue for SQLite's write lock
     try:
         app.cli.main(args=argv, prog_name="survey-app", obj=ScriptInfo(create_app=lambda: app))
     except migrate.SchemaNotCurrent as exc:

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from flask import Flask, current_app, g, has_request_context, request
@@ -33,28 +36,34 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-_LOCK_UP_FRONT_OUTSIDE_REQUESTS = {"on": False}
+_WRITE_LOCK_UP_FRONT: ContextVar[bool] = ContextVar("write_lock_up_front", default=False)
 
 
-def lock_up_front_outside_requests(on: bool = True) -> None:
-    """Make every SQLite transaction of this process that is not a web request take the write lock up front.
+@contextmanager
+def write_lock_up_front() -> Iterator[None]:
+    """Inside this block, SQLite transactions begin with ``BEGIN IMMEDIATE``, as web requests that write do.
 
-    ``survey-app`` commands (scheduler, sender, ``wave tick`` …) turn it on: their transactions read and then
-    write, and a deferred transaction that read before another process committed cannot wait for the lock —
-    SQLite fails it at once with 'database is locked' (the busy timeout does not apply to a stale snapshot).
-    With ``BEGIN IMMEDIATE`` they queue behind the busy timeout like web requests do."""
-    _LOCK_UP_FRONT_OUTSIDE_REQUESTS["on"] = on
+    For the processes that read and then write in a loop — senders, the scheduler's tick, ``wave tick`` and the
+    other writing commands: a deferred transaction that read before another process committed cannot wait for
+    the write lock (SQLite fails it at once with 'database is locked'; the busy timeout does not help a stale
+    snapshot). With ``BEGIN IMMEDIATE`` they queue behind the busy timeout instead. Long read-only work (an
+    export) stays outside, so it never holds the write lock."""
+    token = _WRITE_LOCK_UP_FRONT.set(True)
+    try:
+        yield
+    finally:
+        _WRITE_LOCK_UP_FRONT.reset(token)
 
 
 def _sqlite_begin(conn) -> None:
-    """Requests that change data, and command-line processes (see :func:`lock_up_front_outside_requests`),
-    take SQLite's write lock up front, so two of them queue instead of one failing with 'database is
-    locked' when it upgrades its read snapshot to a write."""
+    """Requests that change data, and work inside :func:`write_lock_up_front`, take SQLite's write lock up
+    front, so two of them queue instead of one failing with 'database is locked' when it upgrades its read
+    snapshot to a write."""
     if has_request_context():
         writes = request.method in {"POST", "PUT", "PATCH", "DELETE"} or getattr(
             current_app.view_functions.get(request.endpoint), "writes_data", False)
     else:
-        writes = _LOCK_UP_FRONT_OUTSIDE_REQUESTS["on"]
+        writes = _WRITE_LOCK_UP_FRONT.get()
     conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 

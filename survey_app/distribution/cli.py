@@ -13,7 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from .. import migrate
-from ..database import db
+from ..database import db, retry_when_locked, write_lock_up_front
 from ..models import DistributionPlan, Wave
 from .contact_files import ContactFileError
 from .contacts_import import import_contacts, validate_file
@@ -76,8 +76,9 @@ def contacts_import_command(path: Path, yes: bool, skip_invalid: bool) -> None:
     if report.problems and not skip_invalid:
         raise click.ClickException("오류가 있어 등록하지 않았습니다. 고치거나 --skip-invalid로 빼고 등록해 주십시오 "
                                    "(nothing imported: fix the rows or use --skip-invalid).")
-    import_contacts(report, source=path.name, skip_invalid=skip_invalid)
-    db.session.commit()
+    with write_lock_up_front():
+        import_contacts(report, source=path.name, skip_invalid=skip_invalid)
+        db.session.commit()
     click.echo(f"{report.imported}명을 등록했습니다 (contacts imported).")
 
 
@@ -117,12 +118,13 @@ def wave_plan_command(code: str, start: str, close: str | None, channels: str, r
     data = PlanInput(_when(start), _when(close), [c.strip() for c in channels.split(",") if c.strip()], audience,
                      reminder_days, reminders, no_resurvey_days=no_resurvey_days)
     try:
-        plan = save_plan(_wave(code), data)
-        if schedule:
-            schedule_plan(plan)
+        with write_lock_up_front():
+            plan = save_plan(_wave(code), data)
+            if schedule:
+                schedule_plan(plan)
+            db.session.commit()
     except PlanError as exc:
         raise click.ClickException("\n".join(exc.problems)) from None
-    db.session.commit()
     click.echo(f"{code}: {plan.status}")
 
 
@@ -160,7 +162,9 @@ def wave_tick_command(as_of: str | None) -> None:
             raise click.ClickException(f"--now {as_of!r}: 시각 형식이 잘못되었습니다. 예: 2026-12-10T09:00 "
                                        f"(not an ISO time).") from None
         click.echo(f"{now.isoformat()} 기준으로 실행합니다 (as of); 보낼 메시지는 지금 바로 보낼 수 있게 둡니다.")
-    for line in run_tick(now):
+    with write_lock_up_front():
+        lines = retry_when_locked(lambda: run_tick(now))
+    for line in lines:
         click.echo(line)
 
 

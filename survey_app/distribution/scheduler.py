@@ -28,7 +28,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
-from ..database import db, retry_when_locked
+from ..database import db, retry_when_locked, write_lock_up_front
 from ..privacy.retention import run_retention_job
 from ..results.delivery import run_deliveries
 from .fielding import run_tick
@@ -48,7 +48,7 @@ def _say_locked(error, wait: float) -> None:
 def tick_job() -> None:
     """The scheduled tick: one pass of :func:`survey_app.distribution.fielding.run_tick` (tried again, in
     full, while the database is locked: every step of a tick is idempotent)."""
-    with _APP.app_context():
+    with _APP.app_context(), write_lock_up_front():
         lines = retry_when_locked(run_tick, give_up_after=_APP.config["SCHEDULER_TICK_SECONDS"] * 10,
                                   on_wait=_say_locked)
         for line in lines:
@@ -72,7 +72,7 @@ def report_job() -> None:
 
 def retention_job() -> None:
     """The daily retention run."""
-    with _APP.app_context():
+    with _APP.app_context(), write_lock_up_front():
         for line in run_retention_job().lines():
             log.info("retention: %s", line)
 

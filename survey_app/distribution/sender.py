@@ -22,7 +22,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from ..database import db, is_transient_lock, retry_when_locked
+from ..database import db, is_transient_lock, retry_when_locked, write_lock_up_front
 from ..models import (
     Contact,
     DistributionPlan,
@@ -223,7 +223,10 @@ class Sender:
 
     def run(self, *, max_seconds: float | None = None, until_empty: bool = False, poll: float = 1.0) -> SenderStats:
         """Send until stopped, ``max_seconds`` passed, or (``until_empty``) nothing is due."""
-        started = time.monotonic()
+        with write_lock_up_front():
+            return self._run(time.monotonic(), max_seconds, until_empty, poll)
+
+    def _run(self, started: float, max_seconds: float | None, until_empty: bool, poll: float) -> SenderStats:
         try:
             while not self.stopping:
                 if max_seconds is not None and time.monotonic() - started >= max_seconds:
