@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import Integer, bindparam, func, text, update
+from sqlalchemy.engine import Connection, Engine
 
 from ..database import db, retry_when_locked
 from ..models import Invitation, MessageKind, OutboxMessage, OutboxStatus, utcnow
@@ -81,6 +82,7 @@ class Outcomes:
         self.opened_at = time.monotonic()
         if not hasattr(self, "renewed_at"):
             self.renewed_at = time.monotonic()
+            self.connection: Connection | None = None
 
     def __len__(self) -> int:
         return len(self.sent) + len(self.settled)
@@ -134,18 +136,39 @@ class Outcomes:
         db.session.commit()
         return attempts
 
+    def _recorder(self) -> Connection:
+        """PostgreSQL: a pooled connection of the sender's own in autocommit mode, so recording a message and
+        starting the next is one round trip (the test suite's sessions, bound to one connection, use that)."""
+        bind = db.session.get_bind()
+        if not isinstance(bind, Engine):
+            return db.session.connection()
+        if self.connection is None:
+            if db.session().in_transaction():
+                db.session.commit()  # the group's reads: nothing to keep open while sending
+            self.connection = bind.connect().execution_options(isolation_level="AUTOCOMMIT")
+        return self.connection
+
+    def close(self) -> None:
+        """Give the recording connection back to the pool (a sender does this after each batch)."""
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            connection.close()
+
     def _pg_record_and_start(self, start: int | None, renew: list[int]) -> int | None:
-        """The message just sent (if any) recorded and ``start``'s attempt begun in one statement; committed."""
-        connection = db.session.connection()
-        if not connection.info.get("no_flush_wait"):  # once per connection of the pool (a sender's own process)
+        """The message just sent (if any) recorded and ``start``'s attempt begun in one statement, committed."""
+        connection = self._recorder()
+        if not connection.info.get("no_flush_wait"):  # once per pooled connection (a sender's own process)
             connection.execute(_NO_FLUSH_WAIT)
             connection.info["no_flush_wait"] = True
         done = self.sent[0] if self.sent else {"b_id": None, "b_at": None, "b_provider": None, "b_type": None}
         now = utcnow()
+        lease = now + timedelta(seconds=current_app.config["SEND_LEASE_SECONDS"])
         row = connection.execute(_PG_RECORD_AND_START, {
             "done_id": done["b_id"], "at": done["b_at"], "provider": done["b_provider"], "type": done["b_type"],
-            "worker": self.worker, "start_id": start, "now": now,
-            "lease": now + timedelta(seconds=current_app.config["SEND_LEASE_SECONDS"])}).first()
-        renew_leases(renew, self.worker)
-        db.session.commit()
+            "worker": self.worker, "start_id": start, "now": now, "lease": lease}).first()
+        if renew:
+            connection.execute(update(_OUTBOX).where(_OUTBOX.c.id.in_(renew), _OUTBOX.c.status == OutboxStatus.SENDING,
+                                                     _OUTBOX.c.locked_by == self.worker).values(lease_until=lease))
+        if connection is not self.connection:
+            db.session.commit()
         return row.attempts if row is not None else None

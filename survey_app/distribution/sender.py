@@ -201,11 +201,14 @@ class Sender:
 
     def _send_batch(self, batch: list) -> None:
         outcomes, size = Outcomes(self.worker), self.group_size()
-        for start in range(0, len(batch), size):
-            if self.stopping:
-                release(self.worker, [m.id for m, *_ in batch[start:]])
-                break
-            self._send_group(batch[start:start + size], outcomes)
+        try:
+            for start in range(0, len(batch), size):
+                if self.stopping:
+                    release(self.worker, [m.id for m, *_ in batch[start:]])
+                    break
+                self._send_group(batch[start:start + size], outcomes)
+        finally:
+            outcomes.close()
 
     def _heartbeat(self) -> None:
         if self.beaten_at is None or time.monotonic() - self.beaten_at >= BEAT_SECONDS:
