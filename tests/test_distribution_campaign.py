@@ -76,6 +76,8 @@ def test_status_page_says_no_sender_is_running_and_how_many_messages_wait(app, a
     assert "발송기가 작동하지 않습니다" in html
     assert "보낼 메시지 5건(지금 보낼 것 3건, 보내는 중 2건)이 발송기를 기다립니다" in html
     assert "발송기를 마지막으로 확인한 때" in html
+    printed = app.test_cli_runner().invoke(args=["wave", "status", ids["wave_code"]]).output
+    assert "senders alive=0" in printed and "due_now=3 sending=2" in printed and "no sender running" in printed
     with app_ctx():
         beat("alive:2")
     html = _funnel_html(client, ids["wave_id"])

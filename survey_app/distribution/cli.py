@@ -23,6 +23,7 @@ from .plans import PlanError, PlanInput, save_plan
 from .plans import schedule as schedule_plan
 from .scheduler import SchedulerProcess
 from .sender import Sender
+from .sending_status import sending_status
 
 
 @click.command("scheduler")
@@ -138,6 +139,11 @@ def wave_status_command(code: str, segment: str | None) -> None:
     wave = _wave(code)
     plan = db.session.get(DistributionPlan, wave.id)
     click.echo(f"{wave.code}\t{wave.state}\tplan={plan.status if plan else '-'}\toutbox={outbox_counts(wave.id)}")
+    status = sending_status(wave.id)
+    seen = status.senders.last_seen.isoformat(timespec="seconds") if status.senders.last_seen else "-"
+    click.echo(f"senders alive={status.senders.alive} last_seen={seen} due_now={status.due_now} "
+               f"sending={status.sending}" + ("\t발송기가 없습니다: survey-app sender를 실행해 주십시오 (no sender running)"
+                                             if status.stalled else ""))
     funnel = wave_funnel(wave.id, segment)
     click.echo("\t".join(["channel", "segment", *STAGES]))
     for row in [*funnel.rows, funnel.total]:
