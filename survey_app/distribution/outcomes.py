@@ -22,13 +22,13 @@ from ..models import Invitation, MessageKind, OutboxMessage, OutboxStatus, utcno
 from ..models.base import UTCDateTime
 from .outbox import begin_attempts, renew_leases, retry_delay
 
-#: A group's outcomes are committed after this many messages …
+#: A sender composes this many messages together (re-reading their contacts in one query) …
 GROUP = 50
-#: … or after this many seconds, whichever comes first.
+#: … or fewer when throttled, so a group lasts about this long; claims are renewed this often.
 GROUP_SECONDS = 0.2
 
-#: PostgreSQL: record the message just sent (and its invitation) and start the next attempt in one statement, so
-#: the per-message commit costs one round trip besides BEGIN and COMMIT.
+#: PostgreSQL: record the message just sent (and its invitation) and start the next attempt in one statement,
+#: autocommitted on the sender's own connection: one round trip per message.
 _PG_RECORD_AND_START = text("""
 WITH done AS (
   UPDATE outbox_messages SET status = 'sent', sent_at = :at, provider_id = :provider, message_type = :type,
@@ -79,7 +79,6 @@ class Outcomes:
         self.invited: list[dict] = []
         self.reminded: list[dict] = []
         self.settled: list[dict] = []
-        self.opened_at = time.monotonic()
         if not hasattr(self, "renewed_at"):
             self.renewed_at = time.monotonic()
             self.connection: Connection | None = None
@@ -108,10 +107,6 @@ class Outcomes:
         """A claim ended without sending (cancelled, failed, deferred)."""
         self.settled.append({"b_id": message.id, "b_worker": self.worker, "b_status": status, "b_error": reason,
                              "b_next": next_attempt_at})
-
-    def due(self) -> bool:
-        """Whether the group is full or old enough to be committed."""
-        return len(self) >= GROUP or (len(self) > 0 and time.monotonic() - self.opened_at >= GROUP_SECONDS)
 
     def commit(self, still_working_on: list[int] = (), start: int | None = None) -> int | None:
         """Write every outcome, start ``start``'s attempt, renew the claim on messages still to be sent (every
