@@ -128,3 +128,15 @@ def test_wave_tick_now_queues_a_reminder_that_can_be_sent_at_once(app, app_ctx, 
     assert done.exit_code == 0 and f"{ids['wave_code']}: reminders: 2" in done.output, done.output
     stats = _send_all(app, ("email",))
     assert stats.sent == 2  # due now, not a day from now
+
+
+def test_test_send_without_a_mail_server_says_where_the_mails_went(app, app_ctx, client, make_survey, make_user):
+    """The demo has no SMTP server: the page must not tell staff to look in a mailbox nothing reached."""
+    ids = make_survey()
+    plan_wave(app_ctx, ids["wave_id"], schedule=False)
+    user_id = staff(make_user, app_ctx, client, role="admin")
+    with app_ctx() as session:
+        session.get(User, user_id).email = "demo.staff@epost.example"
+    page = client.post(f"/manage/distribution/waves/{ids['wave_id']}/test-send", follow_redirects=True)
+    text = page.get_data(as_text=True)
+    assert "outbox/mail 폴더에 .eml 파일로 저장했습니다" in text and "메일함을 확인해 주십시오" not in text

@@ -1,7 +1,7 @@
 """Staff screens for distribution (/manage/distribution): contact import, wave plans, funnels, QR codes."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -109,7 +109,11 @@ def test_send(wave_id: int):
         if stored is None:
             raise PlanError([_("먼저 발송 계획을 저장해 주십시오.")])
         address = send_test_messages(stored, current_user)
-        flash(_("초대 안내와 재안내를 한 통씩 %(address)s(으)로 보냈습니다. 메일함을 확인해 주십시오.", address=address))
+        if current_app.config["SMTP_HOST"]:
+            flash(_("초대 안내와 재안내를 한 통씩 %(address)s(으)로 보냈습니다. 메일함을 확인해 주십시오.", address=address))
+        else:  # the demo: no mail server, the mails are files
+            flash(_("메일 서버(SURVEY_SMTP_HOST)가 설정되지 않아 초대 안내와 재안내를 서버의 outbox/mail 폴더에 "
+                    ".eml 파일로 저장했습니다."))
     except PlanError as exc:
         for problem in exc.problems:
             flash(problem)
