@@ -129,7 +129,8 @@ def demo_command(script_info: ScriptInfo, host: str, port: int, no_serve: bool) 
         migrate.upgrade(_engine())
         report = seed_demo()
         db.session.commit()
-        for line in report.lines(f"http://{host}:{port}"):
+        base_url = app.config["BASE_URL"].rstrip("/") if no_serve else f"http://{host}:{port}"  # seeded, served elsewhere
+        for line in report.lines(base_url):
             click.echo(line)
     if not no_serve:  # outside the context: each request of the server gets its own
         from .server import redact_development_log  # gunicorn is loaded only to serve

@@ -86,6 +86,7 @@ DEFAULTS: dict[str, Any] = {
     "SEND_LEASE_SECONDS": 300,
     "SCHEDULER_TICK_SECONDS": 30,
     "SCHEDULER_LEASE_SECONDS": 30,
+    "ALLOW_TICK_AS_OF": False,
 }
 
 #: One-line descriptions, used by the README's configuration reference and ``survey-app config``.
@@ -151,6 +152,7 @@ DESCRIPTIONS: dict[str, str] = {
     "SEND_LEASE_SECONDS": "How long a sender's claim on a message lasts; a dead sender's messages return to the queue after it.",
     "SCHEDULER_TICK_SECONDS": "How often `survey-app scheduler` opens waves, queues reminders and closes waves.",
     "SCHEDULER_LEASE_SECONDS": "Standby scheduler takes over this long after the active one stops renewing its lease (SQLite).",
+    "ALLOW_TICK_AS_OF": "Allow `survey-app wave tick --now TIME` (run a tick as of another time, to try reminders). Trials only, never in production.",
 }
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from flask import Flask, current_app, g, has_request_context, request
@@ -33,12 +36,61 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+_WRITE_LOCK_UP_FRONT: ContextVar[bool] = ContextVar("write_lock_up_front", default=False)
+
+
+@contextmanager
+def write_lock_up_front() -> Iterator[None]:
+    """Inside this block, SQLite transactions begin with ``BEGIN IMMEDIATE``, as web requests that write do.
+
+    For the processes that read and then write in a loop — senders, the scheduler's tick, ``wave tick`` and the
+    other writing commands: a deferred transaction that read before another process committed cannot wait for
+    the write lock (SQLite fails it at once with 'database is locked'; the busy timeout does not help a stale
+    snapshot). With ``BEGIN IMMEDIATE`` they queue behind the busy timeout instead. Long read-only work (an
+    export) stays outside, so it never holds the write lock."""
+    token = _WRITE_LOCK_UP_FRONT.set(True)
+    try:
+        yield
+    finally:
+        _WRITE_LOCK_UP_FRONT.reset(token)
+
+
 def _sqlite_begin(conn) -> None:
-    """Requests that change data take SQLite's write lock up front, so two of them queue instead
-    of one failing with 'database is locked' when it upgrades its read snapshot to a write."""
-    writes = has_request_context() and (request.method in {"POST", "PUT", "PATCH", "DELETE"} or getattr(
-        current_app.view_functions.get(request.endpoint), "writes_data", False))
+    """Requests that change data, and work inside :func:`write_lock_up_front`, take SQLite's write lock up
+    front, so two of them queue instead of one failing with 'database is locked' when it upgrades its read
+    snapshot to a write."""
+    if has_request_context():
+        writes = request.method in {"POST", "PUT", "PATCH", "DELETE"} or getattr(
+            current_app.view_functions.get(request.endpoint), "writes_data", False)
+    else:
+        writes = _WRITE_LOCK_UP_FRONT.get()
     conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+def is_transient_lock(error: BaseException) -> bool:
+    """Whether ``error`` is SQLite's 'database is locked' (another process held the write lock longer than
+    the busy timeout): worth waiting for and trying again, never a reason to stop a process."""
+    if not isinstance(error, exc.OperationalError):
+        return False
+    text = str(error.orig if error.orig is not None else error).lower()
+    return "database is locked" in text or "database table is locked" in text or "database is busy" in text
+
+
+def retry_when_locked(work, *, session=None, give_up_after: float = 300.0, on_wait=None):
+    """Run ``work()``; on a transient lock roll the session back and run it again, waiting 0.2 s, 0.4 s …
+    (at most 5 s) between tries, for up to ``give_up_after`` seconds. ``work`` must be safe to repeat."""
+    started, wait = time.monotonic(), 0.2
+    while True:
+        try:
+            return work()
+        except exc.OperationalError as error:
+            if not is_transient_lock(error) or time.monotonic() - started > give_up_after:
+                raise
+            (session or db.session).rollback()
+            if on_wait is not None:
+                on_wait(error, wait)
+            time.sleep(wait)
+            wait = min(wait * 2, 5.0)
 
 
 def writes_data(view):

@@ -36,7 +36,7 @@ def table_counts(app) -> dict[str, int]:
 def demo(tmp_path_factory):
     """Run the demo twice in one instance folder; returns (first output, second output, app)."""
     instance = tmp_path_factory.mktemp("demo")
-    env = {"SURVEY_INSTANCE_PATH": str(instance)}
+    env = {"SURVEY_INSTANCE_PATH": str(instance), "SURVEY_BASE_URL": "https://survey.example.kr/"}
     first = survey_app("demo", "--no-serve", env=env, timeout=300)
     assert first.returncode == 0, first.stderr
     app = create_app({"INSTANCE_PATH": str(instance), "TESTING": True, "WTF_CSRF_ENABLED": False})
@@ -45,6 +45,15 @@ def demo(tmp_path_factory):
     assert second.returncode == 0, second.stderr
     yield first.stdout, second.stdout, app, before
     app.extensions["survey_engine"].dispose()
+
+
+def test_demo_without_serving_prints_links_on_the_configured_base_url(demo):
+    """Issue 23: with --no-serve the links printed were on 127.0.0.1:5000 whatever SURVEY_BASE_URL said."""
+    first, second, _app, _ = demo
+    links = re.findall(r"https?://\S+", first + second)
+    assert len(links) >= 4
+    assert all(link.startswith("https://survey.example.kr/") for link in links), links
+    assert "https://survey.example.kr/manage/login" in first
 
 
 def test_demo_seeds_two_waves_with_a_few_thousand_responses(demo):

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-STAGES = ["targeted", "opt_out", "no_resurvey", "invalid", "sent", "failed", "opened", "started", "completed"]
+STAGES = ["targeted", "opt_out", "no_resurvey", "invalid", "invited", "sent", "failed", "opened", "started", "completed",
+          "unsubscribed"]
 
 
 def _error_response(description: str) -> dict:

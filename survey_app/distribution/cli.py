@@ -13,7 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from .. import migrate
-from ..database import db
+from ..database import db, retry_when_locked, write_lock_up_front
 from ..models import DistributionPlan, Wave
 from .contact_files import ContactFileError
 from .contacts_import import import_contacts, validate_file
@@ -23,6 +23,7 @@ from .plans import PlanError, PlanInput, save_plan
 from .plans import schedule as schedule_plan
 from .scheduler import SchedulerProcess
 from .sender import Sender
+from .sending_status import sending_status
 
 
 @click.command("scheduler")
@@ -76,8 +77,9 @@ def contacts_import_command(path: Path, yes: bool, skip_invalid: bool) -> None:
     if report.problems and not skip_invalid:
         raise click.ClickException("오류가 있어 등록하지 않았습니다. 고치거나 --skip-invalid로 빼고 등록해 주십시오 "
                                    "(nothing imported: fix the rows or use --skip-invalid).")
-    import_contacts(report, source=path.name, skip_invalid=skip_invalid)
-    db.session.commit()
+    with write_lock_up_front():
+        import_contacts(report, source=path.name, skip_invalid=skip_invalid)
+        db.session.commit()
     click.echo(f"{report.imported}명을 등록했습니다 (contacts imported).")
 
 
@@ -117,12 +119,13 @@ def wave_plan_command(code: str, start: str, close: str | None, channels: str, r
     data = PlanInput(_when(start), _when(close), [c.strip() for c in channels.split(",") if c.strip()], audience,
                      reminder_days, reminders, no_resurvey_days=no_resurvey_days)
     try:
-        plan = save_plan(_wave(code), data)
-        if schedule:
-            schedule_plan(plan)
+        with write_lock_up_front():
+            plan = save_plan(_wave(code), data)
+            if schedule:
+                schedule_plan(plan)
+            db.session.commit()
     except PlanError as exc:
         raise click.ClickException("\n".join(exc.problems)) from None
-    db.session.commit()
     click.echo(f"{code}: {plan.status}")
 
 
@@ -136,6 +139,11 @@ def wave_status_command(code: str, segment: str | None) -> None:
     wave = _wave(code)
     plan = db.session.get(DistributionPlan, wave.id)
     click.echo(f"{wave.code}\t{wave.state}\tplan={plan.status if plan else '-'}\toutbox={outbox_counts(wave.id)}")
+    status = sending_status(wave.id)
+    seen = status.senders.last_seen.isoformat(timespec="seconds") if status.senders.last_seen else "-"
+    click.echo(f"senders alive={status.senders.alive} last_seen={seen} due_now={status.due_now} "
+               f"sending={status.sending}" + ("\t발송기가 없습니다: survey-app sender를 실행해 주십시오 (no sender running)"
+                                             if status.stalled else ""))
     funnel = wave_funnel(wave.id, segment)
     click.echo("\t".join(["channel", "segment", *STAGES]))
     for row in [*funnel.rows, funnel.total]:
@@ -143,11 +151,26 @@ def wave_status_command(code: str, segment: str | None) -> None:
 
 
 @wave_group.command("tick")
+@click.option("--now", "as_of", help="이 시각인 것처럼 한 번 실행합니다 (run as of this time; ISO, KST unless a zone is "
+                                     "given). 시험용: SURVEY_ALLOW_TICK_AS_OF=1일 때만 (trials only).")
 @with_appcontext
-def wave_tick_command() -> None:
-    """Run one scheduling pass now (what the scheduler does every tick)."""
+def wave_tick_command(as_of: str | None) -> None:
+    """Run one scheduling pass now (what the scheduler does every tick), or as of another time for a trial."""
     migrate.check_current(db.engine)
-    for line in run_tick():
+    now = None
+    if as_of:
+        if not current_app.config["ALLOW_TICK_AS_OF"]:
+            raise click.ClickException("--now는 시험 환경에서만 쓸 수 있습니다. SURVEY_ALLOW_TICK_AS_OF=1로 켜 주십시오 "
+                                       "(--now is for trials only; set SURVEY_ALLOW_TICK_AS_OF=1).")
+        try:
+            now = _when(as_of)
+        except ValueError:
+            raise click.ClickException(f"--now {as_of!r}: 시각 형식이 잘못되었습니다. 예: 2026-12-10T09:00 "
+                                       f"(not an ISO time).") from None
+        click.echo(f"{now.isoformat()} 기준으로 실행합니다 (as of); 보낼 메시지는 지금 바로 보낼 수 있게 둡니다.")
+    with write_lock_up_front():
+        lines = retry_when_locked(lambda: run_tick(now))
+    for line in lines:
         click.echo(line)
 
 

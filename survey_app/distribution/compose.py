@@ -12,7 +12,7 @@ from ..privacy.contacts import view
 from .channels import Outgoing
 from .checks import sms_type
 from .messages import MessageValues, render, unsubscribe_text
-from .tokens import invitation_token, personal_link, unsubscribe_link
+from .tokens import invitation_token, one_click_unsubscribe_link, personal_link, unsubscribe_link
 
 REMINDER_PREFIX = "[다시 알림] "
 DEFAULT_SUBJECT = "{이름}님, 우체국 서비스 만족도 조사에 참여해 주십시오"
@@ -59,6 +59,13 @@ def _skip_reason(message: OutboxMessage, invitation: Invitation | None, contact:
     return None
 
 
+def email_text(plan: DistributionPlan | None, values: MessageValues, *, reminder: bool) -> tuple[str, str]:
+    """(subject, body) of the plan's e-mail for ``values``; a reminder's subject starts with '[다시 알림]'."""
+    prefix = REMINDER_PREFIX if reminder else ""
+    subject = prefix + render((plan.email_subject if plan else "") or DEFAULT_SUBJECT, values, unsubscribe=False)
+    return subject, render((plan.email_body if plan else "") or DEFAULT_EMAIL, values)
+
+
 def compose(message: OutboxMessage, invitation: Invitation | None, contact: Contact | None,
             plan: DistributionPlan | None, completed: bool) -> Decision:
     """What to do with one claimed message: an :class:`Outgoing`, or a cancellation/failure and why."""
@@ -75,6 +82,6 @@ def compose(message: OutboxMessage, invitation: Invitation | None, contact: Cont
     if message.channel == "sms":
         text = prefix + render((plan.sms_text if plan else "") or DEFAULT_SMS, values)
         return Decision(Outgoing(f"outbox-{message.id}", person.phone, text, message_type=sms_type(text)))
-    subject = prefix + render((plan.email_subject if plan else "") or DEFAULT_SUBJECT, values, unsubscribe=False)
-    body = render((plan.email_body if plan else "") or DEFAULT_EMAIL, values)
-    return Decision(Outgoing(f"outbox-{message.id}", person.email, body, subject=subject))
+    subject, body = email_text(plan, values, reminder=message.kind == MessageKind.REMINDER)
+    return Decision(Outgoing(f"outbox-{message.id}", person.email, body, subject=subject,
+                             unsubscribe_url=one_click_unsubscribe_link(token)))

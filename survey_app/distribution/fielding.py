@@ -64,7 +64,7 @@ def create_invitations(plan: DistributionPlan, audience: Audience, now: datetime
 
     Bulk from start to end: tokens derived in one loop, invitations and skips written with COPY (PostgreSQL)
     or executemany, and the outbox rows made by the database from the invitations (``INSERT … SELECT``)."""
-    wave_id, due = plan.wave_id, send_time(plan, max(now, plan.wave.opens_at or now))
+    wave_id, due = plan.wave_id, send_time(plan, min(max(now, plan.wave.opens_at or now), utcnow()))
     hashes = token_hashes(wave_id, [c.contact_id for c in audience.invite])
     hidden: dict[tuple, dict] = {}  # one dict per channel and segment, shared by the rows that have it
     rows = []
@@ -126,7 +126,7 @@ def queue_reminders(plan: DistributionPlan, now: datetime) -> int:
     """Queue every reminder now due to non-respondents (round r goes r × N days after the first message)."""
     if plan.reminder_max <= 0 or plan.reminder_days <= 0:
         return 0
-    due, queued = send_time(plan, now), 0
+    due, queued = send_time(plan, min(now, utcnow())), 0  # a tick run as of a later time queues them for now
     for round_no in range(1, plan.reminder_max + 1):
         rows = [{"dedupe_key": f"inv:{iid}:r{round_no}", "wave_id": plan.wave_id, "invitation_id": iid,
                  "channel": channel, "kind": MessageKind.REMINDER, "status": OutboxStatus.PENDING, "attempts": 0,
@@ -167,7 +167,8 @@ def advance(plan: DistributionPlan, now: datetime) -> str | None:
 
 
 def run_tick(now: datetime | None = None) -> list[str]:
-    """One scheduling pass over every scheduled or running plan, committing after each plan."""
+    """One scheduling pass over every scheduled or running plan, committing after each plan. ``now`` other than
+    the clock (``wave tick --now``, trials only) decides what is due; messages it queues may go at once."""
     now, done = now or utcnow(), []
     ids = db.session.scalars(select(DistributionPlan.wave_id).where(
         DistributionPlan.status.in_([PlanStatus.SCHEDULED, PlanStatus.RUNNING])).order_by(DistributionPlan.wave_id)).all()

@@ -33,7 +33,23 @@ class MultiCheckbox(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class PlanForm(FlaskForm):
+class AdjustableFields(FlaskForm):
+    """What may still change while a wave is being sent: reminders, quiet hours, texts of unsent messages."""
+
+    reminder_max = IntegerField(_l("재안내 횟수"), default=2, validators=[InputRequired(), NumberRange(0, 5)])
+    reminder_days = IntegerField(_l("재안내 간격 (일)"), default=3, validators=[InputRequired(), NumberRange(1, 60)])
+    quiet_start = StringField(_l("야간 발송 제한 시작"), default="21:00", validators=[CLOCK])
+    quiet_end = StringField(_l("야간 발송 제한 끝"), default="08:00", validators=[CLOCK])
+    email_subject = StringField(_l("전자우편 제목"), default=DEFAULT_SUBJECT)
+    email_body = TextAreaField(_l("전자우편 본문"), default=DEFAULT_EMAIL)
+    sms_text = TextAreaField(_l("문자 내용"), default=DEFAULT_SMS)
+
+
+class RunningPlanForm(AdjustableFields):
+    """The plan of a wave being sent: only the fields that affect messages not sent yet."""
+
+
+class PlanForm(AdjustableFields):
     """A wave's distribution: schedule, audience, channels, reminders, messages (times in KST)."""
 
     opens_at = DateTimeLocalField(_l("시작 (한국 시각)"), format="%Y-%m-%dT%H:%M",
@@ -52,12 +68,5 @@ class PlanForm(FlaskForm):
     strata = StringField(_l("층화 기준 (예: region)"), validators=[Optional()])
     per_stratum = IntegerField(_l("층별 표본 수"), validators=[Optional(), NumberRange(min=1)])
     quotas = StringField(_l("층별 상한 (예: R-SEOUL=500, R-BUSAN=300)"), validators=[Optional()])
-    reminder_max = IntegerField(_l("재안내 횟수"), default=2, validators=[InputRequired(), NumberRange(0, 5)])
-    reminder_days = IntegerField(_l("재안내 간격 (일)"), default=3, validators=[InputRequired(), NumberRange(1, 60)])
     no_resurvey_days = IntegerField(_l("재조사 제한 (일)"), default=90,
                                     validators=[InputRequired(), NumberRange(0, 3650)])
-    quiet_start = StringField(_l("야간 발송 제한 시작"), default="21:00", validators=[CLOCK])
-    quiet_end = StringField(_l("야간 발송 제한 끝"), default="08:00", validators=[CLOCK])
-    email_subject = StringField(_l("전자우편 제목"), default=DEFAULT_SUBJECT)
-    email_body = TextAreaField(_l("전자우편 본문"), default=DEFAULT_EMAIL)
-    sms_text = TextAreaField(_l("문자 내용"), default=DEFAULT_SMS)

@@ -1,5 +1,6 @@
-"""A wave's funnel: targeted → skipped (opt-out, no-resurvey, invalid) → sent / failed → opened → started →
-completed, by channel and by one segment attribute, counted in SQL."""
+"""A wave's funnel: targeted → skipped (opt-out, no-resurvey, invalid) → invited → sent / failed → opened →
+started → completed, and people who unsubscribed after their invitation, by channel and by one segment
+attribute, counted in SQL."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -9,12 +10,24 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, exists, func, select
 
 from ..database import db
-from ..models import AudienceSkip, Invitation, OutboxMessage, OutboxStatus, Response, ResponseStatus, SkipReason
+from ..models import (
+    AudienceSkip,
+    Contact,
+    Invitation,
+    OutboxMessage,
+    OutboxStatus,
+    Response,
+    ResponseStatus,
+    SkipReason,
+)
 
-STAGES = ("targeted", "opt_out", "no_resurvey", "invalid", "sent", "failed", "opened", "started", "completed")
-STAGE_LABELS = {"targeted": _l("발송 대상"), "opt_out": _l("제외: 수신거부"), "no_resurvey": _l("제외: 재조사 제한"),
-                "invalid": _l("제외: 연락처 부적합"), "sent": _l("발송"), "failed": _l("발송 실패"), "opened": _l("열람"),
-                "started": _l("응답 시작"), "completed": _l("응답 완료")}
+STAGES = ("targeted", "opt_out", "no_resurvey", "invalid", "invited", "sent", "failed", "opened", "started", "completed",
+          "unsubscribed")
+#: ``targeted`` = skipped (by reason) + ``invited``; ``unsubscribed``: invited people who opted out afterwards.
+STAGE_LABELS = {"targeted": _l("선정 대상"), "opt_out": _l("제외: 수신거부"), "no_resurvey": _l("제외: 재조사 제한"),
+                "invalid": _l("제외: 연락처 부적합"), "invited": _l("초대"), "sent": _l("발송"), "failed": _l("발송 실패"),
+                "opened": _l("열람"), "started": _l("응답 시작"), "completed": _l("응답 완료"),
+                "unsubscribed": _l("안내 후 수신거부")}
 
 
 @dataclass
@@ -52,8 +65,10 @@ def _invitation_counts(wave_id: int, key: str | None):
     query = (select(Invitation.channel, segment, func.count(Invitation.id), func.count(Invitation.sent_at),
                     func.sum(case((Invitation.sent_at.is_(None) & failed, 1), else_=0)),
                     func.count(Invitation.opened_at), func.count(Response.id),
-                    func.sum(case((Response.status == ResponseStatus.COMPLETE, 1), else_=0)))
+                    func.sum(case((Response.status == ResponseStatus.COMPLETE, 1), else_=0)),
+                    func.count(Contact.opted_out_at))
              .outerjoin(Response, Response.invitation_id == Invitation.id)
+             .outerjoin(Contact, Contact.id == Invitation.contact_id)
              .where(Invitation.wave_id == wave_id).group_by(Invitation.channel, segment))
     return db.session.execute(query).all()
 
@@ -73,11 +88,11 @@ def wave_funnel(wave_id: int, segment_key: str | None = None) -> Funnel:
         key = (channel or "-", (segment or "-") if segment_key else "")
         return rows.setdefault(key, FunnelRow(*key))
 
-    for channel, segment, invited, sent, failed, opened, started, completed in _invitation_counts(wave_id, segment_key):
+    for channel, segment, invited, *stages in _invitation_counts(wave_id, segment_key):
         counts = row(channel, segment).counts
         counts["targeted"] += invited
-        for name, value in zip(("sent", "failed", "opened", "started", "completed"),
-                               (sent, failed, opened, started, completed), strict=True):
+        counts["invited"] += invited
+        for name, value in zip(("sent", "failed", "opened", "started", "completed", "unsubscribed"), stages, strict=True):
             counts[name] += int(value or 0)
     for channel, segment, reason, number in _skip_counts(wave_id, segment_key):
         counts = row(channel, segment).counts

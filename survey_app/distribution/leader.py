@@ -11,8 +11,9 @@ from datetime import timedelta
 from sqlalchemy import or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
+from ..database import is_transient_lock
 from ..models import Lease, utcnow
 
 ADVISORY_KEY = 0x5355_5256  # "SURV": the scheduler's advisory lock id
@@ -61,10 +62,22 @@ class LeaseLeader:
 
     def __init__(self, engine: Engine, holder: str, seconds: int) -> None:
         self.engine, self.holder, self.length = engine, holder, timedelta(seconds=seconds)
+        self.held_until = None
 
     def try_acquire(self) -> bool:
-        """Take or renew the lease when it is ours or has run out."""
+        """Take or renew the lease when it is ours or has run out. A database locked by another process is
+        no answer: the lease we hold stays ours until it runs out, and a free one is tried again later."""
         now = utcnow()
+        try:
+            taken = self._take(now)
+        except OperationalError as error:
+            if not is_transient_lock(error):
+                raise
+            return self.held_until is not None and self.held_until > utcnow()
+        self.held_until = now + self.length if taken else None
+        return taken
+
+    def _take(self, now) -> bool:
         with self.engine.begin() as conn:
             conn.execute(sqlite.insert(Lease).values(name=LEASE_NAME).on_conflict_do_nothing()
                          if conn.dialect.name == "sqlite" else _pg_insert())
@@ -79,10 +92,15 @@ class LeaseLeader:
         return self.try_acquire()
 
     def release(self) -> None:
-        """Give the lease up so a standby takes over at once."""
-        with self.engine.begin() as conn:
-            conn.execute(update(Lease).where(Lease.name == LEASE_NAME, Lease.holder == self.holder)
-                         .values(holder=None, expires_at=None))
+        """Give the lease up so a standby takes over at once (or, if the database stays locked, when it runs out)."""
+        self.held_until = None
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(update(Lease).where(Lease.name == LEASE_NAME, Lease.holder == self.holder)
+                             .values(holder=None, expires_at=None))
+        except OperationalError as error:
+            if not is_transient_lock(error):
+                raise
 
 
 def _pg_insert():

@@ -65,9 +65,10 @@ def start_attempt(message_id: int, worker: str) -> bool:
     return done == 1
 
 
-def start_attempts(message_ids: list[int], worker: str) -> dict[int, int]:
-    """:func:`start_attempt` for a group in one statement; returns {id: attempts so far} for the messages this
-    worker still holds (the others' leases ran out and another sender may have them). Commits."""
+def begin_attempts(message_ids: list[int], worker: str) -> dict[int, int]:
+    """Record that the network calls for ``message_ids`` are about to happen and renew their lease; returns
+    {id: attempts so far} for the messages this worker still holds (the others' leases ran out and another
+    sender may have them). Flushes only: the caller commits."""
     if not message_ids:
         return {}
     now = utcnow()
@@ -77,8 +78,14 @@ def start_attempts(message_ids: list[int], worker: str) -> dict[int, int]:
         OutboxMessage.locked_by == worker, OutboxMessage.lease_until > now)
         .values(attempt_started_at=now, attempts=OutboxMessage.attempts + 1, lease_until=now + lease)
         .returning(OutboxMessage.id, OutboxMessage.attempts).execution_options(synchronize_session=False)).all()
-    db.session.commit()
     return dict(rows)
+
+
+def start_attempts(message_ids: list[int], worker: str) -> dict[int, int]:
+    """:func:`begin_attempts`, committed."""
+    started = begin_attempts(message_ids, worker)
+    db.session.commit()
+    return started
 
 
 def renew_leases(message_ids: list[int], worker: str) -> None:

@@ -8,8 +8,8 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ..models import DistributionPlan
-from .forms import PlanForm
-from .plans import PlanError, PlanInput
+from .forms import PlanForm, RunningPlanForm
+from .plans import SAFE_WHILE_RUNNING, PlanError, PlanInput, plan_input
 
 FILTERS = {"filter_region": "region", "filter_office": "office_code", "filter_service": "service_type",
            "filter_customer": "customer_type", "filter_age": "age_band"}
@@ -70,3 +70,20 @@ def form_from_plan(plan: DistributionPlan | None) -> PlanForm:
                  "email_body", "sms_text"):
         getattr(form, name).data = getattr(plan, name)
     return form
+
+
+def running_form_from_plan(plan: DistributionPlan) -> RunningPlanForm:
+    """The mid-wave form filled from the stored plan."""
+    form = RunningPlanForm(formdata=None)
+    for name in SAFE_WHILE_RUNNING:
+        getattr(form, name).data = getattr(plan, name)
+    return form
+
+
+def input_from_running_form(plan: DistributionPlan, form: RunningPlanForm) -> PlanInput:
+    """The stored plan with the mid-wave form's fields in place."""
+    data = plan_input(plan)
+    for name in SAFE_WHILE_RUNNING:
+        value = getattr(form, name).data
+        setattr(data, name, value.strip() if name.startswith("quiet_") else (value if value is not None else ""))
+    return data

@@ -2,19 +2,24 @@
 Flushes, never commits."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flask_babel import gettext as _
+from sqlalchemy import or_, update
 
 from ..audit import record
 from ..database import db
-from ..models import DistributionPlan, PlanStatus, Wave, utcnow
+from ..models import DistributionPlan, MessageKind, OutboxMessage, OutboxStatus, PlanStatus, Wave, utcnow
 from .checks import parse_clock
 from .compose import DEFAULT_EMAIL, DEFAULT_SMS, DEFAULT_SUBJECT
+from .fielding import send_time
 from .messages import LONGEST_NAME, MessageValues, TemplateError, check_sms, check_template, unsubscribe_text
 
 CHANNELS = ("sms", "email")
+#: What may change while a wave is being sent: it only affects messages not sent yet.
+SAFE_WHILE_RUNNING = ("reminder_max", "reminder_days", "quiet_start", "quiet_end", "email_subject", "email_body",
+                      "sms_text")
 SAMPLE_LINK = "https://survey.epost.go.kr/s/" + "x" * 43
 
 
@@ -99,10 +104,12 @@ def check_plan(data: PlanInput, *, scheduling: bool, now: datetime | None = None
 
 def save_plan(wave: Wave, data: PlanInput) -> DistributionPlan:
     """Store the plan (as a draft unless it is already scheduled); the wave takes the start and close times."""
-    check_plan(data, scheduling=False)
     plan = db.session.get(DistributionPlan, wave.id) or DistributionPlan(wave_id=wave.id, status=PlanStatus.DRAFT)
-    if plan.status in (PlanStatus.RUNNING, PlanStatus.DONE):
-        raise PlanError([_("발송이 시작된 차수의 계획은 바꿀 수 없습니다.")])
+    check_plan(data, scheduling=plan.status == PlanStatus.SCHEDULED)  # a scheduled plan stays one the clock allows
+    if plan.status == PlanStatus.RUNNING:
+        raise PlanError([_("발송 중에는 재안내, 야간 발송 제한, 안내문만 바꿀 수 있습니다.")])
+    if plan.status == PlanStatus.DONE:
+        raise PlanError([_("발송이 끝난 차수의 계획은 바꿀 수 없습니다.")])
     for name in ("channels", "audience", "reminder_days", "reminder_max", "quiet_start", "quiet_end",
                  "no_resurvey_days", "email_subject", "email_body", "sms_text", "continuous"):
         setattr(plan, name, getattr(data, name))
@@ -145,3 +152,48 @@ def cancel(plan: DistributionPlan) -> None:
     plan.status = PlanStatus.CANCELLED
     record("wave.plan.cancel", "wave", plan.wave_id)
     db.session.flush()
+
+
+def edit_running_plan(plan: DistributionPlan, data: PlanInput, now: datetime | None = None) -> dict[str, list]:
+    """Change what is safe mid-wave (:data:`SAFE_WHILE_RUNNING`); returns {field: [before, after]} and logs it.
+
+    Only messages not sent yet are affected: texts are rendered when a message is sent; fewer reminder rounds
+    cancel the queued reminders of the dropped rounds; new quiet hours move the messages held for the old ones.
+    Flushes only."""
+    if plan.status != PlanStatus.RUNNING:
+        raise PlanError([_("발송 중인 계획이 아닙니다.")])
+    wanted = {name: getattr(data, name) for name in SAFE_WHILE_RUNNING}
+    check_plan(replace(plan_input(plan), **wanted), scheduling=False)  # check, then change
+    changes = {name: [getattr(plan, name), value] for name, value in wanted.items() if getattr(plan, name) != value}
+    for name, (_before, after) in changes.items():
+        setattr(plan, name, after)
+    now = now or utcnow()
+    if "reminder_max" in changes:
+        _cancel_dropped_reminders(plan)
+    if "quiet_start" in changes or "quiet_end" in changes:
+        _move_held_messages(plan, now)
+    db.session.flush()
+    if changes:
+        record("wave.plan.edit_running", "wave", plan.wave_id,
+               details={name: [str(before)[:200], str(after)[:200]] for name, (before, after) in changes.items()})
+    return changes
+
+
+def _cancel_dropped_reminders(plan: DistributionPlan) -> None:
+    """Reminders queued for rounds beyond the new count are cancelled (``inv:<id>:r<round>``)."""
+    dropped = [OutboxMessage.dedupe_key.like(f"inv:%:r{round_no}") for round_no in range(plan.reminder_max + 1, 6)]
+    if dropped:
+        db.session.execute(update(OutboxMessage).where(
+            OutboxMessage.wave_id == plan.wave_id, OutboxMessage.kind == MessageKind.REMINDER,
+            OutboxMessage.status == OutboxStatus.PENDING, or_(*dropped))
+            .values(status=OutboxStatus.CANCELLED, last_error="재안내 횟수를 줄였습니다 (reminder rounds reduced)")
+            .execution_options(synchronize_session=False))
+
+
+def _move_held_messages(plan: DistributionPlan, now: datetime) -> None:
+    """Messages waiting for the end of the old quiet hours go at the end of the new ones (or now)."""
+    held = or_(OutboxMessage.last_error.is_(None), OutboxMessage.last_error.startswith("야간 발송 제한"))
+    db.session.execute(update(OutboxMessage).where(
+        OutboxMessage.wave_id == plan.wave_id, OutboxMessage.status == OutboxStatus.PENDING,
+        OutboxMessage.next_attempt_at > now, held).values(next_attempt_at=send_time(plan, now))
+        .execution_options(synchronize_session=False))

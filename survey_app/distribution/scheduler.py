@@ -28,7 +28,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
-from ..database import db
+from ..database import db, retry_when_locked, write_lock_up_front
 from ..privacy.retention import run_retention_job
 from ..results.delivery import run_deliveries
 from .fielding import run_tick
@@ -40,10 +40,17 @@ _APP: Flask | None = None  # the process's app, for job functions (APScheduler s
 TICK_JOB, RETENTION_JOB, REPORT_JOB = "distribution-tick", "contact-retention", "report-delivery"
 
 
+def _say_locked(error, wait: float) -> None:
+    print(f"scheduler: 데이터베이스가 잠겨 {wait:.1f}초 뒤 다시 시도합니다 (database locked, retrying): {error.orig}",
+          flush=True)
+
+
 def tick_job() -> None:
-    """The scheduled tick: one pass of :func:`survey_app.distribution.fielding.run_tick`."""
-    with _APP.app_context():
-        lines = run_tick()
+    """The scheduled tick: one pass of :func:`survey_app.distribution.fielding.run_tick` (tried again, in
+    full, while the database is locked: every step of a tick is idempotent)."""
+    with _APP.app_context(), write_lock_up_front():
+        lines = retry_when_locked(run_tick, give_up_after=_APP.config["SCHEDULER_TICK_SECONDS"] * 10,
+                                  on_wait=_say_locked)
         for line in lines:
             log.info("tick: %s", line)
             print(f"tick: {line}", flush=True)
@@ -65,7 +72,7 @@ def report_job() -> None:
 
 def retention_job() -> None:
     """The daily retention run."""
-    with _APP.app_context():
+    with _APP.app_context(), write_lock_up_front():
         for line in run_retention_job().lines():
             log.info("retention: %s", line)
 

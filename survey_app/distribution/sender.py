@@ -1,9 +1,13 @@
 """The sender process: drain the outbox, throttled per channel, several processes at once.
 
 Run ``survey-app sender``. A claimed batch is sent in groups (``outcomes.GROUP`` messages, fewer when
-throttled): the group is composed (opt-outs re-read first), its attempts are started in one commit, the
-messages go out over the channel's open connection, and the outcomes are committed together every
-``GROUP`` messages or ``GROUP_SECONDS``, whichever comes first.
+throttled): the group is composed (opt-outs re-read first), then each message's attempt is started in the
+same commit that records the previous message's outcome, and the message goes out over the channel's open
+connection. A crash therefore leaves at most one message in doubt.
+
+A locked database (SQLite, another process writing) never stops a sender: it waits and tries again, and
+claimed messages it has not started are handed back at once. Every ``heartbeat.BEAT_SECONDS`` the sender
+records that it is alive, for the sending-status page.
 """
 from __future__ import annotations
 
@@ -16,8 +20,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
-from ..database import db
+from ..database import db, is_transient_lock, retry_when_locked, write_lock_up_front
 from ..models import (
     Contact,
     DistributionPlan,
@@ -32,7 +37,8 @@ from .channels import Channel, SendError, make_channels
 from .checks import in_quiet_hours, parse_clock
 from .compose import compose
 from .fielding import send_time
-from .outbox import claim, recover_expired, release, start_attempts
+from .heartbeat import BEAT_SECONDS, beat, stopped
+from .outbox import claim, recover_expired, release
 from .outcomes import GROUP, GROUP_SECONDS, Outcomes
 
 log = logging.getLogger(__name__)
@@ -92,6 +98,8 @@ class Sender:
         self.stats, self.plans = SenderStats(), {}
         self.crash_after = int(os.environ.get(CRASH_AFTER_ENV, "0") or 0)
         self.stopping = False
+        self.beaten_at: float | None = None
+        self.lock_waits = 0
 
     def _plan(self, wave_id: int) -> DistributionPlan | None:
         if wave_id not in self.plans:
@@ -164,17 +172,14 @@ class Sender:
                                .execution_options(populate_existing=True)).all()
 
     def _send_group(self, batch: list, outcomes: Outcomes) -> None:
-        """Compose, start (one commit), send over the open connections, record (grouped commits)."""
+        """Compose, then for each message: record the previous outcome and start this attempt (one commit), send."""
         self._reread_contacts([contact.id for _m, _i, contact, _d in batch if contact is not None])
         ready = [(m, out) for m, inv, contact, done in batch if (out := self._decide(m, inv, contact, done, outcomes))]
-        if outcomes:
-            outcomes.commit()
-        attempts = start_attempts([m.id for m, _ in ready], self.worker)
-        ready = [(m, out) for m, out in ready if m.id in attempts]  # a lost lease: another sender has it now
         for index, (message, outgoing) in enumerate(ready):
-            self._send(message, outgoing, attempts[message.id], outcomes)
-            if outcomes.due():
-                outcomes.commit(still_working_on=[m.id for m, _ in ready[index + 1:]])
+            attempts = outcomes.commit(still_working_on=[m.id for m, _ in ready[index + 1:]], start=message.id)
+            if attempts is None:  # a lost lease: another sender has it now
+                continue
+            self._send(message, outgoing, attempts, outcomes)
         outcomes.commit()
 
     def drain_once(self) -> int:
@@ -183,29 +188,74 @@ class Sender:
         self.stats.in_doubt += in_doubt
         ids = claim(self.worker, self.names, self.app.config["SEND_BATCH"])
         if ids:
-            outcomes, size = Outcomes(self.worker), self.group_size()
-            batch = self._load(ids)
+            try:
+                self._send_batch(self._load(ids))
+            except OperationalError as error:
+                if is_transient_lock(error):  # hand back what was not started, so nothing waits for the lease
+                    db.session.rollback()
+                    retry_when_locked(lambda: release(self.worker, ids))
+                raise
+        db.session.close()
+        self.plans.clear()
+        return len(ids)
+
+    def _send_batch(self, batch: list) -> None:
+        outcomes, size = Outcomes(self.worker), self.group_size()
+        try:
             for start in range(0, len(batch), size):
                 if self.stopping:
                     release(self.worker, [m.id for m, *_ in batch[start:]])
                     break
                 self._send_group(batch[start:start + size], outcomes)
-        db.session.close()
-        self.plans.clear()
-        return len(ids)
+        finally:
+            outcomes.close()
+
+    def _heartbeat(self) -> None:
+        if self.beaten_at is None or time.monotonic() - self.beaten_at >= BEAT_SECONDS:
+            beat(self.worker)
+            self.beaten_at = time.monotonic()
+
+    def _wait_for_lock(self, error: OperationalError) -> None:
+        """A locked database: roll back, say so, wait a little longer each time (at most 5 s)."""
+        db.session.rollback()
+        self.lock_waits += 1
+        wait = min(0.2 * 2 ** min(self.lock_waits, 5), 5.0)
+        print(f"sender {self.worker}: 데이터베이스가 잠겨 {wait:.1f}초 뒤 다시 시도합니다 "
+              f"(database locked, retrying): {error.orig}", flush=True)
+        time.sleep(wait)
 
     def run(self, *, max_seconds: float | None = None, until_empty: bool = False, poll: float = 1.0) -> SenderStats:
         """Send until stopped, ``max_seconds`` passed, or (``until_empty``) nothing is due."""
-        started = time.monotonic()
+        with write_lock_up_front():
+            return self._run(time.monotonic(), max_seconds, until_empty, poll)
+
+    def _run(self, started: float, max_seconds: float | None, until_empty: bool, poll: float) -> SenderStats:
         try:
             while not self.stopping:
                 if max_seconds is not None and time.monotonic() - started >= max_seconds:
                     break
-                if not self.drain_once():
+                try:
+                    self._heartbeat()
+                    claimed = self.drain_once()
+                except OperationalError as error:
+                    if not is_transient_lock(error):
+                        raise
+                    self._wait_for_lock(error)
+                    continue
+                self.lock_waits = 0
+                if not claimed:
                     if until_empty:
                         break
                     time.sleep(poll)
         finally:
             for channel in self.channels.values():
                 channel.close()
+            self._say_stopped()
         return self.stats
+
+    def _say_stopped(self) -> None:
+        try:
+            db.session.rollback()
+            stopped(self.worker)
+        except OperationalError as error:  # the status page will notice from the heartbeat's age instead
+            log.warning("sender %s: could not record its stop: %s", self.worker, error)

@@ -57,3 +57,8 @@ def personal_link(token: str) -> str:
 def unsubscribe_link(token: str) -> str:
     """The 수신거부 link: ``<BASE_URL>/u/<token>``."""
     return f"{current_app.config['BASE_URL'].rstrip('/')}/u/{token}"
+
+
+def one_click_unsubscribe_link(token: str) -> str:
+    """The one-click unsubscribe address mail providers POST to (RFC 8058): ``<BASE_URL>/u/<token>/one-click``."""
+    return unsubscribe_link(token) + "/one-click"

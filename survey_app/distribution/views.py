@@ -1,19 +1,22 @@
 """Staff screens for distribution (/manage/distribution): contact import, wave plans, funnels, QR codes."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import or_, select
 
 from ..database import db
-from ..models import DistributionPlan, Permission, Survey, Wave
+from ..models import DistributionPlan, Permission, PlanStatus, Survey, Wave
 from ..web.access import requires, scopes, visible_units
-from .forms import PlanForm
+from .forms import PlanForm, RunningPlanForm
 from .funnel import STAGE_LABELS, STAGES, outbox_counts, wave_funnel
-from .plan_form import form_from_plan, input_from_form
-from .plans import PlanError, save_plan, schedule
+from .plan_form import form_from_plan, input_from_form, input_from_running_form, running_form_from_plan
+from .plans import PlanError, edit_running_plan, save_plan, schedule
 from .plans import cancel as cancel_plan
+from .sending_status import local_text, sending_status
+from .test_send import send_test_messages
 from .unsubscribe_views import bp as unsubscribe_bp
 
 bp = Blueprint("distribution", __name__, url_prefix="/manage/distribution")
@@ -50,20 +53,71 @@ def _wave(wave_id: int) -> tuple[Wave, DistributionPlan | None]:
 @bp.route("/waves/<int(max=2147483647):wave_id>/plan", methods=["GET", "POST"])
 @requires(Permission.MANAGE_WAVES, scope=scopes.WAVE)
 def plan(wave_id: int):
-    """Edit the wave's audience, channels, schedule, reminders and messages."""
+    """Edit the wave's audience, channels, schedule, reminders and messages; save it as a draft or scheduled."""
     wave, stored = _wave(wave_id)
+    if stored is not None and stored.status == PlanStatus.RUNNING:
+        return _running_plan(wave, stored)
     form = form_from_plan(stored) if request.method == "GET" else PlanForm()
     if request.method == "GET":
-        return render_template("distribution/plan.html", wave=wave, plan=stored, form=form, problems=[])
+        return _plan_page(wave, stored, form)
     problems: list[str] = []
     if form.validate_on_submit():
         try:
-            save_plan(wave, input_from_form(form))
-            flash(_("발송 계획을 저장했습니다."))
+            saved = save_plan(wave, input_from_form(form))
+            if request.form.get("then") == "schedule" and saved.status != PlanStatus.SCHEDULED:
+                schedule(saved)
+                flash(_("발송 계획을 저장하고 발송을 예약했습니다. 시작 시각이 되면 보냅니다."))
+            elif saved.status == PlanStatus.SCHEDULED:
+                flash(_("발송 계획을 저장했습니다. 예약은 그대로입니다."))
+            else:
+                flash(_("발송 계획을 저장했습니다. 아직 예약하지 않았습니다: 보내려면 '저장하고 발송 예약'을 눌러 주십시오."))
             return redirect(url_for("distribution.plan", wave_id=wave_id))
         except PlanError as exc:
             problems = exc.problems
-    return render_template("distribution/plan.html", wave=wave, plan=stored, form=form, problems=problems), 400
+    return _plan_page(wave, stored, form, problems), 400
+
+
+def _plan_page(wave: Wave, stored: DistributionPlan | None, form, problems: list[str] = ()):
+    return render_template("distribution/plan.html", wave=wave, plan=stored, form=form, problems=list(problems),
+                           running=stored is not None and stored.status == PlanStatus.RUNNING,
+                           own_email=current_user.email, local_text=local_text)
+
+
+def _running_plan(wave: Wave, stored: DistributionPlan):
+    """A wave being sent: only reminders, quiet hours and the texts of unsent messages may change (logged)."""
+    form = running_form_from_plan(stored) if request.method == "GET" else RunningPlanForm()
+    if request.method == "GET":
+        return _plan_page(wave, stored, form)
+    problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            changes = edit_running_plan(stored, input_from_running_form(stored, form))
+            flash(_("발송 중인 계획을 바꿨습니다. 아직 보내지 않은 메시지부터 적용됩니다.") if changes
+                  else _("바뀐 것이 없습니다."))
+            return redirect(url_for("distribution.plan", wave_id=wave.id))
+        except PlanError as exc:
+            problems = exc.problems
+    return _plan_page(wave, stored, form, problems), 400
+
+
+@bp.post("/waves/<int(max=2147483647):wave_id>/test-send")
+@requires(Permission.MANAGE_WAVES, scope=scopes.WAVE)
+def test_send(wave_id: int):
+    """Send the saved plan's invitation and reminder e-mails to the signed-in staff member's own address."""
+    _wave_obj, stored = _wave(wave_id)
+    try:
+        if stored is None:
+            raise PlanError([_("먼저 발송 계획을 저장해 주십시오.")])
+        address = send_test_messages(stored, current_user)
+        if current_app.config["SMTP_HOST"]:
+            flash(_("초대 안내와 재안내를 한 통씩 %(address)s(으)로 보냈습니다. 메일함을 확인해 주십시오.", address=address))
+        else:  # the demo: no mail server, the mails are files
+            flash(_("메일 서버(SURVEY_SMTP_HOST)가 설정되지 않아 초대 안내와 재안내를 서버의 outbox/mail 폴더에 "
+                    ".eml 파일로 저장했습니다."))
+    except PlanError as exc:
+        for problem in exc.problems:
+            flash(problem)
+    return redirect(url_for("distribution.plan", wave_id=wave_id))
 
 
 @bp.post("/waves/<int(max=2147483647):wave_id>/schedule")
@@ -107,4 +161,4 @@ def funnel(wave_id: int):
     segment = segment if segment in SEGMENTS else ""
     return render_template("distribution/funnel.html", wave=wave, plan=stored, funnel=wave_funnel(wave_id, segment or None),
                            stages=STAGES, labels=STAGE_LABELS, segments=SEGMENTS, segment=segment,
-                           outbox=outbox_counts(wave_id))
+                           outbox=outbox_counts(wave_id), status=sending_status(wave_id), local_text=local_text)

@@ -18,6 +18,7 @@ class Outgoing:
     body: str
     subject: str = ""
     message_type: str = "EMAIL"  # EMAIL, SMS or LMS
+    unsubscribe_url: str = ""  # one-click unsubscribe (List-Unsubscribe, RFC 8058), e-mail only
 
 
 class SendError(Exception):
@@ -52,7 +53,7 @@ def email_channel(app: Flask) -> Channel:
 
     if app.config["SMTP_HOST"]:
         return SmtpChannel.from_config(app.config)
-    return FileMailChannel(app.instance_path, app.config["MAIL_FROM"])
+    return FileMailChannel(app.instance_path, app.config["MAIL_FROM"], app.config["TIMEZONE"])
 
 
 def sms_channel(app: Flask) -> Channel:
