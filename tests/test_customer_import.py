@@ -342,3 +342,35 @@ def test_ids_stored_meanwhile_by_another_import_undo_the_whole_import(app_ctx, m
         run_import(app_ctx, "customers", csv_bytes(CUSTOMER_HEADER, customer_rows(3)))
     with app_ctx() as session:
         assert session.scalar(select(func.count()).select_from(Customer)) == 2
+
+
+def test_an_erased_person_does_not_come_back_when_old_files_are_imported_again(app_ctx):
+    """Erasure keeps the customer's, orders' and calls' source ids only as keyed hashes; re-importing the
+    same files skips that person's rows (counted, not refused) and brings back nobody else's changes."""
+    from survey_app.customers.erasure import erase_customer
+    from survey_app.customers.identity import find_customer
+    from survey_app.models import Customer, ErasedRecord, Order
+
+    customers = csv_bytes(CUSTOMER_HEADER, customer_rows(3))
+    orders = csv_bytes(ORDER_HEADER, order_rows(6, customers=3))
+    run_import(app_ctx, "customers", customers)
+    run_import(app_ctx, "orders", orders)
+    with app_ctx() as session:
+        erased = session.scalar(select(Customer).where(Customer.external_id == "C00001"))
+        own_orders = _count_where(session, Order, Order.customer_id == erased.id)
+        erase_customer(erased, reason="정보주체 삭제 요청")
+        stored = set(session.scalars(select(ErasedRecord.key_hash)))
+        assert len(stored) == 1 + own_orders and "C00001" not in str(stored)
+    again = run_import(app_ctx, "customers", customers)
+    again_orders = run_import(app_ctx, "orders", orders)
+    assert again.ok and again.skipped_erased == 1 and again.created == 0
+    assert again_orders.ok and again_orders.skipped_erased == own_orders > 0 and again_orders.stubs == 0
+    assert any("다시 등록하지 않았습니다" in line for line in again.lines())
+    with app_ctx() as session:
+        assert session.scalar(select(Customer).where(Customer.external_id == "C00001")) is None
+        assert find_customer(phone="010-7000-0001") is None
+        assert _count(session, Order) == 6  # the erased person's orders stay, anonymous, and are not doubled
+
+
+def _count_where(session, model, condition) -> int:
+    return session.scalar(select(func.count()).select_from(model).where(condition))

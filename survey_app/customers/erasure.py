@@ -53,6 +53,7 @@ from ..results.loading import SEGMENT_FIELDS
 from .consent import record_consent
 from .identity import SUBJECT, set_identity
 from .links import customer_contact_ids
+from .suppression import remember_erased
 
 ERASED_PREFIX = "erased-"
 #: Scrubbers later capabilities add for their own tables (VOC cases, retention actions): each gets the
@@ -131,10 +132,12 @@ def _unlink_post_calls(contact_ids: list[int], invitation_ids: list[int]) -> Non
 
 def _keep_records_anonymous(customer_id: int) -> tuple[int, int]:
     interactions = list(db.session.scalars(select(Interaction).where(Interaction.customer_id == customer_id)))
+    orders = list(db.session.scalars(select(Order).where(Order.customer_id == customer_id)))
+    remember_erased("interactions", [i.external_id for i in interactions])
+    remember_erased("orders", [o.external_id for o in orders])
     for interaction in interactions:
         interaction.note = interaction.agent = None
         interaction.external_id = _token()
-    orders = list(db.session.scalars(select(Order).where(Order.customer_id == customer_id)))
     for order in orders:
         order.external_id = _token()
     db.session.execute(update(CustomerConsent).where(CustomerConsent.customer_id == customer_id)
@@ -145,6 +148,7 @@ def _keep_records_anonymous(customer_id: int) -> tuple[int, int]:
 def anonymise_customer(customer: Customer, now: datetime) -> None:
     """Remove the customer's identifiers; what analysis needs (region, kind, type, age band) stays."""
     set_identity(customer, name=None, phone=None, email=None, address=None)
+    remember_erased("customers", [customer.external_id])
     customer.external_id = _token()
     customer.birth_year = customer.birth_year // 10 * 10 if customer.birth_year else None
     for purpose in ConsentPurpose.ALL:  # the history shows when and why everything stopped

@@ -29,6 +29,7 @@ from .files import Source, TableFileError, table_rows
 from .identity import SUBJECT, IdentitySealer
 from .links import link_contacts
 from .schemas import KIND_LABELS, Schema, schema_for
+from .suppression import erased_key, erased_keys
 
 #: Rows shown in a report; every bad row is counted, the first ones are kept to show.
 MAX_PROBLEMS = 1000
@@ -65,6 +66,7 @@ class ImportReport:
     stubs: int = 0
     consent_events: int = 0
     linked_contacts: int = 0
+    skipped_erased: int = 0
     imported: bool = False
     dry_run: bool = False
 
@@ -93,6 +95,8 @@ class ImportReport:
             yield _("… 그 밖에 %(n)s건의 오류가 더 있습니다.", n=f"{self.problem_count - len(self.problems):,}")
         yield _("%(kind)s %(total)s행 중 오류 %(bad)s행", kind=KIND_LABELS[self.kind], total=f"{self.total:,}",
                 bad=f"{self.bad_row_count:,}")
+        if self.skipped_erased:
+            yield _("삭제 요청으로 지운 고객의 행 %(n)s건은 다시 등록하지 않았습니다.", n=f"{self.skipped_erased:,}")
         if self.imported:
             yield _("새로 등록 %(created)s건, 바뀜 %(updated)s건, 그대로 %(same)s건, 임시 고객 %(stubs)s명, "
                     "동의 변경 %(consents)s건", created=f"{self.created:,}", updated=f"{self.updated:,}",
@@ -217,13 +221,30 @@ def _office_ok(run: _Run, number: int, out: dict) -> bool:
     return True
 
 
+def _erased_test(kind: str):
+    """A test telling whether a row is about an erased person (its own id, or its customer's, is on the
+    suppression list); None when nobody of the kind was ever erased."""
+    own, customers = erased_keys(kind), erased_keys("customers") if kind != "customers" else frozenset()
+    if not own and not customers:
+        return None
+
+    def erased(row: dict) -> bool:
+        return (erased_key(kind, str(row.get("external_id") or "")) in own
+                or (bool(customers) and erased_key("customers", str(row.get("customer_id") or "")) in customers))
+    return erased
+
+
 def _stage(run: _Run, table, records: Iterable[tuple[int, dict]]) -> None:
     """Read every record into the staging table, CHUNK rows at a time; bad rows go to the report only."""
     chunk: list[tuple[int, dict]] = []
     sealer = IdentitySealer() if run.schema.kind == "customers" else None
+    erased = _erased_test(run.schema.kind)
     for number, values in records:
         run.report.total += 1
         cleaned = _row_values(run, number, values)
+        if cleaned is not None and erased is not None and erased(cleaned):
+            run.report.skipped_erased += 1
+            continue
         if cleaned is not None:
             chunk.append((number, cleaned))
         if len(chunk) >= CHUNK:
@@ -257,7 +278,7 @@ def _write(run: _Run, table) -> None:
         existing = staging.count_existing(table, run.schema.kind)
         changed = staging.upsert_records(run.schema.kind, table, run.present, all_new=existing == 0)
         staging.touch_last_activity(run.schema.kind, table)
-    staged = report.total - report.bad_row_count
+    staged = report.total - report.bad_row_count - report.skipped_erased
     report.created = staged - existing
     report.updated = changed - report.created
     report.unchanged = staged - report.created - report.updated

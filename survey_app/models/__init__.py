@@ -7,6 +7,7 @@ from .customers import (
     Customer,
     CustomerConsent,
     CustomerKind,
+    ErasedRecord,
     Interaction,
     InteractionChannel,
     Order,
@@ -40,6 +41,6 @@ __all__ = [
     # scheduled report delivery
     "Cadence", "DeliveryStatus", "ReportDelivery", "ReportSubscription",
     # customer records
-    "ConsentPurpose", "Customer", "CustomerConsent", "CustomerKind", "Interaction", "InteractionChannel", "Order",
+    "ConsentPurpose", "Customer", "CustomerConsent", "CustomerKind", "ErasedRecord", "Interaction", "InteractionChannel", "Order",
     "OrderStatus",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, CreatedAtMixin, utcnow
@@ -149,3 +149,16 @@ class Order(Base):
     returned_on: Mapped[date | None] = mapped_column(Date)
 
     customer: Mapped[Customer] = relationship()
+
+
+class ErasedRecord(Base):
+    """A source-system id whose person was erased, kept only as a keyed hash, so that re-importing an old
+    file or a push from the source system does not bring the person back (a suppression list)."""
+
+    __tablename__ = "erased_records"
+    __table_args__ = (UniqueConstraint("kind", "key_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # customers / orders / interactions
+    key_hash: Mapped[str] = mapped_column(String(64))
+    erased_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -108,6 +108,14 @@ def upgrade() -> None:
         batch_op.create_index('ix_orders_customer_time', ['customer_id', 'ordered_at'], unique=False)
         batch_op.create_index('ix_orders_ordered_at', ['ordered_at'], unique=False)
 
+    op.create_table('erased_records',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('key_hash', sa.String(length=64), nullable=False),
+    sa.Column('erased_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_erased_records')),
+    sa.UniqueConstraint('kind', 'key_hash', name=op.f('uq_erased_records_kind_key_hash'))
+    )
     with op.batch_alter_table('contacts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('customer_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_contacts_customer_id'), ['customer_id'], unique=False)
@@ -125,6 +133,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_orders_ordered_at')
         batch_op.drop_index('ix_orders_customer_time')
 
+    op.drop_table('erased_records')
     op.drop_table('orders')
     with op.batch_alter_table('interactions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_interactions_org_unit_id'))
