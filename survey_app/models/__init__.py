@@ -10,6 +10,7 @@ from .reports import Cadence, DeliveryStatus, ReportDelivery, ReportSubscription
 from .responses import Answer, Response, ResponseStatus
 from .roles import ROLE_PERMISSIONS, Permission, Role, RoleGrant
 from .security import ApiKey, RateLimitBucket
+from .stored_results import StoredResult
 from .surveys import ImmutableVersionError, Survey, SurveyState, SurveyStateError, SurveyVersion
 from .unsaved import UnsavedForm
 from .users import StaffSession, User
@@ -29,4 +30,6 @@ __all__ = [
     "PlanStatus", "PostCall", "SkipReason",
     # scheduled report delivery
     "Cadence", "DeliveryStatus", "ReportDelivery", "ReportSubscription",
+    # results computed once and kept
+    "StoredResult",
 ]
