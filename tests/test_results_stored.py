@@ -206,3 +206,22 @@ def test_a_failed_recompute_is_not_retried_until_asked_again(app, app_ctx, make_
         stored.served_result(session.get(Wave, ids["wave_id"]))  # a viewer asks again
     with app_ctx():
         assert len(stored.refresh_stale()) == 1
+
+
+def test_the_scheduler_runs_the_refresh_job_every_configured_interval(app):
+    from survey_app.distribution.scheduler import RESULTS_JOB, build_scheduler
+
+    job = build_scheduler(app, 60).get_job(RESULTS_JOB)
+    assert job is not None and job.trigger.interval.total_seconds() == app.config["RESULTS_REFRESH_SECONDS"]
+
+
+def test_the_refresh_command_recomputes_what_changed(app, app_ctx, runner, make_survey, make_org, monkeypatch):
+    from survey_app.models import Wave
+
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    with app_ctx() as session:
+        stored.served_result(session.get(Wave, ids["wave_id"]))
+        add_response(session, session.get(Wave, ids["wave_id"]), ANSWERS)
+    out = runner.invoke(args=["results-refresh"])
+    assert out.exit_code == 0 and "5건 다시 계산" in out.output and "다시 계산한 결과 1개" in out.output
+    assert "다시 계산한 결과 0개" in runner.invoke(args=["results-refresh"]).output
