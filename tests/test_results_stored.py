@@ -225,3 +225,22 @@ def test_the_refresh_command_recomputes_what_changed(app, app_ctx, runner, make_
     out = runner.invoke(args=["results-refresh"])
     assert out.exit_code == 0 and "5건 다시 계산" in out.output and "다시 계산한 결과 1개" in out.output
     assert "다시 계산한 결과 0개" in runner.invoke(args=["results-refresh"]).output
+
+
+def test_a_closed_wave_is_not_counted_again_and_its_result_is_computed_once_after_closing(
+        app_ctx, make_survey, make_org, monkeypatch):
+    from survey_app.models import Wave
+    from survey_app.results import store
+
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    with app_ctx() as session:
+        stored.served_result(session.get(Wave, ids["wave_id"]))  # while open
+        session.get(Wave, ids["wave_id"]).state = "closed"
+    with app_ctx() as session:
+        assert store.watermarks([session.get(Wave, ids["wave_id"])]) == {ids["wave_id"]: "closed"}
+        assert [line.split(": ")[1] for line in stored.refresh_stale()] == ["4건 다시 계산"]  # once, after closing
+        assert stored.refresh_stale() == []
+    _refuse_loading(monkeypatch)
+    with app_ctx() as session:
+        served = stored.served_result(session.get(Wave, ids["wave_id"]))
+    assert not served.stale and served.result.n == 4

@@ -149,7 +149,7 @@ def _light_score(wave: Wave, units: Collection[int] | None) -> ScoredWave | None
 def trend_scores(waves: list[Wave], units: Collection[int] | None) -> dict[int, ScoredWave | None]:
     """Each wave's trend score, from its stored trend point when the wave's answers have not changed since;
     otherwise scored now and stored, so a later report does not rescore it."""
-    marks = store.watermarks(w.id for w in waves)
+    marks = store.watermarks(waves)
     scope, _ids = store.scope_of(units)
     rows = store.find_many([w.id for w in waves], store.TREND, scope, TREND_CONFIDENCE)
     scores: dict[int, ScoredWave | None] = {}

@@ -1,7 +1,8 @@
 """Reading and writing :class:`~survey_app.models.StoredResult` rows, and the watermarks that say when one is stale.
 
-Stale is worked out, not written: a wave's *watermark* is the number of its complete responses and the
-highest id among them, read with one grouped query when a result is asked for. A stored result whose
+Stale is worked out, not written: an open wave's *watermark* is the number of its complete responses and
+the highest id among them, read with one grouped query when a result is asked for; a closed wave's is
+``closed`` (it takes no more answers). A stored result whose
 watermark differs from the wave's current one is stale. The respondent's POST writes nothing extra: a
 shared "stale" row updated by every submission would make concurrent submissions wait on each other.
 A full result's watermark covers every wave up to it (its trend shows them) and the settings it used.
@@ -16,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..database import db
-from ..models import Response, ResponseStatus, StoredResult, Wave, utcnow
+from ..models import Response, ResponseStatus, StoredResult, Wave, WaveState, utcnow
 from .codec import SCHEMA, encode
 
 FULL, TREND = "full", "trend"
@@ -31,10 +32,14 @@ def scope_of(units: Collection[int] | None) -> tuple[str, list[int] | None]:
     return "u:" + hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:32], ids
 
 
-def watermarks(wave_ids: Iterable[int]) -> dict[int, str]:
-    """``count:max id`` of each wave's complete responses (``0:0`` for a wave without any)."""
-    ids = sorted(set(wave_ids))
-    marks = dict.fromkeys(ids, "0:0")
+def watermarks(waves: Iterable[Wave]) -> dict[int, str]:
+    """Each wave's watermark: ``count:max id`` of its complete responses (``0:0`` for none), counted in one
+    grouped query over the open waves only. A closed wave takes no answers, so its watermark is ``closed``
+    and costs no query: history of millions of responses is not counted on every page view. (A result
+    stored while a wave was open is recomputed once after it closes.)"""
+    marks = {wave.id: "closed" for wave in waves if wave.state == WaveState.CLOSED}
+    ids = sorted({wave.id for wave in waves} - marks.keys())
+    marks.update(dict.fromkeys(ids, "0:0"))
     if ids:
         rows = db.session.execute(
             select(Response.wave_id, func.count(), func.max(Response.id))
@@ -44,9 +49,9 @@ def watermarks(wave_ids: Iterable[int]) -> dict[int, str]:
     return marks
 
 
-def complete_count(mark: str) -> int:
-    """The number of complete responses a watermark records."""
-    return int(mark.split(":", 1)[0])
+def complete_count(mark: str) -> int | None:
+    """The number of complete responses a watermark records (None for a closed wave's)."""
+    return None if mark == "closed" else int(mark.split(":", 1)[0])
 
 
 def full_mark(waves: Sequence[Wave], wave: Wave, marks: dict[int, str], settings: str) -> str:

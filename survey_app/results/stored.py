@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from questionnaires import QuestionnaireError
 
 from ..database import db
-from ..models import StoredResult, Wave, utcnow
+from ..models import Response, ResponseStatus, StoredResult, Wave, utcnow
 from . import store
 from .build import survey_waves, wave_result
 from .codec import decode
@@ -63,11 +63,20 @@ def _settings() -> str:
     return f"min_evaluations={current_app.config.get('COURTESY_MIN_EVALUATIONS', 3)}"
 
 
-def current_mark(wave: Wave) -> tuple[str, int]:
-    """The watermark a fresh full result of ``wave`` must carry, and the wave's complete responses."""
+def current_mark(wave: Wave) -> tuple[str, str]:
+    """The watermark a fresh full result of ``wave`` must carry, and the wave's own watermark."""
     waves = survey_waves(wave.survey_id)
-    marks = store.watermarks(w.id for w in waves)
-    return store.full_mark(waves, wave, marks, _settings()), store.complete_count(marks.get(wave.id, "0:0"))
+    marks = store.watermarks(waves)
+    return store.full_mark(waves, wave, marks, _settings()), marks[wave.id]
+
+
+def _complete(wave: Wave, own: str) -> int:
+    """The wave's complete responses: from its watermark, or counted when it is closed."""
+    complete = store.complete_count(own)
+    if complete is None:
+        complete = db.session.scalar(select(func.count()).select_from(Response).where(
+            Response.wave_id == wave.id, Response.status == ResponseStatus.COMPLETE))
+    return complete
 
 
 def compute_and_store(wave: Wave, units: Collection[int] | None, confidence: float, mark: str) -> WaveResult:
@@ -83,10 +92,10 @@ def served_result(wave: Wave, *, units: Collection[int] | None = None, confidenc
     when a result computed now cannot be."""
     scope, _ids = store.scope_of(units)
     row = store.find(wave.id, store.FULL, scope, confidence)
-    mark, complete = current_mark(wave)
+    mark, own = current_mark(wave)
     if store.is_fresh(row, mark):
         return Served(decode(row.payload), row.computed_at, stale=False)
-    if complete <= current_app.config["RESULTS_INLINE_MAX_RESPONSES"]:
+    if _complete(wave, own) <= current_app.config["RESULTS_INLINE_MAX_RESPONSES"]:
         result = compute_and_store(wave, units, confidence, mark)
         return Served(result, datetime.fromisoformat(result.generated_at), stale=False)
     store.request(wave.id, store.FULL, units, confidence)
@@ -101,7 +110,7 @@ def fresh_result(wave: Wave, *, units: Collection[int] | None = None, confidence
     now and stored (for report e-mails and the command line, which may wait and must not send stale numbers)."""
     scope, _ids = store.scope_of(units)
     row = store.find(wave.id, store.FULL, scope, confidence)
-    mark, _complete = current_mark(wave)
+    mark, _own = current_mark(wave)
     if store.is_fresh(row, mark):
         return decode(row.payload)
     return compute_and_store(wave, units, confidence, mark)
