@@ -277,7 +277,7 @@ def seed_wave(url: str, n: int, seed: int = 0) -> int:
         values = synthetic_answers(total, rng)
         values[n:, 14:] = np.nan  # partial responses stopped half way
         _copy_answers(conn, np.arange(first, first + total, dtype=np.int64), values)
-        for table in ("invitations", "responses", "answers"):
+        for table in ("invitations", "responses"):
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                               f"(SELECT max(id) FROM {table}))"))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -332,6 +332,68 @@ def best(func, repeat: int) -> tuple[float, object]:
     return fastest, out
 
 
+def bare_copy(wave_id: int) -> None:
+    """The baseline of ``load``: a binary ``COPY`` of the same answer rows, read and dropped (no Python per row
+    beyond psycopg's own)."""
+    from survey_app.database import db
+
+    sql = ("COPY (SELECT a.response_id, a.question_code, a.value_num FROM answers a "
+           "JOIN responses r ON r.id = a.response_id WHERE r.wave_id = %s AND r.status = 'complete' "
+           "AND a.position = 0 AND a.value_num IS NOT NULL) TO STDOUT (FORMAT binary)")
+    raw = db.session.connection().connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(sql.replace("%s", str(int(wave_id)))) as copy:
+        for _chunk in copy:
+            pass
+    db.session.rollback()
+
+
+def _refresh_child(url: str, instance: str, wave_id: int, out) -> None:
+    """In a fresh process: the scheduler's recompute of the wave's stored result; sends (seconds, peak MB)."""
+    import resource
+
+    from survey_app import create_app
+    from survey_app.database import db
+    from survey_app.models import Wave
+    from survey_app.results.stored import compute_and_store, current_mark
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": instance})
+    with app.app_context():
+        wave = db.session.get(Wave, wave_id)
+        start = time.perf_counter()
+        compute_and_store(wave, None, 0.95, current_mark(wave)[0])
+        db.session.commit()
+        seconds = time.perf_counter() - start
+    out.send((seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+
+
+def refresh_in_child(url: str, wave_id: int) -> tuple[float, float]:
+    """Seconds and peak resident memory (MB, the whole process) of a background recompute of the wave."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_refresh_child, args=(url, tempfile.mkdtemp(), wave_id, send))
+    child.start()
+    result = receive.recv()
+    child.join()
+    return result
+
+
+def served_from_store(app, wave_id: int, repeat: int) -> float:
+    """Best time of :func:`survey_app.results.stored.served_result` of the wave from its stored result (what
+    the results page and the workbook download ask for: watermarks, one row read, the result decoded)."""
+    from survey_app.database import db
+    from survey_app.models import Wave
+    from survey_app.results.stored import served_result
+
+    with app.app_context():
+        wave = db.session.get(Wave, wave_id)
+        assert not served_result(wave).stale  # stored by the recompute before
+        seconds = best(lambda: served_result(wave), repeat)[0]
+        db.session.rollback()
+    return seconds
+
+
 def measure(app, wave_id: int, repeat: int, rows_loader: bool) -> dict[str, object]:
     """Every timing of one seeded wave, and whether the report equals the numpy baseline."""
     from analysis.report import score_wave
@@ -352,6 +414,7 @@ def measure(app, wave_id: int, repeat: int, rows_loader: bool) -> dict[str, obje
             finally:
                 db.session.rollback()
 
+        t_copy, _ = best(lambda: bare_copy(wave_id), repeat)
         t_load, data = best(lambda: load("packed"), repeat)
         t_rows = best(lambda: load("rows"), 1)[0] if rows_loader else float("nan")
         found = directory(data)
@@ -370,19 +433,22 @@ def measure(app, wave_id: int, repeat: int, rows_loader: bool) -> dict[str, obje
            "index_se": rep.scores.index.se, "nps": rep.nps.value, "nps_se": rep.nps.se, "csat": rep.csat.value}
     same = all(np.allclose(got[k], ref[k], rtol=1e-9, atol=1e-12) for k in ref)
     return {"n": data.n, "k": len(plan.specs) + 1, "load": t_load, "rows": t_rows, "compute": t_compute,
-            "core": t_core, "numpy": t_numpy, "e2e": t_e2e, "same": same}
+            "core": t_core, "numpy": t_numpy, "e2e": t_e2e, "same": same, "copy": t_copy}
 
 
-HEADER = (f"{'responses':>10} {'items':>5} {'load s':>7} {'rows-load s':>11} {'compute s':>9} {'core s':>7} "
-          f"{'numpy s':>8} {'core/np':>7} {'compute/np':>10} {'end-to-end s':>12}  check")
+HEADER = (f"{'responses':>10} {'items':>5} {'copy s':>7} {'load s':>7} {'load/copy':>9} {'rows-load s':>11} "
+          f"{'compute s':>9} {'core s':>7} {'numpy s':>8} {'core/np':>7} {'compute/np':>10} {'end-to-end s':>12} "
+          f"{'refresh s':>9} {'peak MB':>7} {'stored s':>8}  check")
 
 
 def line(r: dict) -> str:
     """One row of the result table."""
     rows = "–" if np.isnan(r["rows"]) else f"{r['rows']:.3f}"
-    return (f"{r['n']:>10} {r['k']:>5} {r['load']:>7.3f} {rows:>11} {r['compute']:>9.3f} {r['core']:>7.3f} "
-            f"{r['numpy']:>8.3f} {r['core'] / r['numpy']:>7.2f} {r['compute'] / r['numpy']:>10.2f} "
-            f"{r['e2e']:>12.3f}  {'same numbers' if r['same'] else 'MISMATCH'}")
+    return (f"{r['n']:>10} {r['k']:>5} {r['copy']:>7.3f} {r['load']:>7.3f} {r['load'] / r['copy']:>9.2f} {rows:>11} "
+            f"{r['compute']:>9.3f} {r['core']:>7.3f} {r['numpy']:>8.3f} {r['core'] / r['numpy']:>7.2f} "
+            f"{r['compute'] / r['numpy']:>10.2f} {r['e2e']:>12.3f} {r.get('refresh', float('nan')):>9.3f} "
+            f"{r.get('peak', float('nan')):>7.0f} {r.get('stored', float('nan')):>8.3f}  "
+            f"{'same numbers' if r['same'] else 'MISMATCH'}")
 
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
@@ -403,12 +469,18 @@ def write_docs(rows: list[dict], seeding: list[float]) -> None:
                f"Run {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, load average "
                f"{os.getloadavg()[0]:.1f} at the end (the machine is shared); seeding took {seeded}.\n\n{verdict}"
                f"```\n{table}\n```\n\n"
-               "`load`: complete responses → matrix, segments, weights (answers packed in SQL, streamed); "
+               "`copy`: a binary `COPY` of the same answer rows to the client, read and dropped (the baseline of "
+               "`load`); `load`: complete responses → matrix, segments, weights (answers packed in SQL, streamed); "
                "`rows-load`: the same with one row per answer through a server-side cursor; "
                "`compute`: the whole report from the loaded arrays; `core`: `analysis.report.score_wave` "
                "(item means and SEs, 100-point scores, dimensions, index, NPS, CSAT); `numpy`: the same "
                "numbers as `core` written in plain numpy; `end-to-end`: `survey_app.results.build.wave_result` "
-               f"(load + counts + compute + trend). Best of the runs (1M: one run).\n{END}\n")
+               "(load + counts + compute + trend); `refresh`: the scheduler's recompute of the stored result "
+               "(`results.stored.compute_and_store`, in a fresh process) and `peak MB` that process's peak "
+               "resident memory; `stored`: the wave's result served from the store "
+               "(`results.stored.served_result`: what the results page and the workbook download read). Load average before each size: "
+               + ", ".join(f"{r['n']:,}: {r['load_before']:.1f}" for r in rows)
+               + f". Best of the runs (1M: one run).\n{END}\n")
     text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
     if START in text and END in text:
         text = text[:text.index(START)] + section + text[text.index(END) + len(END) + 1:]
@@ -443,7 +515,11 @@ def main() -> None:
         start = time.perf_counter()
         wave_id = seed_wave(url, n)
         seeding.append(time.perf_counter() - start)
+        load = os.getloadavg()[0]
         rows.append(measure(app, wave_id, args.repeat if n < 1_000_000 else 1, n <= args.rows_up_to))
+        rows[-1]["refresh"], rows[-1]["peak"] = refresh_in_child(url, wave_id)
+        rows[-1]["stored"] = served_from_store(app, wave_id, args.repeat)
+        rows[-1]["load_before"] = load
         print(line(rows[-1]), flush=True)
         if not rows[-1]["same"]:
             raise SystemExit("the report and the numpy baseline disagree")

@@ -7,17 +7,23 @@ What it does, all on 127.0.0.1:
    personal invitation per final submission to be sent;
 2. each invitation's browser session prepared offline, as the app itself would make it when the
    personal link is opened (the signed session cookie holding the visit, and the page's CSRF token);
-3. the survey app (``survey-app serve``, as operators run it, access log off like the bare app's) and the bare app (``benchmarks/bare_app.py``) under
-   gunicorn with the same settings (sync workers, 2 x cores unless ``--workers``);
+3. the survey app (``survey-app serve``, as operators run it, access log off like the bare app's), the bare app
+   (``benchmarks/bare_app.py``) and the naive equal-work app (``benchmarks/naive_app.py``: Flask + Flask-WTF +
+   SQLAlchemy Core storing the same 1 + 30 rows) under gunicorn with the same settings (sync workers,
+   2 x cores unless ``--workers``);
 4. wrk (Debian's ``wrk``; ``benchmarks/respondent.lua``) for ``--seconds`` per scenario at
    ``--clients`` connections after a one-second warm-up: GET of the 30-question page (with and
-   without ``Accept-Encoding: gzip, br``), the bare template render, the final POST of 30 answers
-   with a different respondent each time, and the bare one-row insert;
+   without ``Accept-Encoding: gzip, br``), the bare template render, the naive app's page, the final POST
+   of 30 answers with a different respondent each time, the naive app's POST of the same 30 answers, and
+   the bare one-row insert; the 1-minute load average is read before each round and the ratios are
+   given per round (the machine is shared);
 5. a check that every final POST wrk counted made exactly one complete response with 30 answers;
 6. the page weight (HTML and assets as transferred with gzip) and a table with the ratios,
    printed and written to ``docs/benchmarks.md`` (its own section) with the machine's description;
 7. the same requests one at a time in one process (Flask test client), and there also a later page's
-   save (page 2 of a three-page copy of the survey, after page 1), which the wrk scenarios leave out.
+   save (page 2 of a three-page copy of the survey, after page 1), which the wrk scenarios leave out;
+8. where PostgreSQL spends a POST's writes: ``EXPLAIN (ANALYZE, BUFFERS, WAL)`` of the response and answer
+   INSERTs of one response, ours and the naive app's, and the size of every index on the answers table.
 
 Usage::
 
@@ -91,11 +97,13 @@ def prepare_database(base: str) -> str:
     engine.dispose()
     url = schema_url(base)
     from benchmarks.bare_app import metadata
+    from benchmarks.naive_app import metadata as naive_metadata
     from survey_app import migrate
 
     engine = create_engine(url)
     migrate.upgrade(engine)
     metadata.create_all(engine)
+    naive_metadata.create_all(engine)
     engine.dispose()
     return url
 
@@ -163,17 +171,61 @@ def stored_outcome(url: str, wave_id: int) -> dict:
         by_status = dict(conn.execute(text(
             "SELECT status, count(*) FROM responses WHERE wave_id = :w GROUP BY status"), {"w": wave_id}).all())
         answer_counts = conn.execute(text(
-            "SELECT count(a.id) FROM responses r LEFT JOIN answers a ON a.response_id = r.id "
+            "SELECT count(a.response_id) FROM responses r LEFT JOIN answers a ON a.response_id = r.id "
             "WHERE r.wave_id = :w AND r.status = 'complete' GROUP BY r.id"), {"w": wave_id}).scalars().all()
         bare = conn.execute(select(func.count()).select_from(text("bare_rows"))).scalar_one()
         sizes = conn.execute(text(
             "SELECT pg_total_relation_size('answers') + pg_total_relation_size('responses'), "
             "pg_total_relation_size('invitations'), (SELECT count(*) FROM invitations)")).one()
+        indexes = conn.execute(text(
+            "SELECT indexrelid::regclass::text, pg_relation_size(indexrelid) FROM pg_index "
+            "WHERE indrelid IN ('answers'::regclass, 'responses'::regclass) ORDER BY 1")).all()
+        heap = conn.execute(text("SELECT pg_relation_size('answers')")).scalar_one()
     engine.dispose()
     complete = by_status.get("complete", 0)
     return {"complete": complete, "partial": by_status.get("partial", 0), "answers": sorted(set(answer_counts)),
             "bare_rows": bare, "bytes_per_response": sizes[0] / max(complete, 1),
-            "bytes_per_invitation": sizes[1] / max(sizes[2], 1)}
+            "bytes_per_invitation": sizes[1] / max(sizes[2], 1),
+            "answers_heap": heap / max(complete, 1),
+            "indexes": [(name, size / max(complete, 1)) for name, size in indexes]}
+
+
+def _explain_wal(conn, sql: str, params: dict) -> tuple[float, float, float]:
+    """WAL records, WAL bytes and shared buffers dirtied of one statement (EXPLAIN ANALYZE BUFFERS WAL)."""
+    plan = conn.execute(text(f"EXPLAIN (ANALYZE, BUFFERS, WAL, FORMAT JSON) {sql}"), params).scalar_one()[0]["Plan"]
+    return plan.get("WAL Records", 0), plan.get("WAL Bytes", 0), plan.get("Shared Dirtied Blocks", 0)
+
+
+OURS_RESPONSE = ("INSERT INTO responses (wave_id, version_id, invitation_id, channel, hidden, started_at, finished_at, "
+                 "last_page, status) SELECT :wave, version_id, :inv, 'sms', '{}'::jsonb, now(), now(), 1, 'complete' "
+                 "FROM waves WHERE id = :wave RETURNING id")
+OURS_ANSWERS = ("INSERT INTO answers (response_id, question_code, position, value_num, choice, value_text) "
+                "SELECT :rid, 'Q' || g, 0, g % 7 + 1, (g % 7 + 1)::text, NULL FROM generate_series(1, 30) g")
+NAIVE_RESPONSE = ("INSERT INTO naive_responses (survey, status, finished_at) VALUES ('BENCH30', 'complete', now()) "
+                  "RETURNING id")
+NAIVE_ANSWERS = ("INSERT INTO naive_answers (response_id, question_code, value_num) "
+                 "SELECT :rid, 'Q' || g, g % 7 + 1 FROM generate_series(1, 30) g")
+
+
+def wal_per_response(url: str, wave_id: int, invitation_ids: list[int]) -> dict:
+    """Mean WAL records, WAL bytes and dirtied buffers of one response's INSERTs, ours and the naive app's,
+    over ``len(invitation_ids)`` responses each, in a transaction that is rolled back."""
+    engine = create_engine(url)
+    totals = {"ours": [0.0, 0.0, 0.0], "naive": [0.0, 0.0, 0.0]}
+    with engine.connect() as conn:
+        for inv in invitation_ids:
+            parts = [_explain_wal(conn, OURS_RESPONSE, {"wave": wave_id, "inv": inv})]
+            rid = conn.execute(text("SELECT currval(pg_get_serial_sequence('responses', 'id'))")).scalar_one()
+            parts.append(_explain_wal(conn, OURS_ANSWERS, {"rid": rid}))
+            totals["ours"] = [t + sum(p[i] for p in parts) for i, t in enumerate(totals["ours"])]
+            parts = [_explain_wal(conn, NAIVE_RESPONSE, {})]
+            nid = conn.execute(text("SELECT currval(pg_get_serial_sequence('naive_responses', 'id'))")).scalar_one()
+            parts.append(_explain_wal(conn, NAIVE_ANSWERS, {"rid": nid}))
+            totals["naive"] = [t + sum(p[i] for p in parts) for i, t in enumerate(totals["naive"])]
+        conn.rollback()
+    engine.dispose()
+    n = max(len(invitation_ids), 1)
+    return {k: {"records": v[0] / n, "bytes": v[1] / n, "dirtied": v[2] / n} for k, v in totals.items()}
 
 
 # -- servers and load -------------------------------------------------------------------------------
@@ -258,7 +310,9 @@ def run_interleaved(scenarios: list[dict], args, workdir: Path) -> dict:
     """Warm every scenario up, then run them in turn, ``--rounds`` times, so both apps see the same
     background load; posting scenarios get fresh respondents in every round."""
     runs: dict[str, list[dict]] = {s["name"]: [] for s in scenarios}
+    loads = []
     for number in range(args.rounds + 1):
+        loads.append(os.getloadavg()[0])
         for s in scenarios:
             lines = s["pool"][number::args.rounds + 1] if s["mode"] == "post" else s["pool"]
             path = workdir / f"{s['name']}-{number}.txt"
@@ -272,6 +326,8 @@ def run_interleaved(scenarios: list[dict], args, workdir: Path) -> dict:
     results = {name: _combine(rounds[1:]) for name, rounds in runs.items()}
     for name, rounds in runs.items():
         results[name]["warmup_requests"] = rounds[0]["requests"]
+        results[name]["round_rates"] = [r["rate"] for r in rounds[1:]]
+    results["_loads"] = loads[1:]
     return results
 
 
@@ -301,8 +357,10 @@ def in_process(url: str, instance: str, wave_code: str, spare: list[str], paged:
     ``paged``: the three-page survey's wave code and sessions; each respondent's page 1 is saved
     first (not timed), then the save of page 2 is timed (UPDATE with the row lock, DELETE, INSERT)."""
     from benchmarks.bare_app import create_app as bare_app
+    from benchmarks.naive_app import create_app as naive_app
 
     ours, bare = make_app(url, instance).test_client(), bare_app(url).test_client()
+    naive = naive_app(url, SECRET).test_client()
     page, body = f"/r/{wave_code}?p=1", _answers(1, 30)
     form = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -315,7 +373,15 @@ def in_process(url: str, instance: str, wave_code: str, spare: list[str], paged:
     paged_code, paged_lines = paged
     for line in paged_lines:  # every respondent has saved page 1: their response exists
         assert ours_request(line, True, f"/r/{paged_code}?p=1", _answers(1, 10)) == 303
+    def naive_request(line: str, post: bool) -> int:
+        cookie, csrf = line.split(" ")
+        naive.set_cookie(*cookie.split("=", 1))
+        answer = naive.post("/survey", data=f"{body}&csrf_token={csrf}", headers=form) if post else naive.get("/survey")
+        return answer.status_code
+
     requests = {"get": lambda i: ours_request(spare[i % 20], False), "post": lambda i: ours_request(spare[20 + i], True),
+                "naive_get": lambda i: naive_request(spare[i % 20], False),
+                "naive_post": lambda i: naive_request(spare[i % 20], True),
                 "page_save": lambda i: ours_request(paged_lines[i], True, f"/r/{paged_code}?p=2", _answers(11, 20)),
                 "render": lambda i: bare.get("/render").status_code,
                 "insert": lambda i: bare.post("/insert", data=body, headers=form).status_code}
@@ -351,15 +417,19 @@ def run_scenarios(args, url: str, wave_code: str, pool: list[str], workdir: Path
     page = f"/r/{wave_code}?p=1"
     ours = {"SURVEY_DATABASE_URL": url, "SURVEY_SECRET_KEY": SECRET, "SURVEY_INSTANCE_PATH": str(workdir),
             "SURVEY_LOG_LEVEL": "WARNING", "SURVEY_GUNICORN_ACCESS_LOG": ""}  # the bare app logs no access either
+    naive_env = {"NAIVE_DATABASE_URL": url, "NAIVE_SECRET_KEY": SECRET}
     with gunicorn("survey-app serve", ours, args.workers, "/") as base, \
-            gunicorn("benchmarks.bare_app:app", {"BARE_DATABASE_URL": url}, args.workers, "/render") as bare:
+            gunicorn("benchmarks.bare_app:app", {"BARE_DATABASE_URL": url}, args.workers, "/render") as bare, \
+            gunicorn("benchmarks.naive_app:app", naive_env, args.workers, "/survey") as naive:
         weight = page_weight(base, page, pool[0])
         readers, writers = pool[:min(len(pool) // 5, 5000)], pool[len(pool) // 5:-IN_PROCESS_SPARE]
         scenarios = [
             {"name": "get", "url": base + page, "pool": readers, "mode": "get"},
             {"name": "get_gzip", "url": base + page, "pool": readers, "mode": "get", "encoding": "gzip, br"},
             {"name": "bare_render", "url": bare + "/render", "pool": readers, "mode": "get"},
+            {"name": "naive_get", "url": naive + "/survey", "pool": readers, "mode": "get"},
             {"name": "post", "url": base + page, "pool": writers, "mode": "post"},
+            {"name": "naive_post", "url": naive + "/survey", "pool": readers, "mode": "post-any"},
             {"name": "bare_insert", "url": bare + "/insert", "pool": readers, "mode": "post-any"},
         ]
         results = run_interleaved(scenarios, args, workdir)
@@ -379,13 +449,14 @@ def main() -> None:
         paged_code, _paged_id, paged_ids = seed(app, IN_PROCESS_PAGED, three_pages(), "BENCH30P")
         paged = (paged_code, prepared_sessions(app, paged_code, paged_ids))
         app.extensions["survey_engine"].dispose()
+        wal = wal_per_response(url, wave_id, ids[:50])
         print(f"{len(pool):,} respondents prepared; serving on 127.0.0.1 with {args.workers} workers", flush=True)
         results, weight = run_scenarios(args, url, wave_code, pool, workdir)
         stored = stored_outcome(url, wave_id)
         timings = in_process(url, tmp, wave_code, pool[-IN_PROCESS_SPARE:], paged)
     stored["posted"] = results["post"]["requests"] + results["post"]["warmup_requests"]
     body = "\n".join(f"- {line}" for line in machine(url, load_before)) + "\n\n" + table(
-        results, weight, args, stored, timings, WARMUP_SECONDS)
+        results, weight, args, stored, timings, WARMUP_SECONDS, wal)
     print(body)
     exact = stored["answers"] in ([30], []) and stored["partial"] == 0
     if not exact or not 0 <= stored["complete"] - stored["posted"] <= (args.rounds + 1) * args.clients:

@@ -50,10 +50,39 @@ def _verdict(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
-def table(results: dict, weight: dict, args, stored: dict, in_process: dict, warmup_seconds: float) -> str:
+def _rounds(results: dict) -> list[str]:
+    """One row per round: the load average before it and the ratios of that round's rates."""
+    lines = ["Ratios per round (each from the same round, so the load of the shared machine weighs on both "
+             "sides alike):", "", "| round | load average before | POST / naive POST | GET / naive GET | "
+             "GET / bare render | POST / bare insert |", "|---:|---:|---:|---:|---:|---:|"]
+    for i, load in enumerate(results["_loads"]):
+        rate = {name: r["round_rates"][i] for name, r in results.items() if not name.startswith("_")}.get
+        lines.append(f"| {i + 1} | {load:.1f} | {rate('post') / rate('naive_post'):.2f}x | "
+                     f"{rate('get') / rate('naive_get'):.2f}x | {rate('get') / rate('bare_render'):.0%} | "
+                     f"{rate('post') / rate('bare_insert'):.0%} |")
+    return lines
+
+
+def _wal(wal: dict, stored: dict) -> list[str]:
+    """What one response costs PostgreSQL to write, ours against the naive app's, and the answers' indexes."""
+    ours, naive = wal["ours"], wal["naive"]
+    lines = ["Writes per response (`EXPLAIN (ANALYZE, BUFFERS, WAL)` of the response INSERT and the 30-answer "
+             "INSERT, mean of 50 responses, rolled back):", "",
+             "| app | WAL records | WAL bytes | buffers dirtied |", "|---|---:|---:|---:|",
+             f"| survey app | {ours['records']:.0f} | {ours['bytes']:,.0f} | {ours['dirtied']:.1f} |",
+             f"| naive app (serial keys, one foreign key) | {naive['records']:.0f} | {naive['bytes']:,.0f} | "
+             f"{naive['dirtied']:.1f} |", "",
+             f"Answers heap {stored['answers_heap']:,.0f} bytes per complete response; indexes per complete response: "
+             + ", ".join(f"`{name}` {size:,.0f} B" for name, size in stored["indexes"]) + "."]
+    return lines
+
+
+def table(results: dict, weight: dict, args, stored: dict, in_process: dict, warmup_seconds: float,
+          wal: dict | None = None) -> str:
     """The markdown tables of one run, with the ratios and targets."""
     get_raw, get_gz, render = results["get"], results["get_gzip"], results["bare_render"]
     post, bare_insert = results["post"], results["bare_insert"]
+    naive_get, naive_post = results["naive_get"], results["naive_post"]
     lines = [f"{args.seconds:g} s per scenario in {args.rounds} interleaved rounds after a {warmup_seconds:g} s "
              f"warm-up, {args.clients} connections (wrk, 1 thread), gunicorn {args.workers} sync workers for both "
              "apps. p50: mean of the rounds' medians weighted by requests; p99: the worst round's.", "",
@@ -61,12 +90,20 @@ def table(results: dict, weight: dict, args, stored: dict, in_process: dict, war
              _row("GET 30-question page (survey app)", get_raw),
              _row("GET 30-question page, `Accept-Encoding: gzip, br` (survey app)", get_gz),
              _row("GET bare template render (baseline)", render),
+             _row("GET naive equal-work app's page (Flask-WTF form)", naive_get),
              _row("final POST of 30 answers, one respondent each (survey app)", post),
+             _row("POST naive equal-work app: Flask-WTF + 1 + 30 rows (baseline)", naive_post),
              _row("POST bare one-row insert (baseline)", bare_insert), "",
              "| target | measured | result |", "|---|---|---|"]
     ratio_get, ratio_gz = get_raw["rate"] / render["rate"], get_gz["rate"] / render["rate"]
     ratio_post = post["rate"] / bare_insert["rate"]
+    post_naive = [p / n for p, n in zip(post["round_rates"], naive_post["round_rates"], strict=True)]
+    get_naive = [g / n for g, n in zip(get_raw["round_rates"], naive_get["round_rates"], strict=True)]
     checks = [
+        ("final POST ≥ 1.5x the naive equal-work app, every round",
+         " / ".join(f"{r:.2f}x" for r in post_naive), min(post_naive) >= 1.5),
+        ("page GET ≥ 4x the naive equal-work app, every round",
+         " / ".join(f"{r:.2f}x" for r in get_naive), min(get_naive) >= 4),
         ("page GET ≥ 50% of bare render", f"{ratio_get:.0%} ({ratio_gz:.0%} compressed)", ratio_get >= 0.5),
         ("final POST ≥ 1,000/s", f"{post['rate']:,.0f}/s", post["rate"] >= 1000),
         ("final POST ≥ 40% of bare one-row insert", f"{ratio_post:.0%}", ratio_post >= 0.4),
@@ -75,7 +112,10 @@ def table(results: dict, weight: dict, args, stored: dict, in_process: dict, war
                                      f"{weight['html_gzip']:,} B gzip)", weight["transferred"] <= 50_000),
     ]
     lines += [f"| {name} | {value} | {_verdict(ok)} |" for name, value, ok in checks]
+    lines += [""] + _rounds(results)
     lines += ["", _in_process_table(in_process)]
+    if wal is not None:
+        lines += [""] + _wal(wal, stored)
     lines += ["", WHY, "", f"Stored: {stored['complete']:,} complete responses for {stored['posted']:,} final POSTs wrk "
                   f"counted (warm-up included; up to {args.clients} per round more may have finished as wrk stopped), "
                   f"{stored['partial']} partial, answers per response {stored['answers']}. Storage: "
@@ -100,11 +140,13 @@ def write_section(body: str) -> None:
 def _in_process_table(timings: dict) -> str:
     """Cost per request without HTTP server and load generator (Flask test client, same database)."""
     rows = [("30-question page GET", "get", "bare template render", "render"),
+            ("30-question page GET", "get", "naive equal-work page", "naive_get"),
             ("final POST of 30 answers", "post", "bare one-row insert", "insert"),
+            ("final POST of 30 answers", "post", "naive equal-work POST (1 + 30 rows)", "naive_post"),
             ("later page's save (page 2 of 3, 10 answers)", "page_save", "bare one-row insert", "insert")]
     lines = [f"The same requests one at a time in one process (Flask test client, {timings['n']} each, same "
              "database; the application's own cost, without the HTTP server, wrk and their competition for the "
-             "cores):", "", "| request | survey app ms | baseline | baseline ms | ratio |", "|---|---:|---|---:|---:|"]
+             "cores):", "", "| request | survey app ms | baseline | baseline ms | baseline time / ours |", "|---|---:|---|---:|---:|"]
     for name, ours, bare_name, bare in rows:
         lines.append(f"| {name} | {timings[ours]:.2f} | {bare_name} | {timings[bare]:.2f} | "
                      f"{timings[bare] / timings[ours]:.0%} |")

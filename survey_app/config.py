@@ -63,6 +63,8 @@ DEFAULTS: dict[str, Any] = {
     "QUESTIONNAIRE_CACHE_SIZE": 256,
     "COURTESY_MIN_EVALUATIONS": 3,
     "COURTESY_THRESHOLD": 0,
+    "RESULTS_INLINE_MAX_RESPONSES": 20000,
+    "RESULTS_REFRESH_SECONDS": 60,
     # distribution (e-mail, SMS, outbox senders, scheduler)
     "SMTP_HOST": None,
     "SMTP_PORT": 587,
@@ -150,6 +152,8 @@ DESCRIPTIONS: dict[str, str] = {
     "SEND_MAX_ATTEMPTS": "Attempts before a message is marked failed.",
     "SEND_RETRY_SECONDS": "Wait before the first retry; doubles with each further attempt (at most 6 hours).",
     "SEND_LEASE_SECONDS": "How long a sender's claim on a message lasts; a dead sender's messages return to the queue after it.",
+    "RESULTS_INLINE_MAX_RESPONSES": "A stale stored result of a wave with at most this many complete responses is recomputed while the page waits; a larger one is shown as stored while the scheduler recomputes it.",
+    "RESULTS_REFRESH_SECONDS": "How often `survey-app scheduler` recomputes stored results whose answers have changed.",
     "SCHEDULER_TICK_SECONDS": "How often `survey-app scheduler` opens waves, queues reminders and closes waves.",
     "SCHEDULER_LEASE_SECONDS": "Standby scheduler takes over this long after the active one stops renewing its lease (SQLite).",
     "ALLOW_TICK_AS_OF": "Allow `survey-app wave tick --now TIME` (run a tick as of another time, to try reminders). Trials only, never in production.",

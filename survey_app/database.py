@@ -99,6 +99,19 @@ def writes_data(view):
     return view
 
 
+def reads_only(view):
+    """Mark a view whose GET only reads: on PostgreSQL its statements then run in autocommit, one round trip
+    each, without BEGIN and COMMIT around them (the respondent's page GET: its one query used to cost three
+    round trips). Its other methods (a POST) keep their transaction."""
+    view.reads_only = True
+    return view
+
+
+def _read_only_request() -> bool:
+    return (has_request_context() and request.method in ("GET", "HEAD")
+            and getattr(current_app.view_functions.get(request.endpoint), "reads_only", False))
+
+
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> Engine:
     """An engine for ``url`` with the settings each backend needs."""
     if url.startswith("sqlite"):
@@ -153,6 +166,8 @@ class AppSession(Session):
     def get_bind(self, mapper=None, clause=None, **kwargs):
         if self.bind is not None:
             return self.bind
+        if _read_only_request() and "survey_read_engine" in current_app.extensions:
+            return current_app.extensions["survey_read_engine"]  # the pool's connections, in autocommit
         return current_app.extensions["survey_engine"]
 
 
@@ -170,11 +185,13 @@ class Database:
 
     def init_app(self, app: Flask) -> None:
         """Create the engine from the app's settings; no connection is opened here."""
-        app.extensions["survey_engine"] = make_engine(
+        engine = app.extensions["survey_engine"] = make_engine(
             app.config["SQLALCHEMY_URL"],
             echo=app.config["DATABASE_ECHO"],
             pool_size=app.config["DATABASE_POOL_SIZE"],
         )
+        if engine.dialect.name == "postgresql":  # same pool; autocommit set on checkout, reset on return
+            app.extensions["survey_read_engine"] = engine.execution_options(isolation_level="AUTOCOMMIT")
         app.teardown_appcontext(self._remove_session)
 
     def bind_to(self, connection: Connection | None) -> None:

@@ -139,7 +139,7 @@ def stored_responses(url: str, wave_id: int) -> dict[int, tuple[str, int]]:
     engine = create_engine(url)
     with engine.connect() as conn:
         rows = conn.execute(text(
-            "SELECT r.invitation_id, r.status, count(a.id) FROM responses r LEFT JOIN answers a "
+            "SELECT r.invitation_id, r.status, count(a.response_id) FROM responses r LEFT JOIN answers a "
             "ON a.response_id = r.id WHERE r.wave_id = :w GROUP BY r.id, r.invitation_id, r.status"),
             {"w": wave_id}).all()
     engine.dispose()

@@ -117,7 +117,7 @@ def test_demo_answers_follow_the_questionnaires_logic(demo):
     _first, _second, app, _ = demo
     with app.app_context():
         said_no = select(Answer.response_id).where(Answer.question_code == "SQ1", Answer.value_num == 2)
-        answered_after_no = db.session.scalar(select(func.count(Answer.id)).where(
+        answered_after_no = db.session.scalar(select(func.count(Answer.response_id)).where(
             Answer.response_id.in_(said_no), Answer.question_code.like("Q%")))
     assert answered_after_no == 0
 
@@ -130,7 +130,7 @@ def test_demo_scale_answers_are_stored_as_the_respondent_pages_store_them(demo):
     _first, _second, app, _ = demo
     with app.app_context():
         wave = db.session.scalar(select(Wave).where(Wave.code == "CS-POSTAL-2026Q4"))
-        scored = db.session.scalar(select(func.count(Answer.id)).join(Response).where(
+        scored = db.session.scalar(select(func.count(Answer.response_id)).join(Response).where(
             Response.wave_id == wave.id, Response.status == ResponseStatus.COMPLETE, Answer.question_code == "Q2_1"))
         tables = {t.code: t for t in frequencies(wave.id, wave.version.questionnaire)}
     q2_1 = tables["Q2_1"]

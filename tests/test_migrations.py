@@ -70,3 +70,38 @@ def test_check_current_names_the_command_to_run(empty_engine):
     migrate.downgrade(empty_engine, "base")
     with pytest.raises(migrate.SchemaNotCurrent, match="survey-app db upgrade"):
         migrate.check_current(empty_engine)
+
+
+def test_0010_keys_answers_by_response_question_position_and_keeps_every_answer(empty_engine):
+    """Answers stored before 0010 survive it (and its downgrade) unchanged; the key then refuses a duplicate."""
+    from sqlalchemy.exc import IntegrityError
+
+    migrate.upgrade(empty_engine, "0007")
+    rows = [(1, "Q1", 0, 5.0, "5", None), (1, "Q2", 0, None, None, "친절했습니다"), (1, "M", 0, None, "a", None),
+            (1, "M", 1, None, "b", None), (2, "Q1", 0, 3.0, "3", None)]
+    raw = create_engine(empty_engine.url)  # without the app's connect hooks: answers without responses
+    with raw.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL session_replication_role = replica"))  # no foreign-key triggers
+        for rid in (1, 2):  # responses of no wave (foreign keys are not checked on this connection)
+            conn.execute(text("INSERT INTO responses (id, wave_id, version_id, status, channel, started_at, last_page, "
+                              "hidden) VALUES (:id, 1, 1, 'complete', 'web', CURRENT_TIMESTAMP, 1, '{}')"), {"id": rid})
+        for row in rows:
+            conn.execute(text("INSERT INTO answers (response_id, question_code, position, value_num, choice, value_text) "
+                              "VALUES (:r, :q, :p, :v, :c, :t)"),
+                         dict(zip(("r", "q", "p", "v", "c", "t"), row, strict=True)))
+    raw.dispose()
+    migrate.upgrade(empty_engine)
+    read = ("SELECT response_id, question_code, position, value_num, choice, value_text FROM answers "
+            "ORDER BY response_id, question_code, position")
+    with empty_engine.connect() as conn:
+        assert [tuple(r) for r in conn.execute(text(read))] == sorted(rows)
+    assert inspect(empty_engine).get_pk_constraint("answers")["constrained_columns"] == [
+        "response_id", "question_code", "position"]
+    assert "id" not in {c["name"] for c in inspect(empty_engine).get_columns("answers")}
+    with pytest.raises(IntegrityError), empty_engine.begin() as conn:
+        conn.execute(text("INSERT INTO answers (response_id, question_code, position) VALUES (1, 'Q1', 0)"))
+    migrate.downgrade(empty_engine, "0007")
+    with empty_engine.connect() as conn:
+        assert [tuple(r) for r in conn.execute(text(read))] == sorted(rows)
+        assert conn.execute(text("SELECT count(DISTINCT id) FROM answers")).scalar_one() == len(rows)

@@ -117,7 +117,7 @@ def test_storing_at_once_beside_an_existing_response_changes_nothing(app_ctx, in
     with app_ctx() as session:
         assert store_at_once(session.get(Invitation, invitation_id), ROWS_OF_EVERY_KIND, page=1) is None
     with app_ctx() as session:
-        answers = session.scalar(select(func.count(Answer.id)).where(Answer.response_id == rid))
+        answers = session.scalar(select(func.count(Answer.response_id)).where(Answer.response_id == rid))
         responses = session.scalar(select(func.count(Response.id)).where(Response.invitation_id == invitation_id))
         response = session.get(Response, rid)
     assert (answers, responses, response.status, response.last_page) == (0, 1, ResponseStatus.PARTIAL, 0)

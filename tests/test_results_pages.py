@@ -109,7 +109,7 @@ def test_an_unreadable_questionnaire_gets_a_plain_message(app_ctx, client, make_
 
 def test_results_the_statistics_refuse_get_a_plain_message(app_ctx, client, make_user, make_survey, make_org,
                                                             monkeypatch):
-    from survey_app.results import views
+    from survey_app.results import stored
 
     ids = seed_hand_wave(app_ctx, make_survey, make_org)
     _staff(app_ctx, make_user, "analyst_c", "analyst", None)
@@ -118,7 +118,7 @@ def test_results_the_statistics_refuse_get_a_plain_message(app_ctx, client, make
     def refuse(*_args, **_kwargs):
         raise ValueError("weights must be non-negative")
 
-    monkeypatch.setattr(views, "wave_result", refuse)
+    monkeypatch.setattr(stored, "wave_result", refuse)
     page = client.get(f"/manage/results/waves/{ids['wave_id']}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "결과를 계산할 수 없었습니다" in html and "non-negative" not in html

@@ -76,7 +76,7 @@ def _contacts(customer_id: int) -> list[dict]:
 def _answers(response_id: int) -> list[dict]:
     return [{"question": a.question_code, "number": a.value_num, "choice": a.choice, "text": a.value_text}
             for a in db.session.scalars(select(Answer).where(Answer.response_id == response_id)
-                                        .order_by(Answer.position, Answer.id))]
+                                        .order_by(Answer.question_code, Answer.position))]
 
 
 def _accesses(customer_id: int, contact_ids: list[int]) -> list[dict]:

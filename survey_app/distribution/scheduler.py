@@ -9,6 +9,8 @@ Jobs (ids are fixed, so restarting replaces them instead of adding copies):
   their invitations), queue due reminders, close waves at their close time. The schedule itself lives
   in the wave and plan rows; the tick only looks at them, so a missed tick loses nothing.
 - ``contact-retention`` daily at 03:00: purge or anonymise contacts whose retention has ended.
+- ``results-refresh`` every ``RESULTS_REFRESH_SECONDS``: recompute stored wave results whose answers changed
+  (see :mod:`survey_app.results.stored`), the ones a viewer saw stale first.
 - ``report-delivery`` hourly at minute 5: e-mail the results workbooks that are due (weekly, monthly, at wave
   close; see :mod:`survey_app.results.delivery`). A tick that closes a wave also sends its at-close reports.
 
@@ -31,6 +33,7 @@ from flask import Flask
 from ..database import db, retry_when_locked, write_lock_up_front
 from ..privacy.retention import run_retention_job
 from ..results.delivery import run_deliveries
+from ..results.stored import refresh_stale
 from .fielding import run_tick
 from .leader import make_leader
 from .sender import worker_name
@@ -38,6 +41,7 @@ from .sender import worker_name
 log = logging.getLogger(__name__)
 _APP: Flask | None = None  # the process's app, for job functions (APScheduler stores them by reference)
 TICK_JOB, RETENTION_JOB, REPORT_JOB = "distribution-tick", "contact-retention", "report-delivery"
+RESULTS_JOB = "results-refresh"
 
 
 def _say_locked(error, wait: float) -> None:
@@ -70,6 +74,14 @@ def report_job() -> None:
         _deliver_reports()
 
 
+def results_job() -> None:
+    """Recompute stale stored results (each committed as it is done)."""
+    with _APP.app_context():
+        for line in refresh_stale():
+            log.info("results: %s", line)
+            print(f"results: {line}", flush=True)
+
+
 def retention_job() -> None:
     """The daily retention run."""
     with _APP.app_context(), write_lock_up_front():
@@ -86,6 +98,8 @@ def build_scheduler(app: Flask, tick_seconds: int) -> BackgroundScheduler:
                       misfire_grace_time=3600, next_run_time=datetime.now(scheduler.timezone))
     scheduler.add_job(retention_job, "cron", hour=3, minute=0, id=RETENTION_JOB, replace_existing=True,
                       misfire_grace_time=12 * 3600)
+    scheduler.add_job(results_job, "interval", seconds=app.config["RESULTS_REFRESH_SECONDS"], id=RESULTS_JOB,
+                      replace_existing=True, misfire_grace_time=3600)
     scheduler.add_job(report_job, "cron", minute=5, id=REPORT_JOB, replace_existing=True, misfire_grace_time=3600)
     return scheduler
 

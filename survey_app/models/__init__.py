@@ -21,6 +21,7 @@ from .reports import Cadence, DeliveryStatus, ReportDelivery, ReportSubscription
 from .responses import Answer, Response, ResponseStatus
 from .roles import ROLE_PERMISSIONS, Permission, Role, RoleGrant
 from .security import ApiKey, RateLimitBucket
+from .stored_results import StoredResult
 from .surveys import ImmutableVersionError, Survey, SurveyState, SurveyStateError, SurveyVersion
 from .unsaved import UnsavedForm
 from .users import StaffSession, User
@@ -43,4 +44,6 @@ __all__ = [
     # customer records
     "ConsentPurpose", "Customer", "CustomerConsent", "CustomerKind", "ErasedRecord", "Interaction", "InteractionChannel", "Order",
     "OrderStatus",
+    # results computed once and kept
+    "StoredResult",
 ]

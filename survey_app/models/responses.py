@@ -68,15 +68,12 @@ class Answer(Base):
     """
 
     __tablename__ = "answers"
-    __table_args__ = (
-        UniqueConstraint("response_id", "question_code", "position"),
-        Index("ix_answers_question", "question_code"),
-    )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
-    question_code: Mapped[str] = mapped_column(String(64))
-    position: Mapped[int] = mapped_column(default=0)
+    # Keyed by what identifies an answer, with no surrogate id and no other index: storing an answer
+    # writes one index entry (migration 0010; docs/benchmarks.md has the WAL bytes per response).
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
+    question_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True, default=0)
     value_num: Mapped[float | None] = mapped_column(Float)
     choice: Mapped[str | None] = mapped_column(String(64))
     value_text: Mapped[str | None] = mapped_column(Text)

@@ -6,9 +6,11 @@ import hashlib
 from dataclasses import dataclass, field
 
 from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_wtf.csrf import validate_csrf
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
+from wtforms.validators import ValidationError
 
 from questionnaires import Questionnaire, logic
 from questionnaires.answers import hidden_answers
@@ -22,7 +24,16 @@ from ..responses.operations import AlreadyCompleted
 from ..responses.values import answers_from_rows, rows_for
 from .client_logic import page_logic
 from .forms import build_page_form, page_items
-from .pages import answer_fields, expected_sections, missing_messages, outline, read_page, section_numbers
+from .pages import (
+    PageRead,
+    answer_fields,
+    expected_sections,
+    missing_messages,
+    outline,
+    read_page,
+    read_posted,
+    section_numbers,
+)
 from .state import Visit, response_of, save_visit
 
 DEVICE_COOKIE = "sv_device"
@@ -187,21 +198,32 @@ class SurveyFlow:
             return redirect(self.page_url(self.resume_page()), 303)
         section = self.questionnaire.sections[page - 1]
         items = page_items(self.questionnaire, section, self.answers, self._seed())
-        form = build_page_form(items, self._csrf_seconds(), formdata=request.form)
         going_back = request.form.get("move") == "prev"
-        if not form.validate() and "csrf_token" in form.errors:
-            notice = "오랫동안 머무르셔서 보안을 위해 한 번 더 확인합니다. 답하신 내용은 그대로이니 다시 눌러 주십시오."
-            return self.render_page(page, form=form, notice=notice, status=400)
-        read = read_page(self.questionnaire, items, form, self.answers, check_required=not going_back)
-        if going_back:
-            return self._save_and_go(page, read, self._neighbour(page, -1) or page)
-        if read.errors:
-            return self.render_page(page, form=form, errors=read.errors, status=422)
+        read = None if going_back else self._read_posted(items)
+        if read is None or read.errors:  # the page's WTForms form reads it, and shows it again with errors
+            form = build_page_form(items, self._csrf_seconds(), formdata=request.form)
+            if not form.validate() and "csrf_token" in form.errors:
+                notice = "오랫동안 머무르셔서 보안을 위해 한 번 더 확인합니다. 답하신 내용은 그대로이니 다시 눌러 주십시오."
+                return self.render_page(page, form=form, notice=notice, status=400)
+            read = read_page(self.questionnaire, items, form, self.answers, check_required=not going_back)
+            if going_back:
+                return self._save_and_go(page, read, self._neighbour(page, -1) or page)
+            if read.errors:
+                return self.render_page(page, form=form, errors=read.errors, status=422)
         merged = {**{k: v for k, v in self.answers.items() if k not in read.codes}, **read.answers}
         following = [p for p in self.pages(merged) if p > page]
         if following:
             return self._save_and_go(page, read, following[0])
         return self._finish(page, read, merged)
+
+    def _read_posted(self, items: list) -> PageRead | None:
+        """The page read straight from the posted values when its token is good and its fields allow
+        (:func:`.pages.read_posted`); None sends it through the page's WTForms form."""
+        try:
+            validate_csrf(request.form.get("csrf_token"), time_limit=self._csrf_seconds())
+        except ValidationError:
+            return None
+        return read_posted(self.questionnaire, items, request.form, self.answers)
 
     def database_unavailable(self):
         """The page again with what was typed, asking to press once more (the database was unreachable)."""

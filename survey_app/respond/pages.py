@@ -59,10 +59,49 @@ def _require(item: PageItem, read: PageRead) -> None:
         read.errors.setdefault(code, OTHER_TEXT if code == other_code(item.question.code) else REQUIRED)
 
 
+class _Posted:
+    """A field's one posted value, as WTForms' single-value fields hold it (``None`` when not posted)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: str | None) -> None:
+        self.data = data
+
+
+#: Answer kinds read straight from the posted field map: one value each, parsed exactly as from the
+#: WTForms field (``RadioField``/``StringField``/``TextAreaField`` keep the first posted value as it is).
+QUICK_KINDS = frozenset({"choice", "number", "text", "other"})
+
+
+def read_posted(questionnaire: Questionnaire, items: list[PageItem], formdata, prior: dict) -> PageRead | None:
+    """The page read from the posted values through the questionnaire's fields, without building a form;
+    None when a field needs its WTForms field (several values, a ranking, a date). A page with errors is
+    shown again through WTForms (:func:`read_page` and the page's form), so nothing typed is lost."""
+    if any(answer.kind not in QUICK_KINDS for item in items for answer in item.fields):
+        return None
+    read = PageRead()
+    for item in items:
+        for answer in item.fields:
+            read.codes.append(answer.code)
+            values = formdata.getlist(field_name(answer.code))
+            try:
+                value = parse_value(answer, item.question, _Posted(values[0] if values else None))
+            except ValidationError as exc:
+                read.errors[answer.code] = str(exc)
+                continue
+            if value is not None:
+                read.answers[answer.code] = value
+    return _keep_shown(questionnaire, items, read, prior, check_required=True)
+
+
 def read_page(questionnaire: Questionnaire, items: list[PageItem], form: PageForm, prior: dict,
               *, check_required: bool = True) -> PageRead:
     """Parse the page, then keep only questions logic shows given the earlier and new answers."""
-    read = _parse_all(items, form)
+    return _keep_shown(questionnaire, items, _parse_all(items, form), prior, check_required=check_required)
+
+
+def _keep_shown(questionnaire: Questionnaire, items: list[PageItem], read: PageRead, prior: dict,
+                *, check_required: bool) -> PageRead:
     merged = {**{k: v for k, v in prior.items() if k not in read.codes}, **read.answers}
     visible = {q.code for q in shown(questionnaire, merged).questions}
     for item in items:

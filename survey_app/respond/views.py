@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy.exc import OperationalError
 
-from ..database import writes_data
+from ..database import reads_only, writes_data
 from ..distribution.office_links import SIGNED_SOURCES, office_link_args, signed_place
 from ..responses.links import LinkState, resolve_open_link, resolve_token
 from ..responses.operations import mark_opened
@@ -76,6 +76,7 @@ def open_link(key: str):
 
 
 @bp.route("/r/<wave_code>", methods=["GET", "POST"])
+@reads_only
 def survey(wave_code: str):
     """The survey itself, one section per page."""
     visit = load_visit(wave_code)

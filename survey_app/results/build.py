@@ -7,6 +7,7 @@ in its link; a response with none of these belongs to the survey's own unit.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Collection
 from datetime import UTC, datetime
 
@@ -19,11 +20,16 @@ from questionnaires import Questionnaire, QuestionnaireError
 
 from ..database import db
 from ..models import OrgLevel, OrgUnit, StaffMember, Survey, Wave
+from . import store
+from .codec import decode
 from .courtesy import Directory
 from .loading import ORG_SEGMENTS, UNKNOWN, WaveData, load_wave, response_counts
 from .model import Change, ResponseRate, TrendPoint, WaveInfo, WaveResult
 from .report import ScoredWave, score_loaded_wave
 from .segments import LEVEL_NAMES
+
+#: Trend points are scored at the 95% level, whatever the report's own level.
+TREND_CONFIDENCE = 0.95
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -140,6 +146,26 @@ def _light_score(wave: Wave, units: Collection[int] | None) -> ScoredWave | None
     return score_loaded_wave(load_for(wave, questionnaire, units), questionnaire, full=False)
 
 
+def trend_scores(waves: list[Wave], units: Collection[int] | None) -> dict[int, ScoredWave | None]:
+    """Each wave's trend score, from its stored trend point when the wave's answers have not changed since;
+    otherwise scored now and stored, so a later report does not rescore it."""
+    marks = store.watermarks(waves)
+    scope, _ids = store.scope_of(units)
+    rows = store.find_many([w.id for w in waves], store.TREND, scope, TREND_CONFIDENCE)
+    scores: dict[int, ScoredWave | None] = {}
+    for wave in waves:
+        row = rows.get(wave.id)
+        if store.is_fresh(row, marks[wave.id]):
+            scores[wave.id] = decode(row.payload, ScoredWave)
+            continue
+        started = time.perf_counter()
+        scores[wave.id] = scored = _light_score(wave, units)
+        if scored is not None:
+            store.save(wave.id, store.TREND, units, TREND_CONFIDENCE, marks[wave.id], scored,
+                       time.perf_counter() - started)
+    return scores
+
+
 def _change(current: ScoredWave | None, previous: ScoredWave | None) -> Change | None:
     """Wave-over-wave change of the headline (``compare.wave_change``) when both have one."""
     if current is None or previous is None or current.headline_code != previous.headline_code:
@@ -155,9 +181,14 @@ def _change(current: ScoredWave | None, previous: ScoredWave | None) -> Change |
 def survey_trend(survey: Survey, *, units: Collection[int] | None = None, until: Wave | None = None,
                  current: ScoredWave | None = None) -> tuple[TrendPoint, ...]:
     """One point per wave of ``survey`` (up to ``until``), each with its change from the previous one."""
+    waves = survey_waves(survey.id)
+    if until is not None and any(w.id == until.id for w in waves):
+        waves = waves[:next(i for i, w in enumerate(waves) if w.id == until.id) + 1]
+    given = until.id if until is not None and current is not None else None
+    stored = trend_scores([w for w in waves if w.id != given], units)
     points, previous = [], None
-    for wave in survey_waves(survey.id):
-        scored = current if until is not None and wave.id == until.id else _light_score(wave, units)
+    for wave in waves:
+        scored = current if wave.id == given else stored[wave.id]
         kpis = scored.kpis if scored else {}
         points.append(TrendPoint(
             wave_id=wave.id, wave_code=wave.code, wave_name=wave.name, opens_at=_iso(wave.opens_at),

@@ -10,7 +10,7 @@ from questionnaires import QuestionnaireError
 from .. import migrate
 from ..database import db
 from ..models import Wave
-from .build import wave_result
+from .stored import fresh_result, refresh_stale
 from .text import format_report
 
 
@@ -34,7 +34,7 @@ def report_command(wave_code: str, as_json: bool, confidence: float) -> None:
     """Score wave WAVE_CODE and print its result (see `survey-app waves` for the codes)."""
     wave = wave_by_code(wave_code)
     try:
-        result = wave_result(wave, confidence=confidence)
+        result = fresh_result(wave, confidence=confidence)
     except QuestionnaireError as exc:
         raise click.ClickException(f"이 차수의 설문지를 읽을 수 없습니다 (the wave's questionnaire is invalid): {exc}") from None
     except ValueError as exc:
@@ -44,4 +44,15 @@ def report_command(wave_code: str, as_json: bool, confidence: float) -> None:
         click.echo()
 
 
-COMMANDS = (report_command,)
+@click.command("results-refresh")
+@with_appcontext
+def results_refresh_command() -> None:
+    """Recompute the stored results whose answers changed now (the scheduler does this every minute)."""
+    migrate.check_current(db.engine)
+    lines = refresh_stale()
+    for line in lines:
+        click.echo(line)
+    click.echo(f"다시 계산한 결과 {len(lines)}개 (stored results recomputed).")
+
+
+COMMANDS = (report_command, results_refresh_command)

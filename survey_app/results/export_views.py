@@ -16,7 +16,8 @@ from ..database import db
 from ..models import Permission, Wave
 from ..web.access import requires, visible_units
 from .report_mail import workbook_filename
-from .views import WAVE_RESULTS
+from .stored import served_result
+from .views import WAVE_RESULTS, computing_page
 from .workbook import export_wave
 
 bp = Blueprint("result_exports", __name__, url_prefix="/manage/results")
@@ -32,7 +33,11 @@ def workbook(wave_id: int):
     units = visible_units(Permission.VIEW_RESULTS)
     out = tempfile.TemporaryFile()
     try:
-        summary = export_wave(wave, out, units=units)
+        served = served_result(wave, units=units)
+        if served.result is None:
+            out.close()
+            return computing_page(wave, served)
+        summary = export_wave(wave, out, units=units, result=served.result)
     except (QuestionnaireError, ValueError) as exc:  # unreadable questionnaire or data the statistics refuse
         out.close()
         current_app.logger.warning("workbook of wave %s could not be made: %s", wave_id, exc)

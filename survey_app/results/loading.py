@@ -166,18 +166,22 @@ def _raw_stream(sql: str, params: dict, yield_per: int) -> Iterable[Sequence[tup
 _cursor_serial = itertools.count(1)
 
 
-def _factorise(values: Sequence[str | None]) -> tuple[list[str], np.ndarray]:
-    """Levels (first-seen order) and each value's level; None and '' are unknown (-1)."""
-    lookup: dict[str | None, int] = {None: UNKNOWN, "": UNKNOWN}
-    levels: list[str] = []
+class _Levels:
+    """Factorises values a part at a time: levels in first-seen order, each value's level; None and '' are
+    unknown (-1). A part becomes an int64 array at once, so no Python object outlives its part."""
 
-    def level(value: str | None) -> int:
-        if value not in lookup:
-            lookup[value] = len(levels)
-            levels.append(str(value))
-        return lookup[value]
+    def __init__(self) -> None:
+        self.lookup: dict[str | None, int] = {None: UNKNOWN, "": UNKNOWN}
+        self.levels: list[str] = []
 
-    return levels, np.fromiter((level(v) for v in values), dtype=np.int64, count=len(values))
+    def codes(self, values: Sequence[str | None]) -> np.ndarray:
+        """The level of each value."""
+        lookup = self.lookup
+        for value in dict.fromkeys(values):  # first-seen order
+            if value not in lookup:
+                lookup[value] = len(self.levels)
+                self.levels.append(str(value))
+        return np.fromiter((lookup[v] for v in values), dtype=np.int64, count=len(values))
 
 
 def _sorted_segment(name: str, levels: list[str], codes: np.ndarray) -> Segment:
@@ -197,8 +201,18 @@ def _hidden_sources(questionnaire: Questionnaire) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in sources.items()}
 
 
+def _ids_or_unknown(values: Sequence[int | None]) -> np.ndarray:
+    return np.fromiter((UNKNOWN if v is None else v for v in values), dtype=np.int64, count=len(values))
+
+
+def _floats(values: Sequence[float | None]) -> np.ndarray:
+    return np.fromiter((np.nan if v is None else v for v in values), dtype=np.float64, count=len(values))
+
+
 def load_responses(wave_id: int, questionnaire: Questionnaire) -> dict[str, object]:
-    """Ids, weights, evaluated staff/unit and hidden segment values of the wave's complete responses."""
+    """Ids, weights (NaN: none), evaluated staff/unit (-1: none) and hidden segment values (levels and codes)
+    of the wave's complete responses, as arrays: each streamed part is turned into arrays at once, so
+    memory grows with the arrays, not with a Python object per value."""
     sources = _hidden_sources(questionnaire)
     hidden_cols = [func.coalesce(*[Response.hidden[k].as_string() for k in keys]).label(name)
                    if len(keys) > 1 else Response.hidden[keys[0]].as_string().label(name)
@@ -207,13 +221,23 @@ def load_responses(wave_id: int, questionnaire: Questionnaire) -> dict[str, obje
                     *hidden_cols)
              .where(Response.wave_id == wave_id, Response.status == ResponseStatus.COMPLETE)
              .order_by(Response.id))
-    columns: list[list] = [[] for _ in range(4 + len(sources))]
+    parts: dict[str, list[np.ndarray]] = {key: [] for key in ("ids", "weight", "staff", "unit", *sources)}
+    levels = {name: _Levels() for name in sources}
     for part in _stream(query):
-        for i, col in enumerate(zip(*part, strict=True)):
-            columns[i].extend(col)
-    ids = np.array(columns[0], dtype=np.int64)
-    return {"ids": ids, "weight": columns[1], "staff": columns[2], "unit": columns[3],
-            "hidden": dict(zip(sources, columns[4:], strict=True))}
+        columns = list(zip(*part, strict=True))
+        parts["ids"].append(np.fromiter(columns[0], dtype=np.int64, count=len(part)))
+        parts["weight"].append(_floats(columns[1]))
+        parts["staff"].append(_ids_or_unknown(columns[2]))
+        parts["unit"].append(_ids_or_unknown(columns[3]))
+        for name, values in zip(sources, columns[4:], strict=True):
+            parts[name].append(levels[name].codes(values))
+
+    def joined(key: str, dtype) -> np.ndarray:
+        return np.concatenate(parts[key]) if parts[key] else np.empty(0, dtype=dtype)
+
+    return {"ids": joined("ids", np.int64), "weight": joined("weight", np.float64),
+            "staff": joined("staff", np.int64), "unit": joined("unit", np.int64),
+            "hidden": {name: (levels[name].levels, joined(name, np.int64)) for name in sources}}
 
 
 # --- answers -------------------------------------------------------------------------------------
@@ -306,7 +330,7 @@ def build_segments(loaded: dict, matrix: np.ndarray, codes: Sequence[str],
     asked = segment_questions(questionnaire)
     segments = {}
     for name in SEGMENT_FIELDS:
-        levels, level = _factorise(loaded["hidden"][name])
+        levels, level = loaded["hidden"][name]
         if (level == UNKNOWN).all() and name in asked:  # the question's choices, in its order (20대, 30대 …)
             levels, level = _question_segment(name, asked[name], matrix, codes, questionnaire)
             if (level != UNKNOWN).any():
@@ -324,14 +348,10 @@ def _unit_ids(codes: Iterable[str]) -> dict[str, int]:
     return dict(db.session.execute(select(OrgUnit.code, OrgUnit.id).where(OrgUnit.code.in_(wanted))).all())
 
 
-def _as_ids(values: Sequence[int | None]) -> np.ndarray:
-    return np.array([UNKNOWN if v is None else v for v in values], dtype=np.int64)
-
-
 def response_units(loaded: dict, segments: dict[str, Segment]) -> np.ndarray:
     """The org unit of each response: evaluated unit, else evaluated staff's unit, else office, else region."""
-    units = _as_ids(loaded["unit"])
-    staff = _as_ids(loaded["staff"])
+    units = loaded["unit"]
+    staff = loaded["staff"]
     if (staff != UNKNOWN).any():
         home = dict(db.session.execute(select(StaffMember.id, StaffMember.org_unit_id)
                                        .where(StaffMember.id.in_(np.unique(staff[staff != UNKNOWN]).tolist()))).all())
@@ -347,9 +367,8 @@ def response_units(loaded: dict, segments: dict[str, Segment]) -> np.ndarray:
     return units
 
 
-def _weights(raw: Sequence[float | None]) -> tuple[np.ndarray | None, tuple[str, ...]]:
+def _weights(w: np.ndarray) -> tuple[np.ndarray | None, tuple[str, ...]]:
     """Response weights; None when no response has one (missing weights count as 1 otherwise)."""
-    w = np.array([np.nan if v is None else v for v in raw], dtype=np.float64)
     if not len(w) or np.isnan(w).all():
         return None, ()
     missing = int(np.isnan(w).sum())
@@ -368,7 +387,7 @@ def load_wave(wave_id: int, questionnaire: Questionnaire, codes: Sequence[str] |
     segments = build_segments(loaded, matrix, codes, questionnaire)
     weights, notes = _weights(loaded["weight"])
     return WaveData(wave_id=wave_id, codes=tuple(codes), values=matrix, response_ids=ids, weights=weights,
-                    segments=segments, staff=_as_ids(loaded["staff"]), units=response_units(loaded, segments),
+                    segments=segments, staff=loaded["staff"], units=response_units(loaded, segments),
                     warnings=notes)
 
 

@@ -20,8 +20,8 @@ from questionnaires import QuestionnaireError
 
 from ..models import Permission, ReportSubscription, Wave
 from ..web.access import covers, units_of_grants
-from .build import wave_result
 from .model import ResponseRate
+from .stored import fresh_result
 from .workbook import workbook_input
 
 CRLF = compat32.clone(linesep="\r\n")
@@ -96,7 +96,7 @@ def make_workbook(wave: Wave, units: set[int] | None) -> tuple[bytes, Headline]:
     """The workbook's bytes (personal data masked) and its headline numbers, for ``units``' responses."""
 
     try:
-        result = wave_result(wave, units=units)
+        result = fresh_result(wave, units=units)
         book = workbook_input(wave, units=units, result=result)
         with tempfile.TemporaryFile() as out:
             write_workbook(book, out)

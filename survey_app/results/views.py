@@ -6,7 +6,6 @@ part of the organisation sees the numbers of their units' responses only (``visi
 from __future__ import annotations
 
 import math
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
@@ -20,9 +19,10 @@ from ..models import Survey as SurveyModel
 from ..web.access import requires, scopes, signed_in, visible_units
 from ..web.scopes import Scope
 from . import charts
-from .build import load_for, survey_trend, survey_waves, wave_result
+from .build import load_for, survey_trend, survey_waves
 from .export_data import frequencies
 from .model import Figure, TrendPoint, WaveResult
+from .stored import Served, served_result
 from .text import number, p_value
 
 bp = Blueprint("results", __name__, url_prefix="/manage/results")
@@ -70,6 +70,12 @@ def _helpers() -> dict[str, Any]:
     return {"number": number, "interval": interval, "p_value": p_value}
 
 
+def computing_page(wave: Wave, served: Served):
+    """The page shown while a large wave's first result is being computed in the background."""
+    return render_template("results/computing.html", wave=wave, served=served,
+                           refresh_minutes=max(1, round(current_app.config["RESULTS_REFRESH_SECONDS"] / 60)))
+
+
 @bp.get("/")
 @signed_in
 def index():
@@ -83,17 +89,21 @@ def wave(wave_id: int):
     """One wave's results: response rate, index, KPIs, dimensions, segments, trend, courtesy, drivers."""
     found = db.session.get(Wave, wave_id)
     try:
-        result = wave_result(found, units=visible_units(Permission.VIEW_RESULTS))
+        served = served_result(found, units=visible_units(Permission.VIEW_RESULTS))
     except QuestionnaireError:
         return render_template("results/unreadable.html", wave=found, reason="questionnaire"), 200
     except ValueError as exc:  # the statistics refused these data; say so instead of failing the page
         current_app.logger.warning("results of wave %s could not be computed: %s", wave_id, exc)
         return render_template("results/unreadable.html", wave=found, reason="data"), 200
+    if served.result is None:
+        return computing_page(found, served)
+    result = served.result
     workbook = ("result_exports.workbook" in current_app.view_functions
                 and url_for("result_exports.workbook", wave_id=wave_id))
     return render_template(
         "results/wave.html", result=result, wave=found, workbook_url=workbook or None,
-        computed_at=datetime.fromisoformat(result.generated_at),  # shown in the app's time zone
+        computed_at=served.computed_at, served=served,  # shown in the app's time zone
+        refresh_minutes=max(1, round(current_app.config["RESULTS_REFRESH_SECONDS"] / 60)),
         dimension_chart=charts.score_bars("dimension-chart", _("차원별 점수와 95% 신뢰구간"), _bars(result)),
         trend_chart=charts.trend_line("trend-chart", _("차수별 대표 지표 추이"), _trend_bars(result.trend)),
         **_helpers())

@@ -40,12 +40,13 @@ from exports import (
 from questionnaires import Questionnaire
 
 from ..models import Wave
-from .build import load_for, survey_waves, wave_result
+from .build import load_for, survey_waves
 from .export_data import codebook, frequencies, open_answers, raw_columns, raw_rows
 from .loading import WaveData
 from .model import Figure, UnitRank, WaveResult
-from .report import ScoredWave, score_loaded_wave
+from .report import ScoredWave
 from .segments import TITLES as SEGMENT_TITLES
+from .stored import fresh_result
 
 __all__ = ["workbook_input", "export_wave"]
 
@@ -160,15 +161,14 @@ def _courtesy(result: WaveResult) -> tuple[CourtesyTable, ...]:
     return tuple(tables)
 
 
-def _previous(wave: Wave, units: Collection[int] | None) -> tuple[Wave | None, ScoredWave | None]:
+def _previous(wave: Wave, units: Collection[int] | None) -> tuple[Wave | None, WaveResult | None]:
     """The wave before ``wave`` in its survey and its full scores (None when there is none)."""
     waves = survey_waves(wave.survey_id)
     position = next((i for i, w in enumerate(waves) if w.id == wave.id), 0)
     if position == 0:
         return None, None
     previous = waves[position - 1]
-    questionnaire = previous.version.questionnaire
-    return previous, score_loaded_wave(load_for(previous, questionnaire, units), questionnaire)
+    return previous, fresh_result(previous, units=units)  # stored once computed: history is not rescored
 
 
 def _scale(result: WaveResult) -> str:
@@ -207,7 +207,7 @@ def workbook_input(wave: Wave, *, units: Collection[int] | None = None, confiden
     open answers unmasked only with a ``personal`` release, which the caller has checked and logged).
     ``result``: the wave's result for these units and confidence, when the caller has it already."""
     questionnaire: Questionnaire = wave.version.questionnaire
-    result = result or wave_result(wave, units=units, confidence=confidence)
+    result = result or fresh_result(wave, units=units, confidence=confidence)
     data = load_for(wave, questionnaire, units)
     previous, before = _previous(wave, units)
     visible = None if units is None else set(data.response_ids.tolist())

@@ -1,0 +1,61 @@
+"""On PostgreSQL the respondent's page GET runs its statements in autocommit (no BEGIN/COMMIT round trips),
+its POST inside one transaction, and a pooled connection used by a GET goes back to transactions for the
+next request. Checked on the DBAPI connection each statement ran on, in an app whose sessions are not bound
+to the test's transaction (a schema of its own)."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, event, text
+
+from tests.dbsupport import PG_URL, empty_postgres_schema, normalise_url
+from tests.live_server import csrf_token
+from tests.respondent_support import PAGE1, field_live_wave
+
+SCHEMA = "respond_read_only"
+pytestmark = pytest.mark.skipif(not PG_URL, reason="PostgreSQL only: set SURVEY_TEST_DATABASE_URL")
+
+
+@pytest.fixture
+def pg_app(tmp_path):
+    from survey_app import create_app, migrate
+    from survey_app.database import db
+
+    url = normalise_url(PG_URL, "")
+    empty_postgres_schema(url, SCHEMA)
+    app = create_app({"DATABASE_URL": f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{SCHEMA}",
+                      "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "read-only", "DATABASE_POOL_SIZE": 1})
+    with app.app_context():
+        migrate.upgrade(db.engine)
+    yield app
+    app.extensions["survey_engine"].dispose()
+    with create_engine(url).begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+
+
+def test_the_page_get_runs_without_a_transaction_and_the_post_inside_one(pg_app):
+    from survey_app.models import Response
+
+    token, wave_code, _wave, _invitation = field_live_wave(pg_app, "READONLY", "읽기 전용 시험")
+    seen: list[tuple[str, bool]] = []
+
+    @event.listens_for(pg_app.extensions["survey_engine"], "before_cursor_execute")
+    def note(conn, _cursor, statement, *_args):
+        seen.append((statement.split()[0].upper(), conn.connection.dbapi_connection.autocommit))
+
+    client = pg_app.test_client()
+    assert client.get(f"/s/{token}").status_code in (200, 302, 303)  # opening the link writes: a transaction
+    opened = list(seen)
+    seen.clear()
+    page = client.get(f"/r/{wave_code}?p=1")
+    assert page.status_code == 200
+    get_statements = list(seen)
+    seen.clear()
+    posted = client.post(f"/r/{wave_code}?p=1", data={**PAGE1, "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert posted.status_code == 303
+    assert opened and not any(auto for _, auto in opened)
+    assert get_statements and all(auto for _, auto in get_statements), get_statements
+    assert seen and not any(auto for _, auto in seen), seen  # the same pooled connection, back in transactions
+    with pg_app.app_context():
+        from survey_app.database import db
+
+        assert db.session.query(Response).count() == 1
