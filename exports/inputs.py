@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from analysis.contrasts import CONTRAST_METHOD
 from analysis.drivers import QuadrantItem
 from analysis.results import Estimate
 
-__all__ = ["Change", "Kpi", "ScoreRow", "SegmentRow", "TrendSeries", "Trend", "Ipa", "CourtesyRow",
+__all__ = ["Change", "Contrast", "Kpi", "ScoreRow", "SegmentRow", "TrendSeries", "Trend", "Ipa", "CourtesyRow",
            "CourtesyTable", "FrequencyRow", "FrequencyTable", "VocEntry", "CodebookEntry", "RawColumn",
            "RawData", "MethodNote", "PersonalDataRelease", "WorkbookInput", "KPI_KINDS", "RAW_KINDS"]
 
@@ -56,6 +57,16 @@ class Kpi:
 
 
 @dataclass(frozen=True)
+class Contrast:
+    """A dimension against the other dimensions: mean paired difference, adjusted p and significance
+    (:func:`analysis.contrasts.dimension_contrasts`)."""
+
+    difference: float
+    pvalue: float | None = None
+    significant: bool = False
+
+
+@dataclass(frozen=True)
 class ScoreRow:
     """The index, a dimension or an item on the 100-point scale, with its change since last wave.
 
@@ -70,6 +81,7 @@ class ScoreRow:
     estimate: Estimate
     change: Change | None = None
     parent: str = ""
+    contrast: Contrast | None = None
 
     def __post_init__(self) -> None:
         if self.level not in ("index", "dimension", "item"):
@@ -224,7 +236,7 @@ class MethodNote:
     weights: str = "가중치 없음 (모든 응답 동일 가중)"
     confidence: float = 0.95
     tests: tuple[str, ...] = ("차수 간 변화: 독립 표본 z 검정 (차원·문항은 각각 Holm 보정)",
-                              "세그먼트 비교: 설계 기반 t 검정 (세그먼트 대 나머지)")
+                              "세그먼트 비교: 설계 기반 t 검정 (세그먼트 대 나머지)", CONTRAST_METHOD)
     correction: str = "Holm 보정 (유의수준 5%)"
     alpha: float = 0.05
     scale: str = "7점 척도를 100점으로 환산: (평균 − 1) ÷ 6 × 100"

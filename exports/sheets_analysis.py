@@ -4,80 +4,105 @@ from __future__ import annotations
 import math
 
 from analysis.courtesy import STAGES
-from analysis.drivers import QUADRANTS
 
-from .charts import ipa_chart
+from .charts import QUADRANT_COLOURS, UNSETTLED_COLOUR, PointSpec, ipa_chart
 from .inputs import CourtesyRow, CourtesyTable, Ipa
 from .style import S, Sheet
 
-__all__ = ["ipa_sheet", "courtesy_sheet"]
+__all__ = ["ipa_sheet", "courtesy_sheet", "UNSETTLED"]
 
 _QUADRANT_ORDER = ((True, False), (True, True), (False, False), (False, True))
 #: What each quadrant means, in the words of the sheet's note.
 _QUADRANT_MEANING = ("'집중 개선'은 중요도가 높은데 만족도가 낮아 먼저 개선할 항목, '유지 강화'는 둘 다 높아 지금 수준을 "
                      "지킬 항목, '점진 개선'은 둘 다 낮은 항목, '과잉 투자'는 중요도에 비해 만족도가 높은 항목입니다.")
+#: Why an item may have no quadrant.
+UNSETTLED = "판단 보류"
+_SETTLING = ("사분면은 중요도 구간이 기준선을 벗어나고 만족도가 다른 항목과 통계적으로 다를 때(대응 t 검정, Holm 보정)만 "
+             "정합니다. 둘 중 하나라도 기준선과 구별되지 않으면 '판단 보류'로 두며, 차트의 가로·세로 막대가 95% 구간입니다.")
 
 
 def _korean(quadrant: str) -> str:
     """A quadrant's Korean name without the English gloss ``analysis.drivers`` keeps beside it."""
     return quadrant.split(" (")[0]
-_HELPER_COL = 8  # column H onwards: chart helper values (cut lines, quadrant label positions)
+
+
+_HELPER_COL = 10  # column J onwards: chart helper values (cut lines, error-bar lengths)
 
 
 def _bounds(ipa: Ipa) -> tuple[float, float, float, float]:
-    """Axis ranges with a margin, always containing the cut lines."""
+    """Axis ranges with a margin, always containing the cut lines and the intervals."""
     xs = [q.importance for q in ipa.items] + [ipa.importance_cut]
     ys = [q.performance for q in ipa.items] + [ipa.performance_cut]
-    dx = (max(xs) - min(xs)) * 0.15 or 1.0
-    dy = (max(ys) - min(ys)) * 0.15 or 1.0
+    xs += [v for q in ipa.items if q.importance_ci for v in q.importance_ci if math.isfinite(v)]
+    ys += [v for q in ipa.items if q.performance_ci for v in q.performance_ci if math.isfinite(v)]
+    dx = (max(xs) - min(xs)) * 0.1 or 1.0
+    dy = (max(ys) - min(ys)) * 0.1 or 1.0
     return (math.floor(min(xs) - dx), math.ceil(max(xs) + dx), math.floor(min(ys) - dy), math.ceil(max(ys) + dy))
 
 
-def _helper_rows(sheet: Sheet, ipa: Ipa, bounds: tuple[float, float, float, float]) -> dict:
-    """Write the cut-line and quadrant-label points beside the table; return their cell ranges."""
+def _cut_lines(sheet: Sheet, ipa: Ipa, bounds: tuple[float, float, float, float]) -> list:
+    """Write the two cut lines' end points beside the table; return their (x, y) cell ranges."""
     xmin, xmax, ymin, ymax = bounds
     ic, pc = ipa.importance_cut, ipa.performance_cut
-    fx, fy = (xmax - xmin) * 0.02, (ymax - ymin) * 0.05
-    points = [("기준선", ic, ymin), ("기준선", ic, ymax), ("기준선", xmin, pc), ("기준선", xmax, pc)]
-    corners = {(True, True): (xmax - fx * 8, ymax - fy), (True, False): (xmax - fx * 8, ymin + fy),
-               (False, False): (xmin + fx * 8, ymin + fy), (False, True): (xmin + fx * 8, ymax - fy)}
-    points += [(_korean(QUADRANTS[key]), *corners[key]) for key in _QUADRANT_ORDER]
-    sheet.add(*[None] * (_HELPER_COL - 1), S("차트 보조값", "note"))
+    sheet.add(*[None] * (_HELPER_COL - 1), S("차트 보조값 (기준선)", "note"))
     first = sheet.next_row
-    for name, x, y in points:
-        sheet.add(*[None] * (_HELPER_COL - 1), S(name, "note"), S(x, "note score"), S(y, "note score"))
+    for x, y in ((ic, ymin), (ic, ymax), (xmin, pc), (xmax, pc)):
+        sheet.add(*[None] * (_HELPER_COL - 1), S("기준선", "note"), S(x, "note score"), S(y, "note score"))
     col_x, col_y = _HELPER_COL + 1, _HELPER_COL + 2
-    lines = [((col_x, first + i, first + i + 1), (col_y, first + i, first + i + 1)) for i in (0, 2)]
-    labels = [(name, (col_x, first + 4 + i, first + 4 + i), (col_y, first + 4 + i, first + 4 + i))
-              for i, (name, _, _) in enumerate(points[4:])]
-    return {"lines": lines, "labels": labels}
+    return [((col_x, first + i, first + i + 1), (col_y, first + i, first + i + 1)) for i in (0, 2)]
+
+
+def _half_widths(value: float, ci: tuple[float, float] | None) -> tuple[float | None, float | None]:
+    """(minus, plus) error-bar lengths of an interval around ``value`` (None when unknown)."""
+    if ci is None or not all(math.isfinite(v) for v in ci):
+        return None, None
+    return max(value - ci[0], 0.0), max(ci[1] - value, 0.0)
+
+
+def _item_row(q) -> list[S]:
+    ci_i = q.importance_ci or (None, None)
+    ci_p = q.performance_ci or (None, None)
+    name = _korean(q.quadrant) if q.settled else UNSETTLED
+    return [S(q.name, "cell"), S(q.importance, "cell score"), S(ci_i[0], "cell score"), S(ci_i[1], "cell score"),
+            S(q.performance, "cell score"), S(ci_p[0], "cell score"), S(ci_p[1], "cell score"),
+            S(name, "cell" if q.settled else "cell grey")]
 
 
 def ipa_sheet(ipa: Ipa) -> Sheet:
-    """Items by quadrant with importance and performance; a native scatter chart with quadrant labels."""
-    sheet = Sheet("중요도-만족도", freeze="A5", title_rows="4:4", widths={1: 30})
+    """Items by quadrant with importance, performance and their intervals; a labelled scatter chart with error bars."""
+    sheet = Sheet("중요도-만족도", freeze="A5", title_rows="4:4", widths={1: 24})
     sheet.add(S("중요도-만족도 분석 (IPA)", "title"))
     sheet.add(S(f"기준선: 중요도 평균 {ipa.importance_cut:.1f}, 만족도 평균 {ipa.performance_cut:.1f}. "
                 + _QUADRANT_MEANING, "note"))
-    sheet.blank()
-    sheet.add(*[S(h, "header") for h in ("항목", ipa.importance_label, ipa.performance_label, "사분면")])
-    blocks = []
+    sheet.add(S(_SETTLING, "note"))
+    sheet.add(*[S(h, "header") for h in ("항목", ipa.importance_label, "중요도 하한", "중요도 상한",
+                                         ipa.performance_label, "만족도 하한", "만족도 상한", "사분면")])
+    ordered = []
     for key in _QUADRANT_ORDER:
-        members = sorted((q for q in ipa.items if (q.high_importance, q.high_performance) == key),
-                         key=lambda q: -q.importance)
-        if not members:
-            continue
-        first = sheet.next_row
-        for q in members:
-            sheet.add(S(q.name, "cell"), S(q.importance, "cell score"), S(q.performance, "cell score"),
-                      S(_korean(q.quadrant), "cell"))
-        blocks.append((_korean(QUADRANTS[key]), key, first, sheet.next_row - 1))
+        ordered += sorted((q for q in ipa.items if q.settled and (q.high_importance, q.high_performance) == key),
+                          key=lambda q: -q.importance)
+    ordered += sorted((q for q in ipa.items if not q.settled), key=lambda q: -q.importance)
+    first = sheet.next_row
+    for q in ordered:
+        sheet.add(*_item_row(q))
     sheet.blank()
     bounds = _bounds(ipa)
-    helper = _helper_rows(sheet, ipa, bounds)
+    lines = _cut_lines(sheet, ipa, bounds)
+    sheet.add(*[None] * (_HELPER_COL - 1), S("차트 보조값 (구간 길이)", "note"))
+    bars_first = sheet.next_row
+    for q in ordered:
+        sheet.add(*[None] * (_HELPER_COL - 1), S(q.name, "note"),
+                  *[S(v, "note score") for v in (*_half_widths(q.importance, q.importance_ci),
+                                                  *_half_widths(q.performance, q.performance_ci))])
+    points = [PointSpec(q.name, first + i, bars_first + i,
+                        QUADRANT_COLOURS[(q.high_importance, q.high_performance)] if q.settled else UNSETTLED_COLOUR,
+                        q.importance_ci is not None, q.performance_ci is not None)
+              for i, q in enumerate(ordered)]
     titles = (ipa.importance_label, ipa.performance_label)
-    sheet.chart(lambda ws: ipa_chart(ws, quadrant_blocks=blocks, cols=(2, 3), helper=helper, axis_titles=titles,
-                                     bounds=bounds), "F4")
+    sheet.blank()
+    anchor = f"A{sheet.next_row}"
+    sheet.chart(lambda ws: ipa_chart(ws, points=points, cols=(2, 5), bar_cols=_HELPER_COL + 1, lines=lines,
+                                     axis_titles=titles, bounds=bounds), anchor)
     return sheet
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from analysis.results import SMALL_N, Estimate
 
 from .charts import bar_chart, chart_rows, line_chart
+from .findings import CONTRAST_NOTE
 from .inputs import ScoreRow, SegmentRow, Trend, WorkbookInput
 from .sheets_summary import change_cells
 from .style import S, Sheet, text_width
@@ -29,19 +30,33 @@ def estimate_cells(est: Estimate, extra: str = "") -> list[S]:
             S(est.n, f"cell count {extra}")]
 
 
-def _score_header(sheet: Sheet, confidence: float) -> int:
+def _score_header(sheet: Sheet, confidence: float, contrast: bool = False) -> int:
     level = f"{confidence * 100:g}%"
     names = ["구분", "코드", "이름", "점수 (100점)", "표준오차", f"{level} 신뢰구간 하한", f"{level} 신뢰구간 상한",
              "응답 수", "지난 차수", "변화", "p값", "유의성"]
+    if contrast:
+        names += ["다른 차원과 차이", "보정 p값 (차원 간)", "다른 차원과 비교"]
     row = sheet.add(*[S(h, "header") for h in names])
     sheet.heights[row] = 30
     return row
 
 
-def _score_row(r: ScoreRow) -> list[S]:
+def _score_row(r: ScoreRow, contrast: bool = False) -> list[S]:
     extra = "total" if r.level == "index" else ""
-    return ([S(_LEVELS[r.level], f"cell center {extra}"), S(r.code, f"cell {extra}"), S(r.label, f"cell {extra}")]
-            + estimate_cells(r.estimate, extra) + change_cells(r.change))
+    cells = ([S(_LEVELS[r.level], f"cell center {extra}"), S(r.code, f"cell {extra}"), S(r.label, f"cell {extra}")]
+             + estimate_cells(r.estimate, extra) + change_cells(r.change))
+    return cells + contrast_cells(r, extra) if contrast else cells
+
+
+def contrast_cells(r: ScoreRow, extra: str = "") -> list[S]:
+    """Difference from the other dimensions, its adjusted p and the verdict (blank for the index)."""
+    c = r.contrast
+    if c is None:
+        return [S(None, f"cell {extra}"), S(None, f"cell {extra}"), S("", f"cell {extra}")]
+    verdict, style = "차이 없음", "cell center"
+    if c.significant:
+        verdict, style = ("▲ 유의하게 높음", "cell center up") if c.difference > 0 else ("▼ 유의하게 낮음", "cell center down")
+    return [S(_num(c.difference), "cell change"), S(_num(c.pvalue), "cell p"), S(verdict, style)]
 
 
 def _items_by_dimension(rows: Sequence[ScoreRow]) -> list[ScoreRow]:
@@ -56,12 +71,14 @@ def dimensions_sheet(inp: WorkbookInput) -> Sheet:
     sheet.add(S("차원별 점수", "title"))
     sheet.add(S("100점 환산 점수와 신뢰구간입니다. ▲▼는 지난 차수보다 통계적으로 유의하게 오르거나 떨어진 경우에만 "
                 "표시합니다 (차원·문항은 Holm 보정).", "note"))
-    sheet.blank()
-    _score_header(sheet, inp.method.confidence)
     top = [r for r in inp.scores if r.level in ("index", "dimension")]
+    contrast = any(r.contrast is not None for r in top)
+    sheet.add(S("다른 차원과 비교: " + (CONTRAST_NOTE + ". 유의하지 않으면 '차이 없음'이며, 그 차원을 가장 높거나 낮다고 "
+                                          "말할 수 없습니다." if contrast else "검정 자료가 없어 하지 않았습니다."), "note"))
+    _score_header(sheet, inp.method.confidence, contrast)
     first = sheet.next_row
     for r in top:
-        sheet.add(*_score_row(r))
+        sheet.add(*_score_row(r, contrast))
     if top:
         last = sheet.next_row - 1
         sheet.blank()

@@ -133,6 +133,11 @@ class DimensionScore:
     items: tuple[str, ...]
     score: Figure
     reliability: Reliability | None
+    #: Mean paired difference from the respondent's other dimensions (points), its Holm-adjusted p-value
+    #: (``analysis.contrasts.dimension_contrasts``) and ``standing``: "above", "below" or "" (no difference).
+    versus_others: float = float("nan")
+    versus_others_p: float = float("nan")
+    standing: str = ""
 
 
 @dataclass(frozen=True)
@@ -265,11 +270,20 @@ class DriverRow:
     quadrant: str
     high_importance: bool
     high_performance: bool
+    #: Bootstrap interval of ``relative_share`` and the Holm-adjusted p-value of the performance against
+    #: the other predictors; ``settled`` only when both separate the dimension from the average
+    #: (otherwise the quadrant is withheld: "판단 보류").
+    importance_low: float = float("nan")
+    importance_high: float = float("nan")
+    performance_low: float = float("nan")
+    performance_high: float = float("nan")
+    performance_p: float = float("nan")
+    settled: bool = False
 
     @property
     def quadrant_name(self) -> str:
         """The quadrant's name in the viewer's language, for pages (``quadrant`` stays analysis's Korean)."""
-        return quadrant_name(self.high_importance, self.high_performance)
+        return quadrant_name(self.high_importance, self.high_performance, self.settled)
 
 
 @dataclass(frozen=True)
@@ -281,6 +295,8 @@ class Drivers:
     n: int
     rows: tuple[DriverRow, ...]
     warnings: tuple[str, ...] = ()
+    importance_cut: float = float("nan")
+    performance_cut: float = float("nan")
 
 
 @dataclass(frozen=True)

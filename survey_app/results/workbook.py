@@ -18,9 +18,11 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from analysis.contrasts import CONTRAST_METHOD
 from analysis.drivers import QuadrantItem
 from analysis.results import Estimate
 from exports import (
+    Contrast,
     CourtesyRow,
     CourtesyTable,
     Kpi,
@@ -43,7 +45,7 @@ from ..models import Wave
 from .build import load_for, survey_waves, wave_result
 from .export_data import codebook, frequencies, open_answers, raw_columns, raw_rows
 from .loading import WaveData
-from .model import Figure, UnitRank, WaveResult
+from .model import DimensionScore, Figure, UnitRank, WaveResult
 from .report import ScoredWave, score_loaded_wave
 from .segments import TITLES as SEGMENT_TITLES
 
@@ -95,12 +97,21 @@ def _scores(result: WaveResult, before: ScoredWave | None) -> tuple[ScoreRow, ..
     dims = {d.code: d for d in before.dimensions} if before else {}
     changes = adapt.changes([(_est(d.score), _est(dims[d.code].score) if d.code in dims else None)
                              for d in result.dimensions])
-    rows += [ScoreRow("dimension", d.code, d.name, _est(d.score), ch) for d, ch in zip(result.dimensions, changes, strict=True)]
+    rows += [ScoreRow("dimension", d.code, d.name, _est(d.score), ch, contrast=_contrast(d))
+             for d, ch in zip(result.dimensions, changes, strict=True)]
     items = {i.code: i for i in before.items} if before else {}
     changes = adapt.changes([(_est(i.score), _est(items[i.code].score) if i.code in items else None)
                              for i in result.items])
     rows += [ScoreRow("item", i.code, i.label, _est(i.score), ch, i.dimension) for i, ch in zip(result.items, changes, strict=True)]
     return tuple(rows)
+
+
+def _contrast(d: DimensionScore) -> Contrast | None:
+    """The dimension against the others (paired test, Holm), when it could be tested."""
+    if not math.isfinite(d.versus_others):
+        return None
+    p = d.versus_others_p if math.isfinite(d.versus_others_p) else None
+    return Contrast(d.versus_others, p, d.standing in ("above", "below"))
 
 
 def _segments(result: WaveResult) -> tuple[SegmentRow, ...]:
@@ -129,9 +140,17 @@ def _trend(result: WaveResult) -> Trend | None:
 def _ipa(result: WaveResult):
     if result.drivers is None or not result.drivers.rows:
         return None
-    items = [QuadrantItem(r.name, r.relative_share, r.performance, r.quadrant, r.high_importance, r.high_performance)
+    items = [QuadrantItem(r.name, r.relative_share, r.performance, r.quadrant, r.high_importance, r.high_performance,
+                          settled=r.settled, importance_ci=_interval(r.importance_low, r.importance_high),
+                          performance_ci=_interval(r.performance_low, r.performance_high))
              for r in result.drivers.rows]
-    return adapt.ipa(items, importance_label="상대 중요도 (%)")
+    cuts = result.drivers
+    return adapt.ipa(items, _finite(cuts.importance_cut), _finite(cuts.performance_cut),
+                     importance_label="상대 중요도 (%)")
+
+
+def _interval(low: float, high: float) -> tuple[float, float] | None:
+    return (low, high) if math.isfinite(low) and math.isfinite(high) else None
 
 
 def _stage_scores(unit: UnitRank, points: dict[str, float]) -> dict[str, float]:
@@ -191,7 +210,9 @@ def _method(result: WaveResult, data: WaveData) -> MethodNote:
     weights = "응답 가중치 사용 (설계 기반 표준오차)" if data.weights is not None else "가중치 없음 (모든 응답 동일 가중)"
     return MethodNote(weights=weights, confidence=result.confidence, scale=_scale(result),
                       tests=("차수 간 변화: 독립 표본 z 검정 (차원·문항은 각각 Holm 보정)",
-                             "세그먼트 비교: 설계 기반 t 검정 (세그먼트 대 나머지 응답자)"),
+                             "세그먼트 비교: 설계 기반 t 검정 (세그먼트 대 나머지 응답자)", CONTRAST_METHOD,
+                             "중요도-만족도 사분면: 중요도의 부트스트랩 95% 구간이 평균을 벗어나고 만족도가 다른 차원과 "
+                             "유의하게 다를 때만 정함 (아니면 '판단 보류')"),
                       notes=tuple(result.warnings[:5]))
 
 

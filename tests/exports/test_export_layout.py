@@ -8,9 +8,11 @@ from datetime import date
 import openpyxl
 import pytest
 
+from analysis.drivers import QuadrantItem
 from analysis.results import Estimate
+from exports import adapt
 from exports.findings import josa, key_findings
-from exports.inputs import Change, ScoreRow, SegmentRow, VocEntry, WorkbookInput
+from exports.inputs import Change, Contrast, ScoreRow, SegmentRow, VocEntry, WorkbookInput
 from exports.report import SHEET_ORDER, sheet_names, write_workbook
 
 
@@ -73,10 +75,14 @@ def test_native_charts(sample_book):
     # Single-answer questions: shares of one whole, so the axis ends at 100% (not an automatic 120%).
     assert {c.y_axis.scaling.max for c in sample_book.xl["문항별 응답"]._charts} == {1.0}
     scatter = sample_book.xl["중요도-만족도"]._charts[0]
-    names = [s.tx.strRef.f if s.tx.strRef else s.tx.v for s in scatter.series]
-    assert names.count("집중 개선") == 2 and not any("(" in n for n in names)  # legend entry and quadrant label, in Korean
-    quadrants = [r[3] for r in sample_book.xl["중요도-만족도"].iter_rows(min_row=5, max_col=4, values_only=True) if r[3]]
-    assert quadrants and set(quadrants) <= {"집중 개선", "유지 강화", "점진 개선", "과잉 투자"}
+    labelled = [s for s in scatter.series if s.dLbls is not None and s.dLbls.showSerName]
+    names = {s.tx.v for s in labelled}
+    assert names == {q.name for q in sample_book.inp.ipa.items}  # every point carries its item's name
+    assert scatter.legend is None
+    bars = [s.errBars.errDir for s in scatter.series if s.errBars is not None]
+    assert bars.count("x") == bars.count("y") == len(names)  # both intervals of every item are drawn
+    quadrants = [r[7] for r in sample_book.xl["중요도-만족도"].iter_rows(min_row=5, max_col=8, values_only=True) if r[7]]
+    assert len(quadrants) == len(names) and set(quadrants) <= {"집중 개선", "유지 강화", "점진 개선", "과잉 투자", "판단 보류"}
 
 
 def test_cover_note_states_the_method(sample_book):
@@ -110,8 +116,47 @@ def test_key_findings_say_only_what_is_significant():
     assert "유의하게 오른 차원·문항은 '대기 시간'(+4.0점) 하나입니다." in found
     assert "유의하게 떨어진 차원·문항은 '과정품질'(−2.0점) 하나입니다." in found
     assert not any("결과품질'(+1.0" in f for f in found)  # not significant: never called a rise
-    assert "차원 중 가장 낮은 것은 '결과품질'(74.0점)이고, 가장 높은 것은 '과정품질'(82.0점)입니다." in found
+    assert "'결과품질'(74.0점)은 '과정품질'(82.0점)보다 낮으며, 두 차원의 신뢰구간은 겹치지 않습니다." in found
     assert "종합지수 기준으로 나머지 응답자보다 유의하게 낮은 집단은 지역 '강원'(−6.0점)입니다." in found
+
+
+def _dims(*rows: tuple[str, float, Contrast | None]) -> tuple[ScoreRow, ...]:
+    return tuple(ScoreRow("dimension", name, name, Estimate(v, 0.56, (v - 1.1, v + 1.1), 989, 989.0, "mean"),
+                          contrast=c) for name, v, c in rows)
+
+
+def test_findings_never_rank_dimensions_the_data_do_not_separate():
+    """The issue's demo: 73.56 / 73.57 / 73.73 with ±1.1 intervals were called lowest and highest."""
+    rows = _dims(("과정품질", 73.56, Contrast(-0.1, 0.9, False)), ("결과품질", 73.57, Contrast(-0.08, 0.9, False)),
+                 ("사회품질", 73.73, Contrast(0.15, 0.8, False)))
+    found = key_findings(WorkbookInput(survey="조사", wave="2분기", generated_on=date(2025, 7, 1), scores=rows))
+    text = " ".join(found)
+    assert "가장 낮은 것은" not in text and "유의하게 낮은 차원" not in text
+    assert "차원 점수(73.6~73.7점)는 서로 통계적으로 다르지 않아" in text and "대응 t 검정" in text
+    no_test = _dims(("과정품질", 73.56, None), ("사회품질", 73.73, None))  # no paired test: overlapping intervals
+    found = key_findings(WorkbookInput(survey="조사", wave="2분기", generated_on=date(2025, 7, 1), scores=no_test))
+    assert any("신뢰구간이 서로 겹쳐" in f for f in found)
+
+
+def test_findings_name_a_dimension_whose_contrast_is_significant():
+    rows = _dims(("과정품질", 78.0, Contrast(4.0, 0.001, True)), ("결과품질", 73.5, Contrast(-0.5, 0.6, False)),
+                 ("환경품질", 69.0, Contrast(-3.5, 0.002, True)))
+    found = key_findings(WorkbookInput(survey="조사", wave="2분기", generated_on=date(2025, 7, 1), scores=rows))
+    assert any(f.startswith("다른 차원보다 유의하게 낮은 차원은 '환경품질'(69.0점), 유의하게 높은 차원은 '과정품질'(78.0점)입니다")
+               for f in found)
+
+
+def test_no_action_quadrant_is_named_for_unsettled_items():
+    items = (QuadrantItem("과정품질", 30.0, 73.56, "집중 개선 (concentrate here)", True, False, settled=False),
+             QuadrantItem("사회품질", 20.0, 73.73, "과잉 투자 (possible overkill)", False, True, settled=False))
+    inp = WorkbookInput(survey="조사", wave="2분기", generated_on=date(2025, 7, 1), ipa=adapt.ipa(items))
+    text = " ".join(key_findings(inp))
+    assert "먼저 개선할 항목" not in text and "사분면은 정하지 않았습니다" in text
+    buffer = io.BytesIO()
+    write_workbook(inp, buffer)
+    sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["중요도-만족도"]
+    shown = [r[7] for r in sheet.iter_rows(min_row=5, max_row=6, max_col=8, values_only=True)]
+    assert shown == ["판단 보류", "판단 보류"]
 
 
 def test_findings_given_by_the_app_win():

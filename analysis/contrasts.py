@@ -1,0 +1,185 @@
+"""Which dimensions really differ: each dimension against the mean of the others, and importance intervals.
+
+A report may call a dimension strong or weak, highest or lowest, or put it in an
+importance-performance action quadrant only when the data separate it from the
+rest. Two tools decide that:
+
+* :func:`dimension_contrasts` — for each dimension *j* and respondent *i*, the paired difference
+  :math:`d_{ij} = s_{ij} - \\bar s_{i,-j}` between the respondent's score on *j* and their mean
+  score on the other dimensions they answered. Its weighted mean, with the Taylor-linearised
+  standard error of :func:`analysis.estimate.mean` (the design-based paired t test, R
+  ``svymean(~d, design)``), says whether *j* sits above or below the others; p-values are
+  Holm-adjusted over the dimensions. Respondents answer every dimension, so the paired test
+  is much sharper than comparing two intervals — and still calls 73.56 against 73.73 "no
+  difference" when the respondents' differences scatter around zero.
+* :func:`importance_intervals` — percentile bootstrap intervals (respondents resampled) of
+  Johnson's relative-weight shares from :func:`analysis.drivers.driver_importance`, so an
+  item is called more or less important than average only when its interval excludes the cut.
+
+References
+----------
+Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*, ch. 2-3 (``svymean`` of a
+derived variable). Efron, B. & Tibshirani, R. (1993). *An Introduction to the Bootstrap*, ch. 13
+(percentile intervals). Holm, S. (1979). A simple sequentially rejective multiple test procedure.
+"""
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from . import estimate
+from ._validate import as_float_1d, as_float_2d, check_length
+from .compare import adjust_pvalues
+from .design import SurveyDesign
+from .drivers import driver_importance
+
+__all__ = ["DimensionContrasts", "dimension_contrasts", "ImportanceIntervals", "importance_intervals",
+           "CONTRAST_METHOD"]
+
+#: How the contrasts are tested, in the words the workbook and the results page print.
+CONTRAST_METHOD = ("차원 간 비교: 응답자마다 한 차원 점수에서 나머지 차원 평균을 뺀 차이의 가중 평균을 "
+                   "대응 t 검정(테일러 선형화 표준오차)으로 검정하고, 차원 수만큼 Holm 보정했습니다")
+
+
+@dataclass(frozen=True, eq=False)
+class DimensionContrasts:
+    """Each dimension against the mean of the other dimensions (paired, respondent level).
+
+    Attributes
+    ----------
+    names : tuple of str
+        Dimension names in column order.
+    difference, se, pvalue, adjusted : ndarray
+        Mean paired difference (points), its standard error, the two-sided p-value and the
+        Holm-adjusted p-value (``NaN`` where a dimension has fewer than two usable respondents).
+    ci : ndarray, shape (p, 2)
+        Confidence interval of each difference.
+    above, below : ndarray of bool
+        Significantly above / below the other dimensions after adjustment.
+    n : ndarray of int
+        Respondents with the dimension and at least one other.
+    alpha : float
+        Family-wise error rate of the Holm adjustment.
+    """
+
+    names: tuple[str, ...]
+    difference: np.ndarray
+    se: np.ndarray
+    ci: np.ndarray
+    pvalue: np.ndarray
+    adjusted: np.ndarray
+    above: np.ndarray
+    below: np.ndarray
+    n: np.ndarray
+    alpha: float
+
+    @property
+    def any_differ(self) -> bool:
+        """Whether at least one dimension differs significantly from the others."""
+        return bool(self.above.any() or self.below.any())
+
+
+def _paired_differences(x: np.ndarray) -> np.ndarray:
+    """(n, p) differences: each score minus the mean of the respondent's other answered dimensions."""
+    answered = ~np.isnan(x)
+    total = np.where(answered, x, 0.0).sum(axis=1, keepdims=True)
+    count = answered.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        others = (total - np.where(answered, x, 0.0)) / (count - answered)
+    return np.where(answered & (count - answered > 0), x - others, np.nan)
+
+
+def dimension_contrasts(scores: Any, names: Sequence[str] | None = None, *, weights: Any = None,
+                        design: SurveyDesign | None = None, alpha: float = 0.05,
+                        confidence: float = 0.95) -> DimensionContrasts:
+    """Test each dimension against the mean of the others with respondent-level paired differences.
+
+    Parameters
+    ----------
+    scores : array_like, shape (n, p)
+        Each respondent's 100-point dimension scores, ``NaN`` where a dimension was not answered.
+    names : sequence of str, optional
+        Dimension names (default ``"D1"``, ``"D2"``, ...).
+    weights, design
+        Sampling weights or a prebuilt design (as :func:`analysis.estimate.mean`).
+    alpha : float
+        Family-wise error rate of the Holm adjustment over the ``p`` dimensions.
+
+    Notes
+    -----
+    Unweighted, each test is the one-sample t test of the differences (``scipy.stats.ttest_1samp``
+    gives the same p-value up to the normal-vs-t reference, which the tests check).
+    """
+    x = as_float_2d(scores, "scores")
+    p = x.shape[1]
+    if p < 2:
+        raise ValueError(f"scores: need at least two dimensions, got {p}")
+    names = tuple(names) if names is not None else tuple(f"D{j + 1}" for j in range(p))
+    check_length(names, p, "names")
+    d = _paired_differences(x)
+    out = {k: np.full(p, np.nan) for k in ("difference", "se", "pvalue")}
+    ci, n = np.full((p, 2), np.nan), np.zeros(p, dtype=int)
+    for j in range(p):
+        n[j] = int((~np.isnan(d[:, j])).sum())
+        if n[j] < 2:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            est = estimate.mean(d[:, j], weights=None if design is not None else weights, design=design,
+                                confidence=confidence)
+        out["difference"][j], out["se"][j], ci[j] = est.value, est.se, est.ci
+        if np.isfinite(est.se) and est.se > 0:
+            out["pvalue"][j] = 2 * stats.t.sf(abs(est.value / est.se), df=max(n[j] - 1, 1))
+    adjusted = adjust_pvalues(out["pvalue"], "holm", alpha=alpha)
+    reject = adjusted.reject & ~np.isnan(out["pvalue"])
+    return DimensionContrasts(names=names, difference=out["difference"], se=out["se"], ci=ci,
+                              pvalue=out["pvalue"], adjusted=adjusted.adjusted, above=reject & (out["difference"] > 0),
+                              below=reject & (out["difference"] < 0), n=n, alpha=alpha)
+
+
+@dataclass(frozen=True, eq=False)
+class ImportanceIntervals:
+    """Bootstrap percentile intervals of relative-weight shares (percent of R²)."""
+
+    names: tuple[str, ...]
+    share: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    replicates: int
+    confidence: float
+
+
+def importance_intervals(overall: Any, dimensions: Any, names: Sequence[str] | None = None, *,
+                         replicates: int = 200, confidence: float = 0.95, seed: int = 0) -> ImportanceIntervals:
+    """Percentile bootstrap intervals of :func:`analysis.drivers.driver_importance` relative shares.
+
+    Respondents (complete rows) are resampled with replacement ``replicates`` times; a replicate whose
+    predictors are collinear or constant is skipped. Reproducible for a given ``seed``.
+    """
+    y = as_float_1d(overall, "overall")
+    x = as_float_2d(dimensions, "dimensions")
+    check_length(x, len(y), "dimensions")
+    keep = ~np.isnan(y) & ~np.isnan(x).any(axis=1)
+    y, x = y[keep], x[keep]
+    base = driver_importance(y, x, names)
+    rng = np.random.default_rng(seed)
+    shares = []
+    for _ in range(int(replicates)):
+        pick = rng.integers(0, len(y), len(y))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                shares.append(driver_importance(y[pick], x[pick]).relative_share)
+        except ValueError:
+            continue
+    if len(shares) < 20:
+        raise ValueError("dimensions: too few usable bootstrap replicates to give an interval")
+    tail = (1 - confidence) / 2 * 100
+    low, high = np.percentile(np.asarray(shares), [tail, 100 - tail], axis=0)
+    return ImportanceIntervals(names=base.names, share=np.asarray(base.relative_share), low=low, high=high,
+                               replicates=len(shares), confidence=confidence)
