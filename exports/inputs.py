@@ -119,6 +119,8 @@ class Trend:
     waves: tuple[str, ...]
     series: tuple[TrendSeries, ...]
     n: tuple[int | None, ...] | None = None
+    n_label: str = "응답 수"
+    note: str = ""
 
     def __post_init__(self) -> None:
         for s in self.series:

@@ -168,7 +168,9 @@ def trend_sheet(trend: Trend) -> Sheet:
         sheet.add(S(series.name, "cell bold"), *[S(_num(v), style) for v in series.values])
     last = sheet.next_row - 1
     if trend.n is not None:
-        sheet.add(S("응답 수", "cell"), *[S(v, "cell count") for v in trend.n])
+        sheet.add(S(trend.n_label, "cell"), *[S(v, "cell count") for v in trend.n])
+    if trend.note:
+        sheet.add(S(trend.note, "note"))
     ncol = len(trend.waves)
     if trend.series and ncol:
         sheet.chart(lambda ws: line_chart(ws, "차수별 추이 (100점)", header_row=header, first_row=first,

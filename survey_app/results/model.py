@@ -14,7 +14,8 @@ WaveResult
     scale, ``overall``/``repurchase`` 100-point scores), ``segments`` (:class:`SegmentTable`), ``trend``
     (:class:`TrendPoint` per wave of the survey up to this one, oldest first), ``courtesy``
     (:class:`ChecklistResult` per courtesy checklist), ``drivers`` (:class:`Drivers` or None),
-    ``confidence``, ``generated_at`` (ISO time), ``warnings``.
+    ``confidence``, ``generated_at`` (ISO time), ``warnings``, ``coverage`` (:class:`Coverage`: who is scored
+    and why the others are not).
 Figure
     ``value``, ``se``, ``ci_low``, ``ci_high``, ``n``, ``weighted_n``, ``method`` (taylor, wilson, ...),
     ``warnings``.
@@ -300,6 +301,18 @@ class Drivers:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """Who is scored: ``complete`` responses, ``scored`` (with a headline score), ``not_asked`` (logic hid every
+    scored question, e.g. a screened-out non-user) and ``no_answer`` (asked, but every scored answer blank or
+    모름/해당없음)."""
+
+    complete: int
+    scored: int
+    not_asked: int
+    no_answer: int
+
+
+@dataclass(frozen=True)
 class WaveResult:
     """Everything known about one wave's results (see the module docstring for each field)."""
 
@@ -320,6 +333,7 @@ class WaveResult:
     confidence: float
     generated_at: str
     warnings: tuple[str, ...] = ()
+    coverage: Coverage | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dicts, lists, numbers and strings (``NaN`` → None)."""

@@ -45,7 +45,7 @@ from ..models import Wave
 from .build import load_for, survey_waves, wave_result
 from .export_data import codebook, frequencies, open_answers, raw_columns, raw_rows
 from .loading import WaveData
-from .model import DimensionScore, Figure, UnitRank, WaveResult
+from .model import Coverage, DimensionScore, Figure, UnitRank, WaveResult
 from .report import ScoredWave, score_loaded_wave
 from .segments import TITLES as SEGMENT_TITLES
 
@@ -85,7 +85,21 @@ def _kpis(result: WaveResult, before: ScoredWave | None) -> tuple[Kpi, ...]:
             note += f" · 공개 링크·키오스크 완료 {others:,}명은 응답률에 넣지 않았습니다"
         rows.append(Kpi("응답률", rate.rate, "share", note=note))
     rows.append(Kpi("완료 응답 수", float(result.n), "count"))
+    cov = result.coverage
+    if cov is not None and cov.scored != cov.complete:
+        rows.append(Kpi("점수를 낸 응답 수", float(cov.scored), "count", note=coverage_note(cov)))
     return tuple(rows)
+
+
+def coverage_note(cov: Coverage) -> str:
+    """Who is scored and why the other complete responses are not, in one sentence."""
+    parts = []
+    if cov.not_asked:
+        parts.append(f"선별 질문에 따라 평가 문항을 보지 않은 응답(비이용자 등) {cov.not_asked:,}건")
+    if cov.no_answer:
+        parts.append(f"평가 문항에 모두 답하지 않았거나 '모름/해당없음'만 고른 응답 {cov.no_answer:,}건")
+    return (f"완료 응답 {cov.complete:,}건 중 {cov.scored:,}건을 점수에 넣었습니다"
+            + (": 빠진 것은 " + ", ".join(parts) + "입니다." if parts else "."))
 
 
 def _scores(result: WaveResult, before: ScoredWave | None) -> tuple[ScoreRow, ...]:
@@ -134,7 +148,10 @@ def _trend(result: WaveResult) -> Trend | None:
             names.setdefault(code, code)
     series = [TrendSeries(_headline_label(result), tuple(_finite(p.score.value) for p in points))]
     series += [TrendSeries(name, tuple(_finite(p.dimensions.get(code)) for p in points)) for code, name in names.items()]
-    return Trend(tuple(p.wave_name for p in points), tuple(series), tuple(p.n for p in points))
+    return Trend(tuple(p.wave_name for p in points), tuple(series), tuple(p.score.n for p in points),
+                 n_label="점수를 낸 응답 수",
+                 note="응답 수는 차수마다 대표 지수를 낸 응답입니다 (완료 응답 가운데 선별 질문으로 평가 문항을 보지 않았거나 "
+                      "평가 문항에 답하지 않은 응답은 뺐습니다).")
 
 
 def _ipa(result: WaveResult):
@@ -213,7 +230,7 @@ def _method(result: WaveResult, data: WaveData) -> MethodNote:
                              "세그먼트 비교: 설계 기반 t 검정 (세그먼트 대 나머지 응답자)", CONTRAST_METHOD,
                              "중요도-만족도 사분면: 중요도의 부트스트랩 95% 구간이 평균을 벗어나고 만족도가 다른 차원과 "
                              "유의하게 다를 때만 정함 (아니면 '판단 보류')"),
-                      notes=tuple(result.warnings[:5]))
+                      notes=(coverage_note(result.coverage),) * bool(result.coverage) + tuple(result.warnings[:5]))
 
 
 def local_zone() -> tzinfo:
