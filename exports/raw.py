@@ -90,7 +90,10 @@ def write_raw_sheet(wb: Any, raw: RawData, meta: PageMeta, *, personal: Personal
     for i, width in enumerate(_widths(raw.columns), 1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "B2"
-    setup_page(ws, meta, title_rows="1:1", fit_width=False)
+    setup_page(ws, meta, title_rows="1:1", one_page=True)
+    # Thousands of rows would make the printed workbook hundreds of pages: only the header row is in the print
+    # area (the summary's contents list says how to print everything).
+    ws.print_area = f"A1:{get_column_letter(max(len(raw.columns), 1))}1"
     header = []
     for c in raw.columns:
         cell = styled_cell(ws, c.code, "header")

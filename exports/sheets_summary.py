@@ -29,7 +29,8 @@ SHEET_NOTES = {
     "문항별 응답": "모든 문항의 보기별 응답 수와 비율",
     "고객의 소리": "주관식 응답 원문과 자주 나온 단어·구",
     "코드북": "원자료 변수와 값의 설명",
-    "원자료": "응답 한 건당 한 행의 원자료 (개인정보 마스킹)",
+    "원자료": "응답 한 건당 한 행의 원자료 (개인정보 마스킹). 인쇄 범위는 머리글 행뿐입니다: 전체를 인쇄하려면 "
+            "페이지 설정에서 인쇄 영역을 지우십시오",
 }
 
 
@@ -106,7 +107,7 @@ def _kpi_block(sheet: Sheet, inp: WorkbookInput) -> None:
 
 def summary_sheet(inp: WorkbookInput, sheet_names: Sequence[str]) -> Sheet:
     """Lay out the 요약 sheet."""
-    sheet = Sheet("요약", widths=dict(_WIDTHS), auto_width_skip=set(range(1, _COLS + 1)))
+    sheet = Sheet("요약", widths=dict(_WIDTHS), auto_width_skip=set(range(1, _COLS + 1)), one_page=True)
     sheet.add(S(f"{inp.survey} — {inp.wave} 결과 요약", "title"))
     sheet.heights[1] = 26
     prev = f" · 비교 차수: {inp.previous_wave}" if inp.previous_wave else ""

@@ -181,6 +181,8 @@ class Sheet:
     title_rows: str | None = None
     auto_width_skip: set[int] = field(default_factory=set)
     stream: Stream | None = None
+    #: Print the whole sheet on one page (the summary: an executive's first page).
+    one_page: bool = False
 
     def add(self, *cells: Any) -> int:
         """Append a row; return its 1-based row number."""
@@ -216,13 +218,15 @@ def _hf(text: str) -> str:
     return safe_text(text).replace("&", "&&")[:80]
 
 
-def setup_page(ws: Any, meta: PageMeta, *, title_rows: str | None = None, fit_width: bool = True) -> None:
-    """A4 landscape, fit to page width, header with survey/wave/date, footer with sheet and page."""
+def setup_page(ws: Any, meta: PageMeta, *, title_rows: str | None = None, fit_width: bool = True,
+               one_page: bool = False) -> None:
+    """A4 landscape, fit to page width (or, with ``one_page``, to a single page), header with survey/wave/date,
+    footer with sheet and page."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = 9  # A4
-    if fit_width:
+    if fit_width or one_page:
         ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
+        ws.page_setup.fitToHeight = 1 if one_page else 0
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.75
@@ -276,7 +280,7 @@ def emit(wb: Workbook, sheet: Sheet, meta: PageMeta) -> PendingRows | None:
         ws.row_dimensions[row].height = height
     if sheet.freeze:
         ws.freeze_panes = sheet.freeze
-    setup_page(ws, meta, title_rows=sheet.title_rows)
+    setup_page(ws, meta, title_rows=sheet.title_rows, one_page=sheet.one_page)
     for ref in sheet.merges:
         ws.merged_cells.add(ref)
     for row in sheet.rows:

@@ -55,9 +55,11 @@ def test_print_setup_a4_landscape_fit_to_width_with_header_and_footer(sample_boo
         assert ws.oddHeader.left.text == "우편 서비스 고객만족도 조사"
         assert ws.oddHeader.center.text == "2025년 2분기" and "2025-07-01" in ws.oddHeader.right.text
         assert ws.oddFooter.right.text == "&P / &N"
-        if ws.title != "원자료":  # 40 raw columns on one page width would be unreadable
-            assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
-            assert ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        # The summary is one page; the raw data prints only its header row (on one page), not every response.
+        assert ws.page_setup.fitToHeight == (1 if ws.title in ("요약", "원자료") else 0)
+    raw = sample_book.xl["원자료"]
+    assert raw.print_area == f"'원자료'!$A$1:${raw.max_column and openpyxl.utils.get_column_letter(raw.max_column)}$1"
 
 
 def test_column_widths_follow_content(sample_book):

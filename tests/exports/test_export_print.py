@@ -81,3 +81,26 @@ def test_the_workbook_prints_without_hashes_when_every_change_is_extreme(tmp_pat
     text = printed_text(path, tmp_path)
     assert "###" not in text
     assert "< 0.001" in text and "1,234,567" in text
+
+
+def _pages_per_sheet(pdf_text: str) -> dict[str, int]:
+    """Printed pages per sheet, from each page's footer (sheet name on the left, "page / pages" on the right)."""
+    import re
+
+    counts: dict[str, int] = {}
+    for page in pdf_text.split("\f"):
+        found = re.findall(r"^(\S+(?: \S+)?)\s{2,}\d+ / \d+\s*$", page, flags=re.M)
+        if found:
+            counts[found[-1]] = counts.get(found[-1], 0) + 1
+    return counts
+
+
+def test_the_summary_is_one_page_and_raw_data_is_not_printed_in_full(sample_book, tmp_path):
+    """The demo's summary ran onto a second page and its raw data made the printout 195 pages."""
+    text = printed_text(sample_book.path, tmp_path)
+    first = text.split("\f", 1)[0]
+    assert "결과 요약" in first and "이 통합문서의 구성" in first and "조사 방법" in first
+    pages = _pages_per_sheet(text)
+    assert pages["요약"] == 1
+    assert pages["원자료"] == 1  # the header row only: 400 rows are not printed
+    assert "###" not in text
