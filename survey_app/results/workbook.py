@@ -43,7 +43,7 @@ from questionnaires import Questionnaire
 
 from ..models import Wave
 from .build import load_for, survey_waves, wave_result
-from .export_data import codebook, frequencies, open_answers, raw_columns, raw_rows
+from .export_data import codebook, frequencies, open_answers, present_codes, raw_columns, raw_rows
 from .loading import WaveData
 from .model import Coverage, DimensionScore, Figure, UnitRank, WaveResult
 from .report import ScoredWave, score_loaded_wave
@@ -249,13 +249,14 @@ def workbook_input(wave: Wave, *, units: Collection[int] | None = None, confiden
     data = load_for(wave, questionnaire, units)
     previous, before = _previous(wave, units)
     visible = None if units is None else set(data.response_ids.tolist())
+    columns = raw_columns(questionnaire, present_codes(wave.id))
     return WorkbookInput(
         survey=wave.survey.title, wave=wave.name, previous_wave=previous.name if previous else "",
         generated_on=today or date.today(), kpis=_kpis(result, before), scores=_scores(result, before),
         segments=_segments(result), segment_measure=_headline_label(result), trend=_trend(result),
         ipa=_ipa(result), courtesy=_courtesy(result), frequencies=frequencies(wave.id, questionnaire, visible),
-        voc=_voc(open_answers(wave.id, questionnaire, data), result), codebook=codebook(questionnaire),
-        raw=RawData(raw_columns(questionnaire), raw_rows(wave.id, questionnaire, visible, local_zone())),
+        voc=_voc(open_answers(wave.id, questionnaire, data), result), codebook=codebook(questionnaire, columns),
+        raw=RawData(columns, raw_rows(wave.id, questionnaire, visible, local_zone(), columns)),
         raw_labels=labels, personal=personal,
         method=_method(result, data))
 

@@ -213,7 +213,7 @@ def test_an_admin_who_states_a_purpose_gets_open_answers_unmasked_and_it_is_logg
     path = tmp_path / "unmasked.xlsx"
     path.write_bytes(answer.get_data())
     for raw, voc in zip(_both(path, "원자료"), _both(path, "고객의 소리"), strict=True):
-        comments = [_cell(r, raw[0].index("Q8")) for r in raw[1:]]
+        comments = [_cell(r, raw[0].index("의견")) for r in raw[1:]]
         assert "'" + PHONE_TEXT in comments  # unmasked, still inert (not a formula)
         assert any(v == "'" + PHONE_TEXT for r in voc for v in r)
     book = CalamineWorkbook.from_path(str(path))
@@ -236,7 +236,7 @@ def test_the_ordinary_workbook_stays_masked_and_others_may_not_unmask(
     path = tmp_path / "masked.xlsx"
     path.write_bytes(client.get(f"/manage/results/waves/{wave_id}/workbook.xlsx").get_data())
     raw = _both(path, "원자료")[0]
-    assert "'=HYPERLINK(\"http://x\") 010-****-5678로 연락 주세요" in [_cell(r, raw[0].index("Q8")) for r in raw[1:]]
+    assert "'=HYPERLINK(\"http://x\") 010-****-5678로 연락 주세요" in [_cell(r, raw[0].index("의견")) for r in raw[1:]]
 
 
 def test_voc_answers_carry_their_segments_by_name_and_the_cover_note_names_the_scale(

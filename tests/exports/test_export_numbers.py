@@ -122,7 +122,7 @@ def test_raw_rows_equal_source_rows(sample_book, waves, sample_size):
     header, body = rows[0], rows[1:]
     assert len(body) == sample_size == sample_book.summary.raw_rows
     source = list(raw_rows(waves[-1]))
-    q1 = header.index("Q1")
+    q1 = header.index("직원의 친절")  # Korean headers; the codes are in the codebook
     for got, want in zip(body[:50], source[:50], strict=True):
         assert got[0] == want[0]
         assert [None if v == "" else v for v in got[q1:q1 + 12]] == want[q1:q1 + 12]
