@@ -86,3 +86,15 @@ def test_importance_intervals_hold_the_estimate_and_separate_only_a_real_driver(
     assert got.low[0] > cut  # the strong driver is clearly more important than average
     again = importance_intervals(y, x, replicates=150, seed=1)
     assert again.low == pytest.approx(got.low)
+
+
+def test_m_out_of_n_intervals_match_the_full_bootstrap_in_width():
+    """Large waves resample 2,000 rows and rescale by sqrt(m/n): widths within a third of the full bootstrap's."""
+    rng = np.random.default_rng(7)
+    x = _scores(6000, [70, 70, 70, 70], seed=8)
+    y = x @ np.array([0.4, 0.3, 0.2, 0.1]) + rng.normal(size=6000) * 8
+    fast = importance_intervals(y, x, replicates=150, max_rows=1500)
+    full = importance_intervals(y, x, replicates=150, max_rows=None)
+    ratio = (fast.high - fast.low) / (full.high - full.low)
+    assert ((ratio > 0.67) & (ratio < 1.5)).all(), ratio
+    assert fast.share == pytest.approx(full.share)
