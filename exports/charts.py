@@ -7,6 +7,7 @@ and in the table are the same numbers.
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 
 from .style import FONT_NAME
 
-__all__ = ["bar_chart", "bar_height", "chart_rows", "line_chart", "ipa_chart", "PointSpec", "QUADRANT_COLOURS",
+__all__ = ["wrap_title", "bar_chart", "bar_height", "chart_rows", "line_chart", "ipa_chart", "PointSpec", "QUADRANT_COLOURS",
            "UNSETTLED_COLOUR"]
 
 #: Marker colour per quadrant key (high importance, high performance).
@@ -54,12 +55,38 @@ def _axes(chart: Any) -> None:
         axis.txPr = _text()
 
 
+def wrap_title(text: str, width: float = 46.0) -> str:
+    """``text`` broken into lines of at most ``width`` (Hangul counts two) at spaces — whole, never cut with "…"."""
+    lines, line = [], ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if line and _width(candidate) > width:
+            lines.append(line)
+            candidate = word
+        line = candidate
+    return "\n".join(lines + [line])
+
+
+def _width(text: str) -> float:
+    return sum(2.0 if unicodedata.east_asian_width(c) in "WF" else 1.0 for c in text)
+
+
+def _title(chart: Any, text: str, size: int = 1100) -> None:
+    """The chart's whole title, wrapped, in the Korean font at ``size``/100 pt."""
+    chart.title = wrap_title(text)
+    for paragraph in chart.title.tx.rich.p:
+        props = CharacterProperties(latin=Font(typeface=FONT_NAME), ea=Font(typeface=FONT_NAME), sz=size, b=True)
+        paragraph.pPr = ParagraphProperties(defRPr=props)
+        for run in paragraph.r or ():
+            run.rPr = props
+
+
 def bar_chart(ws: Any, title: str, *, label_col: int, value_col: int, first_row: int, last_row: int,
               number_format: str = "0.0", max_value: float | None = 100.0) -> BarChart:
     """Horizontal bar chart of one column of values with category labels, first row on top."""
     chart = BarChart()
     chart.type = "bar"
-    chart.title = title
+    _title(chart, title)
     chart.add_data(Reference(ws, min_col=value_col, min_row=first_row, max_row=last_row), titles_from_data=False)
     chart.set_categories(Reference(ws, min_col=label_col, min_row=first_row, max_row=last_row))
     chart.legend = None
@@ -89,9 +116,10 @@ def chart_rows(bars: int) -> int:
 
 def line_chart(ws: Any, title: str, *, header_row: int, first_row: int, last_row: int, first_col: int,
                last_col: int) -> LineChart:
-    """Line chart with one line per table row (name in column ``first_col - 1``) across wave columns."""
+    """Line chart with one line per table row (name in column ``first_col - 1``) across wave columns;
+    a single line has no legend (the title names it)."""
     chart = LineChart()
-    chart.title = title
+    _title(chart, title)
     data = Reference(ws, min_col=first_col - 1, max_col=last_col, min_row=first_row, max_row=last_row)
     chart.add_data(data, from_rows=True, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=first_col, max_col=last_col, min_row=header_row))
@@ -104,8 +132,12 @@ def line_chart(ws: Any, title: str, *, header_row: int, first_row: int, last_row
         series.smooth = False
     chart.y_axis.numFmt = "0.0"
     chart.y_axis.title = "점수 (100점)"
-    chart.legend.position = "b"
-    chart.legend.txPr = _text()
+    if len(chart.series) == 1:
+        chart.legend = None
+        chart.dataLabels = _labels(showVal=True, numFmt="0.0")
+    else:
+        chart.legend.position = "b"
+        chart.legend.txPr = _text()
     _axes(chart)
     chart.width, chart.height = 20, 10
     return chart
@@ -170,7 +202,7 @@ def ipa_chart(ws: Any, *, points: list[PointSpec], cols: tuple[int, int], bar_co
     horizontal bars ride on a second, invisible series over the same point.
     """
     chart = ScatterChart()
-    chart.title = "중요도-만족도 분석 (IPA)"
+    _title(chart, "중요도-만족도 분석 (IPA)")
     chart.style = 13
     for p in points:
         chart.series.append(_point(ws, p, cols, bar_cols, direction="y"))

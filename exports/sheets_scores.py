@@ -156,23 +156,29 @@ def segments_sheet(inp: WorkbookInput) -> Sheet:
 
 
 def trend_sheet(trend: Trend) -> Sheet:
-    """Index and dimensions per wave (oldest first) with a native line chart."""
+    """Index and dimensions per wave (oldest first) in a table; a line chart of the headline alone.
+
+    Nine lines of dimensions a point or two apart cannot be read on paper: the chart draws the headline
+    with its values, and the table beside it carries every dimension and the change since the first wave.
+    """
     sheet = Sheet("추이", freeze="B5", title_rows="4:4")
     sheet.add(S("차수별 추이", "title"))
-    sheet.add(S("종합지수와 차원 점수 (100점)의 차수별 변화입니다.", "note"))
+    sheet.add(S("차트는 대표 지수만 그립니다. 차원 점수(100점)의 차수별 값과 첫 차수 대비 변화는 표에 있습니다.", "note"))
     sheet.blank()
-    header = sheet.add(S("지표", "header"), *[S(w, "header") for w in trend.waves])
+    header = sheet.add(S("지표", "header"), *[S(w, "header") for w in trend.waves], S("첫 차수 대비 변화", "header"))
     first = sheet.next_row
     for i, series in enumerate(trend.series):
         style = "cell score total" if i == 0 else "cell score"
-        sheet.add(S(series.name, "cell bold"), *[S(_num(v), style) for v in series.values])
-    last = sheet.next_row - 1
+        known = [v for v in series.values if _num(v) is not None]
+        change = known[-1] - known[0] if len(known) > 1 else None
+        sheet.add(S(series.name, "cell bold"), *[S(_num(v), style) for v in series.values], S(change, "cell change"))
     if trend.n is not None:
         sheet.add(S(trend.n_label, "cell"), *[S(v, "cell count") for v in trend.n])
     if trend.note:
         sheet.add(S(trend.note, "note"))
     ncol = len(trend.waves)
     if trend.series and ncol:
-        sheet.chart(lambda ws: line_chart(ws, "차수별 추이 (100점)", header_row=header, first_row=first,
-                                          last_row=last, first_col=2, last_col=1 + ncol), f"A{sheet.next_row + 1}")
+        headline = trend.series[0].name
+        sheet.chart(lambda ws: line_chart(ws, f"{headline} 차수별 추이 (100점)", header_row=header, first_row=first,
+                                          last_row=first, first_col=2, last_col=1 + ncol), f"A{sheet.next_row + 1}")
     return sheet

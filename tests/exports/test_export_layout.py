@@ -266,3 +266,18 @@ def test_multiple_answer_charts_keep_an_open_axis(tmp_path):
     write_workbook(inp, tmp_path / "freq.xlsx")
     charts = openpyxl.load_workbook(tmp_path / "freq.xlsx")["문항별 응답"]._charts
     assert [c.y_axis.scaling.max for c in charts] == [None, 1.0]
+
+
+def test_chart_titles_are_whole_never_cut_with_an_ellipsis():
+    """The demo's frequency charts were titled "SQ2. 이용하신 우편서비스를 모두 골라 주…"."""
+    label = "최근 3개월 안에 우체국 창구나 집배원을 통해 우편서비스(편지, 등기, 소포·택배, 국제우편 등)를 이용하신 적이 있으십니까?"
+    table = adapt.frequency_table("SQ1", label, {1: 30, 2: 10}, [(1, "예"), (2, "아니요")])
+    buffer = io.BytesIO()
+    write_workbook(WorkbookInput(survey="조사", wave="2분기", generated_on=date(2025, 7, 1), frequencies=(table,)),
+                   buffer)
+    with zipfile.ZipFile(buffer) as book:
+        chart = next(book.read(n).decode() for n in book.namelist() if n.startswith("xl/charts/chart"))
+    import re
+    title = " ".join(re.findall(r"<a:t>([^<]*)</a:t>", chart.split("</c:title>")[0]))
+    assert "…" not in title and title == f"SQ1. {label}"
+    assert chart.split("</c:title>")[0].count("<a:p>") >= 2  # wrapped over lines, not cut
