@@ -169,13 +169,15 @@ def courtesy_table(level: str, scores: Any, units: Any,
     rows = tuple(CourtesyRow(unit=str(u.unit), n=u.n, stages={s: m.get(u.unit, float("nan"))
                                                              for s, m in stage_means.items()},
                              total=u.mean, se=u.se, ci=u.ci, rank=u.rank, below_minimum=u.below_minimum,
-                             below_threshold=threshold is not None and u.mean < threshold)
+                             below_threshold=threshold is not None and u.mean < threshold, rank_best=u.rank_best,
+                             rank_worst=u.rank_worst)
                  for u in ranked)
     stage_points: dict[str, float] = {}
     for item in checklist:
         stage_points[item.stage] = stage_points.get(item.stage, 0.0) + item.points
+    sd = float(np.nanstd(total, ddof=1)) if np.isfinite(total).sum() > 1 else float("nan")
     return CourtesyTable(level=level, rows=rows, stage_points=stage_points, threshold=threshold,
-                         min_evaluations=min_evaluations)
+                         min_evaluations=min_evaluations, evaluations_needed=courtesy_mod.evaluations_needed(sd))
 
 
 def frequency_table(code: str, label: str, counts: Mapping[Any, float],

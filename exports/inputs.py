@@ -152,6 +152,8 @@ class CourtesyRow:
     rank: int | None = None
     below_minimum: bool = False
     below_threshold: bool = False
+    rank_best: int | None = None
+    rank_worst: int | None = None
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,7 @@ class CourtesyTable:
     stage_points: Mapping[str, float] = field(default_factory=dict)
     threshold: float | None = None
     min_evaluations: int = 3
+    evaluations_needed: int | None = None
 
 
 @dataclass(frozen=True)

@@ -122,19 +122,28 @@ def _courtesy_row(r: CourtesyRow, stages: list[str]) -> list[S]:
     ci = r.ci if r.ci is not None else (None, None)
     clean = [None if v is None or not math.isfinite(v) else v for v in (r.se, *ci)]
     clean[1:] = [None if v is None else min(max(v, 0.0), 100.0) for v in clean[1:]]  # within the 100-point scale
-    return ([S(r.rank if r.rank is not None else "—", f"cell center {grey}"), S(r.unit, f"cell {grey}"),
-             S(r.n, f"cell count {grey}")]
+    return ([S(rank_text(r), f"cell center {grey}"), S(r.unit, f"cell {grey}"), S(r.n, f"cell count {grey}")]
             + [S(r.stages.get(s), f"cell score {grey}") for s in stages]
             + [S(r.total, f"cell score bold {total_style}"), S(clean[0], f"cell se {grey}"),
                S(clean[1], f"cell score {grey}"), S(clean[2], f"cell score {grey}"),
                S(", ".join(notes), "cell note")])
 
 
+def rank_text(r: CourtesyRow) -> str:
+    """"3위" when the intervals settle it, "1~12위" when they overlap others, "—" unranked."""
+    if r.rank is None:
+        return "—"
+    if r.rank_best is None or r.rank_worst is None:
+        return f"{r.rank}위"
+    return f"{r.rank_best}위" if r.rank_best == r.rank_worst else f"{r.rank_best}~{r.rank_worst}위"
+
+
 def courtesy_sheet(tables: tuple[CourtesyTable, ...]) -> Sheet:
     """Per office / team / staff: stage scores, total, rank, evaluations and flags."""
     sheet = Sheet("친절도 순위", freeze="C4", widths={2: 22})
     sheet.add(S("친절도 순위", "title"))
-    sheet.add(S("단계별 점수의 합이 총점(100점)입니다. 순위는 동점을 같은 순위로 매깁니다 (1, 2, 2, 4).", "note"))
+    sheet.add(S("단계별 점수의 합이 총점(100점)입니다. 순위는 신뢰구간이 허락하는 범위로 적습니다: 다른 곳의 구간과 겹치면 "
+                "앞뒤를 가릴 수 없으므로 '1~12위'처럼 씁니다. 두 구간이 겹치지 않을 때만 앞선다고 봅니다.", "note"))
     sheet.add(S("신뢰구간은 평가 수가 적은 것을 반영한 t 분포 95% 구간이며, 0점 아래나 100점 위로 나가면 그 끝까지만 "
                 "적었습니다. 평가가 1건뿐이거나 점수가 모두 같으면 비워 두었습니다.", "note"))
     for table in tables:
@@ -144,8 +153,11 @@ def courtesy_sheet(tables: tuple[CourtesyTable, ...]) -> Sheet:
         if table.threshold is not None:
             rules.insert(0, f"기준 점수 {table.threshold:g}점 미만은 빨간색")
         sheet.add(S(" · ".join(rules) + "합니다.", "note"))
+        if table.evaluations_needed is not None:
+            sheet.add(S(f"5점 차이를 순위로 가르려면(두 구간이 겹치지 않으려면) {table.level}마다 평가가 약 "
+                        f"{table.evaluations_needed:,}건 필요합니다 (평가 점수의 흩어짐으로 계산).", "note"))
         stages = [s for s in STAGES if s in table.stage_points or any(s in r.stages for r in table.rows)]
-        header = ["순위", table.level, "평가 수", *_stage_header(table), "총점", "표준오차", "신뢰구간 하한",
+        header = ["순위 (가능 범위)", table.level, "평가 수", *_stage_header(table), "총점", "표준오차", "신뢰구간 하한",
                   "신뢰구간 상한", "비고"]
         row = sheet.add(*[S(h, "header") for h in header])
         sheet.heights[row] = 30

@@ -238,6 +238,16 @@ class UnitRank:
     rank: int | None
     below_minimum: bool
     stages: dict[str, float] = field(default_factory=dict)
+    #: The ranks the unit's interval allows (``analysis.courtesy.rank_ranges``); None when unranked.
+    rank_best: int | None = None
+    rank_worst: int | None = None
+
+    @property
+    def rank_text(self) -> str:
+        """"3위" when the data settle the rank, "1~12위" when the unit's interval overlaps others, "" unranked."""
+        if self.rank_best is None or self.rank_worst is None:
+            return ""
+        return f"{self.rank_best}위" if self.rank_best == self.rank_worst else f"{self.rank_best}~{self.rank_worst}위"
 
 
 @dataclass(frozen=True)
@@ -255,6 +265,9 @@ class ChecklistResult:
     rankings: dict[str, tuple[UnitRank, ...]]
     min_evaluations: int = 3
     stage_points: dict[str, float] = field(default_factory=dict)
+    #: Evaluations per unit for a 5-point difference to separate two units' intervals
+    #: (``analysis.courtesy.evaluations_needed`` with the evaluations' standard deviation).
+    evaluations_needed: int | None = None
 
 
 @dataclass(frozen=True)

@@ -178,7 +178,8 @@ def _stage_scores(unit: UnitRank, points: dict[str, float]) -> dict[str, float]:
 
 def _courtesy_rows(ranks: tuple[UnitRank, ...], points: dict[str, float], threshold: float | None):
     return tuple(CourtesyRow(u.name, u.n, _stage_scores(u, points), u.mean, u.se, (u.ci_low, u.ci_high), u.rank,
-                             u.below_minimum, below_threshold=threshold is not None and u.mean < threshold)
+                             u.below_minimum, below_threshold=threshold is not None and u.mean < threshold,
+                             rank_best=u.rank_best, rank_worst=u.rank_worst)
                  for u in ranks)
 
 
@@ -192,7 +193,8 @@ def _courtesy(result: WaveResult) -> tuple[CourtesyTable, ...]:
             if rows:
                 tables.append(CourtesyTable(f"{checklist.name} · {LEVELS.get(level, level)}", rows,
                                             stage_points=dict(checklist.stage_points), threshold=threshold,
-                                            min_evaluations=checklist.min_evaluations))
+                                            min_evaluations=checklist.min_evaluations,
+                                            evaluations_needed=checklist.evaluations_needed))
     return tuple(tables)
 
 

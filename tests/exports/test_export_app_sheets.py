@@ -148,9 +148,9 @@ def test_courtesy_sheet_has_stage_scores_totals_ranks_and_flags(app, app_ctx, ma
         export_wave(session.get(Wave, wave_id), out)
     expected = _expected(["김맞이", "이응대"])
     for rows in _both(out, "친절도 순위"):
-        header = next(r for r in rows if r and r[0] == "순위")
+        header = next(r for r in rows if r and r[0] == "순위 (가능 범위)")
         assert header[3:8] == ["맞이 (25점)", "응대 (45점)", "마무리 (20점)", "전체 (10점)", "총점"]
-        for name, rank in (("김맞이", 1), ("이응대", "—")):  # 이응대 has 2 evaluations: not ranked (minimum 3)
+        for name, rank in (("김맞이", "1위"), ("이응대", "—")):  # 이응대 has 2 evaluations: not ranked (minimum 3)
             row = _row(rows, name, 1)
             stages, total = expected[name]
             assert row[2] == sum(1 for who, _ in EVALUATIONS if who == name)

@@ -248,7 +248,7 @@ def test_courtesy_intervals_stay_within_the_100_point_scale(tmp_path):
     write_workbook(inp, tmp_path / "courtesy.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "courtesy.xlsx")["친절도 순위"]
     found = {r[1]: r for r in ws.iter_rows(values_only=True) if r[1] in ("서귀포우체국", "포항우체국", "목포우체국")}
-    header = next(r for r in ws.iter_rows(values_only=True) if r[0] == "순위")
+    header = next(r for r in ws.iter_rows(values_only=True) if r[0] == "순위 (가능 범위)")
     low, high = header.index("신뢰구간 하한"), header.index("신뢰구간 상한")
     assert (found["서귀포우체국"][low], found["서귀포우체국"][high]) == (66.9, 100.0)
     assert (found["포항우체국"][low], found["포항우체국"][high]) == (0.0, 58.7)
