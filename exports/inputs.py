@@ -102,6 +102,7 @@ class SegmentRow:
     difference: float | None = None
     pvalue: float | None = None
     significant: bool = False
+    change: Change | None = None
 
 
 @dataclass(frozen=True)

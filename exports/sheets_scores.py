@@ -110,7 +110,7 @@ def _fit_height(sheet: Sheet, row: int, label: str) -> None:
         sheet.heights[row] = 15 * lines + 2
 
 
-def _segment_row(s: SegmentRow) -> list[S]:
+def _segment_row(s: SegmentRow, with_change: bool = False) -> list[S]:
     small = s.estimate.n < SMALL_N
     grey = "grey" if small else ""
     cells = [S(s.variable, f"cell {grey}"), S(s.segment, f"cell {grey}")] + estimate_cells(s.estimate, grey)
@@ -124,6 +124,8 @@ def _segment_row(s: SegmentRow) -> list[S]:
         cells += [S(_num(s.difference), f"cell change {grey}"), S(_num(s.pvalue), f"cell p {grey}"),
                   S(mark or "차이 없음", f"{style} {grey}" if not mark else style)]
     note = f"응답 {SMALL_N}건 미만: 해석 주의" if small else ""
+    if with_change:
+        cells += change_cells(s.change)[:2] + [change_cells(s.change)[3]]
     return cells + [S(note, "cell note")]
 
 
@@ -133,10 +135,14 @@ def segments_sheet(inp: WorkbookInput) -> Sheet:
     sheet.add(S(f"세그먼트별 {inp.segment_measure}", "title"))
     sheet.add(S(f"▲▼: 나머지 응답자와 비교해 통계적으로 유의한 차이 ({inp.method.correction}). "
                 f"회색: 응답 {SMALL_N}건 미만으로 해석에 주의가 필요합니다.", "note"))
-    sheet.blank()
+    sheet.add(S("지난 차수 대비 변화: 같은 집단의 지난 차수 점수와 비교한 z 검정이며, 구분마다 Holm 보정했습니다. "
+                "'유의한 변화 없음'이면 오르내림을 우연과 가를 수 없습니다.", "note"))
     level = f"{inp.method.confidence * 100:g}%"
+    with_change = any(s.change is not None for s in inp.segments)
     header = ["구분", "집단", "응답 수", inp.segment_measure, "표준오차", f"{level} 신뢰구간 하한",
-              f"{level} 신뢰구간 상한", "차이 (나머지 대비)", "보정 p값", "유의성", "비고"]
+              f"{level} 신뢰구간 상한", "차이 (나머지 대비)", "보정 p값", "유의성"]
+    header += ["지난 차수", "지난 차수 대비 변화", "변화 유의성"] if with_change else []
+    header += ["비고"]
     row = sheet.add(*[S(h, "header") for h in header])
     sheet.heights[row] = 30
     total = inp.segment_total
@@ -145,12 +151,12 @@ def segments_sheet(inp: WorkbookInput) -> Sheet:
     if total is not None:
         cells = [S("전체", "cell total"), S("전체", "cell total")] + estimate_cells(total, "total")
         cells.insert(2, cells.pop())
-        sheet.add(*cells, S(None, "cell total"), S(None, "cell total"), S("", "cell total"), S("", "cell total"))
+        sheet.add(*cells, *[S(None, "cell total")] * (len(header) - len(cells)))
     previous = None
     for s in inp.segments:
         if previous is not None and s.variable != previous:
             sheet.blank()
-        sheet.add(*_segment_row(s))
+        sheet.add(*_segment_row(s, with_change))
         previous = s.variable
     return sheet
 

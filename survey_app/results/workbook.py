@@ -128,9 +128,16 @@ def _contrast(d: DimensionScore) -> Contrast | None:
     return Contrast(d.versus_others, p, d.standing in ("above", "below"))
 
 
-def _segments(result: WaveResult) -> tuple[SegmentRow, ...]:
-    return tuple(SegmentRow(table.title, row.name, _est(row.score), row.difference, row.adjusted_pvalue,
-                            row.significant) for table in result.segments for row in table.rows)
+def _segments(result: WaveResult, before: ScoredWave | None) -> tuple[SegmentRow, ...]:
+    """Each segment's score against the rest, and its change since the same segment's score last wave
+    (z test, Holm-corrected within each segment table, e.g. over the offices)."""
+    earlier = {(t.segment, r.label): r.score for t in before.segments for r in t.rows} if before else {}
+    rows = []
+    for table in result.segments:
+        changes = adapt.changes([(_est(r.score), _est(earlier.get((table.segment, r.label)))) for r in table.rows])
+        rows += [SegmentRow(table.title, row.name, _est(row.score), row.difference, row.adjusted_pvalue,
+                            row.significant, change=change) for row, change in zip(table.rows, changes, strict=True)]
+    return tuple(rows)
 
 
 def _finite(value: float | None) -> float | None:
@@ -255,7 +262,7 @@ def workbook_input(wave: Wave, *, units: Collection[int] | None = None, confiden
     return WorkbookInput(
         survey=wave.survey.title, wave=wave.name, previous_wave=previous.name if previous else "",
         generated_on=today or date.today(), kpis=_kpis(result, before), scores=_scores(result, before),
-        segments=_segments(result), segment_measure=_headline_label(result), trend=_trend(result),
+        segments=_segments(result, before), segment_measure=_headline_label(result), trend=_trend(result),
         ipa=_ipa(result), courtesy=_courtesy(result), frequencies=frequencies(wave.id, questionnaire, visible),
         voc=_voc(open_answers(wave.id, questionnaire, data), result), codebook=codebook(questionnaire, columns),
         raw=RawData(columns, raw_rows(wave.id, questionnaire, visible, local_zone(), columns)),

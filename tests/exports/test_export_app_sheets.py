@@ -287,3 +287,33 @@ def test_the_unmasked_workbook_holds_only_the_units_the_user_may_unmask(
     path.write_bytes(answer.get_data())
     raw = _both(path, "원자료")[0]
     assert len(raw) - 1 == len(released)
+
+
+def test_each_office_shows_its_change_since_the_last_wave(app_ctx, make_survey, make_org, tmp_path):
+    """Reference: compare.wave_change on the two waves' office scores (what the results pages show),
+    Holm-adjusted over the offices with compare.adjust_pvalues."""
+    from analysis import compare
+    from survey_app.models import Wave
+    from survey_app.results.build import wave_result
+    from survey_app.results.workbook import export_wave
+
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    code = _second_wave(app_ctx, ids)
+    out = tmp_path / "offices.xlsx"
+    with app_ctx() as session:
+        later = session.scalar(select(Wave).where(Wave.code == code))
+        before, now = wave_result(session.get(Wave, ids["wave_id"])), wave_result(later)
+        export_wave(later, out)
+    office = lambda result: {r.name: r.score for r in next(t for t in result.segments if t.segment == "office_code").rows}  # noqa: E731
+    was, is_ = office(before), office(now)
+    tests = {name: compare.wave_change(is_[name].as_estimate(), was[name].as_estimate()) for name in is_}
+    adjusted = dict(zip(tests, compare.adjust_pvalues([t.pvalue for t in tests.values()]).adjusted, strict=True))
+    for rows in _both(out, "세그먼트"):
+        header = _row(rows, "구분")
+        prev, change = header.index("지난 차수"), header.index("지난 차수 대비 변화")
+        for name in ("가우체국", "나우체국"):
+            row = _row(rows, name, 1)
+            assert row[prev] == pytest.approx(was[name].value)
+            assert row[change] == pytest.approx(is_[name].value - was[name].value)
+            verdict = row[header.index("변화 유의성")]
+            assert verdict.startswith("유의한 변화 없음" if adjusted[name] >= 0.05 else ("▲", "▼"))
