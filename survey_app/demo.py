@@ -10,7 +10,7 @@ from .accounts.passwords import generate_password
 from .database import db
 from .demo_courtesy import seed_courtesy_survey
 from .demo_org import seed_organisation
-from .demo_surveys import open_wave_links, seed_main_survey, seed_template_drafts
+from .demo_surveys import fresh_personal_links, open_wave_links, seed_main_survey, seed_template_drafts
 from .models import User
 
 
@@ -22,6 +22,7 @@ class SeedReport:
     created_surveys: bool = False
     admin_password: str | None = None
     notes: list[str] = field(default_factory=list)
+    personal_links: dict[str, str] = field(default_factory=dict)
 
     def lines(self, base_url: str) -> list[str]:
         """The text ``survey-app demo`` prints."""
@@ -31,7 +32,7 @@ class SeedReport:
             out.append(f"  관리자 (admin): admin / {self.admin_password}   ← 지금 한 번만 표시됩니다 (shown once)")
         else:
             out.append("  관리자 계정은 이미 있습니다 (admin already exists; password was shown on first run).")
-        out.extend(open_wave_links(base_url))
+        out.extend(open_wave_links(base_url, self.personal_links))
         out.append(f"  친절도 평가 (courtesy evaluations): {base_url}/manage/courtesy/")
         if not self.created_surveys:
             out.append("  데모 데이터는 이미 있습니다. 다시 만들지 않았습니다 (demo data already present; nothing added).")
@@ -46,6 +47,7 @@ def seed_demo() -> SeedReport:
     report.created_surveys = seed_main_survey()
     seed_courtesy_survey(evaluator=admin)
     seed_template_drafts()
+    report.personal_links = fresh_personal_links()
     return report
 
 
