@@ -65,7 +65,7 @@ def _kpi_row(k: Kpi) -> list[S]:
     cells = [S(k.label, "cell bold"), S(value, f"cell kpi {k.kind}"), S(low, f"cell {k.kind}"),
              S(high, f"cell {k.kind}"), S(k.n, "cell count")]
     prev, diff, _, sig = change_cells(k.change, k.kind, scale, k.higher_is_better)
-    return cells + [prev, diff, sig, S(k.note, "cell note")]
+    return cells + [prev, diff, sig, S(k.note, "cell note wrap")]
 
 
 def _paragraph(sheet: Sheet, text: str, style: str = "wrap") -> None:
@@ -97,7 +97,10 @@ def _kpi_block(sheet: Sheet, inp: WorkbookInput) -> None:
     row = sheet.add(*[S(h, "header") for h in header])
     sheet.heights[row] = 30
     for k in inp.kpis:
-        sheet.add(*_kpi_row(k))
+        row = sheet.add(*_kpi_row(k))
+        lines = math.ceil(text_width(k.note, "note") / (_WIDTHS[_COLS] - 1)) if k.note else 1
+        if lines > 1:  # the note wraps within the 비고 column instead of running off the page
+            sheet.heights[row] = 13 * lines + 4
     sheet.blank()
     sheet.add(S("표시 설명", "subtitle"))
     for symbol, style, text in LEGEND:
