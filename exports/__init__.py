@@ -71,6 +71,7 @@ from .inputs import (
                      FrequencyRow,
                      FrequencyTable,
                      Ipa,
+                     ItemDriverRow,
                      Kpi,
                      MethodNote,
                      PersonalDataRelease,
@@ -86,6 +87,6 @@ from .inputs import (
 from .report import WorkbookSummary, sheet_names, write_workbook
 
 __all__ = ["adapt", "write_workbook", "sheet_names", "WorkbookSummary", "WorkbookInput", "Change", "Contrast", "Kpi", "ScoreRow",
-           "SegmentRow", "Trend", "TrendSeries", "Ipa", "CourtesyRow", "CourtesyTable", "FrequencyRow",
+           "SegmentRow", "Trend", "TrendSeries", "Ipa", "ItemDriverRow", "CourtesyRow", "CourtesyTable", "FrequencyRow",
            "FrequencyTable", "VocEntry", "CodebookEntry", "RawColumn", "RawData", "MethodNote", "PersonalDataRelease",
            "iter_raw_csv", "write_raw_csv", "iter_codebook_csv", "write_codebook_csv"]

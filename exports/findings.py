@@ -141,13 +141,23 @@ def _ipa(inp: WorkbookInput) -> list[str]:
     return [f"중요도는 높지만 만족도가 낮아 먼저 개선할 항목은 {names}입니다."]
 
 
+def _items_to_fix(inp: WorkbookInput) -> list[str]:
+    if not inp.item_drivers:
+        return []
+    first = [r for r in sorted(inp.item_drivers, key=lambda r: -r.importance) if r.priority]
+    if not first:
+        return ["문항 가운데 중요도가 평균보다 뚜렷이 높으면서 점수가 뚜렷이 낮은 것은 없습니다."]
+    names = ", ".join(f"'{r.label}'({r.performance:.1f}점, 중요도 {r.importance:.1f}%)" for r in first[:3])
+    return [f"먼저 개선할 문항은 {names}입니다: 전반적 만족에 미치는 영향이 평균보다 크고 점수는 다른 문항보다 낮습니다."]
+
+
 def key_findings(inp: WorkbookInput, limit: int = 6) -> list[str]:
     """Three to six sentences: the headline, significant gains and drops, dimensions that stand out, segments, IPA."""
     if inp.findings is not None:
         return list(inp.findings)
     index = next((r for r in inp.scores if r.level == "index" and math.isfinite(r.estimate.value)), None)
     out = [_index_sentence(inp, index)] if index is not None else []
-    out += _changes(inp.scores) + _standing(inp.scores) + _segments(inp) + _ipa(inp)
+    out += _changes(inp.scores) + _standing(inp.scores) + _items_to_fix(inp) + _segments(inp) + _ipa(inp)
     if len(out) < 3:
         unit = {"share": "%", "score": "점"}
         out += [f"{josa(k.label, '은는')} {k.value:.1f}{unit.get(k.kind, '')}입니다."

@@ -19,7 +19,7 @@ from analysis.drivers import QuadrantItem
 from analysis.results import Estimate
 
 __all__ = ["Change", "Contrast", "Kpi", "ScoreRow", "SegmentRow", "TrendSeries", "Trend", "Ipa", "CourtesyRow",
-           "CourtesyTable", "FrequencyRow", "FrequencyTable", "VocEntry", "CodebookEntry", "RawColumn",
+           "CourtesyTable", "FrequencyRow", "FrequencyTable", "ItemDriverRow", "VocEntry", "CodebookEntry", "RawColumn",
            "RawData", "MethodNote", "PersonalDataRelease", "WorkbookInput", "KPI_KINDS", "RAW_KINDS"]
 
 #: How a KPI is shown: score/points "0.0", share (percent) "0.0%", mean "0.00", count "#,##0".
@@ -138,6 +138,21 @@ class Ipa:
     performance_cut: float
     importance_label: str = "도출 중요도"
     performance_label: str = "만족도 (100점)"
+
+
+@dataclass(frozen=True)
+class ItemDriverRow:
+    """One item's importance for overall satisfaction (with its interval), its score and its difference from
+    the other items (adjusted p); ``priority`` when clearly more important than average and clearly lower."""
+
+    label: str
+    dimension: str
+    importance: float
+    importance_ci: tuple[float, float]
+    performance: float
+    difference: float
+    pvalue: float | None
+    priority: bool
 
 
 @dataclass(frozen=True)
@@ -280,6 +295,7 @@ class WorkbookInput:
     segment_total: Estimate | None = None
     trend: Trend | None = None
     ipa: Ipa | None = None
+    item_drivers: tuple[ItemDriverRow, ...] = ()
     courtesy: tuple[CourtesyTable, ...] = ()
     frequencies: tuple[FrequencyTable, ...] = ()
     voc: Sequence[VocEntry] = ()

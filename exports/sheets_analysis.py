@@ -6,7 +6,7 @@ import math
 from analysis.courtesy import STAGES
 
 from .charts import QUADRANT_COLOURS, UNSETTLED_COLOUR, PointSpec, ipa_chart
-from .inputs import CourtesyRow, CourtesyTable, Ipa
+from .inputs import CourtesyRow, CourtesyTable, Ipa, ItemDriverRow
 from .style import S, Sheet
 
 __all__ = ["ipa_sheet", "courtesy_sheet", "UNSETTLED"]
@@ -68,7 +68,22 @@ def _item_row(q) -> list[S]:
             S(name, "cell" if q.settled else "cell grey")]
 
 
-def ipa_sheet(ipa: Ipa) -> Sheet:
+def _item_driver_table(sheet: Sheet, rows: tuple[ItemDriverRow, ...]) -> None:
+    """Every item by importance: its interval, score, difference from the other items and whether to fix it first."""
+    sheet.add(S("문항별 영향 요인 (어떤 문항을 먼저 고칠지)", "subtitle"))
+    cut = 100.0 / len(rows)
+    sheet.add(S(f"상대 중요도는 전반적 만족을 문항 점수로 설명한 몫(%)이며 평균은 {cut:.1f}%입니다. '먼저 개선'은 중요도 구간이 "
+                "평균보다 높고 점수가 다른 문항보다 유의하게 낮은 문항(대응 t 검정, Holm 보정)에만 붙입니다.", "note"))
+    sheet.add(*[S(h, "header") for h in ("문항", "차원", "상대 중요도 (%)", "중요도 하한", "중요도 상한", "점수 (100점)",
+                                         "다른 문항과 차이", "보정 p값", "판단")])
+    for r in sorted(rows, key=lambda r: -r.importance):
+        verdict, style = ("먼저 개선", "cell down") if r.priority else ("", "cell")
+        sheet.add(S(r.label, "cell"), S(r.dimension, "cell"), S(r.importance, "cell score"),
+                  S(r.importance_ci[0], "cell score"), S(r.importance_ci[1], "cell score"), S(r.performance, "cell score"),
+                  S(r.difference, "cell change"), S(r.pvalue, "cell p"), S(verdict, style))
+
+
+def ipa_sheet(ipa: Ipa, item_drivers: tuple[ItemDriverRow, ...] = ()) -> Sheet:
     """Items by quadrant with importance, performance and their intervals; a labelled scatter chart with error bars."""
     sheet = Sheet("중요도-만족도", freeze="A5", title_rows="4:4", widths={1: 24})
     sheet.add(S("중요도-만족도 분석 (IPA)", "title"))
@@ -103,6 +118,10 @@ def ipa_sheet(ipa: Ipa) -> Sheet:
     anchor = f"A{sheet.next_row}"
     sheet.chart(lambda ws: ipa_chart(ws, points=points, cols=(2, 5), bar_cols=_HELPER_COL + 1, lines=lines,
                                      axis_titles=titles, bounds=bounds), anchor)
+    if item_drivers:
+        for _ in range(30):  # below the chart (14 cm)
+            sheet.blank()
+        _item_driver_table(sheet, item_drivers)
     return sheet
 
 

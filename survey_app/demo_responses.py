@@ -39,6 +39,9 @@ COMMENTS = [
 DIMENSION_LEVEL = {"process": 0.35, "outcome": 0.1, "environment": -0.5, "social": 0.15}
 #: How strongly each quality dimension drives overall satisfaction (the drivers the results should find).
 DRIVER_WEIGHTS = {"process": 0.5, "outcome": 0.3, "environment": 0.12, "social": 0.08}
+#: The pain point of the quarter: waiting at the counter (item code, level below its dimension, weight in overall
+#: satisfaction) — an item the item-level drivers should name as the one to fix first.
+PAIN_POINT = ("Q1_4", -1.1, 0.45)
 #: Age bands of postal counter customers (만 19세 이하 … 70세 이상): older people use the counter most.
 AGE_SHARES = (0.02, 0.09, 0.14, 0.19, 0.23, 0.20, 0.13)
 #: Chance that a user picked each postal service (일반우편, 등기, 소포·택배, 국제, 증명·조회, 기타).
@@ -55,18 +58,22 @@ class Respondent:
     satisfaction: float
     hidden: dict[str, str]
     dimensions: dict[str, float] = field(default_factory=dict)
+    items: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def draw(cls, general: float, hidden: dict[str, str], rng: random.Random) -> Respondent:
-        """Quality levels from the general satisfaction (correlated, at their own levels) and an overall
-        satisfaction driven by them with :data:`DRIVER_WEIGHTS`."""
+        """Quality levels from the general satisfaction (correlated, at their own levels), the pain point's own
+        experience, and an overall satisfaction driven by them with :data:`DRIVER_WEIGHTS` and :data:`PAIN_POINT`."""
         quality = {d: level + 0.75 * general + rng.gauss(0, 0.65) for d, level in DIMENSION_LEVEL.items()}
-        overall = sum(w * quality[d] for d, w in DRIVER_WEIGHTS.items()) + rng.gauss(0, 0.45)
-        return cls(overall, hidden, quality)
+        code, shift, weight = PAIN_POINT
+        waited = rng.gauss(0, 0.9)
+        overall = (sum(w * quality[d] for d, w in DRIVER_WEIGHTS.items()) + weight * waited
+                   + rng.gauss(0, 0.45))
+        return cls(overall, hidden, quality, {code: shift + waited})
 
-    def level(self, dimension: str | None) -> float:
-        """The latent level behind an item of ``dimension`` (overall satisfaction when it has none)."""
-        return self.dimensions.get(dimension or "", self.satisfaction)
+    def level(self, dimension: str | None, code: str = "") -> float:
+        """The latent level behind item ``code`` of ``dimension`` (overall satisfaction when it has none)."""
+        return self.dimensions.get(dimension or "", self.satisfaction) + self.items.get(code, 0.0)
 
 
 def _item_offset(code: str) -> float:
@@ -79,7 +86,7 @@ def _scale_answer(question: Question, who: Respondent | float, rng: random.Rando
     if scale.na is not None and rng.random() < 0.03:
         return AnswerRow(question.code, value_num=float(scale.na.value), choice=str(scale.na.value))
     dimension = question.scoring.dimension if question.scoring else None
-    mood = who if isinstance(who, float) else who.level(dimension) + _item_offset(question.code)
+    mood = who if isinstance(who, float) else who.level(dimension, question.code) + _item_offset(question.code)
     centre = scale.low + (scale.high - scale.low) * 0.68
     value = round(centre + mood * (scale.high - scale.low) * 0.17 + rng.gauss(0, (scale.high - scale.low) * 0.11))
     value = min(max(value, scale.low), scale.high)

@@ -158,6 +158,7 @@ def test_demo_results_have_the_structure_of_a_real_quarter(demo):
     assert max(scores.values()) - min(scores.values()) > 8  # not 72.7-73.7 any more
     top = max(result.drivers.rows, key=lambda r: r.relative_share)
     assert top.dimension == "process" and top.settled
+    assert [i.code for i in result.drivers.items if i.priority] == ["Q1_4"]  # the quarter's pain point: waiting
     shares = {r.label: r.percent for r in ages.rows}
     assert shares["만 19세 이하"] < 5 and shares["70세 이상"] > 8 and max(shares, key=shares.get) in ("50대", "60대")
     assert 0 < chose_other < 0.1 * result.n and len(other_texts) == chose_other and all(t.strip() for t in other_texts)

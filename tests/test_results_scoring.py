@@ -304,3 +304,36 @@ def test_a_dimension_clearly_below_the_others_is_called_so_with_the_paired_test(
     got = {d.code: d for d in result.dimensions}
     assert got["outcome"].versus_others == pytest.approx(ref.difference[1])
     assert got["outcome"].versus_others_p == pytest.approx(ref.adjusted[1])
+
+
+def test_item_drivers_equal_relative_weights_on_the_filled_item_scores_and_flag_only_a_clear_pain_point():
+    """Reference: analysis.contrasts.importance_intervals on the item scores with a respondent's missing item
+    filled by their own dimension mean (computed here by loops), and dimension_contrasts over the items.
+    One item (Q2: low and driving overall) must be the only priority."""
+    from analysis.contrasts import importance_intervals
+
+    rng = np.random.default_rng(11)
+    n = 900
+    general = rng.normal(size=n)
+    pain = rng.normal(size=n)
+    items = np.column_stack([3.6 + 0.6 * general + rng.normal(scale=0.6, size=n),    # Q1 process
+                             2.6 + 0.6 * general + 0.9 * pain + rng.normal(scale=0.4, size=n),  # Q2 process: the pain
+                             2.4 - 0.6 * general + rng.normal(scale=0.6, size=n),    # Q3 outcome (reverse-coded)
+                             3.6 + 0.6 * general + rng.normal(scale=0.6, size=n)])   # Q4 outcome
+    items = np.clip(np.round(items), 1, 5)
+    items[rng.random((n, 4)) < 0.05] = np.nan
+    overall = np.clip(np.round(3.4 + 0.5 * general + 0.8 * pain + rng.normal(scale=0.5, size=n)), 1, 5)
+    data = wave_data(np.column_stack([items, overall, np.full(n, 8.0), np.ones(n)]))
+    result = score_loaded_wave(data, SMALL)
+    got = {i.code: i for i in result.drivers.items}
+    assert [code for code, i in got.items() if i.priority] == ["Q2"]
+    s = (np.column_stack([items[:, 0], items[:, 1], 6 - items[:, 2], items[:, 3]]) - 1) / 4 * 100
+    dims, _ = _respondent_scores(np.column_stack([items, overall]))
+    filled = s.copy()
+    for i in range(n):
+        for j, d in enumerate((0, 0, 1, 1)):
+            if np.isnan(filled[i, j]):
+                filled[i, j] = dims[i, d]
+    ref = importance_intervals((overall - 1) / 4 * 100, filled, ["Q1", "Q2", "Q3", "Q4"])
+    assert [got[c].relative_share for c in ("Q1", "Q2", "Q3", "Q4")] == pytest.approx(list(ref.share))
+    assert [got[c].importance_low for c in ("Q1", "Q2", "Q3", "Q4")] == pytest.approx(list(ref.low))

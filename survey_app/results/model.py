@@ -301,6 +301,23 @@ class DriverRow:
 
 
 @dataclass(frozen=True)
+class ItemDriver:
+    """One quality item's derived importance for overall satisfaction (see :mod:`.item_drivers`); ``priority``
+    when it is clearly more important than average and clearly below the other items."""
+
+    code: str
+    label: str
+    dimension: str
+    relative_share: float
+    importance_low: float
+    importance_high: float
+    performance: float
+    versus_others: float
+    versus_others_p: float
+    priority: bool
+
+
+@dataclass(frozen=True)
 class Drivers:
     """Driver importance (Johnson's relative weights) of dimensions for the ``outcome`` item."""
 
@@ -311,6 +328,7 @@ class Drivers:
     warnings: tuple[str, ...] = ()
     importance_cut: float = float("nan")
     performance_cut: float = float("nan")
+    items: tuple[ItemDriver, ...] = ()
 
 
 @dataclass(frozen=True)

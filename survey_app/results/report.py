@@ -75,13 +75,13 @@ def score_loaded_wave(data: WaveData, questionnaire: Questionnaire, *,
     if not full:
         return ScoredWave(n=data.n, headline=headline, headline_code=code, kpis=kpis, warnings=notes,
                           dimension_points=dimension_points(core, plan))
-    dimensions = dimension_results(core, plan)
+    dimensions, items = dimension_results(core, plan), item_results(core, plan)
     return ScoredWave(
         n=data.n, headline=headline, headline_code=code, indices=index_scores(core, plan), dimensions=dimensions,
-        items=item_results(core, plan), kpis=kpis,
+        items=items, kpis=kpis,
         segments=segment_tables(data, respondent, core.design, core.dimension_scores, plan.dimensions,
                                 segment_names or {}),
-        courtesy=courtesy.checklists, drivers=driver_results(data, core, plan, dimensions), warnings=notes,
+        courtesy=courtesy.checklists, drivers=driver_results(data, core, plan, dimensions, items), warnings=notes,
         dimension_points={d.code: d.score.value for d in dimensions},
         coverage=coverage(data, questionnaire, _scored_questions(questionnaire, plan, courtesy), respondent))
 

@@ -41,6 +41,7 @@ from analysis.index import IndexResult, ItemSpec, compute_index, item_scores
 from analysis.report import WaveReport, score_wave
 from questionnaires import Index, Questionnaire, ScoredItem, Text
 
+from .item_drivers import item_drivers
 from .loading import WaveData
 from .model import DimensionScore, DriverRow, Drivers, Figure, IndexScore, ItemScore, Kpi, Reliability
 
@@ -314,7 +315,7 @@ def kpi_results(data: WaveData, core: CoreScores, plan: ScoringPlan, confidence:
 
 
 def driver_results(data: WaveData, core: CoreScores, plan: ScoringPlan,
-                   dimensions: tuple[DimensionScore, ...]) -> Drivers | None:
+                   dimensions: tuple[DimensionScore, ...], items: tuple[ItemScore, ...] = ()) -> Drivers | None:
     """Relative-weight importance of dimensions for the overall item, with IPA quadrants."""
     overall = plan.kpis.get("overall")
     values = _kpi_column(data, overall)
@@ -356,7 +357,20 @@ def driver_results(data: WaveData, core: CoreScores, plan: ScoringPlan,
             settled=clear_importance and bool(standing)))
     return Drivers(outcome=overall.code, r_squared=result.r_squared, n=result.n, rows=tuple(rows),
                    warnings=tuple(result.warnings), importance_cut=cut,
-                   performance_cut=float(np.mean([q.performance for q in quadrants])))
+                   performance_cut=float(np.mean([q.performance for q in quadrants])),
+                   items=_item_drivers(outcome, core, plan, predictors, items))
+
+
+def _item_drivers(outcome: np.ndarray, core: CoreScores, plan: ScoringPlan, predictors: list[str],
+                  items: tuple[ItemScore, ...]) -> tuple:
+    """Item-level drivers over the predictor dimensions' items (see :mod:`.item_drivers`)."""
+    cols = [j for j, s in enumerate(plan.specs) if s.dimension in predictors]
+    by_code = {i.code: i for i in items}
+    if not cols or any(plan.specs[j].code not in by_code for j in cols):
+        return ()
+    dims = [plan.dimensions.index(plan.specs[j].dimension) for j in cols]
+    return item_drivers(outcome, core.scores[:, cols], core.dimension_scores, dims,
+                        tuple(by_code[plan.specs[j].code] for j in cols), core.design)
 
 
 def _importance_interval(outcome: np.ndarray, predictors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -25,6 +25,7 @@ from exports import (
     Contrast,
     CourtesyRow,
     CourtesyTable,
+    ItemDriverRow,
     Kpi,
     MethodNote,
     PersonalDataRelease,
@@ -173,6 +174,16 @@ def _ipa(result: WaveResult):
                      importance_label="상대 중요도 (%)")
 
 
+def _item_drivers(result: WaveResult) -> tuple[ItemDriverRow, ...]:
+    """Item-level drivers, with the dimension's name."""
+    if result.drivers is None:
+        return ()
+    names = {d.code: d.name for d in result.dimensions}
+    return tuple(ItemDriverRow(i.label, names.get(i.dimension, i.dimension), i.relative_share,
+                               (i.importance_low, i.importance_high), i.performance, i.versus_others,
+                               _finite(i.versus_others_p), i.priority) for i in result.drivers.items)
+
+
 def _interval(low: float, high: float) -> tuple[float, float] | None:
     return (low, high) if math.isfinite(low) and math.isfinite(high) else None
 
@@ -263,7 +274,7 @@ def workbook_input(wave: Wave, *, units: Collection[int] | None = None, confiden
         survey=wave.survey.title, wave=wave.name, previous_wave=previous.name if previous else "",
         generated_on=today or date.today(), kpis=_kpis(result, before), scores=_scores(result, before),
         segments=_segments(result, before), segment_measure=_headline_label(result), trend=_trend(result),
-        ipa=_ipa(result), courtesy=_courtesy(result), frequencies=frequencies(wave.id, questionnaire, visible),
+        ipa=_ipa(result), item_drivers=_item_drivers(result), courtesy=_courtesy(result), frequencies=frequencies(wave.id, questionnaire, visible),
         voc=_voc(open_answers(wave.id, questionnaire, data), result), codebook=codebook(questionnaire, columns),
         raw=RawData(columns, raw_rows(wave.id, questionnaire, visible, local_zone(), columns)),
         raw_labels=labels, personal=personal,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 from datetime import date
 
 import openpyxl
@@ -159,6 +160,26 @@ def test_no_action_quadrant_is_named_for_unsettled_items():
     sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["중요도-만족도"]
     shown = [r[7] for r in sheet.iter_rows(min_row=5, max_row=6, max_col=8, values_only=True)]
     assert shown == ["판단 보류", "판단 보류"]
+
+
+def test_items_to_fix_are_named_only_when_flagged_and_listed_on_the_ipa_sheet():
+    from exports.inputs import ItemDriverRow
+
+    items = (QuadrantItem("과정품질", 40.0, 70.0, "유지 강화 (keep up the good work)", True, True),
+             QuadrantItem("환경품질", 10.0, 58.0, "점진 개선 (low priority)", False, False))
+    drivers = (ItemDriverRow("기다리는 시간이 적당하였습니다.", "과정품질", 25.0, (19.8, 30.1), 55.5, -12.1, 0.0001, True),
+               ItemDriverRow("시설이 깨끗하였습니다.", "환경품질", 5.0, (3.1, 7.0), 60.8, -10.7, 0.0001, False))
+    inp = WorkbookInput(survey="조사", wave="2분기", generated_on=date(2025, 7, 1), ipa=adapt.ipa(items),
+                        item_drivers=drivers)
+    assert any(f.startswith("먼저 개선할 문항은 '기다리는 시간이 적당하였습니다.'(55.5점, 중요도 25.0%)") for f in key_findings(inp))
+    buffer = io.BytesIO()
+    write_workbook(inp, buffer)
+    rows = list(openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["중요도-만족도"].iter_rows(values_only=True))
+    table = [r for r in rows if r[0] in ("기다리는 시간이 적당하였습니다.", "시설이 깨끗하였습니다.")]
+    assert [(r[0], r[2], r[8]) for r in table] == [("기다리는 시간이 적당하였습니다.", 25.0, "먼저 개선"),
+                                                   ("시설이 깨끗하였습니다.", 5.0, None)]
+    none = replace(inp, item_drivers=(replace(drivers[0], priority=False), drivers[1]))
+    assert "먼저 개선할 문항" not in " ".join(key_findings(none))
 
 
 def test_findings_given_by_the_app_win():
