@@ -7,8 +7,6 @@ answered 모름/해당없음. The first is told apart from the second by replayi
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from questionnaires import Questionnaire
@@ -22,13 +20,15 @@ def coverage(data: WaveData, questionnaire: Questionnaire, scored_questions: set
              respondent: np.ndarray) -> Coverage:
     """Complete, scored, not asked (logic hid every scored question) and asked but unanswered responses."""
     unscored = np.flatnonzero(np.isnan(respondent)) if len(respondent) == data.n else np.arange(data.n)
-    not_asked = 0
+    not_asked, seen_before = 0, {}
     for row in unscored.tolist():
-        answers = {code: _plain(v) for code, v in zip(data.codes, data.values[row].tolist(), strict=True)
-                   if not math.isnan(v)}
-        seen = {q.code for q in shown(questionnaire, answers).questions}
-        if not seen & scored_questions:
-            not_asked += 1
+        values = data.values[row].tolist()
+        key = tuple(v if v == v else None for v in values)  # screened-out answers repeat: replay each pattern once
+        if key not in seen_before:
+            answers = {code: _plain(v) for code, v in zip(data.codes, values, strict=True) if v == v}
+            seen = {q.code for q in shown(questionnaire, answers).questions}
+            seen_before[key] = not seen & scored_questions
+        not_asked += seen_before[key]
     return Coverage(complete=data.n, scored=data.n - len(unscored), not_asked=not_asked,
                     no_answer=len(unscored) - not_asked)
 
