@@ -341,7 +341,7 @@ def driver_results(data: WaveData, core: CoreScores, plan: ScoringPlan,
     except ValueError as exc:
         return Drivers(outcome=overall.code, r_squared=result.r_squared, n=result.n, rows=(),
                        warnings=tuple(result.warnings) + (str(exc),))
-    low, high = _importance_interval(outcome, core.dimension_scores[:, cols])
+    low, high = _importance_interval(outcome, core.dimension_scores[:, cols], result)
     contrasts = _contrasts(core, cols)
     cut = 100.0 / len(predictors)  # the mean relative share: importance_performance's default cut
     rows = []
@@ -373,10 +373,10 @@ def _item_drivers(outcome: np.ndarray, core: CoreScores, plan: ScoringPlan, pred
                         tuple(by_code[plan.specs[j].code] for j in cols), core.design)
 
 
-def _importance_interval(outcome: np.ndarray, predictors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _importance_interval(outcome: np.ndarray, predictors: np.ndarray, base) -> tuple[np.ndarray, np.ndarray]:
     """95% bootstrap interval of each predictor's relative share (NaN when it cannot be had)."""
     try:
-        found = importance_intervals(outcome, predictors)
+        found = importance_intervals(outcome, predictors, base=base)
     except ValueError:
         nan = np.full(predictors.shape[1], np.nan)
         return nan, nan

@@ -89,7 +89,7 @@ def test_importance_intervals_hold_the_estimate_and_separate_only_a_real_driver(
 
 
 def test_m_out_of_n_intervals_match_the_full_bootstrap_in_width():
-    """Large waves resample 2,000 rows and rescale by sqrt(m/n): widths within a third of the full bootstrap's."""
+    """Large waves resample fewer rows and rescale by sqrt(m/n): widths within a third of the full bootstrap's."""
     rng = np.random.default_rng(7)
     x = _scores(6000, [70, 70, 70, 70], seed=8)
     y = x @ np.array([0.4, 0.3, 0.2, 0.1]) + rng.normal(size=6000) * 8
