@@ -98,3 +98,19 @@ def test_m_out_of_n_intervals_match_the_full_bootstrap_in_width():
     ratio = (fast.high - fast.low) / (full.high - full.low)
     assert ((ratio > 0.67) & (ratio < 1.5)).all(), ratio
     assert fast.share == pytest.approx(full.share)
+
+
+def test_batched_shares_equal_driver_importance_on_each_resample():
+    """Reference: analysis.drivers.driver_importance (Johnson's relative weights) on the same rows."""
+    from analysis.contrasts import batched_shares
+
+    rng = np.random.default_rng(3)
+    x = _scores(400, [70, 65, 72], seed=9)
+    y = x @ np.array([0.5, 0.3, 0.2]) + rng.normal(size=400) * 6
+    picks = rng.integers(0, 400, size=(5, 300))
+    got = batched_shares(np.column_stack([x, y]), picks)
+    for b in range(5):
+        assert got[b] == pytest.approx(driver_importance(y[picks[b]], x[picks[b]]).relative_share, rel=1e-9)
+    constant = np.column_stack([np.ones(400), x[:, 1:], y])
+    with np.errstate(invalid="ignore", divide="ignore"):  # as importance_intervals calls it
+        assert np.isnan(batched_shares(constant, picks)).all()
