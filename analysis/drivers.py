@@ -130,7 +130,12 @@ def driver_importance(overall: Any, dimensions: Any, names: Sequence[str] | None
 
 @dataclass(frozen=True)
 class QuadrantItem:
-    """One item's place on the importance-performance grid."""
+    """One item's place on the importance-performance grid.
+
+    ``settled`` is False when the item's importance or performance cannot be told apart from the
+    cut (see :mod:`analysis.contrasts`): a report then withholds the quadrant. The intervals, when
+    known, are drawn as error bars.
+    """
 
     name: str
     importance: float
@@ -138,6 +143,9 @@ class QuadrantItem:
     quadrant: str
     high_importance: bool
     high_performance: bool
+    settled: bool = True
+    importance_ci: tuple[float, float] | None = None
+    performance_ci: tuple[float, float] | None = None
 
 
 def importance_performance(importance: Any, performance: Any, names: Sequence[str], *,

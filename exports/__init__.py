@@ -65,11 +65,13 @@ from .csv_export import iter_codebook_csv, iter_raw_csv, write_codebook_csv, wri
 from .inputs import (
                      Change,
                      CodebookEntry,
+                     Contrast,
                      CourtesyRow,
                      CourtesyTable,
                      FrequencyRow,
                      FrequencyTable,
                      Ipa,
+                     ItemDriverRow,
                      Kpi,
                      MethodNote,
                      PersonalDataRelease,
@@ -84,7 +86,7 @@ from .inputs import (
 )
 from .report import WorkbookSummary, sheet_names, write_workbook
 
-__all__ = ["adapt", "write_workbook", "sheet_names", "WorkbookSummary", "WorkbookInput", "Change", "Kpi", "ScoreRow",
-           "SegmentRow", "Trend", "TrendSeries", "Ipa", "CourtesyRow", "CourtesyTable", "FrequencyRow",
+__all__ = ["adapt", "write_workbook", "sheet_names", "WorkbookSummary", "WorkbookInput", "Change", "Contrast", "Kpi", "ScoreRow",
+           "SegmentRow", "Trend", "TrendSeries", "Ipa", "ItemDriverRow", "CourtesyRow", "CourtesyTable", "FrequencyRow",
            "FrequencyTable", "VocEntry", "CodebookEntry", "RawColumn", "RawData", "MethodNote", "PersonalDataRelease",
            "iter_raw_csv", "write_raw_csv", "iter_codebook_csv", "write_codebook_csv"]

@@ -16,12 +16,14 @@ import numpy as np
 from analysis import compare
 from analysis import courtesy as courtesy_mod
 from analysis.compare import SegmentComparisons
+from analysis.contrasts import DimensionContrasts
 from analysis.drivers import QuadrantItem
 from analysis.index import IndexResult, ItemSpec
 from analysis.results import Estimate
 
 from .inputs import (
     Change,
+    Contrast,
     CourtesyRow,
     CourtesyTable,
     FrequencyRow,
@@ -34,7 +36,7 @@ from .inputs import (
     TrendSeries,
 )
 
-__all__ = ["change_between", "changes", "kpi", "score_rows", "segment_rows", "trend", "ipa", "courtesy_table",
+__all__ = ["change_between", "changes", "contrast_of", "kpi", "score_rows", "segment_rows", "trend", "ipa", "courtesy_table",
            "frequency_table", "INDEX_CODE"]
 
 INDEX_CODE = "INDEX"
@@ -77,10 +79,21 @@ def changes(pairs: Sequence[tuple[Estimate | None, Estimate | None]], alpha: flo
     return changes
 
 
+def contrast_of(contrasts: DimensionContrasts | None, name: str) -> Contrast | None:
+    """The :class:`Contrast` of dimension ``name`` in :func:`analysis.contrasts.dimension_contrasts`' result."""
+    if contrasts is None or name not in contrasts.names:
+        return None
+    j = contrasts.names.index(name)
+    p = float(contrasts.adjusted[j])
+    return Contrast(float(contrasts.difference[j]), p if np.isfinite(p) else None,
+                    bool(contrasts.above[j] or contrasts.below[j]))
+
+
 def score_rows(result: IndexResult, items: Sequence[ItemSpec], labels: Mapping[str, str] | None = None,
                previous: IndexResult | None = None, *, index_label: str = "종합지수", alpha: float = 0.05,
-               correction: str | None = "holm") -> tuple[ScoreRow, ...]:
-    """Index, dimension and item rows with changes; dimension and item changes Holm-corrected per family."""
+               correction: str | None = "holm", contrasts: DimensionContrasts | None = None) -> tuple[ScoreRow, ...]:
+    """Index, dimension and item rows with changes; dimension and item changes Holm-corrected per family;
+    dimensions carry their contrast with the others when ``contrasts`` (by dimension code) is given."""
     labels = labels or {}
     prev_dims = previous.dimensions if previous is not None else {}
     prev_items = dict(zip(previous.item_codes, range(len(previous.item_codes)), strict=True)) if previous is not None else {}
@@ -91,7 +104,8 @@ def score_rows(result: IndexResult, items: Sequence[ItemSpec], labels: Mapping[s
     item_changes = changes(list(zip(item_est, item_prev, strict=True)), alpha, correction)
     rows = [ScoreRow("index", INDEX_CODE, index_label, result.index,
                      change_between(result.index, previous.index if previous else None, alpha=alpha))]
-    rows += [ScoreRow("dimension", d, labels.get(d, d), result.dimensions[d], ch) for d, ch in zip(dims, dim_changes, strict=True)]
+    rows += [ScoreRow("dimension", d, labels.get(d, d), result.dimensions[d], ch, contrast=contrast_of(contrasts, d))
+             for d, ch in zip(dims, dim_changes, strict=True)]
     parent = {s.code: s.dimension for s in items}
     rows += [ScoreRow("item", code, labels.get(code, code), est, ch, parent.get(code, ""))
              for code, est, ch in zip(result.item_codes, item_est, item_changes, strict=True)]
@@ -155,13 +169,15 @@ def courtesy_table(level: str, scores: Any, units: Any,
     rows = tuple(CourtesyRow(unit=str(u.unit), n=u.n, stages={s: m.get(u.unit, float("nan"))
                                                              for s, m in stage_means.items()},
                              total=u.mean, se=u.se, ci=u.ci, rank=u.rank, below_minimum=u.below_minimum,
-                             below_threshold=threshold is not None and u.mean < threshold)
+                             below_threshold=threshold is not None and u.mean < threshold, rank_best=u.rank_best,
+                             rank_worst=u.rank_worst)
                  for u in ranked)
     stage_points: dict[str, float] = {}
     for item in checklist:
         stage_points[item.stage] = stage_points.get(item.stage, 0.0) + item.points
+    sd = float(np.nanstd(total, ddof=1)) if np.isfinite(total).sum() > 1 else float("nan")
     return CourtesyTable(level=level, rows=rows, stage_points=stage_points, threshold=threshold,
-                         min_evaluations=min_evaluations)
+                         min_evaluations=min_evaluations, evaluations_needed=courtesy_mod.evaluations_needed(sd))
 
 
 def frequency_table(code: str, label: str, counts: Mapping[Any, float],

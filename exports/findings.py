@@ -2,7 +2,10 @@
 
 The sentences say only what the numbers support: a change is called a rise or
 a fall only when it is statistically significant; segments are named only when
-they are significantly below the organisation after correction.
+they are significantly below the organisation after correction; a dimension is
+called higher or lower than the others only when its paired contrast is
+significant (or, without one, when the intervals do not overlap); an
+importance-performance quadrant is named only for items whose place is settled.
 """
 from __future__ import annotations
 
@@ -80,13 +83,37 @@ def _changes(rows: Sequence[ScoreRow]) -> list[str]:
     return out
 
 
-def _weakest(rows: Sequence[ScoreRow]) -> list[str]:
+#: How dimensions are compared, as the findings and the 차원별 점수 sheet say it.
+CONTRAST_NOTE = "응답자마다 한 차원 점수에서 나머지 차원 평균을 뺀 차이의 대응 t 검정, Holm 보정"
+
+
+def _names(rows: Sequence[ScoreRow]) -> str:
+    return ", ".join(f"'{r.label}'({r.estimate.value:.1f}점)" for r in rows)
+
+
+def _standing(rows: Sequence[ScoreRow]) -> list[str]:
+    """Which dimensions stand out — only those the data separate from the others; else that none do."""
     dims = [r for r in rows if r.level == "dimension" and math.isfinite(r.estimate.value)]
     if len(dims) < 2:
         return []
     low, high = min(dims, key=lambda r: r.estimate.value), max(dims, key=lambda r: r.estimate.value)
-    return [f"차원 중 가장 낮은 것은 '{low.label}'({low.estimate.value:.1f}점)이고, "
-            f"가장 높은 것은 '{high.label}'({high.estimate.value:.1f}점)입니다."]
+    span = f"{low.estimate.value:.1f}~{high.estimate.value:.1f}점"
+    if any(r.contrast is None for r in dims):  # no paired test given: only non-overlapping intervals count
+        if low.estimate.ci[1] < high.estimate.ci[0]:
+            return [f"'{low.label}'({low.estimate.value:.1f}점)은 '{high.label}'({high.estimate.value:.1f}점)보다 "
+                    "낮으며, 두 차원의 신뢰구간은 겹치지 않습니다."]
+        return [f"차원 점수({span})의 신뢰구간이 서로 겹쳐, 가장 높거나 낮은 차원을 가려 말할 수 없습니다."]
+    above = [r for r in dims if r.contrast.significant and r.contrast.difference > 0]
+    below = [r for r in dims if r.contrast.significant and r.contrast.difference < 0]
+    if not above and not below:
+        return [f"차원 점수({span})는 서로 통계적으로 다르지 않아, 가장 높거나 낮은 차원을 가려 말할 수 없습니다 "
+                f"({CONTRAST_NOTE})."]
+    parts = []
+    if below:
+        parts.append(f"다른 차원보다 유의하게 낮은 차원은 {_names(below)}")
+    if above:
+        parts.append(f"유의하게 높은 차원은 {_names(above)}")
+    return [", ".join(parts) + f"입니다 ({CONTRAST_NOTE})."]
 
 
 def _segments(inp: WorkbookInput) -> list[str]:
@@ -102,22 +129,35 @@ def _segments(inp: WorkbookInput) -> list[str]:
 
 
 def _ipa(inp: WorkbookInput) -> list[str]:
-    if inp.ipa is None:
+    if inp.ipa is None or not inp.ipa.items:
         return []
-    focus = [q for q in inp.ipa.items if q.high_importance and not q.high_performance]
+    settled = [q for q in inp.ipa.items if q.settled]
+    if not settled:
+        return ["중요도와 만족도가 모두 평균과 뚜렷이 다른 항목이 없어, 개선 우선순위 사분면은 정하지 않았습니다."]
+    focus = [q for q in settled if q.high_importance and not q.high_performance]
     if not focus:
         return []
     names = ", ".join(f"'{q.name}'" for q in sorted(focus, key=lambda q: -q.importance)[:3])
     return [f"중요도는 높지만 만족도가 낮아 먼저 개선할 항목은 {names}입니다."]
 
 
+def _items_to_fix(inp: WorkbookInput) -> list[str]:
+    if not inp.item_drivers:
+        return []
+    first = [r for r in sorted(inp.item_drivers, key=lambda r: -r.importance) if r.priority]
+    if not first:
+        return ["문항 가운데 중요도가 평균보다 뚜렷이 높으면서 점수가 뚜렷이 낮은 것은 없습니다."]
+    names = ", ".join(f"'{r.label}'({r.performance:.1f}점, 중요도 {r.importance:.1f}%)" for r in first[:3])
+    return [f"먼저 개선할 문항은 {names}입니다: 전반적 만족에 미치는 영향이 평균보다 크고 점수는 다른 문항보다 낮습니다."]
+
+
 def key_findings(inp: WorkbookInput, limit: int = 6) -> list[str]:
-    """Three to six sentences: the headline, significant gains and drops, weakest dimension, segments, IPA."""
+    """Three to six sentences: the headline, significant gains and drops, dimensions that stand out, segments, IPA."""
     if inp.findings is not None:
         return list(inp.findings)
     index = next((r for r in inp.scores if r.level == "index" and math.isfinite(r.estimate.value)), None)
     out = [_index_sentence(inp, index)] if index is not None else []
-    out += _changes(inp.scores) + _weakest(inp.scores) + _segments(inp) + _ipa(inp)
+    out += _changes(inp.scores) + _standing(inp.scores) + _items_to_fix(inp) + _segments(inp) + _ipa(inp)
     if len(out) < 3:
         unit = {"share": "%", "score": "점"}
         out += [f"{josa(k.label, '은는')} {k.value:.1f}{unit.get(k.kind, '')}입니다."

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from analysis.contrasts import CONTRAST_METHOD
 from analysis.drivers import QuadrantItem
 from analysis.results import Estimate
 
-__all__ = ["Change", "Kpi", "ScoreRow", "SegmentRow", "TrendSeries", "Trend", "Ipa", "CourtesyRow",
-           "CourtesyTable", "FrequencyRow", "FrequencyTable", "VocEntry", "CodebookEntry", "RawColumn",
+__all__ = ["Change", "Contrast", "Kpi", "ScoreRow", "SegmentRow", "TrendSeries", "Trend", "Ipa", "CourtesyRow",
+           "CourtesyTable", "FrequencyRow", "FrequencyTable", "ItemDriverRow", "VocEntry", "CodebookEntry", "RawColumn",
            "RawData", "MethodNote", "PersonalDataRelease", "WorkbookInput", "KPI_KINDS", "RAW_KINDS"]
 
 #: How a KPI is shown: score/points "0.0", share (percent) "0.0%", mean "0.00", count "#,##0".
@@ -56,6 +57,16 @@ class Kpi:
 
 
 @dataclass(frozen=True)
+class Contrast:
+    """A dimension against the other dimensions: mean paired difference, adjusted p and significance
+    (:func:`analysis.contrasts.dimension_contrasts`)."""
+
+    difference: float
+    pvalue: float | None = None
+    significant: bool = False
+
+
+@dataclass(frozen=True)
 class ScoreRow:
     """The index, a dimension or an item on the 100-point scale, with its change since last wave.
 
@@ -70,6 +81,7 @@ class ScoreRow:
     estimate: Estimate
     change: Change | None = None
     parent: str = ""
+    contrast: Contrast | None = None
 
     def __post_init__(self) -> None:
         if self.level not in ("index", "dimension", "item"):
@@ -90,6 +102,7 @@ class SegmentRow:
     difference: float | None = None
     pvalue: float | None = None
     significant: bool = False
+    change: Change | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +120,8 @@ class Trend:
     waves: tuple[str, ...]
     series: tuple[TrendSeries, ...]
     n: tuple[int | None, ...] | None = None
+    n_label: str = "응답 수"
+    note: str = ""
 
     def __post_init__(self) -> None:
         for s in self.series:
@@ -126,6 +141,21 @@ class Ipa:
 
 
 @dataclass(frozen=True)
+class ItemDriverRow:
+    """One item's importance for overall satisfaction (with its interval), its score and its difference from
+    the other items (adjusted p); ``priority`` when clearly more important than average and clearly lower."""
+
+    label: str
+    dimension: str
+    importance: float
+    importance_ci: tuple[float, float]
+    performance: float
+    difference: float
+    pvalue: float | None
+    priority: bool
+
+
+@dataclass(frozen=True)
 class CourtesyRow:
     """A staff member, team or office: stage scores, total, rank and flags."""
 
@@ -138,6 +168,8 @@ class CourtesyRow:
     rank: int | None = None
     below_minimum: bool = False
     below_threshold: bool = False
+    rank_best: int | None = None
+    rank_worst: int | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +181,7 @@ class CourtesyTable:
     stage_points: Mapping[str, float] = field(default_factory=dict)
     threshold: float | None = None
     min_evaluations: int = 3
+    evaluations_needed: int | None = None
 
 
 @dataclass(frozen=True)
@@ -224,7 +257,7 @@ class MethodNote:
     weights: str = "가중치 없음 (모든 응답 동일 가중)"
     confidence: float = 0.95
     tests: tuple[str, ...] = ("차수 간 변화: 독립 표본 z 검정 (차원·문항은 각각 Holm 보정)",
-                              "세그먼트 비교: 설계 기반 t 검정 (세그먼트 대 나머지)")
+                              "세그먼트 비교: 설계 기반 t 검정 (세그먼트 대 나머지)", CONTRAST_METHOD)
     correction: str = "Holm 보정 (유의수준 5%)"
     alpha: float = 0.05
     scale: str = "7점 척도를 100점으로 환산: (평균 − 1) ÷ 6 × 100"
@@ -262,6 +295,7 @@ class WorkbookInput:
     segment_total: Estimate | None = None
     trend: Trend | None = None
     ipa: Ipa | None = None
+    item_drivers: tuple[ItemDriverRow, ...] = ()
     courtesy: tuple[CourtesyTable, ...] = ()
     frequencies: tuple[FrequencyTable, ...] = ()
     voc: Sequence[VocEntry] = ()

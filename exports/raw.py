@@ -75,9 +75,17 @@ def row_converter(columns: Sequence[RawColumn], personal: PersonalDataRelease | 
     return convert
 
 
-def _widths(columns: Sequence[RawColumn]) -> list[float]:
+def headers(columns: Sequence[RawColumn]) -> list[str]:
+    """The raw sheet's header: each column's Korean label, its code added where two labels are the same."""
+    labels = [c.label or c.code for c in columns]
+    return [f"{label} ({c.code})" if labels.count(label) > 1 and label != c.code else label
+            for label, c in zip(labels, columns, strict=True)]
+
+
+def _widths(columns: Sequence[RawColumn], names: Sequence[str]) -> list[float]:
     wide = {"text": 40.0, "date": 18.0, "email": 24.0, "phone": 15.0, "name": 9.0}
-    return [max(8.0, min(text_width(c.code), 30.0), wide.get(c.kind, 0.0)) for c in columns]
+    # A long question wording wraps in the header row (at most 30 wide) instead of widening the column.
+    return [max(8.0, min(text_width(name), 30.0), wide.get(c.kind, 0.0)) for c, name in zip(columns, names, strict=True)]
 
 
 def write_raw_sheet(wb: Any, raw: RawData, meta: PageMeta, *, personal: PersonalDataRelease | None = None,
@@ -87,16 +95,21 @@ def write_raw_sheet(wb: Any, raw: RawData, meta: PageMeta, *, personal: Personal
     Save with :func:`exports.rawxml.save_with_rows` so the rows are written.
     """
     ws = wb.create_sheet(RAW_SHEET)
-    for i, width in enumerate(_widths(raw.columns), 1):
+    names = headers(raw.columns)
+    for i, width in enumerate(_widths(raw.columns, names), 1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "B2"
-    setup_page(ws, meta, title_rows="1:1", fit_width=False)
+    setup_page(ws, meta, title_rows="1:1", one_page=True)
+    # Thousands of rows would make the printed workbook hundreds of pages: only the header row is in the print
+    # area (the summary's contents list says how to print everything).
+    ws.print_area = f"A1:{get_column_letter(max(len(raw.columns), 1))}1"
     header = []
-    for c in raw.columns:
-        cell = styled_cell(ws, c.code, "header")
-        if c.label and c.label != c.code:
-            cell.comment = Comment(safe_text(c.label), "survey_app", width=240, height=60)
+    for c, name in zip(raw.columns, names, strict=True):
+        cell = styled_cell(ws, name, "header")
+        if name != c.code:  # the code, as in the codebook and the CSV header
+            cell.comment = Comment(safe_text(f"변수 코드: {c.code}"), "survey_app", width=240, height=60)
         header.append(cell)
+    ws.row_dimensions[1].height = 45  # three lines of a wrapped question wording
     ws.append(header)
     return PendingRows(ws, raw.rows, column_functions(raw.columns, personal, labels))
 

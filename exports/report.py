@@ -43,7 +43,7 @@ def _builders(inp: WorkbookInput) -> list[tuple[str, Callable[[], Sheet]]]:
         ("차원별 점수", bool(inp.scores), lambda: dimensions_sheet(inp)),
         ("세그먼트", bool(inp.segments), lambda: segments_sheet(inp)),
         ("추이", inp.trend is not None and bool(inp.trend.series), lambda: trend_sheet(inp.trend)),
-        ("중요도-만족도", inp.ipa is not None and bool(inp.ipa.items), lambda: ipa_sheet(inp.ipa)),
+        ("중요도-만족도", inp.ipa is not None and bool(inp.ipa.items), lambda: ipa_sheet(inp.ipa, inp.item_drivers)),
         ("친절도 순위", bool(inp.courtesy), lambda: courtesy_sheet(inp.courtesy)),
         ("문항별 응답", bool(inp.frequencies), lambda: frequencies_sheet(inp.frequencies)),
         ("고객의 소리", len(inp.voc) > 0, lambda: voc_sheet(inp.voc, inp.personal)),

@@ -7,14 +7,15 @@ exactly as the app would and fills a :class:`~exports.inputs.WorkbookInput`.
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
 
-from analysis import compare, courtesy, drivers, estimate, kpi, report
+from analysis import compare, contrasts, courtesy, drivers, estimate, kpi, report
 from analysis.index import ItemSpec
 
 from . import adapt
@@ -88,9 +89,27 @@ def _segments(wave: SampleWave) -> tuple:
     return rows
 
 
-def _ipa(wave: SampleWave, item_scores: np.ndarray) -> Any:
-    d = drivers.driver_importance(wave.nps, np.nan_to_num(wave.y, nan=4.0), names=[LABELS[s.code] for s in ITEMS])
-    return adapt.ipa(drivers.importance_performance(d.relative_share, item_scores, d.names))
+def _ipa(wave: SampleWave, item_scores: np.ndarray, item_ci: np.ndarray) -> Any:
+    """Items on the importance-performance grid; a quadrant only where both axes separate from the cut."""
+    names = [LABELS[s.code] for s in ITEMS]
+    filled = np.nan_to_num(wave.y, nan=4.0)
+    imp = contrasts.importance_intervals(wave.nps, filled, names, replicates=100, seed=wave.seed)
+    perf = contrasts.dimension_contrasts((wave.y - 1) / 6 * 100, names, weights=wave.weights)
+    placed = drivers.importance_performance(imp.share, item_scores, names)
+    cut = float(np.mean(imp.share))
+    return adapt.ipa([replace(q, settled=bool((imp.low[j] > cut or imp.high[j] < cut)
+                                              and (perf.above[j] or perf.below[j])),
+                              importance_ci=(float(imp.low[j]), float(imp.high[j])),
+                              performance_ci=(float(item_ci[j, 0]), float(item_ci[j, 1])))
+                      for j, q in enumerate(placed)])
+
+
+def dimension_scores(wave: SampleWave) -> np.ndarray:
+    """Each respondent's 100-point score per dimension (mean of the items answered)."""
+    s = (wave.y - 1) / 6 * 100
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.column_stack([np.nanmean(s[:, j:j + 3], axis=1) for j in range(0, 12, 3)])
 
 
 def courtesy_evaluations(seed: int = 0) -> tuple[Any, np.ndarray, np.ndarray]:
@@ -156,11 +175,14 @@ def sample_input(n: int = 600, seed: int = 0, *, raw: bool = True) -> WorkbookIn
     return WorkbookInput(
         survey="우편 서비스 고객만족도 조사", wave="2025년 2분기", previous_wave="2025년 1분기",
         generated_on=date(2025, 7, 1), kpis=kpis,
-        scores=adapt.score_rows(now.scores, ITEMS, LABELS, prev.scores), segments=_segments(cur),
+        scores=adapt.score_rows(now.scores, ITEMS, LABELS, prev.scores,
+                                contrasts=contrasts.dimension_contrasts(dimension_scores(cur), list(DIMS),
+                                                                        weights=cur.weights)),
+        segments=_segments(cur),
         segment_measure="응답자 평균 점수", segment_total=estimate.mean(respondent_score(cur), cur.weights),
         trend=adapt.trend(["2024년 4분기", "2025년 1분기", "2025년 2분기"], [r.scores for r in reps], LABELS,
                           [r.n for r in reps]),
-        ipa=_ipa(cur, now.scores.items.value), courtesy=_courtesy(seed), frequencies=freq, voc=voc,
+        ipa=_ipa(cur, now.scores.items.value, np.column_stack([now.scores.items.ci_low, now.scores.items.ci_high])), courtesy=_courtesy(seed), frequencies=freq, voc=voc,
         codebook=_codebook(), raw=RawData(raw_columns(), raw_rows(cur)) if raw else None,
         method=MethodNote(weights="사후 층화 가중치 (지역 × 연령대)"))
 

@@ -30,8 +30,7 @@ def _frequency_block(sheet: Sheet, table: FrequencyTable, with_chart: bool) -> N
     last = sheet.next_row - 1
     used = last - title + 1
     if with_chart and table.rows:
-        name = f"{table.code}. {table.label}"
-        name = name if len(name) <= 40 else name[:39] + "…"
+        name = f"{table.code}. {table.label}"  # whole, wrapped by bar_chart
         top = None if table.multiple else 1.0  # one answer each: the axis ends at 100%, not at an automatic 120%
         sheet.chart(lambda ws: bar_chart(ws, name, label_col=1, value_col=3, first_row=first, last_row=last,
                                          number_format="0.0%", max_value=top), f"E{title}")

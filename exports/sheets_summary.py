@@ -29,7 +29,8 @@ SHEET_NOTES = {
     "문항별 응답": "모든 문항의 보기별 응답 수와 비율",
     "고객의 소리": "주관식 응답 원문과 자주 나온 단어·구",
     "코드북": "원자료 변수와 값의 설명",
-    "원자료": "응답 한 건당 한 행의 원자료 (개인정보 마스킹)",
+    "원자료": "응답 한 건당 한 행의 원자료 (개인정보 마스킹). 인쇄 범위는 머리글 행뿐입니다: 전체를 인쇄하려면 "
+            "페이지 설정에서 인쇄 영역을 지우십시오",
 }
 
 
@@ -64,7 +65,7 @@ def _kpi_row(k: Kpi) -> list[S]:
     cells = [S(k.label, "cell bold"), S(value, f"cell kpi {k.kind}"), S(low, f"cell {k.kind}"),
              S(high, f"cell {k.kind}"), S(k.n, "cell count")]
     prev, diff, _, sig = change_cells(k.change, k.kind, scale, k.higher_is_better)
-    return cells + [prev, diff, sig, S(k.note, "cell note")]
+    return cells + [prev, diff, sig, S(k.note, "cell note wrap")]
 
 
 def _paragraph(sheet: Sheet, text: str, style: str = "wrap") -> None:
@@ -96,7 +97,10 @@ def _kpi_block(sheet: Sheet, inp: WorkbookInput) -> None:
     row = sheet.add(*[S(h, "header") for h in header])
     sheet.heights[row] = 30
     for k in inp.kpis:
-        sheet.add(*_kpi_row(k))
+        row = sheet.add(*_kpi_row(k))
+        lines = math.ceil(text_width(k.note, "note") / (_WIDTHS[_COLS] - 1)) if k.note else 1
+        if lines > 1:  # the note wraps within the 비고 column instead of running off the page
+            sheet.heights[row] = 13 * lines + 4
     sheet.blank()
     sheet.add(S("표시 설명", "subtitle"))
     for symbol, style, text in LEGEND:
@@ -106,7 +110,7 @@ def _kpi_block(sheet: Sheet, inp: WorkbookInput) -> None:
 
 def summary_sheet(inp: WorkbookInput, sheet_names: Sequence[str]) -> Sheet:
     """Lay out the 요약 sheet."""
-    sheet = Sheet("요약", widths=dict(_WIDTHS), auto_width_skip=set(range(1, _COLS + 1)))
+    sheet = Sheet("요약", widths=dict(_WIDTHS), auto_width_skip=set(range(1, _COLS + 1)), one_page=True)
     sheet.add(S(f"{inp.survey} — {inp.wave} 결과 요약", "title"))
     sheet.heights[1] = 26
     prev = f" · 비교 차수: {inp.previous_wave}" if inp.previous_wave else ""

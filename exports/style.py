@@ -27,7 +27,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from .rawxml import PendingRows
 from .safety import safe_text, safe_value
 
-__all__ = ["FONT_NAME", "S", "Sheet", "Stream", "style_id", "PageMeta", "new_workbook", "emit", "styled_cell", "text_width",
+__all__ = ["FONT_NAME", "S", "Sheet", "Stream", "style_id", "PageMeta", "new_workbook", "emit", "styled_cell", "text_width", "shown_text",
            "setup_page", "FORMATS"]
 
 FONT_NAME = "맑은 고딕"
@@ -95,13 +95,58 @@ def styled_cell(ws: Any, value: Any, styles: str) -> Any:
     return cell
 
 
-def text_width(value: Any) -> float:
-    """Approximate column width of a value in 맑은 고딕 10pt (wide Hangul counts about two)."""
+#: How much wider than 10-point regular text a style's font is (size ratio, bold about a tenth more).
+_FONT_SCALE = {"title": 1.6 * 1.1, "subtitle": 1.2 * 1.1, "kpi": 1.4 * 1.1, "bold": 1.1, "total": 1.1, "up": 1.1,
+               "down": 1.1, "note": 0.9}
+#: ASCII signs wider than a digit in the fonts LibreOffice and Excel fall back to (DejaVu Sans, Arial).
+_WIDE_ASCII = set("<>+=%#@MWmw~")
+
+
+def shown_text(value: Any, styles: str = "") -> str:
+    """The text a cell shows: ``value`` formatted with the number format its style names carry."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    fmt = next((name for name in reversed(styles.split()) if name in FORMATS), None)
+    v = float(value)
+    if fmt in ("score", "change"):
+        return f"{v:+.1f}" if fmt == "change" else f"{v:.1f}"
+    if fmt in ("mean", "se"):
+        return f"{v:.2f}"
+    if fmt == "share":
+        return f"{v * 100:.1f}%"
+    if fmt == "share_change":
+        return f"{v:+.1f}%p"
+    if fmt == "count":
+        return f"{v:,.0f}"
+    if fmt == "p":
+        return "< 0.001" if v < 0.0005 else f"{v:.3f}"
+    if fmt == "weight":
+        return f"{v:.3f}"
+    return f"{value:,}" if isinstance(value, int) else f"{v:,.1f}"
+
+
+def _char_width(c: str) -> float:
+    if unicodedata.east_asian_width(c) in "WF":
+        return 1.8
+    return 1.35 if c in _WIDE_ASCII else 1.0
+
+
+def text_width(value: Any, styles: str = "") -> float:
+    """Column width a value needs as shown (number format applied) in its style's font (맑은 고딕 10pt = 1).
+
+    Wide Hangul counts about two digits; the font scale follows the style (bold, 14pt KPI);
+    1.5 is the cell's padding.
+    """
     if value is None:
         return 0.0
-    text = value if isinstance(value, str) else (f"{value:,.1f}" if isinstance(value, float) else str(value))
+    text = shown_text(value, styles)
     longest = max(text.split("\n"), key=len)
-    return sum(1.8 if unicodedata.east_asian_width(c) in "WF" else 1.0 for c in longest) + 1.5
+    scale = 1.0
+    for name in styles.split():
+        scale = max(scale, _FONT_SCALE.get(name, 1.0))
+    return sum(_char_width(c) for c in longest) * scale + 1.5
 
 
 @dataclass
@@ -136,6 +181,8 @@ class Sheet:
     title_rows: str | None = None
     auto_width_skip: set[int] = field(default_factory=set)
     stream: Stream | None = None
+    #: Print the whole sheet on one page (the summary: an executive's first page).
+    one_page: bool = False
 
     def add(self, *cells: Any) -> int:
         """Append a row; return its 1-based row number."""
@@ -171,13 +218,15 @@ def _hf(text: str) -> str:
     return safe_text(text).replace("&", "&&")[:80]
 
 
-def setup_page(ws: Any, meta: PageMeta, *, title_rows: str | None = None, fit_width: bool = True) -> None:
-    """A4 landscape, fit to page width, header with survey/wave/date, footer with sheet and page."""
+def setup_page(ws: Any, meta: PageMeta, *, title_rows: str | None = None, fit_width: bool = True,
+               one_page: bool = False) -> None:
+    """A4 landscape, fit to page width (or, with ``one_page``, to a single page), header with survey/wave/date,
+    footer with sheet and page."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = 9  # A4
-    if fit_width:
+    if fit_width or one_page:
         ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
+        ws.page_setup.fitToHeight = 1 if one_page else 0
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.75
@@ -194,17 +243,23 @@ def setup_page(ws: Any, meta: PageMeta, *, title_rows: str | None = None, fit_wi
 
 
 def _auto_widths(sheet: Sheet) -> dict[int, float]:
-    """Column widths from the content (between 6 and 60), explicit widths winning."""
+    """Column widths from the content (between 6 and 60), explicit widths winning over text;
+    a number always gets the width its formatted text needs (else Excel and LibreOffice show "###")."""
     widths: dict[int, float] = {}
+    numbers: dict[int, float] = {}
     for row in sheet.rows:
         if len(row) == 1:  # titles and notes overflow to the right on purpose
             continue
         for col, value in enumerate(row, 1):
-            if col in sheet.auto_width_skip:
-                continue
-            raw = value.value if isinstance(value, S) else value
-            widths[col] = max(widths.get(col, 6.0), min(text_width(raw), 60.0))
+            raw, styles = (value.value, value.styles) if isinstance(value, S) else (value, "")
+            need = text_width(raw, styles)
+            if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+                numbers[col] = max(numbers.get(col, 0.0), need)
+            if col not in sheet.auto_width_skip:
+                widths[col] = max(widths.get(col, 6.0), min(need, 60.0))
     widths.update(sheet.widths)
+    for col, need in numbers.items():
+        widths[col] = max(widths.get(col, 8.43), need)
     return widths
 
 
@@ -225,7 +280,7 @@ def emit(wb: Workbook, sheet: Sheet, meta: PageMeta) -> PendingRows | None:
         ws.row_dimensions[row].height = height
     if sheet.freeze:
         ws.freeze_panes = sheet.freeze
-    setup_page(ws, meta, title_rows=sheet.title_rows)
+    setup_page(ws, meta, title_rows=sheet.title_rows, one_page=sheet.one_page)
     for ref in sheet.merges:
         ws.merged_cells.add(ref)
     for row in sheet.rows:

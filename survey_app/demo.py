@@ -11,7 +11,7 @@ from .database import db
 from .demo_courtesy import seed_courtesy_survey
 from .demo_customers import seed_customers
 from .demo_org import seed_organisation
-from .demo_surveys import open_wave_links, seed_main_survey, seed_template_drafts
+from .demo_surveys import fresh_personal_links, open_wave_links, seed_main_survey, seed_template_drafts
 from .models import User
 
 
@@ -24,6 +24,7 @@ class SeedReport:
     created_customers: bool = False
     admin_password: str | None = None
     notes: list[str] = field(default_factory=list)
+    personal_links: dict[str, str] = field(default_factory=dict)
 
     def lines(self, base_url: str) -> list[str]:
         """The text ``survey-app demo`` prints."""
@@ -33,7 +34,7 @@ class SeedReport:
             out.append(f"  관리자 (admin): admin / {self.admin_password}   ← 지금 한 번만 표시됩니다 (shown once)")
         else:
             out.append("  관리자 계정은 이미 있습니다 (admin already exists; password was shown on first run).")
-        out.extend(open_wave_links(base_url))
+        out.extend(open_wave_links(base_url, self.personal_links))
         out.append(f"  친절도 평가 (courtesy evaluations): {base_url}/manage/courtesy/")
         if not self.created_surveys:
             out.append("  데모 데이터는 이미 있습니다. 다시 만들지 않았습니다 (demo data already present; nothing added).")
@@ -49,6 +50,7 @@ def seed_demo() -> SeedReport:
     seed_courtesy_survey(evaluator=admin)
     seed_template_drafts()
     report.created_customers = seed_customers()
+    report.personal_links = fresh_personal_links()
     return report
 
 

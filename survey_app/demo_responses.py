@@ -1,11 +1,21 @@
-"""Synthetic but plausible answers for the demo: office and wave effects, partial responses, comments."""
+"""Synthetic but plausible answers for the demo, drawn from a model with the structure of a real quarter.
+
+Each respondent has a general satisfaction (office and wave effects plus their own), and from it a
+latent level per quality dimension: dimensions sit at different levels (:data:`DIMENSION_LEVEL`: 과정품질
+high, 환경품질 low), correlate through the general factor, and drive overall satisfaction with unequal
+weights (:data:`DRIVER_WEIGHTS`: 과정품질 first), so the results page finds real differences and real
+drivers. Items vary a little around their dimension. Age bands and 기타 answers follow what a post
+office counter sees (:data:`AGE_SHARES`, :data:`SERVICE_SHARES`, :data:`OTHER_SERVICES`).
+"""
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from questionnaires import Questionnaire, vocab
+from questionnaires.answers import other_code
 from questionnaires.logic import is_visible
 from questionnaires.model import Question
 
@@ -25,51 +35,105 @@ COMMENTS = [
 ]
 
 
+#: Where each quality dimension's answers sit, in standard deviations of the general satisfaction.
+DIMENSION_LEVEL = {"process": 0.35, "outcome": 0.1, "environment": -0.5, "social": 0.15}
+#: How strongly each quality dimension drives overall satisfaction (the drivers the results should find).
+DRIVER_WEIGHTS = {"process": 0.5, "outcome": 0.3, "environment": 0.12, "social": 0.08}
+#: The pain point of the quarter: waiting at the counter (item code, level below its dimension, weight in overall
+#: satisfaction) — an item the item-level drivers should name as the one to fix first.
+PAIN_POINT = ("Q1_4", -1.1, 0.45)
+#: Age bands of postal counter customers (만 19세 이하 … 70세 이상): older people use the counter most.
+AGE_SHARES = (0.02, 0.09, 0.14, 0.19, 0.23, 0.20, 0.13)
+#: Chance that a user picked each postal service (일반우편, 등기, 소포·택배, 국제, 증명·조회, 기타).
+SERVICE_SHARES = (0.5, 0.42, 0.62, 0.09, 0.12, 0.04)
+#: What people write after 기타.
+OTHER_SERVICES = ("우표 구입", "내용증명 발송", "우체국 알뜰폰 상담", "해외 직구 반송", "주소 이전 신고",
+                  "경조금 배달 신청", "우체국 쇼핑 반품", "여권 발송", "폐업 신고 서류 발송")
+
+
 @dataclass(frozen=True)
 class Respondent:
-    """Who answers: a latent satisfaction and the segment fields the distribution would know."""
+    """Who answers: a general satisfaction, its per-dimension levels and the segment fields distribution knows."""
 
     satisfaction: float
     hidden: dict[str, str]
+    dimensions: dict[str, float] = field(default_factory=dict)
+    items: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def draw(cls, general: float, hidden: dict[str, str], rng: random.Random) -> Respondent:
+        """Quality levels from the general satisfaction (correlated, at their own levels), the pain point's own
+        experience, and an overall satisfaction driven by them with :data:`DRIVER_WEIGHTS` and :data:`PAIN_POINT`."""
+        quality = {d: level + 0.75 * general + rng.gauss(0, 0.65) for d, level in DIMENSION_LEVEL.items()}
+        code, shift, weight = PAIN_POINT
+        waited = rng.gauss(0, 0.9)
+        overall = (sum(w * quality[d] for d, w in DRIVER_WEIGHTS.items()) + weight * waited
+                   + rng.gauss(0, 0.45))
+        return cls(overall, hidden, quality, {code: shift + waited})
+
+    def level(self, dimension: str | None, code: str = "") -> float:
+        """The latent level behind item ``code`` of ``dimension`` (overall satisfaction when it has none)."""
+        return self.dimensions.get(dimension or "", self.satisfaction) + self.items.get(code, 0.0)
 
 
-def _scale_answer(question: Question, mood: float, rng: random.Random) -> AnswerRow | None:
+def _item_offset(code: str) -> float:
+    """A small, stable difference between items of one dimension (some are rated a little higher)."""
+    return ((zlib.crc32(code.encode()) % 9) - 4) * 0.05
+
+
+def _scale_answer(question: Question, who: Respondent | float, rng: random.Random) -> AnswerRow | None:
     scale = question.effective_scale
     if scale.na is not None and rng.random() < 0.03:
         return AnswerRow(question.code, value_num=float(scale.na.value), choice=str(scale.na.value))
-    centre = scale.low + (scale.high - scale.low) * 0.72
-    value = round(centre + mood * (scale.high - scale.low) * 0.18 + rng.gauss(0, (scale.high - scale.low) * 0.12))
+    dimension = question.scoring.dimension if question.scoring else None
+    mood = who if isinstance(who, float) else who.level(dimension, question.code) + _item_offset(question.code)
+    centre = scale.low + (scale.high - scale.low) * 0.68
+    value = round(centre + mood * (scale.high - scale.low) * 0.17 + rng.gauss(0, (scale.high - scale.low) * 0.11))
     value = min(max(value, scale.low), scale.high)
     if question.scoring and question.scoring.reverse:
         value = scale.low + scale.high - value
     return AnswerRow(question.code, value_num=float(value), choice=str(value))  # as the respondent pages store it
 
 
+def _shares(question: Question, count: int) -> tuple[float, ...] | None:
+    """Known shares of a choice list: age bands and postal services as a post office sees them."""
+    known = {"age_band": AGE_SHARES, "postal_services": SERVICE_SHARES}.get(question.choices.name or "")
+    return known if known is not None and len(known) == count else None
+
+
 def _choice_rows(question: Question, rng: random.Random) -> list[AnswerRow]:
     options = [c for c in question.choices if not c.na] if question.choices else []
     if not options:
         return []
-    if question.type == vocab.SINGLE_CHOICE:
+    shares = _shares(question, len(options))
+    if question.type == vocab.MULTIPLE_CHOICE and shares is not None:
+        picked = [c for c, p in zip(options, shares, strict=True) if rng.random() < p] or [options[2]]
+    elif question.type == vocab.SINGLE_CHOICE and shares is not None:
+        picked = [rng.choices(options, weights=shares)[0]]
+    elif question.type == vocab.SINGLE_CHOICE:
         picked = [rng.choices(options, weights=[(len(options) - i) ** 2 for i in range(len(options))])[0]]
     elif question.type == vocab.RANKING:
         picked = rng.sample(options, len(options))
     else:
         low, high = question.min_selected or 1, question.max_selected or min(3, len(options))
         picked = rng.sample(options, rng.randint(low, max(low, min(high, len(options)))))
-    return [AnswerRow(question.code, position=i, choice=str(c.value),
+    rows = [AnswerRow(question.code, position=i, choice=str(c.value),
                       value_num=float(c.value) if isinstance(c.value, int) else None) for i, c in enumerate(picked)]
+    if any(c.other for c in picked):  # 기타 comes with what it was, as the respondent page asks
+        rows.append(AnswerRow(other_code(question.code), value_text=rng.choice(OTHER_SERVICES)))
+    return rows
 
 
 def answers_for(question: Question, who: Respondent, rng: random.Random) -> list[AnswerRow]:
     """Plausible answers to one question by one respondent (possibly none)."""
     kind = question.type
     if kind in vocab.SCALE_TYPES:
-        row = _scale_answer(question, who.satisfaction, rng)
+        row = _scale_answer(question, who, rng)
         return [row] if row else []
     if kind == vocab.MATRIX:
         return [r for row in question.rows
                 if (r := _scale_answer(Question(code=row.code, type=vocab.LIKERT, scale=question.scale,
-                                                scoring=row.scoring), who.satisfaction, rng))]
+                                                scoring=row.scoring), who, rng))]
     if kind in vocab.CHOICE_TYPES:
         return _choice_rows(question, rng)
     if kind in (vocab.SHORT_TEXT, vocab.LONG_TEXT):

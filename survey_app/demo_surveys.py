@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import random
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode
 
-from flask import current_app
 from sqlalchemy import insert, select
 
 from questionnaires import Questionnaire, list_templates, load_template
@@ -25,7 +23,6 @@ from .models import (
     Survey,
     Wave,
     WaveState,
-    hash_token,
     new_token,
 )
 
@@ -45,12 +42,6 @@ INVITED_CHANNELS = ("sms", "email")
 CUSTOMER_TYPES = ["individual", "business"]
 
 
-def demo_token(wave_code: str) -> str:
-    """The demo's personal link token for a wave, derived from the secret key (so never stored)."""
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"demo-link:{wave_code}".encode(), hashlib.sha256).hexdigest()[:43]
-
-
 def demo_open_key(wave_code: str) -> str:
     """The open-link key of a demo wave."""
     return hashlib.sha256(f"open:{wave_code}".encode()).hexdigest()[:16]
@@ -65,16 +56,23 @@ def demo_survey(code: str, questionnaire: Questionnaire) -> Survey:
     return survey
 
 
+#: Relative number of postal customers per regional office (population-shaped: the capital region is largest).
+REGION_WEIGHTS = {"R-SEOUL": 9.4, "R-GYEONGIN": 13.9, "R-BUSAN": 7.6, "R-CHUNGCHEONG": 5.6, "R-JEONNAM": 3.2,
+                  "R-GYEONGBUK": 5.0, "R-JEONBUK": 1.7, "R-GANGWON": 1.5, "R-JEJU": 0.7}
+
+
 def _respondent(rng: random.Random, offices: list[tuple[str, str]], effects: dict[str, float], shift: float) -> Respondent:
-    office, region = rng.choice(offices)
+    per_region = {region: sum(1 for _, r in offices if r == region) for _, region in offices}
+    weights = [REGION_WEIGHTS.get(region, 1.0) / per_region[region] for _, region in offices]
+    office, region = rng.choices(offices, weights=weights)[0]
     hidden = {"office_code": office, "region": region, "channel": rng.choice(CHANNELS),
               "customer_type": rng.choices(CUSTOMER_TYPES, weights=[4, 1])[0]}
-    return Respondent(effects[office] + shift + rng.gauss(0, 1), hidden)
+    return Respondent.draw(effects[office] + shift + rng.gauss(0, 1), hidden, rng)
 
 
 def _field_wave(wave: Wave, questionnaire: Questionnaire, count: int, shift: float, rng: random.Random) -> None:
     offices = office_codes()
-    effects = {code: rng.gauss(0, 0.35) for code, _ in offices}
+    effects = {code: rng.gauss(0, 0.25) for code, _ in offices}
     plans, responses = [], []
     for _ in range(count):
         who = _respondent(rng, offices, effects, shift)
@@ -107,9 +105,21 @@ def _invite(wave: Wave, responses: list[dict], offices: list[tuple[str, str]], r
         response["invitation_id"] = invitation_id
 
 
-def _demo_invitation(wave: Wave) -> None:
-    db.session.add(Invitation(wave=wave, token_hash=hash_token(demo_token(wave.code)), channel="sms",
-                              hidden={"office_code": "P-GWANGHWAMUN", "region": "R-SEOUL", "channel": "sms"}))
+def fresh_personal_links() -> dict[str, str]:
+    """A new, unused personal link (wave code → token) for each open demo wave, made on every run: a link
+    someone has answered cannot be answered again, so the demo never prints a spent one. Only the token's
+    hash is stored."""
+    links = {}
+    for code, _name, _o, _c, state, _n, _s in WAVES:
+        wave = db.session.scalar(select(Wave).where(Wave.code == code))
+        if state != WaveState.OPEN or wave is None:
+            continue
+        token, digest = new_token()
+        db.session.add(Invitation(wave=wave, token_hash=digest, channel="sms",
+                                  hidden={"office_code": DEMO_COUNTER, "region": "R-SEOUL", "channel": "sms"}))
+        links[code] = token
+    db.session.flush()
+    return links
 
 
 def seed_main_survey() -> bool:
@@ -126,8 +136,6 @@ def seed_main_survey() -> bool:
         db.session.add(wave)
         db.session.flush()
         _field_wave(wave, questionnaire, count, shift, rng)
-        if state == WaveState.OPEN:
-            _demo_invitation(wave)
     db.session.flush()
     return True
 
@@ -145,12 +153,13 @@ def seed_template_drafts() -> int:
     return made
 
 
-def open_wave_links(base_url: str) -> list[str]:
-    """Lines naming the personal and open links of the demo's open wave."""
+def open_wave_links(base_url: str, personal: dict[str, str]) -> list[str]:
+    """Lines naming the personal (``personal``: wave code → fresh token) and open links of the demo's open wave."""
     lines = []
     for code, _name, _o, _c, state, _n, _s in WAVES:
         if state == WaveState.OPEN:
-            lines.append(f"  개인 응답 링크 (personal link): {base_url}/s/{demo_token(code)}")
+            if code in personal:
+                lines.append(f"  개인 응답 링크, 새로 만든 한 번용 (fresh personal link): {base_url}/s/{personal[code]}")
             lines.append(f"  공개 응답 링크 (open link): {base_url}/o/{demo_open_key(code)}")
             lines.append(f"  무인우체국 키오스크 (kiosk): {base_url}/o/{demo_open_key(code)}?kiosk=1")
             lines.extend(_office_link_lines(base_url, code))

@@ -89,7 +89,8 @@ def test_demo_has_a_month_of_courtesy_evaluations_to_rank(demo):
     client = app.test_client()
     client.post("/manage/login", data={"username": "admin", "password": password})
     page = client.get(f"/manage/courtesy/waves/{wave.id}/results").get_data(as_text=True)
-    assert 'id="offices-counter"' in page and 'id="staff-phone"' in page and "<td>1</td>" in page
+    assert 'id="offices-counter"' in page and 'id="staff-phone"' in page
+    assert re.search(r"<td>1(~\d+)?위</td>", page)  # ranks as far as a few evaluations per office allow
 
 
 def test_running_demo_twice_adds_nothing(demo):
@@ -102,11 +103,18 @@ def test_demo_prints_working_links_and_an_admin_password(demo):
     first, second, app, _ = demo
     password = re.search(r"admin / (\S+)", first).group(1)
     personal = re.search(r"/s/(\S+)", first).group(1)
+    again = re.search(r"/s/(\S+)", second).group(1)
     open_key = re.search(r"/o/(\w+)", first).group(1)
-    assert personal in second  # the same personal link each time, never stored in clear
+    assert again != personal  # a fresh link on every run: one answered since the last run cannot be answered again
     client = app.test_client()
     assert client.get("/").status_code == 200 and client.get("/manage/login").status_code == 200
-    assert client.get(f"/s/{personal}").status_code == 303
+    assert client.get(f"/s/{personal}").status_code == 303 and client.get(f"/s/{again}").status_code == 303
+    with app.app_context():
+        from survey_app.models import Invitation, hash_token
+
+        fresh = db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(again)))
+        assert fresh is not None and db.session.scalar(select(func.count(Response.id)).where(
+            Response.invitation_id == fresh.id)) == 0  # unused
     assert client.get(f"/o/{open_key}").status_code == 303
     assert _printed_office_link_is_signed(app, first)
     signed_in = client.post("/manage/login", data={"username": "admin", "password": password}, follow_redirects=True)
@@ -170,3 +178,28 @@ def test_demo_has_a_customer_base_with_orders_calls_and_answered_surveys(demo):
     assert sum(n == 1 for n in per_buyer) > len(per_buyer) / 4  # a long tail of one-time buyers
     assert max(by_region, key=by_region.get) == "R-GYEONGIN" and min(by_region, key=by_region.get) == "R-JEJU"
     assert answered > 500
+def test_demo_results_have_the_structure_of_a_real_quarter(demo):
+    """Dimensions that differ and a driver that matters — found by the same tests the results page uses —
+    ages shaped like counter customers, and 기타 answers that say what they were."""
+    from survey_app.demo_responses import DIMENSION_LEVEL
+    from survey_app.results.build import wave_result
+    from survey_app.results.export_data import frequencies
+
+    _first, _second, app, _ = demo
+    with app.app_context():
+        wave = db.session.scalar(select(Wave).where(Wave.code == "CS-POSTAL-2026Q4"))
+        result = wave_result(wave)
+        ages = next(t for t in frequencies(wave.id, wave.version.questionnaire) if t.code == "DQ1")
+        chose_other = db.session.scalar(select(func.count()).select_from(Answer).where(
+            Answer.question_code == "SQ2", Answer.choice == "6"))
+        other_texts = list(db.session.scalars(select(Answer.value_text).where(Answer.question_code == "SQ2_other")))
+    standing = {d.code: d.standing for d in result.dimensions}
+    assert standing["process"] == "above" and standing["environment"] == "below"  # as DIMENSION_LEVEL puts them
+    scores = {d.code: d.score.value for d in result.dimensions if d.code in DIMENSION_LEVEL}
+    assert max(scores.values()) - min(scores.values()) > 8  # not 72.7-73.7 any more
+    top = max(result.drivers.rows, key=lambda r: r.relative_share)
+    assert top.dimension == "process" and top.settled
+    assert [i.code for i in result.drivers.items if i.priority] == ["Q1_4"]  # the quarter's pain point: waiting
+    shares = {r.label: r.percent for r in ages.rows}
+    assert shares["만 19세 이하"] < 5 and shares["70세 이상"] > 8 and max(shares, key=shares.get) in ("50대", "60대")
+    assert 0 < chose_other < 0.1 * result.n and len(other_texts) == chose_other and all(t.strip() for t in other_texts)

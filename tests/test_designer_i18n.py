@@ -108,7 +108,7 @@ def test_results_pages_follow_the_users_language(app_ctx, client, db, make_user,
     assert "<h2 id=\"summary-h\">Summary</h2>" in wave and "Dimension scores" in wave and "61.2" in wave
     assert "요약" not in wave and '<html lang="en"' in wave
     assert any(f"<td>{name}</td>" in wave for name in ("Keep up the good work", "Concentrate here", "Low priority",
-                                                      "Possible overkill"))  # the drivers' quadrants
+                                                      "Possible overkill", "Undecided"))  # the drivers' quadrants
     assert re.search(r'<td class="num">-?\d+\.\d to -?\d+\.\d</td>', wave)  # intervals: "68.3 to 70.5"
     survey = client.get(f"/manage/results/surveys/{ids['survey_id']}").get_data(as_text=True)
     assert "Results by wave" in survey and "차수별 결과" not in survey

@@ -170,7 +170,7 @@ def test_restricted_creator_gets_only_their_units(app_ctx, make_app, make_user, 
     assert "완료 응답: 2건" in body and "조회 범위" in body
     raw = list(book["원자료"].iter_rows(values_only=True))
     header = raw[0]
-    assert {r[header.index("office_code")] for r in raw[1:]} == {"P-A"}
+    assert {r[header.index("우체국·조직")] for r in raw[1:]} == {"P-A"}
 
 
 def test_creator_without_results_access_fails_visibly(app_ctx, make_app, make_user, make_survey, make_org):

@@ -41,6 +41,10 @@ def test_wave_page_shows_the_numbers_and_accessible_charts(app_ctx, client, make
     assert "style=" not in html and "<script" not in html  # the CSP forbids inline styles and scripts
     assert re.search(r"계산 시각 \d{4}\. \d{1,2}\. \d{1,2}\. 오[전후] \d{1,2}:\d{2}:\d{2}\.", html)  # local time, not ISO UTC
     assert "results.css" in html
+    # Four respondents cannot separate the dimensions: the page says so and names no highest/lowest.
+    finding = html.split('id="dimension-finding"', 1)[1].split("</p>", 1)[0]
+    assert "차원 사이의 점수 차이는 통계적으로 유의하지 않습니다" in finding and "대응 t 검정" in finding
+    assert "가장 낮은 차원" not in html
     if "result_exports.workbook" in client.application.view_functions:  # the Excel download, when installed
         assert f"/manage/results/waves/{ids['wave_id']}/workbook.xlsx" in html
 

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from analysis import compare, courtesy, estimate, kpi, reliability
+from analysis.contrasts import dimension_contrasts
 from analysis.design import make_design
 from analysis.drivers import driver_importance
 from analysis.index import ItemSpec, compute_index
@@ -268,3 +269,71 @@ def test_segment_p_values_use_svyttest_df_answered_responses_minus_two():
     w = rng.lognormal(0, 0.3, 12)
     cmp = compare_levels(y, groups, w, 3)
     np.testing.assert_allclose(cmp.pvalue, 2 * stats.t.sf(np.abs(cmp.statistic), 10 - 2), rtol=1e-12)
+
+
+def _level_wave(n: int, process: float, outcome: float, seed: int = 8) -> WaveData:
+    """Process and outcome items drawn around the given 5-point means (Q3 reverse-coded), overall tied to both."""
+    rng = np.random.default_rng(seed)
+    latent = rng.normal(size=(n, 1)) * 0.7
+    means = np.array([process, process, 6 - outcome, outcome])
+    sign = np.array([1, 1, -1, 1])
+    items = np.clip(np.round(means + sign * latent + rng.normal(scale=0.7, size=(n, 4))), 1, 5)
+    overall = np.clip(np.round(3.5 + latent[:, 0] + rng.normal(scale=0.6, size=n)), 1, 5)
+    nps = np.clip(np.round(7 + 2 * latent[:, 0]), 0, 10)
+    age = rng.integers(1, 3, size=n).astype(float)
+    return wave_data(np.column_stack([items, overall, nps, age]))
+
+
+def test_dimensions_that_differ_by_noise_are_not_ranked_nor_put_in_a_quadrant():
+    """Equal true means: no dimension is 'above' or 'below', and no driver gets an action quadrant."""
+    result = score_loaded_wave(_level_wave(900, 3.5, 3.5), SMALL)
+    assert [d.standing for d in result.dimensions] == ["", "", ""]
+    assert result.drivers.rows and not any(r.settled for r in result.drivers.rows)
+    assert {r.quadrant_name for r in result.drivers.rows} == {"판단 보류"}
+    for r in result.drivers.rows:
+        assert r.importance_low <= r.relative_share <= r.importance_high
+
+
+def test_a_dimension_clearly_below_the_others_is_called_so_with_the_paired_test():
+    data = _level_wave(900, 4.0, 3.0)
+    result = score_loaded_wave(data, SMALL)
+    standing = {d.code: d.standing for d in result.dimensions}
+    assert standing["outcome"] == "below"
+    dims, _ = _respondent_scores(data.values[:, :5])
+    ref = dimension_contrasts(dims)  # the three dimensions' respondent scores, computed by plain loops
+    got = {d.code: d for d in result.dimensions}
+    assert got["outcome"].versus_others == pytest.approx(ref.difference[1])
+    assert got["outcome"].versus_others_p == pytest.approx(ref.adjusted[1])
+
+
+def test_item_drivers_equal_relative_weights_on_the_filled_item_scores_and_flag_only_a_clear_pain_point():
+    """Reference: analysis.contrasts.importance_intervals on the item scores with a respondent's missing item
+    filled by their own dimension mean (computed here by loops), and dimension_contrasts over the items.
+    One item (Q2: low and driving overall) must be the only priority."""
+    from analysis.contrasts import importance_intervals
+
+    rng = np.random.default_rng(11)
+    n = 900
+    general = rng.normal(size=n)
+    pain = rng.normal(size=n)
+    items = np.column_stack([3.6 + 0.6 * general + rng.normal(scale=0.6, size=n),    # Q1 process
+                             2.6 + 0.6 * general + 0.9 * pain + rng.normal(scale=0.4, size=n),  # Q2 process: the pain
+                             2.4 - 0.6 * general + rng.normal(scale=0.6, size=n),    # Q3 outcome (reverse-coded)
+                             3.6 + 0.6 * general + rng.normal(scale=0.6, size=n)])   # Q4 outcome
+    items = np.clip(np.round(items), 1, 5)
+    items[rng.random((n, 4)) < 0.05] = np.nan
+    overall = np.clip(np.round(3.4 + 0.5 * general + 0.8 * pain + rng.normal(scale=0.5, size=n)), 1, 5)
+    data = wave_data(np.column_stack([items, overall, np.full(n, 8.0), np.ones(n)]))
+    result = score_loaded_wave(data, SMALL)
+    got = {i.code: i for i in result.drivers.items}
+    assert [code for code, i in got.items() if i.priority] == ["Q2"]
+    s = (np.column_stack([items[:, 0], items[:, 1], 6 - items[:, 2], items[:, 3]]) - 1) / 4 * 100
+    dims, _ = _respondent_scores(np.column_stack([items, overall]))
+    filled = s.copy()
+    for i in range(n):
+        for j, d in enumerate((0, 0, 1, 1)):
+            if np.isnan(filled[i, j]):
+                filled[i, j] = dims[i, d]
+    ref = importance_intervals((overall - 1) / 4 * 100, filled, ["Q1", "Q2", "Q3", "Q4"])
+    assert [got[c].relative_share for c in ("Q1", "Q2", "Q3", "Q4")] == pytest.approx(list(ref.share))
+    assert [got[c].importance_low for c in ("Q1", "Q2", "Q3", "Q4")] == pytest.approx(list(ref.low))

@@ -15,7 +15,7 @@ from . import bp
 from .forms import CHANNELS
 from .pages import readable
 from .scopes import EVALUATION, WAVE_RESULTS
-from .scoring import STAGES, score_checklists, unit_rows
+from .scoring import STAGES, needed_for, score_checklists, unit_rows
 
 
 def _evaluations(wave: Wave) -> list[Response]:
@@ -39,7 +39,8 @@ def _tables(checklist, by_id: dict[int, Response]) -> dict:
     stages = [scores.stage_percent.get(s, np.full(len(ids), np.nan)) for s in STAGES]
     return {"spec": checklist.spec, "rows": [(rid, scores.total[i], [part[i] for part in stages]) for i, rid in enumerate(ids)],
             "offices": unit_rows(ids, scores.total, scores.stage_percent, offices, minimum),
-            "staff": unit_rows(ids, scores.total, scores.stage_percent, staff, minimum)}
+            "staff": unit_rows(ids, scores.total, scores.stage_percent, staff, minimum),
+            "evaluations_needed": needed_for(scores.total)}
 
 
 @bp.get("/waves/<int:wave_id>/results")

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis.courtesy import EvaluationScores, UnitScore, aggregate
+from analysis.courtesy import EvaluationScores, UnitScore, aggregate, evaluations_needed
 from questionnaires import ChecklistSpec, Questionnaire, checklist_specs
 
 from ..results.courtesy import score_answers, unit_stage_means
@@ -51,6 +51,12 @@ def score_checklists(questionnaire: Questionnaire, evaluations: list[tuple[int, 
         if scores is not None:
             results.append(ChecklistScores(spec, [rid for rid, _g in mine], scores))
     return results
+
+
+def needed_for(totals: np.ndarray) -> int | None:
+    """Evaluations per unit for a 5-point difference to separate two units (``evaluations_needed``)."""
+    known = totals[~np.isnan(totals)]
+    return evaluations_needed(float(np.std(known, ddof=1))) if len(known) > 1 else None
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,8 @@ def wave_result(wave: Wave, *, units: Collection[int] | None = None, confidence:
         indices=scored.indices, dimensions=scored.dimensions, items=scored.items, kpis=scored.kpis,
         segments=scored.segments, trend=survey_trend(wave.survey, units=units, until=wave, current=scored),
         courtesy=scored.courtesy, drivers=scored.drivers, confidence=confidence,
-        generated_at=datetime.now(UTC).isoformat(timespec="seconds"), warnings=scored.warnings)
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"), warnings=scored.warnings,
+        coverage=scored.coverage)
 
 
 def _light_score(wave: Wave, units: Collection[int] | None) -> ScoredWave | None:

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from analysis import courtesy, estimate
-from analysis.courtesy import CheckItem, EvaluationScores, aggregate
+from analysis.courtesy import CheckItem, EvaluationScores, aggregate, evaluations_needed
 from analysis.design import SurveyDesign
 from questionnaires import ChecklistSpec, Questionnaire, checklist_specs
 
@@ -106,7 +106,7 @@ def _ranks(level: str, scores: np.ndarray, labels: np.ndarray, names: Mapping[in
     return tuple(UnitRank(level=level, unit_id=int(r.unit), code=names.get(int(r.unit), ("", ""))[0],
                           name=names.get(int(r.unit), ("", str(r.unit)))[1], n=r.n, mean=r.mean, se=r.se,
                           ci_low=r.ci[0], ci_high=r.ci[1], rank=r.rank, below_minimum=r.below_minimum,
-                          stages=stages.get(int(r.unit), {}))
+                          stages=stages.get(int(r.unit), {}), rank_best=r.rank_best, rank_worst=r.rank_worst)
                  for r in rows)
 
 
@@ -148,7 +148,8 @@ def courtesy_scores(data: WaveData, questionnaire: Questionnaire, design: Survey
             code=spec.code, name=spec.name.get("ko"), name_en=spec.name.get("en"), n=est.n, score=Figure.of(est),
             stages={s: float(np.nanmean(p)) for s, p in stages.items() if not np.isnan(p).all()},
             rankings=rankings(data, total, directory, min_evaluations, stages) if directory is not None else {},
-            min_evaluations=min_evaluations, stage_points=_stage_points(spec)))
+            min_evaluations=min_evaluations, stage_points=_stage_points(spec),
+            evaluations_needed=evaluations_needed(float(np.nanstd(total, ddof=1))) if est.n > 1 else None))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # rows no checklist rated stay NaN
         scores = np.nanmean(np.vstack(combined), axis=0) if combined else np.full(data.n, np.nan)

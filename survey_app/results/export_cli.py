@@ -11,7 +11,7 @@ from questionnaires import QuestionnaireError
 
 from ..privacy.files import reserve_private
 from .cli import wave_by_code
-from .export_data import codebook, raw_columns, raw_rows
+from .export_data import codebook, present_codes, raw_columns, raw_rows
 from .workbook import export_wave, local_zone
 
 
@@ -34,11 +34,12 @@ def export_command(wave_code: str, out: str, csv_path: str | None, codebook_path
     try:
         summary = export_wave(wave, out, labels=labels)
         questionnaire = wave.version.questionnaire
+        columns = raw_columns(questionnaire, present_codes(wave.id))  # the workbook's raw columns
         if csv_path:
-            raw = RawData(raw_columns(questionnaire), raw_rows(wave.id, questionnaire, zone=local_zone()))
+            raw = RawData(columns, raw_rows(wave.id, questionnaire, zone=local_zone(), columns=columns))
             write_raw_csv(csv_path, raw, labels=labels)
         if codebook_path:
-            write_codebook_csv(codebook_path, codebook(questionnaire))
+            write_codebook_csv(codebook_path, codebook(questionnaire, columns))
     except QuestionnaireError as exc:
         raise click.ClickException(f"이 차수의 설문지를 읽을 수 없습니다 (the wave's questionnaire is invalid): {exc}") from None
     except ValueError as exc:

@@ -22,10 +22,12 @@ from ..database import db
 from ..models import Answer, Response, ResponseStatus
 from ..responses.values import from_rows
 from .loading import SEGMENT_FIELDS, WaveData
+from .segments import TITLES
 
-__all__ = ["raw_columns", "raw_rows", "frequencies", "open_answers", "codebook"]
+__all__ = ["raw_columns", "present_codes", "raw_rows", "frequencies", "open_answers", "codebook"]
 
 _TEXT_KINDS = ("text", "other")
+_HEAD_CODES = {"response_id", "finished_at", "channel", "weight", *SEGMENT_FIELDS}
 _CHUNK_IDS = 5_000
 
 
@@ -40,15 +42,41 @@ def _value_labels(field: AnswerField) -> dict[Any, str]:
     return {}
 
 
-def raw_columns(questionnaire: Questionnaire) -> tuple[RawColumn, ...]:
-    """Response id, finish time, channel, link segments, weight, then every answer field."""
+def raw_columns(questionnaire: Questionnaire, present: Collection[str] | None = None) -> tuple[RawColumn, ...]:
+    """Response id, finish time, channel, link segments, weight, then every answer field — each code once.
+
+    A hidden question that is also a link segment (office_code, customer_type, channel) is one column;
+    with ``present`` (the codes that hold a value in at least one response, :func:`present_codes`) the
+    columns empty in every row are left out. Labels are the Korean headers; codes go to the codebook.
+    """
     head = [RawColumn("response_id", "응답 번호", "id"), RawColumn("finished_at", "완료 시각", "date"),
             RawColumn("channel", "응답 경로", "label")]
-    head += [RawColumn(name, name, "label") for name in SEGMENT_FIELDS]
+    head += [RawColumn(name, TITLES.get(name, (name,))[0], "label") for name in SEGMENT_FIELDS if name != "channel"]
     head.append(RawColumn("weight", "가중치", "weight"))
+    seen = {c.code for c in head}
     fields = [RawColumn(f.code, f.label.get("ko") or f.code, "text" if f.kind in _TEXT_KINDS else "value",
-                        _value_labels(f) or None) for f in questionnaire.answer_fields()]
-    return tuple(head + fields)
+                        _value_labels(f) or None) for f in questionnaire.answer_fields() if f.code not in seen]
+    columns = head + fields
+    if present is not None:
+        keep = set(present) | {"response_id", "finished_at"}
+        columns = [c for c in columns if c.code in keep]
+    return tuple(columns)
+
+
+def present_codes(wave_id: int) -> set[str]:
+    """Codes of the raw columns that hold a value in at least one complete response of the wave."""
+    found = set(db.session.scalars(select(Answer.question_code).join(Response).where(_complete(wave_id)).distinct()))
+    if db.session.scalar(select(Response.id).where(_complete(wave_id) & Response.weight.is_not(None)).limit(1)):
+        found.add("weight")
+    if db.session.scalar(select(Response.id).where(_complete(wave_id) & Response.channel.is_not(None)).limit(1)):
+        found.add("channel")
+    wanted = set(SEGMENT_FIELDS)
+    for hidden in db.session.scalars(select(Response.hidden).where(_complete(wave_id))
+                                     .execution_options(yield_per=5_000)):
+        found |= {k for k in wanted & set(hidden or {}) if hidden[k] not in (None, "")}
+        if wanted <= found:
+            break
+    return found
 
 
 def _complete(wave_id: int):
@@ -65,12 +93,14 @@ def _local(moment: datetime | None, zone: tzinfo | None) -> datetime | None:
 
 
 def raw_rows(wave_id: int, questionnaire: Questionnaire, visible: Collection[int] | None = None,
-             zone: tzinfo | None = None) -> Iterator[list[Any]]:
-    """One list per complete response, in :func:`raw_columns` order, streamed from the database.
+             zone: tzinfo | None = None, columns: tuple[RawColumn, ...] | None = None) -> Iterator[list[Any]]:
+    """One list per complete response, in the order of ``columns`` (default :func:`raw_columns`), streamed.
 
-    Times are shown in ``zone`` (the app's time zone, e.g. Asia/Seoul).
+    Times are shown in ``zone`` (the app's time zone, e.g. Asia/Seoul). A hidden question's stored answer
+    wins over the same-named value of the response's link.
     """
-    fields = questionnaire.answer_fields()
+    fields = {f.code: f for f in questionnaire.answer_fields()}
+    codes = [c.code for c in (columns if columns is not None else raw_columns(questionnaire))]
     query = (select(Response.id, Response.finished_at, Response.channel, Response.hidden, Response.weight,
                     Answer.question_code, Answer.position, Answer.value_num, Answer.choice, Answer.value_text)
              .outerjoin(Answer, Answer.response_id == Response.id).where(_complete(wave_id))
@@ -85,8 +115,10 @@ def raw_rows(wave_id: int, questionnaire: Questionnaire, visible: Collection[int
             if row.question_code is not None:
                 grouped[row.question_code].append(row)
         hidden = first.hidden or {}
-        yield ([response_id, _local(first.finished_at, zone), first.channel, *[hidden.get(name) for name in SEGMENT_FIELDS],
-                first.weight] + [from_rows(f, grouped[f.code]) if f.code in grouped else None for f in fields])
+        base = {"response_id": response_id, "finished_at": _local(first.finished_at, zone), "weight": first.weight,
+                **{name: hidden.get(name) for name in SEGMENT_FIELDS}, "channel": first.channel or hidden.get("channel")}
+        yield [from_rows(fields[code], grouped[code]) if code in grouped and code in fields else base.get(code)
+               for code in codes]
 
 
 def _choice_counts(wave_id: int, visible: Collection[int] | None) -> tuple[dict, dict]:
@@ -151,12 +183,18 @@ def open_answers(wave_id: int, questionnaire: Questionnaire, data: WaveData) -> 
     return tuple(entries)
 
 
-def codebook(questionnaire: Questionnaire) -> tuple[CodebookEntry, ...]:
-    """Every raw-data column with its label, type, dimension and value labels."""
+def codebook(questionnaire: Questionnaire, columns: tuple[RawColumn, ...] | None = None) -> tuple[CodebookEntry, ...]:
+    """Every raw-data column (``columns``, default :func:`raw_columns`) with its code, Korean header, type,
+    dimension and value labels."""
     dims = {s.code: s.dimension or "" for s in questionnaire.scored_items()}
-    entries = [CodebookEntry(c.code, c.label, c.kind) for c in raw_columns(questionnaire)[:3 + len(SEGMENT_FIELDS) + 1]]
-    for f in questionnaire.answer_fields():
+    fields = {f.code: f for f in questionnaire.answer_fields()}
+    entries = []
+    for c in columns if columns is not None else raw_columns(questionnaire):
+        f = fields.get(c.code)
+        if f is None or c.code in _HEAD_CODES:
+            entries.append(CodebookEntry(c.code, c.label, c.kind))
+            continue
         labels = _value_labels(f)
-        entries.append(CodebookEntry(f.code, f.label.get("ko") or f.code, f.type, tuple(labels.items()),
-                                     tuple(f.na_codes), dims.get(f.code, "")))
+        entries.append(CodebookEntry(f.code, c.label, f.type, tuple(labels.items()), tuple(f.na_codes),
+                                     dims.get(f.code, "")))
     return tuple(entries)

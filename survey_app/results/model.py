@@ -14,7 +14,8 @@ WaveResult
     scale, ``overall``/``repurchase`` 100-point scores), ``segments`` (:class:`SegmentTable`), ``trend``
     (:class:`TrendPoint` per wave of the survey up to this one, oldest first), ``courtesy``
     (:class:`ChecklistResult` per courtesy checklist), ``drivers`` (:class:`Drivers` or None),
-    ``confidence``, ``generated_at`` (ISO time), ``warnings``.
+    ``confidence``, ``generated_at`` (ISO time), ``warnings``, ``coverage`` (:class:`Coverage`: who is scored
+    and why the others are not).
 Figure
     ``value``, ``se``, ``ci_low``, ``ci_high``, ``n``, ``weighted_n``, ``method`` (taylor, wilson, ...),
     ``warnings``.
@@ -133,6 +134,11 @@ class DimensionScore:
     items: tuple[str, ...]
     score: Figure
     reliability: Reliability | None
+    #: Mean paired difference from the respondent's other dimensions (points), its Holm-adjusted p-value
+    #: (``analysis.contrasts.dimension_contrasts``) and ``standing``: "above", "below" or "" (no difference).
+    versus_others: float = float("nan")
+    versus_others_p: float = float("nan")
+    standing: str = ""
 
 
 @dataclass(frozen=True)
@@ -232,6 +238,16 @@ class UnitRank:
     rank: int | None
     below_minimum: bool
     stages: dict[str, float] = field(default_factory=dict)
+    #: The ranks the unit's interval allows (``analysis.courtesy.rank_ranges``); None when unranked.
+    rank_best: int | None = None
+    rank_worst: int | None = None
+
+    @property
+    def rank_text(self) -> str:
+        """"3위" when the data settle the rank, "1~12위" when the unit's interval overlaps others, "" unranked."""
+        if self.rank_best is None or self.rank_worst is None:
+            return ""
+        return f"{self.rank_best}위" if self.rank_best == self.rank_worst else f"{self.rank_best}~{self.rank_worst}위"
 
 
 @dataclass(frozen=True)
@@ -249,6 +265,9 @@ class ChecklistResult:
     rankings: dict[str, tuple[UnitRank, ...]]
     min_evaluations: int = 3
     stage_points: dict[str, float] = field(default_factory=dict)
+    #: Evaluations per unit for a 5-point difference to separate two units' intervals
+    #: (``analysis.courtesy.evaluations_needed`` with the evaluations' standard deviation).
+    evaluations_needed: int | None = None
 
 
 @dataclass(frozen=True)
@@ -265,11 +284,37 @@ class DriverRow:
     quadrant: str
     high_importance: bool
     high_performance: bool
+    #: Bootstrap interval of ``relative_share`` and the Holm-adjusted p-value of the performance against
+    #: the other predictors; ``settled`` only when both separate the dimension from the average
+    #: (otherwise the quadrant is withheld: "판단 보류").
+    importance_low: float = float("nan")
+    importance_high: float = float("nan")
+    performance_low: float = float("nan")
+    performance_high: float = float("nan")
+    performance_p: float = float("nan")
+    settled: bool = False
 
     @property
     def quadrant_name(self) -> str:
         """The quadrant's name in the viewer's language, for pages (``quadrant`` stays analysis's Korean)."""
-        return quadrant_name(self.high_importance, self.high_performance)
+        return quadrant_name(self.high_importance, self.high_performance, self.settled)
+
+
+@dataclass(frozen=True)
+class ItemDriver:
+    """One quality item's derived importance for overall satisfaction (see :mod:`.item_drivers`); ``priority``
+    when it is clearly more important than average and clearly below the other items."""
+
+    code: str
+    label: str
+    dimension: str
+    relative_share: float
+    importance_low: float
+    importance_high: float
+    performance: float
+    versus_others: float
+    versus_others_p: float
+    priority: bool
 
 
 @dataclass(frozen=True)
@@ -281,6 +326,21 @@ class Drivers:
     n: int
     rows: tuple[DriverRow, ...]
     warnings: tuple[str, ...] = ()
+    importance_cut: float = float("nan")
+    performance_cut: float = float("nan")
+    items: tuple[ItemDriver, ...] = ()
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Who is scored: ``complete`` responses, ``scored`` (with a headline score), ``not_asked`` (logic hid every
+    scored question, e.g. a screened-out non-user) and ``no_answer`` (asked, but every scored answer blank or
+    모름/해당없음)."""
+
+    complete: int
+    scored: int
+    not_asked: int
+    no_answer: int
 
 
 @dataclass(frozen=True)
@@ -304,6 +364,7 @@ class WaveResult:
     confidence: float
     generated_at: str
     warnings: tuple[str, ...] = ()
+    coverage: Coverage | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dicts, lists, numbers and strings (``NaN`` → None)."""

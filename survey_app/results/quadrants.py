@@ -16,6 +16,13 @@ QUADRANT_NAMES = {
 }
 
 
-def quadrant_name(high_importance: bool, high_performance: bool) -> str:
-    """The quadrant's name on a staff page: '집중 개선' in Korean, 'Concentrate here' in English."""
+#: Shown instead of a quadrant when the data do not separate the dimension from the average.
+UNSETTLED = _l("판단 보류")
+
+
+def quadrant_name(high_importance: bool, high_performance: bool, settled: bool = True) -> str:
+    """The quadrant's name on a staff page: '집중 개선' in Korean, 'Concentrate here' in English;
+    '판단 보류' when importance or performance is not significantly away from the average."""
+    if not settled:
+        return str(UNSETTLED)
     return str(QUADRANT_NAMES[(bool(high_importance), bool(high_performance))])

@@ -14,8 +14,9 @@ from analysis import Estimate, estimate
 from questionnaires import Questionnaire
 
 from .courtesy import Directory, courtesy_scores
+from .coverage import coverage
 from .loading import WaveData
-from .model import ChecklistResult, DimensionScore, Drivers, Figure, IndexScore, ItemScore, Kpi, SegmentTable
+from .model import ChecklistResult, Coverage, DimensionScore, Drivers, Figure, IndexScore, ItemScore, Kpi, SegmentTable
 from .scoring import (
     dimension_points,
     dimension_results,
@@ -47,6 +48,7 @@ class ScoredWave:
     drivers: Drivers | None = None
     warnings: tuple[str, ...] = ()
     dimension_points: dict[str, float] = field(default_factory=dict)
+    coverage: Coverage | None = None
 
     def headline_estimate(self) -> Estimate | None:
         """The headline as an :class:`analysis.Estimate` (for ``compare.wave_change``)."""
@@ -73,14 +75,22 @@ def score_loaded_wave(data: WaveData, questionnaire: Questionnaire, *,
     if not full:
         return ScoredWave(n=data.n, headline=headline, headline_code=code, kpis=kpis, warnings=notes,
                           dimension_points=dimension_points(core, plan))
-    dimensions = dimension_results(core, plan)
+    dimensions, items = dimension_results(core, plan), item_results(core, plan)
     return ScoredWave(
         n=data.n, headline=headline, headline_code=code, indices=index_scores(core, plan), dimensions=dimensions,
-        items=item_results(core, plan), kpis=kpis,
+        items=items, kpis=kpis,
         segments=segment_tables(data, respondent, core.design, core.dimension_scores, plan.dimensions,
                                 segment_names or {}),
-        courtesy=courtesy.checklists, drivers=driver_results(data, core, plan, dimensions), warnings=notes,
-        dimension_points={d.code: d.score.value for d in dimensions})
+        courtesy=courtesy.checklists, drivers=driver_results(data, core, plan, dimensions, items), warnings=notes,
+        dimension_points={d.code: d.score.value for d in dimensions},
+        coverage=coverage(data, questionnaire, _scored_questions(questionnaire, plan, courtesy), respondent))
+
+
+def _scored_questions(questionnaire: Questionnaire, plan, courtesy) -> set[str]:
+    """Codes of the questions whose answers make the headline (the dimension items, else the checklist's)."""
+    if plan.items:
+        return {i.question for i in plan.items}
+    return {i.question for i in questionnaire.scored_items() if i.checklist}
 
 
 def _headline(core, plan, courtesy) -> tuple[Figure | None, str | None, np.ndarray]:

@@ -16,9 +16,14 @@ What is computed, and with which ``analysis`` function:
   the dimension scores of the items they answered; for courtesy surveys the evaluation's score),
   estimated per level with ``estimate.by`` and compared with all other respondents with
   ``compare.segment_comparisons`` (Holm);
+* dimension standing — ``contrasts.dimension_contrasts``: each dimension against the mean of the
+  respondent's other dimensions (paired, design-based, Holm); a dimension is "above" or "below" only
+  when that difference is significant;
 * drivers — ``drivers.driver_importance`` of respondent dimension scores for the ``overall`` item,
   with ``importance_performance`` quadrants (predictors: the dimensions of the largest declared index
-  without the overall item's dimension, else every other dimension);
+  without the overall item's dimension, else every other dimension); a quadrant is ``settled`` only
+  when the bootstrap interval of the importance (``contrasts.importance_intervals``) excludes the
+  average share and the performance differs significantly from the other predictors;
 * courtesy — see :mod:`.courtesy`.
 """
 from __future__ import annotations
@@ -29,12 +34,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from analysis import estimate, kpi, reliability
+from analysis.contrasts import DimensionContrasts, dimension_contrasts, importance_intervals
 from analysis.design import SurveyDesign, make_design
 from analysis.drivers import driver_importance, importance_performance
 from analysis.index import IndexResult, ItemSpec, compute_index, item_scores
 from analysis.report import WaveReport, score_wave
 from questionnaires import Index, Questionnaire, ScoredItem, Text
 
+from .item_drivers import item_drivers
 from .loading import WaveData
 from .model import DimensionScore, DriverRow, Drivers, Figure, IndexScore, ItemScore, Kpi, Reliability
 
@@ -228,18 +235,39 @@ def item_results(core: CoreScores, plan: ScoringPlan) -> tuple[ItemScore, ...]:
 
 
 def dimension_results(core: CoreScores, plan: ScoringPlan) -> tuple[DimensionScore, ...]:
-    """Each dimension's 100-point score and Cronbach's alpha of its items."""
+    """Each dimension's 100-point score, Cronbach's alpha of its items and how it stands against the others."""
     if core.hundred is None:
         return ()
     out = []
-    for dim in plan.dimensions:
+    contrasts = _contrasts(core, list(range(len(plan.dimensions))))
+    for k, dim in enumerate(plan.dimensions):
         cols = [j for j, s in enumerate(plan.specs) if s.dimension == dim]
         name = plan.dimension_names[dim]
+        diff, p, standing = _standing(contrasts, k)
         out.append(DimensionScore(code=dim, name=name.get("ko"), name_en=name.get("en"),
                                   items=tuple(plan.specs[j].code for j in cols),
                                   score=Figure.of(core.hundred.dimensions[dim]),
-                                  reliability=_alpha(core.scores[:, cols]) if len(cols) > 1 else None))
+                                  reliability=_alpha(core.scores[:, cols]) if len(cols) > 1 else None,
+                                  versus_others=diff, versus_others_p=p, standing=standing))
     return tuple(out)
+
+
+def _contrasts(core: CoreScores, cols: list[int]) -> DimensionContrasts | None:
+    """Each of the dimensions ``cols`` against the mean of the others (paired, Holm), None if untestable."""
+    if len(cols) < 2:
+        return None
+    try:
+        return dimension_contrasts(core.dimension_scores[:, cols], design=core.design)
+    except ValueError:
+        return None
+
+
+def _standing(contrasts: DimensionContrasts | None, k: int) -> tuple[float, float, str]:
+    """(difference from the others, adjusted p, "above"/"below"/"") of the ``k``-th contrasted dimension."""
+    if contrasts is None:
+        return float("nan"), float("nan"), ""
+    standing = "above" if contrasts.above[k] else "below" if contrasts.below[k] else ""
+    return float(contrasts.difference[k]), float(contrasts.adjusted[k]), standing
 
 
 def dimension_points(core: CoreScores, plan: ScoringPlan) -> dict[str, float]:
@@ -287,7 +315,7 @@ def kpi_results(data: WaveData, core: CoreScores, plan: ScoringPlan, confidence:
 
 
 def driver_results(data: WaveData, core: CoreScores, plan: ScoringPlan,
-                   dimensions: tuple[DimensionScore, ...]) -> Drivers | None:
+                   dimensions: tuple[DimensionScore, ...], items: tuple[ItemScore, ...] = ()) -> Drivers | None:
     """Relative-weight importance of dimensions for the overall item, with IPA quadrants."""
     overall = plan.kpis.get("overall")
     values = _kpi_column(data, overall)
@@ -299,26 +327,60 @@ def driver_results(data: WaveData, core: CoreScores, plan: ScoringPlan,
     cols = [plan.dimensions.index(d) for d in predictors]
     spec = ItemSpec(overall.code, "kpi", points=overall.scale_max - overall.scale_min + 1, low=overall.scale_min,
                     reverse=overall.reverse)
+    outcome = item_scores(values[:, None], (spec,))[:, 0]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            result = driver_importance(item_scores(values[:, None], (spec,))[:, 0],
-                                       core.dimension_scores[:, cols], names=predictors)
+            result = driver_importance(outcome, core.dimension_scores[:, cols], names=predictors)
     except ValueError as exc:
         return Drivers(outcome=overall.code, r_squared=float("nan"), n=0, rows=(), warnings=(str(exc),))
-    performance = {d.code: d.score.value for d in dimensions}
+    performance = {d.code: d.score for d in dimensions}
     try:  # a dimension without (weighted) answers has no performance to place in a quadrant
-        quadrants = importance_performance(result.relative_share, [performance[d] for d in predictors], predictors)
+        quadrants = importance_performance(result.relative_share, [performance[d].value for d in predictors],
+                                           predictors)
     except ValueError as exc:
         return Drivers(outcome=overall.code, r_squared=result.r_squared, n=result.n, rows=(),
                        warnings=tuple(result.warnings) + (str(exc),))
-    rows = tuple(DriverRow(dimension=d, name=plan.dimension_names[d].get("ko"), correlation=result.correlation[j],
-                           beta=result.beta[j], relative_weight=result.relative_weight[j],
-                           relative_share=result.relative_share[j], performance=q.performance, quadrant=q.quadrant,
-                           high_importance=q.high_importance, high_performance=q.high_performance)
-                 for j, (d, q) in enumerate(zip(predictors, quadrants, strict=True)))
-    return Drivers(outcome=overall.code, r_squared=result.r_squared, n=result.n, rows=rows,
-                   warnings=tuple(result.warnings))
+    low, high = _importance_interval(outcome, core.dimension_scores[:, cols], result)
+    contrasts = _contrasts(core, cols)
+    cut = 100.0 / len(predictors)  # the mean relative share: importance_performance's default cut
+    rows = []
+    for j, (d, q) in enumerate(zip(predictors, quadrants, strict=True)):
+        _, p, standing = _standing(contrasts, j)
+        clear_importance = bool(low[j] > cut or high[j] < cut)
+        rows.append(DriverRow(
+            dimension=d, name=plan.dimension_names[d].get("ko"), correlation=result.correlation[j], beta=result.beta[j],
+            relative_weight=result.relative_weight[j], relative_share=result.relative_share[j],
+            performance=q.performance, quadrant=q.quadrant, high_importance=q.high_importance,
+            high_performance=q.high_performance, importance_low=float(low[j]), importance_high=float(high[j]),
+            performance_low=performance[d].ci_low, performance_high=performance[d].ci_high, performance_p=p,
+            settled=clear_importance and bool(standing)))
+    return Drivers(outcome=overall.code, r_squared=result.r_squared, n=result.n, rows=tuple(rows),
+                   warnings=tuple(result.warnings), importance_cut=cut,
+                   performance_cut=float(np.mean([q.performance for q in quadrants])),
+                   items=_item_drivers(outcome, core, plan, predictors, items))
+
+
+def _item_drivers(outcome: np.ndarray, core: CoreScores, plan: ScoringPlan, predictors: list[str],
+                  items: tuple[ItemScore, ...]) -> tuple:
+    """Item-level drivers over the predictor dimensions' items (see :mod:`.item_drivers`)."""
+    cols = [j for j, s in enumerate(plan.specs) if s.dimension in predictors]
+    by_code = {i.code: i for i in items}
+    if not cols or any(plan.specs[j].code not in by_code for j in cols):
+        return ()
+    dims = [plan.dimensions.index(plan.specs[j].dimension) for j in cols]
+    return item_drivers(outcome, core.scores[:, cols], core.dimension_scores, dims,
+                        tuple(by_code[plan.specs[j].code] for j in cols), core.design)
+
+
+def _importance_interval(outcome: np.ndarray, predictors: np.ndarray, base) -> tuple[np.ndarray, np.ndarray]:
+    """95% bootstrap interval of each predictor's relative share (NaN when it cannot be had)."""
+    try:
+        found = importance_intervals(outcome, predictors, base=base)
+    except ValueError:
+        nan = np.full(predictors.shape[1], np.nan)
+        return nan, nan
+    return found.low, found.high
 
 
 def _driver_dimensions(plan: ScoringPlan, outcome_dimension: str | None) -> list[str]:

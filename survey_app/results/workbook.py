@@ -18,11 +18,14 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from analysis.contrasts import CONTRAST_METHOD
 from analysis.drivers import QuadrantItem
 from analysis.results import Estimate
 from exports import (
+    Contrast,
     CourtesyRow,
     CourtesyTable,
+    ItemDriverRow,
     Kpi,
     MethodNote,
     PersonalDataRelease,
@@ -41,9 +44,9 @@ from questionnaires import Questionnaire
 
 from ..models import Wave
 from .build import load_for, survey_waves
-from .export_data import codebook, frequencies, open_answers, raw_columns, raw_rows
+from .export_data import codebook, frequencies, open_answers, present_codes, raw_columns, raw_rows
 from .loading import WaveData
-from .model import Figure, UnitRank, WaveResult
+from .model import Coverage, DimensionScore, Figure, UnitRank, WaveResult
 from .report import ScoredWave
 from .segments import TITLES as SEGMENT_TITLES
 from .stored import fresh_result
@@ -84,7 +87,21 @@ def _kpis(result: WaveResult, before: ScoredWave | None) -> tuple[Kpi, ...]:
             note += f" · 공개 링크·키오스크 완료 {others:,}명은 응답률에 넣지 않았습니다"
         rows.append(Kpi("응답률", rate.rate, "share", note=note))
     rows.append(Kpi("완료 응답 수", float(result.n), "count"))
+    cov = result.coverage
+    if cov is not None and cov.scored != cov.complete:
+        rows.append(Kpi("점수를 낸 응답 수", float(cov.scored), "count", note=coverage_note(cov)))
     return tuple(rows)
+
+
+def coverage_note(cov: Coverage) -> str:
+    """Who is scored and why the other complete responses are not, in one sentence."""
+    parts = []
+    if cov.not_asked:
+        parts.append(f"선별 질문에 따라 평가 문항을 보지 않은 응답(비이용자 등) {cov.not_asked:,}건")
+    if cov.no_answer:
+        parts.append(f"평가 문항에 모두 답하지 않았거나 '모름/해당없음'만 고른 응답 {cov.no_answer:,}건")
+    return (f"완료 응답 {cov.complete:,}건 중 {cov.scored:,}건을 점수에 넣었습니다"
+            + (": 빠진 것은 " + ", ".join(parts) + "입니다." if parts else "."))
 
 
 def _scores(result: WaveResult, before: ScoredWave | None) -> tuple[ScoreRow, ...]:
@@ -96,7 +113,8 @@ def _scores(result: WaveResult, before: ScoredWave | None) -> tuple[ScoreRow, ..
     dims = {d.code: d for d in before.dimensions} if before else {}
     changes = adapt.changes([(_est(d.score), _est(dims[d.code].score) if d.code in dims else None)
                              for d in result.dimensions])
-    rows += [ScoreRow("dimension", d.code, d.name, _est(d.score), ch) for d, ch in zip(result.dimensions, changes, strict=True)]
+    rows += [ScoreRow("dimension", d.code, d.name, _est(d.score), ch, contrast=_contrast(d))
+             for d, ch in zip(result.dimensions, changes, strict=True)]
     items = {i.code: i for i in before.items} if before else {}
     changes = adapt.changes([(_est(i.score), _est(items[i.code].score) if i.code in items else None)
                              for i in result.items])
@@ -104,9 +122,24 @@ def _scores(result: WaveResult, before: ScoredWave | None) -> tuple[ScoreRow, ..
     return tuple(rows)
 
 
-def _segments(result: WaveResult) -> tuple[SegmentRow, ...]:
-    return tuple(SegmentRow(table.title, row.name, _est(row.score), row.difference, row.adjusted_pvalue,
-                            row.significant) for table in result.segments for row in table.rows)
+def _contrast(d: DimensionScore) -> Contrast | None:
+    """The dimension against the others (paired test, Holm), when it could be tested."""
+    if not math.isfinite(d.versus_others):
+        return None
+    p = d.versus_others_p if math.isfinite(d.versus_others_p) else None
+    return Contrast(d.versus_others, p, d.standing in ("above", "below"))
+
+
+def _segments(result: WaveResult, before: ScoredWave | None) -> tuple[SegmentRow, ...]:
+    """Each segment's score against the rest, and its change since the same segment's score last wave
+    (z test, Holm-corrected within each segment table, e.g. over the offices)."""
+    earlier = {(t.segment, r.label): r.score for t in before.segments for r in t.rows} if before else {}
+    rows = []
+    for table in result.segments:
+        changes = adapt.changes([(_est(r.score), _est(earlier.get((table.segment, r.label)))) for r in table.rows])
+        rows += [SegmentRow(table.title, row.name, _est(row.score), row.difference, row.adjusted_pvalue,
+                            row.significant, change=change) for row, change in zip(table.rows, changes, strict=True)]
+    return tuple(rows)
 
 
 def _finite(value: float | None) -> float | None:
@@ -124,15 +157,36 @@ def _trend(result: WaveResult) -> Trend | None:
             names.setdefault(code, code)
     series = [TrendSeries(_headline_label(result), tuple(_finite(p.score.value) for p in points))]
     series += [TrendSeries(name, tuple(_finite(p.dimensions.get(code)) for p in points)) for code, name in names.items()]
-    return Trend(tuple(p.wave_name for p in points), tuple(series), tuple(p.n for p in points))
+    return Trend(tuple(p.wave_name for p in points), tuple(series), tuple(p.score.n for p in points),
+                 n_label="점수를 낸 응답 수",
+                 note="응답 수는 차수마다 대표 지수를 낸 응답입니다 (완료 응답 가운데 선별 질문으로 평가 문항을 보지 않았거나 "
+                      "평가 문항에 답하지 않은 응답은 뺐습니다).")
 
 
 def _ipa(result: WaveResult):
     if result.drivers is None or not result.drivers.rows:
         return None
-    items = [QuadrantItem(r.name, r.relative_share, r.performance, r.quadrant, r.high_importance, r.high_performance)
+    items = [QuadrantItem(r.name, r.relative_share, r.performance, r.quadrant, r.high_importance, r.high_performance,
+                          settled=r.settled, importance_ci=_interval(r.importance_low, r.importance_high),
+                          performance_ci=_interval(r.performance_low, r.performance_high))
              for r in result.drivers.rows]
-    return adapt.ipa(items, importance_label="상대 중요도 (%)")
+    cuts = result.drivers
+    return adapt.ipa(items, _finite(cuts.importance_cut), _finite(cuts.performance_cut),
+                     importance_label="상대 중요도 (%)")
+
+
+def _item_drivers(result: WaveResult) -> tuple[ItemDriverRow, ...]:
+    """Item-level drivers, with the dimension's name."""
+    if result.drivers is None:
+        return ()
+    names = {d.code: d.name for d in result.dimensions}
+    return tuple(ItemDriverRow(i.label, names.get(i.dimension, i.dimension), i.relative_share,
+                               (i.importance_low, i.importance_high), i.performance, i.versus_others,
+                               _finite(i.versus_others_p), i.priority) for i in result.drivers.items)
+
+
+def _interval(low: float, high: float) -> tuple[float, float] | None:
+    return (low, high) if math.isfinite(low) and math.isfinite(high) else None
 
 
 def _stage_scores(unit: UnitRank, points: dict[str, float]) -> dict[str, float]:
@@ -143,7 +197,8 @@ def _stage_scores(unit: UnitRank, points: dict[str, float]) -> dict[str, float]:
 
 def _courtesy_rows(ranks: tuple[UnitRank, ...], points: dict[str, float], threshold: float | None):
     return tuple(CourtesyRow(u.name, u.n, _stage_scores(u, points), u.mean, u.se, (u.ci_low, u.ci_high), u.rank,
-                             u.below_minimum, below_threshold=threshold is not None and u.mean < threshold)
+                             u.below_minimum, below_threshold=threshold is not None and u.mean < threshold,
+                             rank_best=u.rank_best, rank_worst=u.rank_worst)
                  for u in ranks)
 
 
@@ -157,7 +212,8 @@ def _courtesy(result: WaveResult) -> tuple[CourtesyTable, ...]:
             if rows:
                 tables.append(CourtesyTable(f"{checklist.name} · {LEVELS.get(level, level)}", rows,
                                             stage_points=dict(checklist.stage_points), threshold=threshold,
-                                            min_evaluations=checklist.min_evaluations))
+                                            min_evaluations=checklist.min_evaluations,
+                                            evaluations_needed=checklist.evaluations_needed))
     return tuple(tables)
 
 
@@ -191,8 +247,10 @@ def _method(result: WaveResult, data: WaveData) -> MethodNote:
     weights = "응답 가중치 사용 (설계 기반 표준오차)" if data.weights is not None else "가중치 없음 (모든 응답 동일 가중)"
     return MethodNote(weights=weights, confidence=result.confidence, scale=_scale(result),
                       tests=("차수 간 변화: 독립 표본 z 검정 (차원·문항은 각각 Holm 보정)",
-                             "세그먼트 비교: 설계 기반 t 검정 (세그먼트 대 나머지 응답자)"),
-                      notes=tuple(result.warnings[:5]))
+                             "세그먼트 비교: 설계 기반 t 검정 (세그먼트 대 나머지 응답자)", CONTRAST_METHOD,
+                             "중요도-만족도 사분면: 중요도의 부트스트랩 95% 구간이 평균을 벗어나고 만족도가 다른 차원과 "
+                             "유의하게 다를 때만 정함 (아니면 '판단 보류')"),
+                      notes=(coverage_note(result.coverage),) * bool(result.coverage) + tuple(result.warnings[:5]))
 
 
 def local_zone() -> tzinfo:
@@ -211,13 +269,14 @@ def workbook_input(wave: Wave, *, units: Collection[int] | None = None, confiden
     data = load_for(wave, questionnaire, units)
     previous, before = _previous(wave, units)
     visible = None if units is None else set(data.response_ids.tolist())
+    columns = raw_columns(questionnaire, present_codes(wave.id))
     return WorkbookInput(
         survey=wave.survey.title, wave=wave.name, previous_wave=previous.name if previous else "",
         generated_on=today or date.today(), kpis=_kpis(result, before), scores=_scores(result, before),
-        segments=_segments(result), segment_measure=_headline_label(result), trend=_trend(result),
-        ipa=_ipa(result), courtesy=_courtesy(result), frequencies=frequencies(wave.id, questionnaire, visible),
-        voc=_voc(open_answers(wave.id, questionnaire, data), result), codebook=codebook(questionnaire),
-        raw=RawData(raw_columns(questionnaire), raw_rows(wave.id, questionnaire, visible, local_zone())),
+        segments=_segments(result, before), segment_measure=_headline_label(result), trend=_trend(result),
+        ipa=_ipa(result), item_drivers=_item_drivers(result), courtesy=_courtesy(result), frequencies=frequencies(wave.id, questionnaire, visible),
+        voc=_voc(open_answers(wave.id, questionnaire, data), result), codebook=codebook(questionnaire, columns),
+        raw=RawData(columns, raw_rows(wave.id, questionnaire, visible, local_zone(), columns)),
         raw_labels=labels, personal=personal,
         method=_method(result, data))
 

@@ -73,9 +73,14 @@ def test_export_command_writes_the_workbook_and_csv(runner, app_ctx, make_survey
         [process.score.value, process.score.se, process.score.ci_low, process.score.ci_high, process.score.n])
     raw = _rows(out, "원자료")
     header = raw[0]
-    assert len(raw) == 5 and header[:3] == ["response_id", "finished_at", "channel"]
-    assert [r[header.index("Q1")] for r in raw[1:]] == [5, 3, 4, 2]
-    assert [r[header.index("office_code")] for r in raw[1:]] == ["P-A", "P-A", "P-B", "P-B"]
+    # Korean headers, each column once, none empty in every row (no weights, no age answers... only what is there)
+    assert len(raw) == 5 and header[:4] == ["응답 번호", "완료 시각", "응답 경로", "우체국·조직"]
+    assert len(header) == len(set(header)) and "office_code" not in header and "가중치" not in header
+    assert all(any(r[j] not in (None, "") for r in raw[1:]) for j in range(len(header)))
+    assert [r[header.index("친절")] for r in raw[1:]] == [5, 3, 4, 2]
+    assert [r[header.index("우체국·조직")] for r in raw[1:]] == ["P-A", "P-A", "P-B", "P-B"]
+    codes = [r[0] for r in _rows(out, "코드북") if r and r[0]]
+    assert {"response_id", "office_code", "Q1", "Q8"} <= set(codes) and "weight" not in codes
     q7 = [r for r in _rows(out, "문항별 응답") if r[0] in ("30대 이하", "40대 이상")]
     assert [(r[0], r[1]) for r in q7] == [("30대 이하", 2), ("40대 이상", 1)]
     scale = [(r[0], r[1]) for r in _rows(out, "문항별 응답") if str(r[0]).startswith(("1 (전혀", "2", "3", "4", "5 (매우", "9 (모름"))]
@@ -83,7 +88,9 @@ def test_export_command_writes_the_workbook_and_csv(runner, app_ctx, make_survey
                          ("9 (모름/해당없음)", 0)]  # Q1: every scale point in order, the partial response not counted
     assert any("좋아요" in str(v) for r in _rows(out, "고객의 소리") for v in r)
     lines = list(csv.reader(io.StringIO(raw_csv.read_text(encoding="utf-8-sig"))))
-    assert len(lines) == 5 and lines[0] == header
+    # the CSV keeps the codes as its header (for analysis software), over the same columns
+    assert len(lines) == 5 and len(lines[0]) == len(header) and lines[0][:4] == ["response_id", "finished_at", "channel",
+                                                                                 "office_code"]
     assert "Q8" in book_csv.read_text(encoding="utf-8-sig")
 
 
@@ -105,9 +112,9 @@ def test_later_wave_shows_change_and_keeps_respondent_text_inert(runner, app_ctx
     trend = _rows(out, "추이")
     assert _find(trend, 0, "지표")[1:3] == ["테스트 차수", "2차 조사"]
     raw = _rows(out, "원자료")
-    comment = raw[1][raw[0].index("Q8")]
+    comment = raw[1][raw[0].index("의견")]
     assert comment == "'=HYPERLINK(\"http://x\") 010-****-5678로 연락 주세요"  # inert and masked
-    assert raw[1][raw[0].index("Q7")] == "40대 이상"  # --labels
+    assert raw[1][raw[0].index("연령")] == "40대 이상"  # --labels
     voc = [v for r in _rows(out, "고객의 소리") for v in r if isinstance(v, str) and "HYPERLINK" in v]
     assert voc == ["'=HYPERLINK(\"http://x\") 010-****-5678로 연락 주세요"]
 
@@ -181,7 +188,7 @@ def test_a_regional_viewer_downloads_only_their_units(app, app_ctx, client, make
     path = tmp_path / "part.xlsx"
     path.write_bytes(answer.get_data())
     raw = _rows(path, "원자료")
-    assert [r[raw[0].index("office_code")] for r in raw[1:]] == ["P-A", "P-A"]
+    assert [r[raw[0].index("우체국·조직")] for r in raw[1:]] == ["P-A", "P-A"]
 
 
 def test_download_refused_without_the_permission(app, app_ctx, client, make_user, make_survey, make_org):

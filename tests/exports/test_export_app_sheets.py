@@ -33,7 +33,7 @@ def _row(rows, name, col=0) -> list:
     return next(r for r in rows if len(r) > col and r[col] == name)
 
 
-def test_trend_sheet_has_a_line_per_dimension_with_each_waves_scores(app_ctx, make_survey, make_org, tmp_path):
+def test_trend_sheet_has_a_row_per_dimension_and_charts_the_headline_alone(app_ctx, make_survey, make_org, tmp_path):
     from survey_app.models import Wave
     from survey_app.results.build import wave_result
     from survey_app.results.workbook import export_wave
@@ -51,11 +51,14 @@ def test_trend_sheet_has_a_line_per_dimension_with_each_waves_scores(app_ctx, ma
         assert _row(rows, "종합 지수")[1:3] == pytest.approx([before.headline.value, now.headline.value])
         for dim in now.dimensions:
             earlier = next(d for d in before.dimensions if d.code == dim.code)
-            assert _row(rows, dim.name)[1:3] == pytest.approx([earlier.score.value, dim.score.value])
+            assert _row(rows, dim.name)[1:4] == pytest.approx([earlier.score.value, dim.score.value,
+                                                               dim.score.value - earlier.score.value])
     with zipfile.ZipFile(out) as book:
         charts = [book.read(n).decode() for n in book.namelist() if n.startswith("xl/charts/chart")]
     line = next(c for c in charts if "lineChart" in c and "추이" in c)
-    assert line.count("<ser>") + line.count("<c:ser>") == 1 + len(now.dimensions)
+    # One readable line (the headline, values on its points) instead of a tangle of overlapping dimension
+    # lines whose legend printed on another page.
+    assert line.count("<ser>") + line.count("<c:ser>") == 1 and "<legend>" not in line and "<c:legend>" not in line
 
 
 def test_a_dimension_missing_from_a_wave_is_a_gap_in_its_line(app_ctx, make_survey, make_org):
@@ -145,9 +148,9 @@ def test_courtesy_sheet_has_stage_scores_totals_ranks_and_flags(app, app_ctx, ma
         export_wave(session.get(Wave, wave_id), out)
     expected = _expected(["김맞이", "이응대"])
     for rows in _both(out, "친절도 순위"):
-        header = next(r for r in rows if r and r[0] == "순위")
+        header = next(r for r in rows if r and r[0] == "순위 (가능 범위)")
         assert header[3:8] == ["맞이 (25점)", "응대 (45점)", "마무리 (20점)", "전체 (10점)", "총점"]
-        for name, rank in (("김맞이", 1), ("이응대", "—")):  # 이응대 has 2 evaluations: not ranked (minimum 3)
+        for name, rank in (("김맞이", "1위"), ("이응대", "—")):  # 이응대 has 2 evaluations: not ranked (minimum 3)
             row = _row(rows, name, 1)
             stages, total = expected[name]
             assert row[2] == sum(1 for who, _ in EVALUATIONS if who == name)
@@ -213,7 +216,7 @@ def test_an_admin_who_states_a_purpose_gets_open_answers_unmasked_and_it_is_logg
     path = tmp_path / "unmasked.xlsx"
     path.write_bytes(answer.get_data())
     for raw, voc in zip(_both(path, "원자료"), _both(path, "고객의 소리"), strict=True):
-        comments = [_cell(r, raw[0].index("Q8")) for r in raw[1:]]
+        comments = [_cell(r, raw[0].index("의견")) for r in raw[1:]]
         assert "'" + PHONE_TEXT in comments  # unmasked, still inert (not a formula)
         assert any(v == "'" + PHONE_TEXT for r in voc for v in r)
     book = CalamineWorkbook.from_path(str(path))
@@ -236,7 +239,7 @@ def test_the_ordinary_workbook_stays_masked_and_others_may_not_unmask(
     path = tmp_path / "masked.xlsx"
     path.write_bytes(client.get(f"/manage/results/waves/{wave_id}/workbook.xlsx").get_data())
     raw = _both(path, "원자료")[0]
-    assert "'=HYPERLINK(\"http://x\") 010-****-5678로 연락 주세요" in [_cell(r, raw[0].index("Q8")) for r in raw[1:]]
+    assert "'=HYPERLINK(\"http://x\") 010-****-5678로 연락 주세요" in [_cell(r, raw[0].index("의견")) for r in raw[1:]]
 
 
 def test_voc_answers_carry_their_segments_by_name_and_the_cover_note_names_the_scale(
@@ -284,3 +287,33 @@ def test_the_unmasked_workbook_holds_only_the_units_the_user_may_unmask(
     path.write_bytes(answer.get_data())
     raw = _both(path, "원자료")[0]
     assert len(raw) - 1 == len(released)
+
+
+def test_each_office_shows_its_change_since_the_last_wave(app_ctx, make_survey, make_org, tmp_path):
+    """Reference: compare.wave_change on the two waves' office scores (what the results pages show),
+    Holm-adjusted over the offices with compare.adjust_pvalues."""
+    from analysis import compare
+    from survey_app.models import Wave
+    from survey_app.results.build import wave_result
+    from survey_app.results.workbook import export_wave
+
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    code = _second_wave(app_ctx, ids)
+    out = tmp_path / "offices.xlsx"
+    with app_ctx() as session:
+        later = session.scalar(select(Wave).where(Wave.code == code))
+        before, now = wave_result(session.get(Wave, ids["wave_id"])), wave_result(later)
+        export_wave(later, out)
+    office = lambda result: {r.name: r.score for r in next(t for t in result.segments if t.segment == "office_code").rows}  # noqa: E731
+    was, is_ = office(before), office(now)
+    tests = {name: compare.wave_change(is_[name].as_estimate(), was[name].as_estimate()) for name in is_}
+    adjusted = dict(zip(tests, compare.adjust_pvalues([t.pvalue for t in tests.values()]).adjusted, strict=True))
+    for rows in _both(out, "세그먼트"):
+        header = _row(rows, "구분")
+        prev, change = header.index("지난 차수"), header.index("지난 차수 대비 변화")
+        for name in ("가우체국", "나우체국"):
+            row = _row(rows, name, 1)
+            assert row[prev] == pytest.approx(was[name].value)
+            assert row[change] == pytest.approx(is_[name].value - was[name].value)
+            verdict = row[header.index("변화 유의성")]
+            assert verdict.startswith("유의한 변화 없음" if adjusted[name] >= 0.05 else ("▲", "▼"))

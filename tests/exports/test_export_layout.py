@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 from datetime import date
 
 import openpyxl
 import pytest
 
+from analysis.drivers import QuadrantItem
 from analysis.results import Estimate
+from exports import adapt
 from exports.findings import josa, key_findings
-from exports.inputs import Change, ScoreRow, SegmentRow, VocEntry, WorkbookInput
+from exports.inputs import Change, Contrast, ScoreRow, SegmentRow, VocEntry, WorkbookInput
 from exports.report import SHEET_ORDER, sheet_names, write_workbook
 
 
@@ -53,9 +56,11 @@ def test_print_setup_a4_landscape_fit_to_width_with_header_and_footer(sample_boo
         assert ws.oddHeader.left.text == "우편 서비스 고객만족도 조사"
         assert ws.oddHeader.center.text == "2025년 2분기" and "2025-07-01" in ws.oddHeader.right.text
         assert ws.oddFooter.right.text == "&P / &N"
-        if ws.title != "원자료":  # 40 raw columns on one page width would be unreadable
-            assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
-            assert ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        # The summary is one page; the raw data prints only its header row (on one page), not every response.
+        assert ws.page_setup.fitToHeight == (1 if ws.title in ("요약", "원자료") else 0)
+    raw = sample_book.xl["원자료"]
+    assert raw.print_area == f"'원자료'!$A$1:${raw.max_column and openpyxl.utils.get_column_letter(raw.max_column)}$1"
 
 
 def test_column_widths_follow_content(sample_book):
@@ -73,10 +78,14 @@ def test_native_charts(sample_book):
     # Single-answer questions: shares of one whole, so the axis ends at 100% (not an automatic 120%).
     assert {c.y_axis.scaling.max for c in sample_book.xl["문항별 응답"]._charts} == {1.0}
     scatter = sample_book.xl["중요도-만족도"]._charts[0]
-    names = [s.tx.strRef.f if s.tx.strRef else s.tx.v for s in scatter.series]
-    assert names.count("집중 개선") == 2 and not any("(" in n for n in names)  # legend entry and quadrant label, in Korean
-    quadrants = [r[3] for r in sample_book.xl["중요도-만족도"].iter_rows(min_row=5, max_col=4, values_only=True) if r[3]]
-    assert quadrants and set(quadrants) <= {"집중 개선", "유지 강화", "점진 개선", "과잉 투자"}
+    labelled = [s for s in scatter.series if s.dLbls is not None and s.dLbls.showSerName]
+    names = {s.tx.v for s in labelled}
+    assert names == {q.name for q in sample_book.inp.ipa.items}  # every point carries its item's name
+    assert scatter.legend is None
+    bars = [s.errBars.errDir for s in scatter.series if s.errBars is not None]
+    assert bars.count("x") == bars.count("y") == len(names)  # both intervals of every item are drawn
+    quadrants = [r[7] for r in sample_book.xl["중요도-만족도"].iter_rows(min_row=5, max_col=8, values_only=True) if r[7]]
+    assert len(quadrants) == len(names) and set(quadrants) <= {"집중 개선", "유지 강화", "점진 개선", "과잉 투자", "판단 보류"}
 
 
 def test_cover_note_states_the_method(sample_book):
@@ -110,8 +119,67 @@ def test_key_findings_say_only_what_is_significant():
     assert "유의하게 오른 차원·문항은 '대기 시간'(+4.0점) 하나입니다." in found
     assert "유의하게 떨어진 차원·문항은 '과정품질'(−2.0점) 하나입니다." in found
     assert not any("결과품질'(+1.0" in f for f in found)  # not significant: never called a rise
-    assert "차원 중 가장 낮은 것은 '결과품질'(74.0점)이고, 가장 높은 것은 '과정품질'(82.0점)입니다." in found
+    assert "'결과품질'(74.0점)은 '과정품질'(82.0점)보다 낮으며, 두 차원의 신뢰구간은 겹치지 않습니다." in found
     assert "종합지수 기준으로 나머지 응답자보다 유의하게 낮은 집단은 지역 '강원'(−6.0점)입니다." in found
+
+
+def _dims(*rows: tuple[str, float, Contrast | None]) -> tuple[ScoreRow, ...]:
+    return tuple(ScoreRow("dimension", name, name, Estimate(v, 0.56, (v - 1.1, v + 1.1), 989, 989.0, "mean"),
+                          contrast=c) for name, v, c in rows)
+
+
+def test_findings_never_rank_dimensions_the_data_do_not_separate():
+    """The issue's demo: 73.56 / 73.57 / 73.73 with ±1.1 intervals were called lowest and highest."""
+    rows = _dims(("과정품질", 73.56, Contrast(-0.1, 0.9, False)), ("결과품질", 73.57, Contrast(-0.08, 0.9, False)),
+                 ("사회품질", 73.73, Contrast(0.15, 0.8, False)))
+    found = key_findings(WorkbookInput(survey="조사", wave="2분기", generated_on=date(2025, 7, 1), scores=rows))
+    text = " ".join(found)
+    assert "가장 낮은 것은" not in text and "유의하게 낮은 차원" not in text
+    assert "차원 점수(73.6~73.7점)는 서로 통계적으로 다르지 않아" in text and "대응 t 검정" in text
+    no_test = _dims(("과정품질", 73.56, None), ("사회품질", 73.73, None))  # no paired test: overlapping intervals
+    found = key_findings(WorkbookInput(survey="조사", wave="2분기", generated_on=date(2025, 7, 1), scores=no_test))
+    assert any("신뢰구간이 서로 겹쳐" in f for f in found)
+
+
+def test_findings_name_a_dimension_whose_contrast_is_significant():
+    rows = _dims(("과정품질", 78.0, Contrast(4.0, 0.001, True)), ("결과품질", 73.5, Contrast(-0.5, 0.6, False)),
+                 ("환경품질", 69.0, Contrast(-3.5, 0.002, True)))
+    found = key_findings(WorkbookInput(survey="조사", wave="2분기", generated_on=date(2025, 7, 1), scores=rows))
+    assert any(f.startswith("다른 차원보다 유의하게 낮은 차원은 '환경품질'(69.0점), 유의하게 높은 차원은 '과정품질'(78.0점)입니다")
+               for f in found)
+
+
+def test_no_action_quadrant_is_named_for_unsettled_items():
+    items = (QuadrantItem("과정품질", 30.0, 73.56, "집중 개선 (concentrate here)", True, False, settled=False),
+             QuadrantItem("사회품질", 20.0, 73.73, "과잉 투자 (possible overkill)", False, True, settled=False))
+    inp = WorkbookInput(survey="조사", wave="2분기", generated_on=date(2025, 7, 1), ipa=adapt.ipa(items))
+    text = " ".join(key_findings(inp))
+    assert "먼저 개선할 항목" not in text and "사분면은 정하지 않았습니다" in text
+    buffer = io.BytesIO()
+    write_workbook(inp, buffer)
+    sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["중요도-만족도"]
+    shown = [r[7] for r in sheet.iter_rows(min_row=5, max_row=6, max_col=8, values_only=True)]
+    assert shown == ["판단 보류", "판단 보류"]
+
+
+def test_items_to_fix_are_named_only_when_flagged_and_listed_on_the_ipa_sheet():
+    from exports.inputs import ItemDriverRow
+
+    items = (QuadrantItem("과정품질", 40.0, 70.0, "유지 강화 (keep up the good work)", True, True),
+             QuadrantItem("환경품질", 10.0, 58.0, "점진 개선 (low priority)", False, False))
+    drivers = (ItemDriverRow("기다리는 시간이 적당하였습니다.", "과정품질", 25.0, (19.8, 30.1), 55.5, -12.1, 0.0001, True),
+               ItemDriverRow("시설이 깨끗하였습니다.", "환경품질", 5.0, (3.1, 7.0), 60.8, -10.7, 0.0001, False))
+    inp = WorkbookInput(survey="조사", wave="2분기", generated_on=date(2025, 7, 1), ipa=adapt.ipa(items),
+                        item_drivers=drivers)
+    assert any(f.startswith("먼저 개선할 문항은 '기다리는 시간이 적당하였습니다.'(55.5점, 중요도 25.0%)") for f in key_findings(inp))
+    buffer = io.BytesIO()
+    write_workbook(inp, buffer)
+    rows = list(openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["중요도-만족도"].iter_rows(values_only=True))
+    table = [r for r in rows if r[0] in ("기다리는 시간이 적당하였습니다.", "시설이 깨끗하였습니다.")]
+    assert [(r[0], r[2], r[8]) for r in table] == [("기다리는 시간이 적당하였습니다.", 25.0, "먼저 개선"),
+                                                   ("시설이 깨끗하였습니다.", 5.0, None)]
+    none = replace(inp, item_drivers=(replace(drivers[0], priority=False), drivers[1]))
+    assert "먼저 개선할 문항" not in " ".join(key_findings(none))
 
 
 def test_findings_given_by_the_app_win():
@@ -201,7 +269,7 @@ def test_courtesy_intervals_stay_within_the_100_point_scale(tmp_path):
     write_workbook(inp, tmp_path / "courtesy.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "courtesy.xlsx")["친절도 순위"]
     found = {r[1]: r for r in ws.iter_rows(values_only=True) if r[1] in ("서귀포우체국", "포항우체국", "목포우체국")}
-    header = next(r for r in ws.iter_rows(values_only=True) if r[0] == "순위")
+    header = next(r for r in ws.iter_rows(values_only=True) if r[0] == "순위 (가능 범위)")
     low, high = header.index("신뢰구간 하한"), header.index("신뢰구간 상한")
     assert (found["서귀포우체국"][low], found["서귀포우체국"][high]) == (66.9, 100.0)
     assert (found["포항우체국"][low], found["포항우체국"][high]) == (0.0, 58.7)
@@ -219,3 +287,18 @@ def test_multiple_answer_charts_keep_an_open_axis(tmp_path):
     write_workbook(inp, tmp_path / "freq.xlsx")
     charts = openpyxl.load_workbook(tmp_path / "freq.xlsx")["문항별 응답"]._charts
     assert [c.y_axis.scaling.max for c in charts] == [None, 1.0]
+
+
+def test_chart_titles_are_whole_never_cut_with_an_ellipsis():
+    """The demo's frequency charts were titled "SQ2. 이용하신 우편서비스를 모두 골라 주…"."""
+    label = "최근 3개월 안에 우체국 창구나 집배원을 통해 우편서비스(편지, 등기, 소포·택배, 국제우편 등)를 이용하신 적이 있으십니까?"
+    table = adapt.frequency_table("SQ1", label, {1: 30, 2: 10}, [(1, "예"), (2, "아니요")])
+    buffer = io.BytesIO()
+    write_workbook(WorkbookInput(survey="조사", wave="2분기", generated_on=date(2025, 7, 1), frequencies=(table,)),
+                   buffer)
+    with zipfile.ZipFile(buffer) as book:
+        chart = next(book.read(n).decode() for n in book.namelist() if n.startswith("xl/charts/chart"))
+    import re
+    title = " ".join(re.findall(r"<a:t>([^<]*)</a:t>", chart.split("</c:title>")[0]))
+    assert "…" not in title and title == f"SQ1. {label}"
+    assert chart.split("</c:title>")[0].count("<a:p>") >= 2  # wrapped over lines, not cut

@@ -99,11 +99,16 @@ def test_courtesy_ranking_equals_aggregate(sample_book):
     expected = courtesy.aggregate(scores.total, offices)
     for unit in expected:
         row = sample_book.find("친절도 순위", 1, unit.unit)
-        assert row[0] == unit.rank and row[2] == unit.n
+        assert row[0] == unit.rank_text and row[2] == unit.n  # the ranks the intervals allow, e.g. "1~4위"
         shown = [min(max(v, 0.0), 100.0) for v in unit.ci]  # the interval as far as the 100-point scale goes
         assert row[7:11] == pytest.approx([unit.mean, unit.se, *shown], rel=1e-12)
         stage_sum = sum(row[3:7])
         assert stage_sum == pytest.approx(unit.mean, rel=1e-9)  # complete checklists: stages add up to the total
+    assert any("~" in unit.rank_text for unit in expected)  # ~30 evaluations per office do not settle every rank
+    sd = float(np.std(scores.total, ddof=1))
+    needed = courtesy.evaluations_needed(sd)
+    notes = [r[0] for r in sample_book.rows("친절도 순위") if r and isinstance(r[0], str) and "5점 차이" in r[0]]
+    assert notes and f"약 {needed:,}건 필요" in notes[0]
 
 
 def test_frequencies_equal_counts(sample_book, waves):
@@ -122,7 +127,7 @@ def test_raw_rows_equal_source_rows(sample_book, waves, sample_size):
     header, body = rows[0], rows[1:]
     assert len(body) == sample_size == sample_book.summary.raw_rows
     source = list(raw_rows(waves[-1]))
-    q1 = header.index("Q1")
+    q1 = header.index("직원의 친절")  # Korean headers; the codes are in the codebook
     for got, want in zip(body[:50], source[:50], strict=True):
         assert got[0] == want[0]
         assert [None if v == "" else v for v in got[q1:q1 + 12]] == want[q1:q1 + 12]
