@@ -82,6 +82,8 @@ DEFAULTS: dict[str, Any] = {
     "SEND_RETRY_SECONDS": 60,
     "SEND_LEASE_SECONDS": 300,
     "SCHEDULER_TICK_SECONDS": 30,
+    "VOC_ANALYSIS_SECONDS": 60,
+    "VOC_ANALYSIS_BATCH": 2000,
     "SCHEDULER_LEASE_SECONDS": 30,
 }
 
@@ -143,6 +145,8 @@ DESCRIPTIONS: dict[str, str] = {
     "SEND_MAX_ATTEMPTS": "Attempts before a message is marked failed.",
     "SEND_RETRY_SECONDS": "Wait before the first retry; doubles with each further attempt (at most 6 hours).",
     "SEND_LEASE_SECONDS": "How long a sender's claim on a message lasts; a dead sender's messages return to the queue after it.",
+    "VOC_ANALYSIS_SECONDS": "How often the scheduler analyses newly arrived open-ended answers (topic, sentiment, words).",
+    "VOC_ANALYSIS_BATCH": "Open-ended answers analysed and committed at a time by the VOC analysis job.",
     "SCHEDULER_TICK_SECONDS": "How often `survey-app scheduler` opens waves, queues reminders and closes waves.",
     "SCHEDULER_LEASE_SECONDS": "Standby scheduler takes over this long after the active one stops renewing its lease (SQLite).",
 }

@@ -12,6 +12,7 @@ from .demo_courtesy import seed_courtesy_survey
 from .demo_org import seed_organisation
 from .demo_surveys import open_wave_links, seed_main_survey, seed_template_drafts
 from .models import User
+from .voc.jobs import analyse_new_answers
 
 
 @dataclass
@@ -46,6 +47,7 @@ def seed_demo() -> SeedReport:
     report.created_surveys = seed_main_survey()
     seed_courtesy_survey(evaluator=admin)
     seed_template_drafts()
+    analyse_new_answers(batch=100_000)  # the open answers' topics and words, as the scheduler's job would
     return report
 
 

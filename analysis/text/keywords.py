@@ -10,9 +10,10 @@ rest of the texts *j*, with counts *y*, totals *n* and prior pseudo-counts α_w 
     δ_w = log[(y_iw + α_w) / (n_i + α_0 − y_iw − α_w)] − log[(y_jw + α_w) / (n_j + α_0 − y_jw − α_w)]
     σ²(δ_w) ≈ 1/(y_iw + α_w) + 1/(y_jw + α_w),      z_w = δ_w / σ(δ_w)
 
-The prior is the word's share in all texts times ``prior_size`` (default: 10 pseudo-words per distinct
-word, α_w = prior_size · V · y_w / n), which shrinks rare words toward the overall rate so that a word seen
-twice in a small office does not top its list. A z above 1.96 is a word the group uses notably more.
+The prior is the word's count in all the texts times ``prior_size`` (α_w = prior_size · y_w, so α_0 =
+prior_size · n; default 1: the whole collection's counts as the prior), which
+shrinks rare words toward the overall rate so that a word seen twice in a small office does not top its
+list. A z above 1.96 is a word the group uses notably more.
 
 Emerging words — for each word, the texts that mention it this period (*a*) and in the earlier periods
 together (*b*). Given *m = a + b* mentions, under "no change" *a* is Binomial(*m*, *p₀*) with *p₀* the
@@ -107,7 +108,7 @@ def log_odds(group: np.ndarray, rest: np.ndarray, prior: np.ndarray) -> tuple[np
 
 
 def keywords(docs: Sequence[Iterable[str]], groups: Sequence[Hashable] | None = None, *, top: int = 30,
-             prior_size: float = 10.0, min_count: int = 2) -> KeywordReport:
+             prior_size: float = 1.0, min_count: int = 2) -> KeywordReport:
     """Word counts over ``docs`` and, when ``groups`` (one label per text) is given, each group's
     distinguishing words by weighted log-odds with an informative Dirichlet prior (see module docstring).
 
@@ -125,7 +126,7 @@ def keywords(docs: Sequence[Iterable[str]], groups: Sequence[Hashable] | None = 
     terms = tuple(TermCount(words[k], int(counts[k]), int(texts[k])) for k in order[:top] if counts[k] >= min_count)
     out: dict[Hashable, tuple[DistinctTerm, ...]] = {}
     if groups is not None and words:
-        prior = prior_size * len(words) * counts / counts.sum()
+        prior = prior_size * counts.astype(np.float64)
         labels = np.array(groups, dtype=object)
         for label in dict.fromkeys(groups):
             inside = np.asarray(m[np.flatnonzero(labels == label)].sum(axis=0)).ravel()

@@ -33,12 +33,19 @@ CONTENT_TAGS = frozenset({"NNG", "NNP", "SL", "XR", "VV", "VA"})
 #: Content words too common to tell one theme from another.
 STOPWORDS = frozenset({"하다", "되다", "있다", "이다", "않다", "같다", "보다", "주다", "드리다", "받다", "오다", "가다",
                        "나다", "싶다", "그렇다", "이렇다", "어떻다", "말다", "알다", "것", "수", "등", "때", "좀",
-                       "정말", "진짜", "너무", "감사", "안녕", "번", "분", "저희", "이번", "오늘", "어제", "관련"})
+                       "정말", "진짜", "너무", "감사", "안녕", "번", "분", "저희", "이번", "오늘", "어제", "관련",
+                       "후", "뒤", "이후", "전", "중", "날", "때문", "정도", "경우", "부분", "다음", "자꾸"})
 _PUNCTUATION = frozenset({"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW", "SB", "Z_CODA", "Z_SIOT", "UN"})
 _VERB_TAGS = frozenset({"VV", "VA", "VV-R", "VA-R", "VV-I", "VA-I"})
 
 #: Longer "words" are keyboard mashing or a pasted code, not a theme.
 MAX_WORD = 20
+#: Words after which a proper noun is a person's name (김철수 주무관, 이민호 씨, 박 기사님).
+TITLES = frozenset({"님", "씨", "주무관", "집배원", "기사", "과장", "대리", "팀장", "국장", "실장", "주임", "계장", "고객",
+                    "상담사", "상담원", "직원", "선생", "사원", "부장", "차장", "사무관", "소장", "매니저", "군", "양"})
+#: Common Korean surnames: a three-syllable proper noun starting with one is taken for a name even without a title.
+SURNAMES = frozenset("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변"
+                     "염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉")
 _lock = threading.Lock()
 _kiwi = None
 
@@ -65,6 +72,15 @@ class Analysis:
     morphemes: tuple[str, ...]
     content: tuple[str, ...]
     truncated: bool = False
+    names: tuple[tuple[int, int], ...] = ()
+
+    def redacted(self) -> str:
+        """The text with people's names hidden as :func:`mask_name` does (김철수 → 김*수, 김 대리 → * 대리)."""
+        out, done = [], 0
+        for start, end in self.names:
+            out.append(self.text[done:start] + _mask_name(self.text[start:end]))
+            done = end
+        return "".join(out) + self.text[done:]
 
 
 def _dictionary_file() -> Path:
@@ -121,10 +137,37 @@ def _sentences(text: str, tokens: Sequence) -> tuple[str, ...]:
     return tuple(s for s in (text[a:b].strip() for a, b in spans.values()) if s)
 
 
+def _mask_name(name: str) -> str:
+    return "*" if len(name) == 1 else name[0] + "*" if len(name) == 2 else name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def _is_name(tokens: Sequence, i: int, known: frozenset[str]) -> bool:
+    """Whether token ``i`` is a person's name: a Hangul proper noun of 1-4 syllables, not a dictionary word,
+    followed by a title (님, 씨, 주무관 …) or of three syllables starting with a common surname."""
+    t = tokens[i]
+    if t.tag != "NNP" or not 1 <= len(t.form) <= 4 or t.form in known or not all("가" <= c <= "힣" for c in t.form):
+        return False
+    following = tokens[i + 1].form if i + 1 < len(tokens) else ""
+    return following in TITLES or (len(t.form) == 3 and t.form[0] in SURNAMES)
+
+
 def _analysis(text: str, tokens: Sequence, truncated: bool) -> Analysis:
-    morphemes = tuple(f"{t.form}/{t.tag}" for t in tokens if t.tag not in _PUNCTUATION)
-    content = tuple(w for w in (_content_word(t.form, t.tag) for t in tokens) if w)
-    return Analysis(text, _sentences(text, tokens), morphemes, content, truncated)
+    known = _dictionary_words()
+    names = tuple((t.start, t.end) for i, t in enumerate(tokens) if _is_name(tokens, i, known))
+    named = {start for start, _ in names}
+    morphemes = tuple(f"{t.form}/{t.tag}" for t in tokens if t.tag not in _PUNCTUATION and t.start not in named)
+    content = tuple(w for w in (_content_word(t.form, t.tag) for t in tokens if t.start not in named) if w)
+    return Analysis(text, _sentences(text, tokens), morphemes, content, truncated, names)
+
+
+_known: frozenset[str] | None = None
+
+
+def _dictionary_words() -> frozenset[str]:
+    global _known
+    if _known is None:
+        _known = frozenset(e.word for e in load_user_dictionary())
+    return _known
 
 
 def analyse(texts: Iterable[object]) -> list[Analysis]:

@@ -9,6 +9,8 @@ Jobs (ids are fixed, so restarting replaces them instead of adding copies):
   their invitations), queue due reminders, close waves at their close time. The schedule itself lives
   in the wave and plan rows; the tick only looks at them, so a missed tick loses nothing.
 - ``contact-retention`` daily at 03:00: purge or anonymise contacts whose retention has ended.
+- ``voc-analysis`` every ``VOC_ANALYSIS_SECONDS``: analyse new open-ended answers (topic, sentiment, content
+  words) and store them (:mod:`survey_app.voc.jobs`), so reports never re-tokenise.
 - ``report-delivery`` hourly at minute 5: e-mail the results workbooks that are due (weekly, monthly, at wave
   close; see :mod:`survey_app.results.delivery`). A tick that closes a wave also sends its at-close reports.
 
@@ -31,6 +33,7 @@ from flask import Flask
 from ..database import db
 from ..privacy.retention import run_retention_job
 from ..results.delivery import run_deliveries
+from ..voc.jobs import run_voc_job
 from .fielding import run_tick
 from .leader import make_leader
 from .sender import worker_name
@@ -38,6 +41,7 @@ from .sender import worker_name
 log = logging.getLogger(__name__)
 _APP: Flask | None = None  # the process's app, for job functions (APScheduler stores them by reference)
 TICK_JOB, RETENTION_JOB, REPORT_JOB = "distribution-tick", "contact-retention", "report-delivery"
+VOC_JOB = "voc-analysis"
 
 
 def tick_job() -> None:
@@ -70,6 +74,13 @@ def retention_job() -> None:
             log.info("retention: %s", line)
 
 
+def voc_job() -> None:
+    """Analyse the open-ended answers that arrived since the last run."""
+    with _APP.app_context():
+        for line in run_voc_job(_APP.config["VOC_ANALYSIS_BATCH"]):
+            log.info("voc: %s", line)
+
+
 def build_scheduler(app: Flask, tick_seconds: int) -> BackgroundScheduler:
     """A scheduler whose jobs live in the app database's ``scheduler_jobs`` table."""
     store = SQLAlchemyJobStore(engine=app.extensions["survey_engine"], tablename="scheduler_jobs")
@@ -80,6 +91,8 @@ def build_scheduler(app: Flask, tick_seconds: int) -> BackgroundScheduler:
     scheduler.add_job(retention_job, "cron", hour=3, minute=0, id=RETENTION_JOB, replace_existing=True,
                       misfire_grace_time=12 * 3600)
     scheduler.add_job(report_job, "cron", minute=5, id=REPORT_JOB, replace_existing=True, misfire_grace_time=3600)
+    scheduler.add_job(voc_job, "interval", seconds=app.config["VOC_ANALYSIS_SECONDS"], id=VOC_JOB,
+                      replace_existing=True, misfire_grace_time=3600)
     return scheduler
 
 

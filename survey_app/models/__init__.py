@@ -11,6 +11,7 @@ from .responses import Answer, Response, ResponseStatus
 from .roles import ROLE_PERMISSIONS, Permission, Role, RoleGrant
 from .security import ApiKey, RateLimitBucket
 from .surveys import ImmutableVersionError, Survey, SurveyState, SurveyStateError, SurveyVersion
+from .text_analysis import TextAnalysis, TextSource
 from .unsaved import UnsavedForm
 from .users import StaffSession, User
 from .waves import Invitation, Wave, WaveState, WaveStateError, hash_token, new_token
@@ -29,4 +30,6 @@ __all__ = [
     "PlanStatus", "PostCall", "SkipReason",
     # scheduled report delivery
     "Cadence", "DeliveryStatus", "ReportDelivery", "ReportSubscription",
+    # analysed free text (VOC)
+    "TextAnalysis", "TextSource",
 ]

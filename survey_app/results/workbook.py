@@ -40,6 +40,7 @@ from exports import (
 from questionnaires import Questionnaire
 
 from ..models import Wave
+from ..voc.report import workbook_topics
 from .build import load_for, survey_waves, wave_result
 from .export_data import codebook, frequencies, open_answers, raw_columns, raw_rows
 from .loading import WaveData
@@ -216,7 +217,8 @@ def workbook_input(wave: Wave, *, units: Collection[int] | None = None, confiden
         generated_on=today or date.today(), kpis=_kpis(result, before), scores=_scores(result, before),
         segments=_segments(result), segment_measure=_headline_label(result), trend=_trend(result),
         ipa=_ipa(result), courtesy=_courtesy(result), frequencies=frequencies(wave.id, questionnaire, visible),
-        voc=_voc(open_answers(wave.id, questionnaire, data), result), codebook=codebook(questionnaire),
+        voc=_voc(open_answers(wave.id, questionnaire, data), result), voc_topics=workbook_topics(wave, units),
+        codebook=codebook(questionnaire),
         raw=RawData(raw_columns(questionnaire), raw_rows(wave.id, questionnaire, visible, local_zone())),
         raw_labels=labels, personal=personal,
         method=_method(result, data))

@@ -37,6 +37,7 @@ AUDIT_ACTION_NAMES = {
     "org.move_unit": _l("조직 옮기기"), "org.move_staff": _l("직원 소속 옮기기"),
     "org.unit_active": _l("조직 사용 여부 변경"), "org.staff_active": _l("직원 사용 여부 변경"),
     "results.export": _l("결과 보고서 내려받기"), "results.report_delivery": _l("정기 보고 메일 발송"),
+    "voc.topic_confirmed": _l("VOC 주제 확인·수정"),
 }
 OUTBOX_STATE_NAMES = {"pending": _l("대기"), "sending": _l("보내는 중"), "sent": _l("보냄"), "failed": _l("실패"),
                       "bounced": _l("반송"), "cancelled": _l("취소(수신 거부)")}
