@@ -1,8 +1,9 @@
 """Korean morphological analysis with Kiwi: sentences, morphemes and content words of each text.
 
-One :class:`kiwipiepy.Kiwi` is loaded per process, lazily on first use (about a second and 100 MB
-for the model from the ``kiwipiepy-model`` package, installed with the app; nothing is downloaded
-at run time), with the postal user dictionary (``data/user_dictionary.tsv``) added to it.
+One :class:`kiwipiepy.Kiwi` is loaded per process, lazily on first use (about a second; the model comes
+from the ``kiwipiepy-model`` package, installed with the app, and nothing is downloaded at run time;
+about 350 MB peak memory without Kiwi's multi-word dictionary, which is left out), with the postal user
+dictionary (``data/user_dictionary.tsv``) added to it.
 
 >>> a = analyse(["배달이 늦어요. 배달했는데 반송됐대요"])[0]
 >>> a.sentences
@@ -38,6 +39,10 @@ STOPWORDS = frozenset({"하다", "되다", "있다", "이다", "않다", "같다
 _PUNCTUATION = frozenset({"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW", "SB", "Z_CODA", "Z_SIOT", "UN"})
 _VERB_TAGS = frozenset({"VV", "VA", "VV-R", "VA-R", "VV-I", "VA-I"})
 
+#: Prefixes that turn a noun into its opposite (불친절 is not 친절).
+NEGATING_PREFIXES = frozenset({"불", "비", "무", "미", "몰"})
+#: Texts given to Kiwi at a time (its peak memory grows with the batch).
+CHUNK = 500
 #: Longer "words" are keyboard mashing or a pasted code, not a theme.
 MAX_WORD = 20
 #: Words after which a proper noun is a person's name (김철수 주무관, 이민호 씨, 박 기사님).
@@ -110,7 +115,8 @@ def get_kiwi(extra_dictionary: str | Path | None = None):
             if _kiwi is None:
                 from kiwipiepy import Kiwi  # loads the model; only analysis needs it
 
-                kiwi = Kiwi()
+                # The multi-word expression dictionary adds ~175 MB of peak memory and nothing the topics need.
+                kiwi = Kiwi(load_multi_dict=False)
                 for entry in load_user_dictionary():
                     kiwi.add_user_word(entry.word, entry.tag, entry.score)
                 if extra_dictionary:
@@ -156,8 +162,25 @@ def _analysis(text: str, tokens: Sequence, truncated: bool) -> Analysis:
     names = tuple((t.start, t.end) for i, t in enumerate(tokens) if _is_name(tokens, i, known))
     named = {start for start, _ in names}
     morphemes = tuple(f"{t.form}/{t.tag}" for t in tokens if t.tag not in _PUNCTUATION and t.start not in named)
-    content = tuple(w for w in (_content_word(t.form, t.tag) for t in tokens if t.start not in named) if w)
-    return Analysis(text, _sentences(text, tokens), morphemes, content, truncated, names)
+    return Analysis(text, _sentences(text, tokens), morphemes, _content(tokens, named), truncated, names)
+
+
+def _content(tokens: Sequence, named: set[int]) -> tuple[str, ...]:
+    """Content words; a negating prefix stays with its noun (불친절, 무성의, 미배송), which means the opposite."""
+    words, skip = [], False
+    for i, t in enumerate(tokens):
+        if skip or t.start in named:
+            skip = False
+            continue
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if t.tag == "XPN" and t.form in NEGATING_PREFIXES and following is not None and following.tag in ("NNG", "XR"):
+            words.append(t.form + following.form)
+            skip = True
+            continue
+        word = _content_word(t.form, t.tag)
+        if word:
+            words.append(word)
+    return tuple(words)
 
 
 _known: frozenset[str] | None = None
@@ -177,7 +200,9 @@ def analyse(texts: Iterable[object]) -> list[Analysis]:
     truncated = [len(r) > MAX_CHARS and len(c) >= MAX_CHARS for r, c in zip(raw, cleaned, strict=True)]
     results: list[Analysis | None] = [None] * len(cleaned)
     todo = [i for i, c in enumerate(cleaned) if c]
-    if todo:
-        for i, tokens in zip(todo, get_kiwi().tokenize([cleaned[i] for i in todo]), strict=True):
+    kiwi = get_kiwi() if todo else None
+    for start in range(0, len(todo), CHUNK):  # Kiwi keeps a batch's tokens until it is consumed: bound the batch
+        part = todo[start:start + CHUNK]
+        for i, tokens in zip(part, kiwi.tokenize([cleaned[i] for i in part]), strict=True):
             results[i] = _analysis(cleaned[i], tokens, truncated[i])
     return [r if r is not None else Analysis(cleaned[i], (), (), (), truncated[i]) for i, r in enumerate(results)]

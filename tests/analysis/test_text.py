@@ -37,6 +37,7 @@ def test_inflected_forms_share_one_content_word():
     assert [a.content[0] for a in found[:3]] == ["배달", "배달", "배달"]
     assert "늦다" in found[0].content and "늦다" in found[3].content
     assert all("이" not in a.content and "을" not in a.content for a in found)
+    assert analyse(["직원이 불친절했어요"])[0].content == ("직원", "불친절")  # not 친절: the prefix negates it
 
 
 def test_sentences_and_postal_dictionary():
