@@ -238,3 +238,14 @@ def test_voc_classify_refuses_a_file_without_text_column(runner, tmp_path):
     source.write_bytes(b"\xff\xfe\x00\x00garbage\x81")
     result = runner.invoke(args=["voc", "classify", str(source), "--out", str(tmp_path / "o.csv")])
     assert result.exit_code != 0 and "UTF-8 또는 CP949" in result.output
+
+
+def test_the_scheduler_runs_the_voc_job_and_the_command_does_it_once(app, runner, voc_wave):
+    from survey_app.distribution.scheduler import VOC_JOB, build_scheduler
+
+    job = build_scheduler(app, 60).get_job(VOC_JOB)
+    assert job is not None and job.trigger.interval.total_seconds() == app.config["VOC_ANALYSIS_SECONDS"] == 60
+    first = runner.invoke(args=["voc", "analyse"])
+    assert first.exit_code == 0 and "analysed 13 answers" in first.output
+    again = runner.invoke(args=["voc", "analyse"])
+    assert again.exit_code == 0 and "분석할 새 응답이 없습니다" in again.output

@@ -37,6 +37,7 @@ class TextAnalysis(Base):
         UniqueConstraint("source_kind", "source_id"),
         Index("ix_text_analyses_wave_topic", "wave_id", "topic"),
         Index("ix_text_analyses_kind_arrived", "source_kind", "arrived_at"),
+        Index("ix_text_analyses_confirmed_at", "confirmed_at"),  # the few confirmed rows, read before each batch
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -83,7 +83,8 @@ def _base_models() -> tuple[Classifier, Classifier]:
 
 def _confirmations() -> list[tuple[str, int, str]]:
     query = (select(TextAnalysis.source_kind, TextAnalysis.source_id, TextAnalysis.confirmed_topic)
-             .where(TextAnalysis.confirmed_topic.is_not(None)).order_by(TextAnalysis.id))
+             .where(TextAnalysis.confirmed_at.is_not(None), TextAnalysis.confirmed_topic.is_not(None))
+             .order_by(TextAnalysis.id))
     return [tuple(row) for row in db.session.execute(query)]
 
 

@@ -40,6 +40,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('text_analyses', schema=None) as batch_op:
         batch_op.create_index('ix_text_analyses_kind_arrived', ['source_kind', 'arrived_at'], unique=False)
+        batch_op.create_index('ix_text_analyses_confirmed_at', ['confirmed_at'], unique=False)
         batch_op.create_index('ix_text_analyses_wave_topic', ['wave_id', 'topic'], unique=False)
         batch_op.create_index(batch_op.f('ix_text_analyses_org_unit_id'), ['org_unit_id'], unique=False)
 
@@ -49,4 +50,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_text_analyses_org_unit_id'))
         batch_op.drop_index('ix_text_analyses_wave_topic')
         batch_op.drop_index('ix_text_analyses_kind_arrived')
+        batch_op.drop_index('ix_text_analyses_confirmed_at')
     op.drop_table('text_analyses')
