@@ -17,7 +17,7 @@ from datetime import timedelta
 import numpy as np
 from sqlalchemy import select
 
-from analysis.text import SENTIMENTS, DistinctTerm, EmergingTerm, TermCount, emerging, keywords
+from analysis.text import SENTIMENTS, DistinctTerm, EmergingTerm, KeywordReport, TermCount, emerging, keywords
 from exports import VocTopic
 
 from ..database import db
@@ -87,13 +87,22 @@ def subtree(unit_id: int) -> set[int]:
 
 
 def _rows(wave_id: int):
+    """The wave's analysed answers: topic, sentiment, words, quote and response (one streamed query)."""
     query = (select(TextAnalysis.topic, TextAnalysis.confirmed_topic, TextAnalysis.topic_probability,
-                    TextAnalysis.sentiment, TextAnalysis.tokens, TextAnalysis.quote, TextAnalysis.arrived_at,
-                    TextAnalysis.org_unit_id, Answer.response_id)
+                    TextAnalysis.sentiment, TextAnalysis.tokens, TextAnalysis.quote, Answer.response_id)
              .join(Answer, Answer.id == TextAnalysis.source_id)
              .where(TextAnalysis.source_kind == TextSource.ANSWER, TextAnalysis.wave_id == wave_id)
              .order_by(TextAnalysis.id).execution_options(yield_per=20_000))
     return db.session.execute(query).all()
+
+
+def _words_of_wave(wave_id: int, allowed: set[int] | None) -> list[list[str]]:
+    """The words of a wave's analysed answers, of ``allowed`` units (and of no known unit) when given."""
+    query = (select(TextAnalysis.tokens, TextAnalysis.org_unit_id)
+             .where(TextAnalysis.source_kind == TextSource.ANSWER, TextAnalysis.wave_id == wave_id)
+             .execution_options(yield_per=20_000))
+    return [tokens.split() for tokens, unit in db.session.execute(query)
+            if allowed is None or unit is None or unit in allowed]
 
 
 def _visible(wave: Wave, units: Collection[int] | None, unit: int | None) -> dict[int, str]:
@@ -141,39 +150,37 @@ def _themes(rows, names: dict[str, str]) -> tuple[Theme, ...]:
     return tuple(themes)
 
 
-def _offices(rows, place_of: dict[int, str]) -> tuple[OfficeTerms, ...]:
-    labels = [place_of.get(r.response_id, "") for r in rows]
+def _offices(report: KeywordReport, labels: list[str]) -> tuple[OfficeTerms, ...]:
     counts = Counter(label for label in labels if label)
-    if len(counts) < 2:
-        return ()
-    report = keywords([r.tokens.split() for r in rows], labels, top=TERMS_PER_OFFICE)
     shown = [name for name, n in counts.most_common() if n >= MIN_OFFICE_TEXTS][:OFFICES_SHOWN]
-    return tuple(OfficeTerms(name, counts[name], report.groups.get(name, ())) for name in shown)
+    return tuple(OfficeTerms(name, counts[name], report.groups.get(name, ())[:TERMS_PER_OFFICE]) for name in shown)
 
 
-def _emerging(wave: Wave, rows, units: Collection[int] | None, unit: int | None) -> tuple[tuple, str]:
+def _last_week(wave_id: int, keep: set[int], docs: list[list[str]], rows) -> tuple[tuple, str]:
+    """Emerging words of the wave's last seven days against its days before."""
+    query = (select(Answer.response_id, TextAnalysis.arrived_at).join(Answer, Answer.id == TextAnalysis.source_id)
+             .where(TextAnalysis.source_kind == TextSource.ANSWER, TextAnalysis.wave_id == wave_id))
+    arrived = {rid: when for rid, when in db.session.execute(query) if rid in keep}
+    if not arrived:
+        return (), ""
+    cut = max(arrived.values()) - timedelta(days=7)
+    old = [d for d, r in zip(docs, rows, strict=True) if arrived[r.response_id] < cut]
+    new = [d for d, r in zip(docs, rows, strict=True) if arrived[r.response_id] >= cut]
+    return (emerging([old, new]), "last_week") if old and new else ((), "")
+
+
+def _emerging(wave: Wave, docs: list[list[str]], rows, units: Collection[int] | None, unit: int | None
+              ) -> tuple[tuple, str]:
     earlier = [w for w in survey_waves(wave.survey_id) if w.id != wave.id
                and (w.opens_at or w.created_at) <= (wave.opens_at or wave.created_at)]
-    current = [r.tokens.split() for r in rows]
     if earlier:
         allowed = None if units is None else set(units)
         if unit is not None:
             allowed = subtree(unit) if allowed is None else allowed & subtree(unit)
-        before = []
-        for w in earlier:
-            before.append([r.tokens.split() for r in _rows(w.id)
-                           if allowed is None or r.org_unit_id is None or r.org_unit_id in allowed])
+        before = [_words_of_wave(w.id, allowed) for w in earlier]
         if sum(map(len, before)):
-            return emerging([*before, current]), "earlier_waves"
-    if not rows:
-        return (), ""
-    last = max(r.arrived_at for r in rows)
-    cut = last - timedelta(days=7)
-    old = [r.tokens.split() for r in rows if r.arrived_at < cut]
-    new = [r.tokens.split() for r in rows if r.arrived_at >= cut]
-    if not old or not new:
-        return (), ""
-    return emerging([old, new]), "last_week"
+            return emerging([*before, docs]), "earlier_waves"
+    return _last_week(wave.id, {r.response_id for r in rows}, docs, rows)
 
 
 def wave_voc(wave: Wave, *, units: Collection[int] | None = None, unit: int | None = None) -> VocReport:
@@ -186,10 +193,13 @@ def wave_voc(wave: Wave, *, units: Collection[int] | None = None, unit: int | No
     names = topic_names()
     feeling = Counter(r.sentiment for r in rows)
     sentiment = tuple((label, feeling.get(label, 0), 100.0 * feeling.get(label, 0) / len(rows)) for label in SENTIMENTS)
-    found, basis = _emerging(wave, rows, units, unit)
-    return VocReport(n=len(rows), themes=_themes(rows, names), sentiment=sentiment,
-                     terms=keywords([r.tokens.split() for r in rows], top=20).terms,
-                     offices=_offices(rows, unit_of), emerging=found[:15], emerging_basis=basis,
+    docs = [r.tokens.split() for r in rows]
+    labels = [unit_of.get(r.response_id, "") for r in rows]
+    grouped = len({label for label in labels if label}) >= 2
+    words = keywords(docs, labels if grouped else None, top=20)
+    found, basis = _emerging(wave, docs, rows, units, unit)
+    return VocReport(n=len(rows), themes=_themes(rows, names), sentiment=sentiment, terms=words.terms,
+                     offices=_offices(words, labels) if grouped else (), emerging=found[:15], emerging_basis=basis,
                      unit_name=unit_name, pending=pending_count(wave))
 
 
