@@ -19,7 +19,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, select
 
-from analysis.text import Analysis, Classifier, analyse, default_classifiers, get_kiwi
+from analysis.text import Analysis, Classifier, analyse, default_classifiers, get_kiwi, load_topics
 from exports.masking import mask_in_text
 
 from ..database import db
@@ -108,8 +108,8 @@ def models() -> tuple[Classifier, Classifier, str]:
 
 
 def topic_names() -> dict[str, str]:
-    """Topic code → name, from the topic list the models were trained with."""
-    return dict(_base_models()[0].names)
+    """Topic code → name, from the topic list (read from its file: pages and workbooks never load Kiwi)."""
+    return {t.code: t.name for t in load_topics()}
 
 
 def _quote(analysis: Analysis) -> str:
