@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from scipy import sparse, stats
@@ -148,16 +149,12 @@ def emerging(docs_by_period: Sequence[Sequence[Iterable[str]]], *, alpha: float 
     if not 0 < alpha < 1:
         raise ValueError("alpha must be between 0 and 1")
     *earlier, current = docs_by_period
-    before_docs = [set(d) for period in earlier for d in period]
-    now_docs = [set(d) for d in current]
-    n_before, n_now = len(before_docs), len(now_docs)
+    n_before, n_now = sum(len(period) for period in earlier), len(current)
     if n_before == 0 or n_now == 0:
         return ()
-    now_c, before_c = Counter(), Counter()
-    for d in now_docs:
-        now_c.update(d)
-    for d in before_docs:
-        before_c.update(d)
+    # texts mentioning each word (a word counts once per text), counted in C by Counter
+    now_c = Counter(chain.from_iterable(map(set, current)))
+    before_c = Counter(chain.from_iterable(set(d) for period in earlier for d in period))
     words = [w for w, c in now_c.items() if c >= min_count]
     if not words:
         return ()

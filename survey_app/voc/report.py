@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from analysis.text import SENTIMENTS, DistinctTerm, EmergingTerm, KeywordReport, TermCount, emerging, keywords
 from exports import VocTopic
@@ -87,9 +87,10 @@ def subtree(unit_id: int) -> set[int]:
 
 
 def _rows(wave_id: int):
-    """The wave's analysed answers: topic, sentiment, words, quote and response (one streamed query)."""
-    query = (select(TextAnalysis.topic, TextAnalysis.confirmed_topic, TextAnalysis.topic_probability,
-                    TextAnalysis.sentiment, TextAnalysis.tokens, TextAnalysis.quote, Answer.response_id)
+    """The wave's analysed answers: topic, sentiment, words and response (one streamed query; quotes are read
+    for the few shown, by :func:`_quote_rows`)."""
+    query = (select(TextAnalysis.topic, TextAnalysis.confirmed_topic, TextAnalysis.sentiment, TextAnalysis.tokens,
+                    Answer.response_id)
              .join(Answer, Answer.id == TextAnalysis.source_id)
              .where(TextAnalysis.source_kind == TextSource.ANSWER, TextAnalysis.wave_id == wave_id)
              .order_by(TextAnalysis.id).execution_options(yield_per=20_000))
@@ -137,13 +138,28 @@ def _quotes(best: list) -> tuple[str, ...]:
     return tuple(quotes)
 
 
-def _themes(rows, names: dict[str, str]) -> tuple[Theme, ...]:
+#: Candidate quotes read per topic (the most probable first); those the viewer may not see are skipped.
+QUOTE_CANDIDATES = 200
+
+
+def _quote_rows(wave_id: int, code: str, visible: Collection[int]) -> list:
+    """The wave's most typical answers of topic ``code`` with a quote, of responses in ``visible``."""
+    topic = func.coalesce(TextAnalysis.confirmed_topic, TextAnalysis.topic)
+    query = (select(TextAnalysis.quote, TextAnalysis.tokens, Answer.response_id)
+             .join(Answer, Answer.id == TextAnalysis.source_id)
+             .where(TextAnalysis.source_kind == TextSource.ANSWER, TextAnalysis.wave_id == wave_id, topic == code,
+                    TextAnalysis.quote != "")
+             .order_by(TextAnalysis.topic_probability.desc(), TextAnalysis.id).limit(QUOTE_CANDIDATES))
+    return [r for r in db.session.execute(query) if r.response_id in visible]
+
+
+def _themes(wave_id: int, rows, names: dict[str, str], visible: Collection[int]) -> tuple[Theme, ...]:
     by_topic: dict[str, list] = defaultdict(list)
     for r in rows:
         by_topic[r.confirmed_topic or r.topic].append(r)
     themes = []
     for code, members in sorted(by_topic.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        quotes = _quotes(sorted((m for m in members if m.quote), key=lambda m: -m.topic_probability))
+        quotes = _quotes(_quote_rows(wave_id, code, visible))
         negative = 100.0 * sum(m.sentiment == "부정" for m in members) / len(members)
         themes.append(Theme(code, names.get(code, code), len(members), 100.0 * len(members) / len(rows), negative,
                             quotes))
@@ -198,7 +214,7 @@ def wave_voc(wave: Wave, *, units: Collection[int] | None = None, unit: int | No
     grouped = len({label for label in labels if label}) >= 2
     words = keywords(docs, labels if grouped else None, top=20)
     found, basis = _emerging(wave, docs, rows, units, unit)
-    return VocReport(n=len(rows), themes=_themes(rows, names), sentiment=sentiment, terms=words.terms,
+    return VocReport(n=len(rows), themes=_themes(wave.id, rows, names, unit_of), sentiment=sentiment, terms=words.terms,
                      offices=_offices(words, labels) if grouped else (), emerging=found[:15], emerging_basis=basis,
                      unit_name=unit_name, pending=pending_count(wave))
 
@@ -210,4 +226,4 @@ def workbook_topics(wave: Wave, units: Collection[int] | None = None) -> tuple[V
     if not rows:
         return ()
     return tuple(VocTopic(t.name, t.count, t.share, t.negative, t.quotes[0] if t.quotes else "")
-                 for t in _themes(rows, topic_names()))
+                 for t in _themes(wave.id, rows, topic_names(), unit_of))
