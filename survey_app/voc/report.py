@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from analysis.text import SENTIMENTS, DistinctTerm, EmergingTerm, KeywordReport, TermCount, emerging, keywords
 from exports import VocTopic
@@ -90,7 +90,7 @@ def _rows(wave_id: int):
     """The wave's analysed answers: topic, sentiment, words and response (one streamed query; quotes are read
     for the few shown, by :func:`_quote_rows`)."""
     query = (select(TextAnalysis.topic, TextAnalysis.confirmed_topic, TextAnalysis.sentiment, TextAnalysis.tokens,
-                    Answer.response_id)
+                    TextAnalysis.source_id, Answer.response_id)
              .join(Answer, Answer.id == TextAnalysis.source_id)
              .where(TextAnalysis.source_kind == TextSource.ANSWER, TextAnalysis.wave_id == wave_id)
              .order_by(TextAnalysis.id).execution_options(yield_per=20_000))
@@ -142,24 +142,26 @@ def _quotes(best: list) -> tuple[str, ...]:
 QUOTE_CANDIDATES = 200
 
 
-def _quote_rows(wave_id: int, code: str, visible: Collection[int]) -> list:
-    """The wave's most typical answers of topic ``code`` with a quote, of responses in ``visible``."""
-    topic = func.coalesce(TextAnalysis.confirmed_topic, TextAnalysis.topic)
-    query = (select(TextAnalysis.quote, TextAnalysis.tokens, Answer.response_id)
-             .join(Answer, Answer.id == TextAnalysis.source_id)
-             .where(TextAnalysis.source_kind == TextSource.ANSWER, TextAnalysis.wave_id == wave_id, topic == code,
-                    TextAnalysis.quote != "")
-             .order_by(TextAnalysis.topic_probability.desc(), TextAnalysis.id).limit(QUOTE_CANDIDATES))
-    return [r for r in db.session.execute(query) if r.response_id in visible]
+def _quote_rows(wave_id: int, code: str, response_of: dict[int, int]) -> list:
+    """The wave's most typical answers of topic ``code`` with a quote, of visible responses (``response_of`` maps
+    their answer ids to response ids): predicted ones by probability, staff-confirmed ones first."""
+    base = (select(TextAnalysis.quote, TextAnalysis.tokens, TextAnalysis.source_id)
+            .where(TextAnalysis.source_kind == TextSource.ANSWER, TextAnalysis.wave_id == wave_id,
+                   TextAnalysis.quote != ""))
+    confirmed = base.where(TextAnalysis.confirmed_at.is_not(None), TextAnalysis.confirmed_topic == code)
+    predicted = (base.where(TextAnalysis.topic == code, TextAnalysis.confirmed_topic.is_(None))
+                 .order_by(TextAnalysis.topic_probability.desc(), TextAnalysis.id).limit(QUOTE_CANDIDATES))
+    rows = list(db.session.execute(confirmed.limit(QUOTE_CANDIDATES))) + list(db.session.execute(predicted))
+    return [r for r in rows if r.source_id in response_of]
 
 
-def _themes(wave_id: int, rows, names: dict[str, str], visible: Collection[int]) -> tuple[Theme, ...]:
+def _themes(wave_id: int, rows, names: dict[str, str]) -> tuple[Theme, ...]:
     by_topic: dict[str, list] = defaultdict(list)
     for r in rows:
         by_topic[r.confirmed_topic or r.topic].append(r)
     themes = []
     for code, members in sorted(by_topic.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        quotes = _quotes(_quote_rows(wave_id, code, visible))
+        quotes = _quotes(_quote_rows(wave_id, code, {r.source_id: r.response_id for r in members}))
         negative = 100.0 * sum(m.sentiment == "부정" for m in members) / len(members)
         themes.append(Theme(code, names.get(code, code), len(members), 100.0 * len(members) / len(rows), negative,
                             quotes))
@@ -214,7 +216,7 @@ def wave_voc(wave: Wave, *, units: Collection[int] | None = None, unit: int | No
     grouped = len({label for label in labels if label}) >= 2
     words = keywords(docs, labels if grouped else None, top=20)
     found, basis = _emerging(wave, docs, rows, units, unit)
-    return VocReport(n=len(rows), themes=_themes(wave.id, rows, names, unit_of), sentiment=sentiment, terms=words.terms,
+    return VocReport(n=len(rows), themes=_themes(wave.id, rows, names), sentiment=sentiment, terms=words.terms,
                      offices=_offices(words, labels) if grouped else (), emerging=found[:15], emerging_basis=basis,
                      unit_name=unit_name, pending=pending_count(wave))
 
@@ -226,4 +228,4 @@ def workbook_topics(wave: Wave, units: Collection[int] | None = None) -> tuple[V
     if not rows:
         return ()
     return tuple(VocTopic(t.name, t.count, t.share, t.negative, t.quotes[0] if t.quotes else "")
-                 for t in _themes(wave.id, rows, topic_names(), unit_of))
+                 for t in _themes(wave.id, rows, topic_names()))
