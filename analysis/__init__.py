@@ -13,6 +13,8 @@ reliability  Cronbach's alpha with Feldt interval, item statistics.
 drivers      derived importance and importance-performance quadrants.
 courtesy     courtesy (친절도) checklist scoring, aggregation and ranking.
 report       one-pass scoring of a whole wave (many items, vectorised).
+text         Korean VOC text: Kiwi morphology, log-odds keywords, emerging words, topic and sentiment
+             classifiers (kiwipiepy, scikit-learn; imported on its own as ``analysis.text``).
 
 Missing answers are ``NaN`` everywhere; "모름/해당없음" codes are turned into
 ``NaN`` by :func:`analysis.scales.as_missing`. Every result is a frozen

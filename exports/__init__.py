@@ -41,6 +41,9 @@ The input (:mod:`exports.inputs`; every part may be left empty and its sheet is 
 ``voc`` : sequence of :class:`VocEntry` — 고객의 소리
     Open-ended answers with their respondent's segments (held in memory once: they are
     counted for the word table and listed).
+``voc_topics`` : tuple of :class:`VocTopic` — VOC 주제
+    Open answers by topic (name, count, share, negative share, an example answer) with a bar chart;
+    the app fills it from its stored text analyses (:mod:`analysis.text`).
 ``codebook`` : tuple of :class:`CodebookEntry` — 코드북
     Variable code, label, type, dimension, value labels and 모름/해당없음 codes.
 ``raw`` : :class:`RawData` — 원자료
@@ -82,11 +85,12 @@ from .inputs import (
                      Trend,
                      TrendSeries,
                      VocEntry,
+                     VocTopic,
                      WorkbookInput,
 )
 from .report import WorkbookSummary, sheet_names, write_workbook
 
 __all__ = ["adapt", "write_workbook", "sheet_names", "WorkbookSummary", "WorkbookInput", "Change", "Contrast", "Kpi", "ScoreRow",
            "SegmentRow", "Trend", "TrendSeries", "Ipa", "ItemDriverRow", "CourtesyRow", "CourtesyTable", "FrequencyRow",
-           "FrequencyTable", "VocEntry", "CodebookEntry", "RawColumn", "RawData", "MethodNote", "PersonalDataRelease",
+           "FrequencyTable", "VocEntry", "VocTopic", "CodebookEntry", "RawColumn", "RawData", "MethodNote", "PersonalDataRelease",
            "iter_raw_csv", "write_raw_csv", "iter_codebook_csv", "write_codebook_csv"]

@@ -19,7 +19,7 @@ from analysis.drivers import QuadrantItem
 from analysis.results import Estimate
 
 __all__ = ["Change", "Contrast", "Kpi", "ScoreRow", "SegmentRow", "TrendSeries", "Trend", "Ipa", "CourtesyRow",
-           "CourtesyTable", "FrequencyRow", "FrequencyTable", "ItemDriverRow", "VocEntry", "CodebookEntry", "RawColumn",
+           "CourtesyTable", "FrequencyRow", "FrequencyTable", "ItemDriverRow", "VocEntry", "VocTopic", "CodebookEntry", "RawColumn",
            "RawData", "MethodNote", "PersonalDataRelease", "WorkbookInput", "KPI_KINDS", "RAW_KINDS"]
 
 #: How a KPI is shown: score/points "0.0", share (percent) "0.0%", mean "0.00", count "#,##0".
@@ -216,6 +216,17 @@ class VocEntry:
 
 
 @dataclass(frozen=True)
+class VocTopic:
+    """One topic (주제) of the open answers: name, number of answers, share and negative share (percent), an example."""
+
+    name: str
+    count: int
+    share: float
+    negative: float = 0.0
+    example: str = ""
+
+
+@dataclass(frozen=True)
 class CodebookEntry:
     """One variable of the raw data: code, label, type and value labels (and the 모름/해당없음 codes)."""
 
@@ -299,6 +310,7 @@ class WorkbookInput:
     courtesy: tuple[CourtesyTable, ...] = ()
     frequencies: tuple[FrequencyTable, ...] = ()
     voc: Sequence[VocEntry] = ()
+    voc_topics: tuple[VocTopic, ...] = ()
     codebook: tuple[CodebookEntry, ...] = ()
     raw: RawData | None = None
     raw_labels: bool = False

@@ -19,7 +19,7 @@ from analysis import compare, contrasts, courtesy, drivers, estimate, kpi, repor
 from analysis.index import ItemSpec
 
 from . import adapt
-from .inputs import CodebookEntry, Kpi, MethodNote, RawColumn, RawData, VocEntry, WorkbookInput
+from .inputs import CodebookEntry, Kpi, MethodNote, RawColumn, RawData, VocEntry, VocTopic, WorkbookInput
 
 __all__ = ["SampleWave", "sample_wave", "sample_input", "ITEMS", "LABELS", "REGIONS", "CHANNELS", "WAVES", "raw_rows",
            "raw_columns", "respondent_score", "courtesy_evaluations"]
@@ -183,8 +183,18 @@ def sample_input(n: int = 600, seed: int = 0, *, raw: bool = True) -> WorkbookIn
         trend=adapt.trend(["2024년 4분기", "2025년 1분기", "2025년 2분기"], [r.scores for r in reps], LABELS,
                           [r.n for r in reps]),
         ipa=_ipa(cur, now.scores.items.value, np.column_stack([now.scores.items.ci_low, now.scores.items.ci_high])), courtesy=_courtesy(seed), frequencies=freq, voc=voc,
+        voc_topics=SAMPLE_TOPICS,
         codebook=_codebook(), raw=RawData(raw_columns(), raw_rows(cur)) if raw else None,
         method=MethodNote(weights="사후 층화 가중치 (지역 × 연령대)"))
+
+
+#: A sample VOC 주제 table (as the app fills it from its stored text analyses).
+SAMPLE_TOPICS = (VocTopic("배달 지연", 412, 31.2, 88.1, "택배가 일주일째 안 와요"),
+                 VocTopic("직원 응대", 251, 19.0, 71.3, "창구 직원이 설명을 잘 안 해 주셨어요"),
+                 VocTopic("칭찬", 236, 17.9, 2.1, "집배원님이 늘 친절하게 인사해 주세요"),
+                 VocTopic("요금·환불", 148, 11.2, 80.4, "소포 요금이 너무 비싸요"),
+                 VocTopic("인터넷우체국·앱 오류", 139, 10.5, 91.0, "앱 로그인이 계속 안 돼요"),
+                 VocTopic("기타 문의", 134, 10.2, 6.0, "토요일에도 여나요"))
 
 
 def _counts(column: np.ndarray) -> dict[int, int]:

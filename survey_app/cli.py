@@ -1,4 +1,4 @@
-"""The ``survey-app`` command line: demo, serve, db, create-user, surveys, waves."""
+"""The ``survey-app`` command line: demo, serve, db, create-user, surveys, waves (and each feature's commands)."""
 from __future__ import annotations
 
 import sys
@@ -26,6 +26,7 @@ from .reports import wave_overview
 from .results.cli import COMMANDS as results_commands
 from .results.delivery_cli import COMMANDS as delivery_commands
 from .results.export_cli import COMMANDS as export_commands
+from .voc.cli import COMMANDS as voc_commands
 
 db_group = AppGroup("db", help="데이터베이스 스키마 (schema migrations).")
 
@@ -170,7 +171,7 @@ def _distribution_commands() -> tuple:
 
 
 def _results_commands() -> tuple:
-    return results_commands + export_commands + delivery_commands
+    return results_commands + export_commands + delivery_commands + voc_commands
 
 
 def _customer_commands() -> tuple:

@@ -87,6 +87,8 @@ DEFAULTS: dict[str, Any] = {
     "SEND_RETRY_SECONDS": 60,
     "SEND_LEASE_SECONDS": 300,
     "SCHEDULER_TICK_SECONDS": 30,
+    "VOC_ANALYSIS_SECONDS": 60,
+    "VOC_ANALYSIS_BATCH": 2000,
     "SCHEDULER_LEASE_SECONDS": 30,
     "ALLOW_TICK_AS_OF": False,
 }
@@ -154,6 +156,8 @@ DESCRIPTIONS: dict[str, str] = {
     "SEND_LEASE_SECONDS": "How long a sender's claim on a message lasts; a dead sender's messages return to the queue after it.",
     "RESULTS_INLINE_MAX_RESPONSES": "A stale stored result of a wave with at most this many complete responses is recomputed while the page waits; a larger one is shown as stored while the scheduler recomputes it.",
     "RESULTS_REFRESH_SECONDS": "How often `survey-app scheduler` recomputes stored results whose answers have changed.",
+    "VOC_ANALYSIS_SECONDS": "How often the scheduler analyses newly arrived open-ended answers (topic, sentiment, words).",
+    "VOC_ANALYSIS_BATCH": "Open-ended answers analysed and committed at a time by the VOC analysis job.",
     "SCHEDULER_TICK_SECONDS": "How often `survey-app scheduler` opens waves, queues reminders and closes waves.",
     "SCHEDULER_LEASE_SECONDS": "Standby scheduler takes over this long after the active one stops renewing its lease (SQLite).",
     "ALLOW_TICK_AS_OF": "Allow `survey-app wave tick --now TIME` (run a tick as of another time, to try reminders). Trials only, never in production.",

@@ -13,6 +13,7 @@ from .demo_customers import seed_customers
 from .demo_org import seed_organisation
 from .demo_surveys import fresh_personal_links, open_wave_links, seed_main_survey, seed_template_drafts
 from .models import User
+from .voc.jobs import analyse_new_answers
 
 
 @dataclass
@@ -51,6 +52,7 @@ def seed_demo() -> SeedReport:
     seed_template_drafts()
     report.created_customers = seed_customers()
     report.personal_links = fresh_personal_links()
+    analyse_new_answers(batch=100_000)  # the open answers' topics and words, as the scheduler's job would
     return report
 
 

@@ -19,21 +19,8 @@ from questionnaires.answers import other_code
 from questionnaires.logic import is_visible
 from questionnaires.model import Question
 
+from .demo_voc import comment
 from .responses.operations import AnswerRow
-
-COMMENTS = [
-    "창구 직원분이 친절하게 안내해 주셔서 좋았습니다.",
-    "대기 시간이 조금 길었습니다. 창구를 더 열어 주시면 좋겠습니다.",
-    "택배 접수가 빠르고 편리했습니다.",
-    "주차 공간이 부족해서 불편했습니다.",
-    "등기 조회 방법을 자세히 알려 주셔서 감사합니다.",
-    "번호표 안내가 잘 들리지 않았습니다.",
-    "항상 친절하게 응대해 주셔서 감사합니다.",
-    "무인 접수기 사용법이 어려웠습니다.",
-    "우체국 쇼핑 배송이 빨라서 만족합니다.",
-    "상담 연결까지 시간이 오래 걸렸습니다.",
-]
-
 
 #: Where each quality dimension's answers sit, in standard deviations of the general satisfaction.
 DIMENSION_LEVEL = {"process": 0.35, "outcome": 0.1, "environment": -0.5, "social": 0.15}
@@ -137,7 +124,7 @@ def answers_for(question: Question, who: Respondent, rng: random.Random) -> list
     if kind in vocab.CHOICE_TYPES:
         return _choice_rows(question, rng)
     if kind in (vocab.SHORT_TEXT, vocab.LONG_TEXT):
-        return [AnswerRow(question.code, value_text=rng.choice(COMMENTS))] if rng.random() < 0.35 else []
+        return [AnswerRow(question.code, value_text=comment(who.satisfaction, who.hidden, rng))] if rng.random() < 0.35 else []
     if kind == vocab.NUMBER:
         low, high = question.min or 0, question.max or 10
         return [AnswerRow(question.code, value_num=float(rng.randint(int(low), int(high))))]

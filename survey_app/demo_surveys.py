@@ -13,6 +13,7 @@ from questionnaires import Questionnaire, list_templates, load_template
 from .database import db
 from .demo_org import office_codes
 from .demo_responses import Respondent, response_plan, response_times
+from .demo_voc import begin_wave
 from .distribution.office_links import office_link_args, office_place
 from .models import (
     Answer,
@@ -130,7 +131,8 @@ def seed_main_survey() -> bool:
     survey = demo_survey(MAIN_SURVEY, questionnaire)
     version = survey.publish(questionnaire.to_dict(), changelog="최초 게시 (first publication)")
     rng = random.Random(20261124)
-    for code, name, opens, closes, state, count, shift in WAVES:
+    for number, (code, name, opens, closes, state, count, shift) in enumerate(WAVES):
+        begin_wave(number)  # the demo's comments: a new theme in the second wave (survey_app.demo_voc)
         wave = Wave(code=code, name=name, survey=survey, version=version, state=state, opens_at=opens,
                     closes_at=closes, open_link_key=demo_open_key(code) if state == WaveState.OPEN else None)
         db.session.add(wave)

@@ -146,6 +146,32 @@ def test_demo_scale_answers_are_stored_as_the_respondent_pages_store_them(demo):
     assert max(q2_1.rows, key=lambda r: r.count).label.startswith(("5", "6", "7"))  # satisfied, not 모름
 
 
+def test_demo_open_answers_are_analysed_with_real_themes(demo):
+    """The demo's comments are Korean VOC, analysed on seeding: several themes, masked names, and the second
+    wave's new complaint (the app update) found as an emerging word against the first wave."""
+    from survey_app.models import TextAnalysis
+    from survey_app.voc.report import wave_voc
+
+    first, _second, app, _ = demo
+    with app.app_context():
+        wave = db.session.scalar(select(Wave).where(Wave.code == "CS-POSTAL-2026Q4"))
+        texts = db.session.scalar(select(func.count()).select_from(Answer).join(Response).where(
+            Response.wave_id == wave.id, Response.status == ResponseStatus.COMPLETE, Answer.question_code == "Q10"))
+        assert db.session.scalar(select(func.count(TextAnalysis.id)).where(
+            TextAnalysis.wave_id == wave.id, TextAnalysis.source_code == "Q10")) == texts  # every comment, once
+        analysed = db.session.scalar(select(func.count(TextAnalysis.id)).where(TextAnalysis.wave_id == wave.id))
+        report = wave_voc(wave)
+    assert report.n == analysed >= texts > 200 and len(report.themes) >= 6  # comments and 기타 texts
+    assert {"praise", "delivery_delay", "online_system"} <= {t.code for t in report.themes}
+    assert "업데이트" in {t.term for t in report.emerging} and report.emerging_basis == "earlier_waves"
+    assert len(report.offices) >= 3
+    password = re.search(r"admin / (\S+)", first).group(1)
+    client = app.test_client()
+    client.post("/manage/login", data={"username": "admin", "password": password})
+    page = client.get(f"/manage/results/waves/{wave.id}/voc").get_data(as_text=True)
+    assert "인터넷우체국·앱 오류" in page and "업데이트" in page
+
+
 def _printed_office_link_is_signed(app, printed: str) -> bool:
     """The demo's counter QR link names 광화문 office with this app's signature."""
     from urllib.parse import parse_qsl, urlsplit

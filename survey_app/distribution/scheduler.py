@@ -11,6 +11,8 @@ Jobs (ids are fixed, so restarting replaces them instead of adding copies):
 - ``contact-retention`` daily at 03:00: purge or anonymise contacts whose retention has ended.
 - ``results-refresh`` every ``RESULTS_REFRESH_SECONDS``: recompute stored wave results whose answers changed
   (see :mod:`survey_app.results.stored`), the ones a viewer saw stale first.
+- ``voc-analysis`` every ``VOC_ANALYSIS_SECONDS``: analyse new open-ended answers (topic, sentiment, content
+  words) and store them (:mod:`survey_app.voc.jobs`), so reports never re-tokenise.
 - ``report-delivery`` hourly at minute 5: e-mail the results workbooks that are due (weekly, monthly, at wave
   close; see :mod:`survey_app.results.delivery`). A tick that closes a wave also sends its at-close reports.
 
@@ -34,6 +36,7 @@ from ..database import db, retry_when_locked, write_lock_up_front
 from ..privacy.retention import run_retention_job
 from ..results.delivery import run_deliveries
 from ..results.stored import refresh_stale
+from ..voc.jobs import run_voc_job
 from .fielding import run_tick
 from .leader import make_leader
 from .sender import worker_name
@@ -47,6 +50,7 @@ RESULTS_JOB = "results-refresh"
 def _say_locked(error, wait: float) -> None:
     print(f"scheduler: 데이터베이스가 잠겨 {wait:.1f}초 뒤 다시 시도합니다 (database locked, retrying): {error.orig}",
           flush=True)
+VOC_JOB = "voc-analysis"
 
 
 def tick_job() -> None:
@@ -89,6 +93,13 @@ def retention_job() -> None:
             log.info("retention: %s", line)
 
 
+def voc_job() -> None:
+    """Analyse the open-ended answers that arrived since the last run."""
+    with _APP.app_context():
+        for line in run_voc_job(_APP.config["VOC_ANALYSIS_BATCH"]):
+            log.info("voc: %s", line)
+
+
 def build_scheduler(app: Flask, tick_seconds: int) -> BackgroundScheduler:
     """A scheduler whose jobs live in the app database's ``scheduler_jobs`` table."""
     store = SQLAlchemyJobStore(engine=app.extensions["survey_engine"], tablename="scheduler_jobs")
@@ -101,6 +112,8 @@ def build_scheduler(app: Flask, tick_seconds: int) -> BackgroundScheduler:
     scheduler.add_job(results_job, "interval", seconds=app.config["RESULTS_REFRESH_SECONDS"], id=RESULTS_JOB,
                       replace_existing=True, misfire_grace_time=3600)
     scheduler.add_job(report_job, "cron", minute=5, id=REPORT_JOB, replace_existing=True, misfire_grace_time=3600)
+    scheduler.add_job(voc_job, "interval", seconds=app.config["VOC_ANALYSIS_SECONDS"], id=VOC_JOB,
+                      replace_existing=True, misfire_grace_time=3600)
     return scheduler
 
 

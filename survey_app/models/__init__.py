@@ -23,6 +23,7 @@ from .roles import ROLE_PERMISSIONS, Permission, Role, RoleGrant
 from .security import ApiKey, RateLimitBucket
 from .stored_results import StoredResult
 from .surveys import ImmutableVersionError, Survey, SurveyState, SurveyStateError, SurveyVersion
+from .text_analysis import TextAnalysis, TextSource
 from .unsaved import UnsavedForm
 from .users import StaffSession, User
 from .waves import Invitation, Wave, WaveState, WaveStateError, hash_token, new_token
@@ -46,4 +47,6 @@ __all__ = [
     "OrderStatus",
     # results computed once and kept
     "StoredResult",
+    # analysed free text (VOC)
+    "TextAnalysis", "TextSource",
 ]

@@ -43,6 +43,7 @@ from exports import (
 from questionnaires import Questionnaire
 
 from ..models import Wave
+from ..voc.report import workbook_topics
 from .build import load_for, survey_waves
 from .export_data import codebook, frequencies, open_answers, present_codes, raw_columns, raw_rows
 from .loading import WaveData
@@ -275,7 +276,8 @@ def workbook_input(wave: Wave, *, units: Collection[int] | None = None, confiden
         generated_on=today or date.today(), kpis=_kpis(result, before), scores=_scores(result, before),
         segments=_segments(result, before), segment_measure=_headline_label(result), trend=_trend(result),
         ipa=_ipa(result), item_drivers=_item_drivers(result), courtesy=_courtesy(result), frequencies=frequencies(wave.id, questionnaire, visible),
-        voc=_voc(open_answers(wave.id, questionnaire, data), result), codebook=codebook(questionnaire, columns),
+        voc=_voc(open_answers(wave.id, questionnaire, data), result), voc_topics=workbook_topics(wave, units),
+        codebook=codebook(questionnaire, columns),
         raw=RawData(columns, raw_rows(wave.id, questionnaire, visible, local_zone(), columns)),
         raw_labels=labels, personal=personal,
         method=_method(result, data))

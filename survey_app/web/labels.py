@@ -41,6 +41,7 @@ AUDIT_ACTION_NAMES = {
     "customer.erase": _l("고객 삭제 요청 처리"), "customers.export_pseudonymised": _l("고객 가명정보 내려받기"),
     "customer.import": _l("고객 자료 등록"),
     "wave.plan.edit_running": _l("발송 중 계획 변경"), "wave.plan.test_send": _l("시험 발송"),
+    "voc.topic_confirmed": _l("VOC 주제 확인·수정"),
 }
 OUTBOX_STATE_NAMES = {"pending": _l("대기"), "sending": _l("보내는 중"), "sent": _l("보냄"), "failed": _l("실패"),
                       "bounced": _l("반송"), "cancelled": _l("취소")}

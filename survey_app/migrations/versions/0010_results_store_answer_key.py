@@ -1,7 +1,7 @@
 """results: stored results per wave, viewer scope and confidence; answers keyed by (response, question, position)
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-06
 
 ``stored_results`` keeps computed wave results (see ``survey_app.results.stored``).
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = '0010'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,111 @@
+"""The scheduler job that analyses new open-ended answers (``voc-analysis``, every ``VOC_ANALYSIS_SECONDS``).
+
+The respondent's submission does nothing extra: the job finds complete responses' text answers that have
+no analysis yet (per published version, the questionnaire's text and "other" fields), analyses up to
+``VOC_ANALYSIS_BATCH`` of them, stores them and commits. A missed run loses nothing: the next one finds
+the same answers. Analyses whose answer was deleted (a purge) are deleted with it.
+"""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import delete, exists, func, select
+
+from questionnaires import QuestionnaireError
+
+from ..database import db
+from ..models import Answer, OrgUnit, Response, ResponseStatus, SurveyVersion, TextAnalysis, TextSource, Wave
+from .operations import SourceText, store_analyses
+
+log = logging.getLogger(__name__)
+_TEXT_KINDS = ("text", "other")
+_UNIT_KEYS = ("office_code", "region")
+
+
+def _text_codes(version: SurveyVersion) -> list[str]:
+    try:
+        return [f.code for f in version.questionnaire.answer_fields() if f.kind in _TEXT_KINDS]
+    except QuestionnaireError as exc:
+        log.warning("voc: version %s has an unreadable questionnaire, its answers are not analysed: %s", version.id, exc)
+        return []
+
+
+def _unanalysed(codes: list[str]):
+    analysed = exists().where(TextAnalysis.source_kind == TextSource.ANSWER, TextAnalysis.source_id == Answer.response_id,
+                              TextAnalysis.source_code == Answer.question_code)
+    return ((Response.status == ResponseStatus.COMPLETE) & Answer.question_code.in_(codes)
+            & Answer.value_text.is_not(None) & ~analysed)
+
+
+def _pending(version_id: int, codes: list[str], limit: int) -> list:
+    query = (select(Answer.response_id, Answer.question_code, Answer.value_text, Response.wave_id, Response.finished_at, Response.subject_org_unit_id,
+                    Response.hidden)
+             .join(Response, Response.id == Answer.response_id)
+             .where(Response.version_id == version_id, _unanalysed(codes))
+             .order_by(Answer.response_id, Answer.question_code).limit(limit))
+    return db.session.execute(query).all()
+
+
+def pending_count(wave: Wave) -> int:
+    """Text answers of the wave's complete responses still waiting for the job."""
+    codes = _text_codes(wave.version)
+    if not codes:
+        return 0
+    query = (select(func.count()).select_from(Answer).join(Response, Response.id == Answer.response_id)
+             .where(Response.wave_id == wave.id, _unanalysed(codes)))
+    return db.session.scalar(query) or 0
+
+
+def _units(rows: list) -> dict[str, int]:
+    codes = {str((r.hidden or {}).get(k)) for r in rows for k in _UNIT_KEYS if (r.hidden or {}).get(k)}
+    if not codes:
+        return {}
+    return dict(db.session.execute(select(OrgUnit.code, OrgUnit.id).where(OrgUnit.code.in_(codes))).all())
+
+
+def _unit_of(row, units: dict[str, int]) -> int | None:
+    if row.subject_org_unit_id is not None:
+        return row.subject_org_unit_id
+    hidden = row.hidden or {}
+    return next((units[str(hidden[k])] for k in _UNIT_KEYS if hidden.get(k) and str(hidden[k]) in units), None)
+
+
+def analyse_new_answers(batch: int = 2000) -> int:
+    """Analyse and store up to ``batch`` not yet analysed text answers of complete responses; the number stored."""
+    done = 0
+    for version in db.session.scalars(select(SurveyVersion).order_by(SurveyVersion.id)):
+        if done >= batch:
+            break
+        codes = _text_codes(version)
+        rows = _pending(version.id, codes, batch - done) if codes else []
+        if not rows:
+            continue
+        units = _units(rows)
+        items = [SourceText(r.response_id, r.value_text, r.finished_at, r.wave_id, _unit_of(r, units), r.question_code)
+                 for r in rows]
+        done += store_analyses(TextSource.ANSWER, items)
+    return done
+
+
+def forget_deleted_answers() -> int:
+    """Delete analyses of answers that no longer exist (purged or anonymised responses); rows deleted."""
+    gone = ~exists().where(Answer.response_id == TextAnalysis.source_id, Answer.question_code == TextAnalysis.source_code)
+    result = db.session.execute(delete(TextAnalysis).where(TextAnalysis.source_kind == TextSource.ANSWER, gone)
+                                .execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def run_voc_job(batch: int) -> list[str]:
+    """One run: analyse new answers in batches until none are left, forget deleted ones, commit; lines to log."""
+    lines, total = [], 0
+    while True:
+        stored = analyse_new_answers(batch)
+        db.session.commit()
+        total += stored
+        if stored < batch:
+            break
+    forgotten = forget_deleted_answers()
+    db.session.commit()
+    if total or forgotten:
+        lines.append(f"analysed {total} answers, forgot {forgotten}")
+    return lines
