@@ -9,6 +9,8 @@ Jobs (ids are fixed, so restarting replaces them instead of adding copies):
   their invitations), queue due reminders, close waves at their close time. The schedule itself lives
   in the wave and plan rows; the tick only looks at them, so a missed tick loses nothing.
 - ``contact-retention`` daily at 03:00: purge or anonymise contacts whose retention has ended.
+- ``case-triggers`` every ``CASE_TRIGGER_SECONDS``: turn completed responses that matched a survey's case rules
+  into VOC cases, and attach follow-up answers (see :mod:`survey_app.cases.triggers`; exactly once).
 - ``report-delivery`` hourly at minute 5: e-mail the results workbooks that are due (weekly, monthly, at wave
   close; see :mod:`survey_app.results.delivery`). A tick that closes a wave also sends its at-close reports.
 
@@ -28,6 +30,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
+from ..cases.triggers import process_triggers
 from ..database import db
 from ..privacy.retention import run_retention_job
 from ..results.delivery import run_deliveries
@@ -38,6 +41,7 @@ from .sender import worker_name
 log = logging.getLogger(__name__)
 _APP: Flask | None = None  # the process's app, for job functions (APScheduler stores them by reference)
 TICK_JOB, RETENTION_JOB, REPORT_JOB = "distribution-tick", "contact-retention", "report-delivery"
+CASE_JOB = "case-triggers"
 
 
 def tick_job() -> None:
@@ -70,6 +74,20 @@ def retention_job() -> None:
             log.info("retention: %s", line)
 
 
+def case_job() -> None:
+    """Turn pending case triggers into cases, a batch at a time until none is left."""
+    with _APP.app_context():
+        try:
+            while True:
+                counts = process_triggers(_APP.config["CASE_TRIGGER_BATCH"])
+                if counts["cases"] or counts["followups"]:
+                    log.info("cases: %s", counts)
+                if counts["triggers"] < _APP.config["CASE_TRIGGER_BATCH"]:
+                    break
+        finally:
+            db.session.remove()
+
+
 def build_scheduler(app: Flask, tick_seconds: int) -> BackgroundScheduler:
     """A scheduler whose jobs live in the app database's ``scheduler_jobs`` table."""
     store = SQLAlchemyJobStore(engine=app.extensions["survey_engine"], tablename="scheduler_jobs")
@@ -79,6 +97,8 @@ def build_scheduler(app: Flask, tick_seconds: int) -> BackgroundScheduler:
                       misfire_grace_time=3600, next_run_time=datetime.now(scheduler.timezone))
     scheduler.add_job(retention_job, "cron", hour=3, minute=0, id=RETENTION_JOB, replace_existing=True,
                       misfire_grace_time=12 * 3600)
+    scheduler.add_job(case_job, "interval", seconds=app.config["CASE_TRIGGER_SECONDS"], id=CASE_JOB,
+                      replace_existing=True, misfire_grace_time=3600)
     scheduler.add_job(report_job, "cron", minute=5, id=REPORT_JOB, replace_existing=True, misfire_grace_time=3600)
     return scheduler
 

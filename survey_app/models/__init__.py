@@ -1,6 +1,18 @@
 """All models, importable from one place (Alembic reads ``Base.metadata`` from here)."""
 from .audit import AppendOnlyError, AuditEvent
 from .base import Base, utcnow
+from .cases import (
+    Case,
+    CaseAnswer,
+    CaseEvent,
+    CaseRouting,
+    CaseRule,
+    CaseRuleKind,
+    CaseSource,
+    CaseStatus,
+    CaseTrigger,
+    Resolution,
+)
 from .contacts import Contact, RetentionAction
 from .customers import (
     ConsentPurpose,
@@ -42,4 +54,7 @@ __all__ = [
     # customer records
     "ConsentPurpose", "Customer", "CustomerConsent", "CustomerKind", "Interaction", "InteractionChannel", "Order",
     "OrderStatus",
+    # VOC cases
+    "Case", "CaseAnswer", "CaseEvent", "CaseRouting", "CaseRule", "CaseRuleKind", "CaseSource", "CaseStatus",
+    "CaseTrigger", "Resolution",
 ]
