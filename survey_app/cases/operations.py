@@ -110,6 +110,8 @@ def may_handle(user: User, unit_id: int | None) -> bool:
 def assign(case: Case, assignee: User, *, expected_version: int | None = None) -> None:
     """Give the case to a member of staff whose scope covers the case's unit."""
     _check_version(case, expected_version)
+    if case.assignee_id == assignee.id and case.status == CaseStatus.ASSIGNED:
+        raise CaseError("이미 그 직원에게 배정된 사건입니다.")
     if not may_handle(assignee, case.org_unit_id):
         unit = case.org_unit.name if case.org_unit else "우편고객센터"
         raise CaseError(f"{assignee.display_name or assignee.username} 님은 {unit}의 사건을 처리할 권한이 없어 "
