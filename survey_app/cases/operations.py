@@ -8,10 +8,10 @@ the ORM's version column catches the same race between the check and the UPDATE.
 """
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import func, select
 
 from ..audit import current_actor, record
 from ..database import db
@@ -53,11 +53,6 @@ def _event(case: Case, kind: str, *, note: str | None = None, from_status: str |
     return event
 
 
-def _next_number(received: date) -> str:
-    count = db.session.scalar(select(func.count(Case.id))) or 0
-    return f"VOC-{received.year}-{count + 1:06d}"
-
-
 def open_case(*, source: str, category: str, summary: str, detail: str | None = None, customer_id: int | None = None,
               org_unit_id: int | None = None, region: str | None = None, priority: str = "normal",
               response_id: int | None = None, interaction_id: int | None = None, trigger_id: int | None = None,
@@ -72,7 +67,7 @@ def open_case(*, source: str, category: str, summary: str, detail: str | None = 
     received = received_on or seoul_today()
     due = due_date(category, received)
     unit_id, routed_by = route(category=category, region=region, org_unit_id=org_unit_id)
-    case = Case(number=_next_number(received), source=source, category=category, priority=priority,
+    case = Case(number=f"new-{uuid.uuid4().hex[:28]}", source=source, category=category, priority=priority,
                 summary=summary.strip()[:300], detail=detail, customer_id=customer_id, org_unit_id=unit_id,
                 response_id=response_id, interaction_id=interaction_id, trigger_id=trigger_id,
                 external_ref=external_ref, received_on=received, due_on=due,

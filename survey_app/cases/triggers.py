@@ -42,14 +42,11 @@ def note_completed_response(*, response_id: int | None = None, invitation_id: in
     if response_id is None and invitation_id is None:
         return
     mine = Response.id == response_id if response_id is not None else Response.invitation_id == invitation_id
-    chosen = select(Response.id, literal(utcnow()).label("created_at")).where(mine, _survey_wants_triggers())
+    wanted = or_(exists().where(CaseRule.survey_id == Wave.survey_id, CaseRule.active.is_(True)),
+                 exists().where(Survey.id == Wave.survey_id, Survey.kind == FOLLOWUP_KIND))
+    chosen = (select(Response.id, literal(utcnow()).label("created_at"))
+              .join(Wave, Wave.id == Response.wave_id).where(mine, wanted))
     db.session.execute(insert(CaseTrigger).from_select(["response_id", "created_at"], chosen))
-
-
-def _survey_wants_triggers():
-    wave_survey = select(Wave.survey_id).where(Wave.id == Response.wave_id).scalar_subquery()
-    return or_(exists().where(CaseRule.survey_id == wave_survey, CaseRule.active.is_(True)),
-               exists().where(Survey.id == wave_survey, Survey.kind == FOLLOWUP_KIND))
 
 
 def _pending(limit: int) -> list[CaseTrigger]:
