@@ -6,6 +6,7 @@ from flask import Flask
 from .accounts.views import bp as account_bp
 from .admin import bp as admin_bp
 from .api import bp as api_bp
+from .cases import bp as cases_bp
 from .courtesy import bp as courtesy_bp
 from .designer import bp as designer_bp
 from .distribution.views import register_blueprints as register_distribution
@@ -31,3 +32,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(report_subscriptions_bp)  # scheduled report e-mails of a survey
     for blueprint in (designer_bp, courtesy_bp):  # survey designer, courtesy evaluations (/manage)
         app.register_blueprint(blueprint)
+    app.register_blueprint(cases_bp)  # VOC cases (/manage/cases)

@@ -8,7 +8,10 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
+from ..customers.consent import may_contact
 from ..database import db
+from ..distribution.fielding import send_time
+from ..distribution.tokens import token_and_hash
 from ..models import (
     Answer,
     Case,
@@ -52,7 +55,6 @@ def _contact_of(case: Case) -> Contact | None:
 
 
 def _skip_reason(case: Case, contact: Contact | None, wave: Wave | None) -> str | None:
-    from ..customers.consent import may_contact
     if wave is None:
         return "진행 중인 처리 만족도 조사 차수가 없습니다."
     if contact is None:
@@ -68,8 +70,6 @@ def _skip_reason(case: Case, contact: Contact | None, wave: Wave | None) -> str 
 
 def send_followup(case: Case) -> Invitation | None:
     """Invite the case's customer to the follow-up survey (or note on the timeline why not). Flushes."""
-    from ..distribution.fielding import send_time
-    from ..distribution.tokens import token_and_hash
     wave, contact = followup_wave(), _contact_of(case)
     reason = _skip_reason(case, contact, wave)
     if reason is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 
@@ -41,7 +42,6 @@ class CaseConflict(CaseError):
 
 def seoul_today() -> date:
     """Today in the center's time zone (deadlines are calendar dates there)."""
-    from zoneinfo import ZoneInfo
     return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
 
