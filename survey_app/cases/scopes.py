@@ -6,6 +6,7 @@ from typing import Any
 from ..database import db
 from ..models import Case
 from ..web.scopes import ORG_WIDE, Scope, _get_or_404
+from .operations import open_case
 
 
 def _case_resolve(case_id: int, **_: Any) -> Any:
@@ -14,7 +15,6 @@ def _case_resolve(case_id: int, **_: Any) -> Any:
 
 
 def _case_example(unit_id: int | None) -> dict:
-    from .operations import open_case
     case = open_case(source="call", category="simple_inquiry", summary="범위 시험 사건", org_unit_id=unit_id)
     db.session.flush()
     return {"case_id": case.id}

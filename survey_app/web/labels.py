@@ -38,6 +38,9 @@ AUDIT_ACTION_NAMES = {
     "org.unit_active": _l("조직 사용 여부 변경"), "org.staff_active": _l("직원 사용 여부 변경"),
     "results.export": _l("결과 보고서 내려받기"), "results.report_delivery": _l("정기 보고 메일 발송"),
     "customer.consent": _l("고객 동의 변경"),
+    "case.open": _l("VOC 사건 접수"), "case.assign": _l("VOC 사건 배정"), "case.status": _l("VOC 사건 상태 변경"),
+    "case.close": _l("VOC 사건 종결"), "case.transfer": _l("VOC 사건 이관"), "case.rule_add": _l("사건 규칙 추가"),
+    "case.rule_remove": _l("사건 규칙 끄기"),
 }
 OUTBOX_STATE_NAMES = {"pending": _l("대기"), "sending": _l("보내는 중"), "sent": _l("보냄"), "failed": _l("실패"),
                       "bounced": _l("반송"), "cancelled": _l("취소(수신 거부)")}
