@@ -24,4 +24,5 @@ def whoami():
     return jsonify(name=key.name, prefix=key.prefix, permissions=key.permissions,
                    org_unit=key.org_unit.code if key.org_unit else None)
 
-from . import distribution_api  # noqa: E402,F401  (post-call, wave status, OpenAPI spec)
+from . import distribution_api  # noqa: E402,F401,I001  (post-call, wave status, OpenAPI spec)
+from . import cases_api  # noqa: E402,F401,I001  (VOC cases for the phone and board systems)
