@@ -12,7 +12,7 @@ from ..models import CaseRule, Survey
 from .categories import category_name
 from .forms import RuleForm, category_choices
 from .operations import PRIORITIES, CaseError
-from .rules import KIND_NAMES, TEXT_TYPES, add_rule
+from .rules import KIND_NAMES, TEXT_TYPES, add_rule, survey_questionnaire
 
 
 def _question_choices(questionnaire: Questionnaire) -> list[tuple[str, str]]:
@@ -29,10 +29,10 @@ def _question_choices(questionnaire: Questionnaire) -> list[tuple[str, str]]:
 
 def rule_page(survey: Survey):
     """Show the rules and the form; add a rule that fits the questionnaire, else show why not (422)."""
-    questionnaire = Questionnaire.from_dict(survey.draft_definition)
+    questionnaire = survey_questionnaire(survey)
     form = RuleForm()
     form.kind.choices = list(KIND_NAMES.items())
-    form.question_code.choices = _question_choices(questionnaire)
+    form.question_code.choices = _question_choices(questionnaire) if questionnaire is not None else []
     form.category.choices = category_choices()
     status = 200
     if request.method == "POST":

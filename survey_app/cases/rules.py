@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from questionnaires import Questionnaire, vocab
+from questionnaires import Questionnaire, QuestionnaireError, vocab
 
 from ..audit import current_actor, record
 from ..database import db
@@ -70,11 +70,23 @@ def rule_problem(questionnaire: Questionnaire, kind: str, question_code: str, *,
     return None if keyword and keyword.strip() else "찾을 낱말을 적어 주십시오."
 
 
+def survey_questionnaire(survey: Survey) -> Questionnaire | None:
+    """What respondents answer: the latest published version, else the draft; None when neither reads."""
+    if survey.latest_version is not None:
+        return survey.latest_version.questionnaire
+    try:
+        return Questionnaire.from_dict(survey.draft_definition)
+    except (QuestionnaireError, TypeError, ValueError):
+        return None
+
+
 def add_rule(survey: Survey, *, kind: str, question_code: str, threshold: float | None = None,
              choice: str | None = None, keyword: str | None = None, category: str = "complaint",
              priority: str = "normal") -> CaseRule:
     """Add a rule to a survey after checking it against the survey's current questionnaire."""
-    questionnaire = Questionnaire.from_dict(survey.draft_definition)
+    questionnaire = survey_questionnaire(survey)
+    if questionnaire is None:
+        raise CaseError("설문 문항을 읽을 수 없습니다. 설문 만들기에서 먼저 문항을 고쳐 주십시오.")
     problem = rule_problem(questionnaire, kind, question_code, threshold=threshold, choice=choice, keyword=keyword)
     if problem is None and category not in CATEGORIES:
         problem = "알 수 없는 분류입니다."
