@@ -8,6 +8,7 @@ from sqlalchemy import select
 from .accounts.operations import create_user
 from .accounts.passwords import generate_password
 from .database import db
+from .demo_cases import seed_cases
 from .demo_courtesy import seed_courtesy_survey
 from .demo_customers import seed_customers
 from .demo_org import seed_organisation
@@ -49,6 +50,7 @@ def seed_demo() -> SeedReport:
     seed_courtesy_survey(evaluator=admin)
     seed_template_drafts()
     report.created_customers = seed_customers()
+    seed_cases()
     return report
 
 

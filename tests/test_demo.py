@@ -161,3 +161,22 @@ def test_demo_has_a_customer_base_with_orders_calls_and_answered_surveys(demo):
     assert sum(n == 1 for n in per_buyer) > len(per_buyer) / 4  # a long tail of one-time buyers
     assert max(by_region, key=by_region.get) == "R-GYEONGIN" and min(by_region, key=by_region.get) == "R-JEJU"
     assert answered > 500
+
+
+def test_demo_opens_voc_cases_in_several_states_some_overdue(demo):
+    from survey_app.cases.operations import seoul_today
+    from survey_app.models import Case, CaseAnswer
+
+    app = demo[2]
+    with app.app_context():
+        cases = list(db.session.scalars(select(Case)))
+        today = seoul_today()
+        by_source = {c.source for c in cases}
+        statuses = {c.status for c in cases}
+        overdue = [c for c in cases if c.is_overdue_on(today)]
+        attached = db.session.scalar(select(func.count(CaseAnswer.id)))
+        recovered = [c for c in cases if c.recovered]
+    assert len(cases) >= 100 and by_source == {"response", "call"}
+    assert {"received", "assigned", "in_progress", "answered", "closed"} <= statuses
+    assert overdue and attached >= 80 and recovered
+    assert all(c.root_cause and c.resolution for c in cases if c.status == "closed")
