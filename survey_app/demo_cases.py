@@ -84,8 +84,8 @@ def _backdate(case: Case, days_ago: int) -> None:
 
 def _handle(case: Case, handler: User, rng: random.Random) -> None:
     """Move the case along as the center would have, then set its dates back."""
-    days_ago = rng.randint(0, 42)
     stage = rng.choices(["received", "assigned", "in_progress", "answered", "closed"], weights=[2, 2, 2, 1, 5])[0]
+    days_ago = rng.randint(0, 42) if stage == "closed" else rng.choice([0, 1, 2, 3, 4, 6, 8, 9, 12, 16])
     if stage != "received":
         ops.assign(case, handler)
     if stage in ("in_progress", "answered", "closed"):

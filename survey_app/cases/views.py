@@ -3,12 +3,17 @@ the dashboard and the rule editor of a survey. Writes go through :mod:`.operatio
 page again with what was typed and a Korean reason (422), never a traceback."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from exports import write_case_list
+
+from ..audit import record
 from ..database import db
 from ..models import Case, CaseRule, Customer, OrgUnit, Permission, RoleGrant, Survey, User
 from ..web.access import can, requires, visible_units
@@ -18,6 +23,7 @@ from . import operations as ops
 from .categories import category_name, root_causes
 from .forms import AssignForm, BulkAssignForm, CloseForm, IntakeForm, NoteForm, TransferForm, category_choices
 from .pages import clock, dashboard, my_cases, queue, subtree
+from .reporting import CASE_LIST_HEADER, case_list_rows
 from .rule_views import rule_page
 from .rules import remove_rule
 from .scopes import CASE
@@ -241,3 +247,14 @@ def rule_off(survey_id: int, rule_id: int):
     flash(_("규칙을 껐습니다."))
     return redirect(url_for("cases.rules", survey_id=survey_id), 303)
 
+
+
+@bp.get("/export.xlsx")
+@requires(Permission.VIEW_CASES)
+def export():
+    """The case list of the units in view as an Excel file (no personal data: numbers, units, summaries)."""
+    buffer = io.BytesIO()
+    write_case_list(CASE_LIST_HEADER, case_list_rows(visible_units(Permission.VIEW_CASES)), buffer)
+    record("case.export", "case", None, details={})
+    return send_file(io.BytesIO(buffer.getvalue()), as_attachment=True, download_name="voc-cases.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

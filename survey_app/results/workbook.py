@@ -39,6 +39,7 @@ from exports import (
 )
 from questionnaires import Questionnaire
 
+from ..cases.reporting import case_handling
 from ..models import Wave
 from .build import load_for, survey_waves, wave_result
 from .export_data import codebook, frequencies, open_answers, raw_columns, raw_rows
@@ -219,7 +220,7 @@ def workbook_input(wave: Wave, *, units: Collection[int] | None = None, confiden
         voc=_voc(open_answers(wave.id, questionnaire, data), result), codebook=codebook(questionnaire),
         raw=RawData(raw_columns(questionnaire), raw_rows(wave.id, questionnaire, visible, local_zone())),
         raw_labels=labels, personal=personal,
-        method=_method(result, data))
+        method=_method(result, data), cases=case_handling(units))
 
 
 def export_wave(wave: Wave, target: str | Path | IO[bytes], **options) -> WorkbookSummary:
