@@ -15,7 +15,7 @@ def _row(r: CaseUnitRow, total: bool = False) -> list[S]:
     optional = [(r.within_deadline, "share"), (r.hours_to_first_contact, "mean"), (r.days_to_close, "mean"),
                 (r.recovery, "share")]
     return [S(r.unit, base), *[S(n, f"{base} count") for n in (r.total, r.backlog, r.overdue, r.closed)],
-            *[S(value, f"{base} {fmt}") if value is not None else S("-", f"{base} center") for value, fmt in optional]]
+            *[S(value, f"{base} {fmt}") if value is not None else S("", f"{base} center") for value, fmt in optional]]
 
 
 def case_handling_sheet(handling: CaseHandling) -> Sheet:
