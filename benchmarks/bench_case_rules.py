@@ -37,6 +37,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 import benchmarks.bench_respondent as respondent  # noqa: E402
 
 respondent.SCHEMA = "bench_case_rules"  # its own schema, dropped and recreated
+respondent.wait_until_up.__defaults__ = (120,)  # a loaded machine may need more than 30 s to start gunicorn
 SECRET = respondent.SECRET
 
 

@@ -39,4 +39,5 @@ run bench_analysis_report.py --database-url "$URL" --sizes 2000 --repeat 1 --no-
 run bench_exports.py --sizes 1000 --full 1000 --repeat 1 --no-docs
 run bench_distribution.py --sizes 1000 --emails 200
 run bench_respondent.py --database-url "$URL" --seconds 2 --rounds 1 --clients 4 --respondents 12000 --no-docs
+run bench_case_rules.py --database-url "$URL" --seconds 2 --rounds 1 --clients 4 --respondents 3000
 echo "== every benchmark ran at its smoke size"

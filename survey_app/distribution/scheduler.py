@@ -10,7 +10,8 @@ Jobs (ids are fixed, so restarting replaces them instead of adding copies):
   in the wave and plan rows; the tick only looks at them, so a missed tick loses nothing.
 - ``contact-retention`` daily at 03:00: purge or anonymise contacts whose retention has ended.
 - ``case-triggers`` every ``CASE_TRIGGER_SECONDS``: turn completed responses that matched a survey's case rules
-  into VOC cases, and attach follow-up answers (see :mod:`survey_app.cases.triggers`; exactly once).
+  into VOC cases, and attach follow-up answers (see :mod:`survey_app.cases.triggers`; exactly once); then
+  escalate cases past their deadline and flag due progress notices (:mod:`survey_app.cases.deadlines`).
 - ``report-delivery`` hourly at minute 5: e-mail the results workbooks that are due (weekly, monthly, at wave
   close; see :mod:`survey_app.results.delivery`). A tick that closes a wave also sends its at-close reports.
 
@@ -30,6 +31,8 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
+from ..cases.deadlines import watch_deadlines
+from ..cases.operations import seoul_today
 from ..cases.triggers import process_triggers
 from ..database import db
 from ..privacy.retention import run_retention_job
@@ -84,6 +87,7 @@ def case_job() -> None:
                     log.info("cases: %s", counts)
                 if counts["triggers"] < _APP.config["CASE_TRIGGER_BATCH"]:
                     break
+            watch_deadlines(seoul_today())
         finally:
             db.session.remove()
 
