@@ -156,3 +156,18 @@ def test_running_the_job_again_opens_nothing_more(voc_survey, app_ctx):
         complete_response(voc_survey["wave_id"], {**CONTENT, "NPS": 1})
     assert len(_run_job(app_ctx)) == 1
     assert len(_run_job(app_ctx)) == 1
+
+
+def test_routing_rules_by_category_and_region_from_the_cli(app_ctx, make_org, runner):
+    from survey_app.cases.operations import open_case
+    make_org(code="CENTER-R", name="우편고객센터", level=OrgLevel.CENTER)
+    shop = make_org(code="T-SHOP", name="우체국쇼핑 고객지원팀", level=OrgLevel.TEAM)
+    gangwon = make_org(code="R-GW-R", name="강원지방우정청", level=OrgLevel.REGIONAL)
+    assert runner.invoke(args=["cases", "route", "--category", "request", "--unit", "T-SHOP"]).exit_code == 0
+    assert runner.invoke(args=["cases", "route", "--region", "강원", "--unit", "R-GW-R"]).exit_code == 0
+    refused = runner.invoke(args=["cases", "route", "--category", "nope", "--unit", "T-SHOP"])
+    assert refused.exit_code != 0 and "분류는" in refused.output
+    with app_ctx():
+        assert open_case(source="call", category="request", summary="a").org_unit_id == shop
+        assert open_case(source="call", category="complaint", summary="b", region="강원").org_unit_id == gangwon
+        assert open_case(source="call", category="complaint", summary="c", region="부산").org_unit.code == "CENTER-R"
