@@ -87,7 +87,6 @@ def unit_queue():
 @requires(Permission.HANDLE_CASES)
 def bulk_assign():
     """Assign the ticked cases to one member of staff; each case is checked on its own."""
-    form = BulkAssignForm()
     assignee = db.session.get(User, request.form.get("assignee", type=int) or 0)
     ids = [int(v) for v in request.form.getlist("cases") if v.isdigit()]
     if assignee is None or not ids:
@@ -104,7 +103,6 @@ def bulk_assign():
             done += 1
         except ops.CaseError as exc:
             refused.append(f"{case.number}: {exc}")
-    del form
     flash(_("%(n)d건을 %(name)s 님에게 배정했습니다.", n=done, name=assignee.display_name))
     for line in refused:
         flash(line)
