@@ -62,9 +62,10 @@ def _pause() -> None:
 def process_triggers(limit: int = 200) -> dict[str, int]:
     """One batch: open cases for pending triggers, attach follow-up answers; commits once. Returns counts."""
     counts = {"triggers": 0, "cases": 0, "followups": 0}
+    rules: dict[int, list[CaseRule]] = {}  # per survey, read once per batch
     for trigger in _pending(limit):
         _pause()
-        trigger.outcome = _handle(trigger)
+        trigger.outcome = _handle(trigger, rules)
         trigger.processed_at = utcnow()
         counts["triggers"] += 1
         counts["cases"] += trigger.outcome == "case"
@@ -81,15 +82,16 @@ def _answers(response_id: int) -> dict[str, list[Answer]]:
     return grouped
 
 
-def _handle(trigger: CaseTrigger) -> str:
+def _handle(trigger: CaseTrigger, rules_of: dict[int, list[CaseRule]]) -> str:
     response = db.session.get(Response, trigger.response_id)
     survey = response.wave.survey
     answers = _answers(response.id)
     if survey.kind == FOLLOWUP_KIND:
         return "followup" if attach_followup(response, answers) else "no_case"
-    rules = list(db.session.scalars(select(CaseRule).where(CaseRule.survey_id == survey.id, CaseRule.active.is_(True))
-                                    .order_by(CaseRule.id)))
-    hits = evaluate(rules, answers)
+    if survey.id not in rules_of:
+        rules_of[survey.id] = list(db.session.scalars(
+            select(CaseRule).where(CaseRule.survey_id == survey.id, CaseRule.active.is_(True)).order_by(CaseRule.id)))
+    hits = evaluate(rules_of[survey.id], answers)
     if not hits:
         return "no_rule"
     _open_from(response, trigger, hits)
@@ -126,5 +128,4 @@ def _open_from(response: Response, trigger: CaseTrigger, hits) -> None:
         db.session.add(CaseAnswer(case_id=case.id, rule_id=hit.rule.id, question_code=hit.question_code,
                                   question_text=question.text.ko[:500] if question is not None else None,
                                   value=hit.value, reason=hit.reason))
-    db.session.flush()
 
