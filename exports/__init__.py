@@ -64,8 +64,11 @@ Safety: every string passes :func:`exports.safety.safe_text` (no formula, no for
 character, no XML-illegal character) in XLSX and CSV alike.
 """
 from . import adapt
+from .case_list import write_case_list
 from .csv_export import iter_codebook_csv, iter_raw_csv, write_codebook_csv, write_raw_csv
 from .inputs import (
+                     CaseHandling,
+                     CaseUnitRow,
                      Change,
                      CodebookEntry,
                      Contrast,
@@ -93,4 +96,5 @@ from .report import WorkbookSummary, sheet_names, write_workbook
 __all__ = ["adapt", "write_workbook", "sheet_names", "WorkbookSummary", "WorkbookInput", "Change", "Contrast", "Kpi", "ScoreRow",
            "SegmentRow", "Trend", "TrendSeries", "Ipa", "ItemDriverRow", "CourtesyRow", "CourtesyTable", "FrequencyRow",
            "FrequencyTable", "VocEntry", "VocTopic", "CodebookEntry", "RawColumn", "RawData", "MethodNote", "PersonalDataRelease",
-           "iter_raw_csv", "write_raw_csv", "iter_codebook_csv", "write_codebook_csv"]
+           "iter_raw_csv", "write_raw_csv", "iter_codebook_csv", "write_codebook_csv", "CaseHandling",
+           "CaseUnitRow", "write_case_list"]

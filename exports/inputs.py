@@ -20,7 +20,8 @@ from analysis.results import Estimate
 
 __all__ = ["Change", "Contrast", "Kpi", "ScoreRow", "SegmentRow", "TrendSeries", "Trend", "Ipa", "CourtesyRow",
            "CourtesyTable", "FrequencyRow", "FrequencyTable", "ItemDriverRow", "VocEntry", "VocTopic", "CodebookEntry", "RawColumn",
-           "RawData", "MethodNote", "PersonalDataRelease", "WorkbookInput", "KPI_KINDS", "RAW_KINDS"]
+           "RawData", "MethodNote", "PersonalDataRelease", "WorkbookInput", "KPI_KINDS", "RAW_KINDS",
+           "CaseUnitRow", "CaseHandling"]
 
 #: How a KPI is shown: score/points "0.0", share (percent) "0.0%", mean "0.00", count "#,##0".
 KPI_KINDS = ("score", "share", "mean", "count")
@@ -290,6 +291,29 @@ class PersonalDataRelease:
 
 
 @dataclass(frozen=True)
+class CaseUnitRow:
+    """One unit's VOC handling: counts, and shares as fractions 0–1 (None: nothing to divide)."""
+
+    unit: str
+    total: int
+    backlog: int
+    overdue: int
+    closed: int
+    within_deadline: float | None
+    hours_to_first_contact: float | None
+    days_to_close: float | None
+    recovery: float | None
+
+
+@dataclass(frozen=True)
+class CaseHandling:
+    """VOC 처리 현황: the whole (first row) and each unit, and the top root causes with their counts."""
+
+    rows: tuple[CaseUnitRow, ...]
+    root_causes: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
 class WorkbookInput:
     """Everything the executive workbook shows; any part left empty drops its sheet.
 
@@ -319,3 +343,4 @@ class WorkbookInput:
     previous_wave: str = ""
     findings: tuple[str, ...] | None = None
     organisation: str = "우정사업본부 우편고객센터"
+    cases: CaseHandling | None = None

@@ -19,7 +19,18 @@ from analysis import compare, contrasts, courtesy, drivers, estimate, kpi, repor
 from analysis.index import ItemSpec
 
 from . import adapt
-from .inputs import CodebookEntry, Kpi, MethodNote, RawColumn, RawData, VocEntry, VocTopic, WorkbookInput
+from .inputs import (
+    CaseHandling,
+    CaseUnitRow,
+    CodebookEntry,
+    Kpi,
+    MethodNote,
+    RawColumn,
+    RawData,
+    VocEntry,
+    VocTopic,
+    WorkbookInput,
+)
 
 __all__ = ["SampleWave", "sample_wave", "sample_input", "ITEMS", "LABELS", "REGIONS", "CHANNELS", "WAVES", "raw_rows",
            "raw_columns", "respondent_score", "courtesy_evaluations"]
@@ -183,7 +194,7 @@ def sample_input(n: int = 600, seed: int = 0, *, raw: bool = True) -> WorkbookIn
         trend=adapt.trend(["2024년 4분기", "2025년 1분기", "2025년 2분기"], [r.scores for r in reps], LABELS,
                           [r.n for r in reps]),
         ipa=_ipa(cur, now.scores.items.value, np.column_stack([now.scores.items.ci_low, now.scores.items.ci_high])), courtesy=_courtesy(seed), frequencies=freq, voc=voc,
-        voc_topics=SAMPLE_TOPICS,
+        voc_topics=SAMPLE_TOPICS, cases=SAMPLE_CASES,
         codebook=_codebook(), raw=RawData(raw_columns(), raw_rows(cur)) if raw else None,
         method=MethodNote(weights="사후 층화 가중치 (지역 × 연령대)"))
 
@@ -195,6 +206,14 @@ SAMPLE_TOPICS = (VocTopic("배달 지연", 412, 31.2, 88.1, "택배가 일주일
                  VocTopic("요금·환불", 148, 11.2, 80.4, "소포 요금이 너무 비싸요"),
                  VocTopic("인터넷우체국·앱 오류", 139, 10.5, 91.0, "앱 로그인이 계속 안 돼요"),
                  VocTopic("기타 문의", 134, 10.2, 6.0, "토요일에도 여나요"))
+
+#: A sample VOC 처리 현황 (the whole first, then units), as the app fills it from its cases.
+SAMPLE_CASES = CaseHandling(
+    rows=(CaseUnitRow("전체", 164, 38, 6, 126, 0.94, 19.5, 4.2, 0.61),
+          CaseUnitRow("서울지방우정청", 52, 11, 2, 41, 0.95, 16.0, 3.8, 0.66),
+          CaseUnitRow("부산지방우정청", 31, 9, 3, 22, 0.86, 27.5, 5.1, 0.5),
+          CaseUnitRow("우편고객센터", 81, 18, 1, 63, 0.97, 12.0, 3.9, 0.62)),
+    root_causes=(("배달 지연", 41), ("직원 응대", 27), ("시스템 오류", 19), ("안내 부족", 15)))
 
 
 def _counts(column: np.ndarray) -> dict[int, int]:

@@ -6,6 +6,7 @@ from flask import Flask
 from .accounts.views import bp as account_bp
 from .admin import bp as admin_bp
 from .api import bp as api_bp
+from .cases import bp as cases_bp
 from .courtesy import bp as courtesy_bp
 from .customers.import_views import bp as customer_imports_bp
 from .customers.request_views import bp as customers_bp
@@ -37,3 +38,4 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(customers_bp)  # customer records, person requests, 가명정보 export (/manage/customers)
     app.register_blueprint(customer_imports_bp)  # customer, interaction and order files (/manage/customers/import)
+    app.register_blueprint(cases_bp)  # VOC cases (/manage/cases)

@@ -14,6 +14,7 @@ from .accounts.cli import COMMANDS as account_commands
 from .accounts.cli import unit_id_for
 from .accounts.operations import AccountError, create_user, grant_role
 from .accounts.passwords import PasswordPolicyError, generate_password
+from .cases.cli import cases_commands
 from .config import ConfigError
 from .customers.cli import customers_group
 from .database import db
@@ -180,7 +181,7 @@ def _customer_commands() -> tuple:
 
 COMMANDS = (db_group, create_user_command, surveys_command, waves_command, demo_command, serve_command,
             *_questionnaire_commands(), *_account_and_privacy_commands(), *_distribution_commands(),
-            *_results_commands(), *_customer_commands())
+            *_results_commands(), *_customer_commands(), *cases_commands)
 
 
 def init_app(app: Flask) -> None:

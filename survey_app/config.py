@@ -91,6 +91,13 @@ DEFAULTS: dict[str, Any] = {
     "VOC_ANALYSIS_BATCH": 2000,
     "SCHEDULER_LEASE_SECONDS": 30,
     "ALLOW_TICK_AS_OF": False,
+    # VOC cases
+    "CASE_TRIGGER_SECONDS": 2,
+    "CASE_TRIGGER_BATCH": 200,
+    "CASE_CENTER_UNIT": None,
+    "CASE_FOLLOWUP_WAVE": None,
+    "CASE_DEADLINE_DAYS": "",
+    "CASE_ROOT_CAUSES": "",
 }
 
 #: One-line descriptions, used by the README's configuration reference and ``survey-app config``.
@@ -161,6 +168,12 @@ DESCRIPTIONS: dict[str, str] = {
     "SCHEDULER_TICK_SECONDS": "How often `survey-app scheduler` opens waves, queues reminders and closes waves.",
     "SCHEDULER_LEASE_SECONDS": "Standby scheduler takes over this long after the active one stops renewing its lease (SQLite).",
     "ALLOW_TICK_AS_OF": "Allow `survey-app wave tick --now TIME` (run a tick as of another time, to try reminders). Trials only, never in production.",
+    "CASE_TRIGGER_SECONDS": "How often the scheduler's case job turns completed responses that matched a survey's case rules into VOC cases.",
+    "CASE_TRIGGER_BATCH": "Triggers the case job handles in one transaction.",
+    "CASE_CENTER_UNIT": "Org unit code of the center's queue, where cases no routing rule places land (default: the first 센터 unit).",
+    "CASE_FOLLOWUP_WAVE": "Wave code of the VOC follow-up survey closing a case invites the customer to (default: the newest open wave of a voc survey).",
+    "CASE_DEADLINE_DAYS": "Business-day deadlines per case category overriding the legal defaults, e.g. complaint=5,suggestion=10.",
+    "CASE_ROOT_CAUSES": "Root-cause codes offered when a case is closed, as code=name pairs separated by commas (default: the built-in list).",
 }
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from .accounts.operations import create_user
 from .accounts.passwords import generate_password
 from .database import db
+from .demo_cases import seed_cases
 from .demo_courtesy import seed_courtesy_survey
 from .demo_customers import seed_customers
 from .demo_org import seed_organisation
@@ -53,6 +54,7 @@ def seed_demo() -> SeedReport:
     report.created_customers = seed_customers()
     report.personal_links = fresh_personal_links()
     analyse_new_answers(batch=100_000)  # the open answers' topics and words, as the scheduler's job would
+    seed_cases()
     return report
 
 

@@ -229,3 +229,23 @@ def test_demo_results_have_the_structure_of_a_real_quarter(demo):
     shares = {r.label: r.percent for r in ages.rows}
     assert shares["만 19세 이하"] < 5 and shares["70세 이상"] > 8 and max(shares, key=shares.get) in ("50대", "60대")
     assert 0 < chose_other < 0.1 * result.n and len(other_texts) == chose_other and all(t.strip() for t in other_texts)
+
+
+def test_demo_opens_voc_cases_in_several_states_some_overdue(demo):
+    from survey_app.cases.operations import seoul_today
+    from survey_app.models import Case, CaseAnswer
+
+    app = demo[2]
+    with app.app_context():
+        cases = list(db.session.scalars(select(Case)))
+        today = seoul_today()
+        by_source = {c.source for c in cases}
+        statuses = {c.status for c in cases}
+        overdue = [c for c in cases if c.is_overdue_on(today)]
+        attached = db.session.scalar(select(func.count(CaseAnswer.id)))
+        recovered = [c for c in cases if c.recovered]
+        from_responses = sum(c.source == "response" for c in cases)
+    assert len(cases) >= 50 and by_source == {"response", "call"}  # a quarter's worth from detractors and calls
+    assert {"received", "assigned", "in_progress", "answered", "closed"} <= statuses
+    assert overdue and attached >= from_responses > 0 and recovered  # each response's case carries its answers
+    assert all(c.root_cause and c.resolution for c in cases if c.status == "closed")

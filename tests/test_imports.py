@@ -148,6 +148,7 @@ LOCAL_IMPORTS = {
     ("survey_app.distribution.views", "."): "cycle: import_views puts its routes on views.bp",
     ("survey_app.accounts.passwords", "zxcvbn"): "cold path",
     ("survey_app.customers.files", "openpyxl"): "cold path",
+    ("survey_app.cases.stems", "kiwipiepy"): "Kiwi loads its model once per process, on the first keyword rule",
 }
 
 

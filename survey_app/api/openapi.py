@@ -45,7 +45,49 @@ SCHEMAS: dict[str, Any] = {
                                                   "additionalProperties": {"type": "integer"}}},
         "response_rate": {"type": "number", "nullable": True,
                           "description": "Completed responses per invitation sent."}}},
+    "NewCase": {"type": "object", "required": ["source", "category", "summary"], "properties": {
+        "source": {"type": "string", "enum": ["call", "counter", "board", "sms"]},
+        "category": {"type": "string", "enum": ["simple_inquiry", "legal_inquiry", "suggestion", "grievance",
+                                                "complaint", "praise", "request"],
+                     "description": "Decides the deadline in Korean business days (민원 처리에 관한 법률 시행령)."},
+        "priority": {"type": "string", "enum": ["high", "normal", "low"], "default": "normal"},
+        "summary": {"type": "string", "minLength": 1, "maxLength": 300},
+        "detail": {"type": "string", "maxLength": 5000},
+        "customer_id": {"type": "string", "maxLength": 64, "description": "The customer's external id."},
+        "office_code": {"type": "string", "maxLength": 32, "description": "Owning unit; omitted: routing rules."},
+        "external_ref": {"type": "string", "maxLength": 100, "description": "Call id or board post id."}}},
+    "Case": {"type": "object", "required": ["id", "number", "status", "category", "due_on"], "properties": {
+        "id": {"type": "integer"}, "number": {"type": "string", "example": "VOC-2026-000042"},
+        "status": {"type": "string", "enum": ["received", "assigned", "in_progress", "answered", "closed",
+                                              "reopened"]},
+        "status_ko": {"type": "string"}, "category": {"type": "string"}, "priority": {"type": "string"},
+        "source": {"type": "string"}, "received_on": {"type": "string", "format": "date"},
+        "due_on": {"type": "string", "format": "date"}, "org_unit": {"type": "string", "nullable": True},
+        "external_ref": {"type": "string", "nullable": True}}},
 }
+
+
+def _cases() -> dict:
+    return {"post": {
+        "summary": "Open a VOC case from the phone or board system.", "operationId": "newCase",
+        "security": [{"bearer": []}],
+        "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
+                        "schema": {"type": "string", "maxLength": 200},
+                        "description": "A repeat with the same key returns the first answer and opens nothing."}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewCase"}}}},
+        "responses": {
+            "201": {"description": "Opened.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}}}},
+            **_ERRORS, "422": _error_response("Invalid body, unknown office or customer, or a reused Idempotency-Key.")}}}
+
+
+def _case_status() -> dict:
+    return {"get": {
+        "summary": "A case's status, deadline and owning unit.", "operationId": "caseStatus",
+        "security": [{"bearer": []}],
+        "parameters": [{"name": "case_id", "in": "path", "required": True,
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}}],
+        "responses": {"200": {"description": "The case.", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Case"}}}}, **_ERRORS, "404": _error_response("No such case.")}}}
 
 
 def _post_call() -> dict:
@@ -156,6 +198,8 @@ def spec() -> dict:
             "/interactions": _records("interactions", "InteractionRecord",
                                       "Create or update counselling contacts (상담 이력) by external id."),
             "/orders": _records("orders", "OrderRecord", "Create or update 우체국쇼핑 orders by external id."),
+            "/cases": _cases(),
+            "/cases/{case_id}": _case_status(),
             "/health": {"get": {"summary": "Liveness.", "operationId": "health", "responses": {"200": {
                 "description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
         },

@@ -24,4 +24,4 @@ def whoami():
     return jsonify(name=key.name, prefix=key.prefix, permissions=key.permissions,
                    org_unit=key.org_unit.code if key.org_unit else None)
 
-from . import customers_api, distribution_api  # noqa: E402,F401  (records pushed by other systems; post-call, status, spec)
+from . import cases_api, customers_api, distribution_api  # noqa: E402,F401  (VOC cases; records pushed by other systems; post-call, status, spec)

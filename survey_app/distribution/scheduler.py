@@ -13,6 +13,9 @@ Jobs (ids are fixed, so restarting replaces them instead of adding copies):
   (see :mod:`survey_app.results.stored`), the ones a viewer saw stale first.
 - ``voc-analysis`` every ``VOC_ANALYSIS_SECONDS``: analyse new open-ended answers (topic, sentiment, content
   words) and store them (:mod:`survey_app.voc.jobs`), so reports never re-tokenise.
+- ``case-triggers`` every ``CASE_TRIGGER_SECONDS``: turn completed responses that matched a survey's case rules
+  into VOC cases, and attach follow-up answers (see :mod:`survey_app.cases.triggers`; exactly once); then
+  escalate cases past their deadline and flag due progress notices (:mod:`survey_app.cases.deadlines`).
 - ``report-delivery`` hourly at minute 5: e-mail the results workbooks that are due (weekly, monthly, at wave
   close; see :mod:`survey_app.results.delivery`). A tick that closes a wave also sends its at-close reports.
 
@@ -32,6 +35,9 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
+from ..cases.deadlines import watch_deadlines
+from ..cases.operations import seoul_today
+from ..cases.triggers import process_triggers
 from ..database import db, retry_when_locked, write_lock_up_front
 from ..privacy.retention import run_retention_job
 from ..results.delivery import run_deliveries
@@ -44,13 +50,12 @@ from .sender import worker_name
 log = logging.getLogger(__name__)
 _APP: Flask | None = None  # the process's app, for job functions (APScheduler stores them by reference)
 TICK_JOB, RETENTION_JOB, REPORT_JOB = "distribution-tick", "contact-retention", "report-delivery"
-RESULTS_JOB = "results-refresh"
+RESULTS_JOB, VOC_JOB, CASE_JOB = "results-refresh", "voc-analysis", "case-triggers"
 
 
 def _say_locked(error, wait: float) -> None:
     print(f"scheduler: 데이터베이스가 잠겨 {wait:.1f}초 뒤 다시 시도합니다 (database locked, retrying): {error.orig}",
           flush=True)
-VOC_JOB = "voc-analysis"
 
 
 def tick_job() -> None:
@@ -100,6 +105,21 @@ def voc_job() -> None:
             log.info("voc: %s", line)
 
 
+def case_job() -> None:
+    """Turn pending case triggers into cases, a batch at a time until none is left."""
+    with _APP.app_context(), write_lock_up_front():
+        try:
+            while True:
+                counts = process_triggers(_APP.config["CASE_TRIGGER_BATCH"])
+                if counts["cases"] or counts["followups"]:
+                    log.info("cases: %s", counts)
+                if counts["triggers"] < _APP.config["CASE_TRIGGER_BATCH"]:
+                    break
+            watch_deadlines(seoul_today())
+        finally:
+            db.session.remove()
+
+
 def build_scheduler(app: Flask, tick_seconds: int) -> BackgroundScheduler:
     """A scheduler whose jobs live in the app database's ``scheduler_jobs`` table."""
     store = SQLAlchemyJobStore(engine=app.extensions["survey_engine"], tablename="scheduler_jobs")
@@ -110,6 +130,8 @@ def build_scheduler(app: Flask, tick_seconds: int) -> BackgroundScheduler:
     scheduler.add_job(retention_job, "cron", hour=3, minute=0, id=RETENTION_JOB, replace_existing=True,
                       misfire_grace_time=12 * 3600)
     scheduler.add_job(results_job, "interval", seconds=app.config["RESULTS_REFRESH_SECONDS"], id=RESULTS_JOB,
+                      replace_existing=True, misfire_grace_time=3600)
+    scheduler.add_job(case_job, "interval", seconds=app.config["CASE_TRIGGER_SECONDS"], id=CASE_JOB,
                       replace_existing=True, misfire_grace_time=3600)
     scheduler.add_job(report_job, "cron", minute=5, id=REPORT_JOB, replace_existing=True, misfire_grace_time=3600)
     scheduler.add_job(voc_job, "interval", seconds=app.config["VOC_ANALYSIS_SECONDS"], id=VOC_JOB,

@@ -1,6 +1,18 @@
 """All models, importable from one place (Alembic reads ``Base.metadata`` from here)."""
 from .audit import AppendOnlyError, AuditEvent
 from .base import Base, utcnow
+from .cases import (
+    Case,
+    CaseAnswer,
+    CaseEvent,
+    CaseRouting,
+    CaseRule,
+    CaseRuleKind,
+    CaseSource,
+    CaseStatus,
+    CaseTrigger,
+    Resolution,
+)
 from .contacts import Contact, RetentionAction
 from .customers import (
     ConsentPurpose,
@@ -49,4 +61,7 @@ __all__ = [
     "StoredResult",
     # analysed free text (VOC)
     "TextAnalysis", "TextSource",
+    # VOC cases
+    "Case", "CaseAnswer", "CaseEvent", "CaseRouting", "CaseRule", "CaseRuleKind", "CaseSource", "CaseStatus",
+    "CaseTrigger", "Resolution",
 ]

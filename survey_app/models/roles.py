@@ -35,6 +35,9 @@ class Permission(enum.StrEnum):
     MANAGE_CUSTOMERS = "customers.manage"
     EXPORT_PSEUDONYMISED = "customers.export_pseudonymised"
     HANDLE_PERSON_REQUESTS = "personal_data.requests"
+    VIEW_CASES = "cases.view"
+    HANDLE_CASES = "cases.handle"
+    MANAGE_CASE_RULES = "cases.rules"
 
 
 class Role(enum.StrEnum):
@@ -54,11 +57,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DESIGNER: frozenset({
         _P.VIEW_SURVEYS, _P.EDIT_SURVEYS, _P.PUBLISH_SURVEYS, _P.MANAGE_WAVES, _P.CREATE_INVITATIONS,
         _P.VIEW_RESULTS, _P.VIEW_RESPONSES, _P.VIEW_CONTACTS, _P.MANAGE_CONTACTS, _P.EXPORT_PERSONAL_DATA,
-        _P.VIEW_CUSTOMERS, _P.MANAGE_CUSTOMERS,
+        _P.VIEW_CUSTOMERS, _P.MANAGE_CUSTOMERS, _P.VIEW_CASES, _P.HANDLE_CASES, _P.MANAGE_CASE_RULES,
     }),
     Role.ANALYST: frozenset({_P.VIEW_SURVEYS, _P.VIEW_RESULTS, _P.VIEW_RESPONSES, _P.EXPORT_RESULTS,
-                             _P.VIEW_CUSTOMERS, _P.EXPORT_PSEUDONYMISED}),
-    Role.EXECUTIVE: frozenset({_P.VIEW_SURVEYS, _P.VIEW_RESULTS, _P.EXPORT_RESULTS}),
+                             _P.VIEW_CUSTOMERS, _P.EXPORT_PSEUDONYMISED, _P.VIEW_CASES}),
+    Role.EXECUTIVE: frozenset({_P.VIEW_SURVEYS, _P.VIEW_RESULTS, _P.EXPORT_RESULTS, _P.VIEW_CASES}),
     Role.EVALUATOR: frozenset({_P.ENTER_EVALUATIONS}),
 }
 

@@ -16,6 +16,7 @@ from questionnaires import Questionnaire, logic
 from questionnaires.answers import hidden_answers
 from questionnaires.logic import Shown
 
+from ..cases.triggers import note_completed_response
 from ..database import db
 from ..models import Invitation, Response, SurveyVersion, Wave
 from ..responses import operations
@@ -265,6 +266,8 @@ class SurveyFlow:
                 operations.complete(self.ensure_response().id, codes, rows, list(effective))
         except AlreadyCompleted:
             return redirect(url_for("respond.done", wave_code=self.wave.code, already=1), 303)
+        note_completed_response(response_id=self.response.id if self.response is not None else None,
+                                invitation_id=self.invitation.id if self.invitation is not None else None)
         return redirect(url_for("respond.done", wave_code=self.wave.code), 303)
 
     def _store_at_once(self, store, page: int, rows: list) -> bool:

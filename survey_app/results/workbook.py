@@ -42,6 +42,7 @@ from exports import (
 )
 from questionnaires import Questionnaire
 
+from ..cases.reporting import case_handling
 from ..models import Wave
 from ..voc.report import workbook_topics
 from .build import load_for, survey_waves
@@ -280,7 +281,7 @@ def workbook_input(wave: Wave, *, units: Collection[int] | None = None, confiden
         codebook=codebook(questionnaire, columns),
         raw=RawData(columns, raw_rows(wave.id, questionnaire, visible, local_zone(), columns)),
         raw_labels=labels, personal=personal,
-        method=_method(result, data))
+        method=_method(result, data), cases=case_handling(units))
 
 
 def export_wave(wave: Wave, target: str | Path | IO[bytes], **options) -> WorkbookSummary:

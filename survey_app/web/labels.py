@@ -42,6 +42,10 @@ AUDIT_ACTION_NAMES = {
     "customer.import": _l("고객 자료 등록"),
     "wave.plan.edit_running": _l("발송 중 계획 변경"), "wave.plan.test_send": _l("시험 발송"),
     "voc.topic_confirmed": _l("VOC 주제 확인·수정"),
+    "case.open": _l("VOC 사건 접수"), "case.assign": _l("VOC 사건 배정"), "case.status": _l("VOC 사건 상태 변경"),
+    "case.close": _l("VOC 사건 종결"), "case.transfer": _l("VOC 사건 이관"), "case.rule_add": _l("사건 규칙 추가"),
+    "case.rule_remove": _l("사건 규칙 끄기"), "case.export": _l("VOC 사건 목록 내려받기"),
+    "case.routing_add": _l("사건 라우팅 규칙 추가"),
 }
 OUTBOX_STATE_NAMES = {"pending": _l("대기"), "sending": _l("보내는 중"), "sent": _l("보냄"), "failed": _l("실패"),
                       "bounced": _l("반송"), "cancelled": _l("취소")}

@@ -1,0 +1,54 @@
+"""CLI: ``survey-app cases process`` runs the case job by hand (the scheduler runs it every few seconds)."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from ..audit import record
+from ..database import db
+from ..models import CaseRouting, OrgUnit
+from .categories import CATEGORIES
+from .triggers import process_triggers
+
+cases_group = AppGroup("cases", help="VOC 사건 (VOC cases).")
+
+
+@cases_group.command("process")
+@click.option("--batch", type=int, default=None, help="한 번에 처리할 건수 (triggers per transaction).")
+def process_command(batch: int | None) -> None:
+    """응답을 사건으로 만듭니다 (turn pending triggers into cases until none is left)."""
+    size = batch or current_app.config["CASE_TRIGGER_BATCH"]
+    total = {"triggers": 0, "cases": 0, "followups": 0}
+    while True:
+        counts = process_triggers(size)
+        for key in total:
+            total[key] += counts[key]
+        if counts["triggers"] < size:
+            break
+    click.echo(f"응답 {total['triggers']}건 확인, 사건 {total['cases']}건 접수, 처리 만족도 응답 {total['followups']}건 연결 "
+               f"(triggers {total['triggers']}, cases {total['cases']}, follow-ups {total['followups']})")
+
+
+@cases_group.command("route")
+@click.option("--category", default=None, help="분류 코드 (e.g. complaint); 생략하면 모든 분류.")
+@click.option("--region", default=None, help="고객 지역 (e.g. 강원); 생략하면 모든 지역.")
+@click.option("--unit", "unit_code", required=True, help="사건을 받을 부서 코드.")
+def route_command(category: str | None, region: str | None, unit_code: str) -> None:
+    """라우팅 규칙을 추가합니다 (cases of a category and/or region go to a unit's queue)."""
+    unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code))
+    if unit is None:
+        raise click.ClickException(f"부서 코드 {unit_code}를 찾지 못했습니다 (no such unit).")
+    if category is None and region is None:
+        raise click.ClickException("분류나 지역 가운데 하나는 정해 주십시오 (give --category or --region).")
+    if category is not None and category not in CATEGORIES:
+        raise click.ClickException(f"분류는 {', '.join(CATEGORIES)} 가운데 하나입니다 (unknown category).")
+    db.session.add(CaseRouting(category=category, region=region, org_unit_id=unit.id))
+    db.session.flush()
+    record("case.routing_add", "org_unit", unit.id, details={"category": category, "region": region})
+    db.session.commit()
+    click.echo(f"{category or '모든 분류'} · {region or '모든 지역'} → {unit.name}")
+
+
+cases_commands = (cases_group,)

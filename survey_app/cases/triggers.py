@@ -1,0 +1,131 @@
+"""From a completed response to a case: a trigger row in the respondent's transaction, a case in the job.
+
+:func:`note_completed_response` is the respondent path's one call: a single INSERT … SELECT that adds a
+trigger only when the survey has an active rule (or is the VOC follow-up survey), so a survey without rules
+costs one cheap statement and nothing is evaluated while the respondent waits.
+
+:func:`process_triggers` (the ``case-triggers`` job, ``survey-app cases process``) takes pending triggers
+(PostgreSQL: ``FOR UPDATE SKIP LOCKED``, so two runners never take the same ones), opens at most one case
+per trigger and marks each trigger processed — all in one transaction per batch. A process killed
+mid-batch commits nothing of that batch; the next run finds the same triggers pending and ``cases.trigger_id``
+(unique) makes a second case for one trigger impossible. Exactly once.
+"""
+from __future__ import annotations
+
+from sqlalchemy import exists, insert, literal, or_, select
+
+from ..database import db
+from ..models import (
+    Answer,
+    CaseAnswer,
+    CaseRule,
+    CaseRuleKind,
+    CaseSource,
+    CaseTrigger,
+    Customer,
+    Invitation,
+    OrgUnit,
+    Response,
+    Survey,
+    Wave,
+    utcnow,
+)
+from .followup import FOLLOWUP_KIND, attach_followup
+from .operations import open_case
+from .rules import evaluate
+
+_PRIORITY_ORDER = {"high": 0, "normal": 1, "low": 2}
+
+
+def note_completed_response(*, response_id: int | None = None, invitation_id: int | None = None) -> None:
+    """Leave a trigger for the case job when the completed response's survey has case rules (one statement)."""
+    if response_id is None and invitation_id is None:
+        return
+    mine = Response.id == response_id if response_id is not None else Response.invitation_id == invitation_id
+    wanted = or_(exists().where(CaseRule.survey_id == Wave.survey_id, CaseRule.active.is_(True)),
+                 exists().where(Survey.id == Wave.survey_id, Survey.kind == FOLLOWUP_KIND))
+    chosen = (select(Response.id, literal(utcnow()).label("created_at"))
+              .join(Wave, Wave.id == Response.wave_id).where(mine, wanted))
+    db.session.execute(insert(CaseTrigger).from_select(["response_id", "created_at"], chosen))
+
+
+def _pending(limit: int) -> list[CaseTrigger]:
+    query = (select(CaseTrigger).where(CaseTrigger.processed_at.is_(None)).order_by(CaseTrigger.id).limit(limit)
+             .with_for_update(skip_locked=True))
+    return list(db.session.scalars(query))
+
+
+def _pause() -> None:
+    """A no-op between triggers; the crash test replaces it to kill the job mid-batch."""
+
+
+def process_triggers(limit: int = 200) -> dict[str, int]:
+    """One batch: open cases for pending triggers, attach follow-up answers; commits once. Returns counts."""
+    counts = {"triggers": 0, "cases": 0, "followups": 0}
+    rules: dict[int, list[CaseRule]] = {}  # per survey, read once per batch
+    for trigger in _pending(limit):
+        _pause()
+        trigger.outcome = _handle(trigger, rules)
+        trigger.processed_at = utcnow()
+        counts["triggers"] += 1
+        counts["cases"] += trigger.outcome == "case"
+        counts["followups"] += trigger.outcome == "followup"
+    db.session.commit()
+    return counts
+
+
+def _answers(response_id: int) -> dict[str, list[Answer]]:
+    grouped: dict[str, list[Answer]] = {}
+    for answer in db.session.scalars(select(Answer).where(Answer.response_id == response_id)
+                                     .order_by(Answer.question_code, Answer.position)):
+        grouped.setdefault(answer.question_code, []).append(answer)
+    return grouped
+
+
+def _handle(trigger: CaseTrigger, rules_of: dict[int, list[CaseRule]]) -> str:
+    response = db.session.get(Response, trigger.response_id)
+    survey = response.wave.survey
+    answers = _answers(response.id)
+    if survey.kind == FOLLOWUP_KIND:
+        return "followup" if attach_followup(response, answers) else "no_case"
+    if survey.id not in rules_of:
+        rules_of[survey.id] = list(db.session.scalars(
+            select(CaseRule).where(CaseRule.survey_id == survey.id, CaseRule.active.is_(True)).order_by(CaseRule.id)))
+    hits = evaluate(rules_of[survey.id], answers)
+    if not hits:
+        return "no_rule"
+    _open_from(response, trigger, hits)
+    return "case"
+
+
+def _office_of(response: Response, contact) -> int | None:
+    if response.subject_org_unit_id is not None:
+        return response.subject_org_unit_id
+    code = (response.hidden or {}).get("office_code")
+    if code:
+        unit_id = db.session.scalar(select(OrgUnit.id).where(OrgUnit.code == str(code)))
+        if unit_id is not None:
+            return unit_id
+    return contact.org_unit_id if contact is not None else None
+
+
+def _open_from(response: Response, trigger: CaseTrigger, hits) -> None:
+    invitation: Invitation | None = response.invitation
+    contact = invitation.contact if invitation is not None else None
+    customer = db.session.get(Customer, contact.customer_id) if contact is not None and contact.customer_id else None
+    first = hits[0].rule
+    priority = min((hit.rule.priority for hit in hits), key=lambda p: _PRIORITY_ORDER.get(p, 1))
+    questionnaire = response.wave.version.questionnaire
+    case = open_case(source=CaseSource.RESPONSE, category=first.category, priority=priority,
+                     summary=f"{response.wave.survey.title}: " + ", ".join(hit.reason for hit in hits),
+                     customer_id=customer.id if customer else None,
+                     org_unit_id=_office_of(response, contact), region=customer.region if customer else None,
+                     response_id=response.id, trigger_id=trigger.id,
+                     was_detractor=any(hit.rule.kind in (CaseRuleKind.NPS_DETRACTOR, CaseRuleKind.SCORE_AT_MOST)
+                                       for hit in hits))
+    for hit in hits:
+        question = questionnaire.question(hit.question_code)
+        db.session.add(CaseAnswer(case_id=case.id, rule_id=hit.rule.id, question_code=hit.question_code,
+                                  question_text=question.text.ko[:500] if question is not None else None,
+                                  value=hit.value, reason=hit.reason))
+
