@@ -25,6 +25,7 @@ from .reports import wave_overview
 from .results.cli import COMMANDS as results_commands
 from .results.delivery_cli import COMMANDS as delivery_commands
 from .results.export_cli import COMMANDS as export_commands
+from .retention.cli import COMMANDS as retention_commands
 
 db_group = AppGroup("db", help="데이터베이스 스키마 (schema migrations).")
 
@@ -173,7 +174,7 @@ def _results_commands() -> tuple:
 
 COMMANDS = (db_group, create_user_command, surveys_command, waves_command, demo_command, serve_command,
             *_questionnaire_commands(), *_account_and_privacy_commands(), *_distribution_commands(),
-            *_results_commands())
+            *_results_commands(), *retention_commands)
 
 
 def init_app(app: Flask) -> None:

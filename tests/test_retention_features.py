@@ -47,8 +47,9 @@ def _plant(session):
 def test_features_at_a_cutoff_by_hand(app_ctx):
     with app_ctx() as session:
         _plant(session)
-        table = build_features(CUTOFF, ChurnDefinition())
+        table = build_features(CUTOFF, ChurnDefinition(), active_days=None)
         assert table.external_ids == ["A", "B"]
+        assert build_features(CUTOFF).external_ids == ["A"]  # B's last order is 273 days old: already gone
         a, a_churned = _row(table, "A")
         # A: last order 22 May 12:00 UTC → cutoff is 1 June 00:00 KST = 31 May 15:00 UTC: 9.125 days
         assert a["recency_days"] == pytest.approx(9.125)
@@ -63,14 +64,14 @@ def test_features_at_a_cutoff_by_hand(app_ctx):
 def test_a_post_cutoff_order_is_ignored_in_features_but_seen_by_the_label(app_ctx):
     with app_ctx() as session:
         _plant(session)
-        before = build_features(CUTOFF, ChurnDefinition())
+        before = build_features(CUTOFF, ChurnDefinition(), active_days=None)
         customer = session.query(Customer).filter_by(external_id="B").one()
         session.add(Order(external_id="B-late", customer_id=customer.id, ordered_at=_at(2026, 6, 2), amount=900_000,
                           status=OrderStatus.RETURNED, returned_on=date(2026, 6, 8)))
         session.add(Interaction(external_id="B-late-call", customer_id=customer.id, occurred_at=_at(2026, 6, 3),
                                 channel="call", topic_code="complaint_staff", outcome="unresolved"))
         session.flush()
-        after = build_features(CUTOFF, ChurnDefinition())
+        after = build_features(CUTOFF, ChurnDefinition(), active_days=None)
         assert (after.X == before.X).all()  # every feature of every customer unchanged
         assert _row(before, "B")[1] == 1 and _row(after, "B")[1] == 0  # the label looks after the cutoff
 

@@ -152,7 +152,7 @@ def fit_churn_model(X: Any, y: Any, feature_names: Sequence[str], *, method: str
         estimator = LogisticRegression(C=1.0, max_iter=2000).fit(scaler.transform(kept), labels)
     else:
         scaler = None
-        estimator = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15,
+        estimator = HistGradientBoostingClassifier(max_iter=100, learning_rate=0.05, max_leaf_nodes=15,
                                                    early_stopping=False, random_state=seed).fit(kept, labels)
     return ChurnModel(method, tuple(feature_names), used, estimator, scaler, np.median(data, axis=0), notes)
 
@@ -255,25 +255,35 @@ def time_split_backtest(frames: Sequence[CutoffFrame], feature_names: Sequence[s
                     tuple(str(w.message) for w in caught))
 
 
-def reasons(model: ChurnModel, X: Any, labels: dict[str, str] | None = None, *, top: int = 3) -> list[list[str]]:
-    """For each customer, up to ``top`` features raising their risk most, as Korean labels."""
+def reasons(model: ChurnModel, X: Any, labels: dict[str, tuple[str, str]] | None = None, *,
+            top: int = 3) -> list[list[str]]:
+    """For each customer, up to ``top`` features raising their risk most.
+
+    ``labels`` maps a feature to its words when the customer is above and below the training median
+    (``("반품 많음", "반품 적음")``); without labels the reason is ``"name+"`` or ``"name-"``.
+    """
     data = _matrix(X, len(model.feature_names))
     names = [n for n, u in zip(model.feature_names, model.used, strict=True) if u]
     kept = data[:, model.used]
+    medians = model.medians[model.used]
     if model.method == "logistic":
         z = model.scaler.transform(kept)
         contributions = model.estimator.coef_[0][None, :] * z  # the scaler centres on the training mean
     else:
         base = model.estimator.predict_proba(kept)[:, 1]
         contributions = np.empty_like(kept)
-        medians = model.medians[model.used]
         for j in range(kept.shape[1]):
             moved = kept.copy()
             moved[:, j] = medians[j]
             contributions[:, j] = base - model.estimator.predict_proba(moved)[:, 1]
     labels = labels or {}
     out = []
-    for row in contributions:
-        best = np.argsort(-row, kind="stable")[:top]
-        out.append([labels.get(names[j], names[j]) for j in best if row[j] > 0])
+    for i, row in enumerate(contributions):
+        best = [j for j in np.argsort(-row, kind="stable")[:top] if row[j] > 0]
+        out.append([_reason_word(labels, names[j], kept[i, j] >= medians[j]) for j in best])
     return out
+
+
+def _reason_word(labels: dict[str, tuple[str, str]], name: str, high: bool) -> str:
+    words = labels.get(name)
+    return (words[0] if high else words[1]) if words else f"{name}{'+' if high else '-'}"

@@ -42,28 +42,28 @@ from ..models import (
 from ..privacy.files import reserve_private
 from .cases_link import case_counts
 
-#: Feature columns and the Korean words a reason is shown in.
+#: Feature columns and how a reason reads when the customer is above / below the usual value.
 FEATURES = {
-    "recency_days": "마지막 주문 후 오래 지남",
-    "frequency": "주문 횟수가 적음",
-    "monetary": "구매 금액",
-    "tenure_days": "첫 주문 후 기간",
-    "orders_90d": "최근 90일 주문",
-    "spend_trend": "최근 구매 금액 감소",
-    "returns": "반품 이력",
-    "cancellations": "주문 취소 이력",
-    "calls_180d": "최근 상담 잦음",
-    "complaints_365d": "불만·분실 상담",
-    "unresolved_365d": "해결되지 않은 상담",
-    "open_cases": "처리 중인 민원",
-    "overdue_cases": "기한 넘긴 민원",
-    "surveyed": "설문 응답 이력",
-    "nps_score": "추천 의향 점수",
-    "nps_detractor": "추천 의향 낮음(비추천 고객)",
-    "consent_marketing": "마케팅 수신 동의",
-    "r_score": "최근성 점수 낮음",
-    "f_score": "구매 빈도 점수 낮음",
-    "m_score": "구매 금액 점수 낮음",
+    "recency_days": ("마지막 주문 후 오래 지남", "최근에 주문함"),
+    "frequency": ("주문이 잦음", "주문 횟수가 적음"),
+    "monetary": ("구매 금액이 큼", "구매 금액이 적음"),
+    "tenure_days": ("오래된 고객", "거래 기간이 짧음"),
+    "orders_90d": ("최근 90일 주문 많음", "최근 90일 주문 없음·적음"),
+    "spend_trend": ("최근 구매 금액 증가", "최근 구매 금액 감소"),
+    "returns": ("반품 이력", "반품 없음"),
+    "cancellations": ("주문 취소 이력", "취소 없음"),
+    "calls_180d": ("최근 상담 잦음", "최근 상담 없음"),
+    "complaints_365d": ("불만·분실 상담", "불만 상담 없음"),
+    "unresolved_365d": ("해결되지 않은 상담", "미해결 상담 없음"),
+    "open_cases": ("처리 중인 민원", "처리 중인 민원 없음"),
+    "overdue_cases": ("기한 넘긴 민원", "기한 넘긴 민원 없음"),
+    "surveyed": ("설문에 응답함", "설문 응답 없음"),
+    "nps_score": ("추천 의향 높음", "추천 의향 낮음"),
+    "nps_detractor": ("비추천 고객(추천 의향 0–6점)", "비추천 고객 아님"),
+    "consent_marketing": ("마케팅 수신 동의", "마케팅 수신 미동의"),
+    "r_score": ("최근성 점수 높음", "최근성 점수 낮음"),
+    "f_score": ("구매 빈도 점수 높음", "구매 빈도 점수 낮음"),
+    "m_score": ("구매 금액 점수 높음", "구매 금액 점수 낮음"),
 }
 FEATURE_NAMES = tuple(FEATURES)
 COMPLAINT_TOPICS = ("complaint_staff", "loss_damage")
@@ -155,8 +155,13 @@ def _label_aggregates(cut: datetime, definition: ChurnDefinition):
     return ordered.subquery()
 
 
-def feature_query(cutoff: date, definition: ChurnDefinition | None = None):
-    """The one SELECT that builds the table (labels only when ``definition`` is given)."""
+def feature_query(cutoff: date, definition: ChurnDefinition | None = None, active_days: int | None = 180):
+    """The one SELECT that builds the table (labels only when ``definition`` is given).
+
+    Only customers still active at the cutoff are scored: an order in the ``active_days`` before it
+    (default 180, the churn horizon). A customer silent for longer has already left by the churn
+    definition; counting them would let a model look good by "predicting" the obvious.
+    """
     cut = start_of(cutoff)
     orders, calls = _order_aggregates(cut), _interaction_aggregates(cut)
     consent, survey, cases = _consent_aggregates(cut), _survey_aggregates(cut), case_counts(cut)
@@ -174,6 +179,8 @@ def feature_query(cutoff: date, definition: ChurnDefinition | None = None):
              .outerjoin(survey, survey.c.customer_id == Customer.id)
              .where(orders.c.frequency > 0, or_(Customer.anonymised_at.is_(None), Customer.anonymised_at >= cut))
              .order_by(Customer.id))
+    if active_days is not None:
+        query = query.where(orders.c.last_order >= cut - timedelta(days=active_days))
     if cases is not None:
         query = query.outerjoin(cases, cases.c.customer_id == Customer.id)
     if definition is not None:
@@ -182,11 +189,12 @@ def feature_query(cutoff: date, definition: ChurnDefinition | None = None):
     return query
 
 
-def build_features(cutoff: date, definition: ChurnDefinition | None = None) -> FeatureTable:
+def build_features(cutoff: date, definition: ChurnDefinition | None = None,
+                   active_days: int | None = 180) -> FeatureTable:
     """The feature table at ``cutoff``; with a ``definition``, the churn label too (caller checks the
     horizon is observed, :meth:`ChurnDefinition.check_observed`)."""
     cut = start_of(cutoff)
-    result = db.session.execute(feature_query(cutoff, definition).execution_options(yield_per=20_000))
+    result = db.session.execute(feature_query(cutoff, definition, active_days).execution_options(yield_per=20_000))
     ids, external, units, rows, labels = [], [], [], [], []
     for row in result:
         (cid, ext, unit, last, first, freq, money, o90, s90, sprev, returns, cancels, calls, complaints,

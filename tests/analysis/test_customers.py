@@ -135,10 +135,14 @@ def test_backtest_finds_the_known_risk_factor():
         model = churn.fit_churn_model(frames[0].X, frames[0].y, NAMES)
     coef = model.coefficients()
     assert coef["complaints"] > 0 and coef["recency_days"] > 0 and "constant" not in coef
-    why = churn.reasons(model, frames[1].X[:5], {"complaints": "불만 상담"})
-    worst = int(np.argmax(frames[1].X[:5, 4]))
-    if frames[1].X[worst, 4] >= 2:
-        assert "불만 상담" in why[worst]
+    # a customer at the median everywhere but with 4 complaints: complaints is the first reason;
+    # one with none and a fresh order has no reason above the median on either
+    typical = np.median(frames[1].X, axis=0)
+    complainer, calm = typical.copy(), typical.copy()
+    complainer[4], calm[4], calm[0] = 4, 0, 1
+    why = churn.reasons(model, np.vstack([complainer, calm]), {"complaints": ("불만 상담", "불만 없음")})
+    assert why[0][0] == "불만 상담"
+    assert "불만 상담" not in why[1] and "recency_days+" not in why[1]
 
 
 def test_gbm_backtest_also_learns():

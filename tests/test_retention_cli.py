@@ -1,0 +1,40 @@
+"""``survey-app customers features``, ``churn backtest`` and ``churn score`` on a simulated history."""
+from __future__ import annotations
+
+import csv
+
+from tests.retention_support import plant_history
+
+
+def test_features_command_writes_the_table(app_ctx, runner, tmp_path):
+    with app_ctx() as session:
+        plant_history(session, n=40)
+    out = tmp_path / "features.csv"
+    result = runner.invoke(args=["customers", "features", "--cutoff", "2026-01-01", "--out", str(out), "--labels"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert rows and {"external_id", "segment", "recency_days", "returns", "churned"} <= set(rows[0])
+    assert all(float(r["recency_days"]) >= 0 for r in rows)
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+
+
+def test_backtest_and_score_commands(app_ctx, runner, tmp_path):
+    with app_ctx() as session:
+        plant_history(session, n=900)
+    result = runner.invoke(args=["churn", "backtest"])
+    assert result.exit_code == 0, result.output
+    assert "최근성만" in result.output and "RFM 점수만" in result.output, result.output
+    out = tmp_path / "scores.csv"
+    result = runner.invoke(args=["churn", "score", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    risks = [float(r["risk"]) for r in rows]
+    assert risks == sorted(risks, reverse=True) and 0 < risks[-1] < risks[0] < 1
+    assert any("반품" in r["reasons"] for r in rows[:20])  # returns drive churn in the simulation
+
+
+def test_commands_refuse_bad_input_clearly(app_ctx, runner, tmp_path):
+    result = runner.invoke(args=["churn", "backtest"])  # an empty database
+    assert result.exit_code != 0 and "자료가 없어" in result.output and "Traceback" not in result.output
+    result = runner.invoke(args=["churn", "backtest", "--horizon", "5"])
+    assert result.exit_code != 0 and "horizon" in result.output
