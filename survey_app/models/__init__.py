@@ -18,6 +18,7 @@ from .outbox import Lease, MessageKind, OutboxMessage, OutboxStatus
 from .privacy import AccessAction, PersonalDataAccess, PersonalDataSubject, SurveyPrivacy
 from .reports import Cadence, DeliveryStatus, ReportDelivery, ReportSubscription
 from .responses import Answer, Response, ResponseStatus
+from .retention import ChurnAction, ChurnActionKind, ChurnActionMember, ChurnRun, ChurnScore
 from .roles import ROLE_PERMISSIONS, Permission, Role, RoleGrant
 from .security import ApiKey, RateLimitBucket
 from .surveys import ImmutableVersionError, Survey, SurveyState, SurveyStateError, SurveyVersion
@@ -42,4 +43,6 @@ __all__ = [
     # customer records
     "ConsentPurpose", "Customer", "CustomerConsent", "CustomerKind", "Interaction", "InteractionChannel", "Order",
     "OrderStatus",
+    # churn scoring and retention actions
+    "ChurnAction", "ChurnActionKind", "ChurnActionMember", "ChurnRun", "ChurnScore",
 ]
