@@ -17,6 +17,7 @@ from .results.export_personal import bp as result_exports_personal_bp
 from .results.export_views import bp as result_exports_bp
 from .results.subscription_views import bp as report_subscriptions_bp
 from .results.views import bp as results_bp
+from .retention.views import bp as retention_bp
 
 
 def register_blueprints(app: Flask) -> None:
@@ -31,3 +32,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(report_subscriptions_bp)  # scheduled report e-mails of a survey
     for blueprint in (designer_bp, courtesy_bp):  # survey designer, courtesy evaluations (/manage)
         app.register_blueprint(blueprint)
+    app.register_blueprint(retention_bp)  # churn backtest, 이탈 위험 worklists, retention actions

@@ -9,6 +9,9 @@ Jobs (ids are fixed, so restarting replaces them instead of adding copies):
   their invitations), queue due reminders, close waves at their close time. The schedule itself lives
   in the wave and plan rows; the tick only looks at them, so a missed tick loses nothing.
 - ``contact-retention`` daily at 03:00: purge or anonymise contacts whose retention has ended.
+- ``churn-monthly`` on the 2nd of each month at 04:00: rebuild the customer features, refit the churn model,
+  store its backtest and (only if it beats the recency and RFM baselines) its scores
+  (:mod:`survey_app.retention.jobs`).
 - ``report-delivery`` hourly at minute 5: e-mail the results workbooks that are due (weekly, monthly, at wave
   close; see :mod:`survey_app.results.delivery`). A tick that closes a wave also sends its at-close reports.
 
@@ -31,6 +34,7 @@ from flask import Flask
 from ..database import db
 from ..privacy.retention import run_retention_job
 from ..results.delivery import run_deliveries
+from ..retention.jobs import run_monthly_churn
 from .fielding import run_tick
 from .leader import make_leader
 from .sender import worker_name
@@ -38,6 +42,7 @@ from .sender import worker_name
 log = logging.getLogger(__name__)
 _APP: Flask | None = None  # the process's app, for job functions (APScheduler stores them by reference)
 TICK_JOB, RETENTION_JOB, REPORT_JOB = "distribution-tick", "contact-retention", "report-delivery"
+CHURN_JOB = "churn-monthly"
 
 
 def tick_job() -> None:
@@ -70,6 +75,14 @@ def retention_job() -> None:
             log.info("retention: %s", line)
 
 
+def churn_job() -> None:
+    """The monthly churn run."""
+    with _APP.app_context():
+        for line in run_monthly_churn():
+            log.info("churn: %s", line)
+            print(f"churn: {line}", flush=True)
+
+
 def build_scheduler(app: Flask, tick_seconds: int) -> BackgroundScheduler:
     """A scheduler whose jobs live in the app database's ``scheduler_jobs`` table."""
     store = SQLAlchemyJobStore(engine=app.extensions["survey_engine"], tablename="scheduler_jobs")
@@ -79,6 +92,8 @@ def build_scheduler(app: Flask, tick_seconds: int) -> BackgroundScheduler:
                       misfire_grace_time=3600, next_run_time=datetime.now(scheduler.timezone))
     scheduler.add_job(retention_job, "cron", hour=3, minute=0, id=RETENTION_JOB, replace_existing=True,
                       misfire_grace_time=12 * 3600)
+    scheduler.add_job(churn_job, "cron", day=2, hour=4, minute=0, id=CHURN_JOB, replace_existing=True,
+                      misfire_grace_time=24 * 3600)
     scheduler.add_job(report_job, "cron", minute=5, id=REPORT_JOB, replace_existing=True, misfire_grace_time=3600)
     return scheduler
 

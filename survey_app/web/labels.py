@@ -38,6 +38,8 @@ AUDIT_ACTION_NAMES = {
     "org.unit_active": _l("조직 사용 여부 변경"), "org.staff_active": _l("직원 사용 여부 변경"),
     "results.export": _l("결과 보고서 내려받기"), "results.report_delivery": _l("정기 보고 메일 발송"),
     "customer.consent": _l("고객 동의 변경"),
+    "churn.run": _l("이탈 예측 계산"), "churn.action_start": _l("고객 유지 조치 시작"),
+    "churn.action_called": _l("해피콜 완료 표시"),
 }
 OUTBOX_STATE_NAMES = {"pending": _l("대기"), "sending": _l("보내는 중"), "sent": _l("보냄"), "failed": _l("실패"),
                       "bounced": _l("반송"), "cancelled": _l("취소(수신 거부)")}
