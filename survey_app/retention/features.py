@@ -61,6 +61,7 @@ FEATURES = {
     "nps_score": ("추천 의향 높음", "추천 의향 낮음"),
     "nps_detractor": ("비추천 고객(추천 의향 0–6점)", "비추천 고객 아님"),
     "consent_marketing": ("마케팅 수신 동의", "마케팅 수신 미동의"),
+    "gap_ratio": ("평소 주문 간격보다 오래 주문 없음", "평소 간격 안에 주문함"),
     "r_score": ("최근성 점수 높음", "최근성 점수 낮음"),
     "f_score": ("구매 빈도 점수 높음", "구매 빈도 점수 낮음"),
     "m_score": ("구매 금액 점수 높음", "구매 금액 점수 낮음"),
@@ -203,9 +204,12 @@ def build_features(cutoff: date, definition: ChurnDefinition | None = None,
         external.append(ext)
         units.append(unit)
         nps_value = float(nps) if nps is not None else np.nan
-        rows.append((_days(cut, last), freq, money, _days(cut, first), o90, (s90 - sprev) / 10_000, returns, cancels,
+        recency, tenure = _days(cut, last), _days(cut, first)
+        # days since the last order over the customer's usual gap (tenure / orders): > 1 = overdue
+        gap = recency / ((tenure + 1) / freq)
+        rows.append((recency, freq, money, tenure, o90, (s90 - sprev) / 10_000, returns, cancels,
                      calls, complaints, unresolved, open_cases, overdue, 1.0 if responses else 0.0,
-                     nps_value, 1.0 if nps is not None and nps_value <= 6 else 0.0, 1.0 if consent else 0.0))
+                     nps_value, 1.0 if nps is not None and nps_value <= 6 else 0.0, 1.0 if consent else 0.0, gap))
         if definition is not None:
             labels.append(0 if row[20] else 1)
     base = np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES) - 3)

@@ -134,7 +134,7 @@ def test_backtest_finds_the_known_risk_factor():
     with pytest.warns(DegenerateDataWarning, match="constant"):
         model = churn.fit_churn_model(frames[0].X, frames[0].y, NAMES)
     coef = model.coefficients()
-    assert coef["complaints"] > 0 and coef["recency_days"] > 0 and "constant" not in coef
+    assert coef["complaints"] > 0 and "constant" not in coef  # the planted factor, with its sign
     # a customer at the median everywhere but with 4 complaints: complaints is the first reason;
     # one with none and a fresh order has no reason above the median on either
     typical = np.median(frames[1].X, axis=0)
