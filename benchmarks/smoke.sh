@@ -38,5 +38,6 @@ run bench_analysis_compute.py --sizes 1000 --repeat 1
 run bench_analysis_report.py --database-url "$URL" --sizes 2000 --repeat 1 --no-docs
 run bench_exports.py --sizes 1000 --full 1000 --repeat 1 --no-docs
 run bench_distribution.py --sizes 1000 --emails 200
+run bench_churn.py --database-url "$URL" --sizes 2000:10000 --no-demo
 run bench_respondent.py --database-url "$URL" --seconds 2 --rounds 1 --clients 4 --respondents 12000 --no-docs
 echo "== every benchmark ran at its smoke size"

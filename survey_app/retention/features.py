@@ -184,9 +184,9 @@ def feature_query(cutoff: date, definition: ChurnDefinition | None = None, activ
         query = query.where(orders.c.last_order >= cut - timedelta(days=active_days))
     if cases is not None:
         query = query.outerjoin(cases, cases.c.customer_id == Customer.id)
-    if definition is not None:
-        active = _label_aggregates(cut, definition)
-        query = query.add_columns(select(literal(1)).where(active.c.customer_id == Customer.id).exists())
+    if definition is not None:  # one hashed set of the customers active after the cutoff, joined once
+        active = select(_label_aggregates(cut, definition).c.customer_id).distinct().subquery()
+        query = query.outerjoin(active, active.c.customer_id == Customer.id).add_columns(active.c.customer_id.is_not(None))
     return query
 
 
