@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from survey_app.models import AuditEvent, ChurnActionMember, ChurnScore, Customer, Order
+from survey_app.models import AuditEvent, ChurnActionMember, ChurnRun, ChurnScore, Customer, Order
 from survey_app.retention.operations import RetentionError, action_outcome, start_action, store_churn_run
 from tests.retention_support import plant_history
 
@@ -92,3 +92,20 @@ def test_uplift_after_the_window_counts_orders_in_it(app_ctx):
         assert (result.treated_n, result.treated_retained, result.control_n, result.control_retained) == (40, 30, 10, 5)
         assert result.difference == pytest.approx(0.75 - 0.5)
         assert result.ci[0] < result.difference < result.ci[1]
+
+
+def test_the_scheduler_runs_churn_monthly(app):
+    from survey_app.distribution.scheduler import CHURN_JOB, build_scheduler
+
+    job = build_scheduler(app, 60).get_job(CHURN_JOB)
+    assert job is not None and "day='2'" in str(job.trigger) and "hour='4'" in str(job.trigger)
+
+
+def test_the_monthly_job_stores_a_run(app_ctx):
+    from survey_app.retention.jobs import run_monthly_churn
+
+    with app_ctx() as session:
+        plant_history(session, n=900)
+        lines = run_monthly_churn()
+        run = session.scalars(select(ChurnRun).order_by(ChurnRun.id.desc())).first()
+    assert run.status == "ok" and f"churn run {run.id}: ok" in lines[0] and run.scored > 0
