@@ -109,3 +109,18 @@ def test_the_monthly_job_stores_a_run(app_ctx):
         lines = run_monthly_churn()
         run = session.scalars(select(ChurnRun).order_by(ChurnRun.id.desc())).first()
     assert run.status == "ok" and f"churn run {run.id}: ok" in lines[0] and run.scored > 0
+
+
+def test_a_customer_page_can_read_the_latest_usable_score(app_ctx):
+    from survey_app.retention.queries import customer_churn
+
+    with app_ctx() as session:
+        ids = plant_history(session, n=900)
+        assert customer_churn(ids[0]) is None
+        run = store_churn_run()
+        scored = session.scalars(select(ChurnScore).where(ChurnScore.run_id == run.id).limit(1)).one()
+        found = customer_churn(scored.customer_id)
+        assert found.risk == scored.risk and found.segment == scored.segment and found.cutoff == run.cutoff
+        session.add(ChurnRun(method="logistic", horizon_days=180, status="refused", backtest={}, warnings={}))
+        session.flush()
+        assert customer_churn(scored.customer_id).risk == scored.risk  # a refused run changes nothing
