@@ -177,9 +177,10 @@ class Evaluation:
     calibration: tuple[tuple[float, float, int], ...]  # (mean predicted, observed rate, n) per decile
 
     def as_dict(self) -> dict:
-        """Plain numbers for storage (JSON)."""
+        """Plain numbers for storage (JSON, so an undefined figure such as a rank's Brier score is None)."""
         return {"n": self.n, "churners": self.churners, "base_rate": self.base_rate, "roc_auc": self.roc_auc,
-                "pr_auc": self.pr_auc, "top_decile_lift": self.top_decile_lift, "brier": self.brier,
+                "pr_auc": self.pr_auc, "top_decile_lift": self.top_decile_lift,
+                "brier": None if np.isnan(self.brier) else self.brier,
                 "calibration": [list(row) for row in self.calibration]}
 
 

@@ -237,3 +237,11 @@ def test_attitude_segments_recover_planted_groups():
     small = np.vstack([scores, [[0, 0, 0]] * 3])
     seg = segments.attitude_segments(small, ["과정", "결과", "환경"], k_range=[4], n_boot=2, min_size=30)
     assert any("3명뿐" in w for w in seg.warnings)
+
+
+def test_evaluation_as_dict_is_plain_json():
+    import json
+
+    y = np.array([1, 0, 0, 1, 0, 0, 0, 1, 0, 0])
+    ranked = churn.evaluate(y, np.arange(10, 0, -1), probabilities=False).as_dict()
+    assert ranked["brier"] is None and "NaN" not in json.dumps(ranked)
