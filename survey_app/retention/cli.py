@@ -14,6 +14,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from analysis.customers.churn import METHODS, ChurnDefinition
 from exports.safety import safe_text
+from exports.sheets_customers import write_customer_workbook
 
 from .. import migrate
 from ..database import db
@@ -22,6 +23,7 @@ from ..privacy.access_log import log_access_bulk
 from ..privacy.files import reserve_private
 from .features import build_features, write_csv
 from .scoring import run_backtest, run_churn
+from .workbook import customer_workbook_input
 
 customers_group = AppGroup("customers", help="고객 데이터 (customer records).")
 churn_group = AppGroup("churn", help="이탈 예측 (churn model: backtest and scores).")
@@ -121,6 +123,19 @@ def score_command(cutoff, out: str, method: str, horizon: int, calls: bool) -> N
     db.session.commit()
     click.echo(f"{out}: 고객 {len(order):,}명, 검증 AUC {run.backtest.model.roc_auc:.3f} "
                f"(최근성 {run.backtest.recency.roc_auc:.3f}, RFM {run.backtest.rfm.roc_auc:.3f}).")
+
+
+@churn_group.command("workbook")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="엑셀 파일 경로 (.xlsx).")
+@with_appcontext
+def workbook_command(out: str) -> None:
+    """Write the 고객 세분화 / 이탈 위험 / 구매 패턴 workbook (no personal data: counts and shares only)."""
+    migrate.check_current(db.engine)
+    try:
+        names = write_customer_workbook(customer_workbook_input(), out)
+    except ValueError as exc:
+        raise click.ClickException(f"통합 문서를 만들 수 없습니다 (cannot write the workbook): {exc}") from None
+    click.echo(f"{out}: 시트 {', '.join(names)}")
 
 
 COMMANDS = (customers_group, churn_group)
