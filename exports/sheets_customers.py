@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
-from analysis.customers.patterns import CohortTable
+from analysis.customers.patterns import CategoryMix, CohortTable, Seasonality
 from analysis.customers.rfm import Migration
 
 from .rawxml import save_with_rows
@@ -53,6 +53,8 @@ class CustomerWorkbookInput:
     backtest: dict
     offices: Sequence[OfficeRisk]
     cohort: CohortTable | None
+    categories: CategoryMix | None = None
+    seasonality: Seasonality | None = None
 
 
 def heat_style(share: float) -> str:
@@ -108,6 +110,19 @@ def _cohort_sheet(inp: CustomerWorkbookInput) -> Sheet:
                   *(S(None if math.isnan(v) else v, heat_style(v)) for v in shares))
     sheet.blank()
     sheet.add(S("색이 진할수록 그 달에 다시 구매한 고객의 비율이 높습니다. 빈 칸은 아직 오지 않은 달입니다.", "note"))
+    if inp.categories is not None:
+        sheet.blank()
+        sheet.add(S("품목별 구매", "subtitle"))
+        sheet.add(*(S(h, "header") for h in ("품목", "주문 수", "주문 비율", "구매 금액(원)", "금액 비율")))
+        mix = inp.categories
+        for i, name in enumerate(mix.categories):
+            sheet.add(S(name, "cell"), S(int(mix.orders[i]), "cell count"), S(float(mix.order_share[i]), "cell share"),
+                      S(int(mix.amount[i]), "cell count"), S(float(mix.amount_share[i]), "cell share"))
+    if inp.seasonality is not None:
+        season = inp.seasonality
+        sheet.blank()
+        sheet.add(S(f"설·추석 전 {season.window_days}일에 주문의 {season.share_in_window:.1%}가 몰립니다 (날짜로는 "
+                    f"{season.share_of_days:.1%}): 평소의 {season.lift:.1f}배입니다.", "bold"))
     sheet.freeze = "C3"
     return sheet
 

@@ -64,6 +64,8 @@ def test_workbook_command_writes_three_sheets_with_a_heat_map(app_ctx, runner, t
     later = [cohort.cell(row=3, column=c) for c in range(4, 10)]
     assert all(0 <= cell.value < 1 for cell in later)
     assert any(not cell.fill.fgColor.rgb.endswith("08519C") for cell in later)  # paler as the cohort thins
+    texts = [str(c.value) for row in cohort.iter_rows() for c in row if c.value is not None]
+    assert "품목별 구매" in texts and any("설·추석 전 28일" in t and "배입니다" in t for t in texts)
 
 
 def test_workbook_command_with_nothing_to_show(app_ctx, runner, tmp_path):

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import holidays
 import numpy as np
 from sqlalchemy import func, select
 
-from analysis.customers.patterns import cohort_retention
+from analysis.customers.patterns import category_mix, cohort_retention, holiday_seasonality
 from analysis.customers.rfm import SEGMENTS, segment_migration
 from exports.sheets_customers import CustomerWorkbookInput, OfficeRisk, SegmentRow
 
@@ -33,6 +34,29 @@ def _cohort():
     if not pairs:
         return None
     return cohort_retention([p[0] for p in pairs], [p[1] for p in pairs])
+
+
+def _categories():
+    rows = db.session.execute(select(Order.category, func.count(), func.sum(Order.amount))
+                              .where(Order.status != OrderStatus.CANCELLED).group_by(Order.category)).all()
+    return category_mix([r[0] or "기타" for r in rows], [r[1] for r in rows],
+                        [int(r[2] or 0) for r in rows]) if rows else None
+
+
+def _seasonality():
+    """Orders per day (grouped in SQL) against 설날 and 추석 of the years covered."""
+    day = func.date(Order.ordered_at)
+    rows = db.session.execute(select(day, func.count()).where(Order.status != OrderStatus.CANCELLED)
+                              .group_by(day)).all()
+    if not rows:
+        return None
+    days = np.array([str(r[0])[:10] for r in rows], dtype="datetime64[D]")
+    years = range(int(str(days.min())[:4]), int(str(days.max())[:4]) + 1)
+    peaks = [d for d, name in holidays.KR(years=years).items() if name in ("Korean New Year", "Chuseok")]
+    try:
+        return holiday_seasonality(days, peaks, counts=[r[1] for r in rows])
+    except ValueError:  # no 설·추석 within the data's span
+        return None
 
 
 def _migration(before: ChurnRun, after: ChurnRun):
@@ -72,4 +96,4 @@ def customer_workbook_input(today: date | None = None) -> CustomerWorkbookInput:
     return CustomerWorkbookInput("고객 세분화·이탈 위험·구매 패턴", today or date.today(), run.cutoff if run else None,
                                  segments, _migration(runs[1], run) if len(runs) == 2 else None,
                                  {k: run.backtest.get(k) for k in ("model", "recency", "rfm")} if run else {},
-                                 offices, cohort)
+                                 offices, cohort, _categories(), _seasonality())
