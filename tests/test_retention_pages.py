@@ -65,3 +65,24 @@ def test_bad_action_input_gets_a_korean_message_and_changes_nothing(app_ctx, cli
     assert answer.status_code == 400 and "5%에서 50% 사이" in answer.get_data(as_text=True)
     with app_ctx() as session:
         assert session.scalars(select(ChurnAction)).first() is None
+
+
+def test_a_call_back_is_marked_done_from_the_action_page(app_ctx, client, make_user):
+    from survey_app.retention.operations import start_action
+
+    with app_ctx() as session:
+        ids = plant_history(session, n=20)
+        action = start_action(ids, name="해피콜", kind="callback", org_unit_id=None, source="worklist")
+        members = session.scalars(select(ChurnActionMember).where(ChurnActionMember.action_id == action.id)).all()
+        treated = next(m.id for m in members if m.arm == "treated")
+        control = next(m.id for m in members if m.arm == "control")
+        action_id = action.id
+    _sign_in(client, make_user)
+    answer = client.post(f"/manage/retention/actions/{action_id}/members/{treated}/called")
+    assert answer.status_code == 302
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert page.count("통화함") == 1 and page.count("통화 완료</button>") == 17
+    client.post(f"/manage/retention/actions/{action_id}/members/{control}/called")  # the holdout is never called
+    with app_ctx() as session:
+        assert session.get(ChurnActionMember, control).called_at is None
+        assert session.get(ChurnActionMember, treated).called_at is not None

@@ -21,3 +21,7 @@ class ActionForm(FlaskForm):
         InputRequired(_l("비교군 비율을 입력해 주십시오.")), NumberRange(5, 50, _l("5%%에서 50%% 사이로 입력해 주십시오."))])
     window = IntegerField(_l("효과를 볼 기간(일)"), default=90, validators=[
         InputRequired(_l("기간을 입력해 주십시오.")), NumberRange(14, 365, _l("14일에서 365일 사이로 입력해 주십시오."))])
+
+
+class CalledForm(FlaskForm):
+    """The "통화 완료" button of one call-back (its CSRF token only)."""

@@ -13,8 +13,8 @@ from ..models import ChurnAction, ChurnActionMember, ChurnRun, ChurnScore, Custo
 from ..web.access import can, requires, scopes, visible_units
 from ..web.scopes import Scope, unit_or_org_wide
 from .charts import calibration_svg
-from .forms import ActionForm
-from .operations import RetentionError, action_outcome, start_action
+from .forms import ActionForm, CalledForm
+from .operations import RetentionError, action_outcome, mark_called, start_action
 
 bp = Blueprint("retention", __name__, url_prefix="/manage/retention")
 WORKLIST_SIZE = 50
@@ -142,4 +142,21 @@ def action(action_id: int):
     except ValueError as exc:
         outcome, problem = None, str(exc)
     return render_template("retention/action.html", action=act, treated=treated, control=control, outcome=outcome,
-                           problem=problem, today=date.today())
+                           problem=problem, today=date.today(), may_act=can(Permission.MANAGE_CUSTOMERS,
+                                                                            unit_or_org_wide(act.org_unit_id)),
+                           called=CalledForm())
+
+
+@bp.post("/actions/<int:action_id>/members/<int:member_id>/called")
+@requires(Permission.MANAGE_CUSTOMERS, scope=ACTION)
+def called(action_id: int, member_id: int):
+    """Record that a treated customer of the call-back list was called."""
+    member = db.session.get(ChurnActionMember, member_id)
+    if member is None or member.action_id != action_id:
+        abort(404)
+    if CalledForm().validate_on_submit():
+        try:
+            mark_called(member)
+        except RetentionError as exc:
+            flash(str(exc), "error")
+    return redirect(url_for("retention.action", action_id=action_id))
