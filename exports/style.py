@@ -61,6 +61,11 @@ _STYLES: dict[str, dict[str, Any]] = {
     "grey": {"font": Font(name=FONT_NAME, size=BASE_SIZE, color=GREY), "fill": PatternFill("solid", fgColor="EDEDED")},
     "kpi": {"font": Font(name=FONT_NAME, size=14, bold=True, color=NAVY)},
 }
+#: Heat-map fills for retention tables (cohort sheet): heat1 = lowest … heat5 = highest, light to dark blue.
+HEAT_FILLS = ("F7FBFF", "DEEBF7", "9ECAE1", "4292C6", "08519C")
+for _i, _colour in enumerate(HEAT_FILLS, start=1):
+    _STYLES[f"heat{_i}"] = {"fill": PatternFill("solid", fgColor=_colour),
+                            **({"font": Font(name=FONT_NAME, size=BASE_SIZE, color="FFFFFF")} if _i >= 4 else {})}
 for _name, _fmt in FORMATS.items():
     _STYLES[_name] = {"number_format": _fmt}
 

@@ -27,6 +27,7 @@ from .reports import wave_overview
 from .results.cli import COMMANDS as results_commands
 from .results.delivery_cli import COMMANDS as delivery_commands
 from .results.export_cli import COMMANDS as export_commands
+from .retention.cli import COMMANDS as retention_commands
 from .voc.cli import COMMANDS as voc_commands
 
 db_group = AppGroup("db", help="데이터베이스 스키마 (schema migrations).")
@@ -181,7 +182,7 @@ def _customer_commands() -> tuple:
 
 COMMANDS = (db_group, create_user_command, surveys_command, waves_command, demo_command, serve_command,
             *_questionnaire_commands(), *_account_and_privacy_commands(), *_distribution_commands(),
-            *_results_commands(), *_customer_commands(), *cases_commands)
+            *_results_commands(), *_customer_commands(), *cases_commands, *retention_commands)
 
 
 def init_app(app: Flask) -> None:

@@ -11,6 +11,7 @@ from exports.safety import safe_text
 from ..database import db
 from ..models import Case, OrgUnit
 from .categories import category_name, root_causes
+from .forms import SOURCE_NAMES
 from .operations import RESOLUTION_NAMES, STATUS_NAMES, seoul_today
 from .pages import clock, dashboard
 
@@ -45,7 +46,7 @@ def case_list_rows(units: Collection[int] | None = None) -> Iterator[tuple]:
     if units is not None:
         query = query.where(Case.org_unit_id.in_(list(units)))
     for case in db.session.scalars(query.execution_options(yield_per=500)):
-        yield (case.number, case.received_on, case.source, category_name(case.category), case.priority,
+        yield (case.number, case.received_on, str(SOURCE_NAMES.get(case.source, case.source)), category_name(case.category), case.priority,
                STATUS_NAMES[case.status], case.org_unit.name if case.org_unit else "우편고객센터",
                case.assignee.display_name if case.assignee else "", case.due_on, clock(case, today).label,
                causes.get(case.root_cause or "", case.root_cause or ""), RESOLUTION_NAMES.get(case.resolution or "", ""),

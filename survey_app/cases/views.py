@@ -21,7 +21,16 @@ from ..web.scopes import ORG_WIDE, SURVEY
 from . import bp
 from . import operations as ops
 from .categories import category_name, root_causes
-from .forms import AssignForm, BulkAssignForm, CloseForm, IntakeForm, NoteForm, TransferForm, category_choices
+from .forms import (
+    SOURCE_NAMES,
+    AssignForm,
+    BulkAssignForm,
+    CloseForm,
+    IntakeForm,
+    NoteForm,
+    TransferForm,
+    category_choices,
+)
 from .pages import clock, dashboard, my_cases, queue, subtree
 from .reporting import CASE_LIST_HEADER, case_list_rows
 from .rule_views import rule_page
@@ -33,6 +42,7 @@ ACTIONS = ("assign", "start", "answer", "close", "reopen", "transfer", "note")
 
 def _names() -> dict:
     return {"statuses": ops.STATUS_NAMES, "category_name": category_name, "priorities": ops.PRIORITIES,
+            "sources": SOURCE_NAMES,
             "resolutions": ops.RESOLUTION_NAMES, "root_causes": root_causes()}
 
 

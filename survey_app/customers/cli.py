@@ -9,13 +9,14 @@ from flask.cli import AppGroup, with_appcontext
 
 from .. import migrate
 from ..database import db
+from ..retention.cli import features_command
 from .files import TableFileError
 from .importing import ImportRefused, import_file
 from .requests_cli import COMMANDS as REQUEST_COMMANDS
 from .schemas import KINDS
 
 customers_group = AppGroup("customers", help="고객 데이터베이스 (customer records).")
-for _command in REQUEST_COMMANDS:
+for _command in (*REQUEST_COMMANDS, features_command):
     customers_group.add_command(_command)
 
 

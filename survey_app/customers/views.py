@@ -18,7 +18,7 @@ from ..web.access import can, requires, scopes, visible_units
 from ..web.choices import select_choices
 from ..web.i18n import select_locale
 from ..web.numbers import query_number
-from . import labels
+from . import labels, panels  # noqa: F401  (panels register themselves on the customer page)
 from . import page as customer_page
 from .consent import consent_history, record_consent
 from .forms import KIND_LABELS, PURPOSE_NAMES, ConsentForm, CustomerSearchForm, PurposeForm

@@ -16,6 +16,9 @@ Jobs (ids are fixed, so restarting replaces them instead of adding copies):
 - ``case-triggers`` every ``CASE_TRIGGER_SECONDS``: turn completed responses that matched a survey's case rules
   into VOC cases, and attach follow-up answers (see :mod:`survey_app.cases.triggers`; exactly once); then
   escalate cases past their deadline and flag due progress notices (:mod:`survey_app.cases.deadlines`).
+- ``churn-monthly`` on the 2nd of each month at 04:00: rebuild the customer features, refit the churn model,
+  store its backtest and (only if it beats the recency and RFM baselines) its scores
+  (:mod:`survey_app.retention.jobs`).
 - ``report-delivery`` hourly at minute 5: e-mail the results workbooks that are due (weekly, monthly, at wave
   close; see :mod:`survey_app.results.delivery`). A tick that closes a wave also sends its at-close reports.
 
@@ -42,6 +45,7 @@ from ..database import db, retry_when_locked, write_lock_up_front
 from ..privacy.retention import run_retention_job
 from ..results.delivery import run_deliveries
 from ..results.stored import refresh_stale
+from ..retention.jobs import run_monthly_churn
 from ..voc.jobs import run_voc_job
 from .fielding import run_tick
 from .leader import make_leader
@@ -51,6 +55,7 @@ log = logging.getLogger(__name__)
 _APP: Flask | None = None  # the process's app, for job functions (APScheduler stores them by reference)
 TICK_JOB, RETENTION_JOB, REPORT_JOB = "distribution-tick", "contact-retention", "report-delivery"
 RESULTS_JOB, VOC_JOB, CASE_JOB = "results-refresh", "voc-analysis", "case-triggers"
+CHURN_JOB = "churn-monthly"
 
 
 def _say_locked(error, wait: float) -> None:
@@ -120,6 +125,14 @@ def case_job() -> None:
             db.session.remove()
 
 
+def churn_job() -> None:
+    """The monthly churn run."""
+    with _APP.app_context():
+        for line in run_monthly_churn():
+            log.info("churn: %s", line)
+            print(f"churn: {line}", flush=True)
+
+
 def build_scheduler(app: Flask, tick_seconds: int) -> BackgroundScheduler:
     """A scheduler whose jobs live in the app database's ``scheduler_jobs`` table."""
     store = SQLAlchemyJobStore(engine=app.extensions["survey_engine"], tablename="scheduler_jobs")
@@ -133,6 +146,8 @@ def build_scheduler(app: Flask, tick_seconds: int) -> BackgroundScheduler:
                       replace_existing=True, misfire_grace_time=3600)
     scheduler.add_job(case_job, "interval", seconds=app.config["CASE_TRIGGER_SECONDS"], id=CASE_JOB,
                       replace_existing=True, misfire_grace_time=3600)
+    scheduler.add_job(churn_job, "cron", day=2, hour=4, minute=0, id=CHURN_JOB, replace_existing=True,
+                      misfire_grace_time=24 * 3600)
     scheduler.add_job(report_job, "cron", minute=5, id=REPORT_JOB, replace_existing=True, misfire_grace_time=3600)
     scheduler.add_job(voc_job, "interval", seconds=app.config["VOC_ANALYSIS_SECONDS"], id=VOC_JOB,
                       replace_existing=True, misfire_grace_time=3600)

@@ -31,6 +31,7 @@ from .outbox import Lease, MessageKind, OutboxMessage, OutboxStatus
 from .privacy import AccessAction, PersonalDataAccess, PersonalDataSubject, SurveyPrivacy
 from .reports import Cadence, DeliveryStatus, ReportDelivery, ReportSubscription
 from .responses import Answer, Response, ResponseStatus
+from .retention import ChurnAction, ChurnActionKind, ChurnActionMember, ChurnRun, ChurnScore
 from .roles import ROLE_PERMISSIONS, Permission, Role, RoleGrant
 from .security import ApiKey, RateLimitBucket
 from .stored_results import StoredResult
@@ -64,4 +65,6 @@ __all__ = [
     # VOC cases
     "Case", "CaseAnswer", "CaseEvent", "CaseRouting", "CaseRule", "CaseRuleKind", "CaseSource", "CaseStatus",
     "CaseTrigger", "Resolution",
+    # churn scoring and retention actions
+    "ChurnAction", "ChurnActionKind", "ChurnActionMember", "ChurnRun", "ChurnScore",
 ]

@@ -52,7 +52,8 @@ class CaseSource:
     BOARD = "board"  # 게시판
     SMS = "sms"  # 문자 상담
     API = "api"
-    ALL = (RESPONSE, CALL, COUNTER, BOARD, SMS, API)
+    RETENTION = "retention"  # a call-back of a retention action (이탈 방지 해피콜)
+    ALL = (RESPONSE, CALL, COUNTER, BOARD, SMS, API, RETENTION)
     INTAKE = (CALL, COUNTER, BOARD, SMS)
 
 

@@ -46,6 +46,8 @@ AUDIT_ACTION_NAMES = {
     "case.close": _l("VOC 사건 종결"), "case.transfer": _l("VOC 사건 이관"), "case.rule_add": _l("사건 규칙 추가"),
     "case.rule_remove": _l("사건 규칙 끄기"), "case.export": _l("VOC 사건 목록 내려받기"),
     "case.routing_add": _l("사건 라우팅 규칙 추가"),
+    "churn.run": _l("이탈 예측 계산"), "churn.action_start": _l("고객 유지 조치 시작"),
+    "churn.action_called": _l("해피콜 완료 표시"),
 }
 OUTBOX_STATE_NAMES = {"pending": _l("대기"), "sending": _l("보내는 중"), "sent": _l("보냄"), "failed": _l("실패"),
                       "bounced": _l("반송"), "cancelled": _l("취소")}
