@@ -14,6 +14,7 @@ from .demo_customers import seed_customers
 from .demo_org import seed_organisation
 from .demo_surveys import fresh_personal_links, open_wave_links, seed_main_survey, seed_template_drafts
 from .models import User
+from .retention.operations import store_churn_run
 from .voc.jobs import analyse_new_answers
 
 
@@ -38,6 +39,8 @@ class SeedReport:
             out.append("  관리자 계정은 이미 있습니다 (admin already exists; password was shown on first run).")
         out.extend(open_wave_links(base_url, self.personal_links))
         out.append(f"  친절도 평가 (courtesy evaluations): {base_url}/manage/courtesy/")
+        out.append(f"  고객 정보 (customer records, 20,000 customers): {base_url}/manage/customers/")
+        out.append(f"  VOC 처리 (cases): {base_url}/manage/cases/   이탈 위험 (churn): {base_url}/manage/retention/")
         if not self.created_surveys:
             out.append("  데모 데이터는 이미 있습니다. 다시 만들지 않았습니다 (demo data already present; nothing added).")
         out.extend(self.notes)
@@ -55,6 +58,10 @@ def seed_demo() -> SeedReport:
     report.personal_links = fresh_personal_links()
     analyse_new_answers(batch=100_000)  # the open answers' topics and words, as the scheduler's job would
     seed_cases()
+    if report.created_customers:  # the churn model fitted once on the demo's history, as the monthly job would
+        run = store_churn_run()
+        if run.message:
+            report.notes.append(f"  이탈 예측 모형 (churn model): {run.message}")
     return report
 
 
