@@ -148,15 +148,15 @@ def _seed(app, n: int) -> int:
                 rids = db.session.scalars(insert(Response).returning(Response.id, sort_by_parameter_order=True), [
                     {"wave_id": wave.id, "version_id": version.id, "status": "complete", "started_at": w,
                      "finished_at": w, "hidden": {"office_code": rng.choice(codes)}} for w in when]).all()
-                aids = db.session.scalars(insert(Answer).returning(Answer.id, sort_by_parameter_order=True), [
+                db.session.execute(insert(Answer), [
                     {"response_id": r, "question_code": "Q1", "position": 0, "value_text": pool[p]}
-                    for r, p in zip(rids, picks, strict=True)]).all()
-                db.session.execute(insert(TextAnalysis), [
-                    {"source_kind": "answer", "source_id": a, "wave_id": wave.id, "arrived_at": w,
+                    for r, p in zip(rids, picks, strict=True)])
+                db.session.execute(insert(TextAnalysis), [  # an answer is named by its response and question
+                    {"source_kind": "answer", "source_id": r, "source_code": "Q1", "wave_id": wave.id, "arrived_at": w,
                      "topic": topics[p].label, "topic_probability": topics[p].probability,
                      "sentiment": feelings[p].label, "sentiment_probability": feelings[p].probability,
                      "tokens": " ".join(found[p].content), "quote": found[p].redacted()[:300], "model": "seed",
-                     "analysed_at": w} for a, p, w in zip(aids, picks, when, strict=True)])
+                     "analysed_at": w} for r, p, w in zip(rids, picks, when, strict=True)])
         db.session.commit()
         return waves[1].id
 

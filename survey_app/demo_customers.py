@@ -270,7 +270,6 @@ def _insert_customers(people: list[_Person], rng: random.Random) -> list[int]:
         events = _consents(rng)
         state = {purpose: granted for purpose, granted, _ in events}
         phone_hash, email_hash = lookup_hashes(who["phone"], who["email"])
-        last = max([o["ordered_at"] for o in p.orders] + [c["occurred_at"] for c in p.calls], default=None)
         rows.append({"external_id": f"C{p.index + 1:08d}", "kind": p.kind, "name_enc": seal(who["name"], "name"),
                      "phone_enc": seal(who["phone"], "phone"), "email_enc": seal(who["email"], "email"),
                      "phone_hash": phone_hash, "email_hash": email_hash, "birth_year": p.birth_year,
@@ -279,7 +278,7 @@ def _insert_customers(people: list[_Person], rng: random.Random) -> list[int]:
                      "consent_survey": state.get(ConsentPurpose.SURVEY),
                      "consent_marketing": state.get(ConsentPurpose.MARKETING),
                      "consent_analysis": state.get(ConsentPurpose.ANALYSIS), "joined_on": p.joined,
-                     "last_activity_at": last, "is_stub": False, "source": "demo", "created_at": _utc(p.joined),
+                     "is_stub": False, "source": "demo", "created_at": _utc(p.joined),
                      "updated_at": END.astimezone(UTC)})
         consent_rows.append([(purpose, granted, END - timedelta(days=days)) for purpose, granted, days in events])
     ids = _insert_numbered(Customer.__table__, rows)

@@ -277,7 +277,6 @@ def _write(run: _Run, table) -> None:
         report.stubs = staging.create_stubs(table, report.source) if run.create_missing else 0
         existing = staging.count_existing(table, run.schema.kind)
         changed = staging.upsert_records(run.schema.kind, table, run.present, all_new=existing == 0)
-        staging.touch_last_activity(run.schema.kind, table)
     staged = report.total - report.bad_row_count - report.skipped_erased
     report.created = staged - existing
     report.updated = changed - report.created

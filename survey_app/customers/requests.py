@@ -47,7 +47,7 @@ def _row(obj: Any, names: tuple[str, ...]) -> dict:
 
 CUSTOMER_FIELDS = ("external_id", "kind", "birth_year", "gender", "region", "customer_type", "joined_on",
                    "consent_survey", "consent_marketing", "consent_analysis", "created_at", "updated_at",
-                   "last_activity_at", "anonymised_at", "source")
+                   "anonymised_at", "source")
 INTERACTION_FIELDS = ("external_id", "occurred_at", "channel", "agent", "topic_code", "outcome", "note")
 ORDER_FIELDS = ("external_id", "ordered_at", "category", "product", "amount", "quantity", "status",
                 "delivered_on", "returned_on")

@@ -50,7 +50,7 @@ def inactive_customers(cutoff: datetime) -> list[Customer]:
     """Live customers whose record, orders and interactions are all older than ``cutoff``."""
     recent_order = exists().where(Order.customer_id == Customer.id, Order.ordered_at >= cutoff)
     recent_call = exists().where(Interaction.customer_id == Customer.id, Interaction.occurred_at >= cutoff)
-    last_seen = func.coalesce(Customer.last_activity_at, Customer.updated_at, Customer.created_at)
+    last_seen = func.coalesce(Customer.updated_at, Customer.created_at)  # orders and calls: the EXISTS above
     return list(db.session.scalars(select(Customer).where(Customer.anonymised_at.is_(None), last_seen < cutoff,
                                                           ~recent_order, ~recent_call).order_by(Customer.id)))
 

@@ -22,7 +22,6 @@ from sqlalchemy import (
     select,
     true,
     union_all,
-    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
@@ -236,18 +235,6 @@ def upsert_records(kind: str, table: Table, present: set[str], *, all_new: bool 
                                                 set_={c: excluded[c] for c in updated},
                                                 where=or_(*_changed(target, excluded, updated)) if updated else false())
     return _rows(statement)
-
-
-def touch_last_activity(kind: str, table: Table) -> None:
-    """Move each customer's ``last_activity_at`` forward to their newest staged record."""
-    t = table
-    latest = (select(t.c.customer_external_id.label("xid"), func.max(t.c[TIME_COLUMN[kind]]).label("at"))
-              .where(t.c.customer_external_id.is_not(None)).group_by(t.c.customer_external_id).subquery())
-    customers = Customer.__table__  # Core: the record's own updated_at stays as it was
-    db.session.execute(update(customers).where(customers.c.external_id == latest.c.xid,
-                                               or_(customers.c.last_activity_at.is_(None),
-                                                   customers.c.last_activity_at < latest.c.at))
-                       .values(last_activity_at=latest.c.at, updated_at=customers.c.updated_at))
 
 
 def customer_ids(kind: str, table: Table) -> list[int]:

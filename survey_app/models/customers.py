@@ -79,7 +79,6 @@ class Customer(CreatedAtMixin, Base):
     consent_analysis: Mapped[bool | None]
     joined_on: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    last_activity_at: Mapped[datetime | None]
     is_stub: Mapped[bool] = mapped_column(default=False)  # made by an order/interaction import for an unknown id
     anonymised_at: Mapped[datetime | None]
     source: Mapped[str | None] = mapped_column(String(200))

@@ -37,7 +37,6 @@ def upgrade() -> None:
     sa.Column('consent_analysis', sa.Boolean(), nullable=True),
     sa.Column('joined_on', sa.Date(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('last_activity_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('is_stub', sa.Boolean(), nullable=False),
     sa.Column('anonymised_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('source', sa.String(length=200), nullable=True),
