@@ -40,7 +40,7 @@ from .results import small_sample_warnings
 
 __all__ = ["CheckItem", "CREDIT_RULES", "DEFAULT_CHECKLIST", "LEVELS", "EvaluationScores", "UnitScore",
            "level_credit", "score_answers", "score_evaluations", "aggregate", "aggregate_levels", "competition_rank",
-           "rank_ranges", "evaluations_needed"]
+           "rank_ranges", "rank_text", "evaluations_needed"]
 
 #: Level labels and values.
 LEVELS: Mapping[str, int] = {"탁월": 5, "우수": 4, "보통": 3, "미흡": 2, "부진": 1}
@@ -299,12 +299,15 @@ class UnitScore:
 
     @property
     def rank_text(self) -> str:
-        """The rank as the data support it: "3위" when settled, "1~5위" when intervals overlap, "" unranked."""
-        if self.rank_best is None or self.rank_worst is None:
-            return ""
-        if self.rank_best == self.rank_worst:
-            return f"{self.rank_best}위"
-        return f"{self.rank_best}~{self.rank_worst}위"
+        """The rank as the data support it (see :func:`rank_text`)."""
+        return rank_text(self.rank_best, self.rank_worst)
+
+
+def rank_text(best: int | None, worst: int | None) -> str:
+    """A rank as the data support it: "3위" when settled, "1~5위" when intervals overlap, "" unranked."""
+    if best is None or worst is None:
+        return ""
+    return f"{best}위" if best == worst else f"{best}~{worst}위"
 
 
 def rank_ranges(low: Any, high: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from analysis import Estimate
+from analysis.courtesy import rank_text
 
 from .quadrants import quadrant_name
 
@@ -245,9 +246,7 @@ class UnitRank:
     @property
     def rank_text(self) -> str:
         """"3위" when the data settle the rank, "1~12위" when the unit's interval overlaps others, "" unranked."""
-        if self.rank_best is None or self.rank_worst is None:
-            return ""
-        return f"{self.rank_best}위" if self.rank_best == self.rank_worst else f"{self.rank_best}~{self.rank_worst}위"
+        return rank_text(self.rank_best, self.rank_worst)
 
 
 @dataclass(frozen=True)
