@@ -105,3 +105,38 @@ def test_0010_keys_answers_by_response_question_position_and_keeps_every_answer(
     with empty_engine.connect() as conn:
         assert [tuple(r) for r in conn.execute(text(read))] == sorted(rows)
         assert conn.execute(text("SELECT count(DISTINCT id) FROM answers")).scalar_one() == len(rows)
+
+
+LINKED_TO_A_CONTACT = [
+    "INSERT INTO surveys (id, code, title, kind, state, draft_definition, lock_version, updated_at, created_at) "
+    "VALUES (1, 'S', 't', 'k', 'published', '{}', 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+    "INSERT INTO survey_versions (id, survey_id, number, definition, digest, changelog, published_at) "
+    "VALUES (1, 1, 1, '{}', 'd', '', '2026-01-01 00:00:00')",
+    "INSERT INTO waves (id, code, name, survey_id, version_id, state, settings, created_at) "
+    "VALUES (1, 'W', 'w', 1, 1, 'open', '{}', '2026-01-01 00:00:00')",
+    "INSERT INTO contacts (id, attributes, consent, purge_action, created_at) "
+    "VALUES (1, '{}', TRUE, 'purge', '2026-01-01 00:00:00')",
+    "INSERT INTO invitations (id, wave_id, contact_id, token_hash, channel, status, hidden, reminders_sent, created_at) "
+    "VALUES (1, 1, 1, 'h', 'sms', 'sent', '{}', 0, '2026-01-01 00:00:00')",
+    "INSERT INTO post_calls (id, wave_id, call_id, contact_id, outcome, created_at) "
+    "VALUES (1, 1, 'C-1', 1, 'queued', '2026-01-01 00:00:00')",
+    "INSERT INTO audience_skips (id, wave_id, contact_id, reason, segment, created_at) "
+    "VALUES (1, 1, 1, 'opt_out', '{}', '2026-01-01 00:00:00')",
+]
+CONTACT_LINKS = ("SELECT (SELECT contact_id FROM invitations), (SELECT contact_id FROM post_calls), "
+                 "(SELECT contact_id FROM audience_skips)")
+
+
+def test_linking_contacts_to_customers_keeps_every_link_to_a_contact(empty_engine):
+    """0008 adds contacts.customer_id; on SQLite that copies the table, which would null every ON DELETE SET NULL
+    reference to a contact (invitations, post-call records, audience skips) — up and down, none is lost."""
+    migrate.upgrade(empty_engine, "0007")
+    with empty_engine.begin() as conn:
+        for statement in LINKED_TO_A_CONTACT:
+            conn.execute(text(statement))
+    migrate.upgrade(empty_engine, "0008")
+    with empty_engine.connect() as conn:
+        assert tuple(conn.execute(text(CONTACT_LINKS)).one()) == (1, 1, 1)
+    migrate.downgrade(empty_engine, "0007")
+    with empty_engine.connect() as conn:
+        assert tuple(conn.execute(text(CONTACT_LINKS)).one()) == (1, 1, 1)

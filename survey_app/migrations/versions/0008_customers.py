@@ -7,6 +7,8 @@ Create Date: 2026-12-06
 Identifiers are sealed columns (``*_enc``) with keyed-hash look-up columns, as on contacts. Orders and
 interactions are keyed by the source system's id (``external_id``, unique) so a re-import upserts.
 """
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -115,18 +117,11 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_erased_records')),
     sa.UniqueConstraint('kind', 'key_hash', name=op.f('uq_erased_records_kind_key_hash'))
     )
-    with op.batch_alter_table('contacts', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('customer_id', sa.Integer(), nullable=True))
-        batch_op.create_index(batch_op.f('ix_contacts_customer_id'), ['customer_id'], unique=False)
-        batch_op.create_foreign_key(batch_op.f('fk_contacts_customer_id_customers'), 'customers', ['customer_id'], ['id'], ondelete='SET NULL')
-
+    _add_contact_link()
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('contacts', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_contacts_customer_id_customers'), type_='foreignkey')
-        batch_op.drop_index(batch_op.f('ix_contacts_customer_id'))
-        batch_op.drop_column('customer_id')
+    _drop_contact_link()
 
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_index('ix_orders_ordered_at')
@@ -150,3 +145,50 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_customers_email_hash'))
 
     op.drop_table('customers')
+
+
+# SQLite adds a column with a foreign key by copying the table and dropping the original; with foreign keys
+# on, that DROP nulls every row that refers to contacts (ON DELETE SET NULL): invitations, post-call records
+# and audience skips would lose their person. Their links are kept aside and put back around the copy.
+
+LINKED_TO_CONTACTS = ("invitations", "post_calls", "audience_skips")
+
+
+def _sqlite() -> bool:
+    return op.get_bind().dialect.name == "sqlite"
+
+
+def _add_contact_link() -> None:
+    if _sqlite():
+        with _contact_links_kept(), op.batch_alter_table('contacts', schema=None) as batch_op:
+            batch_op.add_column(sa.Column('customer_id', sa.Integer(), nullable=True))
+            batch_op.create_foreign_key(batch_op.f('fk_contacts_customer_id_customers'), 'customers', ['customer_id'],
+                                        ['id'], ondelete='SET NULL')
+    else:
+        op.add_column('contacts', sa.Column('customer_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f('fk_contacts_customer_id_customers'), 'contacts', 'customers', ['customer_id'],
+                              ['id'], ondelete='SET NULL')
+    op.create_index(op.f('ix_contacts_customer_id'), 'contacts', ['customer_id'], unique=False)
+
+
+def _drop_contact_link() -> None:
+    op.drop_index(op.f('ix_contacts_customer_id'), table_name='contacts')
+    if not _sqlite():
+        op.drop_constraint(op.f('fk_contacts_customer_id_customers'), 'contacts', type_='foreignkey')
+        op.drop_column('contacts', 'customer_id')
+        return
+    with _contact_links_kept(), op.batch_alter_table('contacts', schema=None) as batch_op:
+        batch_op.drop_column('customer_id')
+
+
+@contextmanager
+def _contact_links_kept():
+    """Put back the contact links that copying ``contacts`` on SQLite nulls."""
+    for table in LINKED_TO_CONTACTS:
+        op.execute(f"CREATE TEMPORARY TABLE keep_{table} AS SELECT id, contact_id FROM {table} "
+                   "WHERE contact_id IS NOT NULL")
+    yield
+    for table in LINKED_TO_CONTACTS:
+        op.execute(f"UPDATE {table} SET contact_id = (SELECT k.contact_id FROM keep_{table} k WHERE k.id = {table}.id) "
+                   f"WHERE id IN (SELECT id FROM keep_{table})")
+        op.execute(f"DROP TABLE keep_{table}")
