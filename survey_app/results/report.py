@@ -76,6 +76,7 @@ def score_loaded_wave(data: WaveData, questionnaire: Questionnaire, *,
         return ScoredWave(n=data.n, headline=headline, headline_code=code, kpis=kpis, warnings=notes,
                           dimension_points=dimension_points(core, plan))
     dimensions, items = dimension_results(core, plan), item_results(core, plan)
+    scored_questions = _scored_questions(questionnaire, plan, courtesy)
     return ScoredWave(
         n=data.n, headline=headline, headline_code=code, indices=index_scores(core, plan), dimensions=dimensions,
         items=items, kpis=kpis,
@@ -83,7 +84,8 @@ def score_loaded_wave(data: WaveData, questionnaire: Questionnaire, *,
                                 segment_names or {}),
         courtesy=courtesy.checklists, drivers=driver_results(data, core, plan, dimensions, items), warnings=notes,
         dimension_points={d.code: d.score.value for d in dimensions},
-        coverage=coverage(data, questionnaire, _scored_questions(questionnaire, plan, courtesy), respondent))
+        # a survey with nothing scored (only choices and texts) has no "who is scored": every response is counted
+        coverage=coverage(data, questionnaire, scored_questions, respondent) if scored_questions else None)
 
 
 def _scored_questions(questionnaire: Questionnaire, plan, courtesy) -> set[str]:
