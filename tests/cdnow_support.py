@@ -18,9 +18,11 @@ MEMBER = "lifetimes/datasets/CDNOW_master.txt"
 
 
 @pytest.fixture(scope="session")
-def cdnow_master(request) -> Path:
-    """Path of CDNOW_master.txt (customer id, YYYYMMDD, number of CDs, dollars), downloaded once."""
-    folder = Path(request.config.cache.mkdir("lifetimes_wheel"))
+def cdnow_master(request, tmp_path_factory) -> Path:
+    """Path of CDNOW_master.txt (customer id, YYYYMMDD, number of CDs, dollars), downloaded once (per run when
+    pytest's cache is switched off with ``-p no:cacheprovider``)."""
+    cache = getattr(request.config, "cache", None)
+    folder = Path(cache.mkdir("lifetimes_wheel")) if cache is not None else tmp_path_factory.mktemp("lifetimes_wheel")
     target = folder / "CDNOW_master.txt"
     if not target.is_file():
         subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--dest", str(folder), WHEEL],
