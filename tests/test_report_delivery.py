@@ -86,9 +86,14 @@ def test_weekly_report_is_sent_once_with_the_workbook(app_ctx, make_app, make_us
     sender, rcpts, raw = sink.messages[0]
     assert sorted(rcpts) == ["boss@epost.example", "cs@epost.example"]
     subject, body, name, book = attachment(raw)
+    headers = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    # RFC 5322: the date says its zone (Korea time, not "-0000"); every header line stays within 78 characters.
+    assert message_from_bytes(raw, policy=policy.default)["Date"].datetime.utcoffset() == timedelta(hours=9)
+    assert max(len(line) for line in headers.split("\r\n")) <= 78
     with app_ctx() as session:
         wave = session.get(Wave, ids["wave_id"])
         result = wave_result(wave)
+        assert subject == f"[설문 결과 보고] {wave.survey.title} · {wave.name} (2026년 49주차)"
         assert name == f"{wave.survey.code}_{wave.code}_결과보고서.xlsx"
         assert "테스트 설문 · 테스트 차수" in subject and "2026년 49주차" in subject
         assert f"완료 응답: {result.n}건" in body and f"{result.headline.value:.1f}점" in body

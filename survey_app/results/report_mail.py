@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
+from datetime import datetime
 from email.header import Header
 from email.message import Message
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
-from email.utils import formatdate
+from email.utils import format_datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 
@@ -150,8 +152,8 @@ def build_report_mail(sender: str, recipients: list[str], message_id: str, wave:
     subject, body = mail_text(wave, period, headline, restricted)
     mail = MIMEMultipart(policy=CRLF)
     mail["From"], mail["To"] = sender, ", ".join(recipients)
-    mail["Subject"] = Header(subject, "utf-8").encode()
-    mail["Date"] = formatdate(localtime=False)
+    mail["Subject"] = Header(subject, "utf-8", header_name="Subject")
+    mail["Date"] = format_datetime(datetime.now(ZoneInfo(current_app.config["TIMEZONE"])))
     mail["Message-ID"] = f"<{message_id}@{sender.rpartition('@')[2].strip('>') or 'localhost'}>"
     mail.attach(MIMEText(body, "plain", "utf-8", policy=CRLF))
     part = MIMEApplication(workbook, XLSX[1], policy=CRLF)
