@@ -78,3 +78,17 @@ def test_reset_password_refuses_unknown_users_and_weak_passwords(runner, make_us
     make_user("weak", "Woojung2026pass")
     refused = runner.invoke(args=["reset-password", "weak", "--password", "short"])
     assert refused.exit_code != 0 and "Traceback" not in refused.output
+
+
+def test_the_readme_names_only_commands_that_exist_and_says_how_the_demo_runs():
+    """The README's commands table and first steps: each `survey-app …` named exists (with its options),
+    the demo is said to run in the foreground, and a lost admin password has a way back."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    commands = dict((" ".join(path), command) for path, command in EVERY_COMMAND)
+    named = set(re.findall(r"`survey-app ([a-z-]+(?: [a-z-]+)?)", readme))
+    for name in named:
+        assert name in commands or name.split()[0] in commands, name
+    assert "foreground" in readme and "second terminal" in readme
+    assert "survey-app reset-password admin" in readme and "--host" in readme and "--port" in readme
