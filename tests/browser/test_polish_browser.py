@@ -108,6 +108,7 @@ def test_staff_pages_use_a_1280_screen(live_app, browser, axe_check):
             cells = page.evaluate("[...document.querySelectorAll('.table td, .table th')]"
                                   ".map(c => getComputedStyle(c).wordBreak)")
             assert set(cells) <= {"keep-all"}
+            assert page.evaluate("getComputedStyle(document.querySelector('main')).wordBreak") == "keep-all"
             assert axe_check(page) == []
     finally:
         context.close()
