@@ -29,8 +29,9 @@ from .results.delivery_cli import COMMANDS as delivery_commands
 from .results.export_cli import COMMANDS as export_commands
 from .retention.cli import COMMANDS as retention_commands
 from .voc.cli import COMMANDS as voc_commands
+from .web.labels import SURVEY_STATE_NAMES, WAVE_STATE_NAMES
 
-db_group = AppGroup("db", help="데이터베이스 스키마 (schema migrations).")
+db_group = AppGroup("db", help="Database schema migrations.")
 
 
 def _engine():
@@ -66,12 +67,12 @@ def db_current() -> None:
 
 @click.command("create-user")
 @click.argument("username")
-@click.option("--name", "display_name", help="화면에 보일 이름 (display name).")
-@click.option("--admin", is_flag=True, help="전체 조직의 관리자 권한 (organisation-wide administrator).")
+@click.option("--name", "display_name", help="Name shown on the staff pages.")
+@click.option("--admin", is_flag=True, help="Make an organisation-wide administrator.")
 @click.option("--role", type=click.Choice(["admin", "designer", "analyst", "executive", "evaluator"]),
-              help="부여할 역할 (role to grant; see `survey-app grant-role`).")
-@click.option("--org-unit", "org_unit", help="소속이자 역할의 범위인 조직 코드 (unit code: home unit and role scope).")
-@click.option("--password", envvar="SURVEY_NEW_PASSWORD", help="비밀번호; 없으면 만들어 한 번 보여 줍니다.")
+              help="Role to grant (see `survey-app grant-role`).")
+@click.option("--org-unit", "org_unit", help="Unit code: the user's home unit and the role's scope.")
+@click.option("--password", envvar="SURVEY_NEW_PASSWORD", help="Password; without it one is generated and shown once.")
 @with_appcontext
 def create_user_command(username: str, display_name: str | None, admin: bool, password: str | None,
                         role: str | None = None, org_unit: str | None = None) -> None:
@@ -103,12 +104,14 @@ def surveys_command() -> None:
     ).all()
     if not rows:
         click.echo("설문이 없습니다 (no surveys).")
+        return
+    click.echo("설문 코드\t상태\t게시 버전\t제목")
     for code, state, title, versions in rows:
-        click.echo(f"{code}\t{state}\tv{versions}\t{title}")
+        click.echo(f"{code}\t{SURVEY_STATE_NAMES.get(state, state)}\tv{versions}\t{title}")
 
 
 @click.command("waves")
-@click.option("--survey", "survey_code", help="이 설문의 차수만 (only this survey's waves).")
+@click.option("--survey", "survey_code", help="Only this survey's waves.")
 @with_appcontext
 def waves_command(survey_code: str | None) -> None:
     """List waves with their codes, state, and partial/complete response counts."""
@@ -116,14 +119,17 @@ def waves_command(survey_code: str | None) -> None:
     rows = wave_overview(survey_code)
     if not rows:
         click.echo("차수가 없습니다 (no waves).")
+        return
+    click.echo("차수 코드\t상태\t설문 코드\t완료 응답\t작성 중 응답\t차수 이름")
     for row in rows:
-        click.echo(f"{row.code}\t{row.state}\t{row.survey_code}\tcomplete={row.complete}\tpartial={row.partial}\t{row.name}")
+        click.echo(f"{row.code}\t{WAVE_STATE_NAMES.get(row.state, row.state)}\t{row.survey_code}\t{row.complete:,}\t"
+                   f"{row.partial:,}\t{row.name}")
 
 
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--no-serve", is_flag=True, help="데이터만 만들고 서버는 띄우지 않습니다 (seed only).")
+@click.option("--no-serve", is_flag=True, help="Seed the data only; do not start a server.")
 @click.pass_obj
 def demo_command(script_info: ScriptInfo, host: str, port: int, no_serve: bool) -> None:
     """Create and migrate the demo database, seed it once, and serve on 127.0.0.1."""
@@ -142,8 +148,8 @@ def demo_command(script_info: ScriptInfo, host: str, port: int, no_serve: bool) 
 
 
 @click.command("serve")
-@click.option("--bind", help="주소:포트 (default: SURVEY_GUNICORN_BIND).")
-@click.option("--workers", type=int, help="작업 프로세스 수 (default: SURVEY_GUNICORN_WORKERS).")
+@click.option("--bind", help="Address:port (default: SURVEY_GUNICORN_BIND).")
+@click.option("--workers", type=int, help="Number of worker processes (default: SURVEY_GUNICORN_WORKERS).")
 @click.pass_obj
 def serve_command(script_info: ScriptInfo, bind: str | None, workers: int | None) -> None:
     """Serve the app with gunicorn (production).
@@ -188,7 +194,17 @@ COMMANDS = (db_group, create_user_command, surveys_command, waves_command, demo_
 def init_app(app: Flask) -> None:
     """Register the commands on the app's CLI group (``runner.invoke`` finds them there)."""
     for command in COMMANDS:
+        whole_summaries(command)
         app.cli.add_command(command)
+
+
+def whole_summaries(command: click.Command) -> None:
+    """List each command with its whole first paragraph, wrapped, rather than click's default of the
+    first 45 characters and "..." (which cut most of them off mid-sentence)."""
+    if command.help and not command.short_help:
+        command.short_help = " ".join(command.help.strip().split("\n\n")[0].split())
+    for sub in getattr(command, "commands", {}).values():
+        whole_summaries(sub)
 
 
 def _fail(message: str, code: int = 1) -> None:

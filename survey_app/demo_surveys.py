@@ -14,11 +14,17 @@ from .database import db
 from .demo_org import office_codes
 from .demo_responses import Respondent, response_plan, response_times
 from .demo_voc import begin_wave
+from .distribution.compose import DEFAULT_EMAIL, DEFAULT_SMS, DEFAULT_SUBJECT
 from .distribution.office_links import office_link_args, office_place
 from .models import (
     Answer,
+    DistributionPlan,
     Invitation,
+    MessageKind,
     OrgUnit,
+    OutboxMessage,
+    OutboxStatus,
+    PlanStatus,
     Response,
     ResponseStatus,
     Survey,
@@ -104,6 +110,22 @@ def _invite(wave: Wave, responses: list[dict], offices: list[tuple[str, str]], r
     ids = db.session.scalars(insert(Invitation).returning(Invitation.id, sort_by_parameter_order=True), rows).all()
     for response, invitation_id in zip(answered, ids, strict=False):  # the unanswered invitations come after
         response["invitation_id"] = invitation_id
+    _record_sending(wave, [(invitation_id, row["channel"]) for invitation_id, row in zip(ids, rows, strict=True)], sent)
+
+
+def _record_sending(wave: Wave, sent_invitations: list[tuple[int, str]], sent: datetime) -> None:
+    """The distribution behind the invitations, as the app keeps it when it sends them itself: the wave's
+    plan (finished: everyone was invited as the wave opened, no reminders) and one sent message in the
+    outbox per invitation, so the plan, queue and funnel pages tell the same story."""
+    db.session.add(DistributionPlan(wave_id=wave.id, status=PlanStatus.DONE, channels=list(INVITED_CHANNELS),
+                                    reminder_max=0, email_subject=DEFAULT_SUBJECT, email_body=DEFAULT_EMAIL,
+                                    sms_text=DEFAULT_SMS, invitations_created_at=sent))
+    kinds = {"sms": "SMS", "email": "EMAIL"}
+    db.session.execute(insert(OutboxMessage), [
+        {"dedupe_key": f"inv:{invitation_id}:0", "wave_id": wave.id, "invitation_id": invitation_id,
+         "channel": channel, "kind": MessageKind.INVITATION, "status": OutboxStatus.SENT, "attempts": 1,
+         "next_attempt_at": sent, "attempt_started_at": sent, "sent_at": sent, "message_type": kinds[channel]}
+        for invitation_id, channel in sent_invitations])
 
 
 def fresh_personal_links() -> dict[str, str]:

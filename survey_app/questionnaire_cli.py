@@ -14,7 +14,7 @@ from .database import db
 from .migrate import check_current
 from .models import Survey
 
-questionnaire_group = AppGroup("questionnaire", help="설문지 파일 (questionnaire files: YAML, Excel).")
+questionnaire_group = AppGroup("questionnaire", help="Questionnaire files (YAML, Excel).")
 
 FORMATS = ("yaml", "xlsx")
 
@@ -50,8 +50,8 @@ def validate_command(path: str) -> None:
 
 @questionnaire_group.command("convert")
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--to", "fmt", type=click.Choice(FORMATS), required=True, help="만들 형식 (target format).")
-@click.option("--out", type=click.Path(dir_okay=False), help="저장할 파일 (default: same name, new extension).")
+@click.option("--to", "fmt", type=click.Choice(FORMATS), required=True, help="Target format.")
+@click.option("--out", type=click.Path(dir_okay=False), help="File to write (default: same name, new extension).")
 def convert_command(path: str, fmt: str, out: str | None) -> None:
     """Convert a questionnaire between YAML and Excel without losing anything."""
     questionnaire = _load(path)
@@ -71,7 +71,7 @@ def _survey_code(questionnaire: Questionnaire, wanted: str | None) -> str:
 
 @questionnaire_group.command("import")
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--code", help="새 설문의 코드 (default: the questionnaire's code).")
+@click.option("--code", help="Code of the new survey (default: the questionnaire's code).")
 @with_appcontext
 def import_command(path: str, code: str | None) -> None:
     """Create a draft survey from a questionnaire file (nothing is created if the file has problems)."""
@@ -90,8 +90,8 @@ def import_command(path: str, code: str | None) -> None:
 @questionnaire_group.command("export")
 @click.argument("survey_code")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="yaml", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False), help="저장할 파일 (default: CODE.yaml / CODE.xlsx).")
-@click.option("--published", is_flag=True, help="초안 대신 최근 게시 버전 (the latest published version).")
+@click.option("--out", type=click.Path(dir_okay=False), help="File to write (default: CODE.yaml / CODE.xlsx).")
+@click.option("--published", is_flag=True, help="Export the latest published version instead of the draft.")
 @with_appcontext
 def export_command(survey_code: str, fmt: str, out: str | None, published: bool) -> None:
     """Write a survey's draft (or latest published version) as YAML or Excel."""

@@ -84,4 +84,15 @@ def test_surveys_and_waves_list_their_codes(runner, make_survey):
     surveys = runner.invoke(args=["surveys"])
     assert "CS-2026-Q4" in surveys.output and "v1" in surveys.output
     waves = runner.invoke(args=["waves", "--survey", "CS-2026-Q4"])
-    assert ids["wave_code"] in waves.output and "complete=0" in waves.output
+    assert ids["wave_code"] in waves.output
+
+
+def test_surveys_and_waves_print_a_header_and_korean_states(runner, make_survey):
+    """Issue 21: the lists had no header and English states ("published", "open")."""
+    ids = make_survey(code="CS-HEAD", title="머리글 시험")
+    surveys = runner.invoke(args=["surveys"]).output.splitlines()
+    assert surveys[0].split("\t") == ["설문 코드", "상태", "게시 버전", "제목"]
+    assert "CS-HEAD\t게시됨\tv1\t머리글 시험" in surveys
+    waves = runner.invoke(args=["waves", "--survey", "CS-HEAD"]).output.splitlines()
+    assert waves[0].split("\t") == ["차수 코드", "상태", "설문 코드", "완료 응답", "작성 중 응답", "차수 이름"]
+    assert waves[1].split("\t") == [ids["wave_code"], "진행 중", "CS-HEAD", "0", "0", "테스트 차수"]

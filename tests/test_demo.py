@@ -249,3 +249,27 @@ def test_demo_opens_voc_cases_in_several_states_some_overdue(demo):
     assert {"received", "assigned", "in_progress", "answered", "closed"} <= statuses
     assert overdue and attached >= from_responses > 0 and recovered  # each response's case carries its answers
     assert all(c.root_cause and c.resolution for c in cases if c.status == "closed")
+
+
+def test_demo_distribution_pages_agree_with_the_funnel(demo):
+    """Issue 21: the funnel said 1,747 sent while the plan said "없음" and the queue "보냄 0" (the demo wrote
+    invitations without the plan and outbox rows the app keeps when it sends); the contacts page said
+    "연락처가 없습니다". Each wave's plan, queue and funnel now count the same messages."""
+    from survey_app.distribution.funnel import wave_funnel
+
+    first, _second, app, _ = demo
+    password = re.search(r"admin / (\S+)", first).group(1)
+    client = app.test_client()
+    client.post("/manage/login", data={"username": "admin", "password": password})
+    index = client.get("/manage/distribution/").get_data(as_text=True)
+    with app.app_context():
+        waves = list(db.session.scalars(select(Wave).where(Wave.code.like("CS-POSTAL-%"))))
+        sent = {wave.id: wave_funnel(wave.id).total.counts["sent"] for wave in waves}
+    for wave in waves:
+        row = re.search(rf"<td>{wave.code}</td>.*?</tr>", index, re.S).group(0)
+        assert "없음" not in row and "발송 완료" in row, row
+        page = client.get(f"/manage/distribution/waves/{wave.id}/funnel").get_data(as_text=True)
+        assert sent[wave.id] > 1000 and f"보냄 {sent[wave.id]:,}" in page, page[:2000]
+        assert re.search(rf'<td class="num">{sent[wave.id]:,}</td>', page)  # the funnel's own 발송 column
+    contacts = client.get("/manage/contacts/").get_data(as_text=True)
+    assert "연락처가 없습니다" not in contacts and contacts.count('href="/manage/contacts/') >= 20

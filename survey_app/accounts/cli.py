@@ -9,7 +9,8 @@ from .. import migrate
 from ..database import db
 from ..models import OrgUnit, Permission, Role, User
 from .api_keys import create_api_key
-from .operations import AccountError, grant_role, revoke_role
+from .operations import AccountError, grant_role, revoke_role, set_password, unlock
+from .passwords import PasswordPolicyError, generate_password
 
 
 def unit_id_for(code: str | None) -> int | None:
@@ -25,8 +26,8 @@ def unit_id_for(code: str | None) -> int | None:
 @click.command("grant-role")
 @click.argument("username")
 @click.argument("role", type=click.Choice([r.value for r in Role]))
-@click.option("--org-unit", "org_unit", help="조직 코드; 없으면 전체 조직 (unit code; default: whole organisation).")
-@click.option("--revoke", is_flag=True, help="부여 대신 회수합니다 (revoke instead of grant).")
+@click.option("--org-unit", "org_unit", help="Unit code (default: the whole organisation).")
+@click.option("--revoke", is_flag=True, help="Revoke instead of grant.")
 @with_appcontext
 def grant_role_command(username: str, role: str, org_unit: str | None, revoke: bool) -> None:
     """Grant (or with --revoke take away) ROLE for a unit and its subtree."""
@@ -52,9 +53,9 @@ def grant_role_command(username: str, role: str, org_unit: str | None, revoke: b
 @click.command("create-api-key")
 @click.argument("name")
 @click.option("--permission", "permissions", multiple=True, required=True,
-              type=click.Choice([p.value for p in Permission]), help="키가 할 수 있는 일 (repeatable).")
-@click.option("--org-unit", "org_unit", help="조직 코드; 없으면 전체 조직 (unit code).")
-@click.option("--expires-days", type=int, help="유효 기간(일) (valid for N days).")
+              type=click.Choice([p.value for p in Permission]), help="What the key may do (repeatable).")
+@click.option("--org-unit", "org_unit", help="Unit code (default: the whole organisation).")
+@click.option("--expires-days", type=int, help="Valid for this many days.")
 @with_appcontext
 def create_api_key_command(name: str, permissions: tuple[str, ...], org_unit: str | None,
                            expires_days: int | None) -> None:
@@ -66,4 +67,28 @@ def create_api_key_command(name: str, permissions: tuple[str, ...], org_unit: st
     click.echo(f"키 (key, shown once): {secret}")
 
 
-COMMANDS = (grant_role_command, create_api_key_command)
+@click.command("reset-password")
+@click.argument("username")
+@click.option("--password", envvar="SURVEY_NEW_PASSWORD", help="New password; without it one is generated and shown once.")
+@with_appcontext
+def reset_password_command(username: str, password: str | None) -> None:
+    """Set a new password for USERNAME (e.g. a forgotten admin password), lift a lockout and end its sessions."""
+    migrate.check_current(db.engine)
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"사용자 '{username}'가 없습니다 (no such user).")
+    shown = password is None
+    password = password or generate_password()
+    try:
+        set_password(user, password)
+    except PasswordPolicyError as exc:
+        raise click.ClickException(str(exc)) from None
+    if user.locked_until is not None or user.failed_logins:
+        unlock(user)
+    db.session.commit()
+    click.echo(f"{username}의 비밀번호를 바꿨습니다. 열려 있던 접속은 모두 끊겼습니다 (password reset; sessions ended).")
+    if shown:
+        click.echo(f"새 비밀번호 (new password, shown once): {password}")
+
+
+COMMANDS = (grant_role_command, create_api_key_command, reset_password_command)

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from sqlalchemy import Select, select
 
 from ..audit import record
 from ..database import db
 from ..models import AccessAction, AuditEvent, Permission
-from ..privacy.access_log import CSV_HEADER, AccessQuery, access_query, csv_rows, filter_log
+from ..privacy.access_log import CSV_HEADER, AccessQuery, access_query, csv_rows, filter_log, local_time
 from ..web.access import requires, scopes
 from ..web.downloads import csv_response
 from . import bp
@@ -20,9 +21,13 @@ EXPORT_LIMIT = 100_000
 
 
 def _bounds(form: LogSearchForm) -> tuple[datetime | None, datetime | None]:
-    """The searched period as UTC instants; the end date is included."""
+    """The searched period (days in the configured time zone, as the log shows them) as UTC instants;
+    the end date is included."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+
     def at(day, extra=0):
-        return datetime.combine(day, time.min, tzinfo=UTC) + timedelta(days=extra) if day else None
+        start = datetime.combine(day, time.min, tzinfo=zone) + timedelta(days=extra) if day else None
+        return start.astimezone(UTC) if start else None
     return at(form.since.data), at(form.until.data, 1)
 
 
@@ -58,8 +63,8 @@ def audit_export():
     _form, filters = _filters()
     events = db.session.scalars(_audit_query(filters).limit(EXPORT_LIMIT)).all()
     record("audit.export", details={"count": len(events)})
-    header = ["번호(id)", "일시(UTC)", "처리자(actor)", "접속지(address)", "작업(action)", "대상(object)", "내용(details)"]
-    rows = ([e.id, e.occurred_at.strftime("%Y-%m-%d %H:%M:%S"), e.actor_name or "", e.actor_address or "", e.action,
+    header = ["번호(id)", "일시(한국 시간)", "처리자(actor)", "접속지(address)", "작업(action)", "대상(object)", "내용(details)"]
+    rows = ([e.id, local_time(e.occurred_at), e.actor_name or "", e.actor_address or "", e.action,
              f"{e.object_type or ''} {e.object_id or ''}".strip(), e.details] for e in events)
     return csv_response("audit-log.csv", header, rows)
 

@@ -12,13 +12,13 @@ from ..models import CaseRouting, OrgUnit
 from .categories import CATEGORIES
 from .triggers import process_triggers
 
-cases_group = AppGroup("cases", help="VOC 사건 (VOC cases).")
+cases_group = AppGroup("cases", help="VOC cases.")
 
 
 @cases_group.command("process")
-@click.option("--batch", type=int, default=None, help="한 번에 처리할 건수 (triggers per transaction).")
+@click.option("--batch", type=int, default=None, help="Triggers per transaction.")
 def process_command(batch: int | None) -> None:
-    """응답을 사건으로 만듭니다 (turn pending triggers into cases until none is left)."""
+    """Turn pending triggers into cases until none is left."""
     size = batch or current_app.config["CASE_TRIGGER_BATCH"]
     total = {"triggers": 0, "cases": 0, "followups": 0}
     while True:
@@ -32,11 +32,11 @@ def process_command(batch: int | None) -> None:
 
 
 @cases_group.command("route")
-@click.option("--category", default=None, help="분류 코드 (e.g. complaint); 생략하면 모든 분류.")
-@click.option("--region", default=None, help="고객 지역 (e.g. 강원); 생략하면 모든 지역.")
-@click.option("--unit", "unit_code", required=True, help="사건을 받을 부서 코드.")
+@click.option("--category", default=None, help="Category code, e.g. complaint (default: every category).")
+@click.option("--region", default=None, help="Customer region, e.g. Gangwon (default: every region).")
+@click.option("--unit", "unit_code", required=True, help="Code of the unit that receives the cases.")
 def route_command(category: str | None, region: str | None, unit_code: str) -> None:
-    """라우팅 규칙을 추가합니다 (cases of a category and/or region go to a unit's queue)."""
+    """Add a routing rule: cases of a category and/or region go to a unit's queue."""
     unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code))
     if unit is None:
         raise click.ClickException(f"부서 코드 {unit_code}를 찾지 못했습니다 (no such unit).")

@@ -13,7 +13,7 @@ from ..database import db
 from ..designer.unsaved import keeps_unsaved, restore
 from ..models import OrgUnit, Permission, Response, ResponseStatus, StaffMember, Survey, Wave, utcnow
 from ..respond.client_logic import page_logic
-from ..respond.forms import build_page_form
+from ..respond.forms import build_page_form, question_numbers
 from ..respond.pages import answer_fields, read_page
 from ..responses import operations as response_ops
 from ..responses.values import answers_from_rows
@@ -101,7 +101,7 @@ def _evaluation_page(response, questionnaire, answers, form=None, errors=None, s
     hours = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
     form = form or build_page_form(items, hours, data=answers)
     return render_template("courtesy/evaluate.html", response=response, q=questionnaire, items=items, form=form,
-                           errors=errors or {}, restored=restored, channels=CHANNELS,
+                           errors=errors or {}, restored=restored, channels=CHANNELS, numbers=question_numbers(items),
                            logic=page_logic(questionnaire, items, answers)), status
 
 

@@ -15,7 +15,7 @@ from .importing import ImportRefused, import_file
 from .requests_cli import COMMANDS as REQUEST_COMMANDS
 from .schemas import KINDS
 
-customers_group = AppGroup("customers", help="고객 데이터베이스 (customer records).")
+customers_group = AppGroup("customers", help="Customer records.")
 for _command in (*REQUEST_COMMANDS, features_command):
     customers_group.add_command(_command)
 
@@ -24,8 +24,8 @@ for _command in (*REQUEST_COMMANDS, features_command):
 @click.argument("kind", type=click.Choice(KINDS))
 @click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--create-missing", is_flag=True,
-              help="없는 고객번호는 임시 고객으로 만듭니다 (create stub customers for unknown customer ids).")
-@click.option("--dry-run", is_flag=True, help="검사만 하고 등록하지 않습니다 (validate only).")
+              help="Create stub customers for unknown customer ids.")
+@click.option("--dry-run", is_flag=True, help="Validate only; import nothing.")
 @with_appcontext
 def import_command(kind: str, path: Path, create_missing: bool, dry_run: bool) -> None:
     """Import a CSV/XLSX file of customers, interactions or orders: every row or none."""

@@ -23,7 +23,7 @@ from .identity import SUBJECT
 from .pseudonymised import ExportScope, write_zip
 from .requests import disclosure
 
-PURPOSE_HELP = "목적 (purpose, kept in the access log)"
+PURPOSE_HELP = "Purpose, kept in the access log."
 
 
 def _write(out: Path, data: bytes) -> None:
@@ -46,11 +46,11 @@ def _customer(external_id: str) -> Customer:
 @click.command("disclose")
 @click.argument("external_id")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="쓸 JSON 파일 (written 0600).")
+              help="JSON file to write (mode 0600).")
 @click.option("--purpose", required=True, help=PURPOSE_HELP)
 @with_appcontext
 def disclose_command(external_id: str, out: Path, purpose: str) -> None:
-    """열람 요청: write everything held on one person to a JSON file (logged in the access log)."""
+    """Disclosure request: write everything held on one person to a JSON file (logged in the access log)."""
     migrate.check_current(db.engine)
     held = disclosure(_customer(external_id), purpose=purpose.strip())
     _write(out, json.dumps(held, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
@@ -61,11 +61,11 @@ def disclose_command(external_id: str, out: Path, purpose: str) -> None:
 
 @click.command("erase")
 @click.argument("external_id")
-@click.option("--reason", required=True, help="삭제 사유 (reason, kept in the access log).")
-@click.option("--yes", is_flag=True, help="확인 질문 없이 (no confirmation prompt).")
+@click.option("--reason", required=True, help="Reason, kept in the access log.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @with_appcontext
 def erase_command(external_id: str, reason: str, yes: bool) -> None:
-    """삭제 요청: erase one person across every table; aggregate statistics stay intact."""
+    """Erasure request: erase one person across every table; aggregate statistics stay intact."""
     migrate.check_current(db.engine)
     customer = _customer(external_id)
     if not yes:
@@ -81,12 +81,12 @@ def erase_command(external_id: str, reason: str, yes: bool) -> None:
 
 @click.command("export-pseudonymised")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="쓸 zip 파일 (written 0600).")
+              help="Zip file to write (mode 0600).")
 @click.option("--purpose", required=True, help=PURPOSE_HELP)
-@click.option("--no-business", is_flag=True, help="법인 고객 빼기 (people only).")
+@click.option("--no-business", is_flag=True, help="Leave out business customers (people only).")
 @with_appcontext
 def export_pseudonymised_command(out: Path, purpose: str, no_business: bool) -> None:
-    """가명정보 analysis export: customers, orders and interactions with pseudonymous ids, as a zip of CSVs."""
+    """Pseudonymised analysis export: customers, orders and interactions with pseudonymous ids, as a zip of CSVs."""
     migrate.check_current(db.engine)
     try:
         reserve_private(out)  # 0600 before a byte is written

@@ -27,7 +27,7 @@ def _aware(value: datetime | None) -> datetime | None:
 
 def _preview_page(survey, questionnaire, page, answers, phone, status=200, **extra):
     context = pv.page_context(questionnaire, page, answers, **extra)
-    return render_template("designer/preview.html", survey=survey, phone=phone, **context), status
+    return render_template("designer/preview.html", survey=survey, phone=phone, show_codes=True, **context), status
 
 
 @bp.route("/surveys/<int:survey_id>/preview", methods=["GET", "POST"])

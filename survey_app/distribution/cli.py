@@ -27,8 +27,8 @@ from .sending_status import sending_status
 
 
 @click.command("scheduler")
-@click.option("--max-seconds", type=float, help="이 시간이 지나면 끝냅니다 (stop after this many seconds).")
-@click.option("--tick", type=int, help="점검 주기 초 (default: SURVEY_SCHEDULER_TICK_SECONDS).")
+@click.option("--max-seconds", type=float, help="Stop after this many seconds.")
+@click.option("--tick", type=int, help="Seconds between checks (default: SURVEY_SCHEDULER_TICK_SECONDS).")
 @with_appcontext
 def scheduler_command(max_seconds: float | None, tick: int | None) -> None:
     """Run the scheduler (one active process; others wait as standbys)."""
@@ -38,9 +38,9 @@ def scheduler_command(max_seconds: float | None, tick: int | None) -> None:
 
 @click.command("sender")
 @click.option("--channel", "channels", multiple=True, type=click.Choice(["email", "sms"]),
-              help="보낼 경로 (default: both).")
-@click.option("--max-seconds", type=float, help="이 시간이 지나면 끝냅니다 (stop after this many seconds).")
-@click.option("--until-empty", is_flag=True, help="보낼 것이 없으면 끝냅니다 (stop when nothing is due).")
+              help="Channel to send (default: both).")
+@click.option("--max-seconds", type=float, help="Stop after this many seconds.")
+@click.option("--until-empty", is_flag=True, help="Stop when nothing is due.")
 @with_appcontext
 def sender_command(channels: tuple[str, ...], max_seconds: float | None, until_empty: bool) -> None:
     """Send queued messages; run several for more throughput."""
@@ -53,13 +53,13 @@ def sender_command(channels: tuple[str, ...], max_seconds: float | None, until_e
     click.echo(sender.run(max_seconds=max_seconds, until_empty=until_empty, poll=0.5).line())
 
 
-contacts_group = AppGroup("contacts", help="고객 연락처 (contacts).")
+contacts_group = AppGroup("contacts", help="Contacts for survey invitations.")
 
 
 @contacts_group.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--yes", is_flag=True, help="검증 후 바로 등록합니다 (import after validating).")
-@click.option("--skip-invalid", is_flag=True, help="잘못된 행을 빼고 등록합니다 (import the valid rows only).")
+@click.option("--yes", is_flag=True, help="Import right after validating.")
+@click.option("--skip-invalid", is_flag=True, help="Import the valid rows only.")
 @with_appcontext
 def contacts_import_command(path: Path, yes: bool, skip_invalid: bool) -> None:
     """Validate a CSV/XLSX contact list and, with --yes, import it (all rows or none)."""
@@ -83,7 +83,7 @@ def contacts_import_command(path: Path, yes: bool, skip_invalid: bool) -> None:
     click.echo(f"{report.imported}명을 등록했습니다 (contacts imported).")
 
 
-wave_group = AppGroup("wave", help="차수 발송 (wave distribution).")
+wave_group = AppGroup("wave", help="Wave distribution: plans, status, scheduling.")
 
 
 def _wave(code: str) -> Wave:
@@ -102,8 +102,8 @@ def _when(text: str | None) -> datetime | None:
 
 @wave_group.command("plan")
 @click.argument("code")
-@click.option("--start", required=True, help="시작 (ISO, KST unless a zone is given).")
-@click.option("--close", help="마감 (ISO).")
+@click.option("--start", required=True, help="Start (ISO; KST unless a zone is given).")
+@click.option("--close", help="Close (ISO).")
 @click.option("--channels", default="sms,email", show_default=True)
 @click.option("--reminders", type=int, default=0, show_default=True)
 @click.option("--every", "reminder_days", type=int, default=3, show_default=True)
@@ -131,7 +131,7 @@ def wave_plan_command(code: str, start: str, close: str | None, channels: str, r
 
 @wave_group.command("status")
 @click.argument("code")
-@click.option("--by", "segment", help="세분 기준 (segment attribute, e.g. region).")
+@click.option("--by", "segment", help="Segment attribute, e.g. region.")
 @with_appcontext
 def wave_status_command(code: str, segment: str | None) -> None:
     """Print the wave's funnel by channel (and segment)."""
@@ -151,8 +151,8 @@ def wave_status_command(code: str, segment: str | None) -> None:
 
 
 @wave_group.command("tick")
-@click.option("--now", "as_of", help="이 시각인 것처럼 한 번 실행합니다 (run as of this time; ISO, KST unless a zone is "
-                                     "given). 시험용: SURVEY_ALLOW_TICK_AS_OF=1일 때만 (trials only).")
+@click.option("--now", "as_of", help="Run as of this time (ISO; KST unless a zone is given). For trials only: "
+                                     "needs SURVEY_ALLOW_TICK_AS_OF=1.")
 @with_appcontext
 def wave_tick_command(as_of: str | None) -> None:
     """Run one scheduling pass now (what the scheduler does every tick), or as of another time for a trial."""

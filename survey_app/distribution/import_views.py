@@ -119,16 +119,23 @@ def _open_urls(wave: Wave, office: OrgUnit | None = None) -> dict[str, str]:
     return urls
 
 
+def _offices_in_scope():
+    """Offices whose links this staff member may make: those of the units they run waves for."""
+    query = select(OrgUnit).where(OrgUnit.level == OrgLevel.OFFICE)
+    units = visible_units(Permission.MANAGE_WAVES)
+    return query if units is None else query.where(OrgUnit.id.in_(units))
+
+
 def _offices() -> list[OrgUnit]:
-    return list(db.session.scalars(select(OrgUnit).where(OrgUnit.level == OrgLevel.OFFICE, OrgUnit.active)
-                                   .order_by(OrgUnit.sort_order, OrgUnit.name)))
+    return list(db.session.scalars(_offices_in_scope().where(OrgUnit.active).order_by(OrgUnit.sort_order, OrgUnit.name)))
 
 
 def _office(code: str | None) -> OrgUnit | None:
-    """The office named by ``code`` (None when no code is given; 404 when it is no office)."""
+    """The office named by ``code`` (None when no code is given; 404 when it is no office this staff member
+    may make links for: another region's office is as unknown as a made-up code)."""
     if not code:
         return None
-    office = db.session.scalar(select(OrgUnit).where(OrgUnit.code == code[:32], OrgUnit.level == OrgLevel.OFFICE))
+    office = db.session.scalar(_offices_in_scope().where(OrgUnit.code == code[:32]))
     if office is None:
         abort(404)
     return office

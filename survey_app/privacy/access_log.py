@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import format_datetime
 from sqlalchemy import Select, insert, select
 
 from ..audit import current_actor
@@ -90,8 +91,13 @@ def access_query(filters: AccessQuery) -> Select:
     return query
 
 
-CSV_HEADER = ["번호(id)", "일시(UTC)", "처리자(actor)", "접속지(address)", "처리 내용(action)",
+CSV_HEADER = ["번호(id)", "일시(한국 시간)", "처리자(actor)", "접속지(address)", "처리 내용(action)",
               "정보주체 유형(subject type)", "건수(count)", "정보주체(subjects)", "목적(purpose)"]
+
+
+def local_time(moment: datetime) -> str:
+    """A logged instant as the staff pages show it: in the configured time zone (Korea), to the second."""
+    return format_datetime(moment, "yyyy-MM-dd HH:mm:ss")
 
 
 def csv_rows(entries: Iterable[PersonalDataAccess]) -> Iterable[list[str]]:
@@ -100,6 +106,6 @@ def csv_rows(entries: Iterable[PersonalDataAccess]) -> Iterable[list[str]]:
         subjects = db.session.scalars(select(PersonalDataSubject.subject_id)
                                       .where(PersonalDataSubject.access_id == e.id)
                                       .order_by(PersonalDataSubject.subject_id)).all()
-        yield [str(e.id), e.occurred_at.strftime("%Y-%m-%d %H:%M:%S"), e.actor_name or "", e.actor_address or "",
+        yield [str(e.id), local_time(e.occurred_at), e.actor_name or "", e.actor_address or "",
                AccessAction.LABELS.get(e.action, e.action), e.subject_type, str(e.subject_count),
                " ".join(map(str, subjects)), e.purpose or ""]

@@ -15,7 +15,7 @@ from .rotation import add_instance_key, keys_are_configured, rotate_keys
 
 
 @click.command("rotate-keys")
-@click.option("--new-key", is_flag=True, help="새 키를 만듭니다 (instance-folder keys: add one; configured: print one).")
+@click.option("--new-key", is_flag=True, help="Make a new key (instance-folder keys: add one; configured keys: print one).")
 @with_appcontext
 def rotate_keys_command(new_key: bool) -> None:
     """Re-encrypt personal data with the newest data key and recompute lookup hashes."""
@@ -33,10 +33,10 @@ def rotate_keys_command(new_key: bool) -> None:
 
 @click.command("retention-policy")
 @click.argument("survey_code")
-@click.option("--days", type=click.IntRange(0, 3650), required=True, help="차수 마감 후 보유 일수 (days kept).")
+@click.option("--days", type=click.IntRange(0, 3650), required=True, help="Days contacts are kept after the wave closes.")
 @click.option("--action", type=click.Choice([RetentionAction.PURGE, RetentionAction.ANONYMISE]),
               default=RetentionAction.PURGE, show_default=True)
-@click.option("--identified/--anonymous", default=False, help="응답을 응답자와 연결해 두는 설계인지 (identified by design).")
+@click.option("--identified/--anonymous", default=False, help="Responses stay linked to respondents by design.")
 @with_appcontext
 def retention_policy_command(survey_code: str, days: int, action: str, identified: bool) -> None:
     """Set how long SURVEY_CODE keeps contacts after a wave closes, and what happens then."""

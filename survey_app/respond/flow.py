@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 from wtforms.validators import ValidationError
 
-from questionnaires import Questionnaire, logic
+from questionnaires import Questionnaire, logic, vocab
 from questionnaires.answers import hidden_answers
 from questionnaires.logic import Shown
 
@@ -24,7 +24,7 @@ from ..responses.links import LinkState, wave_state
 from ..responses.operations import AlreadyCompleted
 from ..responses.values import answers_from_rows, rows_for
 from .client_logic import page_logic
-from .forms import build_page_form, page_items
+from .forms import build_page_form, page_items, question_numbers
 from .pages import (
     PageRead,
     answer_fields,
@@ -139,6 +139,21 @@ class SurveyFlow:
         numbers = {s.code: n for n, s in enumerate(self.questionnaire.sections, start=1)}
         return {numbers[code]: missing for code, missing in self.shown(answers).unanswered().items()}
 
+    def counted_pages(self) -> list[int]:
+        """The pages the progress indicator counts: those a respondent may see given only what the link
+        itself tells (its hidden fields). Later answers never shrink the count, so \"1 / 7쪽\" is never
+        followed by \"2 / 2쪽\": pages that logic skips are passed over as done."""
+        known = hidden_answers(self.questionnaire, _hidden_of(self.visit, self.invitation))
+        return expected_sections(self.questionnaire, known)
+
+    def _asked_before(self, page: int) -> int:
+        """How many questions a respondent was shown on the pages before ``page`` (numbering goes on
+        from there, so a question that logic hides leaves no gap)."""
+        before = {s.code for s in self.questionnaire.sections[:page - 1]}
+        seen = self.shown(self.answers)
+        in_section = {id(q): s.code for s in seen.sections for q in s.questions}
+        return sum(1 for q in seen.questions if in_section.get(id(q)) in before and q.type not in vocab.SILENT_TYPES)
+
     def requested_page(self) -> int | None:
         """The page in ``?p=``, if it is shown and not beyond the furthest page reached."""
         page = request.args.get("p", type=int)
@@ -170,8 +185,7 @@ class SurveyFlow:
     def render_welcome(self):
         """The survey's first screen: what it is about, how long it takes, how answers are used."""
         pages = self.pages()
-        expected = expected_sections(self.questionnaire, self.answers, self.shown(self.answers))
-        ahead = outline(self.questionnaire, expected)  # the pages the progress indicator will count
+        ahead = outline(self.questionnaire, self.counted_pages())  # the pages the progress indicator will count
         return render_template("respond/welcome.html", flow=self, q=self.questionnaire,
                                first_url=self.page_url(pages[0] if pages else 1), ahead=ahead)
 
@@ -181,10 +195,11 @@ class SurveyFlow:
         items = page_items(self.questionnaire, section, self.answers, self._seed())
         form = form or build_page_form(items, self._csrf_seconds(), data=self.answers)
         expected = expected_sections(self.questionnaire, self.answers, self.shown(self.answers))
-        position = sum(1 for number in expected if number <= page)
+        counted = self.counted_pages()
         return render_template(
             "respond/page.html", flow=self, q=self.questionnaire, section=section, items=items, form=form,
-            errors=errors or {}, notice=notice, page=page, position=position, total=len(expected),
+            errors=errors or {}, notice=notice, page=page, position=sum(1 for n in counted if n <= page),
+            total=len(counted), numbers=question_numbers(items, self._asked_before(page)),
             is_last=self._neighbour(page, +1) is None and (not expected or expected[-1] <= page),
             previous=self._neighbour(page, -1), logic=page_logic(self.questionnaire, items, self.answers),
         ), status

@@ -128,6 +128,12 @@ def page_items(questionnaire: Questionnaire, section: Section, answers: dict, re
     return items
 
 
+def question_numbers(items: list[PageItem], start: int = 0) -> dict[str, int]:
+    """The numbers a respondent sees beside this page's questions, going on from ``start`` (notes have none)."""
+    asked = [item.question.code for item in items if item.question.type not in vocab.SILENT_TYPES]
+    return {code: number for number, code in enumerate(asked, start=start + 1)}
+
+
 def _piped(text: str, answers: dict, questionnaire: Questionnaire) -> str:
     """The text with earlier answers piped in (texts without placeholders are returned as they are)."""
     return pipe(text, answers, questionnaire) if "{" in text or "}" in text else text

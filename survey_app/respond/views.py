@@ -106,4 +106,5 @@ def done(wave_code: str):
         return link_state_page(LinkState.UNKNOWN)
     questionnaire = wave.version.questionnaire
     return render_template("respond/done.html", wave=wave, questionnaire=questionnaire, kiosk=visit.kiosk,
-                           open_key=visit.open_key, visit=visit, already=request.args.get("already") == "1")
+                           open_key=visit.open_key, visit=visit, already=request.args.get("already") == "1",
+                           finished=True)

@@ -26,9 +26,9 @@ def wave_by_code(wave_code: str) -> Wave:
 
 @click.command("report")
 @click.argument("wave_code")
-@click.option("--json", "as_json", is_flag=True, help="전체 결과를 JSON으로 출력합니다 (print the full result as JSON).")
+@click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
 @click.option("--confidence", default=0.95, show_default=True, type=click.FloatRange(0.5, 0.999),
-              help="신뢰구간 수준 (confidence level of the intervals).")
+              help="Confidence level of the intervals.")
 @with_appcontext
 def report_command(wave_code: str, as_json: bool, confidence: float) -> None:
     """Score wave WAVE_CODE and print its result (see `survey-app waves` for the codes)."""

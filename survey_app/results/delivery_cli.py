@@ -10,12 +10,12 @@ from ..database import db
 from ..models import ReportSubscription
 from .delivery import run_deliveries, send_test
 
-reports_group = AppGroup("reports", help="정기 결과 보고 메일 (scheduled report e-mails).")
+reports_group = AppGroup("reports", help="Scheduled report e-mails.")
 
 
 @reports_group.command("deliver")
 @click.option("--now", "right_now", is_flag=True,
-              help="일정과 관계없이 사용 중인 모든 설정의 보고서를 지금 보냅니다 (send every active subscription now).")
+              help="Send every active subscription now, whatever its schedule.")
 @with_appcontext
 def deliver_command(right_now: bool) -> None:
     """Send the reports that are due (what the scheduler's hourly `report-delivery` job does)."""

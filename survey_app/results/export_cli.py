@@ -18,12 +18,12 @@ from .workbook import export_wave, local_zone
 @click.command("export")
 @click.argument("wave_code")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
-              help="엑셀 파일 경로 (where to write the .xlsx workbook).")
+              help="Where to write the .xlsx workbook.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True),
-              help="원자료 CSV 파일 경로 (also write the raw data as UTF-8 CSV with BOM).")
+              help="Also write the raw data as UTF-8 CSV with BOM.")
 @click.option("--codebook-csv", "codebook_path", type=click.Path(dir_okay=False, writable=True),
-              help="코드북 CSV 파일 경로 (also write the codebook as CSV).")
-@click.option("--labels", is_flag=True, help="원자료에 코드 대신 보기 이름을 씁니다 (value labels instead of codes).")
+              help="Also write the codebook as CSV.")
+@click.option("--labels", is_flag=True, help="Write value labels instead of codes in the raw data.")
 @with_appcontext
 def export_command(wave_code: str, out: str, csv_path: str | None, codebook_path: str | None, labels: bool) -> None:
     """Write the Excel report of wave WAVE_CODE (see `survey-app waves` for the codes)."""

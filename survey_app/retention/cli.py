@@ -23,7 +23,7 @@ from .features import build_features, write_csv
 from .scoring import run_backtest, run_churn
 from .workbook import customer_workbook_input
 
-churn_group = AppGroup("churn", help="이탈 예측 (churn model: backtest and scores).")
+churn_group = AppGroup("churn", help="Churn model: backtest and scores.")
 
 
 def _definition(horizon: int, calls: bool) -> ChurnDefinition:
@@ -34,17 +34,17 @@ def _definition(horizon: int, calls: bool) -> ChurnDefinition:
 
 
 horizon_option = click.option("--horizon", default=180, show_default=True,
-                              help="이탈 정의: 기준일 뒤 이 기간(일) 동안 주문·상담이 없으면 이탈 (churn horizon in days).")
+                              help="Churn horizon in days: no order or call this long after the cutoff is churn.")
 calls_option = click.option("--calls/--orders-only", default=True, show_default=True,
-                            help="상담도 활동으로 셉니다 (count interactions as activity).")
+                            help="Count interactions (calls) as activity.")
 method_option = click.option("--method", type=click.Choice(METHODS), default="logistic", show_default=True,
-                             help="모형: logistic(설명 가능, 기본) 또는 gbm (model).")
+                             help="Model: logistic (explainable, default) or gbm.")
 
 
 @click.command("features")
-@click.option("--cutoff", type=click.DateTime(["%Y-%m-%d"]), required=True, help="기준일 (cutoff date, YYYY-MM-DD).")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="CSV 파일 경로.")
-@click.option("--labels", is_flag=True, help="이탈 여부(churned) 열도 씁니다; 기준일 뒤 기간이 지나야 합니다.")
+@click.option("--cutoff", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Cutoff date, YYYY-MM-DD.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="CSV file to write.")
+@click.option("--labels", is_flag=True, help="Also write the churned column (the horizon after the cutoff must have passed).")
 @horizon_option
 @calls_option
 @with_appcontext
@@ -91,8 +91,8 @@ def backtest_command(method: str, horizon: int, calls: bool) -> None:
 
 
 @churn_group.command("score")
-@click.option("--cutoff", type=click.DateTime(["%Y-%m-%d"]), help="점수 기준일 (default: the last data day).")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="CSV 파일 경로.")
+@click.option("--cutoff", type=click.DateTime(["%Y-%m-%d"]), help="Scoring cutoff date (default: the last day with data).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="CSV file to write.")
 @method_option
 @horizon_option
 @calls_option
@@ -123,10 +123,10 @@ def score_command(cutoff, out: str, method: str, horizon: int, calls: bool) -> N
 
 
 @churn_group.command("workbook")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="엑셀 파일 경로 (.xlsx).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="Excel workbook to write (.xlsx).")
 @with_appcontext
 def workbook_command(out: str) -> None:
-    """Write the 고객 세분화 / 이탈 위험 / 구매 패턴 workbook (no personal data: counts and shares only)."""
+    """Write the customer segments, churn risk and purchase patterns workbook (no personal data: counts and shares only)."""
     migrate.check_current(db.engine)
     try:
         names = write_customer_workbook(customer_workbook_input(), out)

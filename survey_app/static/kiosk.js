@@ -29,5 +29,7 @@
     document.addEventListener(name, function () { if (!dialog || dialog.hidden) reset(); }, { passive: true });
   });
   if (stay) stay.addEventListener("click", reset);
+  var after = body.getAttribute("data-kiosk-reset");  // the thank-you page: back to the start for the next customer
+  if (after) { window.setTimeout(function () { window.location.assign(home); }, Number(after) * 1000); return; }
   reset();
 })();

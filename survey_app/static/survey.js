@@ -124,6 +124,19 @@
       box.hidden = !visible;
       if (!visible) answers[rule.q] = null;
     });
+    renumber();
+  }
+  function renumber() {  // the shown questions keep consecutive numbers: a hidden one leaves no gap
+    var labels = form.querySelectorAll(".qno");
+    if (!labels.length) return;
+    if (!form.hasAttribute("data-first-number")) form.setAttribute("data-first-number", parseInt(labels[0].textContent, 10) || 1);
+    var next = Number(form.getAttribute("data-first-number"));
+    Array.prototype.forEach.call(labels, function (label) {
+      var box = label.closest("[data-question]");
+      if (box && box.hidden) return;
+      label.textContent = next + ".";
+      next += 1;
+    });
   }
   if (dataNode && form) {
     var data = JSON.parse(dataNode.textContent);

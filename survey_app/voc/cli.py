@@ -22,7 +22,7 @@ from ..database import db
 from .analyser import analyse_texts, topic_names
 from .jobs import run_voc_job
 
-voc_group = AppGroup("voc", help="고객의 소리 분석 (VOC text analysis).")
+voc_group = AppGroup("voc", help="VOC text analysis.")
 CHUNK = 1000
 ADDED = ("topic", "topic_name", "probability", "sentiment")
 
@@ -52,7 +52,7 @@ def read_table(path: Path) -> tuple[list[str], list[list[str]]]:
 @voc_group.command("classify")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "target", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="결과 CSV 파일 (output CSV, UTF-8 with BOM).")
+              help="Output CSV (UTF-8 with BOM).")
 def classify_command(source: Path, target: Path) -> None:
     """Add topic, topic_name, probability and sentiment to each row of SOURCE's text column."""
     header, rows = read_table(source)

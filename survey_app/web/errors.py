@@ -6,6 +6,7 @@ import logging
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
@@ -34,10 +35,26 @@ def render_error(status: int, description: str | None = None):
     if request.path.startswith("/api/"):
         return jsonify(error={"status": status, "message": title_en, "message_ko": str(title_ko)}), status
     page = render_template(
-        "errors/error.html", status=status, title=str(title_ko),
+        "errors/error.html", status=status, title=str(title_ko), for_staff=_for_staff(),
         description=description, phone=current_app.config["CONTACT_CENTER_PHONE"],
     )
     return page, status
+
+
+#: Where the staff pages live: an error there is a colleague's, not a customer's.
+STAFF_PATHS = ("/manage", "/admin")
+
+
+def _for_staff() -> bool:
+    """Whether the error page is read by staff (a staff address, or anyone signed in): they get a way
+    back to their work, not the customers' hotline."""
+    if request.path.startswith(STAFF_PATHS):
+        return True
+    try:
+        return bool(current_user.is_authenticated)
+    except Exception:  # noqa: BLE001 - the database may be why this page is shown at all
+        db.session.rollback()
+        return False
 
 
 #: Headers an error answer must keep (when to retry, how to authenticate).

@@ -16,6 +16,7 @@ LEVEL_NAMES = {"headquarters": _l("본부"), "regional": _l("지방우정청"), 
                "center": _l("센터"), "team": _l("팀")}
 METHOD_NAMES = {"mean100": _l("100점 환산 평균"), "top2box": _l("상위 2개 응답 비율"),
                 "taylor": _l("설계 기반 (테일러 선형화)"), "wilson": _l("윌슨 구간"), "wald": _l("왈드 구간")}
+SURVEY_STATE_NAMES = {"draft": _l("작성 중"), "published": _l("게시됨"), "closed": _l("마감"), "archived": _l("보관됨")}
 WAVE_STATE_NAMES = {"scheduled": _l("예정"), "open": _l("진행 중"), "closed": _l("마감")}
 PLAN_STATE_NAMES = {"draft": _l("작성 중"), "scheduled": _l("발송 예정"), "running": _l("발송 중"),
                     "done": _l("발송 완료"), "cancelled": _l("취소됨")}

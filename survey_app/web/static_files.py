@@ -5,7 +5,9 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
+
+from .access import public_endpoint
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -25,6 +27,8 @@ def init_app(app: Flask) -> None:
         return url_for("static", filename=filename, v=version)
 
     app.jinja_env.globals["static_url"] = static_url
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
+    public_endpoint("favicon")
     app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", None)
 
     @app.after_request
@@ -34,3 +38,11 @@ def init_app(app: Flask) -> None:
             response.cache_control.max_age = ONE_YEAR
             response.cache_control.immutable = True
         return response
+
+
+def favicon():
+    """The site icon at the address browsers ask for without being told (no 404 in every log)."""
+    response = current_app.send_static_file("favicon.ico")
+    response.cache_control.public = True
+    response.cache_control.max_age = 7 * 24 * 3600
+    return response

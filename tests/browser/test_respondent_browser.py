@@ -102,7 +102,8 @@ def test_skip_logic_works_with_scripts_off(live_app, new_page):
     assert page.locator("[data-question=Q3A]").is_visible()  # shown: the server decides on submit
     page.check("#f-Q1-2"), page.check("#f-Q2-6"), page.check("#f-Q3")
     page.click("button[value=next]")
-    assert "Q3A" in page.inner_text("#error-summary")  # 예 → the follow-up is required
+    summary = page.inner_text("#error-summary")  # 예 → the follow-up is required, named by its number
+    assert "4. 얼마나 기다리셨는지" in summary and "Q3A" not in summary
     page.check("#f-Q3-2")
     page.fill("#f-Q3A", "30분")
     page.click("button[value=next]")
