@@ -8,6 +8,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from questionnaires import Questionnaire, QuestionnaireError, dump_xlsx, dump_yaml, load_file
+from questionnaires.korean import with_particle
 
 from .audit import record
 from .database import db
@@ -84,7 +85,7 @@ def import_command(path: str, code: str | None) -> None:
     db.session.flush()
     record("survey.import", "survey", survey.id, details={"file": Path(path).name})
     db.session.commit()
-    click.echo(f"초안 설문 {survey.code}을(를) 만들었습니다 (draft survey created).")
+    click.echo(f"초안 설문 {with_particle(survey.code, '을')} 만들었습니다 (draft survey created).")
 
 
 @questionnaire_group.command("export")

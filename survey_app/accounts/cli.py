@@ -5,6 +5,8 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from questionnaires.korean import quoted, with_particle
+
 from .. import migrate
 from ..database import db
 from ..models import OrgUnit, Permission, Role, User
@@ -62,7 +64,7 @@ def create_api_key_command(name: str, permissions: tuple[str, ...], org_unit: st
     migrate.check_current(db.engine)
     key, secret = create_api_key(name, list(permissions), org_unit_id=unit_id_for(org_unit), expires_days=expires_days)
     db.session.commit()
-    click.echo(f"API 키 '{key.name}'을(를) 만들었습니다 (key created). 권한: {', '.join(key.permissions)}")
+    click.echo(f"API 키 {with_particle(quoted(key.name), '을')} 만들었습니다 (key created). 권한: {', '.join(key.permissions)}")
     click.echo(f"키 (key, shown once): {secret}")
 
 

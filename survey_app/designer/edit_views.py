@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from questionnaires import vocab
+from questionnaires.korean import resolve_particles
 
 from ..models import Permission
 from ..web.access import requires, scopes
@@ -157,7 +158,7 @@ def move_section_view(survey_id: int, code: str):
 def delete_section_view(survey_id: int, code: str):
     """Delete a page and its questions."""
     return _step(survey_id, lambda d, f: delete_section(d, code), f"section {code} delete",
-                 done=_("쪽 %(code)s을(를) 삭제했습니다.", code=code))
+                 done=resolve_particles(_("쪽 %(code)s을(를) 삭제했습니다.", code=code)))
 
 
 # --- questions -------------------------------------------------------------------------------------
@@ -231,7 +232,7 @@ def question(survey_id: int, code: str):
                                  mine=mine, form=form, code=code, problem_fields={}, loose_problems=[],
                                  restored=False, hidden=located[0] == HIDDEN, earlier=[], vocab=vocab)
         else:
-            flash(_("문항 %(code)s을(를) 저장했습니다.", code=mine["code"]))
+            flash(resolve_particles(_("문항 %(code)s을(를) 저장했습니다.", code=mine["code"])))
             saved = draft_of(found)
             if placed(saved, draft_problems(saved)).get(f"q:{mine['code']}"):
                 return redirect(url_for("designer.question", survey_id=survey_id, code=mine["code"]))
@@ -259,4 +260,4 @@ def move_question_view(survey_id: int, code: str):
 def delete_question_view(survey_id: int, code: str):
     """Delete a question."""
     return _step(survey_id, lambda d, f: delete_question(d, code), f"question {code} delete",
-                 done=_("문항 %(code)s을(를) 삭제했습니다.", code=code))
+                 done=resolve_particles(_("문항 %(code)s을(를) 삭제했습니다.", code=code)))

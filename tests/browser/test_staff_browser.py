@@ -90,7 +90,7 @@ def test_build_publish_answer_and_count_with_the_keyboard(live_app, new_page, sh
     press_enter_on(page, "a[href$='/publish']")
     type_into(page, "#changelog", "첫 게시")
     press_enter_on(page, "form.form button[type=submit]")
-    assert "버전 1을(를) 게시했습니다" in page.inner_text("main")
+    assert "버전 1을 게시했습니다" in page.inner_text("main")
     link = page.get_attribute("a.open-link", "href")
 
     respondent = new_page(width=360)
