@@ -34,3 +34,39 @@ def test_particles_follow_the_code_and_number_they_come_after(client, designer, 
     assert "문항 Q2를 저장했습니다." in page and "(를)" not in page
     publish = client.get(f"/manage/surveys/{sid}/publish").get_data(as_text=True)
     assert "버전 1로 고정" in publish and "(으)로" not in publish
+
+
+def test_question_editor_shows_only_the_fields_of_its_type(client, designer, app_ctx):
+    """Server-rendered: a single choice hides 최소/최대 선택 수, numbers and scales; a multiple choice shows them."""
+    import re
+
+    sid = new_survey(client, "TYPES-1")
+    _add(client, app_ctx, sid, "single_choice")
+    _add(client, app_ctx, sid, "multiple_choice")
+    single = client.get(f"/manage/surveys/{sid}/questions/Q1").get_data(as_text=True)
+    multiple = client.get(f"/manage/surveys/{sid}/questions/Q2").get_data(as_text=True)
+
+    def hidden_around(page, field_id):
+        opening = page[:page.index(f'id="{field_id}"')]
+        tag = re.findall(r"<(?:div|fieldset)[^>]*data-types=[^>]*>", opening)[-1]
+        return " hidden" in tag
+
+    assert hidden_around(single, "min_selected") and hidden_around(single, "max_selected")
+    assert hidden_around(single, "scale_points") and hidden_around(single, "min")
+    assert not hidden_around(single, "choices")
+    assert not hidden_around(multiple, "min_selected") and not hidden_around(multiple, "max_selected")
+
+
+def test_condition_builder_gets_the_earlier_questions_and_their_options(client, designer, app_ctx):
+    import json
+    import re
+
+    sid = new_survey(client, "BUILD-1")
+    _add(client, app_ctx, sid, "single_choice", "방문하신 적이 있습니까?")
+    _add(client, app_ctx, sid, "likert", "만족하십니까?")
+    _add(client, app_ctx, sid, "short_text", "의견")
+    page = client.get(f"/manage/surveys/{sid}/questions/Q3").get_data(as_text=True)
+    data = json.loads(re.search(r'id="condition-questions">(.*?)</script>', page, re.S).group(1))
+    assert [q["code"] for q in data] == ["Q1", "Q2"]
+    assert [o["value"] for o in data[1]["options"]] == [1, 2, 3, 4, 5]
+    assert data[0]["options"] and all("label" in o for o in data[0]["options"])

@@ -11,6 +11,7 @@ from questionnaires.korean import resolve_particles
 from ..models import Permission
 from ..web.access import requires, scopes
 from . import bp
+from .builder import condition_questions
 from .defaults import new_question
 from .drafts import (
     HIDDEN,
@@ -192,7 +193,8 @@ def _question_page(survey, form, code, status=200, restored=False, **extra):
     earlier = [q for _s, q in _questions_before(draft, code)]
     return render_template("designer/question.html", survey=survey, form=form, code=code, problem_fields=fields,
                            loose_problems=loose, restored=restored, hidden=bool(located and located[0] == HIDDEN),
-                           earlier=earlier, vocab=vocab, **extra), status
+                           earlier=earlier, condition_questions=condition_questions(earlier, draft), vocab=vocab,
+                           **extra), status
 
 
 def _questions_before(draft: dict, code: str):
