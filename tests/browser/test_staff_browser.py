@@ -74,6 +74,8 @@ def test_build_publish_answer_and_count_with_the_keyboard(live_app, new_page, sh
 
     type_into(page, "#qa-text-S1", "우체국을 방문하셨습니까?")  # type select keeps 단일 선택
     press_enter_on(page, "form.quick-add button")
+    tab_to(page, "details.expert-text summary")  # the options as text, for pasting (the rows are the default)
+    page.keyboard.press("Enter")
     type_into(page, "#choices", "1 | 예 | Yes\n2 | 아니요 | No")
     press_enter_on(page, "form.question-form button[type=submit]")
     tab_to(page, "#qa-type-S1")
