@@ -70,3 +70,32 @@ def test_condition_builder_gets_the_earlier_questions_and_their_options(client, 
     assert [q["code"] for q in data] == ["Q1", "Q2"]
     assert [o["value"] for o in data[1]["options"]] == [1, 2, 3, 4, 5]
     assert data[0]["options"] and all("label" in o for o in data[0]["options"])
+
+
+def test_problems_are_placed_by_page_and_question_and_name_no_codes(client, designer, app_ctx):
+    """A draft problem reads "1쪽 2번 문항(Q2) · 표시 조건", not ``sections[0].questions[1].show_if``."""
+    sid = new_survey(client, "PLACE-1")
+    _add(client, app_ctx, sid, "single_choice")
+    _add(client, app_ctx, sid, "likert")
+    q2 = _question(app_ctx, sid, "Q2")
+    client.post(f"/manage/surveys/{sid}/questions/Q2", data=question_post(q2, lock(app_ctx, sid), show_if="Q9 == 1"))
+    for url in (f"/manage/surveys/{sid}/", f"/manage/surveys/{sid}/publish"):
+        page = client.get(url).get_data(as_text=True)
+        assert "1쪽 2번 문항(Q2) · 표시 조건" in page, url
+        assert "sections[" not in page and "questions[" not in page, url
+
+
+def test_problem_messages_name_question_types_and_parts(app):
+    from questionnaires import Problem
+    from survey_app.designer.problems import message, place_name
+
+    problem = Problem(location="x", message_ko="single_choice 문항에는 'choices' 항목이 필요합니다.", message_en="e",
+                      code="missing", path="sections[0].questions[2].choices")
+    draft = {"sections": [{"code": "S1", "questions": [{"code": "A"}, {"code": "B"}, {"code": "Q3"}]}],
+             "scoring": {"dimensions": [{"code": "d"}]}}
+    with app.test_request_context("/manage/"):
+        assert message(problem) == "단일 선택 문항에는 '보기' 항목이 필요합니다."
+        assert place_name(draft, problem.path) == "1쪽 3번 문항(Q3) · 보기"
+        assert place_name(draft, "scoring.dimensions[0]") == "채점 설정 · 차원 1"
+        assert place_name(draft, "hidden[1].source") == "숨김 값 2번 · 값 출처"
+        assert place_name(draft, "title") == "설문 설정"

@@ -62,7 +62,7 @@ def _new_form(formdata=None) -> NewSurveyForm:
     form = NewSurveyForm(formdata=formdata) if formdata is not None else NewSurveyForm()
     form.start.choices = select_choices([("template", _("템플릿에서 시작")), ("blank", _("빈 설문에서 시작")),
                                          ("file", _("파일 가져오기"))])
-    form.template.choices = select_choices((name, f"{_template_title(name)} ({name})") for name in list_templates())
+    form.template.choices = select_choices((name, _template_title(name)) for name in list_templates())
     form.org_unit.choices = select_choices(unit_choices(Permission.EDIT_SURVEYS))
     return form
 
