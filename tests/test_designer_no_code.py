@@ -99,3 +99,54 @@ def test_problem_messages_name_question_types_and_parts(app):
         assert place_name(draft, "scoring.dimensions[0]") == "채점 설정 · 차원 1"
         assert place_name(draft, "hidden[1].source") == "숨김 값 2번 · 값 출처"
         assert place_name(draft, "title") == "설문 설정"
+
+
+def test_a_hand_built_survey_is_offered_a_headline_index_from_its_scale_questions(client, designer, app_ctx):
+    """Two 리커트 questions and a matrix row (a KPI question left out) become one dimension and the index;
+    the draft still validates, and the offer disappears once there is an index."""
+    from questionnaires import Questionnaire
+
+    sid = new_survey(client, "HEAD-1")
+    for qtype in ("single_choice", "likert", "likert", "matrix", "rating"):
+        _add(client, app_ctx, sid, qtype)
+    q5 = _question(app_ctx, sid, "Q5")
+    client.post(f"/manage/surveys/{sid}/questions/Q5", data=question_post(q5, lock(app_ctx, sid), s_kpi="csat"))
+    page = client.get(f"/manage/surveys/{sid}/").get_data(as_text=True)
+    assert "척도 문항 3개로 대표 지표" in page
+    answer = client.post(f"/manage/surveys/{sid}/scoring/headline", data={"lock_version": lock(app_ctx, sid)},
+                         follow_redirects=True)
+    assert "대표 지표를 만들었습니다" in answer.get_data(as_text=True)
+    made = draft(app_ctx, sid)
+    assert made["scoring"]["indices"] == [{"code": "headline", "name": {"ko": "대표 지표", "en": "Headline index"},
+                                           "weights": {"scale_items": 1.0}}]
+    scored = [q["code"] for q in made["sections"][0]["questions"] if q.get("scoring", {}).get("dimension")]
+    rows = [r["code"] for r in _question(app_ctx, sid, "Q4")["rows"] if r.get("scoring", {}).get("dimension")]
+    assert scored == ["Q2", "Q3"] and rows == ["Q4_1"] and _question(app_ctx, sid, "Q5")["scoring"] == {"kpi": "csat"}
+    assert Questionnaire.from_dict(made).scoring.indices[0].code == "headline"
+    assert "headline-offer" not in client.get(f"/manage/surveys/{sid}/").get_data(as_text=True)
+
+
+def test_results_without_scoring_say_why_and_the_footnote_names_the_surveys_own_scale(
+        app_ctx, client, make_user, make_survey, make_org):
+    """A hand-built 5-point survey without scoring: the summary explains the missing 대표 지표 and the footnote
+    says 5점 척도 (never 7점); a scored 5-point survey (the hand-checked wave) names 5점 too."""
+    from survey_app.models import Wave
+    from tests.test_results_support import add_response, seed_hand_wave
+
+    staff(make_user, app_ctx, client, role="analyst")
+    scale = {"points": 5}
+    bare = {"code": "BARE", "version": 1, "kind": "customer_satisfaction", "title": {"ko": "손으로 만든 설문"},
+            "sections": [{"code": "S1", "questions": [
+                {"code": "Q1", "type": "likert", "text": {"ko": "만족"}, "scale": scale},
+                {"code": "Q2", "type": "likert", "text": {"ko": "친절"}, "scale": scale}]}]}
+    ids = make_survey(bare, code="NO-SCORING")
+    with app_ctx() as session:
+        wave = session.get(Wave, ids["wave_id"])
+        for q1 in (5, 4, 2):
+            add_response(session, wave, {"Q1": q1, "Q2": 4})
+    page = client.get(f"/manage/results/waves/{ids['wave_id']}").get_data(as_text=True)
+    assert "채점 설정(차원·지수)이 없어" in page
+    assert "7점" not in page
+    scored = seed_hand_wave(app_ctx, make_survey, make_org)
+    page = client.get(f"/manage/results/waves/{scored['wave_id']}").get_data(as_text=True)
+    assert "각 문항의 척도(5점 척도)" in page and "7점" not in page and "채점 설정(차원·지수)이 없어" not in page

@@ -32,6 +32,7 @@ from .drafts import (
     update_section,
 )
 from .forms import QuickQuestionForm, SectionForm, StepForm
+from .headline import with_headline_index
 from .lines import text_of
 from .operations import DraftConflict, save_draft
 from .problems import draft_problems, field_messages, placed
@@ -263,3 +264,11 @@ def delete_question_view(survey_id: int, code: str):
     """Delete a question."""
     return _step(survey_id, lambda d, f: delete_question(d, code), f"question {code} delete",
                  done=resolve_particles(_("문항 %(code)s을(를) 삭제했습니다.", code=code)))
+
+
+@bp.post("/surveys/<int:survey_id>/scoring/headline")
+@requires(Permission.EDIT_SURVEYS, scope=scopes.SURVEY)
+def headline_index_view(survey_id: int):
+    """Make the offered headline index from the scale questions (one click, for a survey built by hand)."""
+    return _step(survey_id, lambda d, f: with_headline_index(d), "scoring headline index",
+                 done=_("대표 지표를 만들었습니다. 채점 설정에서 차원과 가중치를 바꿀 수 있습니다."))
