@@ -150,3 +150,17 @@ def test_results_without_scoring_say_why_and_the_footnote_names_the_surveys_own_
     scored = seed_hand_wave(app_ctx, make_survey, make_org)
     page = client.get(f"/manage/results/waves/{scored['wave_id']}").get_data(as_text=True)
     assert "각 문항의 척도(5점 척도)" in page and "7점" not in page and "채점 설정(차원·지수)이 없어" not in page
+
+
+def test_page_conditions_offer_the_questions_of_earlier_pages(client, designer, app_ctx):
+    import json
+    import re
+
+    sid = new_survey(client, "PAGE-1")
+    _add(client, app_ctx, sid, "single_choice", "방문")
+    client.post(f"/manage/surveys/{sid}/sections/new", data={"lock_version": lock(app_ctx, sid), "code": "S2"})
+    for url, expected in ((f"/manage/surveys/{sid}/sections/S1", []), (f"/manage/surveys/{sid}/sections/S2", ["Q1"])):
+        page = client.get(url).get_data(as_text=True)
+        data = json.loads(re.search(r'id="condition-questions">(.*?)</script>', page, re.S).group(1))
+        assert [q["code"] for q in data] == expected, url
+        assert "designer_editor.js" in page

@@ -94,7 +94,8 @@ def _section_page(survey, form, code, status=200, restored=False):
     problems = placed(draft, draft_problems(draft)).get(f"s:{code}", []) if code else []
     fields, loose = field_messages(problems, section=True)
     return render_template("designer/section.html", survey=survey, form=form, code=code, problem_fields=fields,
-                           loose_problems=loose, restored=restored), status
+                           loose_problems=loose, restored=restored,
+                           condition_questions=condition_questions(_questions_before_page(draft, code), draft)), status
 
 
 @bp.route("/surveys/<int:survey_id>/sections/new", methods=["GET", "POST"])
@@ -196,6 +197,16 @@ def _question_page(survey, form, code, status=200, restored=False, **extra):
                            loose_problems=loose, restored=restored, hidden=bool(located and located[0] == HIDDEN),
                            earlier=earlier, condition_questions=condition_questions(earlier, draft), vocab=vocab,
                            **extra), status
+
+
+def _questions_before_page(draft: dict, code: str | None) -> list[dict]:
+    """The questions a page's conditions may refer to: hidden values and the pages before it (all, for a new one)."""
+    earlier = [q for q in draft.get(HIDDEN) or [] if isinstance(q, dict)]
+    for page in sections(draft):
+        if code is not None and page.get("code") == code:
+            break
+        earlier += [q for q in page.get("questions") or [] if isinstance(q, dict)]
+    return earlier
 
 
 def _questions_before(draft: dict, code: str):
