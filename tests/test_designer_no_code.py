@@ -164,3 +164,21 @@ def test_page_conditions_offer_the_questions_of_earlier_pages(client, designer, 
         data = json.loads(re.search(r'id="condition-questions">(.*?)</script>', page, re.S).group(1))
         assert [q["code"] for q in data] == expected, url
         assert "designer_editor.js" in page
+
+
+def test_the_workbook_names_the_surveys_own_scale_and_never_seven_points(app_ctx, make_survey, make_org, tmp_path):
+    """Every cell of the 5-point survey's workbook: the method note says 5점 척도, no cell says 7점."""
+    from openpyxl import load_workbook
+
+    from survey_app.models import Wave
+    from survey_app.results.workbook import export_wave
+    from tests.test_results_support import seed_hand_wave
+
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    out = tmp_path / "five.xlsx"
+    with app_ctx() as session:
+        export_wave(session.get(Wave, ids["wave_id"]), out)
+    cells = [str(c.value) for sheet in load_workbook(out).worksheets for row in sheet.iter_rows() for c in row
+             if c.value is not None]
+    assert any("5점 척도를 100점으로 환산" in c for c in cells)
+    assert not [c for c in cells if "7점" in c]
