@@ -20,7 +20,7 @@ def unit_id_for(code: str | None) -> int | None:
         return None
     unit_id = db.session.scalar(select(OrgUnit.id).where(OrgUnit.code == code))
     if unit_id is None:
-        raise click.ClickException(f"조직 코드 '{code}'를 찾을 수 없습니다 (unknown org unit code).")
+        raise click.ClickException(f"조직 코드 {with_particle(quoted(code), '을')} 찾을 수 없습니다 (unknown org unit code).")
     return unit_id
 
 
@@ -35,7 +35,7 @@ def grant_role_command(username: str, role: str, org_unit: str | None, revoke: b
     migrate.check_current(db.engine)
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise click.ClickException(f"사용자 '{username}'가 없습니다 (no such user).")
+        raise click.ClickException(f"사용자 {with_particle(quoted(username), '이')} 없습니다 (no such user).")
     unit_id = unit_id_for(org_unit)
     try:
         if revoke:
