@@ -116,3 +116,22 @@ def test_options_edited_as_rows_are_saved_as_choices(live_app, new_page, axe_che
     page.keyboard.press("Enter")
     press_enter_on(page, "form.question-form button[type=submit]")
     assert [c["value"] for c in _stored_question(live_app, sid, "Q1")["choices"]] == [1, 2]
+
+
+def test_without_javascript_the_text_fields_are_the_editor(live_app, new_page):
+    """No script: the pipe text and the expression are the fields, and saving them works as before."""
+    base = live_app.config["LIVE_URL"]
+    sid = _seed_survey(live_app)
+    page = new_page(javascript=False)
+    sign_in(page, base, make_staff(live_app, "designer"))
+    page.goto(f"{base}/manage/surveys/{sid}/questions/Q1")
+    assert page.is_visible("#choices") and page.locator("table.option-rows").count() == 0
+    assert page.is_hidden("#min_selected")  # a single choice has no 최소/최대 선택 수, also without script
+    page.fill("#choices", "1 | 예 | Yes\n2 | 아니요 | No\n9 | 모름 | | na")
+    press_enter_on(page, "form.question-form button[type=submit]")
+    assert _stored_question(live_app, sid, "Q1")["choices"][2] == {"value": 9, "label": {"ko": "모름"}, "na": True}
+    page.goto(f"{base}/manage/surveys/{sid}/questions/Q4")
+    assert page.locator(".condition-builder").count() == 0
+    page.fill("#show_if", "selected(Q2, 3)")
+    press_enter_on(page, "form.question-form button[type=submit]")
+    assert _stored_question(live_app, sid, "Q4")["show_if"] == "selected(Q2, 3)"
