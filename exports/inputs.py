@@ -272,7 +272,7 @@ class MethodNote:
                               "세그먼트 비교: 설계 기반 t 검정 (세그먼트 대 나머지)", CONTRAST_METHOD)
     correction: str = "Holm 보정 (유의수준 5%)"
     alpha: float = 0.05
-    scale: str = "7점 척도를 100점으로 환산: (평균 − 1) ÷ 6 × 100"
+    scale: str = "척도를 100점으로 환산: (응답 − 최저점) ÷ (최고점 − 최저점) × 100"  # callers name the survey's scales
     notes: tuple[str, ...] = ()
 
 

@@ -196,7 +196,7 @@ def sample_input(n: int = 600, seed: int = 0, *, raw: bool = True) -> WorkbookIn
         ipa=_ipa(cur, now.scores.items.value, np.column_stack([now.scores.items.ci_low, now.scores.items.ci_high])), courtesy=_courtesy(seed), frequencies=freq, voc=voc,
         voc_topics=SAMPLE_TOPICS, cases=SAMPLE_CASES,
         codebook=_codebook(), raw=RawData(raw_columns(), raw_rows(cur)) if raw else None,
-        method=MethodNote(weights="사후 층화 가중치 (지역 × 연령대)"))
+        method=MethodNote(weights="사후 층화 가중치 (지역 × 연령대)", scale="7점 척도를 100점으로 환산: (평균 − 1) ÷ 6 × 100"))
 
 
 #: A sample VOC 주제 table (as the app fills it from its stored text analyses).

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .korean import with_particle
 from .model import Question, Questionnaire
 from .serialize import (
     choices_to_list,
@@ -103,8 +104,8 @@ class VersionDiff:
     def summary(self, lang: str = "ko") -> list[str]:
         """Plain-language lines describing the changes, in Korean ('ko') or English ('en')."""
         ko = lang != "en"
-        lines = [(f"문항 {code}이(가) 추가되었습니다." if ko else f"Question {code} was added.") for code in self.added]
-        lines += [(f"문항 {code}이(가) 삭제되었습니다." if ko else f"Question {code} was removed.") for code in self.removed]
+        lines = [(f"문항 {with_particle(code, '이')} 추가되었습니다." if ko else f"Question {code} was added.") for code in self.added]
+        lines += [(f"문항 {with_particle(code, '이')} 삭제되었습니다." if ko else f"Question {code} was removed.") for code in self.removed]
         for change in self.changed:
             names = ", ".join(_name(field, ko) for field in change.fields)
             details = "; ".join(d for d in (c.detail(lang) for c in change.changes) if d)

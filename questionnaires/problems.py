@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .korean import quoted, with_particle
 from .messages import MESSAGES
 
 ROOT_LOCATION = "(document)"
@@ -54,7 +55,7 @@ def make_problem(code: str, path: str = "", /, suggestion: str | None = None, **
     """Build a Problem from the message catalogue; the location starts as the dict path."""
     ko, en = MESSAGES[code]
     safe = {key: _short(value) for key, value in params.items()}
-    hint_ko = f" '{suggestion}'을(를) 뜻하셨나요?" if suggestion else ""
+    hint_ko = f" {with_particle(quoted(suggestion), '을')} 뜻하셨나요?" if suggestion else ""
     hint_en = f" Did you mean '{suggestion}'?" if suggestion else ""
     return Problem(
         location=path or ROOT_LOCATION,

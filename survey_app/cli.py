@@ -9,6 +9,8 @@ from flask.cli import AppGroup, ScriptInfo, with_appcontext
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
+from questionnaires.korean import with_particle
+
 from . import create_app, migrate
 from .accounts.cli import COMMANDS as account_commands
 from .accounts.cli import unit_id_for
@@ -88,7 +90,7 @@ def create_user_command(username: str, display_name: str | None, admin: bool, pa
     except (AccountError, PasswordPolicyError) as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    click.echo(f"사용자 {user.username}을(를) 만들었습니다 (user created).")
+    click.echo(f"사용자 {with_particle(user.username, '을')} 만들었습니다 (user created).")
     if shown:
         click.echo(f"비밀번호 (password, shown once): {password}")
 

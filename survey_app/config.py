@@ -242,7 +242,7 @@ def database_url(value: str | None, instance_path: str) -> str:
         ) from None
     if url.get_backend_name() not in {"sqlite", "postgresql"}:
         raise ConfigError(
-            f"{ENV_PREFIX}DATABASE_URL: {url.get_backend_name()}은(는) 지원하지 않습니다. "
+            f"{ENV_PREFIX}DATABASE_URL: 지원하지 않는 데이터베이스({url.get_backend_name()})입니다. "
             "sqlite 또는 postgresql을 사용해 주십시오 (only sqlite and postgresql are supported)."
         )
     return url.render_as_string(hide_password=False)

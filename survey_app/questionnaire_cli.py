@@ -8,6 +8,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from questionnaires import Questionnaire, QuestionnaireError, dump_xlsx, dump_yaml, load_file
+from questionnaires.korean import quoted, with_particle
 
 from .audit import record
 from .database import db
@@ -65,7 +66,7 @@ def convert_command(path: str, fmt: str, out: str | None) -> None:
 def _survey_code(questionnaire: Questionnaire, wanted: str | None) -> str:
     code = wanted or questionnaire.code
     if db.session.scalar(select(Survey.id).where(Survey.code == code)) is not None:
-        raise click.ClickException(f"설문 코드 '{code}'는 이미 있습니다. --code로 다른 코드를 주십시오 (survey code exists).")
+        raise click.ClickException(f"설문 코드 {with_particle(quoted(code), '은')} 이미 있습니다. --code로 다른 코드를 주십시오 (survey code exists).")
     return code
 
 
@@ -84,7 +85,7 @@ def import_command(path: str, code: str | None) -> None:
     db.session.flush()
     record("survey.import", "survey", survey.id, details={"file": Path(path).name})
     db.session.commit()
-    click.echo(f"초안 설문 {survey.code}을(를) 만들었습니다 (draft survey created).")
+    click.echo(f"초안 설문 {with_particle(survey.code, '을')} 만들었습니다 (draft survey created).")
 
 
 @questionnaire_group.command("export")
@@ -98,7 +99,7 @@ def export_command(survey_code: str, fmt: str, out: str | None, published: bool)
     check_current(db.engine)
     survey = db.session.scalar(select(Survey).where(Survey.code == survey_code))
     if survey is None:
-        raise click.ClickException(f"설문 '{survey_code}'를 찾을 수 없습니다. `survey-app surveys`로 코드를 확인해 주십시오.")
+        raise click.ClickException(f"설문 {with_particle(quoted(survey_code), '을')} 찾을 수 없습니다. `survey-app surveys`로 코드를 확인해 주십시오.")
     if published and survey.latest_version is None:
         raise click.ClickException("아직 게시된 버전이 없습니다 (no published version yet).")
     definition = survey.latest_version.definition if published else survey.draft_definition

@@ -325,7 +325,7 @@ def test_cli_reports_an_unreadable_file_in_one_line(runner, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_bytes("고객번호,이름\n".encode() + "C1,홍길동\n".encode("cp949"))
     answer = runner.invoke(args=["customers", "import", "customers", str(path)])
-    assert answer.exit_code == 1 and "2행에 UTF-8(으)로 읽을 수 없는 글자" in answer.output
+    assert answer.exit_code == 1 and "2행에 UTF-8로 읽을 수 없는 글자" in answer.output
     assert "Traceback" not in answer.output
 
 

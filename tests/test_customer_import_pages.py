@@ -77,7 +77,7 @@ def test_wrong_encoding_missing_column_and_zip_bomb_get_plain_messages(client, s
     from tests.test_security_limits import zip_bomb_xlsx
 
     cases = [(csv_bytes(CUSTOMER_HEADER, customer_rows(2)) + "C9,개인,홍길동\n".encode("cp949"), "a.csv",
-              "4행에 UTF-8(으)로 읽을 수 없는 글자"),
+              "4행에 UTF-8로 읽을 수 없는 글자"),
              (b"name,phone\nx,010\n", "b.csv", "꼭 있어야 할 열이 없습니다: 고객번호"),
              (zip_bomb_xlsx(), "c.xlsx", "압축을 푼 크기가 너무 큽니다"),
              (b"\x00\xff\xfe garbage", "d.xlsx", "엑셀(XLSX) 파일을 열 수 없습니다")]

@@ -90,7 +90,7 @@ def test_invalid_question_input_is_refused_field_by_field_and_kept(client, desig
     answer = client.post(f"/manage/surveys/{sid}/questions/Q1", data=data)
     page = answer.get_data(as_text=True)
     assert answer.status_code == 422
-    assert "코드는 영문자로 시작" in page and "2번째 줄: 값 1이(가) 두 번 쓰였습니다" in page
+    assert "코드는 영문자로 시작" in page and "2번째 줄: 값 1이 두 번 쓰였습니다" in page
     assert "고쳐 쓴 문구" in page and 'aria-invalid="true"' in page and "error-summary" in page
     assert lock(app_ctx, sid) == before and _question(app_ctx, sid, "Q1")["text"] == {"ko": "첫 문항"}
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .. import vocab
+from ..korean import quoted, with_particle
 from .ast import Binary, Call, Compare, ListLit, Literal, Logical, Node, Not, Ref, Unary
 
 MAX_DEPTH = 40
@@ -48,7 +49,7 @@ def tokenize(source: str) -> list[Token]:
     while pos < len(source):
         match = _TOKEN.match(source, pos)
         if match is None:
-            raise ExpressionError(f"알 수 없는 글자 '{source[pos]}'가 있습니다", f"unexpected character '{source[pos]}'", pos)
+            raise ExpressionError(f"알 수 없는 글자 {with_particle(quoted(source[pos]), '이')} 있습니다", f"unexpected character '{source[pos]}'", pos)
         kind = match.lastgroup or ""
         if kind == "name" and match.group().lower() in _KEYWORDS:
             kind = "keyword"
@@ -110,7 +111,7 @@ class _Parser:
 
     def expect(self, text: str) -> None:
         if not self.at("op", text):
-            self.fail(f"'{text}'가 필요합니다", f"expected '{text}'")
+            self.fail(f"{with_particle(quoted(text), '이')} 필요합니다", f"expected '{text}'")
         self.advance()
 
     def expect_end(self) -> None:

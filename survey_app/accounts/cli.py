@@ -5,6 +5,8 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from questionnaires.korean import quoted, with_particle
+
 from .. import migrate
 from ..database import db
 from ..models import OrgUnit, Permission, Role, User
@@ -19,7 +21,7 @@ def unit_id_for(code: str | None) -> int | None:
         return None
     unit_id = db.session.scalar(select(OrgUnit.id).where(OrgUnit.code == code))
     if unit_id is None:
-        raise click.ClickException(f"조직 코드 '{code}'를 찾을 수 없습니다 (unknown org unit code).")
+        raise click.ClickException(f"조직 코드 {with_particle(quoted(code), '을')} 찾을 수 없습니다 (unknown org unit code).")
     return unit_id
 
 
@@ -34,7 +36,7 @@ def grant_role_command(username: str, role: str, org_unit: str | None, revoke: b
     migrate.check_current(db.engine)
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise click.ClickException(f"사용자 '{username}'가 없습니다 (no such user).")
+        raise click.ClickException(f"사용자 {with_particle(quoted(username), '이')} 없습니다 (no such user).")
     unit_id = unit_id_for(org_unit)
     try:
         if revoke:
@@ -63,7 +65,7 @@ def create_api_key_command(name: str, permissions: tuple[str, ...], org_unit: st
     migrate.check_current(db.engine)
     key, secret = create_api_key(name, list(permissions), org_unit_id=unit_id_for(org_unit), expires_days=expires_days)
     db.session.commit()
-    click.echo(f"API 키 '{key.name}'을(를) 만들었습니다 (key created). 권한: {', '.join(key.permissions)}")
+    click.echo(f"API 키 {with_particle(quoted(key.name), '을')} 만들었습니다 (key created). 권한: {', '.join(key.permissions)}")
     click.echo(f"키 (key, shown once): {secret}")
 
 

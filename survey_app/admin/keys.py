@@ -6,6 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from questionnaires.korean import resolve_particles
+
 from ..accounts.api_keys import ApiKeyError, create_api_key, revoke_api_key
 from ..database import db
 from ..models import ApiKey, Permission
@@ -42,5 +44,5 @@ def revoke_key(key_id: int):
     if key is None:
         abort(404)
     revoke_api_key(key)
-    flash(_("API 키 '%(name)s'을(를) 폐기했습니다.", name=key.name))
+    flash(resolve_particles(_("API 키 '%(name)s'을(를) 폐기했습니다.", name=key.name)))
     return redirect(url_for("admin.api_keys"))

@@ -6,6 +6,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from questionnaires.korean import with_particle
+
 from ..audit import record
 from ..database import db
 from ..models import CaseRouting, OrgUnit
@@ -39,7 +41,7 @@ def route_command(category: str | None, region: str | None, unit_code: str) -> N
     """Add a routing rule: cases of a category and/or region go to a unit's queue."""
     unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code))
     if unit is None:
-        raise click.ClickException(f"부서 코드 {unit_code}를 찾지 못했습니다 (no such unit).")
+        raise click.ClickException(f"부서 코드 {with_particle(unit_code, '을')} 찾지 못했습니다 (no such unit).")
     if category is None and region is None:
         raise click.ClickException("분류나 지역 가운데 하나는 정해 주십시오 (give --category or --region).")
     if category is not None and category not in CATEGORIES:

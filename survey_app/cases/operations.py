@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from questionnaires.korean import quoted, with_particle
+
 from ..audit import current_actor, record
 from ..database import db
 from ..models import Case, CaseEvent, CaseStatus, OrgUnit, Permission, Resolution, User, utcnow
@@ -90,7 +92,7 @@ def _move(case: Case, to_status: str, expected_version: int | None, kind: str = 
           note: str | None = None, **data) -> None:
     _check_version(case, expected_version)
     if not case.can_move_to(to_status):
-        raise CaseError(f"'{STATUS_NAMES[case.status]}' 상태에서는 '{STATUS_NAMES[to_status]}'(으)로 바꿀 수 "
+        raise CaseError(f"'{STATUS_NAMES[case.status]}' 상태에서는 {with_particle(quoted(STATUS_NAMES[to_status]), '으로')} 바꿀 수 "
                         "없습니다.")
     from_status, case.status = case.status, to_status
     _event(case, kind, from_status=from_status, to_status=to_status, note=note, **data)

@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 from flask_babel import gettext as _
 
+from questionnaires.korean import resolve_particles
 from questionnaires.xlsx.limits import (
     MAX_CELLS,
     MAX_UNCOMPRESSED_BYTES,
@@ -105,9 +106,9 @@ def _csv_rows(stream: BinaryIO) -> Iterator[list[object]]:
         if not exc.encoding:
             raise TableFileError(_("글자 인코딩을 읽을 수 없습니다. UTF-8 또는 CP949(EUC-KR) CSV로 저장해 "
                                    "주십시오.")) from None
-        raise TableFileError(_("%(row)s행에 %(encoding)s(으)로 읽을 수 없는 글자가 있습니다. 파일 전체를 한 가지 "
+        raise TableFileError(resolve_particles(_("%(row)s행에 %(encoding)s(으)로 읽을 수 없는 글자가 있습니다. 파일 전체를 한 가지 "
                                "인코딩(UTF-8 또는 CP949)으로 저장해 주십시오.", row=number + 1,
-                               encoding=exc.encoding.upper())) from None
+                               encoding=exc.encoding.upper()))) from None
     except csv.Error:  # a cell over the csv module's 128 KB, usually after an unmatched quote
         raise TableFileError(_("%(row)s행을 읽을 수 없습니다. 한 칸의 내용이 너무 깁니다. 따옴표(\")가 짝이 맞는지 "
                                "확인해 주십시오.", row=number + 1)) from None

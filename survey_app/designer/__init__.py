@@ -9,6 +9,7 @@ import json
 from flask import Blueprint
 
 from ..extensions import csrf
+from .problems import place_name
 from .question_form import TYPE_LABELS, type_choices
 from .support import results_url
 from .support import status_label as label
@@ -52,6 +53,13 @@ def type_choices_list(hidden: bool) -> list:
 def change_value(value) -> str:
     """A changed part of a question as people read it (Korean kept as is, not JSON escapes)."""
     return json.dumps(value, ensure_ascii=False)
+
+
+@bp.app_template_global()
+def problem_place(survey, problem) -> str:
+    """Where a validation problem is, named as the designer's pages name it (not a dict path)."""
+    draft = survey.draft_definition if isinstance(survey.draft_definition, dict) else {}
+    return place_name(draft, problem.path)
 
 
 from . import edit_views, library_views, publish_views, views  # noqa: E402,F401

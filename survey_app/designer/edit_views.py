@@ -6,10 +6,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from questionnaires import vocab
+from questionnaires.korean import resolve_particles
 
 from ..models import Permission
 from ..web.access import requires, scopes
 from . import bp
+from .builder import condition_questions
 from .defaults import new_question
 from .drafts import (
     HIDDEN,
@@ -30,6 +32,7 @@ from .drafts import (
     update_section,
 )
 from .forms import QuickQuestionForm, SectionForm, StepForm
+from .headline import with_headline_index
 from .lines import text_of
 from .operations import DraftConflict, save_draft
 from .problems import draft_problems, field_messages, placed
@@ -91,7 +94,8 @@ def _section_page(survey, form, code, status=200, restored=False):
     problems = placed(draft, draft_problems(draft)).get(f"s:{code}", []) if code else []
     fields, loose = field_messages(problems, section=True)
     return render_template("designer/section.html", survey=survey, form=form, code=code, problem_fields=fields,
-                           loose_problems=loose, restored=restored), status
+                           loose_problems=loose, restored=restored,
+                           condition_questions=condition_questions(_questions_before_page(draft, code), draft)), status
 
 
 @bp.route("/surveys/<int:survey_id>/sections/new", methods=["GET", "POST"])
@@ -157,7 +161,7 @@ def move_section_view(survey_id: int, code: str):
 def delete_section_view(survey_id: int, code: str):
     """Delete a page and its questions."""
     return _step(survey_id, lambda d, f: delete_section(d, code), f"section {code} delete",
-                 done=_("쪽 %(code)s을(를) 삭제했습니다.", code=code))
+                 done=resolve_particles(_("쪽 %(code)s을(를) 삭제했습니다.", code=code)))
 
 
 # --- questions -------------------------------------------------------------------------------------
@@ -191,7 +195,18 @@ def _question_page(survey, form, code, status=200, restored=False, **extra):
     earlier = [q for _s, q in _questions_before(draft, code)]
     return render_template("designer/question.html", survey=survey, form=form, code=code, problem_fields=fields,
                            loose_problems=loose, restored=restored, hidden=bool(located and located[0] == HIDDEN),
-                           earlier=earlier, vocab=vocab, **extra), status
+                           earlier=earlier, condition_questions=condition_questions(earlier, draft), vocab=vocab,
+                           **extra), status
+
+
+def _questions_before_page(draft: dict, code: str | None) -> list[dict]:
+    """The questions a page's conditions may refer to: hidden values and the pages before it (all, for a new one)."""
+    earlier = [q for q in draft.get(HIDDEN) or [] if isinstance(q, dict)]
+    for page in sections(draft):
+        if code is not None and page.get("code") == code:
+            break
+        earlier += [q for q in page.get("questions") or [] if isinstance(q, dict)]
+    return earlier
 
 
 def _questions_before(draft: dict, code: str):
@@ -231,7 +246,7 @@ def question(survey_id: int, code: str):
                                  mine=mine, form=form, code=code, problem_fields={}, loose_problems=[],
                                  restored=False, hidden=located[0] == HIDDEN, earlier=[], vocab=vocab)
         else:
-            flash(_("문항 %(code)s을(를) 저장했습니다.", code=mine["code"]))
+            flash(resolve_particles(_("문항 %(code)s을(를) 저장했습니다.", code=mine["code"])))
             saved = draft_of(found)
             if placed(saved, draft_problems(saved)).get(f"q:{mine['code']}"):
                 return redirect(url_for("designer.question", survey_id=survey_id, code=mine["code"]))
@@ -259,4 +274,12 @@ def move_question_view(survey_id: int, code: str):
 def delete_question_view(survey_id: int, code: str):
     """Delete a question."""
     return _step(survey_id, lambda d, f: delete_question(d, code), f"question {code} delete",
-                 done=_("문항 %(code)s을(를) 삭제했습니다.", code=code))
+                 done=resolve_particles(_("문항 %(code)s을(를) 삭제했습니다.", code=code)))
+
+
+@bp.post("/surveys/<int:survey_id>/scoring/headline")
+@requires(Permission.EDIT_SURVEYS, scope=scopes.SURVEY)
+def headline_index_view(survey_id: int):
+    """Make the offered headline index from the scale questions (one click, for a survey built by hand)."""
+    return _step(survey_id, lambda d, f: with_headline_index(d), "scoring headline index",
+                 done=_("대표 지표를 만들었습니다. 채점 설정에서 차원과 가중치를 바꿀 수 있습니다."))

@@ -21,6 +21,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from questionnaires import vocab
+from questionnaires.korean import resolve_particles
 
 from .lines import LineError, choices_text, labels_text, parse_choices, parse_labels
 
@@ -34,7 +35,7 @@ def _blocks(text: str | None) -> list[tuple[int, str, str, list[tuple[int, str]]
         header = _HEADER.match(line.strip())
         if header:
             if any(b[1] == header.group(1) for b in blocks):
-                raise LineError(_("%(n)s번째 줄: 이름 %(name)s이(가) 두 번 쓰였습니다.", n=number, name=header.group(1)))
+                raise LineError(resolve_particles(_("%(n)s번째 줄: 이름 %(name)s이(가) 두 번 쓰였습니다.", n=number, name=header.group(1))))
             blocks.append((number, header.group(1), header.group(2), []))
         elif line.strip():
             if not blocks:

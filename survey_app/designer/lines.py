@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from questionnaires import vocab
+from questionnaires.korean import resolve_particles
 
 CHOICE_FLAGS = {"na": "na", "모름": "na", "해당없음": "na", "exclusive": "exclusive", "단독": "exclusive",
                 "other": "other", "기타입력": "other"}
@@ -50,7 +51,7 @@ def value_of(raw: str) -> int | str:
 def number_of(raw: str, number: int, what: str) -> float | int:
     """A number cell, or a LineError naming the line."""
     if not _NUMBER.match(raw):
-        raise LineError(_("%(n)s번째 줄: %(what)s은(는) 숫자로 적어 주십시오.", n=number, what=what))
+        raise LineError(resolve_particles(_("%(n)s번째 줄: %(what)s은(는) 숫자로 적어 주십시오.", n=number, what=what)))
     value = float(raw)
     return int(value) if value.is_integer() else value
 
@@ -63,13 +64,13 @@ def parse_choices(text: str | None) -> list[dict[str, Any]]:
             raise LineError(_("%(n)s번째 줄: '값 | 한국어 문구'처럼 값과 문구를 적어 주십시오.", n=number))
         value = value_of(parts[0])
         if str(value) in seen:
-            raise LineError(_("%(n)s번째 줄: 값 %(v)s이(가) 두 번 쓰였습니다.", n=number, v=value))
+            raise LineError(resolve_particles(_("%(n)s번째 줄: 값 %(v)s이(가) 두 번 쓰였습니다.", n=number, v=value)))
         seen.add(str(value))
         choice: dict[str, Any] = {"value": value, "label": text_of(parts[1], parts[2] if len(parts) > 2 else "")}
         for flag in " ".join(parts[3:]).replace(",", " ").split():
             if flag.lower() not in CHOICE_FLAGS:
-                raise LineError(_("%(n)s번째 줄: '%(f)s'은(는) 알 수 없는 표시입니다 (na, exclusive, other).",
-                                  n=number, f=flag))
+                raise LineError(resolve_particles(_("%(n)s번째 줄: '%(f)s'은(는) 알 수 없는 표시입니다 (na, exclusive, other).",
+                                  n=number, f=flag)))
             choice[CHOICE_FLAGS[flag.lower()]] = True
         choices.append(choice)
     return choices

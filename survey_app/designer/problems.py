@@ -6,9 +6,13 @@ from collections import defaultdict
 from typing import Any
 
 from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from questionnaires import Problem
+from questionnaires import Problem, vocab
 from questionnaires.validation import collect
+
+from .question_form import TYPE_LABELS
 
 _QUESTION = re.compile(r"^(?:sections\[(\d+)\]\.questions|hidden)\[(\d+)\](.*)$")
 _SECTION = re.compile(r"^sections\[(\d+)\](.*)$")
@@ -24,9 +28,55 @@ SECTION_FIELD = {"code": "code", "title": "title_ko", "description": "descriptio
                  "skip_if": "skip_if"}
 
 
+#: Names of a question's or page's parts, for "1쪽 3번 문항(Q3) · 보기" instead of a dict path.
+PART_NAMES = {
+    "code": _l("코드"), "type": _l("문항 유형"), "text": _l("질문 문구"), "help": _l("도움말"), "required": _l("필수 여부"),
+    "show_if": _l("표시 조건"), "skip_if": _l("건너뛰기 조건"), "choices": _l("보기"), "scale": _l("척도"),
+    "rows": _l("행렬의 행"), "min": _l("최솟값"), "max": _l("최댓값"), "min_selected": _l("최소 선택 수"),
+    "max_selected": _l("최대 선택 수"), "unit": _l("단위"), "value": _l("계산식"), "source": _l("값 출처"),
+    "scoring": _l("채점"), "title": _l("제목"), "description": _l("안내 글"), "questions": _l("문항"),
+}
+SCORING_PARTS = {"dimensions": _l("차원"), "indices": _l("지수"), "checklists": _l("친절도 체크리스트")}
+_INDEXED = re.compile(r"^(\w+)\[(\d+)\]")
+_ITEM_KEY = re.compile(r"'({})'".format("|".join(PART_NAMES)))
+
+
 def message(problem: Problem) -> str:
-    """The problem's message in the page's language."""
-    return problem.message_en if str(get_locale()) == "en" else problem.message_ko
+    """The problem's message in the page's language, with question types and item keys named, not coded."""
+    if str(get_locale()) == "en":
+        return problem.message_en
+    text = _ITEM_KEY.sub(lambda m: f"'{PART_NAMES[m.group(1)]}'", problem.message_ko)
+    text = re.sub(r"\b({})\b".format("|".join(vocab.QUESTION_TYPES)), lambda m: str(TYPE_LABELS[m.group(1)]), text)
+    return text.replace("scoring.dimensions", _("채점 설정의 차원 목록"))
+
+
+def _part(tail: str) -> str:
+    head = re.split(r"[.\[]", tail.lstrip("."))[0] if tail else ""
+    return f" · {PART_NAMES[head]}" if head in PART_NAMES else ""
+
+
+def place_name(draft: dict[str, Any], path: str) -> str:
+    """Where a problem is, as people find it on the page: ``2쪽 3번 문항(Q3) · 보기``, ``채점 설정 · 차원 1``."""
+    path = path or ""
+    found = _QUESTION.match(path)
+    if found:
+        code = _question_code(draft, found.group(1), int(found.group(2))) or ""
+        number = int(found.group(2)) + 1
+        where = (_("숨김 값 %(n)s번", n=number) if found.group(1) is None else
+                 _("%(page)s쪽 %(n)s번 문항", page=int(found.group(1)) + 1, n=number))
+        return where + (f"({code})" if code else "") + _part(found.group(3))
+    section = _SECTION.match(path)
+    if section:
+        return _("%(page)s쪽", page=int(section.group(1)) + 1) + _part(section.group(2))
+    if path.startswith("scoring."):
+        part = _INDEXED.match(path[len("scoring."):])
+        name = SCORING_PARTS.get(part.group(1)) if part else None
+        return _("채점 설정") + (f" · {name} {int(part.group(2)) + 1}" if part and name else "")
+    if path.startswith("choice_lists"):
+        return _("공유 보기 목록")
+    if path.startswith("scales"):
+        return _("공유 척도")
+    return _("설문 설정")
 
 
 def draft_problems(draft: dict[str, Any]) -> list[Problem]:

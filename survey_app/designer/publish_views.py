@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from questionnaires import Questionnaire, QuestionnaireError, diff
+from questionnaires.korean import resolve_particles
 
 from ..models import Permission
 from ..web.access import requires, scopes
@@ -103,7 +104,7 @@ def publish_view(survey_id: int):
             if form.make_wave.data:
                 create_wave(found, version, form.wave_name.data.strip(), opens_at=_aware(form.opens_at.data),
                             closes_at=_aware(form.closes_at.data), open_link=form.open_link.data)
-            flash(_("버전 %(n)s을(를) 게시했습니다.", n=version.number))
+            flash(resolve_particles(_("버전 %(n)s을(를) 게시했습니다.", n=version.number)))
             return redirect(url_for("designer.survey", survey_id=survey_id) + "#waves")
     status = 422 if request.method == "POST" else 200
     return render_template("designer/publish.html", survey=found, form=form, problems=problems, message=message,

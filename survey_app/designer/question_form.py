@@ -19,6 +19,8 @@ TYPE_LABELS = {
     vocab.RANKING: _l("순위"), vocab.NUMBER: _l("숫자"), vocab.DATE: _l("날짜"), vocab.SHORT_TEXT: _l("단답"),
     vocab.LONG_TEXT: _l("서술"), vocab.HIDDEN: _l("숨김 값"), vocab.COMPUTED: _l("계산 값"), vocab.NOTE: _l("안내 글"),
 }
+KPI_LABELS = {"nps": _l("추천 의향(NPS)"), "csat": _l("고객 만족(CSAT)"), "ces": _l("고객 노력(CES)"),
+              "overall": _l("전반적 만족"), "repurchase": _l("재이용 의향"), "resolution": _l("문제 해결 여부")}
 STAGE_LABELS = {"맞이": _l("맞이"), "응대": _l("응대"), "마무리": _l("마무리"), "전체": _l("전체 인상")}
 LIMIT_TYPES = (vocab.NUMBER,)
 SELECTION_TYPES = (vocab.MULTIPLE_CHOICE,)
@@ -75,7 +77,7 @@ class QuestionForm(LockedForm):
     s_dimension = SelectField(_l("채점 차원"), choices=[], validate_choice=False)
     s_reverse = BooleanField(_l("역코딩"))
     s_weight = DecimalField(_l("가중치"), validators=[Optional(), NumberRange(0, 1000)])
-    s_kpi = SelectField(_l("핵심 지표 역할"), choices=select_choices([("", "-")] + [(k, k.upper()) for k in vocab.KPI_ROLES]),
+    s_kpi = SelectField(_l("핵심 지표 역할"), choices=select_choices([("", "-")] + [(k, KPI_LABELS[k]) for k in vocab.KPI_ROLES]),
                         validate_choice=False)
     s_checklist = SelectField(_l("친절도 체크리스트"), choices=[], validate_choice=False)
     s_stage = SelectField(_l("친절도 단계"), choices=select_choices([("", "-"), *STAGE_LABELS.items()]), validate_choice=False)
@@ -234,5 +236,5 @@ def _codes(items: Any) -> list[tuple[str, str]]:
     for item in items if isinstance(items, list) else []:
         if isinstance(item, dict) and item.get("code"):
             name = item.get("name")
-            out.append((str(item["code"]), f"{item['code']} {_text(name, 'ko')}".strip()))
+            out.append((str(item["code"]), _text(name, "ko") or str(item["code"])))  # the name people gave it
     return out

@@ -21,6 +21,7 @@ from ..web.request_size import accepts_upload
 from . import bp
 from .drafts import blank_definition, update_settings
 from .forms import KIND_LABELS, CopyForm, DesignerForm, ImportForm, NewSurveyForm, SettingsForm
+from .headline import headline_offer
 from .operations import CodeTaken, DraftConflict, copy_survey, create_survey, save_draft
 from .problems import draft_problems, message, placed
 from .support import (
@@ -62,7 +63,7 @@ def _new_form(formdata=None) -> NewSurveyForm:
     form = NewSurveyForm(formdata=formdata) if formdata is not None else NewSurveyForm()
     form.start.choices = select_choices([("template", _("템플릿에서 시작")), ("blank", _("빈 설문에서 시작")),
                                          ("file", _("파일 가져오기"))])
-    form.template.choices = select_choices((name, f"{_template_title(name)} ({name})") for name in list_templates())
+    form.template.choices = select_choices((name, _template_title(name)) for name in list_templates())
     form.org_unit.choices = select_choices(unit_choices(Permission.EDIT_SURVEYS))
     return form
 
@@ -125,7 +126,8 @@ def survey(survey_id: int):
         message=message, waves=waves, counts=completed_counts([w.id for w in waves]),
         status=survey_status(found, waves), unpublished=has_unpublished_changes(found),
         results_url=results_url, can_edit=can(Permission.EDIT_SURVEYS, scope), scope=scope,
-        import_form=ImportForm(lock_version=found.lock_version), kinds=KIND_LABELS)
+        import_form=ImportForm(lock_version=found.lock_version), kinds=KIND_LABELS,
+        headline_items=headline_offer(draft))
 
 
 def _settings_form(survey, draft, formdata=None) -> SettingsForm:

@@ -12,6 +12,8 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from questionnaires.korean import quoted, with_particle
+
 from .. import migrate
 from ..database import db, retry_when_locked, write_lock_up_front
 from ..models import DistributionPlan, Wave
@@ -89,7 +91,7 @@ wave_group = AppGroup("wave", help="Wave distribution: plans, status, scheduling
 def _wave(code: str) -> Wave:
     wave = db.session.scalar(select(Wave).where(Wave.code == code))
     if wave is None:
-        raise click.ClickException(f"차수 '{code}'이(가) 없습니다 (no such wave).")
+        raise click.ClickException(f"차수 {with_particle(quoted(code), '이')} 없습니다 (no such wave).")
     return wave
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import Text, any_, bindparam, func, select
 
+from questionnaires.korean import resolve_particles
+
 from ..customers.links import link_contacts
 from ..database import db
 from ..models import AccessAction, Contact, OrgUnit, RetentionAction, utcnow
@@ -91,7 +93,7 @@ def _duplicates_in_file(number: int, keys: list[tuple[str, str]], seen: dict[tup
     for key in keys:
         if key in seen:
             label = _("휴대전화") if key[0] == "phone" else _("전자우편")
-            reasons.append(_("파일 안에서 %(what)s이(가) %(row)s행과 겹칩니다", what=label, row=seen[key]))
+            reasons.append(resolve_particles(_("파일 안에서 %(what)s이(가) %(row)s행과 겹칩니다", what=label, row=seen[key])))
         else:
             seen[key] = number
     return reasons

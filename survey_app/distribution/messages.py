@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from questionnaires.korean import with_particle
+
 from .checks import LMS_BYTES, euc_kr_bytes, sms_type
 
 PLACEHOLDERS = {"이름": "name", "name": "name", "링크": "link", "link": "link", "마감일": "close_date",
@@ -42,7 +44,7 @@ def check_template(template: str, *, label: str) -> None:
     unknown = unknown_placeholders(template)
     if unknown:
         names = ", ".join("{" + u + "}" for u in unknown)
-        raise TemplateError(f"{label}: 알 수 없는 항목 {names}이(가) 있습니다. 쓸 수 있는 항목: {{이름}}, {{링크}}, "
+        raise TemplateError(f"{label}: 알 수 없는 항목 {with_particle(names, '이')} 있습니다. 쓸 수 있는 항목: {{이름}}, {{링크}}, "
                             f"{{마감일}}, {{수신거부}} (unknown placeholder {names}).")
     if _FIELD.sub("", template).count("{") or _FIELD.sub("", template).count("}"):
         raise TemplateError(f"{label}: 중괄호 {{ }}의 짝이 맞지 않습니다 (unbalanced braces).")

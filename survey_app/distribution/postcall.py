@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from questionnaires.korean import quoted, with_particle
+
 from ..database import db
 from ..models import (
     DistributionPlan,
@@ -50,7 +52,7 @@ def running_plan(wave_code: str) -> DistributionPlan:
     """The wave's plan, which must be running; raises PostCallError otherwise."""
     wave = db.session.scalar(select(Wave).where(Wave.code == wave_code))
     if wave is None:
-        raise PostCallError(404, f"차수 '{wave_code}'이(가) 없습니다 (no such wave).")
+        raise PostCallError(404, f"차수 {with_particle(quoted(wave_code), '이')} 없습니다 (no such wave).")
     plan = db.session.get(DistributionPlan, wave.id)
     if plan is None or plan.status != PlanStatus.RUNNING:
         raise PostCallError(409, "진행 중인 차수가 아닙니다 (the wave is not running).")

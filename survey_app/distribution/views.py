@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 
+from questionnaires.korean import resolve_particles
+
 from ..database import db
 from ..models import DistributionPlan, Permission, PlanStatus, Survey, Wave
 from ..web.access import requires, scopes, visible_units
@@ -110,7 +112,7 @@ def test_send(wave_id: int):
             raise PlanError([_("먼저 발송 계획을 저장해 주십시오.")])
         address = send_test_messages(stored, current_user)
         if current_app.config["SMTP_HOST"]:
-            flash(_("초대 안내와 재안내를 한 통씩 %(address)s(으)로 보냈습니다. 메일함을 확인해 주십시오.", address=address))
+            flash(resolve_particles(_("초대 안내와 재안내를 한 통씩 %(address)s(으)로 보냈습니다. 메일함을 확인해 주십시오.", address=address)))
         else:  # the demo: no mail server, the mails are files
             flash(_("메일 서버(SURVEY_SMTP_HOST)가 설정되지 않아 초대 안내와 재안내를 서버의 outbox/mail 폴더에 "
                     ".eml 파일로 저장했습니다."))

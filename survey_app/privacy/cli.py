@@ -5,6 +5,8 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from questionnaires.korean import quoted, with_particle
+
 from .. import migrate
 from ..audit import record
 from ..database import db
@@ -43,7 +45,7 @@ def retention_policy_command(survey_code: str, days: int, action: str, identifie
     migrate.check_current(db.engine)
     survey_id = db.session.scalar(select(Survey.id).where(Survey.code == survey_code))
     if survey_id is None:
-        raise click.ClickException(f"설문 '{survey_code}'이(가) 없습니다 (no such survey).")
+        raise click.ClickException(f"설문 {with_particle(quoted(survey_code), '이')} 없습니다 (no such survey).")
     policy = db.session.get(SurveyPrivacy, survey_id) or SurveyPrivacy(survey_id=survey_id)
     policy.retention_days, policy.retention_action, policy.identified = days, action, identified
     db.session.add(policy)

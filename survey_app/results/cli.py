@@ -6,6 +6,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from questionnaires import QuestionnaireError
+from questionnaires.korean import with_particle
 
 from .. import migrate
 from ..database import db
@@ -19,7 +20,7 @@ def wave_by_code(wave_code: str) -> Wave:
     migrate.check_current(db.engine)
     wave = db.session.scalar(select(Wave).where(Wave.code == wave_code))
     if wave is None:
-        raise click.ClickException(f"차수 {wave_code}을(를) 찾을 수 없습니다. `survey-app waves`로 코드를 확인해 주십시오 "
+        raise click.ClickException(f"차수 {with_particle(wave_code, '을')} 찾을 수 없습니다. `survey-app waves`로 코드를 확인해 주십시오 "
                                    f"(no wave with this code).")
     return wave
 

@@ -66,6 +66,17 @@ def _trend_bars(points: tuple[TrendPoint, ...]) -> list[charts.Bar]:
                        p.score.ci_high if p.score else nan) for p in points]
 
 
+def scale_points(result: WaveResult) -> str:
+    """The scales this wave's scored items use, for the footnote ("5점" or "5·7점"); empty when none."""
+    return "·".join(str(k) for k in sorted({i.points for i in result.items if i.points > 1}))
+
+
+def has_headline_rule(questionnaire) -> bool:
+    """Whether the survey says how to make a headline: an index, dimensions (their mean), or a checklist."""
+    scoring = questionnaire.scoring
+    return bool(scoring.indices or scoring.dimensions or scoring.checklists)
+
+
 def _helpers() -> dict[str, Any]:
     return {"number": number, "interval": interval, "p_value": p_value}
 
@@ -106,7 +117,7 @@ def wave(wave_id: int):
         refresh_minutes=max(1, round(current_app.config["RESULTS_REFRESH_SECONDS"] / 60)),
         dimension_chart=charts.score_bars("dimension-chart", _("차원별 점수와 95% 신뢰구간"), _bars(result)),
         trend_chart=charts.trend_line("trend-chart", _("차수별 대표 지표 추이"), _trend_bars(result.trend)),
-        **_helpers())
+        scales=scale_points(result), has_headline_rule=has_headline_rule(found.version.questionnaire), **_helpers())
 
 
 @bp.get("/waves/<int:wave_id>/answers")

@@ -10,7 +10,7 @@
     var select = document.getElementById(form.getAttribute("data-type-field"));
     if (!select) { return; }
     function update() {
-      Array.prototype.forEach.call(form.querySelectorAll("fieldset[data-types]"), function (group) {
+      Array.prototype.forEach.call(form.querySelectorAll("[data-types]"), function (group) {
         var types = group.getAttribute("data-types").split(" ");
         group.hidden = types.indexOf(select.value) === -1;
       });

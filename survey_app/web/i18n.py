@@ -13,6 +13,10 @@ from __future__ import annotations
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
+
+from questionnaires.korean import resolve_particles, with_particle
 
 LOCALES = ("ko", "en")
 STAFF_PREFIXES = ("/manage", "/admin")
@@ -52,3 +56,15 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, default_locale="ko", locale_selector=select_locale,
                    default_timezone=app.config["TIMEZONE"])
     app.context_processor(_html_lang)
+    app.jinja_env.filters["with_particle"] = with_particle
+    for name in ("_", "gettext"):
+        app.jinja_env.globals[name] = _with_particles(app.jinja_env.globals[name])
+
+
+def _with_particles(gettext):
+    """A template ``_()`` whose double particle forms (``을(를)``) follow the word put before them."""
+    @pass_context
+    def translate(context, string, **variables):
+        text = gettext(context, string, **variables)
+        return Markup(resolve_particles(text)) if isinstance(text, Markup) else resolve_particles(text)
+    return translate

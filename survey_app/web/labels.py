@@ -2,7 +2,7 @@
 the reader's language.
 
 Templates call ``role_name(code)``, ``level_name(code)``, ``method_name(code)``, ``wave_state_name(code)``,
-``plan_state_name(code)``, ``outbox_state_name(code)`` and ``audit_action_name(code)``; a code without a name
+``plan_state_name(code)``, ``outbox_state_name(code)``, ``audit_action_name(code)`` and ``object_type_name(code)``; a code without a name
 is shown as it is.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ SURVEY_STATE_NAMES = {"draft": _l("작성 중"), "published": _l("게시됨"), "
 WAVE_STATE_NAMES = {"scheduled": _l("예정"), "open": _l("진행 중"), "closed": _l("마감")}
 PLAN_STATE_NAMES = {"draft": _l("작성 중"), "scheduled": _l("발송 예정"), "running": _l("발송 중"),
                     "done": _l("발송 완료"), "cancelled": _l("취소됨")}
-#: Audit trail actions (``audit.record``); the stored code stays beside the name on the audit page.
+#: Audit trail actions (``audit.record``); the audit page shows the name (the CSV export keeps the code).
 AUDIT_ACTION_NAMES = {
     "user.login": _l("로그인"), "user.login_failed": _l("로그인 실패"), "user.locked": _l("계정 잠김"),
     "user.unlock": _l("계정 잠금 해제"), "user.create": _l("계정 만들기"), "user.activate": _l("계정 사용 재개"),
@@ -50,6 +50,13 @@ AUDIT_ACTION_NAMES = {
     "churn.run": _l("이탈 예측 계산"), "churn.action_start": _l("고객 유지 조치 시작"),
     "churn.action_called": _l("해피콜 완료 표시"),
 }
+#: What an audit entry or a personal-data access was about (``object_type`` / ``subject_type``).
+OBJECT_TYPE_NAMES = {
+    "api_key": _l("API 키"), "case": _l("VOC 사건"), "churn_action": _l("고객 유지 조치"), "churn_run": _l("이탈 예측"),
+    "contact": _l("연락처"), "customer": _l("고객"), "org_unit": _l("조직"), "report_subscription": _l("정기 보고"),
+    "response": _l("응답"), "staff_member": _l("직원"), "survey": _l("설문"), "text_analysis": _l("글 분석"),
+    "user": _l("계정"), "wave": _l("조사 차수"), "interaction_order": _l("상담·주문 이력"), "case_rule": _l("사건 규칙"),
+}
 OUTBOX_STATE_NAMES = {"pending": _l("대기"), "sending": _l("보내는 중"), "sent": _l("보냄"), "failed": _l("실패"),
                       "bounced": _l("반송"), "cancelled": _l("취소")}
 
@@ -66,4 +73,5 @@ def init_app(app: Flask) -> None:
                                  method_name=_namer(METHOD_NAMES), wave_state_name=_namer(WAVE_STATE_NAMES),
                                  plan_state_name=_namer(PLAN_STATE_NAMES),
                                  outbox_state_name=_namer(OUTBOX_STATE_NAMES),
-                                 audit_action_name=_namer(AUDIT_ACTION_NAMES))
+                                 audit_action_name=_namer(AUDIT_ACTION_NAMES),
+                                 object_type_name=_namer(OBJECT_TYPE_NAMES))

@@ -64,7 +64,7 @@ def test_staff_member_sends_a_test_reminder_to_their_own_mailbox_from_the_plan_p
     assert "cs.tester@epost.example" in page.inner_text(".test-send")
     assert axe_check(page) == []
     press_enter_on(page, ".test-send button")
-    assert "cs.tester@epost.example(으)로 보냈습니다" in page.inner_text("main")
+    assert "cs.tester@epost.example로 보냈습니다" in page.inner_text("main")
     mails = [email.message_from_bytes(raw, policy=email.policy.default) for _f, _to, raw in sink.messages]
     assert [to for _f, to, _raw in sink.messages] == [["cs.tester@epost.example"]] * 2
     subjects = [str(m["Subject"]) for m in mails]

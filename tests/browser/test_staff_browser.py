@@ -74,6 +74,8 @@ def test_build_publish_answer_and_count_with_the_keyboard(live_app, new_page, sh
 
     type_into(page, "#qa-text-S1", "우체국을 방문하셨습니까?")  # type select keeps 단일 선택
     press_enter_on(page, "form.quick-add button")
+    tab_to(page, "details.expert-text summary")  # the options as text, for pasting (the rows are the default)
+    page.keyboard.press("Enter")
     type_into(page, "#choices", "1 | 예 | Yes\n2 | 아니요 | No")
     press_enter_on(page, "form.question-form button[type=submit]")
     tab_to(page, "#qa-type-S1")
@@ -90,7 +92,7 @@ def test_build_publish_answer_and_count_with_the_keyboard(live_app, new_page, sh
     press_enter_on(page, "a[href$='/publish']")
     type_into(page, "#changelog", "첫 게시")
     press_enter_on(page, "form.form button[type=submit]")
-    assert "버전 1을(를) 게시했습니다" in page.inner_text("main")
+    assert "버전 1을 게시했습니다" in page.inner_text("main")
     link = page.get_attribute("a.open-link", "href")
 
     respondent = new_page(width=360)

@@ -99,7 +99,7 @@ def test_summary_lines_and_json(qdict):
     new["sections"][0]["questions"][0]["required"] = False
     new["sections"][0]["questions"].append({"code": "Q9", "type": "date", "text": "날짜"})
     result = diff(Questionnaire.from_dict(old), Questionnaire.from_dict(new))
-    assert result.summary() == ["문항 Q9이(가) 추가되었습니다.", "문항 Q1: 필수 여부 변경"]
+    assert result.summary() == ["문항 Q9가 추가되었습니다.", "문항 Q1: 필수 여부 변경"]
     assert result.summary("en") == ["Question Q9 was added.", "Question Q1: required changed"]
     assert json.loads(json.dumps(result.to_dict())) == result.to_dict()
 
