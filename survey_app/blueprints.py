@@ -16,6 +16,7 @@ from .extensions import csrf
 from .manage import bp as manage_bp
 from .privacy.views import bp as contacts_bp
 from .respond import bp as respond_bp
+from .results.attitude_views import bp as attitudes_bp
 from .results.export_personal import bp as result_exports_personal_bp
 from .results.export_views import bp as result_exports_bp
 from .results.subscription_views import bp as report_subscriptions_bp
@@ -32,6 +33,7 @@ def register_blueprints(app: Flask) -> None:
     register_distribution(app)  # staff distribution screens and the public 수신거부 page
     app.register_blueprint(results_bp)  # staff results pages (/manage/results)
     app.register_blueprint(result_exports_bp)  # the results' Excel workbook download
+    app.register_blueprint(attitudes_bp)  # 태도 세분 of a wave (/manage/results/waves/<id>/attitudes)
     app.register_blueprint(result_exports_personal_bp)  # ... unmasked, with a stated purpose
     app.register_blueprint(report_subscriptions_bp)  # scheduled report e-mails of a survey
     app.register_blueprint(voc_bp)  # 고객의 소리 분석 of a wave (/manage/results/waves/<id>/voc)

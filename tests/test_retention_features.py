@@ -55,6 +55,8 @@ def test_features_at_a_cutoff_by_hand(app_ctx):
         assert a["recency_days"] == pytest.approx(9.125)
         assert a["frequency"] == 3 and a["monetary"] == 100_000 and a["returns"] == 1
         assert a["orders_90d"] == 1 and a["complaints_365d"] == 1 and a["unresolved_365d"] == 1
+        # 10 Jan is in the 90 days before the last 90 (2 Dec – 2 Mar); 1 Dec is just before them
+        assert a["order_trend"] == 0 and a["orders_30d"] == 1
         assert a["open_cases"] == 0  # no VOC cases model on this branch: 0, not an error
         assert a_churned == 1  # nothing after the cutoff
         b, _ = _row(table, "B")

@@ -51,10 +51,12 @@ def test_holdout_is_random_and_recorded(app_ctx):
         assert event.details["seed"] == second.seed and event.details["control"] == 20
 
 
-def test_a_message_action_only_reaches_customers_who_agreed_to_marketing(app_ctx):
+def test_a_message_action_only_reaches_customers_who_agreed_to_marketing(app_ctx, make_survey):
+    survey_id = make_survey()["survey_id"]
     with app_ctx() as session:
         ids = plant_history(session, n=60)  # every third customer has no marketing consent
-        action = start_action(ids, name="재구매 안내", kind="message", org_unit_id=None, source="segment:휴면")
+        action = start_action(ids, name="재구매 안내", kind="message", org_unit_id=None, source="segment:휴면",
+                              survey_id=survey_id)
         members = _arms(session, action.id)
         consenting = set(session.scalars(select(Customer.id).where(Customer.id.in_(ids),
                                                                    Customer.consent_marketing.is_(True))))

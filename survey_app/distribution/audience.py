@@ -2,7 +2,9 @@
 no usable address), then an optional random sample per stratum with quotas.
 
 ``plan.audience`` looks like ``{"filters": {"region": ["R-SEOUL"]}, "strata": ["region"],
-"per_stratum": 200, "fraction": null, "quotas": {"R-SEOUL": 50}}``; every key is optional.
+"per_stratum": 200, "fraction": null, "quotas": {"R-SEOUL": 50}}``; every key is optional. A customer limit
+(``customer_segment`` or ``retention_action``, :mod:`survey_app.retention.audiences`) keeps only contacts of those
+customers, and skips as ``invalid`` the ones whose customer has not consented to the wave's purpose.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from sqlalchemy import Text, and_, cast, or_, select
 
 from ..database import db
 from ..models import Contact, DistributionPlan, Invitation, OrgUnit, SkipReason
+from ..retention.audiences import CustomerScope, customer_scope
 from .contact_files import SEGMENT_FIELDS
 
 CHANNEL_ADDRESS = {"sms": "phone_hash", "email": "email_hash"}
@@ -83,7 +86,7 @@ def pick_channel(channels: list[str], has: dict[str, bool]) -> str | None:
 def _rows(plan: DistributionPlan):
     """Contacts of the survey's unit subtree; attributes as JSON text (decoded once per distinct value)."""
     query = select(Contact.id, cast(Contact.attributes, Text), Contact.consent, Contact.opted_out_at, Contact.anonymised_at,
-                   Contact.phone_hash.is_not(None), Contact.email_hash.is_not(None))
+                   Contact.phone_hash.is_not(None), Contact.email_hash.is_not(None), Contact.customer_id)
     unit_id = plan.wave.survey.org_unit_id
     if unit_id is not None:
         query = query.where(Contact.org_unit_id.in_(_subtree(unit_id)))
@@ -94,7 +97,10 @@ def classify(plan: DistributionPlan, now: datetime) -> tuple[list[Candidate], li
     """Eligible candidates and skipped ones with their reason, for contacts matching the filters."""
     filters, eligible, skipped = plan.audience.get("filters") or {}, [], []
     recent, decoded = recently_surveyed(plan.wave_id, plan.no_resurvey_days, now), {}
-    for cid, attrs_text, consent, opted_out, anonymised, has_phone, has_email in _rows(plan):
+    scope = customer_scope(plan.audience or {})
+    for cid, attrs_text, consent, opted_out, anonymised, has_phone, has_email, customer_id in _rows(plan):
+        if scope is not None and customer_id not in scope.members:
+            continue
         attrs = decoded.get(attrs_text)
         if attrs is None:
             attrs = decoded[attrs_text] = json.loads(attrs_text) if attrs_text else {}
@@ -105,13 +111,18 @@ def classify(plan: DistributionPlan, now: datetime) -> tuple[list[Candidate], li
         candidate = Candidate(cid, channel, {k: attrs[k] for k in SEGMENT_FIELDS if k in attrs})
         if opted_out is not None:
             skipped.append((candidate, SkipReason.OPT_OUT))
-        elif anonymised is not None or not consent or channel is None:
+        elif anonymised is not None or not consent or channel is None or _refused(scope, customer_id):
             skipped.append((candidate, SkipReason.INVALID))
         elif cid in recent:
             skipped.append((candidate, SkipReason.NO_RESURVEY))
         else:
             eligible.append(candidate)
     return eligible, skipped
+
+
+def _refused(scope: CustomerScope | None, customer_id: int | None) -> bool:
+    """Whether the wave's customer limit says this contact's customer has not consented to its purpose."""
+    return scope is not None and customer_id not in scope.consenting
 
 
 def sample(candidates: list[Candidate], spec: dict, seed: int) -> list[Candidate]:

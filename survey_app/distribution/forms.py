@@ -4,7 +4,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -65,6 +73,8 @@ class PlanForm(AdjustableFields):
     filter_service = StringField(_l("서비스 유형"), validators=[Optional()])
     filter_customer = StringField(_l("고객 유형"), validators=[Optional()])
     filter_age = StringField(_l("연령대"), validators=[Optional()])
+    customer_segment = SelectField(_l("고객 세분 (최근 이탈 예측 기준, 설문 동의 고객만)"), choices=[],
+                                   validate_choice=False)
     strata = StringField(_l("층화 기준 (예: region)"), validators=[Optional()])
     per_stratum = IntegerField(_l("층별 표본 수"), validators=[Optional(), NumberRange(min=1)])
     quotas = StringField(_l("층별 상한 (예: R-SEOUL=500, R-BUSAN=300)"), validators=[Optional()])

@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ..models import DistributionPlan
+from ..retention.audiences import newest_usable_run, segment_choices
 from .forms import PlanForm, RunningPlanForm
 from .plans import SAFE_WHILE_RUNNING, PlanError, PlanInput, plan_input
 
@@ -41,11 +42,29 @@ def _quotas(text: str | None) -> dict[str, int]:
     return quotas
 
 
+def _customer_segment(value: str) -> str:
+    """The chosen RFM segment or risk band, refused when unknown or when no churn run may be used yet."""
+    if value not in {v for v, _label in segment_choices()}:
+        raise PlanError([_("고객 세분을 목록에서 골라 주십시오.")])
+    if newest_usable_run() is None:
+        raise PlanError([_("쓸 수 있는 이탈 예측 결과가 없어 고객 세분으로 대상을 고를 수 없습니다. "
+                           "먼저 이탈 예측을 실행해 주십시오.")])
+    return value
+
+
+def with_segment_choices(form):
+    """The form with the customer segment choices filled in (they are translated per request)."""
+    form.customer_segment.choices = segment_choices()
+    return form
+
+
 def input_from_form(form: PlanForm) -> PlanInput:
     """The plan the form describes (times read as KST)."""
     filters = {key: _split(getattr(form, name).data) for name, key in FILTERS.items() if _split(getattr(form, name).data)}
     audience = {"filters": filters, "strata": _split(form.strata.data), "per_stratum": form.per_stratum.data,
                 "quotas": _quotas(form.quotas.data)}
+    if form.customer_segment.data:
+        audience["customer_segment"] = _customer_segment(form.customer_segment.data)
     return PlanInput(_aware(form.opens_at.data), _aware(form.closes_at.data), list(form.channels.data), audience,
                      form.reminder_days.data, form.reminder_max.data, form.quiet_start.data.strip(),
                      form.quiet_end.data.strip(), form.no_resurvey_days.data, form.email_subject.data or "",
@@ -54,7 +73,7 @@ def input_from_form(form: PlanForm) -> PlanInput:
 
 def form_from_plan(plan: DistributionPlan | None) -> PlanForm:
     """The form filled from a stored plan (defaults when there is none)."""
-    form = PlanForm(formdata=None)
+    form = with_segment_choices(PlanForm(formdata=None))
     if plan is None:
         form.channels.data = ["sms", "email"]
         return form
@@ -63,6 +82,7 @@ def form_from_plan(plan: DistributionPlan | None) -> PlanForm:
     form.channels.data, form.continuous.data = list(plan.channels), plan.continuous
     for name, key in FILTERS.items():
         getattr(form, name).data = ", ".join((audience.get("filters") or {}).get(key, []))
+    form.customer_segment.data = audience.get("customer_segment") or ""
     form.strata.data = ", ".join(audience.get("strata") or [])
     form.per_stratum.data = audience.get("per_stratum")
     form.quotas.data = ", ".join(f"{k}={v}" for k, v in (audience.get("quotas") or {}).items())

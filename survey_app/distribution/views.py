@@ -14,7 +14,13 @@ from ..models import DistributionPlan, Permission, PlanStatus, Survey, Wave
 from ..web.access import requires, scopes, visible_units
 from .forms import PlanForm, RunningPlanForm
 from .funnel import STAGE_LABELS, STAGES, outbox_counts, wave_funnel
-from .plan_form import form_from_plan, input_from_form, input_from_running_form, running_form_from_plan
+from .plan_form import (
+    form_from_plan,
+    input_from_form,
+    input_from_running_form,
+    running_form_from_plan,
+    with_segment_choices,
+)
 from .plans import PlanError, edit_running_plan, save_plan, schedule
 from .plans import cancel as cancel_plan
 from .sending_status import local_text, sending_status
@@ -59,7 +65,7 @@ def plan(wave_id: int):
     wave, stored = _wave(wave_id)
     if stored is not None and stored.status == PlanStatus.RUNNING:
         return _running_plan(wave, stored)
-    form = form_from_plan(stored) if request.method == "GET" else PlanForm()
+    form = form_from_plan(stored) if request.method == "GET" else with_segment_choices(PlanForm())
     if request.method == "GET":
         return _plan_page(wave, stored, form)
     problems: list[str] = []

@@ -49,8 +49,10 @@ class ChurnActionKind:
     """What the treated customers get."""
 
     CALLBACK = "callback"  # 해피콜(call-back) cases
-    MESSAGE = "message"  # 재구매 안내 message (marketing consent required)
-    ALL = (CALLBACK, MESSAGE)
+    MESSAGE = "message"  # 재구매 안내 message wave (marketing consent required)
+    SURVEY = "survey"  # a survey wave (survey consent required)
+    ALL = (CALLBACK, MESSAGE, SURVEY)
+    WAVES = (MESSAGE, SURVEY)
 
 
 class ChurnAction(CreatedAtMixin, Base):
@@ -70,6 +72,7 @@ class ChurnAction(CreatedAtMixin, Base):
     starts_on: Mapped[date] = mapped_column(Date)
     window_days: Mapped[int]
     note: Mapped[str | None] = mapped_column(Text)
+    wave_id: Mapped[int | None] = mapped_column(ForeignKey("waves.id", ondelete="SET NULL"))
 
     members: Mapped[list[ChurnActionMember]] = relationship(back_populates="action", cascade="all, delete-orphan")
 

@@ -28,6 +28,7 @@ from questionnaires.answers import na_code_map
 
 from ..database import db
 from ..models import Answer, Invitation, OrgUnit, Response, ResponseStatus, StaffMember
+from ..retention.respondents import customer_cuts
 
 #: Segments read from the links' hidden values (or a hidden field or question of the same name).
 SEGMENT_FIELDS = ("region", "office_code", "channel", "customer_type", "age_band")
@@ -340,6 +341,12 @@ def build_segments(loaded: dict, matrix: np.ndarray, codes: Sequence[str],
     return segments
 
 
+def customer_segments(ids: np.ndarray) -> dict[str, Segment]:
+    """The respondents' RFM segment and churn-risk band as segments (only when some respondent is known)."""
+    return {name: Segment(name, levels, level) for name, (levels, level) in customer_cuts(ids).items()
+            if (level != UNKNOWN).any()}
+
+
 def _unit_ids(codes: Iterable[str]) -> dict[str, int]:
     """Org unit id of each code that names one."""
     wanted = [c for c in set(codes) if c]
@@ -385,6 +392,7 @@ def load_wave(wave_id: int, questionnaire: Questionnaire, codes: Sequence[str] |
     matrix = load_answers(wave_id, ids, codes, method=method)
     missing_to_nan(matrix, codes, questionnaire)
     segments = build_segments(loaded, matrix, codes, questionnaire)
+    segments.update(customer_segments(ids))
     weights, notes = _weights(loaded["weight"])
     return WaveData(wave_id=wave_id, codes=tuple(codes), values=matrix, response_ids=ids, weights=weights,
                     segments=segments, staff=loaded["staff"], units=response_units(loaded, segments),

@@ -1,6 +1,7 @@
 r"""Segment tables: each level's respondent-level headline score, compared with everyone else (Holm).
 
-For every segment of the wave (region, office, channel, customer type, age band) with two levels
+For every segment of the wave (region, office, channel, customer type, age band, and for respondents who are
+scored customers their RFM segment and churn-risk band, :mod:`survey_app.retention.respondents`) with two levels
 or more: ``analysis.estimate.by`` gives each level's weighted mean of the respondents' own headline
 scores with a design SE; each level is tested against all other respondents with the design-based
 t test of ``analysis.compare.segment_comparisons`` (Holm-adjusted over the segment's levels with
@@ -31,6 +32,7 @@ TITLES = {
     "region": ("지역(지방우정청)", "Region"), "office_code": ("우체국·조직", "Office"),
     "channel": ("조사 경로", "Channel"), "customer_type": ("고객 구분", "Customer type"),
     "age_band": ("연령대", "Age band"),
+    "rfm_segment": ("고객 세분(RFM)", "Customer segment (RFM)"), "churn_risk": ("이탈 위험", "Churn risk"),
 }
 UNKNOWN_NAME = "(미상)"
 #: Shown names of the codes distribution puts in the channel and customer-type hidden fields (a code
@@ -39,6 +41,7 @@ LEVEL_NAMES = {
     "channel": {"sms": "문자", "email": "이메일", "qr": "QR 코드", "kiosk": "무인 키오스크", "web": "웹(공개 링크)",
                 "counter": "창구", "phone": "전화"},
     "customer_type": {"individual": "개인", "business": "사업자"},
+    "churn_risk": {"high": "높음(50% 이상)", "middle": "보통(20~50%)", "low": "낮음(20% 미만)"},
 }
 
 

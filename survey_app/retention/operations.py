@@ -23,7 +23,6 @@ from ..models import (
     ChurnActionMember,
     ChurnRun,
     ChurnScore,
-    ConsentPurpose,
     Customer,
     Order,
     utcnow,
@@ -31,6 +30,7 @@ from ..models import (
 from .cases_link import create_callback_cases
 from .features import start_of
 from .scoring import run_churn
+from .waves import PURPOSE, ActionWaveError, send_action_wave, wave_survey
 
 MAX_ACTION_SIZE = 5_000
 
@@ -84,19 +84,25 @@ def _store_scores(run: ChurnRun, result) -> None:
 
 def start_action(customer_ids: list[int], *, name: str, kind: str, org_unit_id: int | None, source: str,
                  holdout_share: float = 0.10, window_days: int = 90, run_id: int | None = None,
-                 today: date | None = None, risks: dict[int, float] | None = None) -> ChurnAction:
+                 today: date | None = None, risks: dict[int, float] | None = None,
+                 survey_id: int | None = None) -> ChurnAction:
     """Randomise the customers into treated and a holdout (recorded with its seed), then act on the treated:
-    call-back cases, or a message list of those who agreed to marketing."""
+    call-back cases, or a wave of survey ``survey_id`` (a message to those who agreed to marketing, a survey to
+    those who did not refuse surveys) whose invitations go to the treated only."""
     if kind not in ChurnActionKind.ALL:
         raise RetentionError("조치 종류를 골라 주십시오.")
+    try:
+        survey = wave_survey(survey_id) if kind in ChurnActionKind.WAVES else None
+    except ActionWaveError as exc:
+        raise RetentionError(str(exc)) from exc
     if not 0.05 <= holdout_share <= 0.5:
         raise RetentionError("비교군 비율은 5%에서 50% 사이로 정해 주십시오.")
     if not 14 <= window_days <= 365:
         raise RetentionError("효과를 볼 기간은 14일에서 365일 사이로 정해 주십시오.")
     ids = list(dict.fromkeys(customer_ids))
-    if kind == ChurnActionKind.MESSAGE:  # only those who agreed to marketing, before randomising
+    if kind in ChurnActionKind.WAVES:  # only those who consent to the purpose, before randomising
         customers = db.session.scalars(select(Customer).where(Customer.id.in_(ids))).all()
-        allowed = {c.id for c in customers if may_contact(c, ConsentPurpose.MARKETING)}
+        allowed = {c.id for c in customers if may_contact(c, PURPOSE[kind])}
         ids = [i for i in ids if i in allowed]
     if len(ids) > MAX_ACTION_SIZE:
         raise RetentionError(f"한 번에 {MAX_ACTION_SIZE:,}명까지 조치할 수 있습니다.")
@@ -117,9 +123,14 @@ def start_action(customer_ids: list[int], *, name: str, kind: str, org_unit_id: 
     treated = [cid for cid, held in zip(ids, holdout.tolist(), strict=True) if not held]
     if kind == ChurnActionKind.CALLBACK:
         _open_callbacks(action, treated)
+    else:
+        try:
+            send_action_wave(action, survey)
+        except ActionWaveError as exc:  # the request boundary rolls back the action with it
+            raise RetentionError(str(exc)) from exc
     record("churn.action_start", "churn_action", action.id,
            {"kind": kind, "treated": len(treated), "control": len(ids) - len(treated), "seed": seed,
-            "holdout_share": holdout_share})
+            "holdout_share": holdout_share, "wave": action.wave_id})
     return action
 
 

@@ -13,7 +13,7 @@ from ..models import ChurnAction, ChurnActionMember, ChurnRun, ChurnScore, Custo
 from ..web.access import can, requires, scopes, visible_units
 from ..web.scopes import Scope, unit_or_org_wide
 from .charts import calibration_svg
-from .forms import ActionForm, CalledForm
+from .forms import ActionForm, CalledForm, survey_choices
 from .operations import RetentionError, action_outcome, mark_called, start_action
 
 bp = Blueprint("retention", __name__, url_prefix="/manage/retention")
@@ -89,6 +89,12 @@ def _worklist(run: ChurnRun, unit_id: int, limit: int) -> list[tuple[ChurnScore,
         .order_by(ChurnScore.risk.desc(), ChurnScore.id).limit(limit)).all()
 
 
+def _action_form() -> ActionForm:
+    form = ActionForm()
+    form.survey_id.choices = survey_choices()
+    return form
+
+
 @bp.get("/units/<int:unit_id>/worklist")
 @requires(Permission.VIEW_CUSTOMERS, scope=scopes.ORG_UNIT)
 def worklist(unit_id: int):
@@ -96,7 +102,7 @@ def worklist(unit_id: int):
     unit = db.session.get(OrgUnit, unit_id)
     run = latest_run(usable=True)
     rows = [(score, identity(customer)) for score, customer in _worklist(run, unit_id, WORKLIST_SIZE)] if run else []
-    return render_template("retention/worklist.html", unit=unit, run=run, rows=rows, form=ActionForm(),
+    return render_template("retention/worklist.html", unit=unit, run=run, rows=rows, form=_action_form(),
                            may_act=can(Permission.MANAGE_CUSTOMERS, unit_id))
 
 
@@ -106,7 +112,7 @@ def start(unit_id: int):
     """Start a retention action on the top of the unit's worklist, holding out a random control group."""
     unit = db.session.get(OrgUnit, unit_id)
     run = latest_run(usable=True)
-    form = ActionForm()
+    form = _action_form()
     if run is None:
         flash(_("보여 드릴 수 있는 이탈 예측 결과가 없어 조치를 시작할 수 없습니다."), "error")
         return redirect(url_for("retention.index"))
@@ -116,7 +122,7 @@ def start(unit_id: int):
             action = start_action([s.customer_id for s, _c in top], name=form.name.data.strip(), kind=form.kind.data,
                                   org_unit_id=unit_id, source=f"worklist:{run.id}", run_id=run.id,
                                   holdout_share=form.holdout.data / 100, window_days=form.window.data,
-                                  risks={s.customer_id: s.risk for s, _c in top})
+                                  risks={s.customer_id: s.risk for s, _c in top}, survey_id=form.survey_id.data or None)
         except RetentionError as exc:
             form.top.errors = [*form.top.errors, str(exc)]
         else:
