@@ -5,7 +5,7 @@ import math
 from collections.abc import Sequence
 
 from .findings import key_findings
-from .inputs import Change, Kpi, MethodNote, WorkbookInput
+from .inputs import Change, Kpi, MethodNote, RepresentRow, TargetRow, WorkbookInput
 from .style import S, Sheet, text_width
 
 __all__ = ["summary_sheet", "change_cells", "mark", "LEGEND", "SHEET_NOTES"]
@@ -108,6 +108,43 @@ def _kpi_block(sheet: Sheet, inp: WorkbookInput) -> None:
     sheet.blank()
 
 
+def _target_block(sheet: Sheet, targets: Sequence[TargetRow], confidence: float) -> None:
+    """Each target with the score, its interval and whether it was met (judged by the interval)."""
+    sheet.add(S("목표 달성", "subtitle"))
+    level = f"{confidence * 100:g}%"
+    row = sheet.add(*[S(h, "header") for h in ("지표", "목표", "점수", f"{level} 신뢰구간 하한",
+                                               f"{level} 신뢰구간 상한", "달성 여부")])
+    sheet.heights[row] = 30
+    for t in targets:
+        low, high = t.ci if t.ci is not None else (None, None)
+        sheet.add(S(t.label, "cell bold wrap"), S(t.target, "cell score"), S(t.value, "cell score"),
+                  S(low, "cell score"), S(high, "cell score"), S(t.status, "cell"))
+    _paragraph(sheet, "달성 여부는 신뢰구간으로 판단합니다: 구간 전체가 목표 이상이면 달성, 구간 전체가 목표보다 낮으면 "
+                      "미달, 구간 안에 목표가 있으면 판단 보류(자료로는 목표보다 높은지 낮은지 가릴 수 없음)입니다.", "note wrap")
+    sheet.blank()
+
+
+def _representativeness_block(sheet: Sheet, rows: Sequence[RepresentRow]) -> None:
+    """Sample against population share per category of each weighting margin."""
+    sheet.add(S("표본 대표성 (가중치 적용)", "subtitle"))
+    row = sheet.add(*[S(h, "header") for h in ("변수 · 범주", "응답 수", "응답자 비율(%)", "모집단 비율(%)",
+                                               "차이(%p)", "가중 후 비율(%)")])
+    sheet.heights[row] = 30
+    for r in rows:
+        sheet.add(S(f"{r.variable} · {r.category}", "cell wrap"), S(r.n, "cell count"), S(r.sample_share, "cell score"),
+                  S(r.population_share, "cell score"), S(r.sample_share - r.population_share, "cell change"),
+                  S(r.weighted_share, "cell score"))
+    sheet.blank()
+
+
+def _glossary_block(sheet: Sheet, glossary: Sequence[tuple[str, str]]) -> None:
+    """용어 설명: each statistical term the workbook uses, in plain words."""
+    sheet.add(S("용어 설명", "subtitle"))
+    for term, explanation in glossary:
+        _paragraph(sheet, f"{term}: {explanation}")
+    sheet.blank()
+
+
 def summary_sheet(inp: WorkbookInput, sheet_names: Sequence[str]) -> Sheet:
     """Lay out the 요약 sheet."""
     sheet = Sheet("요약", widths=dict(_WIDTHS), auto_width_skip=set(range(1, _COLS + 1)), one_page=True)
@@ -118,6 +155,8 @@ def summary_sheet(inp: WorkbookInput, sheet_names: Sequence[str]) -> Sheet:
     sheet.blank()
     if inp.kpis:
         _kpi_block(sheet, inp)
+    if inp.targets:
+        _target_block(sheet, inp.targets, inp.method.confidence)
     findings = key_findings(inp)
     if findings:
         sheet.add(S("주요 발견", "subtitle"))
@@ -128,6 +167,10 @@ def summary_sheet(inp: WorkbookInput, sheet_names: Sequence[str]) -> Sheet:
     for line in _method_lines(inp):
         _paragraph(sheet, line)
     sheet.blank()
+    if inp.representativeness:
+        _representativeness_block(sheet, inp.representativeness)
+    if inp.glossary:
+        _glossary_block(sheet, inp.glossary)
     sheet.add(S("이 통합문서의 구성", "subtitle"))
     for name in sheet_names:
         if name in SHEET_NOTES:

@@ -120,12 +120,12 @@ def load_weighted(wave: Wave, questionnaire: Questionnaire, units: Collection[in
                   found: Directory | None = None) -> tuple[WaveData, Weighting | None]:
     """The wave's arrays weighted to the survey's margins when staff chose 가중치 적용 (raked over the whole
     wave, then limited to ``units``), and how they were weighted (None: unweighted)."""
-    data = load_wave(wave.id, questionnaire)
     setting = weighting_of(wave.survey_id)
-    summary = None
-    if setting is not None:
-        names = segment_names(found or directory(data))
-        data, summary = weight_wave(data, setting.margins, names, setting.source or "")
+    if setting is None:
+        return load_for(wave, questionnaire, units), None
+    data = load_wave(wave.id, questionnaire)
+    names = segment_names(found or directory(data))
+    data, summary = weight_wave(data, setting.margins, names, setting.source or "")
     if units is not None:
         data = data.subset(visible_rows(data, units, wave.survey.org_unit_id))
     return data, summary
