@@ -245,3 +245,26 @@ def test_weighted_results_are_stored_like_fresh_ones_and_say_they_are_weighted(a
     _enable_weighting(app_ctx, seeded["survey_id"], {"office_code": {"P-A": 50.0, "P-B": 50.0}})
     with app_ctx() as session:  # a changed margin makes the stored result stale, never served as fresh
         assert stored.current_mark(session.get(Wave, seeded["wave_id"]))[0] != unweighted
+
+
+def test_results_refresh_job_recomputes_a_large_wave_when_its_margins_change(app, app_ctx, seeded, monkeypatch):
+    from survey_app.models import Wave
+    from survey_app.results import build, stored
+
+    monkeypatch.setitem(app.config, "RESULTS_INLINE_MAX_RESPONSES", 0)  # every wave counts as large
+    with app_ctx() as session:
+        stored.served_result(session.get(Wave, seeded["wave_id"]))  # requested
+    with app_ctx():
+        stored.refresh_stale()
+    _enable_weighting(app_ctx, seeded["survey_id"], {"office_code": {"P-A": 30.0, "P-B": 70.0}})
+    with app_ctx() as session:
+        before = stored.served_result(session.get(Wave, seeded["wave_id"]))
+        assert before.stale and before.result.weighting is None  # the unweighted result, said to be stale
+    with app_ctx():
+        assert len(stored.refresh_stale()) == 1
+    with app_ctx() as session:
+        wave = session.get(Wave, seeded["wave_id"])
+        after = stored.served_result(wave)
+        assert not after.stale and after.result.weighting is not None
+        assert after.result.to_dict() | {"generated_at": None} == build.wave_result(wave).to_dict() | {"generated_at": None}
+        assert after.result.headline.value != before.result.headline.value
