@@ -5,7 +5,7 @@ import math
 from collections.abc import Sequence
 
 from .findings import key_findings
-from .inputs import Change, Kpi, MethodNote, RepresentRow, TargetRow, WorkbookInput
+from .inputs import Change, Kpi, MethodNote, TargetRow, WorkbookInput
 from .style import S, Sheet, text_width
 
 __all__ = ["summary_sheet", "change_cells", "mark", "LEGEND", "SHEET_NOTES"]
@@ -29,6 +29,8 @@ SHEET_NOTES = {
     "문항별 응답": "모든 문항의 보기별 응답 수와 비율",
     "고객의 소리": "주관식 응답 원문과 자주 나온 단어·구",
     "코드북": "원자료 변수와 값의 설명",
+    "표본 대표성": "가중치에 쓴 범주별 응답자 비율, 모집단 비율, 가중 후 비율",
+    "용어 설명": "신뢰구간, Holm 보정, 유효 표본 수 같은 통계 용어의 쉬운 설명",
     "원자료": "응답 한 건당 한 행의 원자료 (개인정보 마스킹). 인쇄 범위는 머리글 행뿐입니다: 전체를 인쇄하려면 "
             "페이지 설정에서 인쇄 영역을 지우십시오",
 }
@@ -124,27 +126,6 @@ def _target_block(sheet: Sheet, targets: Sequence[TargetRow], confidence: float)
     sheet.blank()
 
 
-def _representativeness_block(sheet: Sheet, rows: Sequence[RepresentRow]) -> None:
-    """Sample against population share per category of each weighting margin."""
-    sheet.add(S("표본 대표성 (가중치 적용)", "subtitle"))
-    row = sheet.add(*[S(h, "header") for h in ("변수 · 범주", "응답 수", "응답자 비율(%)", "모집단 비율(%)",
-                                               "차이(%p)", "가중 후 비율(%)")])
-    sheet.heights[row] = 30
-    for r in rows:
-        sheet.add(S(f"{r.variable} · {r.category}", "cell wrap"), S(r.n, "cell count"), S(r.sample_share, "cell score"),
-                  S(r.population_share, "cell score"), S(r.sample_share - r.population_share, "cell change"),
-                  S(r.weighted_share, "cell score"))
-    sheet.blank()
-
-
-def _glossary_block(sheet: Sheet, glossary: Sequence[tuple[str, str]]) -> None:
-    """용어 설명: each statistical term the workbook uses, in plain words."""
-    sheet.add(S("용어 설명", "subtitle"))
-    for term, explanation in glossary:
-        _paragraph(sheet, f"{term}: {explanation}")
-    sheet.blank()
-
-
 def summary_sheet(inp: WorkbookInput, sheet_names: Sequence[str]) -> Sheet:
     """Lay out the 요약 sheet."""
     sheet = Sheet("요약", widths=dict(_WIDTHS), auto_width_skip=set(range(1, _COLS + 1)), one_page=True)
@@ -167,10 +148,6 @@ def summary_sheet(inp: WorkbookInput, sheet_names: Sequence[str]) -> Sheet:
     for line in _method_lines(inp):
         _paragraph(sheet, line)
     sheet.blank()
-    if inp.representativeness:
-        _representativeness_block(sheet, inp.representativeness)
-    if inp.glossary:
-        _glossary_block(sheet, inp.glossary)
     sheet.add(S("이 통합문서의 구성", "subtitle"))
     for name in sheet_names:
         if name in SHEET_NOTES:

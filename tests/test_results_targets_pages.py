@@ -154,9 +154,11 @@ def test_workbook_summary_shows_targets_glossary_and_one_survey_code(app_ctx, cl
     assert by_name["종합 지수"][1:5] == pytest.approx([targets["index", "csi"], csi.value, csi.ci_low, csi.ci_high])
     assert by_name["종합 지수"][5] == "달성"
     assert by_name["과정품질"][5] == "미달" and by_name["품질 지수"][5] == "판단 보류 (구간이 목표를 포함)"
-    text = [r[0] for r in rows if isinstance(r[0], str)]
-    assert "용어 설명" in text
-    assert any(t.startswith("Holm 보정: ") for t in text) and any(t.startswith("테일러 선형화: ") for t in text)
+    book = openpyxl.load_workbook(out, read_only=True)
+    terms = {r[0]: r[1] for r in book["용어 설명"].iter_rows(min_row=4, values_only=True)}
+    assert terms["Holm 보정"].startswith("여러 집단을 한꺼번에 비교하면") and "테일러 선형화" in terms
+    assert "판단 보류" in terms  # the targets' word is explained where the targets are
+    assert "표본 대표성" not in book.sheetnames  # unweighted: no representativeness sheet
     with app_ctx() as session:
         survey, wave = session.get(Survey, seeded["survey_id"]), session.get(Wave, seeded["wave_id"])
         survey.code, wave.code = "CS-POSTAL", "CS-POSTAL-2026Q4"
@@ -242,6 +244,15 @@ def test_weighted_results_are_stored_like_fresh_ones_and_say_they_are_weighted(a
         weights = np.array([0.6, 0.6, 1.4, 1.4])  # 4 × 0.3 / 2, 4 × 0.7 / 2
         assert fresh.weighting.design_effect == pytest.approx(4 * (weights ** 2).sum() / weights.sum() ** 2)
         unweighted = session.scalar(select(StoredResult.watermark).where(StoredResult.kind == "full"))
+        out = io.BytesIO()
+        from survey_app.results.workbook import export_wave
+        export_wave(wave, out)
+    book = openpyxl.load_workbook(out, read_only=True)
+    shares = {r[1]: r[2:7] for r in book["표본 대표성"].iter_rows(min_row=5, values_only=True)}
+    assert shares["가우체국"] == pytest.approx([2, 50.0, 30.0, 20.0, 30.0])
+    summary = [r[0] for r in book["요약"].iter_rows(values_only=True) if r and isinstance(r[0], str)]
+    assert any(line.startswith("가중치: 가중치 적용 — 모집단 비율(우체국·조직) (출처: 2025년 우편 이용 통계)")
+               and "유효 표본 수" in line for line in summary)
     _enable_weighting(app_ctx, seeded["survey_id"], {"office_code": {"P-A": 50.0, "P-B": 50.0}})
     with app_ctx() as session:  # a changed margin makes the stored result stale, never served as fresh
         assert stored.current_mark(session.get(Wave, seeded["wave_id"]))[0] != unweighted
