@@ -32,59 +32,63 @@ from .loading import WaveData
 from .model import MarginShare, Weighting
 from .segments import TITLES
 
-UNKNOWN_CELL = "\x00unknown"
+UNKNOWN_CELL = -1
 
 
-def _labels(data: WaveData, variable: str) -> np.ndarray:
-    """Each response's category of ``variable`` (``UNKNOWN_CELL`` when unknown)."""
+def _codes(data: WaveData, variable: str, categories: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Each response's position in ``categories`` (``UNKNOWN_CELL`` when unknown or not among them) and the
+    categories found in the answers that ``categories`` lacks. Integer codes keep raking 100k rows fast."""
     segment = data.segments[variable]
-    table = np.array(list(segment.levels) + [UNKNOWN_CELL], dtype=object)
-    return table[segment.codes]
+    table = np.array([categories.index(level) if level in categories else UNKNOWN_CELL for level in segment.levels]
+                     + [UNKNOWN_CELL], dtype=np.int64)
+    seen = np.bincount(segment.codes[segment.codes >= 0], minlength=len(segment.levels))
+    unlisted = [level for i, level in enumerate(segment.levels) if seen[i] and table[i] == UNKNOWN_CELL]
+    return table[segment.codes], unlisted
 
 
-def population_counts(labels: np.ndarray, shares: Mapping[str, float], weights: np.ndarray) -> tuple[dict, list[str]]:
+def population_counts(codes: np.ndarray, shares: list[float], weights: np.ndarray) -> tuple[dict[int, float], list[int]]:
     """Population counts for the cells of one margin: the known responses' weight total split by ``shares``
-    (renormalised over categories present), the unknown cell keeping its own weight; and notes."""
-    present = set(labels.tolist())
-    kept = {k: float(v) for k, v in shares.items() if k in present}
-    notes = [k for k in shares if k not in present]
-    known = labels != UNKNOWN_CELL
-    total_known, share_total = float(weights[known].sum()), sum(kept.values())
-    counts = {k: v / share_total * total_known for k, v in kept.items()} if share_total > 0 else {}
+    (renormalised over categories present), the unknown cell keeping its own weight; and the absent positions."""
+    known = codes != UNKNOWN_CELL
+    present = np.bincount(codes[known], minlength=len(shares)) > 0
+    share_total = sum(share for share, here in zip(shares, present, strict=True) if here)
+    total_known = float(weights[known].sum())
+    counts = {i: share / share_total * total_known for i, (share, here) in enumerate(zip(shares, present, strict=True))
+              if here and share_total > 0}
     if (~known).any():
         counts[UNKNOWN_CELL] = float(weights[~known].sum())
-    return counts, notes
+    return counts, [i for i, here in enumerate(present) if not here]
 
 
 def weight_wave(data: WaveData, margins: Mapping[str, Mapping[str, float]], names: Mapping[str, Mapping[str, str]],
                 source: str = "") -> tuple[WaveData, Weighting | None]:
     """``data`` with weights raked to ``margins`` (variable → category → percent), and what was done.
 
-    Returns ``(data, None)`` unchanged when no margin's variable is in the data. Raises ValueError when a
-    response falls in a category the margins give no share (the margins page checks this before saving).
+    Returns ``(data, None)`` unchanged when no margin's variable is in the data. A category found in the
+    answers without a share keeps its weight, as unknown ones do (noted).
     """
     used = {v: m for v, m in margins.items() if v in data.segments and m}
     if not used or data.n == 0:
         return data, None
     start = data.weights if data.weights is not None else np.ones(data.n)
-    labels = {v: _labels(data, v) for v in used}
-    population, notes = {}, []
+    codes, population, notes = {}, {}, []
     for variable, shares in used.items():
-        unlisted = sorted(set(labels[variable].tolist()) - set(shares) - {UNKNOWN_CELL})
+        title, shown = TITLES.get(variable, (variable,))[0], names.get(variable, {})
+        categories = list(shares)
+        codes[variable], unlisted = _codes(data, variable, categories)
         if unlisted:  # a category that appeared after the margins were set keeps its weight, as unknown ones do
-            labels[variable] = np.where(np.isin(labels[variable], unlisted), UNKNOWN_CELL, labels[variable])
-            notes.append(f"{TITLES.get(variable, (variable,))[0]}: 모집단 비율이 없는 범주("
-                         + ", ".join(names.get(variable, {}).get(u, u) for u in unlisted) + ")는 가중하지 않았습니다")
-        population[variable], absent = population_counts(labels[variable], shares, start)
-        notes += [f"{TITLES.get(variable, (variable,))[0]} '{names.get(variable, {}).get(a, a)}': 이번 차수에 응답이 없어 "
+            notes.append(f"{title}: 모집단 비율이 없는 범주(" + ", ".join(shown.get(u, u) for u in unlisted)
+                         + ")는 가중하지 않았습니다")
+        population[variable], absent = population_counts(codes[variable], [float(v) for v in shares.values()], start)
+        notes += [f"{title} '{shown.get(categories[a], categories[a])}': 이번 차수에 응답이 없어 "
                   f"나머지 범주의 비율을 100%로 다시 맞췄습니다" for a in absent]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         if len(used) == 1:
             (variable,) = used
-            result = poststratify(start, labels[variable], population[variable])
+            result = poststratify(start, codes[variable], population[variable])
         else:
-            result = rake(start, labels, population, max_iter=100, tol=1e-8)
+            result = rake(start, codes, population, max_iter=100, tol=1e-8)
     weighted = replace(data, weights=result.weights)
     if not result.converged:
         notes.append("일부 모집단 비율을 가중치로 맞추지 못했습니다: 비율의 조합을 확인해 주십시오")
@@ -92,28 +96,28 @@ def weight_wave(data: WaveData, margins: Mapping[str, Mapping[str, float]], name
     return weighted, Weighting(
         variables=tuple(TITLES.get(v, (v,))[0] for v in used), method="poststratify" if len(used) == 1 else "rake",
         n=data.n, design_effect=deff, effective_n=data.n / deff, converged=bool(result.converged),
-        shares=_all_shares(used, labels, result.weights, names),
+        shares=_all_shares(used, codes, result.weights, names),
         source=source, warnings=tuple(notes))
 
 
-def _all_shares(used: Mapping[str, Mapping[str, float]], labels: Mapping[str, np.ndarray], weights: np.ndarray,
+def _all_shares(used: Mapping[str, Mapping[str, float]], codes: Mapping[str, np.ndarray], weights: np.ndarray,
                 names: Mapping[str, Mapping[str, str]]) -> tuple[MarginShare, ...]:
     """Every margin's category shares, margin after margin."""
     rows: list[MarginShare] = []
     for variable, shares in used.items():
-        rows += _shares(variable, labels[variable], shares, weights, names)
+        rows += _shares(variable, codes[variable], shares, weights, names)
     return tuple(rows)
 
 
-def _shares(variable: str, labels: np.ndarray, shares: Mapping[str, float], weights: np.ndarray,
+def _shares(variable: str, codes: np.ndarray, shares: Mapping[str, float], weights: np.ndarray,
             names: Mapping[str, Mapping[str, str]]) -> list[MarginShare]:
     """Sample, population and weighted share of each category of one margin (percent of known responses)."""
-    known = labels != UNKNOWN_CELL
+    known = codes != UNKNOWN_CELL
     n_known, w_known = int(known.sum()), float(weights[known].sum())
     total_share = sum(float(v) for v in shares.values()) or 1.0
     rows = []
-    for category, share in shares.items():
-        inside = labels == category
+    for position, (category, share) in enumerate(shares.items()):
+        inside = codes == position
         rows.append(MarginShare(
             variable=variable, title=TITLES.get(variable, (variable,))[0], label=category,
             name=names.get(variable, {}).get(category, category), n=int(inside.sum()),
