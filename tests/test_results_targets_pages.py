@@ -279,3 +279,29 @@ def test_results_refresh_job_recomputes_a_large_wave_when_its_margins_change(app
         assert not after.stale and after.result.weighting is not None
         assert after.result.to_dict() | {"generated_at": None} == build.wave_result(wave).to_dict() | {"generated_at": None}
         assert after.result.headline.value != before.result.headline.value
+
+
+def test_results_page_shows_each_offices_change_since_the_last_wave(app_ctx, client, seeded):
+    """Each office's score against its own last-wave score, as the workbook's 세그먼트 sheet tests it."""
+    from exports import adapt
+    from survey_app.models import Wave
+    from survey_app.results.build import wave_result
+    from survey_app.results.workbook import _est
+    from tests.test_results_build import _second_wave
+
+    second = _second_wave(app_ctx, seeded)
+    html = client.get(f"/manage/results/waves/{second}").get_data(as_text=True)
+    with app_ctx() as session:
+        now, before = wave_result(session.get(Wave, second)), wave_result(session.get(Wave, seeded["wave_id"]))
+    rows = {t.segment: {r.label: r.score for r in t.rows} for t in (now.segments + before.segments)
+            if t.segment == "office_code"}
+    offices_now = next(t for t in now.segments if t.segment == "office_code").rows
+    offices_before = {r.label: r.score for r in next(t for t in before.segments if t.segment == "office_code").rows}
+    expected = adapt.changes([(_est(r.score), _est(offices_before[r.label])) for r in offices_now])
+    assert rows and "우체국별 지난 차수 대비 변화" in html and "테스트 차수" in html.split('id="office-change"', 1)[1]
+    for office, change in zip(offices_now, expected, strict=True):
+        cells = re.findall(r'class="num">([^<]+)<', _row_of(html, "office-change", office.name))
+        assert cells[:3] == [f"{office.score.value:.1f}", f"{offices_before[office.label].value:.1f}",
+                             f"{change.difference:.1f}"]
+    first = client.get(f"/manage/results/waves/{seeded['wave_id']}").get_data(as_text=True)
+    assert 'id="office-change"' not in first  # the first wave has nothing to compare with
