@@ -83,8 +83,10 @@ from .inputs import (
                      PersonalDataRelease,
                      RawColumn,
                      RawData,
+                     RepresentRow,
                      ScoreRow,
                      SegmentRow,
+                     TargetRow,
                      Trend,
                      TrendSeries,
                      VocEntry,
@@ -97,4 +99,4 @@ __all__ = ["adapt", "write_workbook", "sheet_names", "WorkbookSummary", "Workboo
            "SegmentRow", "Trend", "TrendSeries", "Ipa", "ItemDriverRow", "CourtesyRow", "CourtesyTable", "FrequencyRow",
            "FrequencyTable", "VocEntry", "VocTopic", "CodebookEntry", "RawColumn", "RawData", "MethodNote", "PersonalDataRelease",
            "iter_raw_csv", "write_raw_csv", "iter_codebook_csv", "write_codebook_csv", "CaseHandling",
-           "CaseUnitRow", "write_case_list"]
+           "CaseUnitRow", "write_case_list", "TargetRow", "RepresentRow"]

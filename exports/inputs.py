@@ -21,7 +21,7 @@ from analysis.results import Estimate
 __all__ = ["Change", "Contrast", "Kpi", "ScoreRow", "SegmentRow", "TrendSeries", "Trend", "Ipa", "CourtesyRow",
            "CourtesyTable", "FrequencyRow", "FrequencyTable", "ItemDriverRow", "VocEntry", "VocTopic", "CodebookEntry", "RawColumn",
            "RawData", "MethodNote", "PersonalDataRelease", "WorkbookInput", "KPI_KINDS", "RAW_KINDS",
-           "CaseUnitRow", "CaseHandling"]
+           "CaseUnitRow", "CaseHandling", "TargetRow", "RepresentRow"]
 
 #: How a KPI is shown: score/points "0.0", share (percent) "0.0%", mean "0.00", count "#,##0".
 KPI_KINDS = ("score", "share", "mean", "count")
@@ -314,6 +314,31 @@ class CaseHandling:
 
 
 @dataclass(frozen=True)
+class TargetRow:
+    """An index or dimension against the target staff set: ``status`` is the judgement in words
+    (달성 / 미달 / 판단 보류), made from the interval ``ci``, not from ``value`` alone."""
+
+    label: str
+    target: float
+    value: float | None
+    ci: tuple[float, float] | None
+    status: str
+
+
+@dataclass(frozen=True)
+class RepresentRow:
+    """One category of a weighting margin: responses, and its share (percent) of the sample, of the
+    population and of the weighted sample."""
+
+    variable: str
+    category: str
+    n: int
+    sample_share: float
+    population_share: float
+    weighted_share: float
+
+
+@dataclass(frozen=True)
 class WorkbookInput:
     """Everything the executive workbook shows; any part left empty drops its sheet.
 
@@ -344,3 +369,6 @@ class WorkbookInput:
     findings: tuple[str, ...] | None = None
     organisation: str = "우정사업본부 우편고객센터"
     cases: CaseHandling | None = None
+    targets: tuple[TargetRow, ...] = ()
+    representativeness: tuple[RepresentRow, ...] = ()
+    glossary: tuple[tuple[str, str], ...] = ()

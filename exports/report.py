@@ -5,7 +5,7 @@
 
 Sheets whose input is empty are left out; the order of the rest is fixed:
 요약, 차원별 점수, 세그먼트, 추이, 중요도-만족도, 친절도 순위, 문항별 응답,
-고객의 소리, VOC 주제, VOC 처리 현황, 코드북, 원자료.
+고객의 소리, VOC 주제, VOC 처리 현황, 코드북, 표본 대표성, 용어 설명, 원자료.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from .raw import RAW_SHEET, write_raw_sheet
 from .rawxml import save_with_rows
 from .sheets_analysis import courtesy_sheet, ipa_sheet
 from .sheets_cases import case_handling_sheet
+from .sheets_glossary import glossary_sheet, representativeness_sheet
 from .sheets_responses import codebook_sheet, frequencies_sheet, voc_sheet
 from .sheets_scores import dimensions_sheet, segments_sheet, trend_sheet
 from .sheets_summary import summary_sheet
@@ -28,7 +29,7 @@ from .style import PageMeta, Sheet, emit, new_workbook
 __all__ = ["WorkbookInput", "write_workbook", "sheet_names", "WorkbookSummary", "SHEET_ORDER"]
 
 SHEET_ORDER = ("요약", "차원별 점수", "세그먼트", "추이", "중요도-만족도", "친절도 순위", "문항별 응답",
-               "고객의 소리", "VOC 주제", "VOC 처리 현황", "코드북", RAW_SHEET)
+               "고객의 소리", "VOC 주제", "VOC 처리 현황", "코드북", "표본 대표성", "용어 설명", RAW_SHEET)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ def _builders(inp: WorkbookInput) -> list[tuple[str, Callable[[], Sheet]]]:
         ("VOC 주제", bool(inp.voc_topics), lambda: voc_topics_sheet(inp.voc_topics, inp.personal)),
         ("VOC 처리 현황", inp.cases is not None and bool(inp.cases.rows), lambda: case_handling_sheet(inp.cases)),
         ("코드북", bool(inp.codebook), lambda: codebook_sheet(inp.codebook)),
+        ("표본 대표성", bool(inp.representativeness),
+         lambda: representativeness_sheet(inp.representativeness, inp.method.weights)),
+        ("용어 설명", bool(inp.glossary), lambda: glossary_sheet(inp.glossary)),
     ]
     return [(name, build) for name, present, build in candidates if present]
 

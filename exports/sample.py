@@ -27,6 +27,8 @@ from .inputs import (
     MethodNote,
     RawColumn,
     RawData,
+    RepresentRow,
+    TargetRow,
     VocEntry,
     VocTopic,
     WorkbookInput,
@@ -196,7 +198,26 @@ def sample_input(n: int = 600, seed: int = 0, *, raw: bool = True) -> WorkbookIn
         ipa=_ipa(cur, now.scores.items.value, np.column_stack([now.scores.items.ci_low, now.scores.items.ci_high])), courtesy=_courtesy(seed), frequencies=freq, voc=voc,
         voc_topics=SAMPLE_TOPICS, cases=SAMPLE_CASES,
         codebook=_codebook(), raw=RawData(raw_columns(), raw_rows(cur)) if raw else None,
-        method=MethodNote(weights="사후 층화 가중치 (지역 × 연령대)", scale="7점 척도를 100점으로 환산: (평균 − 1) ÷ 6 × 100"))
+        method=MethodNote(weights="사후 층화 가중치 (지역 × 연령대)", scale="7점 척도를 100점으로 환산: (평균 − 1) ÷ 6 × 100"), targets=_targets(now.scores.index),
+        representativeness=SAMPLE_REPRESENTATIVENESS, glossary=SAMPLE_GLOSSARY)
+
+
+def _targets(index: Any) -> tuple[TargetRow, ...]:
+    """Targets of the three outcomes around the sample's index (below, above and inside its interval)."""
+    low, high = float(index.ci[0]), float(index.ci[1])
+    return (TargetRow("종합지수 (목표 달성)", round(low - 2), float(index.value), (low, high), "달성"),
+            TargetRow("종합지수 (높은 목표)", round(high + 2), float(index.value), (low, high), "미달"),
+            TargetRow("종합지수 (점수 근처 목표)", round(float(index.value), 1), float(index.value), (low, high),
+                      "판단 보류 (구간이 목표를 포함)"))
+
+
+#: Sample against population share per category, as the app fills it when weighting is on.
+SAMPLE_REPRESENTATIVENESS = (RepresentRow("연령대", "20대", 61, 10.2, 8.0, 8.0),
+                             RepresentRow("연령대", "60대", 98, 16.3, 22.0, 22.0),
+                             RepresentRow("지역(지방우정청)", "서울지방우정청", 140, 23.3, 19.0, 19.0))
+#: Two glossary lines, as the app fills them from its glossary.
+SAMPLE_GLOSSARY = (("신뢰구간", "같은 조사를 100번 한다면 그중 95번은 참값을 포함할 범위입니다."),
+                   ("유효 표본 수", "가중치 때문에 줄어든 정보를 반영한 응답 수입니다."))
 
 
 #: A sample VOC 주제 table (as the app fills it from its stored text analyses).

@@ -5,7 +5,7 @@ import math
 from collections.abc import Sequence
 
 from .findings import key_findings
-from .inputs import Change, Kpi, MethodNote, WorkbookInput
+from .inputs import Change, Kpi, MethodNote, TargetRow, WorkbookInput
 from .style import S, Sheet, text_width
 
 __all__ = ["summary_sheet", "change_cells", "mark", "LEGEND", "SHEET_NOTES"]
@@ -29,6 +29,8 @@ SHEET_NOTES = {
     "문항별 응답": "모든 문항의 보기별 응답 수와 비율",
     "고객의 소리": "주관식 응답 원문과 자주 나온 단어·구",
     "코드북": "원자료 변수와 값의 설명",
+    "표본 대표성": "가중치에 쓴 범주별 응답자 비율, 모집단 비율, 가중 후 비율",
+    "용어 설명": "신뢰구간, Holm 보정, 유효 표본 수 같은 통계 용어의 쉬운 설명",
     "원자료": "응답 한 건당 한 행의 원자료 (개인정보 마스킹). 인쇄 범위는 머리글 행뿐입니다: 전체를 인쇄하려면 "
             "페이지 설정에서 인쇄 영역을 지우십시오",
 }
@@ -108,6 +110,22 @@ def _kpi_block(sheet: Sheet, inp: WorkbookInput) -> None:
     sheet.blank()
 
 
+def _target_block(sheet: Sheet, targets: Sequence[TargetRow], confidence: float) -> None:
+    """Each target with the score, its interval and whether it was met (judged by the interval)."""
+    sheet.add(S("목표 달성", "subtitle"))
+    level = f"{confidence * 100:g}%"
+    row = sheet.add(*[S(h, "header") for h in ("지표", "목표", "점수", f"{level} 신뢰구간 하한",
+                                               f"{level} 신뢰구간 상한", "달성 여부")])
+    sheet.heights[row] = 30
+    for t in targets:
+        low, high = t.ci if t.ci is not None else (None, None)
+        sheet.add(S(t.label, "cell bold wrap"), S(t.target, "cell score"), S(t.value, "cell score"),
+                  S(low, "cell score"), S(high, "cell score"), S(t.status, "cell"))
+    _paragraph(sheet, "달성 여부는 신뢰구간으로 판단합니다: 구간 전체가 목표 이상이면 달성, 구간 전체가 목표보다 낮으면 "
+                      "미달, 구간 안에 목표가 있으면 판단 보류(자료로는 목표보다 높은지 낮은지 가릴 수 없음)입니다.", "note wrap")
+    sheet.blank()
+
+
 def summary_sheet(inp: WorkbookInput, sheet_names: Sequence[str]) -> Sheet:
     """Lay out the 요약 sheet."""
     sheet = Sheet("요약", widths=dict(_WIDTHS), auto_width_skip=set(range(1, _COLS + 1)), one_page=True)
@@ -118,6 +136,8 @@ def summary_sheet(inp: WorkbookInput, sheet_names: Sequence[str]) -> Sheet:
     sheet.blank()
     if inp.kpis:
         _kpi_block(sheet, inp)
+    if inp.targets:
+        _target_block(sheet, inp.targets, inp.method.confidence)
     findings = key_findings(inp)
     if findings:
         sheet.add(S("주요 발견", "subtitle"))

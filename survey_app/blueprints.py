@@ -19,6 +19,7 @@ from .respond import bp as respond_bp
 from .results.attitude_views import bp as attitudes_bp
 from .results.export_personal import bp as result_exports_personal_bp
 from .results.export_views import bp as result_exports_bp
+from .results.settings_views import bp as result_settings_bp
 from .results.subscription_views import bp as report_subscriptions_bp
 from .results.views import bp as results_bp
 from .retention.views import bp as retention_bp
@@ -36,6 +37,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(attitudes_bp)  # 태도 세분 of a wave (/manage/results/waves/<id>/attitudes)
     app.register_blueprint(result_exports_personal_bp)  # ... unmasked, with a stated purpose
     app.register_blueprint(report_subscriptions_bp)  # scheduled report e-mails of a survey
+    app.register_blueprint(result_settings_bp)  # a survey's targets per index and weighting margins
     app.register_blueprint(voc_bp)  # 고객의 소리 분석 of a wave (/manage/results/waves/<id>/voc)
     for blueprint in (designer_bp, courtesy_bp):  # survey designer, courtesy evaluations (/manage)
         app.register_blueprint(blueprint)

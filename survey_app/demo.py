@@ -12,6 +12,7 @@ from .demo_cases import seed_cases
 from .demo_courtesy import seed_courtesy_survey
 from .demo_customers import seed_customers
 from .demo_org import seed_organisation
+from .demo_results import seed_result_settings
 from .demo_surveys import fresh_personal_links, open_wave_links, seed_main_survey, seed_template_drafts
 from .models import User
 from .retention.operations import store_churn_run
@@ -52,6 +53,8 @@ def seed_demo() -> SeedReport:
     report = SeedReport(created_org=seed_organisation())
     admin, report.admin_password = _seed_admin()
     report.created_surveys = seed_main_survey()
+    if report.created_surveys:
+        seed_result_settings()  # targets per index and population margins (가중치 적용), as CS staff would set
     seed_courtesy_survey(evaluator=admin)
     seed_template_drafts()
     report.created_customers = seed_customers()

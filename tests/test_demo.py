@@ -273,3 +273,23 @@ def test_demo_distribution_pages_agree_with_the_funnel(demo):
         assert re.search(rf'<td class="num">{sent[wave.id]:,}</td>', page)  # the funnel's own 발송 column
     contacts = client.get("/manage/contacts/").get_data(as_text=True)
     assert "연락처가 없습니다" not in contacts and contacts.count('href="/manage/contacts/') >= 20
+
+
+def test_demo_sets_targets_met_missed_and_undecided_and_weights_to_believable_margins(demo):
+    """The results page of the open wave shows targets of all three outcomes and a weighted estimate whose
+    margins the demo's answers have (regions, age bands, customer types), with a modest design effect."""
+    from survey_app.results.build import wave_result
+    from survey_app.results.targets import target_checks
+
+    app = demo[2]
+    with app.app_context():
+        wave = db.session.scalar(select(Wave).where(Wave.code == "CS-POSTAL-2026Q4"))
+        result = wave_result(wave)
+        statuses = [c.status for c in target_checks(result, wave.survey)]
+    assert {"met", "not_met", "undecided"} <= set(statuses) and statuses.count("undecided") == 1
+    weighting = result.weighting
+    assert weighting is not None and weighting.converged
+    assert set(weighting.variables) == {"지역(지방우정청)", "연령대", "고객 구분"}
+    assert 1.0 < weighting.design_effect < 1.5 and weighting.effective_n < result.n
+    assert all(abs(s.weighted_share - s.population_share) < 0.01 for s in weighting.shares)
+    assert max(abs(s.sample_share - s.population_share) for s in weighting.shares) > 2  # something to correct

@@ -31,6 +31,7 @@ from .outbox import Lease, MessageKind, OutboxMessage, OutboxStatus
 from .privacy import AccessAction, PersonalDataAccess, PersonalDataSubject, SurveyPrivacy
 from .reports import Cadence, DeliveryStatus, ReportDelivery, ReportSubscription
 from .responses import Answer, Response, ResponseStatus
+from .result_settings import IndexTarget, SurveyWeighting
 from .retention import ChurnAction, ChurnActionKind, ChurnActionMember, ChurnRun, ChurnScore
 from .roles import ROLE_PERMISSIONS, Permission, Role, RoleGrant
 from .security import ApiKey, RateLimitBucket
@@ -42,6 +43,7 @@ from .users import StaffSession, User
 from .waves import Invitation, Wave, WaveState, WaveStateError, hash_token, new_token
 
 __all__ = [
+    "IndexTarget", "SurveyWeighting",
     "Answer", "AuditEvent", "Base", "Contact", "ImmutableVersionError", "Invitation", "OrgLevel",
     "OrgUnit", "Response", "ResponseStatus", "StaffMember", "Survey", "SurveyState",
     "SurveyStateError", "SurveyVersion", "User", "Wave", "WaveState", "WaveStateError", "hash_token", "new_token",

@@ -19,14 +19,15 @@ from analysis import compare
 from questionnaires import Questionnaire, QuestionnaireError
 
 from ..database import db
-from ..models import OrgLevel, OrgUnit, StaffMember, Survey, Wave
+from ..models import OrgLevel, OrgUnit, StaffMember, Survey, SurveyWeighting, Wave
 from . import store
 from .codec import decode
 from .courtesy import Directory
 from .loading import ORG_SEGMENTS, UNKNOWN, WaveData, load_wave, response_counts
-from .model import Change, ResponseRate, TrendPoint, WaveInfo, WaveResult
+from .model import Change, ResponseRate, TrendPoint, WaveInfo, WaveResult, Weighting
 from .report import ScoredWave, score_loaded_wave
 from .segments import LEVEL_NAMES
+from .weighting import weight_wave
 
 #: Trend points are scored at the 95% level, whatever the report's own level.
 TREND_CONFIDENCE = 0.95
@@ -103,6 +104,33 @@ def load_for(wave: Wave, questionnaire: Questionnaire, units: Collection[int] | 
     return data.subset(visible_rows(data, units, wave.survey.org_unit_id))
 
 
+def weighting_of(survey_id: int) -> SurveyWeighting | None:
+    """The survey's weighting setting when it is applied (enabled with margins), else None."""
+    setting = db.session.get(SurveyWeighting, survey_id)
+    return setting if setting is not None and setting.digest != "off" else None
+
+
+def weighting_digest(survey_id: int) -> str:
+    """What a result's weights depend on ("off" when unweighted): part of stored results' watermarks."""
+    setting = weighting_of(survey_id)
+    return setting.digest if setting is not None else "off"
+
+
+def load_weighted(wave: Wave, questionnaire: Questionnaire, units: Collection[int] | None,
+                  found: Directory | None = None) -> tuple[WaveData, Weighting | None]:
+    """The wave's arrays weighted to the survey's margins when staff chose 가중치 적용 (raked over the whole
+    wave, then limited to ``units``), and how they were weighted (None: unweighted)."""
+    setting = weighting_of(wave.survey_id)
+    if setting is None:
+        return load_for(wave, questionnaire, units), None
+    data = load_wave(wave.id, questionnaire)
+    names = segment_names(found or directory(data))
+    data, summary = weight_wave(data, setting.margins, names, setting.source or "")
+    if units is not None:
+        data = data.subset(visible_rows(data, units, wave.survey.org_unit_id))
+    return data, summary
+
+
 def _counts(wave: Wave, units: Collection[int] | None, found: Directory) -> ResponseRate:
     codes = None if units is None else [found.units[u][0] for u in units if u in found.units]
     counts = response_counts(wave.id, codes, None if units is None else list(units))
@@ -123,7 +151,7 @@ def top_units(units: Collection[int] | None, found: Directory) -> tuple[str, ...
 def wave_result(wave: Wave, *, units: Collection[int] | None = None, confidence: float = 0.95) -> WaveResult:
     """The full result of ``wave`` (only ``units``' responses when given). Raises QuestionnaireError."""
     questionnaire = wave.version.questionnaire
-    data = load_for(wave, questionnaire, units)
+    data, weighting = load_weighted(wave, questionnaire, units)
     found = directory(data)
     scored = score_loaded_wave(data, questionnaire, segment_names=segment_names(found), directory=found,
                                min_evaluations=current_app.config.get("COURTESY_MIN_EVALUATIONS", 3),
@@ -135,7 +163,7 @@ def wave_result(wave: Wave, *, units: Collection[int] | None = None, confidence:
         segments=scored.segments, trend=survey_trend(wave.survey, units=units, until=wave, current=scored),
         courtesy=scored.courtesy, drivers=scored.drivers, confidence=confidence,
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"), warnings=scored.warnings,
-        coverage=scored.coverage)
+        coverage=scored.coverage, weighting=weighting)
 
 
 def _light_score(wave: Wave, units: Collection[int] | None) -> ScoredWave | None:
@@ -144,13 +172,16 @@ def _light_score(wave: Wave, units: Collection[int] | None) -> ScoredWave | None
         questionnaire = wave.version.questionnaire
     except QuestionnaireError:
         return None
-    return score_loaded_wave(load_for(wave, questionnaire, units), questionnaire, full=False)
+    return score_loaded_wave(load_weighted(wave, questionnaire, units)[0], questionnaire, full=False)
 
 
 def trend_scores(waves: list[Wave], units: Collection[int] | None) -> dict[int, ScoredWave | None]:
     """Each wave's trend score, from its stored trend point when the wave's answers have not changed since;
     otherwise scored now and stored, so a later report does not rescore it."""
     marks = store.watermarks(waves)
+    digest = weighting_digest(waves[0].survey_id) if waves else "off"
+    if digest != "off":  # a weighted trend point is another result than the unweighted one
+        marks = {wave_id: f"{mark}|w={digest}" for wave_id, mark in marks.items()}
     scope, _ids = store.scope_of(units)
     rows = store.find_many([w.id for w in waves], store.TREND, scope, TREND_CONFIDENCE)
     scores: dict[int, ScoredWave | None] = {}

@@ -343,6 +343,38 @@ class Coverage:
 
 
 @dataclass(frozen=True)
+class MarginShare:
+    """One category of a weighting margin: its share of the scored sample, of the population (as staff set it)
+    and of the sample after weighting, all in percent of the responses whose category is known."""
+
+    variable: str
+    title: str
+    label: str
+    name: str
+    n: int
+    sample_share: float
+    population_share: float
+    weighted_share: float
+
+
+@dataclass(frozen=True)
+class Weighting:
+    """How the estimates were weighted to population margins: the margins' titles, ``method`` ("rake" or
+    "poststratify"), Kish's design effect of the weights and the effective sample size n / deff, whether every
+    margin was met, each category's shares, where the population figures come from, and notes."""
+
+    variables: tuple[str, ...]
+    method: str
+    n: int
+    design_effect: float
+    effective_n: float
+    converged: bool
+    shares: tuple[MarginShare, ...]
+    source: str = ""
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class WaveResult:
     """Everything known about one wave's results (see the module docstring for each field)."""
 
@@ -364,6 +396,7 @@ class WaveResult:
     generated_at: str
     warnings: tuple[str, ...] = ()
     coverage: Coverage | None = None
+    weighting: Weighting | None = None  # None: unweighted (the default)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dicts, lists, numbers and strings (``NaN`` → None)."""

@@ -77,9 +77,17 @@ def check_recipients(addresses: list[str]) -> None:
                               "않았습니다: " + ", ".join(outside[:5]))
 
 
+def file_stem(survey_code: str, wave_code: str) -> str:
+    """The survey and wave codes for a file name, the survey's code once: a wave code that already begins
+    with it (``CS-POSTAL-2026Q4`` of ``CS-POSTAL``) stands alone."""
+    if wave_code.upper().startswith(survey_code.upper()):
+        return wave_code
+    return f"{survey_code}_{wave_code}"
+
+
 def workbook_filename(wave: Wave, *, unmasked: bool = False) -> str:
     """The workbook's file name, as downloaded from the results page (``_원문`` when unmasked)."""
-    return f"{wave.survey.code}_{wave.code}_결과보고서{'_원문' if unmasked else ''}.xlsx"
+    return f"{file_stem(wave.survey.code, wave.code)}_결과보고서{'_원문' if unmasked else ''}.xlsx"
 
 
 def creator_units(subscription: ReportSubscription) -> set[int] | None:

@@ -30,7 +30,7 @@ from questionnaires import QuestionnaireError
 from ..database import db
 from ..models import Response, ResponseStatus, StoredResult, Wave, utcnow
 from . import store
-from .build import survey_waves, wave_result
+from .build import survey_waves, wave_result, weighting_digest
 from .codec import decode
 from .model import WaveResult
 
@@ -59,15 +59,18 @@ class Served:
         return max(0, min(95, int(100 * elapsed / self.expected_seconds)))
 
 
-def _settings() -> str:
-    return f"min_evaluations={current_app.config.get('COURTESY_MIN_EVALUATIONS', 3)}"
+def _settings(survey_id: int) -> str:
+    """The settings a full result depends on: the courtesy minimum and the survey's weighting (targets are
+    compared when a result is shown, so changing one needs no recomputation)."""
+    return (f"min_evaluations={current_app.config.get('COURTESY_MIN_EVALUATIONS', 3)}"
+            f";weighting={weighting_digest(survey_id)}")
 
 
 def current_mark(wave: Wave) -> tuple[str, str]:
     """The watermark a fresh full result of ``wave`` must carry, and the wave's own watermark."""
     waves = survey_waves(wave.survey_id)
     marks = store.watermarks(waves)
-    return store.full_mark(waves, wave, marks, _settings()), marks[wave.id]
+    return store.full_mark(waves, wave, marks, _settings(wave.survey_id)), marks[wave.id]
 
 
 def _complete(wave: Wave, own: str) -> int:

@@ -21,8 +21,11 @@ from ..web.scopes import Scope
 from . import charts
 from .build import load_for, survey_trend, survey_waves
 from .export_data import frequencies
+from .glossary import terms_for
 from .model import Figure, TrendPoint, WaveResult
+from .office_change import previous_office_changes
 from .stored import Served, served_result
+from .targets import target_checks
 from .text import number, p_value
 
 bp = Blueprint("results", __name__, url_prefix="/manage/results")
@@ -109,11 +112,15 @@ def wave(wave_id: int):
     if served.result is None:
         return computing_page(found, served)
     result = served.result
+    targets = target_checks(result, found.survey)  # compared now: a changed target needs no recomputation
+    previous_name, offices = previous_office_changes(found, result, visible_units(Permission.VIEW_RESULTS))
     workbook = ("result_exports.workbook" in current_app.view_functions
                 and url_for("result_exports.workbook", wave_id=wave_id))
     return render_template(
         "results/wave.html", result=result, wave=found, workbook_url=workbook or None,
         computed_at=served.computed_at, served=served,  # shown in the app's time zone
+        targets=targets, glossary=terms_for(result, targets=bool(targets)),
+        office_changes=offices, previous_wave_name=previous_name,
         refresh_minutes=max(1, round(current_app.config["RESULTS_REFRESH_SECONDS"] / 60)),
         dimension_chart=charts.score_bars("dimension-chart", _("차원별 점수와 95% 신뢰구간"), _bars(result)),
         trend_chart=charts.trend_line("trend-chart", _("차수별 대표 지표 추이"), _trend_bars(result.trend)),

@@ -30,8 +30,10 @@ from exports import (
     MethodNote,
     PersonalDataRelease,
     RawData,
+    RepresentRow,
     ScoreRow,
     SegmentRow,
+    TargetRow,
     Trend,
     TrendSeries,
     VocEntry,
@@ -47,11 +49,13 @@ from ..models import Wave
 from ..voc.report import workbook_topics
 from .build import load_for, survey_waves
 from .export_data import codebook, frequencies, open_answers, present_codes, raw_columns, raw_rows
+from .glossary import korean_terms
 from .loading import WaveData
-from .model import Coverage, DimensionScore, Figure, UnitRank, WaveResult
+from .model import Coverage, DimensionScore, Figure, UnitRank, WaveResult, Weighting
 from .report import ScoredWave
 from .segments import TITLES as SEGMENT_TITLES
 from .stored import fresh_result
+from .targets import STATUS_KO, TargetCheck, target_checks
 
 __all__ = ["workbook_input", "export_wave"]
 
@@ -245,8 +249,36 @@ def _voc(entries: tuple[VocEntry, ...], result: WaveResult) -> tuple[VocEntry, .
                                       for k, v in e.segments.items()}) for e in entries)
 
 
+def weighting_note(wt: Weighting) -> str:
+    """How the estimates were weighted, in one sentence (the workbook's 가중치 line)."""
+    method = "레이킹" if wt.method == "rake" else "사후 층화"
+    source = f" (출처: {wt.source})" if wt.source else ""
+    return (f"가중치 적용 — 모집단 비율({', '.join(wt.variables)}){source}에 맞춘 {method} 가중치. 설계효과 "
+            f"{wt.design_effect:.2f}, 유효 표본 수 {wt.effective_n:,.0f}건 (응답 {wt.n:,}건): 신뢰구간은 가중치를 "
+            "반영한 테일러 선형화 표준오차로 계산해 그만큼 넓습니다.")
+
+
+def _targets(checks: tuple[TargetCheck, ...]) -> tuple[TargetRow, ...]:
+    """Targets with the score, its interval and the judgement, in Korean."""
+    rows = []
+    for c in checks:
+        ci = _interval(c.score.ci_low, c.score.ci_high)
+        rows.append(TargetRow(c.measure.name, c.target, _finite(c.score.value), ci,
+                              STATUS_KO.get(c.status, "판단할 수 없음 (점수 없음)")))
+    return tuple(rows)
+
+
+def _representativeness(wt: Weighting | None) -> tuple[RepresentRow, ...]:
+    if wt is None:
+        return ()
+    return tuple(RepresentRow(s.title, s.name, s.n, s.sample_share, s.population_share, s.weighted_share)
+                 for s in wt.shares)
+
+
 def _method(result: WaveResult, data: WaveData) -> MethodNote:
     weights = "응답 가중치 사용 (설계 기반 표준오차)" if data.weights is not None else "가중치 없음 (모든 응답 동일 가중)"
+    if result.weighting is not None:
+        weights = weighting_note(result.weighting)
     return MethodNote(weights=weights, confidence=result.confidence, scale=_scale(result),
                       tests=("차수 간 변화: 독립 표본 z 검정 (차원·문항은 각각 Holm 보정)",
                              "세그먼트 비교: 설계 기반 t 검정 (세그먼트 대 나머지 응답자)", CONTRAST_METHOD,
@@ -272,6 +304,7 @@ def workbook_input(wave: Wave, *, units: Collection[int] | None = None, confiden
     previous, before = _previous(wave, units)
     visible = None if units is None else set(data.response_ids.tolist())
     columns = raw_columns(questionnaire, present_codes(wave.id))
+    checks = target_checks(result, wave.survey)  # compared now: a changed target needs no recomputation
     return WorkbookInput(
         survey=wave.survey.title, wave=wave.name, previous_wave=previous.name if previous else "",
         generated_on=today or date.today(), kpis=_kpis(result, before), scores=_scores(result, before),
@@ -281,7 +314,9 @@ def workbook_input(wave: Wave, *, units: Collection[int] | None = None, confiden
         codebook=codebook(questionnaire, columns),
         raw=RawData(columns, raw_rows(wave.id, questionnaire, visible, local_zone(), columns)),
         raw_labels=labels, personal=personal,
-        method=_method(result, data), cases=case_handling(units))
+        method=_method(result, data), cases=case_handling(units), targets=_targets(checks),
+        representativeness=_representativeness(result.weighting),
+        glossary=korean_terms(result, targets=bool(checks)))
 
 
 def export_wave(wave: Wave, target: str | Path | IO[bytes], **options) -> WorkbookSummary:

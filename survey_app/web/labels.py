@@ -37,6 +37,7 @@ AUDIT_ACTION_NAMES = {
     "org.import_units": _l("조직 가져오기"), "org.import_staff": _l("직원 명부 가져오기"),
     "org.move_unit": _l("조직 옮기기"), "org.move_staff": _l("직원 소속 옮기기"),
     "org.unit_active": _l("조직 사용 여부 변경"), "org.staff_active": _l("직원 사용 여부 변경"),
+    "results.targets.save": _l("목표 점수 저장"), "results.weighting.save": _l("가중치 설정 저장"),
     "results.export": _l("결과 보고서 내려받기"), "results.report_delivery": _l("정기 보고 메일 발송"),
     "customer.consent": _l("고객 동의 변경"), "customer.rectify": _l("고객 정보 정정"),
     "customer.erase": _l("고객 삭제 요청 처리"), "customers.export_pseudonymised": _l("고객 가명정보 내려받기"),
