@@ -1,7 +1,7 @@
 """targets per index and population margins per survey (issue 21)
 
 Revision ID: 0019
-Revises: 0014
+Revises: 0017
 Create Date: 2026-12-06 18:40:00
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = '0019'
-down_revision = '0014'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
