@@ -72,3 +72,12 @@ class RuleForm(FlaskForm):
     keyword = StringField(_l("낱말"), validators=[Optional(), Length(max=100)])
     category = SelectField(_l("분류"), choices=[])
     priority = SelectField(_l("중요도"), choices=select_choices(PRIORITIES.items()), default="normal")
+
+
+class ReplyForm(VersionForm):
+    """A reply to the customer: the channel, the template it started from, and the text as edited."""
+
+    channel = RadioField(_l("보낼 경로"), choices=[], validate_choice=False)
+    template = SelectField(_l("안내 문구"), choices=[], validate_choice=False)
+    subject = StringField(_l("전자우편 제목"), validators=[Optional(), Length(max=200)])
+    body = TextAreaField(_l("보낼 내용"), validators=[Optional(), Length(max=2000)])
