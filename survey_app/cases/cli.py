@@ -6,10 +6,11 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from ..audit import record
 from ..database import db
-from ..models import CaseRouting, OrgUnit
+from ..models import OrgUnit
 from .categories import CATEGORIES
+from .operations import CaseError
+from .routing_rules import add_routing
 from .triggers import process_triggers
 
 cases_group = AppGroup("cases", help="VOC 사건 (VOC cases).")
@@ -35,18 +36,18 @@ def process_command(batch: int | None) -> None:
 @click.option("--category", default=None, help="분류 코드 (e.g. complaint); 생략하면 모든 분류.")
 @click.option("--region", default=None, help="고객 지역 (e.g. 강원); 생략하면 모든 지역.")
 @click.option("--unit", "unit_code", required=True, help="사건을 받을 부서 코드.")
-def route_command(category: str | None, region: str | None, unit_code: str) -> None:
+@click.option("--priority", type=int, default=100, help="우선순위 (1–9999, 작은 수가 먼저).")
+def route_command(category: str | None, region: str | None, unit_code: str, priority: int) -> None:
     """라우팅 규칙을 추가합니다 (cases of a category and/or region go to a unit's queue)."""
     unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code))
     if unit is None:
         raise click.ClickException(f"부서 코드 {unit_code}를 찾지 못했습니다 (no such unit).")
-    if category is None and region is None:
-        raise click.ClickException("분류나 지역 가운데 하나는 정해 주십시오 (give --category or --region).")
     if category is not None and category not in CATEGORIES:
         raise click.ClickException(f"분류는 {', '.join(CATEGORIES)} 가운데 하나입니다 (unknown category).")
-    db.session.add(CaseRouting(category=category, region=region, org_unit_id=unit.id))
-    db.session.flush()
-    record("case.routing_add", "org_unit", unit.id, details={"category": category, "region": region})
+    try:
+        add_routing(category=category, region=region, unit=unit, priority=priority)
+    except CaseError as exc:
+        raise click.ClickException(str(exc)) from None
     db.session.commit()
     click.echo(f"{category or '모든 분류'} · {region or '모든 지역'} → {unit.name}")
 

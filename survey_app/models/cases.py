@@ -216,3 +216,5 @@ class CaseRouting(Base):
     region: Mapped[str | None] = mapped_column(String(64))
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id", ondelete="CASCADE"))
     priority: Mapped[int] = mapped_column(default=100)  # lower is tried first
+
+    org_unit: Mapped[OrgUnit] = relationship()
