@@ -111,3 +111,16 @@ def test_rules_of_other_regions_are_neither_shown_nor_changed(client, app_ctx, t
     assert client.get(f"/manage/cases/routing/{far_id}").status_code == 403
     assert client.post(f"/manage/cases/routing/{far_id}/delete").status_code == 403
     assert len(_rules(app_ctx)) == 1
+
+
+def test_state_machine_and_routing_refusals_read_in_english_for_an_english_reader(app, app_ctx):
+    from flask_babel import force_locale
+
+    from survey_app.cases.routing_rules import add_routing
+
+    with app_ctx(), app.test_request_context(), force_locale("en"):
+        case = ops.open_case(source="call", category="complaint", summary="영문 확인")
+        with pytest.raises(ops.CaseError, match="A case in 'Received' cannot be moved to 'Closed'"):
+            ops.close(case, root_cause="damage", resolution="yes")
+        with pytest.raises(ops.CaseError, match="Please set a category or a region"):
+            add_routing(category=None, region=None, unit=None, priority=100)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..audit import record
@@ -119,9 +120,9 @@ def send_reply(case: Case, *, channel: str, template: str, subject: str, body: s
     Raises :class:`CaseError` (Korean) when it may not or cannot go; nothing changes then. Flushes."""
     _check_version(case, expected_version)
     if template not in TEMPLATES:
-        raise CaseError("안내 문구를 골라 주십시오.")
+        raise CaseError(_("안내 문구를 골라 주십시오."))
     if channel not in CHANNEL_NAMES:
-        raise CaseError("보낼 경로(문자 또는 전자우편)를 골라 주십시오.")
+        raise CaseError(_("보낼 경로(문자 또는 전자우편)를 골라 주십시오."))
     customer, contact = recipient(case)
     try:
         message = queue_customer_message(db.session, customer=customer, contact=contact, channel=channel,
@@ -143,7 +144,7 @@ def queue_interim_notice(case: Case, today: date) -> OutboxMessage | None:
     customer, contact = recipient(case)
     try:
         if not channels:
-            raise MessageRefused("고객 연락처가 없어 중간 안내를 보내지 못했습니다.")
+            raise MessageRefused(_("고객 연락처가 없어 중간 안내를 보내지 못했습니다."))
         subject, body = template_text("interim", channels[0], case, today)
         return queue_customer_message(db.session, customer=customer, contact=contact, channel=channels[0],
                                       subject=subject, body=body, kind=MessageKind.INTERIM_NOTICE, case_id=case.id,

@@ -3,6 +3,7 @@ delete. Each checks first (a known category, a category or a region, a unit, a p
 rule for the same category and region), then changes, flushes and writes the audit log; none commits."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..audit import record
@@ -22,22 +23,23 @@ def routing_problem(*, category: str | None, region: str | None, unit: OrgUnit |
                     routing_id: int | None = None) -> str | None:
     """Why a routing rule cannot be saved (Korean), or None."""
     if category is not None and category not in CATEGORIES:
-        return "알 수 없는 분류입니다. 목록에서 골라 주십시오."
+        return _("알 수 없는 분류입니다. 목록에서 골라 주십시오.")
     if category is None and region is None:
-        return "분류나 지역 가운데 하나는 정해 주십시오. 둘 다 비우면 모든 사건이 한 부서로 갑니다."
+        return _("분류나 지역 가운데 하나는 정해 주십시오. 둘 다 비우면 모든 사건이 한 부서로 갑니다.")
     if region is not None and len(region) > 64:
-        return "지역 이름은 64자 이내로 적어 주십시오."
+        return _("지역 이름은 64자 이내로 적어 주십시오.")
     if unit is None:
-        return "사건을 받을 부서를 골라 주십시오."
+        return _("사건을 받을 부서를 골라 주십시오.")
     if priority is None or not 1 <= priority <= MAX_PRIORITY:
-        return f"우선순위는 1부터 {MAX_PRIORITY} 사이의 정수로 적어 주십시오 (작은 수가 먼저입니다)."
+        return _("우선순위는 1부터 9999 사이의 정수로 적어 주십시오 (작은 수가 먼저입니다).")
     same = db.session.scalar(select(CaseRouting).where(
         CaseRouting.category.is_(None) if category is None else CaseRouting.category == category,
         CaseRouting.region.is_(None) if region is None else CaseRouting.region == region,
         CaseRouting.id != (routing_id or 0)))
     if same is not None:
-        where = f"{category_name(category) if category else '모든 분류'} · {region or '모든 지역'}"
-        return f"{where} 규칙이 이미 있습니다 (우선순위 {same.priority}). 있는 규칙을 고쳐 주십시오."
+        where = f"{category_name(category) if category else _('모든 분류')} · {region or _('모든 지역')}"
+        return _("%(where)s 규칙이 이미 있습니다 (우선순위 %(priority)s). 있는 규칙을 고쳐 주십시오.", where=where,
+                 priority=same.priority)
     return None
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from questionnaires import Questionnaire, QuestionnaireError, vocab
 
 from ..audit import current_actor, record
@@ -46,27 +48,29 @@ def rule_problem(questionnaire: Questionnaire, kind: str, question_code: str, *,
                  choice: str | None = None, keyword: str | None = None) -> str | None:
     """Why this rule cannot work on this questionnaire (Korean), or None when it can."""
     if kind not in CaseRuleKind.ALL:
-        return "알 수 없는 규칙 종류입니다."
+        return _("알 수 없는 규칙 종류입니다.")
     question = questionnaire.question(question_code)
     if kind in (CaseRuleKind.SCORE_AT_MOST, CaseRuleKind.NPS_DETRACTOR):
         question, scale = _scored_question(questionnaire, question_code)
         if question is None or scale is None:
-            return f"{question_code} 문항은 점수로 답하는 문항이 아닙니다."
+            return _("%(code)s 문항은 점수로 답하는 문항이 아닙니다.", code=question_code)
         if kind == CaseRuleKind.NPS_DETRACTOR:
-            return None if question.type == vocab.NPS else f"{question_code} 문항은 추천 의향(0~10점) 문항이 아닙니다."
+            return None if question.type == vocab.NPS else _("%(code)s 문항은 추천 의향(0~10점) 문항이 아닙니다.", code=question_code)
         low, high = scale.start, scale.start + scale.points - 1
         if threshold is None or not (low <= threshold <= high) or threshold != int(threshold):
-            return f"기준 점수는 {question_code} 문항의 척도({low}~{high}점) 안의 정수여야 합니다."
+            return _("기준 점수는 %(code)s 문항의 척도(%(low)s~%(high)s점) 안의 정수여야 합니다.", code=question_code,
+                     low=low, high=high)
         return None
     if question is None:
-        return f"{question_code} 문항이 설문에 없습니다."
+        return _("%(code)s 문항이 설문에 없습니다.", code=question_code)
     if kind == CaseRuleKind.CHOICE_IS:
         allowed = [str(c.value) for c in question.choices.choices] if question.choices else []
         if not allowed:
-            return f"{question_code} 문항은 보기를 고르는 문항이 아닙니다."
-        return None if choice in allowed else f"{question_code} 문항에 '{choice}' 보기가 없습니다."
+            return _("%(code)s 문항은 보기를 고르는 문항이 아닙니다.", code=question_code)
+        return None if choice in allowed else _("%(code)s 문항에 '%(choice)s' 보기가 없습니다.", code=question_code,
+                                                      choice=choice)
     if question.type not in TEXT_TYPES:
-        return f"{question_code} 문항은 서술형 문항이 아닙니다."
+        return _("%(code)s 문항은 서술형 문항이 아닙니다.", code=question_code)
     return None if keyword and keyword.strip() else "찾을 낱말을 적어 주십시오."
 
 
@@ -86,7 +90,7 @@ def add_rule(survey: Survey, *, kind: str, question_code: str, threshold: float 
     """Add a rule to a survey after checking it against the survey's current questionnaire."""
     questionnaire = survey_questionnaire(survey)
     if questionnaire is None:
-        raise CaseError("설문 문항을 읽을 수 없습니다. 설문 만들기에서 먼저 문항을 고쳐 주십시오.")
+        raise CaseError(_("설문 문항을 읽을 수 없습니다. 설문 만들기에서 먼저 문항을 고쳐 주십시오."))
     problem = rule_problem(questionnaire, kind, question_code, threshold=threshold, choice=choice, keyword=keyword)
     if problem is None and category not in CATEGORIES:
         problem = "알 수 없는 분류입니다."

@@ -19,6 +19,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
@@ -83,15 +84,15 @@ def suppression_reason(session: Session, customer: Customer | None, contact: Con
                        kind: str) -> str | None:
     """Why nothing may go to this customer (Korean), or None: erased, 수신거부, or no consent for the purpose."""
     if customer is None and contact is None:
-        return "메시지를 받을 고객 기록이 없습니다."
+        return _("메시지를 받을 고객 기록이 없습니다.")
     if (customer is not None and customer.anonymised_at is not None) or (
             contact is not None and contact.anonymised_at is not None):
-        return "고객 정보가 파기되어 메시지를 보낼 수 없습니다."
+        return _("고객 정보가 파기되어 메시지를 보낼 수 없습니다.")
     if _opted_out(session, customer, contact):
-        return "수신거부한 고객입니다. 메시지를 보내지 않았습니다."
+        return _("수신거부한 고객입니다. 메시지를 보내지 않았습니다.")
     purpose = purpose_of(kind)
     if purpose is not None and customer is not None and not may_contact(customer, purpose):
-        return "고객이 안내 메시지 수신에 동의하지 않아 보낼 수 없습니다."
+        return _("고객이 안내 메시지 수신에 동의하지 않아 보낼 수 없습니다.")
     return None
 
 
@@ -118,17 +119,18 @@ def fill_name(text: str, name: str) -> str:
 def check_text(channel: str, subject: str, body: str) -> None:
     """Refuse an empty text, placeholders other than the name, or an SMS too long for an LMS."""
     if not body.strip():
-        raise MessageRefused("보낼 내용을 적어 주십시오.")
+        raise MessageRefused(_("보낼 내용을 적어 주십시오."))
     if channel == "email" and not subject.strip():
-        raise MessageRefused("전자우편 제목을 적어 주십시오.")
+        raise MessageRefused(_("전자우편 제목을 적어 주십시오."))
     unknown = [f for f in _FIELD.findall(subject + body) if f.strip() not in NAME_PLACEHOLDERS]
     if unknown:
-        raise MessageRefused(f"알 수 없는 항목 {{{unknown[0]}}}이(가) 있습니다. 고객 이름은 {{이름}}으로 적어 주십시오.")
+        raise MessageRefused(_("알 수 없는 항목 %(field)s이(가) 있습니다. 고객 이름은 {이름}으로 적어 주십시오.",
+                               field="{" + unknown[0] + "}"))
     if channel == "sms":
         try:
             sms_type(fill_name(body, LONGEST_NAME))
         except ValueError as exc:
-            raise MessageRefused(f"문자가 너무 깁니다: {exc}") from None
+            raise MessageRefused(_("문자가 너무 깁니다: %(reason)s", reason=exc)) from None
 
 
 def queue_customer_message(session: Session, *, customer: Customer | None, channel: str, subject: str, body: str,
@@ -144,7 +146,7 @@ def queue_customer_message(session: Session, *, customer: Customer | None, chann
     (Korean) for an erased, opted-out or unconsenting customer, a missing address or an unusable text.
     """
     if kind not in CUSTOMER_MESSAGE_KINDS or channel not in CHANNELS:
-        raise MessageRefused("보낼 수 없는 메시지 종류나 경로입니다.")
+        raise MessageRefused(_("보낼 수 없는 메시지 종류나 경로입니다."))
     if dedupe_key is not None:
         existing = session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
         if existing is not None:
@@ -153,8 +155,8 @@ def queue_customer_message(session: Session, *, customer: Customer | None, chann
     if reason is not None:
         raise MessageRefused(reason)
     if not has_address(channel, customer, contact):
-        raise MessageRefused("고객의 휴대전화 번호가 없어 문자를 보낼 수 없습니다." if channel == "sms"
-                             else "고객의 전자우편 주소가 없어 메일을 보낼 수 없습니다.")
+        raise MessageRefused(_("고객의 휴대전화 번호가 없어 문자를 보낼 수 없습니다.") if channel == "sms"
+                             else _("고객의 전자우편 주소가 없어 메일을 보낼 수 없습니다."))
     check_text(channel, subject or "", body)
     message = OutboxMessage(dedupe_key=dedupe_key or f"msg:{kind}:{uuid.uuid4().hex}", channel=channel, kind=kind,
                             status=OutboxStatus.PENDING, next_attempt_at=send_time(now or utcnow()),
