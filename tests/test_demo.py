@@ -249,3 +249,15 @@ def test_demo_opens_voc_cases_in_several_states_some_overdue(demo):
     assert {"received", "assigned", "in_progress", "answered", "closed"} <= statuses
     assert overdue and attached >= from_responses > 0 and recovered  # each response's case carries its answers
     assert all(c.root_cause and c.resolution for c in cases if c.status == "closed")
+
+
+def test_demo_cases_have_sent_replies_and_an_interim_notice_in_the_outbox(demo):
+    from survey_app.models import CaseEvent, OutboxMessage
+
+    with demo[2].app_context():
+        replies = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "case_reply")))
+        notices = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "interim_notice")))
+        sent_lines = db.session.scalar(select(func.count(CaseEvent.id)).where(CaseEvent.kind == "message_sent"))
+    assert len(replies) >= 5 and {m.status for m in replies} == {"sent"} and sent_lines == len(replies)
+    assert all(m.case_id and m.wave_id is None and "{이름}" in m.body for m in replies)
+    assert len(notices) == 1 and notices[0].status == "pending" and "연장" in notices[0].body
