@@ -21,6 +21,7 @@ from ..customers.identity import identity
 from ..database import db
 from ..distribution.customer_messages import MessageRefused, has_address, queue_customer_message
 from ..models import Case, CaseEvent, Contact, Customer, MessageKind, OutboxMessage, Response
+from ..privacy.contacts import view
 from .calendar import add_business_days
 from .categories import deadline_days
 from .operations import CaseError, _check_version, note_first_contact, seoul_today
@@ -109,9 +110,10 @@ def reachable_channels(case: Case) -> list[str]:
 
 def preview(body: str, case: Case) -> str:
     """The text as the customer will read it, with the name masked (홍*동) for the screen."""
-    customer, _contact = recipient(case)
-    name = identity(customer).name if customer is not None else ""
-    return _FIELD.sub(lambda m: (name or "고객") if m.group(1).strip() in ("이름", "name") else m.group(0), body)
+    customer, contact = recipient(case)
+    names = [view(contact).name if contact is not None else "", identity(customer).name if customer else ""]
+    name = next((n for n in names if n), "") or _("고객")
+    return _FIELD.sub(lambda m: name if m.group(1).strip() in ("이름", "name") else m.group(0), body)
 
 
 def send_reply(case: Case, *, channel: str, template: str, subject: str, body: str,
