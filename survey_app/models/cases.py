@@ -73,7 +73,8 @@ class CaseRuleKind:
     NPS_DETRACTOR = "nps_detractor"  # an NPS question 0–6
     CHOICE_IS = "choice_is"  # a choice answer equal to a code (해결되었습니까? 아니요; 연락을 원하십니까? 예)
     KEYWORD = "keyword"  # a free-text answer containing a word stem
-    ALL = (SCORE_AT_MOST, NPS_DETRACTOR, CHOICE_IS, KEYWORD)
+    INDEX_AT_MOST = "index_at_most"  # a computed dimension score or overall index (0–100) at or below a threshold
+    ALL = (SCORE_AT_MOST, NPS_DETRACTOR, CHOICE_IS, KEYWORD, INDEX_AT_MOST)
 
 
 class Case(CreatedAtMixin, Base):
