@@ -99,6 +99,7 @@ DEFAULTS: dict[str, Any] = {
     "CASE_FOLLOWUP_WAVE": None,
     "CASE_DEADLINE_DAYS": "",
     "CASE_ROOT_CAUSES": "",
+    "CUSTOMER_MESSAGE_QUIET_HOURS": "21:00-08:00",
 }
 
 #: One-line descriptions, used by the README's configuration reference and ``survey-app config``.
@@ -176,6 +177,7 @@ DESCRIPTIONS: dict[str, str] = {
     "CASE_FOLLOWUP_WAVE": "Wave code of the VOC follow-up survey closing a case invites the customer to (default: the newest open wave of a voc survey).",
     "CASE_DEADLINE_DAYS": "Business-day deadlines per case category overriding the legal defaults, e.g. complaint=5,suggestion=10.",
     "CASE_ROOT_CAUSES": "Root-cause codes offered when a case is closed, as code=name pairs separated by commas (default: the built-in list).",
+    "CUSTOMER_MESSAGE_QUIET_HOURS": "Local hours (start-end) in which replies, interim notices and other customer messages wait in the outbox instead of going out.",
 }
 
 _TRUE = {"1", "true", "yes", "on"}

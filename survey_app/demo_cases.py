@@ -15,11 +15,27 @@ from sqlalchemy import select, update
 from .cases import operations as ops
 from .cases.calendar import add_business_days
 from .cases.categories import deadline_days
+from .cases.replies import queue_interim_notice, reachable_channels, send_reply, template_text
 from .cases.rules import add_rule
 from .cases.triggers import process_triggers
 from .database import db
 from .demo_surveys import MAIN_SURVEY
-from .models import Answer, Case, CaseEvent, CaseTrigger, Interaction, Response, Survey, User, Wave, utcnow
+from .distribution.checks import sms_type
+from .models import (
+    Answer,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    CaseTrigger,
+    Interaction,
+    OutboxMessage,
+    OutboxStatus,
+    Response,
+    Survey,
+    User,
+    Wave,
+    utcnow,
+)
 
 CATEGORIES_FOR_CALLS = ("complaint", "request", "grievance", "simple_inquiry", "suggestion")
 CALL_CATEGORIES = {"delivery_status": "complaint", "return_exchange": "request", "address_change": "request",
@@ -45,8 +61,43 @@ def seed_cases() -> bool:
     handler = db.session.scalar(select(User).where(User.username == "admin"))
     for case in db.session.scalars(select(Case).order_by(Case.id)):
         _handle(case, handler, rng)
+    _one_interim_notice()
     db.session.flush()
     return True
+
+
+def _reply(case: Case, answer: str) -> OutboxMessage | None:
+    """The 처리 결과 안내 to the customer with the answer given, through the outbox (None when unreachable)."""
+    channels = reachable_channels(case)
+    if not channels:
+        return None
+    subject, body = template_text("result", channels[0], case, ops.seoul_today())
+    try:
+        return send_reply(case, channel=channels[0], template="result", subject=subject,
+                          body=body.replace("(여기에 처리 결과를 적어 주십시오)", answer))
+    except ops.CaseError:  # opted out since: the handler would have called instead
+        return None
+
+
+def _mark_sent(message: OutboxMessage, at) -> None:
+    """As if the sender had delivered the reply back then (the demo has no sender running yet)."""
+    message.status, message.sent_at, message.attempts = OutboxStatus.SENT, at, 1
+    message.created_at = message.next_attempt_at = at
+    message.message_type = sms_type(message.body) if message.channel == "sms" else "EMAIL"
+    db.session.add(CaseEvent(case_id=message.case_id, kind="message_sent", note=message.message_type, at=at,
+                             data={"message": message.id, "channel": message.channel, "message_kind": message.kind}))
+
+
+def _one_interim_notice() -> None:
+    """The oldest open case whose progress notice is due gets its 중간 안내 in the outbox (the deadline job
+    sends the others when the scheduler runs)."""
+    today = ops.seoul_today()
+    due = db.session.scalars(select(Case).where(Case.status != CaseStatus.CLOSED, Case.interim_due_on <= today,
+                                                Case.interim_sent_at.is_(None)).order_by(Case.received_on, Case.id))
+    for case in due:
+        if queue_interim_notice(case, today) is not None:
+            case.interim_sent_at = utcnow()
+            return
 
 
 def _trigger_low_scores(survey: Survey, rng: random.Random) -> None:
@@ -90,8 +141,11 @@ def _handle(case: Case, handler: User, rng: random.Random) -> None:
         ops.assign(case, handler)
     if stage in ("in_progress", "answered", "closed"):
         ops.start(case)
+    reply = None
     if stage in ("answered", "closed"):
-        ops.answer(case, rng.choice(ANSWERS))
+        answer = rng.choice(ANSWERS)
+        ops.answer(case, answer)
+        reply = _reply(case, answer) if rng.random() < 0.7 else None
     if stage == "closed":
         ops.close(case, root_cause=rng.choice(CAUSES), resolution=rng.choices(["yes", "partly", "no"], [6, 2, 1])[0])
     _backdate(case, days_ago)
@@ -106,3 +160,5 @@ def _handle(case: Case, handler: User, rng: random.Random) -> None:
             case.recovered = case.followup_satisfaction >= 4
     db.session.execute(update(CaseEvent).where(CaseEvent.case_id == case.id)
                        .values(at=case.created_at + timedelta(hours=1)).execution_options(synchronize_session=False))
+    if reply is not None:
+        _mark_sent(reply, case.first_contact_at or case.created_at + timedelta(hours=2))

@@ -69,7 +69,7 @@ def test_a_forbidden_move_is_refused_with_a_reason_and_changes_nothing(world, cl
     v = _case(app_ctx, world["case"]).version
     answer = _post(client, world["case"], "close", v, root_cause="damage", resolution="yes")
     assert answer.status_code == 422
-    assert "'접수' 상태에서는 '종결'로 바꿀 수 없습니다." in _text(answer)
+    assert "'접수' 상태에서 '종결' 상태로 바꿀 수 없습니다." in _text(answer)
     assert _case(app_ctx, world["case"]).status == "received"
 
 

@@ -293,3 +293,15 @@ def test_demo_sets_targets_met_missed_and_undecided_and_weights_to_believable_ma
     assert 1.0 < weighting.design_effect < 1.5 and weighting.effective_n < result.n
     assert all(abs(s.weighted_share - s.population_share) < 0.01 for s in weighting.shares)
     assert max(abs(s.sample_share - s.population_share) for s in weighting.shares) > 2  # something to correct
+
+
+def test_demo_cases_have_sent_replies_and_an_interim_notice_in_the_outbox(demo):
+    from survey_app.models import CaseEvent, OutboxMessage
+
+    with demo[2].app_context():
+        replies = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "case_reply")))
+        notices = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "interim_notice")))
+        sent_lines = db.session.scalar(select(func.count(CaseEvent.id)).where(CaseEvent.kind == "message_sent"))
+    assert len(replies) >= 5 and {m.status for m in replies} == {"sent"} and sent_lines == len(replies)
+    assert all(m.case_id and m.wave_id is None and "{이름}" in m.body for m in replies)
+    assert len(notices) == 1 and notices[0].status == "pending" and "연장" in notices[0].body

@@ -8,10 +8,11 @@ from sqlalchemy import select
 
 from questionnaires.korean import with_particle
 
-from ..audit import record
 from ..database import db
-from ..models import CaseRouting, OrgUnit
+from ..models import OrgUnit
 from .categories import CATEGORIES
+from .operations import CaseError
+from .routing_rules import add_routing
 from .triggers import process_triggers
 
 cases_group = AppGroup("cases", help="VOC cases.")
@@ -35,20 +36,20 @@ def process_command(batch: int | None) -> None:
 
 @cases_group.command("route")
 @click.option("--category", default=None, help="Category code, e.g. complaint (default: every category).")
-@click.option("--region", default=None, help="Customer region, e.g. Gangwon (default: every region).")
+@click.option("--region", default=None, help="Customer region, e.g. 강원 (default: every region).")
 @click.option("--unit", "unit_code", required=True, help="Code of the unit that receives the cases.")
-def route_command(category: str | None, region: str | None, unit_code: str) -> None:
+@click.option("--priority", type=int, default=100, help="Priority, 1–9999; smaller numbers are tried first.")
+def route_command(category: str | None, region: str | None, unit_code: str, priority: int) -> None:
     """Add a routing rule: cases of a category and/or region go to a unit's queue."""
     unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code))
     if unit is None:
         raise click.ClickException(f"부서 코드 {with_particle(unit_code, '을')} 찾지 못했습니다 (no such unit).")
-    if category is None and region is None:
-        raise click.ClickException("분류나 지역 가운데 하나는 정해 주십시오 (give --category or --region).")
     if category is not None and category not in CATEGORIES:
         raise click.ClickException(f"분류는 {', '.join(CATEGORIES)} 가운데 하나입니다 (unknown category).")
-    db.session.add(CaseRouting(category=category, region=region, org_unit_id=unit.id))
-    db.session.flush()
-    record("case.routing_add", "org_unit", unit.id, details={"category": category, "region": region})
+    try:
+        add_routing(category=category, region=region, unit=unit, priority=priority)
+    except CaseError as exc:
+        raise click.ClickException(str(exc)) from None
     db.session.commit()
     click.echo(f"{category or '모든 분류'} · {region or '모든 지역'} → {unit.name}")
 

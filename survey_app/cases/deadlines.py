@@ -1,7 +1,8 @@
 """The deadline watch (part of the ``case-triggers`` job): an open case past its deadline is escalated once
 to the managers of its unit (those who handle cases for the unit above it, else the center), raised to
 긴급, and its timeline says so; a case whose progress notice falls due (past the deadline or 30 days) gets a
-timeline line telling the handler that the customer is owed a 처리 지연 중간 통지. Commits once."""
+timeline line and the 중간 안내 itself is queued to the customer through the outbox (once per case; when it
+cannot go, the timeline says why so the handler calls instead). Commits once."""
 from __future__ import annotations
 
 from datetime import date
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from ..database import db
 from ..models import Case, CaseEvent, CaseStatus, OrgUnit, RoleGrant, User, utcnow
 from .operations import may_handle
+from .replies import queue_interim_notice
 from .routing import center_unit_id
 
 
@@ -39,6 +41,7 @@ def watch_deadlines(today: date) -> dict[str, int]:
         case.interim_sent_at = utcnow()
         db.session.add(CaseEvent(case_id=case.id, kind="interim_due",
                                  note="처리 지연 중간 통지 기한입니다. 고객에게 진행 상황과 예정일을 알려 주십시오.", data={}))
+        queue_interim_notice(case, today)
         notices += 1
     db.session.commit()
     return {"escalated": escalated, "interim": notices}

@@ -72,3 +72,22 @@ class RuleForm(FlaskForm):
     keyword = StringField(_l("낱말"), validators=[Optional(), Length(max=100)])
     category = SelectField(_l("분류"), choices=[])
     priority = SelectField(_l("중요도"), choices=select_choices(PRIORITIES.items()), default="normal")
+
+
+class ReplyForm(VersionForm):
+    """A reply to the customer: the channel, the template it started from, and the text as edited."""
+
+    channel = RadioField(_l("보낼 경로"), choices=[], validate_choice=False)
+    template = SelectField(_l("안내 문구"), choices=[], validate_choice=False)
+    subject = StringField(_l("전자우편 제목"), validators=[Optional(), Length(max=200)])
+    body = TextAreaField(_l("보낼 내용"), validators=[Optional(), Length(max=2000)])
+
+
+class RoutingForm(FlaskForm):
+    """A routing rule: cases of a category and/or a customer region go to a unit's queue."""
+
+    category = SelectField(_l("분류"), choices=[], validate_choice=False)
+    region = StringField(_l("고객 지역"), validators=[Optional(), Length(max=64, message=_l("지역 이름은 64자 이내로 적어 주십시오."))])
+    unit = SelectField(_l("사건을 받을 부서"), choices=[], validate_choice=False)
+    priority = StringField(_l("우선순위 (작은 수가 먼저)"), default="100",
+                           validators=[Optional(), Length(max=6, message=_l("우선순위는 1부터 9999 사이의 정수로 적어 주십시오."))])

@@ -13,8 +13,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-
-from questionnaires.korean import quoted, with_particle
+from flask_babel import gettext as _
 
 from ..audit import current_actor, record
 from ..database import db
@@ -39,7 +38,7 @@ class CaseConflict(CaseError):
     """Someone else changed the case since it was read."""
 
     def __init__(self) -> None:
-        super().__init__("다른 직원이 방금 이 사건을 바꾸었습니다. 화면을 새로 고쳐 지금 상태를 확인해 주십시오.")
+        super().__init__(_("다른 직원이 방금 이 사건을 바꾸었습니다. 화면을 새로 고쳐 지금 상태를 확인해 주십시오."))
 
 
 def seoul_today() -> date:
@@ -61,11 +60,11 @@ def open_case(*, source: str, category: str, summary: str, detail: str | None = 
               external_ref: str | None = None, received_on: date | None = None, was_detractor: bool = False) -> Case:
     """A new case in 접수, routed to a unit's queue, with its deadline on the Korean business-day calendar."""
     if category not in CATEGORIES:
-        raise CaseError(f"알 수 없는 분류입니다: {category}")
+        raise CaseError(_("알 수 없는 분류입니다: %(category)s", category=category))
     if priority not in PRIORITIES:
-        raise CaseError(f"알 수 없는 중요도입니다: {priority}")
+        raise CaseError(_("알 수 없는 중요도입니다: %(priority)s", priority=priority))
     if not summary.strip():
-        raise CaseError("내용 요약을 적어 주십시오.")
+        raise CaseError(_("내용 요약을 적어 주십시오."))
     received = received_on or seoul_today()
     due = due_date(category, received)
     unit_id, routed_by = route(category=category, region=region, org_unit_id=org_unit_id)
@@ -92,8 +91,8 @@ def _move(case: Case, to_status: str, expected_version: int | None, kind: str = 
           note: str | None = None, **data) -> None:
     _check_version(case, expected_version)
     if not case.can_move_to(to_status):
-        raise CaseError(f"'{STATUS_NAMES[case.status]}' 상태에서는 {with_particle(quoted(STATUS_NAMES[to_status]), '으로')} 바꿀 수 "
-                        "없습니다.")
+        raise CaseError(_("'%(from)s' 상태에서 '%(to)s' 상태로 바꿀 수 없습니다.",
+                          **{"from": _(STATUS_NAMES[case.status]), "to": _(STATUS_NAMES[to_status])}))
     from_status, case.status = case.status, to_status
     _event(case, kind, from_status=from_status, to_status=to_status, note=note, **data)
 
@@ -108,11 +107,11 @@ def assign(case: Case, assignee: User, *, expected_version: int | None = None) -
     """Give the case to a member of staff whose scope covers the case's unit."""
     _check_version(case, expected_version)
     if case.assignee_id == assignee.id and case.status == CaseStatus.ASSIGNED:
-        raise CaseError("이미 그 직원에게 배정된 사건입니다.")
+        raise CaseError(_("이미 그 직원에게 배정된 사건입니다."))
     if not may_handle(assignee, case.org_unit_id):
-        unit = case.org_unit.name if case.org_unit else "우편고객센터"
-        raise CaseError(f"{assignee.display_name or assignee.username} 님은 {unit}의 사건을 처리할 권한이 없어 "
-                        "배정할 수 없습니다.")
+        unit = case.org_unit.name if case.org_unit else _("우편고객센터")
+        raise CaseError(_("%(name)s 님은 %(unit)s의 사건을 처리할 권한이 없어 배정할 수 없습니다.",
+                          name=assignee.display_name or assignee.username, unit=unit))
     _move(case, CaseStatus.ASSIGNED, None, kind="assigned", assignee=assignee.id,
           note=assignee.display_name or assignee.username)
     case.assignee_id = assignee.id
@@ -130,7 +129,7 @@ def start(case: Case, *, expected_version: int | None = None) -> None:
 def answer(case: Case, note: str, *, expected_version: int | None = None) -> None:
     """답변 완료: the answer was given to the customer (by phone, or a reply on the timeline)."""
     if not note.strip():
-        raise CaseError("고객에게 드린 답변 내용을 적어 주십시오.")
+        raise CaseError(_("고객에게 드린 답변 내용을 적어 주십시오."))
     _move(case, CaseStatus.ANSWERED, expected_version, note=note.strip())
     case.answered_at = utcnow()
     note_first_contact(case)
@@ -149,9 +148,9 @@ def close(case: Case, *, root_cause: str, resolution: str, note: str | None = No
     """종결: needs a root-cause code and 해결 여부; the follow-up survey is sent by the caller's job."""
     _check_version(case, expected_version)
     if root_cause not in root_causes():
-        raise CaseError("종결하려면 원인 분류를 골라 주십시오.")
+        raise CaseError(_("종결하려면 원인 분류를 골라 주십시오."))
     if resolution not in Resolution.ALL:
-        raise CaseError("종결하려면 해결 여부(예, 아니요, 일부)를 골라 주십시오.")
+        raise CaseError(_("종결하려면 해결 여부(예, 아니요, 일부)를 골라 주십시오."))
     _move(case, CaseStatus.CLOSED, None, note=note, root_cause=root_cause, resolution=resolution)
     case.root_cause, case.resolution, case.closed_at = root_cause, resolution, utcnow()
     db.session.flush()
@@ -162,7 +161,7 @@ def close(case: Case, *, root_cause: str, resolution: str, note: str | None = No
 def reopen(case: Case, reason: str, *, expected_version: int | None = None) -> None:
     """재개: a closed case goes back to work (the customer came back, the fix did not hold)."""
     if not reason.strip():
-        raise CaseError("재개하는 이유를 적어 주십시오.")
+        raise CaseError(_("재개하는 이유를 적어 주십시오."))
     _move(case, CaseStatus.REOPENED, expected_version, note=reason.strip())
     case.closed_at = None
     db.session.flush()
@@ -173,11 +172,11 @@ def transfer(case: Case, unit: OrgUnit, reason: str, *, expected_version: int | 
     """이관: move an open case to another unit's queue (back to 접수, unassigned), logged with the reason."""
     _check_version(case, expected_version)
     if not case.is_open:
-        raise CaseError("종결된 사건은 이관할 수 없습니다. 먼저 재개해 주십시오.")
+        raise CaseError(_("종결된 사건은 이관할 수 없습니다. 먼저 재개해 주십시오."))
     if unit.id == case.org_unit_id:
-        raise CaseError("이미 그 부서의 사건입니다.")
+        raise CaseError(_("이미 그 부서의 사건입니다."))
     if not reason.strip():
-        raise CaseError("이관하는 이유를 적어 주십시오.")
+        raise CaseError(_("이관하는 이유를 적어 주십시오."))
     from_unit, from_status = case.org_unit_id, case.status
     case.org_unit_id, case.assignee_id, case.status = unit.id, None, CaseStatus.RECEIVED
     _event(case, "transferred", from_status=from_status, to_status=CaseStatus.RECEIVED, note=reason.strip(),
@@ -189,7 +188,7 @@ def transfer(case: Case, unit: OrgUnit, reason: str, *, expected_version: int | 
 def add_note(case: Case, note: str) -> CaseEvent:
     """A note on the timeline (a call made, something checked)."""
     if not note.strip():
-        raise CaseError("메모 내용을 적어 주십시오.")
+        raise CaseError(_("메모 내용을 적어 주십시오."))
     event = _event(case, "note", note=note.strip())
     db.session.flush()
     return event

@@ -11,6 +11,7 @@ from ..database import db
 from ..models import CaseRule, Survey
 from .categories import category_name
 from .forms import RuleForm, category_choices
+from .index_rules import index_targets
 from .operations import PRIORITIES, CaseError
 from .rules import KIND_NAMES, TEXT_TYPES, add_rule, survey_questionnaire
 
@@ -24,7 +25,7 @@ def _question_choices(questionnaire: Questionnaire) -> list[tuple[str, str]]:
             found += [(row.code, f"{row.code} · {text} — {row.text.ko[:40]}") for row in question.rows]
         elif question.type in vocab.SCALE_TYPES or question.choices is not None or question.type in TEXT_TYPES:
             found.append((question.code, f"{question.code} · {text}"))
-    return found
+    return found + index_targets(questionnaire)
 
 
 def rule_page(survey: Survey):

@@ -32,6 +32,8 @@ from .forms import (
     category_choices,
 )
 from .pages import clock, dashboard, my_cases, queue, subtree
+from .replies import CHANNEL_NAMES, send_reply
+from .reply_views import MESSAGE_EVENT_NAMES, load_template, reply_form, reply_parts, reply_preview
 from .reporting import CASE_LIST_HEADER, case_list_rows
 from .rule_views import rule_page
 from .rules import remove_rule
@@ -43,7 +45,8 @@ ACTIONS = ("assign", "start", "answer", "close", "reopen", "transfer", "note")
 def _names() -> dict:
     return {"statuses": ops.STATUS_NAMES, "category_name": category_name, "priorities": ops.PRIORITIES,
             "sources": SOURCE_NAMES,
-            "resolutions": ops.RESOLUTION_NAMES, "root_causes": root_causes()}
+            "resolutions": ops.RESOLUTION_NAMES, "root_causes": root_causes(),
+            "message_event_names": MESSAGE_EVENT_NAMES, "channel_names": CHANNEL_NAMES}
 
 
 def _units_in_view(permission: Permission) -> list[OrgUnit]:
@@ -135,12 +138,13 @@ def _case_forms(case: Case, formdata=None) -> dict:
     return forms
 
 
-def _detail(case: Case, forms: dict | None = None, status: int = 200, error: str | None = None):
+def _detail(case: Case, forms: dict | None = None, status: int = 200, error: str | None = None,
+            reply: dict | None = None):
     customer = db.session.get(Customer, case.customer_id) if case.customer_id else None
+    handle = can(Permission.HANDLE_CASES, case.org_unit_id or ORG_WIDE)
     return render_template("cases/detail.html", case=case, clock=clock(case, ops.seoul_today()), customer=customer,
-                           forms=forms or _case_forms(case), error=error, handle=can(Permission.HANDLE_CASES,
-                                                                                     case.org_unit_id or ORG_WIDE),
-                           **_names()), status
+                           forms=forms or _case_forms(case), error=error, handle=handle,
+                           **(reply or (reply_parts(case) if handle else {})), **_names()), status
 
 
 @bp.get("/<int(max=2147483647):case_id>")
@@ -197,6 +201,32 @@ def act(case_id: int, action: str):
         case = db.session.get(Case, case_id)
         return _detail(case, _case_forms(case, request.form), 409, str(ops.CaseConflict()))
     flash(_("처리했습니다."))
+    return redirect(url_for("cases.detail", case_id=case.id), 303)
+
+
+@bp.post("/<int(max=2147483647):case_id>/reply")
+@requires(Permission.HANDLE_CASES, scope=CASE)
+def reply(case_id: int):
+    """Reply to the customer: load a template, preview the text, or send it through the outbox."""
+    case = db.session.get(Case, case_id)
+    form, step = reply_form(case, request.form), request.form.get("step")
+    if step == "load":
+        load_template(form, case)
+        return _detail(case, reply=reply_parts(case, form))
+    if not form.validate():
+        return _detail(case, status=422, error=_("입력한 내용을 확인해 주십시오."), reply=reply_parts(case, form))
+    if step != "send":
+        return _detail(case, reply=reply_parts(case, form, reply_preview(form, case)))
+    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    try:
+        with db.session.begin_nested():
+            send_reply(case, channel=form.channel.data or "", template=form.template.data or "",
+                       subject=form.subject.data or "", body=form.body.data or "", expected_version=version)
+    except ops.CaseError as exc:
+        db.session.refresh(case)
+        return _detail(case, status=409 if isinstance(exc, ops.CaseConflict) else 422, error=str(exc),
+                       reply=reply_parts(case, form, reply_preview(form, case)))
+    flash(_("답변을 발송 대기열에 넣었습니다. 보내지면 처리 이력에 표시됩니다."))
     return redirect(url_for("cases.detail", case_id=case.id), 303)
 
 

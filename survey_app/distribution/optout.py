@@ -1,7 +1,7 @@
 """수신거부: a person's unsubscribe, honoured at once across every survey (pending messages are cancelled)."""
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from ..audit import record
 from ..customers.consent import record_consent
@@ -23,9 +23,11 @@ def opt_out(contact: Contact, *, via: str) -> int:
         contact.opted_out_at = utcnow()
         record("contact.opt_out", "contact", contact.id, details={"via": via})
     their_invitations = select(Invitation.id).where(Invitation.contact_id == contact.id)
+    theirs = or_(OutboxMessage.invitation_id.in_(their_invitations), OutboxMessage.contact_id == contact.id)
+    if contact.customer_id is not None:  # customer messages (case replies …) wait for the person too
+        theirs = or_(theirs, OutboxMessage.customer_id == contact.customer_id)
     cancelled = db.session.execute(
-        update(OutboxMessage).where(OutboxMessage.invitation_id.in_(their_invitations),
-                                    OutboxMessage.status == OutboxStatus.PENDING)
+        update(OutboxMessage).where(theirs, OutboxMessage.status == OutboxStatus.PENDING)
         .values(status=OutboxStatus.CANCELLED, last_error="수신거부 (opted out)")
         .execution_options(synchronize_session=False)).rowcount or 0
     db.session.flush()

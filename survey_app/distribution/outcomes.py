@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Integer, bindparam, func, text, update
+from sqlalchemy import Integer, bindparam, func, insert, text, update
 from sqlalchemy.engine import Connection, Engine
 
 from ..database import db, retry_when_locked
-from ..models import Invitation, MessageKind, OutboxMessage, OutboxStatus, utcnow
+from ..models import CaseEvent, Invitation, MessageKind, OutboxMessage, OutboxStatus, utcnow
 from ..models.base import UTCDateTime
 from .outbox import begin_attempts, renew_leases, retry_delay
 
@@ -79,6 +79,7 @@ class Outcomes:
         self.invited: list[dict] = []
         self.reminded: list[dict] = []
         self.settled: list[dict] = []
+        self.case_events: list[dict] = []
         if not hasattr(self, "renewed_at"):
             self.renewed_at = time.monotonic()
             self.connection: Connection | None = None
@@ -108,6 +109,13 @@ class Outcomes:
         self.settled.append({"b_id": message.id, "b_worker": self.worker, "b_status": status, "b_error": reason,
                              "b_next": next_attempt_at})
 
+    def note_case(self, message: OutboxMessage, kind: str, note: str) -> None:
+        """A customer message's outcome for its case's timeline (message_sent / _failed / _cancelled)."""
+        if message.case_id is not None:
+            self.case_events.append({"case_id": message.case_id, "at": utcnow(), "kind": kind, "note": note[:2000],
+                                     "data": {"message": message.id, "channel": message.channel,
+                                              "message_kind": message.kind}})
+
     def commit(self, still_working_on: list[int] = (), start: int | None = None) -> int | None:
         """Write every outcome, start ``start``'s attempt, renew the claim on messages still to be sent (every
         ``GROUP_SECONDS``), commit (waiting out a locked database), begin a new group. Returns the attempts
@@ -120,12 +128,15 @@ class Outcomes:
         return attempts
 
     def _write(self, renew: list[int], start: int | None) -> int | None:
-        if db.session.get_bind().dialect.name == "postgresql" and len(self.sent) <= 1 and not self.settled:
+        if (db.session.get_bind().dialect.name == "postgresql" and len(self.sent) <= 1 and not self.settled
+                and not self.case_events):
             return self._pg_record_and_start(start, renew)
         for statement, rows in ((_SENT, self.sent), (_SETTLED, self.settled), (_INVITED, self.invited),
                                 (_REMINDED, self.reminded)):
             if rows:
                 db.session.execute(statement.execution_options(synchronize_session=False), rows)
+        if self.case_events:
+            db.session.execute(insert(CaseEvent), self.case_events)
         renew_leases(renew, self.worker)
         attempts = begin_attempts([start], self.worker).get(start) if start is not None else None
         db.session.commit()

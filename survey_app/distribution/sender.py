@@ -24,7 +24,9 @@ from sqlalchemy.exc import OperationalError
 
 from ..database import db, is_transient_lock, retry_when_locked, write_lock_up_front
 from ..models import (
+    CUSTOMER_MESSAGE_KINDS,
     Contact,
+    Customer,
     DistributionPlan,
     Invitation,
     OutboxMessage,
@@ -36,6 +38,8 @@ from ..models import (
 from .channels import Channel, SendError, make_channels
 from .checks import in_quiet_hours, parse_clock
 from .compose import compose
+from .customer_messages import compose_customer_message, is_quiet
+from .customer_messages import send_time as customer_send_time
 from .fielding import send_time
 from .heartbeat import BEAT_SECONDS, beat, stopped
 from .outbox import claim, recover_expired, release
@@ -95,7 +99,7 @@ class Sender:
         self.channels: dict[str, Channel] = make_channels(app, channels)
         rates = {"email": app.config["SEND_RATE_EMAIL"], "sms": app.config["SEND_RATE_SMS"]}
         self.throttles = {name: Throttle(rates.get(name, 0)) for name in channels}
-        self.stats, self.plans = SenderStats(), {}
+        self.stats, self.plans, self.customers = SenderStats(), {}, {}
         self.crash_after = int(os.environ.get(CRASH_AFTER_ENV, "0") or 0)
         self.stopping = False
         self.beaten_at: float | None = None
@@ -107,16 +111,24 @@ class Sender:
         return self.plans[wave_id]
 
     def _load(self, ids: list[int]) -> list[tuple]:
-        """(message, invitation, contact, completed) for each claimed message, in id order, in four queries."""
+        """(message, invitation, contact, completed) for each claimed message, in id order, in four queries
+        (five when customer messages are among them: their customers are kept in ``self.customers``)."""
         messages = db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)).all()
         inv_ids = [m.invitation_id for m in messages if m.invitation_id]
         invitations = {i.id: i for i in db.session.scalars(select(Invitation).where(Invitation.id.in_(inv_ids)))}
         contact_ids = [i.contact_id for i in invitations.values() if i.contact_id]
+        contact_ids += [m.contact_id for m in messages if m.contact_id]
         contacts = {c.id: c for c in db.session.scalars(select(Contact).where(Contact.id.in_(contact_ids)))}
+        customer_ids = [m.customer_id for m in messages if m.customer_id]
+        if customer_ids:
+            self.customers.update({c.id: c for c in db.session.scalars(select(Customer).where(Customer.id.in_(customer_ids)))})
         completed = set(db.session.scalars(select(Response.invitation_id).where(
             Response.invitation_id.in_(inv_ids), Response.status == ResponseStatus.COMPLETE)))
         batch = []
         for message in messages:
+            if message.kind in CUSTOMER_MESSAGE_KINDS:
+                batch.append((message, None, contacts.get(message.contact_id), False))
+                continue
             invitation = invitations.get(message.invitation_id)
             contact = contacts.get(invitation.contact_id) if invitation and invitation.contact_id else None
             batch.append((message, invitation, contact, message.invitation_id in completed))
@@ -130,6 +142,8 @@ class Sender:
 
     def _decide(self, message: OutboxMessage, invitation, contact, completed: bool, outcomes: Outcomes):
         """The message's :class:`Outgoing`, or None with the reason recorded (quiet hours, opt-out …)."""
+        if message.kind in CUSTOMER_MESSAGE_KINDS:
+            return self._decide_customer(message, contact, outcomes)
         plan = self._plan(message.wave_id)
         if self._quiet(plan):
             outcomes.record_settled(message, OutboxStatus.PENDING, "야간 발송 제한 (quiet hours)", send_time(plan, utcnow()))
@@ -142,6 +156,20 @@ class Sender:
             self.stats.failed += decision.status == OutboxStatus.FAILED
         return decision.outgoing
 
+    def _decide_customer(self, message: OutboxMessage, contact, outcomes: Outcomes):
+        """A customer message: deferred in its quiet hours, cancelled when suppressed since it was queued."""
+        if is_quiet(utcnow()):
+            outcomes.record_settled(message, OutboxStatus.PENDING, "야간 발송 제한 (quiet hours)",
+                                    customer_send_time(utcnow()))
+            self.stats.deferred += 1
+            return None
+        decision = compose_customer_message(db.session, message, self.customers.get(message.customer_id), contact)
+        if decision.outgoing is None:
+            outcomes.record_settled(message, decision.status, decision.reason)
+            outcomes.note_case(message, "message_cancelled", decision.reason)
+            self.stats.cancelled += 1
+        return decision.outgoing
+
     def _send(self, message: OutboxMessage, outgoing, attempts: int, outcomes: Outcomes) -> None:
         self.throttles[message.channel].wait()
         try:
@@ -150,10 +178,13 @@ class Sender:
             status = outcomes.record_failed(message, attempts, str(exc), permanent=exc.permanent,
                                             bounced=exc.bounced, at=utcnow())
             self.stats.failed += status != OutboxStatus.PENDING
+            if status != OutboxStatus.PENDING:
+                outcomes.note_case(message, "message_failed", str(exc))
             log.warning("message %s: %s (%s)", message.id, exc, status)
             return
         self._maybe_crash()
         outcomes.record_sent(message, provider_id, outgoing.message_type, utcnow())
+        outcomes.note_case(message, "message_sent", outgoing.message_type)
         self.stats.sent += 1
 
     def _maybe_crash(self) -> None:
@@ -166,9 +197,13 @@ class Sender:
         return max(1, min([GROUP, *(int(r * GROUP_SECONDS) for r in rates)]))
 
     def _reread_contacts(self, contact_ids: list[int]) -> None:
-        """Reload the group's contacts, so an opt-out or purge made since the batch was claimed counts."""
+        """Reload the group's contacts (and customers), so an opt-out or purge made since the batch was claimed
+        counts."""
         if contact_ids:
             db.session.scalars(select(Contact).where(Contact.id.in_(contact_ids))
+                               .execution_options(populate_existing=True)).all()
+        if self.customers:
+            db.session.scalars(select(Customer).where(Customer.id.in_(list(self.customers)))
                                .execution_options(populate_existing=True)).all()
 
     def _send_group(self, batch: list, outcomes: Outcomes) -> None:
@@ -197,6 +232,7 @@ class Sender:
                 raise
         db.session.close()
         self.plans.clear()
+        self.customers.clear()
         return len(ids)
 
     def _send_batch(self, batch: list) -> None:

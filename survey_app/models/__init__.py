@@ -27,7 +27,7 @@ from .customers import (
 )
 from .distribution import AudienceSkip, DistributionPlan, IdempotencyRecord, PlanStatus, PostCall, SkipReason
 from .org import OrgLevel, OrgUnit, StaffMember
-from .outbox import Lease, MessageKind, OutboxMessage, OutboxStatus
+from .outbox import CUSTOMER_MESSAGE_KINDS, Lease, MessageKind, OutboxMessage, OutboxStatus
 from .privacy import AccessAction, PersonalDataAccess, PersonalDataSubject, SurveyPrivacy
 from .reports import Cadence, DeliveryStatus, ReportDelivery, ReportSubscription
 from .responses import Answer, Response, ResponseStatus
@@ -43,7 +43,7 @@ from .users import StaffSession, User
 from .waves import Invitation, Wave, WaveState, WaveStateError, hash_token, new_token
 
 __all__ = [
-    "IndexTarget", "SurveyWeighting",
+    "CUSTOMER_MESSAGE_KINDS", "IndexTarget", "SurveyWeighting",
     "Answer", "AuditEvent", "Base", "Contact", "ImmutableVersionError", "Invitation", "OrgLevel",
     "OrgUnit", "Response", "ResponseStatus", "StaffMember", "Survey", "SurveyState",
     "SurveyStateError", "SurveyVersion", "User", "Wave", "WaveState", "WaveStateError", "hash_token", "new_token",

@@ -73,7 +73,8 @@ class CaseRuleKind:
     NPS_DETRACTOR = "nps_detractor"  # an NPS question 0–6
     CHOICE_IS = "choice_is"  # a choice answer equal to a code (해결되었습니까? 아니요; 연락을 원하십니까? 예)
     KEYWORD = "keyword"  # a free-text answer containing a word stem
-    ALL = (SCORE_AT_MOST, NPS_DETRACTOR, CHOICE_IS, KEYWORD)
+    INDEX_AT_MOST = "index_at_most"  # a computed dimension score or overall index (0–100) at or below a threshold
+    ALL = (SCORE_AT_MOST, NPS_DETRACTOR, CHOICE_IS, KEYWORD, INDEX_AT_MOST)
 
 
 class Case(CreatedAtMixin, Base):
@@ -216,3 +217,5 @@ class CaseRouting(Base):
     region: Mapped[str | None] = mapped_column(String(64))
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id", ondelete="CASCADE"))
     priority: Mapped[int] = mapped_column(default=100)  # lower is tried first
+
+    org_unit: Mapped[OrgUnit] = relationship()

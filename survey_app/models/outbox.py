@@ -26,11 +26,21 @@ class MessageKind(enum.StrEnum):
 
     INVITATION = "invitation"
     REMINDER = "reminder"
+    CASE_REPLY = "case_reply"  # 처리 결과 안내
+    INTERIM_NOTICE = "interim_notice"  # 중간 안내 (처리 기간 연장)
+    CONTACT_ATTEMPT = "contact_attempt"  # 연락 시도 안내
+    RETENTION = "retention"  # 고객 유지 안내
+
+
+#: Messages to a customer that carry their own text (no invitation, no survey link).
+CUSTOMER_MESSAGE_KINDS = (MessageKind.CASE_REPLY, MessageKind.INTERIM_NOTICE, MessageKind.CONTACT_ATTEMPT,
+                          MessageKind.RETENTION)
 
 
 class OutboxMessage(CreatedAtMixin, Base):
     """One message to one person on one channel. The text is rendered when it is sent, so no link or
-    address is stored here; ``dedupe_key`` (e.g. ``inv:42:r1``) makes enqueueing the same message twice
+    address is stored here (a customer message keeps the text staff wrote, with the name still a
+    placeholder); ``dedupe_key`` (e.g. ``inv:42:r1``) makes enqueueing the same message twice
     impossible, whoever tries."""
 
     __tablename__ = "outbox_messages"
@@ -41,8 +51,14 @@ class OutboxMessage(CreatedAtMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(100), unique=True)
-    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"))
+    wave_id: Mapped[int | None] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"))
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="CASCADE"), index=True)
+    # A customer message (``CUSTOMER_MESSAGE_KINDS``): no wave or invitation; its recipient, case and own text.
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
+    subject: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str | None] = mapped_column(Text)
     channel: Mapped[str] = mapped_column(String(20))
     kind: Mapped[str] = mapped_column(String(20), default=MessageKind.INVITATION)
     status: Mapped[str] = mapped_column(String(20), default=OutboxStatus.PENDING)

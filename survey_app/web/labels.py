@@ -47,7 +47,9 @@ AUDIT_ACTION_NAMES = {
     "case.open": _l("VOC 사건 접수"), "case.assign": _l("VOC 사건 배정"), "case.status": _l("VOC 사건 상태 변경"),
     "case.close": _l("VOC 사건 종결"), "case.transfer": _l("VOC 사건 이관"), "case.rule_add": _l("사건 규칙 추가"),
     "case.rule_remove": _l("사건 규칙 끄기"), "case.export": _l("VOC 사건 목록 내려받기"),
-    "case.routing_add": _l("사건 라우팅 규칙 추가"),
+    "case.routing_add": _l("사건 라우팅 규칙 추가"), "case.routing_edit": _l("사건 라우팅 규칙 변경"),
+    "case.routing_delete": _l("사건 라우팅 규칙 삭제"), "case.reply": _l("VOC 사건 고객 답변 발송"),
+    "customer_message.queue": _l("고객 메시지 발송 대기열 등록"),
     "churn.run": _l("이탈 예측 계산"), "churn.action_start": _l("고객 유지 조치 시작"),
     "churn.action_called": _l("해피콜 완료 표시"),
 }

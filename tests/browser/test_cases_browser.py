@@ -1,7 +1,8 @@
 """The whole VOC loop in a real Chromium against ``survey-app serve``: a respondent gives NPS 3 and asks to be
-contacted → the case job opens a case in the office's queue → a handler assigns, answers and closes it with a
-root cause → the follow-up invitation is in the outbox → the customer answers it satisfied → the dashboard
-shows the recovery. axe-core (WCAG 2.1 A/AA) on every case page."""
+contacted → the case job opens a case in the office's queue → a handler assigns and answers it, replies by
+SMS from a template (the reply is in the outbox and on the timeline) and closes it with a root cause → the
+follow-up invitation is in the outbox → the customer answers it satisfied → the dashboard
+shows the recovery. axe-core (WCAG 2.1 A/AA) on every case page, the reply form and the routing rules page."""
 from __future__ import annotations
 
 import itertools
@@ -102,6 +103,12 @@ def test_the_whole_voc_loop_in_the_browser(live_app, new_page, axe_check, shoot)
     staff.fill("#answer-note", "전화로 사과드리고 담당 직원 교육을 약속드렸습니다.")
     with staff.expect_navigation():
         staff.click("form[action$='/answer'] button[type=submit]")
+    _reply_by_sms(staff, axe_check)
+    with live_app.app_context():
+        reply = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "case_reply",
+                                                              OutboxMessage.contact_id == ids["contact"]))
+        assert (reply.channel, reply.status, reply.wave_id) == ("sms", "pending", None)
+        assert "담당 직원 교육을 마쳤습니다" in reply.body
     with staff.expect_navigation():  # closing without a root cause is refused with a reason
         staff.click("form[action$='/close'] button[type=submit]")
     assert "원인 분류를 골라 주십시오" in staff.inner_text("main")
@@ -141,6 +148,54 @@ def test_the_whole_voc_loop_in_the_browser(live_app, new_page, axe_check, shoot)
         staff.goto(base + path)
         assert staff.query_selector("h1") is not None
         assert axe_check(staff) == [], path
+
+
+def _reply_by_sms(staff, axe_check) -> None:
+    """Load the 처리 결과 안내, edit it, preview it (name masked), send it: it is in the outbox and the timeline."""
+    staff.check("input[name='reply-channel'][value='sms']")
+    staff.select_option("#reply-template", value="contact")
+    with staff.expect_navigation():
+        staff.click("button[name=step][value=load]")
+    assert "전화를 드렸으나" in staff.input_value("#reply-body")
+    staff.select_option("#reply-template", value="result")
+    staff.fill("#reply-body", "[우체국] {이름}님, 불편을 드려 죄송합니다. 담당 직원 교육을 마쳤습니다.")
+    with staff.expect_navigation():
+        staff.click("button[name=step][value=preview]")
+    assert "이*자님, 불편을 드려 죄송합니다" in staff.inner_text("#reply-preview")
+    assert axe_check(staff) == [], "reply preview"
+    with staff.expect_navigation():
+        staff.click("button[name=step][value=send]")
+    assert "보내기 전" in staff.inner_text("#case-messages")
+    assert "발송 대기열에 넣었습니다" in staff.inner_text("ol.timeline")
+    assert axe_check(staff) == [], "case detail with a reply"
+
+
+def test_routing_rules_page_passes_axe_and_refuses_bad_input(live_app, new_page, axe_check):
+    from survey_app.models import OrgLevel, OrgUnit
+    from tests.browser.test_staff_browser import make_staff
+    base = live_app.config["LIVE_URL"]
+    with live_app.app_context():
+        db.session.add(OrgUnit(code=f"R-ROUTE{next(_serial)}", name="강원지방우정청", level=OrgLevel.REGIONAL))
+        db.session.commit()
+    page = new_page()
+    sign_in(page, base, make_staff(live_app, "designer"))
+    page.goto(f"{base}/manage/cases/routing")
+    assert axe_check(page) == [], "routing rules"
+    page.fill("#priority", "0")
+    with page.expect_navigation():
+        page.click("form[action$='/routing'] button[type=submit]")
+    assert "분류나 지역 가운데 하나는" in page.inner_text("#routing-error")
+    assert axe_check(page) == [], "routing rules with an error"
+    page.select_option("#category", value="complaint")
+    page.fill("#region", "강원")
+    page.select_option("#unit", index=1)
+    page.fill("#priority", "10")
+    with page.expect_navigation():
+        page.click("form[action$='/routing'] button[type=submit]")
+    assert "강원" in page.inner_text("#routing-rules")
+    with page.expect_navigation():
+        page.click("#routing-rules a")
+    assert axe_check(page) == [], "routing rule edit"
 
 
 def test_rule_editor_passes_axe(live_app, new_page, axe_check):

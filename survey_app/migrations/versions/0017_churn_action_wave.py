@@ -1,7 +1,7 @@
 """a retention message or survey action keeps the wave that carries it to the treated customers
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-06
 
 A message or survey action sends through the ordinary distribution: a wave whose audience is the action's
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0017'
-down_revision = '0014'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
