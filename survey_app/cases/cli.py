@@ -36,7 +36,7 @@ def process_command(batch: int | None) -> None:
 
 @cases_group.command("route")
 @click.option("--category", default=None, help="Category code, e.g. complaint (default: every category).")
-@click.option("--region", default=None, help="Customer region, e.g. 강원 (default: every region).")
+@click.option("--region", default=None, help="Customer region, as in the customer records (default: every region).")
 @click.option("--unit", "unit_code", required=True, help="Code of the unit that receives the cases.")
 @click.option("--priority", type=int, default=100, help="Priority, 1–9999; smaller numbers are tried first.")
 def route_command(category: str | None, region: str | None, unit_code: str, priority: int) -> None:
