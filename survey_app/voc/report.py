@@ -86,22 +86,28 @@ def subtree(unit_id: int) -> set[int]:
     return found
 
 
-def _rows(wave_id: int):
-    """The wave's analysed answers: topic, sentiment, words and response (one streamed query; quotes are read
-    for the few shown, by :func:`_quote_rows`)."""
+def _stream(query):
+    """Rows of a column query as plain tuples, streamed through the connection (no ORM row handling: a wave has
+    100,000 of them)."""
+    return db.session.connection().execute(query.execution_options(yield_per=20_000))
+
+
+def _rows(wave_id: int) -> list:
+    """The wave's analysed answers: topic, sentiment, words, response and the topic's probability (one streamed
+    query; quotes are read for the few shown, by :func:`_quote_rows`)."""
     query = (select(TextAnalysis.topic, TextAnalysis.confirmed_topic, TextAnalysis.sentiment, TextAnalysis.tokens,
-                    TextAnalysis.source_id, TextAnalysis.source_id.label("response_id"))
+                    TextAnalysis.source_id, TextAnalysis.source_id.label("response_id"), TextAnalysis.id,
+                    TextAnalysis.topic_probability, TextAnalysis.arrived_at)
              .where(TextAnalysis.source_kind == TextSource.ANSWER, TextAnalysis.wave_id == wave_id)
-             .order_by(TextAnalysis.id).execution_options(yield_per=20_000))
-    return db.session.execute(query).all()
+             .order_by(TextAnalysis.id))
+    return _stream(query).all()
 
 
 def _words_of_wave(wave_id: int, allowed: set[int] | None) -> list[list[str]]:
     """The words of a wave's analysed answers, of ``allowed`` units (and of no known unit) when given."""
     query = (select(TextAnalysis.tokens, TextAnalysis.org_unit_id)
-             .where(TextAnalysis.source_kind == TextSource.ANSWER, TextAnalysis.wave_id == wave_id)
-             .execution_options(yield_per=20_000))
-    return [tokens.split() for tokens, unit in db.session.execute(query)
+             .where(TextAnalysis.source_kind == TextSource.ANSWER, TextAnalysis.wave_id == wave_id))
+    return [tokens.split() for tokens, unit in _stream(query)
             if allowed is None or unit is None or unit in allowed]
 
 
@@ -141,26 +147,33 @@ def _quotes(best: list) -> tuple[str, ...]:
 QUOTE_CANDIDATES = 200
 
 
-def _quote_rows(wave_id: int, code: str, response_of: dict[int, int]) -> list:
-    """The wave's most typical answers of topic ``code`` with a quote, of visible responses (``response_of`` maps
-    their answer ids to response ids): predicted ones by probability, staff-confirmed ones first."""
-    base = (select(TextAnalysis.quote, TextAnalysis.tokens, TextAnalysis.source_id)
-            .where(TextAnalysis.source_kind == TextSource.ANSWER, TextAnalysis.wave_id == wave_id,
-                   TextAnalysis.quote != ""))
-    confirmed = base.where(TextAnalysis.confirmed_at.is_not(None), TextAnalysis.confirmed_topic == code)
-    predicted = (base.where(TextAnalysis.topic == code, TextAnalysis.confirmed_topic.is_(None))
-                 .order_by(TextAnalysis.topic_probability.desc(), TextAnalysis.id).limit(QUOTE_CANDIDATES))
-    rows = list(db.session.execute(confirmed.limit(QUOTE_CANDIDATES))) + list(db.session.execute(predicted))
-    return [r for r in rows if r.source_id in response_of]
+def _quote_rows(code: str, members: list) -> list:
+    """The most typical of ``members`` (visible rows of topic ``code``) with their quotes: staff-confirmed ones
+    first, then predicted ones by probability. The order is made from rows already read; only the candidates'
+    quotes are read, by id."""
+    confirmed = [m for m in members if m.confirmed_topic == code]
+    predicted = sorted((m for m in members if m.confirmed_topic is None), key=lambda m: (-m.topic_probability, m.id))
+    candidates = (confirmed + predicted)[:2 * QUOTE_CANDIDATES]
+    quotes = dict(_stream(select(TextAnalysis.id, TextAnalysis.quote)
+                          .where(TextAnalysis.id.in_([m.id for m in candidates]), TextAnalysis.quote != "")).all())
+    return [QuoteRow(quotes[m.id], m.tokens) for m in candidates if m.id in quotes]
 
 
-def _themes(wave_id: int, rows, names: dict[str, str]) -> tuple[Theme, ...]:
+@dataclass(frozen=True)
+class QuoteRow:
+    """A candidate quote and the words of its text."""
+
+    quote: str
+    tokens: str
+
+
+def _themes(rows, names: dict[str, str]) -> tuple[Theme, ...]:
     by_topic: dict[str, list] = defaultdict(list)
     for r in rows:
         by_topic[r.confirmed_topic or r.topic].append(r)
     themes = []
     for code, members in sorted(by_topic.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        quotes = _quotes(_quote_rows(wave_id, code, {r.source_id: r.response_id for r in members}))
+        quotes = _quotes(_quote_rows(code, members))
         negative = 100.0 * sum(m.sentiment == "부정" for m in members) / len(members)
         themes.append(Theme(code, names.get(code, code), len(members), 100.0 * len(members) / len(rows), negative,
                             quotes))
@@ -173,16 +186,13 @@ def _offices(report: KeywordReport, labels: list[str]) -> tuple[OfficeTerms, ...
     return tuple(OfficeTerms(name, counts[name], report.groups.get(name, ())[:TERMS_PER_OFFICE]) for name in shown)
 
 
-def _last_week(wave_id: int, keep: set[int], docs: list[list[str]], rows) -> tuple[tuple, str]:
+def _last_week(docs: list[list[str]], rows) -> tuple[tuple, str]:
     """Emerging words of the wave's last seven days against its days before."""
-    query = (select(TextAnalysis.source_id, TextAnalysis.arrived_at)
-             .where(TextAnalysis.source_kind == TextSource.ANSWER, TextAnalysis.wave_id == wave_id))
-    arrived = {rid: when for rid, when in db.session.execute(query) if rid in keep}
-    if not arrived:
+    if not rows:
         return (), ""
-    cut = max(arrived.values()) - timedelta(days=7)
-    old = [d for d, r in zip(docs, rows, strict=True) if arrived[r.response_id] < cut]
-    new = [d for d, r in zip(docs, rows, strict=True) if arrived[r.response_id] >= cut]
+    cut = max(r.arrived_at for r in rows) - timedelta(days=7)
+    old = [d for d, r in zip(docs, rows, strict=True) if r.arrived_at < cut]
+    new = [d for d, r in zip(docs, rows, strict=True) if r.arrived_at >= cut]
     return (emerging([old, new]), "last_week") if old and new else ((), "")
 
 
@@ -197,7 +207,7 @@ def _emerging(wave: Wave, docs: list[list[str]], rows, units: Collection[int] | 
         before = [_words_of_wave(w.id, allowed) for w in earlier]
         if sum(map(len, before)):
             return emerging([*before, docs]), "earlier_waves"
-    return _last_week(wave.id, {r.response_id for r in rows}, docs, rows)
+    return _last_week(docs, rows)
 
 
 def wave_voc(wave: Wave, *, units: Collection[int] | None = None, unit: int | None = None) -> VocReport:
@@ -215,7 +225,7 @@ def wave_voc(wave: Wave, *, units: Collection[int] | None = None, unit: int | No
     grouped = len({label for label in labels if label}) >= 2
     words = keywords(docs, labels if grouped else None, top=20)
     found, basis = _emerging(wave, docs, rows, units, unit)
-    return VocReport(n=len(rows), themes=_themes(wave.id, rows, names), sentiment=sentiment, terms=words.terms,
+    return VocReport(n=len(rows), themes=_themes(rows, names), sentiment=sentiment, terms=words.terms,
                      offices=_offices(words, labels) if grouped else (), emerging=found[:15], emerging_basis=basis,
                      unit_name=unit_name, pending=pending_count(wave))
 
@@ -227,4 +237,4 @@ def workbook_topics(wave: Wave, units: Collection[int] | None = None) -> tuple[V
     if not rows:
         return ()
     return tuple(VocTopic(t.name, t.count, t.share, t.negative, t.quotes[0] if t.quotes else "")
-                 for t in _themes(wave.id, rows, topic_names()))
+                 for t in _themes(rows, topic_names()))

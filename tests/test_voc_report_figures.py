@@ -1,0 +1,84 @@
+"""The stored VOC report gives the same figures after its speed work: ``wave_voc`` on a fixed two-wave fixture
+(three offices, texts from the seed corpus) equals the report the earlier implementation gave (computed by it
+before the change and kept in ``tests/fixtures/voc_report_golden.json``): themes, counts, shares, quotes, terms,
+log-odds z per office, emerging words with their p and q, sentiment."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import random
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.test_results_support import SMALL, add_response
+
+GOLDEN = Path(__file__).parent / "fixtures" / "voc_report_golden.json"
+OFFICES = {"P-GA": "가우체국", "P-GB": "나우체국", "P-GC": "다우체국"}
+
+
+def _texts(n: int, seed: int) -> list[str]:
+    from analysis.text import load_corpus
+
+    sentences = [c.text for c in load_corpus()]
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(sentences) for _ in range(rng.choice((1, 1, 2)))) for _ in range(n)]
+
+
+@pytest.fixture
+def two_waves(app_ctx, make_survey, make_org):
+    """An earlier wave of 120 answers and the current one of 180, over three offices; all analysed."""
+    from survey_app.models import OrgLevel, Survey, Wave
+    from survey_app.voc.jobs import analyse_new_answers
+
+    ids = make_survey(SMALL.to_dict(), code="VOC-GOLD")
+    make_org("R-GOLD", "골드지방우정청", OrgLevel.REGIONAL)
+    units = {code: make_org(code, name, OrgLevel.OFFICE, "R-GOLD") for code, name in OFFICES.items()}
+    rng = random.Random(11)
+    with app_ctx() as session:
+        first = session.get(Wave, ids["wave_id"])
+        first.opens_at = first.created_at - timedelta(days=90)
+        second = Wave(code="W-GOLD-2", name="2차", survey=session.get(Survey, ids["survey_id"]), version=first.version,
+                      state="open", opens_at=first.created_at)
+        session.add(second)
+        session.flush()
+        for wave, texts in ((first, _texts(120, 1)), (second, _texts(180, 2) + ["상자가 찢어지고 물건이 파손돼서 왔어요"] * 20)):
+            for text in texts:
+                add_response(session, wave, {"Q8": text}, hidden={"office_code": rng.choice(list(OFFICES))})
+        second_id = second.id
+    with app_ctx():
+        analyse_new_answers(batch=1000)
+    return {"wave": second_id, "unit": units["P-GA"]}
+
+
+def _plain(value):
+    """The report as JSON-able data, floats rounded to 9 significant digits."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, float):
+        return value if math.isinf(value) else float(f"{value:.9g}")
+    return value
+
+
+def _reports(app_ctx, two_waves) -> dict:
+    from survey_app.models import Wave
+    from survey_app.voc.report import wave_voc, workbook_topics
+
+    with app_ctx() as session:
+        wave = session.get(Wave, two_waves["wave"])
+        return {"all": _plain(wave_voc(wave)), "office": _plain(wave_voc(wave, unit=two_waves["unit"])),
+                "workbook": _plain(workbook_topics(wave))}
+
+
+def test_the_report_figures_are_those_of_the_earlier_implementation(app_ctx, two_waves):
+    found = _reports(app_ctx, two_waves)
+    assert found["all"]["n"] == 200 and found["all"]["emerging"] and found["all"]["offices"]
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    for key in ("all", "office", "workbook"):
+        assert found[key] == expected[key], key
