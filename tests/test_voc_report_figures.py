@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from tests.test_results_support import SMALL, add_response
 
@@ -82,3 +83,23 @@ def test_the_report_figures_are_those_of_the_earlier_implementation(app_ctx, two
     expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
     for key in ("all", "office", "workbook"):
         assert found[key] == expected[key], key
+
+
+def test_a_kept_wave_is_read_again_when_its_analyses_change(app_ctx, two_waves):
+    """The report keeps a wave's texts in memory; a staff confirmation or a new analysis shows at once."""
+    from survey_app.models import TextAnalysis, TextSource, Wave
+    from survey_app.voc.jobs import analyse_new_answers
+    from survey_app.voc.operations import confirm_topic
+    from survey_app.voc.report import wave_voc
+
+    with app_ctx() as session:
+        wave = session.get(Wave, two_waves["wave"])
+        first = {t.code: t.count for t in wave_voc(wave).themes}
+        row = session.scalars(select(TextAnalysis).where(TextAnalysis.wave_id == wave.id,
+                                                         TextAnalysis.topic != "praise")).first()
+        confirm_topic(TextSource.ANSWER, row.source_id, "praise", None, source_code=row.source_code)
+        second = {t.code: t.count for t in wave_voc(wave).themes}
+        assert second["praise"] == first["praise"] + 1 and second[row.topic] == first[row.topic] - 1
+        add_response(session, wave, {"Q8": "직원분이 정말 친절하셨어요 감사합니다"}, hidden={"office_code": "P-GA"})
+        analyse_new_answers(batch=10)
+        assert wave_voc(wave).n == 201
