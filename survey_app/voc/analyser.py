@@ -175,13 +175,30 @@ def _quote(analysis: Analysis) -> str:
     return quote if len(quote) <= QUOTE_CHARS else quote[:QUOTE_CHARS - 1] + "…"
 
 
+def _distinct(texts: Sequence[object]) -> tuple[list[object], list[int]]:
+    """The distinct texts and, for each text, its place among them (a note template repeated 10,000 times is
+    analysed once)."""
+    place: dict[str, int] = {}
+    distinct: list[object] = []
+    slots = []
+    for text in texts:
+        slot = place.setdefault(text, len(distinct)) if isinstance(text, str) else len(distinct)
+        if slot == len(distinct):
+            distinct.append(text)
+        slots.append(slot)
+    return distinct, slots
+
+
 def analyse_texts(texts: Sequence[object]) -> list[TextResult]:
-    """Topic, sentiment, content words and a masked quote of each text (bad input gives an 'other' result)."""
+    """Topic, sentiment, content words and a masked quote of each text (bad input gives an 'other' result);
+    identical texts are analysed once."""
     topic, sentiment, tag = models()
-    found = analyse(texts)
+    distinct, slots = _distinct(texts)
+    found = analyse(distinct)
     topics, feelings = topic.predict(found), sentiment.predict(found)
-    return [TextResult(t.label, t.probability, s.label, s.probability, " ".join(a.content), _quote(a), tag)
-            for a, t, s in zip(found, topics, feelings, strict=True)]
+    results = [TextResult(t.label, t.probability, s.label, s.probability, " ".join(a.content), _quote(a), tag)
+               for a, t, s in zip(found, topics, feelings, strict=True)]
+    return [results[slot] for slot in slots]
 
 
 def suggest_topic(text: str) -> Suggestion:
