@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.designer_support import staff
+from tests.test_voc import voc_wave  # noqa: F401,F811  (the small survey wave with answers)
 
 #: The seed model reads this as late delivery; staff say it is an app/online problem (알뜰폰 개통 is done online).
 WRONG = "우체국 알뜰폰 개통이 일주일째 안 되고 있어요"
@@ -179,3 +180,58 @@ def test_a_case_outside_my_units_cannot_have_its_topic_changed(app_ctx, client, 
     _job(app_ctx)
     assert client.post(f"/manage/cases/{case_id}/topic", data={"topic": "praise"}).status_code in (403, 404)
     assert _analysis(app_ctx, TextSource.CASE, case_id).confirmed_topic is None
+
+
+def _voc_page(client, wave_id: int, **args):
+    answer = client.get(f"/manage/results/waves/{wave_id}/voc", query_string=args)
+    return answer.status_code, html.unescape(answer.get_data(as_text=True))
+
+
+def test_the_analysis_page_shows_call_notes_and_case_texts_of_the_waves_period(app_ctx, client, make_user, voc_wave,  # noqa: F811
+                                                                               fresh_models):
+    """설문 응답 / 상담 메모 / VOC 접수 내용: the page analyses the chosen source's texts that arrived while the wave
+    ran, of the viewer's units; a viewer without customer records may not choose call notes."""
+    from survey_app.cases.operations import open_case
+    from survey_app.models import utcnow
+    from tests.test_voc import DELAY, RUDE, _analyst
+
+    units = voc_wave["units"]
+    for i, text in enumerate(DELAY):
+        _note(app_ctx, f"I-P-{i}", f"고객 말씀: {text}. 조회 후 재안내", units["P-VA"])
+    for i, text in enumerate(RUDE[:3]):
+        _note(app_ctx, f"I-R-{i}", f"{text}. 해당 우체국에 전달", units["P-VB"])
+    with app_ctx() as session:
+        from survey_app.models import Interaction
+        for note in session.scalars(select(Interaction).where(Interaction.external_id.like("I-%"))):
+            note.occurred_at = utcnow()
+        session.add(Interaction(external_id="I-OLD", occurred_at=utcnow() - __import__("datetime").timedelta(days=400),
+                                channel="call", note="직원이 불친절했어요", org_unit_id=units["P-VB"]))
+        open_case(source="call", category="grievance", summary="등기 분실", detail="보낸 등기가 분실됐어요",
+                  org_unit_id=units["P-VA"])
+    _job(app_ctx)
+    _analyst(app_ctx, make_user, client)
+    status, page = _voc_page(client, voc_wave["wave_id"], source="call_note")
+    assert status == 200 and "상담 메모: 이 차수의 조사 기간에 들어온 글을 분석했습니다" in page
+    assert "분석한 응답 9건" in page  # the old note is outside the wave's period
+    assert '<th scope="row">배달 지연</th>' in page and '<th scope="row">직원 응대</th>' in page
+    assert '<option value="call_note" selected>상담 메모</option>' in page and "VOC 접수 내용" in page
+    status, page = _voc_page(client, voc_wave["wave_id"], source="call_note", unit=units["P-VA"])
+    assert "분석한 응답 6건" in page and '<th scope="row">직원 응대</th>' not in page
+    status, page = _voc_page(client, voc_wave["wave_id"], source="case")
+    assert "분석한 응답 1건" in page and '<th scope="row">분실·파손</th>' in page
+    status, page = _voc_page(client, voc_wave["wave_id"], source="nonsense")
+    assert status == 200 and "상담 메모: 이 차수" not in page  # an unknown source shows the answers
+
+
+def test_a_viewer_without_customer_records_cannot_choose_call_notes(app_ctx, client, make_user, voc_wave, fresh_models):  # noqa: F811
+    from survey_app.accounts.operations import grant_role
+    from survey_app.models import User
+    from tests.test_voc import PASSWORD
+
+    user_id, _ = make_user("voc_exec", PASSWORD)
+    with app_ctx() as session:
+        grant_role(session.get(User, user_id), "executive", None)
+    client.post("/manage/login", data={"username": "voc_exec", "password": PASSWORD})
+    status, page = _voc_page(client, voc_wave["wave_id"])
+    assert status == 200 and "상담 메모" not in page and "VOC 접수 내용" in page
+    assert _voc_page(client, voc_wave["wave_id"], source="call_note")[0] == 403

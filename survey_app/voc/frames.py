@@ -22,7 +22,7 @@ from analysis.text import WordIds
 from ..database import db
 from ..models import TextAnalysis, TextSource
 
-__all__ = ["WaveTexts", "wave_texts", "kept", "KEPT"]
+__all__ = ["WaveTexts", "wave_texts", "read_texts", "stamp", "kept", "KEPT"]
 
 #: Entries a process keeps: waves' texts (the current one and the earlier ones it is compared with) and who
 #: may see which response.
@@ -55,17 +55,19 @@ def _of_wave(wave_id: int):
     return (TextAnalysis.source_kind == TextSource.ANSWER) & (TextAnalysis.wave_id == wave_id)
 
 
-def _stamp(wave_id: int) -> tuple:
+def stamp(where) -> tuple:
+    """A cheap fingerprint of the analyses matching ``where``: number, highest id, latest analysis and confirmation."""
     query = select(func.count(TextAnalysis.id), func.max(TextAnalysis.id), func.max(TextAnalysis.analysed_at),
                    func.max(TextAnalysis.confirmed_at))
-    return tuple(db.session.execute(query.where(_of_wave(wave_id))).one())
+    return tuple(db.session.execute(query.where(where)).one())
 
 
-def _read(wave_id: int) -> WaveTexts:
+def read_texts(where) -> WaveTexts:
+    """The analysed texts matching ``where``, in id order (any source kind)."""
     query = (select(TextAnalysis.id, TextAnalysis.source_id, TextAnalysis.org_unit_id, TextAnalysis.topic,
                     TextAnalysis.confirmed_topic, TextAnalysis.topic_probability, TextAnalysis.sentiment,
                     TextAnalysis.tokens)
-             .where(_of_wave(wave_id)).order_by(TextAnalysis.id).execution_options(yield_per=20_000))
+             .where(where).order_by(TextAnalysis.id).execution_options(yield_per=20_000))
     rows = db.session.connection().execute(query).all()
     columns = list(zip(*rows, strict=True)) if rows else [()] * 8
     ids, responses, units, topics, confirmed, probability, sentiments, tokens = columns
@@ -98,4 +100,4 @@ def kept(key: tuple, make: Callable[[], T]) -> T:
 
 def wave_texts(wave_id: int) -> WaveTexts:
     """The wave's analysed answers, read again only when its analyses changed."""
-    return kept(("texts", wave_id, *_stamp(wave_id)), lambda: _read(wave_id))
+    return kept(("texts", wave_id, *stamp(_of_wave(wave_id))), lambda: read_texts(_of_wave(wave_id)))
