@@ -173,9 +173,12 @@ def keywords(docs: Sequence[Iterable[str]] | WordIds, groups: Sequence[Hashable]
     out: dict[Hashable, tuple[DistinctTerm, ...]] = {}
     if groups is not None and words:
         prior = prior_size * counts.astype(np.float64)
-        labels = np.array(groups, dtype=object)
-        for label in dict.fromkeys(groups):
-            inside = np.asarray(m[np.flatnonzero(labels == label)].sum(axis=0)).ravel()
+        order = {label: k for k, label in enumerate(dict.fromkeys(groups))}
+        member = sparse.csr_matrix((np.ones(len(groups), dtype=np.int64),
+                                    ([order[g] for g in groups], np.arange(len(groups)))), shape=(len(order), len(groups)))
+        by_group = (member @ m).tocsr()  # each group's word counts, in one sparse product
+        for label, k in order.items():
+            inside = by_group[k].toarray().ravel()
             delta, z = log_odds(inside, counts - inside, prior)
             keep = np.flatnonzero((inside >= min_count) & (z > 0))
             ranked = keep[np.argsort(-z[keep], kind="stable")][:top]
