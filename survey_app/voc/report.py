@@ -149,9 +149,10 @@ def _quote_rows(texts: WaveTexts, members: np.ndarray) -> list[QuoteRow]:
     predicted = predicted[np.lexsort((texts.ids[predicted], -texts.probability[predicted]))]
     candidates = np.concatenate((confirmed, predicted))[:2 * QUOTE_CANDIDATES]
     wanted = texts.ids[candidates].tolist()
-    quotes = dict(db.session.execute(select(TextAnalysis.id, TextAnalysis.quote)
-                                     .where(TextAnalysis.id.in_(wanted), TextAnalysis.quote != "")).all())
-    return [QuoteRow(quotes[i], texts.tokens[k]) for i, k in zip(wanted, candidates.tolist(), strict=True) if i in quotes]
+    quotes = {i: QuoteRow(quote, tokens) for i, quote, tokens in db.session.execute(
+        select(TextAnalysis.id, TextAnalysis.quote, TextAnalysis.tokens)
+        .where(TextAnalysis.id.in_(wanted), TextAnalysis.quote != ""))}
+    return [quotes[i] for i in wanted if i in quotes]
 
 
 def _themes(texts: WaveTexts, rows: np.ndarray, names: dict[str, str]) -> tuple[Theme, ...]:
