@@ -103,3 +103,21 @@ def test_a_kept_wave_is_read_again_when_its_analyses_change(app_ctx, two_waves):
         add_response(session, wave, {"Q8": "직원분이 정말 친절하셨어요 감사합니다"}, hidden={"office_code": "P-GA"})
         analyse_new_answers(batch=10)
         assert wave_voc(wave).n == 201
+        _same_as_read_afresh(wave.id)  # the new analysis was appended to the kept texts
+        other = session.scalars(select(TextAnalysis).where(TextAnalysis.wave_id == wave.id,
+                                                           TextAnalysis.id != row.id)).first()
+        session.delete(other)  # an analysis gone and its answer analysed again: read afresh, not appended
+        session.flush()
+        assert analyse_new_answers(batch=10) == 1 and wave_voc(wave).n == 201
+        _same_as_read_afresh(wave.id)
+
+
+def _same_as_read_afresh(wave_id: int) -> None:
+    """The kept (possibly appended) texts of the wave equal a fresh read of its analyses."""
+    from survey_app.voc.frames import _of_wave, read_texts, wave_texts
+
+    kept, fresh = wave_texts(wave_id), read_texts(_of_wave(wave_id))
+    for name in ("ids", "response_ids", "units", "topics", "confirmed", "probability", "sentiments"):
+        assert getattr(kept, name).tolist() == getattr(fresh, name).tolist(), name
+    assert kept.words.matrix()[1] == fresh.words.matrix()[1]
+    assert (kept.words.matrix()[0] != fresh.words.matrix()[0]).nnz == 0

@@ -107,6 +107,14 @@ class WordIds:
     def __len__(self) -> int:
         return len(self.indptr) - 1
 
+    def extend(self, docs: Iterable[Iterable[str]]) -> WordIds:
+        """These texts followed by ``docs`` (new words get the next ids; the ids already given stay)."""
+        more = WordIds.of(docs)
+        vocabulary = {w: k for k, w in enumerate(self.words)}
+        renumber = np.array([vocabulary.setdefault(w, len(vocabulary)) for w in more.words], dtype=np.int32)
+        return WordIds(np.concatenate((self.ids, renumber[more.ids] if len(more.ids) else more.ids)),
+                       np.concatenate((self.indptr, more.indptr[1:] + self.indptr[-1])), tuple(vocabulary))
+
     def take(self, rows: np.ndarray) -> WordIds:
         """The texts at ``rows`` (indices or a boolean mask), in that order, with the same vocabulary."""
         rows = np.flatnonzero(rows) if np.asarray(rows).dtype == bool else np.asarray(rows, dtype=np.int64)

@@ -62,8 +62,9 @@ def stamp(where) -> tuple:
     return tuple(db.session.execute(query.where(where)).one())
 
 
-def read_texts(where) -> WaveTexts:
-    """The analysed texts matching ``where``, in id order (any source kind)."""
+def read_texts(where, after: WaveTexts | None = None) -> WaveTexts:
+    """The analysed texts matching ``where``, in id order (any source kind); with ``after``, those texts followed by
+    the ones read (whose ids must all be higher)."""
     query = (select(TextAnalysis.id, TextAnalysis.source_id, TextAnalysis.org_unit_id, TextAnalysis.topic,
                     TextAnalysis.confirmed_topic, TextAnalysis.topic_probability, TextAnalysis.sentiment,
                     TextAnalysis.tokens)
@@ -72,14 +73,19 @@ def read_texts(where) -> WaveTexts:
     columns = list(zip(*rows, strict=True)) if rows else [()] * 8
     ids, responses, units, topics, confirmed, probability, sentiments, tokens = columns
     shared: dict[str, str] = {}
-    return WaveTexts(ids=np.asarray(ids, dtype=np.int64), response_ids=np.asarray(responses, dtype=np.int64),
+    found = dict(ids=np.asarray(ids, dtype=np.int64), response_ids=np.asarray(responses, dtype=np.int64),
                      units=np.asarray([-1 if u is None else u for u in units], dtype=np.int64),
                      topics=np.asarray([shared.setdefault(c or t, c or t) for c, t in zip(confirmed, topics, strict=True)],
                                        dtype=object),
                      confirmed=np.asarray([c is not None for c in confirmed], dtype=bool),
                      probability=np.asarray(probability, dtype=np.float64),
                      sentiments=np.asarray([shared.setdefault(f, f) for f in sentiments], dtype=object),
-                     words=WordIds.of(t.split() for t in tokens))
+                     words=None)
+    words = (t.split() for t in tokens)
+    if after is None:
+        return WaveTexts(**{**found, "words": WordIds.of(words)})
+    joined = {name: np.concatenate((getattr(after, name), column)) for name, column in found.items() if name != "words"}
+    return WaveTexts(**joined, words=after.words.extend(words))
 
 
 def kept(key: tuple, make: Callable[[], T]) -> T:
@@ -100,6 +106,29 @@ def kept(key: tuple, make: Callable[[], T]) -> T:
     return found
 
 
+def _kept_before(key: tuple) -> tuple[tuple, WaveTexts] | None:
+    """The entry kept of the same kind and wave with another stamp, if any."""
+    full = (db.session.connection().engine.url.render_as_string(), *key)
+    with _lock:
+        return next(((k[len(full) - 4:], v) for k, v in _kept.items() if k[:3] == full[:3] and k != full), None)
+
+
+def _texts_of(wave_id: int, now: tuple) -> WaveTexts:
+    """Read the wave's texts; when only new analyses arrived since the kept ones (the job's usual run on an open
+    wave: nothing deleted, no confirmation since), read just those and append them."""
+    where = _of_wave(wave_id)
+    before = _kept_before(("texts", wave_id, *now))
+    if before is not None:
+        (count, highest, _analysed, confirmed), texts = before
+        if highest is not None and confirmed == now[3]:
+            newer = db.session.scalar(select(func.count(TextAnalysis.id)).where(where, TextAnalysis.id > highest))
+            if count + newer == now[0]:
+                return read_texts(where & (TextAnalysis.id > highest), after=texts)
+    return read_texts(where)
+
+
 def wave_texts(wave_id: int) -> WaveTexts:
-    """The wave's analysed answers, read again only when its analyses changed."""
-    return kept(("texts", wave_id, *stamp(_of_wave(wave_id))), lambda: read_texts(_of_wave(wave_id)))
+    """The wave's analysed answers, read again only when its analyses changed (only the new ones when only new
+    ones arrived)."""
+    now = stamp(_of_wave(wave_id))
+    return kept(("texts", wave_id, *now), lambda: _texts_of(wave_id, now))

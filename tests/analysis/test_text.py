@@ -211,3 +211,6 @@ def test_word_ids_take_and_count_as_the_word_lists_do():
     before, now = [["배달"]] * 30, [["파손", "배달"]] * 10
     assert emerging([WordIds.of(before), WordIds.of(now)]) == emerging([before, now])
     assert emerging([WordIds.of(before), WordIds.of(now)])[0].term == "파손"
+    grown = WordIds.of(docs[:7]).extend(docs[7:])
+    assert grown.words[:len(held.words)] == held.words and (grown.matrix()[0] != held.matrix()[0]).nnz == 0
+    assert WordIds.of([]).extend([["배달"], []]).matrix()[1] == ["배달"]
