@@ -24,6 +24,7 @@ from .results.subscription_views import bp as report_subscriptions_bp
 from .results.views import bp as results_bp
 from .retention.views import bp as retention_bp
 from .voc import bp as voc_bp
+from .voc.case_topic import bp as voc_cases_bp
 
 
 def register_blueprints(app: Flask) -> None:
@@ -44,4 +45,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(customers_bp)  # customer records, person requests, 가명정보 export (/manage/customers)
     app.register_blueprint(customer_imports_bp)  # customer, interaction and order files (/manage/customers/import)
     app.register_blueprint(cases_bp)  # VOC cases (/manage/cases)
+    app.register_blueprint(voc_cases_bp)  # a case's suggested topic, confirmed or corrected (/manage/cases/<id>/topic)
     app.register_blueprint(retention_bp)  # churn backtest, 이탈 위험 worklists, retention actions

@@ -17,6 +17,7 @@ from .demo_surveys import fresh_personal_links, open_wave_links, seed_main_surve
 from .models import User
 from .retention.operations import store_churn_run
 from .voc.jobs import analyse_new_answers
+from .voc.sources import analyse_new_call_notes, analyse_new_cases
 
 
 @dataclass
@@ -61,11 +62,20 @@ def seed_demo() -> SeedReport:
     report.personal_links = fresh_personal_links()
     analyse_new_answers(batch=100_000)  # the open answers' topics and words, as the scheduler's job would
     seed_cases()
+    analyse_call_notes_and_cases()  # call notes and case descriptions (each case's suggested topic), in batches
     if report.created_customers:  # the churn model fitted once on the demo's history, as the monthly job would
         run = store_churn_run()
         if run.message:
             report.notes.append(f"  이탈 예측 모형 (churn model): {run.message}")
     return report
+
+
+def analyse_call_notes_and_cases(batch: int = 50_000) -> None:
+    """Analyse every call note and case not analysed yet, as the scheduler's job would (identical notes once)."""
+    while analyse_new_call_notes(batch) == batch:
+        pass
+    while analyse_new_cases(batch) == batch:
+        pass
 
 
 def _seed_admin():

@@ -19,6 +19,7 @@ from .cases.replies import queue_interim_notice, reachable_channels, send_reply,
 from .cases.rules import add_rule
 from .cases.triggers import process_triggers
 from .database import db
+from .demo_customers import TOPICS
 from .demo_surveys import MAIN_SURVEY
 from .distribution.checks import sms_type
 from .models import (
@@ -41,6 +42,7 @@ CATEGORIES_FOR_CALLS = ("complaint", "request", "grievance", "simple_inquiry", "
 CALL_CATEGORIES = {"delivery_status": "complaint", "return_exchange": "request", "address_change": "request",
                    "fee": "simple_inquiry", "loss_damage": "grievance", "complaint_staff": "complaint",
                    "shop_order": "simple_inquiry", "other": "simple_inquiry"}
+CALL_LABELS = {code: label for code, _share, label, _notes in TOPICS}
 ANSWERS = ["고객께 전화로 사과드리고 재배송 일정을 안내했습니다.", "파손 보상 절차와 필요한 서류를 안내했습니다.",
            "담당 집배원 면담 후 배달 시간 조정 결과를 알려 드렸습니다.", "요금 기준과 감면 대상을 문자로 안내했습니다."]
 CAUSES = ["delivery_delay", "damage", "staff_attitude", "process", "policy", "customer"]
@@ -121,7 +123,7 @@ def _cases_from_calls(rng: random.Random) -> None:
                                     .order_by(Interaction.occurred_at.desc()).limit(400)))
     for call in rng.sample(calls, k=min(40, len(calls))):
         category = CALL_CATEGORIES.get(call.topic_code or "", rng.choice(list(CATEGORIES_FOR_CALLS)))
-        ops.open_case(source="call", category=category, summary=f"상담 후 처리 요청 ({call.topic_code or '일반'})",
+        ops.open_case(source="call", category=category, summary=f"{CALL_LABELS.get(call.topic_code, '기타 문의')} 후속 처리 요청",
                       detail=call.note, customer_id=call.customer_id, org_unit_id=call.org_unit_id,
                       interaction_id=call.id, priority=rng.choice(["normal", "normal", "high"]))
 

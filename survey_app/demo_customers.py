@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -87,6 +88,33 @@ TOPICS = [
                                               "결제 오류로 주문이 안 된다는 문의. 재시도 안내."]),
     ("other", 10, "기타 문의", ["우체국 영업시간 문의.", "우체국 알뜰폰 가입 문의. 가까운 우체국 안내."]),
 ]
+#: More call notes per topic, as agents write them (고객 말씀 요약 + 조치); a call's note is one of its topic's notes
+#: above or here, chosen by the call's serial number (the demo's random sequence stays the same).
+MORE_NOTES = {
+    "delivery_status": ["{p} 주문 후 닷새째 배송 조회가 '발송 준비'에서 멈춰 있다고 하심. 물류센터 확인 후 재안내 약속.",
+                        "고객님 {p} 도착 예정일이 지났는데 안 왔다고 항의. 담당 우체국에 배달 독촉 요청.",
+                        "등기 배달 예정 문자 받았는데 종일 기다려도 안 옴. 집배원 연락처 안내.",
+                        "명절 선물 {p} 언제 도착하는지 재문의. 물량 많아 하루이틀 지연될 수 있다고 양해 구함."],
+    "return_exchange": ["{p} 받아 보니 주문한 것과 다른 상품이 옴. 교환 접수, 회수 기사 방문 일정 안내.",
+                        "{p} 단순 변심 반품 문의. 왕복 배송비 고객 부담 안내하니 불만 표시."],
+    "address_change": ["이사로 우편물 주소 이전 신고 방법 문의. 인터넷우체국 주거이전 서비스 안내.",
+                       "보낸 소포 받는 분 주소가 틀렸다고 변경 요청. 이미 배달 출발해 반송 후 재발송 안내."],
+    "fee": ["국제 EMS 요금이 생각보다 비싸다고 문의. 무게별 요금표와 할인 방법 안내.",
+            "착불 소포 요금이 처음 안내와 다르다며 항의. 부피 무게 기준 설명, 차액 확인 예정."],
+    "loss_damage": ["{p} 상자가 찌그러지고 내용물이 깨져서 도착했다고 함. 파손 사진 받고 손해배상 접수.",
+                    "EMS 분실된 것 같다며 조회 요청. 상대국 우정청에 행방 조사 청구 접수.",
+                    "{p} 포장 뜯긴 흔적 있고 일부 수량 부족. 사진 요청, 배상 절차 안내."],
+    "complaint_staff": ["집배원이 부재중 안내 없이 경비실에 두고 갔다는 불만. 담당 국에 전달, 회신 약속.",
+                        "창구 직원이 반말로 응대하고 설명을 제대로 안 해 줬다고 항의. 사과드리고 해당 우체국 통보.",
+                        "상담 연결 대기가 20분 넘게 걸렸다고 불만 제기. 사과드림."],
+    "shop_order": ["우체국쇼핑 {p} 결제했는데 주문 내역이 안 보인다고 문의. 결제 확인 후 주문 복구 처리.",
+                   "우체국쇼핑 앱에서 카드 결제 오류가 반복된다고 함. 다른 결제 수단 안내, 전산팀 전달.",
+                   "{p} 신선도가 떨어져 물러서 왔다고 품질 불만. 판매자에게 확인 요청, 환불 안내."],
+    "other": ["우체국앱 업데이트 후 로그인이 안 된다고 문의. 앱 삭제 후 재설치 안내, 안 되면 다시 연락 주시기로.",
+              "무인우체국 접수기 사용 방법 문의. 화면 순서대로 안내.",
+              "집배원분이 무거운 소포를 집 안까지 옮겨 줘서 고맙다는 칭찬 전화. 해당 우체국에 전달.",
+              "상담원이 친절하게 해결해 줘서 감사하다는 말씀."],
+}
 OUTCOMES = [("resolved", 78), ("transferred", 9), ("callback", 8), ("unresolved", 5)]
 CHANNELS = [("call", 64), ("counter", 11), ("online", 7), ("board", 5), ("sms", 9), ("kiosk", 4)]
 CUSTOMER_TYPES = [("일반", 62), ("우체국쇼핑 회원", 30), ("소포 다량 이용", 8)]
@@ -225,7 +253,14 @@ def _call(p: _Person, when: datetime, rng: random.Random, serial: list[int], top
     serial[1] += 1
     p.calls.append({"external_id": f"CALL-{when:%Y%m%d}-{serial[1]:06d}", "occurred_at": min(when, END),
                     "channel": _pick(rng, CHANNELS)[0], "topic_code": code, "outcome": outcome,
-                    "note": rng.choice(notes).format(p=product), "agent": f"상담사{rng.randint(1, 36):02d}"})
+                    "note": _note(code, rng.choice(notes), serial[1]).format(p=product), "agent": f"상담사{rng.randint(1, 36):02d}"})
+
+
+def _note(code: str, note: str, serial: int) -> str:
+    """The call's note: the one drawn, or (for most calls) one of its topic's further notes, by serial number."""
+    more = MORE_NOTES.get(code, [])
+    slot = zlib.crc32(str(serial).encode()) % (len(more) + 1)
+    return note if slot == len(more) else more[slot]
 
 
 def _identity(p: _Person, rng: random.Random) -> dict:

@@ -305,3 +305,29 @@ def test_demo_cases_have_sent_replies_and_an_interim_notice_in_the_outbox(demo):
     assert len(replies) >= 5 and {m.status for m in replies} == {"sent"} and sent_lines == len(replies)
     assert all(m.case_id and m.wave_id is None and "{이름}" in m.body for m in replies)
     assert len(notices) == 1 and notices[0].status == "pending" and "연장" in notices[0].body
+
+
+def test_demo_call_notes_and_cases_are_analysed_with_suggested_topics(demo):
+    """Every call note and case description of the demo is analysed once on seeding; notes read as Korean VOC
+    (several topics, loss/damage notes mostly read as 분실·파손), and each case shows its suggested topic."""
+    from survey_app.models import Case, TextAnalysis, TextSource
+
+    first, _second, app, _ = demo
+    with app.app_context():
+        notes = db.session.scalar(select(func.count(Interaction.id)).where(Interaction.note.is_not(None)))
+        analysed = dict(db.session.execute(select(TextAnalysis.source_kind, func.count(TextAnalysis.id))
+                                           .group_by(TextAnalysis.source_kind)).all())
+        cases = db.session.scalar(select(func.count(Case.id)))
+        damage = db.session.execute(select(TextAnalysis.topic, func.count()).join(
+            Interaction, Interaction.id == TextAnalysis.source_id).where(
+            TextAnalysis.source_kind == TextSource.CALL_NOTE, Interaction.topic_code == "loss_damage")
+            .group_by(TextAnalysis.topic)).all()
+        topics = set(db.session.scalars(select(TextAnalysis.topic).where(TextAnalysis.source_kind == TextSource.CALL_NOTE)))
+        case_id = db.session.scalar(select(Case.id).order_by(Case.id))
+    assert analysed[TextSource.CALL_NOTE] == notes > 5_000 and analysed[TextSource.CASE] == cases
+    assert len(topics) >= 6 and max(damage, key=lambda row: row[1])[0] == "loss_damage"
+    password = re.search(r"admin / (\S+)", first).group(1)
+    client = app.test_client()
+    client.post("/manage/login", data={"username": "admin", "password": password})
+    page = client.get(f"/manage/cases/{case_id}").get_data(as_text=True)
+    assert "추천 주제: " in page and "%)" in page

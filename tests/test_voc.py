@@ -188,9 +188,9 @@ def test_suggest_topic_for_other_features(app):
     assert found.sentiment == "부정"
 
 
-def test_a_confirmed_topic_is_audited_and_retrains_the_model(app_ctx, voc_wave):
+def test_a_confirmed_topic_is_audited_and_retrains_the_model(app, app_ctx, voc_wave):
     from survey_app.models import AuditEvent, TextAnalysis, TextSource
-    from survey_app.voc.analyser import analyse_texts
+    from survey_app.voc.analyser import analyse_texts, retrain_topic_model
     from survey_app.voc.operations import TopicError, confirm_topic
 
     _analyse(app_ctx)
@@ -203,8 +203,12 @@ def test_a_confirmed_topic_is_audited_and_retrains_the_model(app_ctx, voc_wave):
         confirm_topic(TextSource.ANSWER, row.source_id, "misdelivery", None, source_code=row.source_code)
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "voc.topic_confirmed")).one()
         assert event.details["to"] == "misdelivery"
+        assert analyse_texts([text])[0].model == "seed"  # until the model is retrained
+        assert retrain_topic_model() == 1
         result = analyse_texts([text])[0]
         assert result.topic == "misdelivery" and result.model.startswith("confirmed-")
+        session.rollback()
+        assert retrain_topic_model() == 0 and analyse_texts([text])[0].model == "seed"  # none left: the seed model
 
 
 def _write(path, rows, encoding):

@@ -11,11 +11,21 @@ long pastes and control characters are cleaned (:func:`clean`) and never raise.
 """
 from .classify import Classifier, Evaluation, Prediction, default_classifiers
 from .corpus import SENTIMENTS, LabelledText, Topic, data_file, load_corpus, load_topics
-from .keywords import DistinctTerm, EmergingTerm, KeywordReport, TermCount, emerging, keywords, log_odds
+from .keywords import (
+    DistinctTerm,
+    EmergingTerm,
+    KeywordReport,
+    TermCount,
+    WordIds,
+    emerging,
+    emerging_counts,
+    keywords,
+    log_odds,
+)
 from .morph import Analysis, analyse, get_kiwi, load_user_dictionary
 from .normalise import clean, compose_jamo
 
 __all__ = ["Analysis", "analyse", "get_kiwi", "load_user_dictionary", "clean", "compose_jamo", "keywords",
-           "log_odds", "emerging", "KeywordReport", "TermCount", "DistinctTerm", "EmergingTerm", "Classifier",
+           "log_odds", "emerging", "emerging_counts", "WordIds", "KeywordReport", "TermCount", "DistinctTerm", "EmergingTerm", "Classifier",
            "Prediction", "Evaluation", "default_classifiers", "Topic", "LabelledText", "SENTIMENTS", "load_topics",
            "load_corpus", "data_file"]

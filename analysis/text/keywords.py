@@ -31,7 +31,8 @@ from itertools import chain
 import numpy as np
 from scipy import sparse, stats
 
-__all__ = ["TermCount", "DistinctTerm", "KeywordReport", "EmergingTerm", "keywords", "log_odds", "emerging"]
+__all__ = ["TermCount", "DistinctTerm", "KeywordReport", "EmergingTerm", "keywords", "log_odds", "emerging",
+           "emerging_counts", "WordIds"]
 
 
 @dataclass(frozen=True)
@@ -77,21 +78,72 @@ class EmergingTerm:
     qvalue: float
 
 
+@dataclass(frozen=True)
+class WordIds:
+    """Texts held compactly as word ids in their order: text *i*'s words are ``words[ids[indptr[i]:indptr[i+1]]]``.
+
+    A report keeps a wave's texts in this form once (a few bytes per word instead of Python lists) and takes the
+    rows a viewer may see with :meth:`take`; :meth:`matrix` gives the same texts × words counts as building them
+    from the word lists.
+    """
+
+    ids: np.ndarray
+    indptr: np.ndarray
+    words: tuple[str, ...]
+
+    @classmethod
+    def of(cls, docs: Iterable[Iterable[str]]) -> WordIds:
+        """The texts' words as ids (the vocabulary in first-seen order)."""
+        vocabulary: dict[str, int] = {}
+        ids: list[int] = []
+        indptr = [0]
+        for doc in docs:
+            if isinstance(doc, str):
+                raise ValueError("docs must be sequences of words (e.g. Analysis.content), not strings")
+            ids.extend(vocabulary.setdefault(w, len(vocabulary)) for w in doc)
+            indptr.append(len(ids))
+        return cls(np.asarray(ids, dtype=np.int32), np.asarray(indptr, dtype=np.int64), tuple(vocabulary))
+
+    def __len__(self) -> int:
+        return len(self.indptr) - 1
+
+    def extend(self, docs: Iterable[Iterable[str]]) -> WordIds:
+        """These texts followed by ``docs`` (new words get the next ids; the ids already given stay)."""
+        more = WordIds.of(docs)
+        vocabulary = {w: k for k, w in enumerate(self.words)}
+        renumber = np.array([vocabulary.setdefault(w, len(vocabulary)) for w in more.words], dtype=np.int32)
+        return WordIds(np.concatenate((self.ids, renumber[more.ids] if len(more.ids) else more.ids)),
+                       np.concatenate((self.indptr, more.indptr[1:] + self.indptr[-1])), tuple(vocabulary))
+
+    def take(self, rows: np.ndarray) -> WordIds:
+        """The texts at ``rows`` (indices or a boolean mask), in that order, with the same vocabulary."""
+        rows = np.flatnonzero(rows) if np.asarray(rows).dtype == bool else np.asarray(rows, dtype=np.int64)
+        starts, lengths = self.indptr[rows], np.diff(self.indptr)[rows]
+        indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        positions = np.arange(indptr[-1]) - np.repeat(indptr[:-1], lengths) + np.repeat(starts, lengths)
+        return WordIds(self.ids[positions], indptr, self.words)
+
+    def matrix(self) -> tuple[sparse.csr_matrix, list[str]]:
+        """Texts × words count matrix and its words in first-seen order (only words these texts use)."""
+        used, first = np.unique(self.ids, return_index=True)
+        used = used[np.argsort(first, kind="stable")]
+        renumber = np.zeros(len(self.words), dtype=np.int64)
+        renumber[used] = np.arange(len(used))
+        m = sparse.csr_matrix((np.ones(len(self.ids), dtype=np.int64), renumber[self.ids], self.indptr),
+                              shape=(len(self), len(used)))
+        m.sum_duplicates()
+        return m, [self.words[k] for k in used]
+
+    def text_counts(self) -> dict[str, int]:
+        """Word → number of texts that mention it."""
+        m, words = self.matrix()
+        texts = np.diff((m > 0).tocsc().indptr)
+        return dict(zip(words, texts.tolist(), strict=True))
+
+
 def _matrix(docs: Sequence[Iterable[str]]) -> tuple[sparse.csr_matrix, list[str]]:
     """Texts × words count matrix and the words, in first-seen order."""
-    vocabulary: dict[str, int] = {}
-    indices: list[int] = []
-    indptr = [0]
-    for doc in docs:
-        if isinstance(doc, str):
-            raise ValueError("docs must be sequences of words (e.g. Analysis.content), not strings")
-        indices.extend(vocabulary.setdefault(w, len(vocabulary)) for w in doc)
-        indptr.append(len(indices))
-    data = np.ones(len(indices), dtype=np.int64)
-    m = sparse.csr_matrix((data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
-                          shape=(len(docs), len(vocabulary)))
-    m.sum_duplicates()
-    return m, list(vocabulary)
+    return WordIds.of(docs).matrix()
 
 
 def log_odds(group: np.ndarray, rest: np.ndarray, prior: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -108,19 +160,20 @@ def log_odds(group: np.ndarray, rest: np.ndarray, prior: np.ndarray) -> tuple[np
     return delta, z
 
 
-def keywords(docs: Sequence[Iterable[str]], groups: Sequence[Hashable] | None = None, *, top: int = 30,
+def keywords(docs: Sequence[Iterable[str]] | WordIds, groups: Sequence[Hashable] | None = None, *, top: int = 30,
              prior_size: float = 1.0, min_count: int = 2) -> KeywordReport:
     """Word counts over ``docs`` and, when ``groups`` (one label per text) is given, each group's
     distinguishing words by weighted log-odds with an informative Dirichlet prior (see module docstring).
 
-    Only words mentioned at least ``min_count`` times are ranked; ``top`` per list.
+    Only words mentioned at least ``min_count`` times are ranked; ``top`` per list. ``docs`` may be
+    :class:`WordIds` (the same texts held compactly).
     """
-    docs = list(docs)
-    if groups is not None and len(groups) != len(docs):
-        raise ValueError(f"groups must have one label per text: {len(groups)} labels for {len(docs)} texts")
+    texts = docs if isinstance(docs, WordIds) else WordIds.of(docs)
+    if groups is not None and len(groups) != len(texts):
+        raise ValueError(f"groups must have one label per text: {len(groups)} labels for {len(texts)} texts")
     if prior_size <= 0:
         raise ValueError("prior_size must be positive")
-    m, words = _matrix(docs)
+    m, words = texts.matrix()
     counts = np.asarray(m.sum(axis=0)).ravel()
     texts = np.diff((m > 0).tocsc().indptr)
     order = np.lexsort((np.array(words, dtype=object) if words else np.array([]), -counts))
@@ -128,33 +181,49 @@ def keywords(docs: Sequence[Iterable[str]], groups: Sequence[Hashable] | None = 
     out: dict[Hashable, tuple[DistinctTerm, ...]] = {}
     if groups is not None and words:
         prior = prior_size * counts.astype(np.float64)
-        labels = np.array(groups, dtype=object)
-        for label in dict.fromkeys(groups):
-            inside = np.asarray(m[np.flatnonzero(labels == label)].sum(axis=0)).ravel()
+        order = {label: k for k, label in enumerate(dict.fromkeys(groups))}
+        member = sparse.csr_matrix((np.ones(len(groups), dtype=np.int64),
+                                    ([order[g] for g in groups], np.arange(len(groups)))), shape=(len(order), len(groups)))
+        by_group = (member @ m).tocsr()  # each group's word counts, in one sparse product
+        for label, k in order.items():
+            inside = by_group[k].toarray().ravel()
             delta, z = log_odds(inside, counts - inside, prior)
             keep = np.flatnonzero((inside >= min_count) & (z > 0))
             ranked = keep[np.argsort(-z[keep], kind="stable")][:top]
             out[label] = tuple(DistinctTerm(words[k], int(inside[k]), int(counts[k] - inside[k]), float(delta[k]),
                                             float(z[k])) for k in ranked)
-    return KeywordReport(terms, out, len(docs))
+    return KeywordReport(terms, out, len(texts))
 
 
-def emerging(docs_by_period: Sequence[Sequence[Iterable[str]]], *, alpha: float = 0.05, min_count: int = 3
+def emerging(docs_by_period: Sequence[Sequence[Iterable[str]] | WordIds], *, alpha: float = 0.05, min_count: int = 3
              ) -> tuple[EmergingTerm, ...]:
     """Words whose share of texts in the last period rose significantly against the earlier periods together
     (exact conditional binomial test per word, Benjamini–Hochberg over words; q < ``alpha``), largest rise first.
+    A period may be :class:`WordIds`.
     """
     if len(docs_by_period) < 2:
         raise ValueError("docs_by_period needs at least two periods (earlier ones, then the current one)")
+    *earlier, current = docs_by_period
+    before: Counter = Counter()
+    for period in earlier:
+        before.update(_text_counts(period))
+    return emerging_counts(_text_counts(current), len(current), before, sum(len(p) for p in earlier), alpha=alpha,
+                           min_count=min_count)
+
+
+def _text_counts(period: Sequence[Iterable[str]] | WordIds) -> dict[str, int]:
+    """Word → texts of the period mentioning it (a word counts once per text; counted in C by Counter)."""
+    return period.text_counts() if isinstance(period, WordIds) else Counter(chain.from_iterable(map(set, period)))
+
+
+def emerging_counts(now_c: dict[str, int], n_now: int, before_c: dict[str, int], n_before: int, *,
+                    alpha: float = 0.05, min_count: int = 3) -> tuple[EmergingTerm, ...]:
+    """:func:`emerging` from counts: texts mentioning each word this period (of ``n_now``) and before (of
+    ``n_before``)."""
     if not 0 < alpha < 1:
         raise ValueError("alpha must be between 0 and 1")
-    *earlier, current = docs_by_period
-    n_before, n_now = sum(len(period) for period in earlier), len(current)
     if n_before == 0 or n_now == 0:
         return ()
-    # texts mentioning each word (a word counts once per text), counted in C by Counter
-    now_c = Counter(chain.from_iterable(map(set, current)))
-    before_c = Counter(chain.from_iterable(set(d) for period in earlier for d in period))
     words = [w for w, c in now_c.items() if c >= min_count]
     if not words:
         return ()

@@ -11,8 +11,9 @@ Jobs (ids are fixed, so restarting replaces them instead of adding copies):
 - ``contact-retention`` daily at 03:00: purge or anonymise contacts whose retention has ended.
 - ``results-refresh`` every ``RESULTS_REFRESH_SECONDS``: recompute stored wave results whose answers changed
   (see :mod:`survey_app.results.stored`), the ones a viewer saw stale first.
-- ``voc-analysis`` every ``VOC_ANALYSIS_SECONDS``: analyse new open-ended answers (topic, sentiment, content
-  words) and store them (:mod:`survey_app.voc.jobs`), so reports never re-tokenise.
+- ``voc-analysis`` every ``VOC_ANALYSIS_SECONDS``: analyse new open-ended answers, call notes and cases (topic —
+  a new case's suggested topic —, sentiment, content words) and store them, retraining the topic model first when
+  staff confirmed topics since (:mod:`survey_app.voc.jobs`), so reports never re-tokenise.
 - ``case-triggers`` every ``CASE_TRIGGER_SECONDS``: turn completed responses that matched a survey's case rules
   into VOC cases, and attach follow-up answers (see :mod:`survey_app.cases.triggers`; exactly once); then
   escalate cases past their deadline and flag due progress notices (:mod:`survey_app.cases.deadlines`).

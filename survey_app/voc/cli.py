@@ -1,4 +1,5 @@
-"""``survey-app voc classify IN.csv --out OUT.csv`` for analysts, and ``survey-app voc analyse`` (the job, once).
+"""``survey-app voc classify IN.csv --out OUT.csv`` for analysts, ``survey-app voc analyse`` (the job, once) and
+``survey-app voc retrain`` (the topic model from staff-confirmed topics).
 
 The input is a CSV file with a ``text`` column, in UTF-8 (with or without BOM) or CP949 (as Excel saves
 Korean CSV files); every other column is kept. The output adds ``topic`` (the topic code), ``topic_name``,
@@ -19,7 +20,7 @@ from exports.safety import safe_text
 
 from .. import migrate
 from ..database import db
-from .analyser import analyse_texts, topic_names
+from .analyser import analyse_texts, retrain_topic_model, topic_names
 from .jobs import run_voc_job
 
 voc_group = AppGroup("voc", help="VOC text analysis.")
@@ -76,6 +77,17 @@ def analyse_command() -> None:
     migrate.check_current(db.engine)
     lines = run_voc_job(current_app.config["VOC_ANALYSIS_BATCH"])
     click.echo("\n".join(lines) or "분석할 새 응답이 없습니다 (nothing new to analyse).")
+
+
+@voc_group.command("retrain")
+def retrain_command() -> None:
+    """Retrain the topic model from staff-confirmed topics (what the voc-analysis job does when they changed)."""
+    migrate.check_current(db.engine)
+    used = retrain_topic_model()
+    if used:
+        click.echo(f"확인된 주제 {used:,}건을 더해 주제 모델을 다시 학습했습니다 (retrained with {used} confirmed texts).")
+    else:
+        click.echo("확인된 주제가 없어 기본 모델을 씁니다 (no confirmed topics: the seed model is used).")
 
 
 COMMANDS = (voc_group,)

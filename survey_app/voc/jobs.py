@@ -1,4 +1,5 @@
-"""The scheduler job that analyses new open-ended answers (``voc-analysis``, every ``VOC_ANALYSIS_SECONDS``).
+"""The scheduler job that analyses new open-ended answers, call notes and cases (``voc-analysis``, every
+``VOC_ANALYSIS_SECONDS``); call notes and cases are found by :mod:`.sources`, a case's analysis is its suggested topic.
 
 The respondent's submission does nothing extra: the job finds complete responses' text answers that have
 no analysis yet (per published version, the questionnaire's text and "other" fields), analyses up to
@@ -15,7 +16,9 @@ from questionnaires import QuestionnaireError
 
 from ..database import db
 from ..models import Answer, OrgUnit, Response, ResponseStatus, SurveyVersion, TextAnalysis, TextSource, Wave
+from .analyser import retrain_if_changed
 from .operations import SourceText, store_analyses
+from .sources import analyse_new_call_notes, analyse_new_cases, forget_deleted_sources
 
 log = logging.getLogger(__name__)
 _TEXT_KINDS = ("text", "other")
@@ -95,17 +98,29 @@ def forget_deleted_answers() -> int:
     return result.rowcount or 0
 
 
-def run_voc_job(batch: int) -> list[str]:
-    """One run: analyse new answers in batches until none are left, forget deleted ones, commit; lines to log."""
-    lines, total = [], 0
+def _analyse_all(analyse_batch, batch: int) -> int:
+    """Run ``analyse_batch`` until a batch comes back short, committing after each; the number stored."""
+    total = 0
     while True:
-        stored = analyse_new_answers(batch)
+        stored = analyse_batch(batch)
         db.session.commit()
         total += stored
         if stored < batch:
-            break
-    forgotten = forget_deleted_answers()
+            return total
+
+
+def run_voc_job(batch: int) -> list[str]:
+    """One run: retrain the topic model when staff confirmed topics since the last run; analyse new answers, call
+    notes and cases (their suggested topic) in batches until none are left; forget deleted ones; lines to log."""
+    lines = []
+    retrained = retrain_if_changed()
+    if retrained is not None:
+        lines.append(f"retrained the topic model with {retrained} confirmed texts")
+    counts = {name: _analyse_all(work, batch) for name, work in
+              (("answers", analyse_new_answers), ("call notes", analyse_new_call_notes), ("cases", analyse_new_cases))}
+    forgotten = forget_deleted_answers() + forget_deleted_sources()
     db.session.commit()
-    if total or forgotten:
-        lines.append(f"analysed {total} answers, forgot {forgotten}")
+    if counts["answers"] or forgotten:
+        lines.append(f"analysed {counts['answers']} answers, forgot {forgotten}")
+    lines += [f"analysed {n} {name}" for name, n in counts.items() if n and name != "answers"]
     return lines

@@ -15,16 +15,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from analysis.text import SENTIMENTS, DistinctTerm, EmergingTerm, KeywordReport, TermCount, emerging, keywords
 from exports import VocTopic
 
 from ..database import db
-from ..models import OrgUnit, TextAnalysis, TextSource, Wave
+from ..models import OrgUnit, Response, TextAnalysis, TextSource, Wave
 from ..results.build import survey_waves, visible_rows
 from ..results.loading import UNKNOWN, load_wave, segment_questions
 from .analyser import topic_names
+from .frames import WaveTexts, kept, wave_texts
 from .jobs import pending_count
 
 __all__ = ["Theme", "OfficeTerms", "VocReport", "wave_voc", "workbook_topics", "subtree", "QUOTES_PER_THEME",
@@ -86,26 +87,17 @@ def subtree(unit_id: int) -> set[int]:
     return found
 
 
-def _rows(wave_id: int):
-    """The wave's analysed answers: topic, sentiment, words and response (one streamed query; quotes are read
-    for the few shown, by :func:`_quote_rows`)."""
-    query = (select(TextAnalysis.topic, TextAnalysis.confirmed_topic, TextAnalysis.sentiment, TextAnalysis.tokens,
-                    TextAnalysis.source_id, TextAnalysis.source_id.label("response_id"))
-             .where(TextAnalysis.source_kind == TextSource.ANSWER, TextAnalysis.wave_id == wave_id)
-             .order_by(TextAnalysis.id).execution_options(yield_per=20_000))
-    return db.session.execute(query).all()
-
-
-def _words_of_wave(wave_id: int, allowed: set[int] | None) -> list[list[str]]:
-    """The words of a wave's analysed answers, of ``allowed`` units (and of no known unit) when given."""
-    query = (select(TextAnalysis.tokens, TextAnalysis.org_unit_id)
-             .where(TextAnalysis.source_kind == TextSource.ANSWER, TextAnalysis.wave_id == wave_id)
-             .execution_options(yield_per=20_000))
-    return [tokens.split() for tokens, unit in db.session.execute(query)
-            if allowed is None or unit is None or unit in allowed]
-
-
 def _visible(wave: Wave, units: Collection[int] | None, unit: int | None) -> dict[int, str]:
+    """Response id → its office (or unit) name for the responses the viewer may see (kept while the wave's
+    responses and the organisation are unchanged: see :func:`_places`)."""
+    stamp = (db.session.execute(select(func.count(Response.id), func.max(Response.id), func.max(Response.finished_at))
+                                .where(Response.wave_id == wave.id)).one(),
+             db.session.execute(select(func.count(OrgUnit.id), func.max(OrgUnit.id))).one())
+    key = ("visible", wave.id, None if units is None else frozenset(units), unit, *stamp)
+    return kept(key, lambda: _places(wave, units, unit))
+
+
+def _places(wave: Wave, units: Collection[int] | None, unit: int | None) -> dict[int, str]:
     """Response id → its office (or, without one, its unit) name, for the wave's complete responses the viewer may
     see (and in ``unit``); responses of no known place map to ""."""
     questionnaire = wave.version.questionnaire
@@ -141,29 +133,36 @@ def _quotes(best: list) -> tuple[str, ...]:
 QUOTE_CANDIDATES = 200
 
 
-def _quote_rows(wave_id: int, code: str, response_of: dict[int, int]) -> list:
-    """The wave's most typical answers of topic ``code`` with a quote, of visible responses (``response_of`` maps
-    their answer ids to response ids): predicted ones by probability, staff-confirmed ones first."""
-    base = (select(TextAnalysis.quote, TextAnalysis.tokens, TextAnalysis.source_id)
-            .where(TextAnalysis.source_kind == TextSource.ANSWER, TextAnalysis.wave_id == wave_id,
-                   TextAnalysis.quote != ""))
-    confirmed = base.where(TextAnalysis.confirmed_at.is_not(None), TextAnalysis.confirmed_topic == code)
-    predicted = (base.where(TextAnalysis.topic == code, TextAnalysis.confirmed_topic.is_(None))
-                 .order_by(TextAnalysis.topic_probability.desc(), TextAnalysis.id).limit(QUOTE_CANDIDATES))
-    rows = list(db.session.execute(confirmed.limit(QUOTE_CANDIDATES))) + list(db.session.execute(predicted))
-    return [r for r in rows if r.source_id in response_of]
+@dataclass(frozen=True)
+class QuoteRow:
+    """A candidate quote and the words of its text."""
+
+    quote: str
+    tokens: str
 
 
-def _themes(wave_id: int, rows, names: dict[str, str]) -> tuple[Theme, ...]:
-    by_topic: dict[str, list] = defaultdict(list)
-    for r in rows:
-        by_topic[r.confirmed_topic or r.topic].append(r)
+def _quote_rows(texts: WaveTexts, members: np.ndarray) -> list[QuoteRow]:
+    """The most typical of ``members`` (visible rows of one topic) with their quotes: staff-confirmed ones first
+    (by id), then predicted ones by probability. Only the candidates' quotes are read, by id."""
+    confirmed = members[texts.confirmed[members]]
+    predicted = members[~texts.confirmed[members]]
+    predicted = predicted[np.lexsort((texts.ids[predicted], -texts.probability[predicted]))]
+    candidates = np.concatenate((confirmed, predicted))[:2 * QUOTE_CANDIDATES]
+    wanted = texts.ids[candidates].tolist()
+    quotes = {i: QuoteRow(quote, tokens) for i, quote, tokens in db.session.execute(
+        select(TextAnalysis.id, TextAnalysis.quote, TextAnalysis.tokens)
+        .where(TextAnalysis.id.in_(wanted), TextAnalysis.quote != ""))}
+    return [quotes[i] for i in wanted if i in quotes]
+
+
+def _themes(texts: WaveTexts, rows: np.ndarray, names: dict[str, str]) -> tuple[Theme, ...]:
+    codes, counts = np.unique(texts.topics[rows], return_counts=True)
     themes = []
-    for code, members in sorted(by_topic.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        quotes = _quotes(_quote_rows(wave_id, code, {r.source_id: r.response_id for r in members}))
-        negative = 100.0 * sum(m.sentiment == "부정" for m in members) / len(members)
-        themes.append(Theme(code, names.get(code, code), len(members), 100.0 * len(members) / len(rows), negative,
-                            quotes))
+    for code, count in sorted(zip(codes.tolist(), counts.tolist(), strict=True), key=lambda kv: (-kv[1], kv[0])):
+        members = rows[texts.topics[rows] == code]
+        negative = 100.0 * int((texts.sentiments[members] == "부정").sum()) / count
+        themes.append(Theme(code, names.get(code, code), count, 100.0 * count / len(rows), negative,
+                            _quotes(_quote_rows(texts, members))))
     return tuple(themes)
 
 
@@ -173,20 +172,19 @@ def _offices(report: KeywordReport, labels: list[str]) -> tuple[OfficeTerms, ...
     return tuple(OfficeTerms(name, counts[name], report.groups.get(name, ())[:TERMS_PER_OFFICE]) for name in shown)
 
 
-def _last_week(wave_id: int, keep: set[int], docs: list[list[str]], rows) -> tuple[tuple, str]:
+def _last_week(wave_id: int, texts: WaveTexts, rows: np.ndarray) -> tuple[tuple, str]:
     """Emerging words of the wave's last seven days against its days before."""
-    query = (select(TextAnalysis.source_id, TextAnalysis.arrived_at)
-             .where(TextAnalysis.source_kind == TextSource.ANSWER, TextAnalysis.wave_id == wave_id))
-    arrived = {rid: when for rid, when in db.session.execute(query) if rid in keep}
-    if not arrived:
+    arrived = dict(db.session.execute(select(TextAnalysis.id, TextAnalysis.arrived_at).where(
+        TextAnalysis.source_kind == TextSource.ANSWER, TextAnalysis.wave_id == wave_id)).all())
+    when = [arrived[i] for i in texts.ids[rows].tolist()]
+    cut = max(when) - timedelta(days=7)
+    new = np.array([w >= cut for w in when], dtype=bool)
+    if new.all() or not new.any():
         return (), ""
-    cut = max(arrived.values()) - timedelta(days=7)
-    old = [d for d, r in zip(docs, rows, strict=True) if arrived[r.response_id] < cut]
-    new = [d for d, r in zip(docs, rows, strict=True) if arrived[r.response_id] >= cut]
-    return (emerging([old, new]), "last_week") if old and new else ((), "")
+    return emerging([texts.words.take(rows[~new]), texts.words.take(rows[new])]), "last_week"
 
 
-def _emerging(wave: Wave, docs: list[list[str]], rows, units: Collection[int] | None, unit: int | None
+def _emerging(wave: Wave, texts: WaveTexts, rows: np.ndarray, units: Collection[int] | None, unit: int | None
               ) -> tuple[tuple, str]:
     earlier = [w for w in survey_waves(wave.survey_id) if w.id != wave.id
                and (w.opens_at or w.created_at) <= (wave.opens_at or wave.created_at)]
@@ -194,37 +192,47 @@ def _emerging(wave: Wave, docs: list[list[str]], rows, units: Collection[int] | 
         allowed = None if units is None else set(units)
         if unit is not None:
             allowed = subtree(unit) if allowed is None else allowed & subtree(unit)
-        before = [_words_of_wave(w.id, allowed) for w in earlier]
+        before = []
+        for w in earlier:  # an earlier wave's texts of the allowed units and of no known unit
+            other = wave_texts(w.id)
+            keep = np.ones(len(other), dtype=bool) if allowed is None else (
+                (other.units == -1) | np.isin(other.units, np.fromiter(allowed, dtype=np.int64)))
+            before.append(other.words.take(keep))
         if sum(map(len, before)):
-            return emerging([*before, docs]), "earlier_waves"
-    return _last_week(wave.id, {r.response_id for r in rows}, docs, rows)
+            return emerging([*before, texts.words.take(rows)]), "earlier_waves"
+    return _last_week(wave.id, texts, rows)
+
+
+def _seen(texts: WaveTexts, unit_of: dict[int, str]) -> np.ndarray:
+    """Row indices of the texts whose response the viewer may see."""
+    visible = np.fromiter(unit_of, dtype=np.int64, count=len(unit_of))
+    return np.flatnonzero(np.isin(texts.response_ids, visible))
 
 
 def wave_voc(wave: Wave, *, units: Collection[int] | None = None, unit: int | None = None) -> VocReport:
     """The VOC analysis of ``wave`` for a viewer who sees ``units`` (None: all), optionally only ``unit``'s subtree."""
     unit_of = _visible(wave, units, unit)
-    rows = [r for r in _rows(wave.id) if r.response_id in unit_of]
+    texts = wave_texts(wave.id)
+    rows = _seen(texts, unit_of)
     unit_name = db.session.get(OrgUnit, unit).name if unit is not None and db.session.get(OrgUnit, unit) else ""
-    if not rows:
+    if not len(rows):
         return VocReport(n=0, unit_name=unit_name, pending=pending_count(wave))
-    names = topic_names()
-    feeling = Counter(r.sentiment for r in rows)
+    feeling = Counter(texts.sentiments[rows].tolist())
     sentiment = tuple((label, feeling.get(label, 0), 100.0 * feeling.get(label, 0) / len(rows)) for label in SENTIMENTS)
-    docs = [r.tokens.split() for r in rows]
-    labels = [unit_of.get(r.response_id, "") for r in rows]
+    labels = [unit_of.get(r, "") for r in texts.response_ids[rows].tolist()]
     grouped = len({label for label in labels if label}) >= 2
-    words = keywords(docs, labels if grouped else None, top=20)
-    found, basis = _emerging(wave, docs, rows, units, unit)
-    return VocReport(n=len(rows), themes=_themes(wave.id, rows, names), sentiment=sentiment, terms=words.terms,
+    words = keywords(texts.words.take(rows), labels if grouped else None, top=20)
+    found, basis = _emerging(wave, texts, rows, units, unit)
+    return VocReport(n=len(rows), themes=_themes(texts, rows, topic_names()), sentiment=sentiment, terms=words.terms,
                      offices=_offices(words, labels) if grouped else (), emerging=found[:15], emerging_basis=basis,
                      unit_name=unit_name, pending=pending_count(wave))
 
 
 def workbook_topics(wave: Wave, units: Collection[int] | None = None) -> tuple[VocTopic, ...]:
     """The workbook's VOC 주제 rows: each topic's count, share, negative share and best example (masked)."""
-    unit_of = _visible(wave, units, None)
-    rows = [r for r in _rows(wave.id) if r.response_id in unit_of]
-    if not rows:
+    texts = wave_texts(wave.id)
+    rows = _seen(texts, _visible(wave, units, None))
+    if not len(rows):
         return ()
     return tuple(VocTopic(t.name, t.count, t.share, t.negative, t.quotes[0] if t.quotes else "")
-                 for t in _themes(wave.id, rows, topic_names()))
+                 for t in _themes(texts, rows, topic_names()))

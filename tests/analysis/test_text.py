@@ -191,3 +191,26 @@ def test_classifier_refuses_bad_training_data():
         model.fit(["x", "y"], ["a", "c"])
     with pytest.raises(ValueError, match="not trained"):
         model.predict(["x"])
+
+
+def test_word_ids_take_and_count_as_the_word_lists_do():
+    """WordIds (the report's compact form) gives the matrix, keywords and emerging words of the same texts as lists."""
+    from analysis.text import WordIds, emerging, keywords
+    from analysis.text.keywords import _matrix
+
+    docs = [["배달", "늦다"], [], ["직원", "불친절", "직원"], ["배달", "파손"], ["파손", "상자", "배달"]] * 4
+    held = WordIds.of(docs)
+    rows = np.array([4, 2, 3, 0, 9, 14])
+    taken = held.take(rows)
+    expected, words = _matrix([docs[i] for i in rows])
+    m, found = taken.matrix()
+    assert found == words == ["파손", "상자", "배달", "직원", "불친절", "늦다"]
+    assert (m != expected).nnz == 0 and held.take(np.zeros(len(docs), dtype=bool)).matrix()[0].shape == (0, 0)
+    labels = ["a", "b", "a", "b", "a", "b"]
+    assert keywords(taken, labels, min_count=1) == keywords([docs[i] for i in rows], labels, min_count=1)
+    before, now = [["배달"]] * 30, [["파손", "배달"]] * 10
+    assert emerging([WordIds.of(before), WordIds.of(now)]) == emerging([before, now])
+    assert emerging([WordIds.of(before), WordIds.of(now)])[0].term == "파손"
+    grown = WordIds.of(docs[:7]).extend(docs[7:])
+    assert grown.words[:len(held.words)] == held.words and (grown.matrix()[0] != held.matrix()[0]).nnz == 0
+    assert WordIds.of([]).extend([["배달"], []]).matrix()[1] == ["배달"]
