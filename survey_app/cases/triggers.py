@@ -42,11 +42,23 @@ def note_completed_response(*, response_id: int | None = None, invitation_id: in
     if response_id is None and invitation_id is None:
         return
     mine = Response.id == response_id if response_id is not None else Response.invitation_id == invitation_id
-    wanted = or_(exists().where(CaseRule.survey_id == Wave.survey_id, CaseRule.active.is_(True)),
-                 exists().where(Survey.id == Wave.survey_id, Survey.kind == FOLLOWUP_KIND))
     chosen = (select(Response.id, literal(utcnow()).label("created_at"))
-              .join(Wave, Wave.id == Response.wave_id).where(mine, wanted))
+              .join(Wave, Wave.id == Response.wave_id).where(mine, trigger_wanted(Wave.survey_id)))
     db.session.execute(insert(CaseTrigger).from_select(["response_id", "created_at"], chosen))
+
+
+def trigger_wanted(survey_id):
+    """SQL: the survey ``survey_id`` (an expression) has an active case rule or is the VOC follow-up survey."""
+    return or_(exists().where(CaseRule.survey_id == survey_id, CaseRule.active.is_(True)),
+               exists().where(Survey.id == survey_id, Survey.kind == FOLLOWUP_KIND))
+
+
+def trigger_for_new_response(new_response, survey_id, created_at):
+    """The trigger's INSERT … SELECT for the response a CTE (``new_response``, column ``id``) has just inserted,
+    when ``survey_id`` wants one: the respondent's one-statement store carries it, so the trigger is written in
+    the response's own transaction (:func:`survey_app.responses.operations.complete_at_once`)."""
+    chosen = select(new_response.c.id, created_at).where(trigger_wanted(survey_id))
+    return insert(CaseTrigger).from_select(["response_id", "created_at"], chosen)
 
 
 def _pending(limit: int) -> list[CaseTrigger]:
