@@ -92,7 +92,7 @@ DEFAULTS: dict[str, Any] = {
     "SCHEDULER_LEASE_SECONDS": 30,
     "ALLOW_TICK_AS_OF": False,
     # VOC cases
-    "CASE_TRIGGER_SECONDS": 2,
+    "CASE_TRIGGER_SECONDS": 1,
     "CASE_TRIGGER_BATCH": 200,
     "CASE_CENTER_UNIT": None,
     "CASE_FOLLOWUP_WAVE": None,

@@ -110,17 +110,27 @@ def voc_job() -> None:
             log.info("voc: %s", line)
 
 
+CASE_BATCH_SECONDS = 1.0  # a batch commits after about this long, so its cases show without waiting for the rest
+DEADLINE_WATCH_SECONDS = 60.0  # the deadline watch needs no more than a minute's precision
+_last_deadline_watch = float("-inf")
+
+
 def case_job() -> None:
-    """Turn pending case triggers into cases, a batch at a time until none is left."""
+    """Turn pending case triggers into cases, a batch at a time until none is left; the deadline watch at most
+    once a minute (the job itself runs every ``CASE_TRIGGER_SECONDS``, so a response becomes a case within about
+    that plus one batch)."""
+    global _last_deadline_watch
     with _APP.app_context(), write_lock_up_front():
         try:
             while True:
-                counts = process_triggers(_APP.config["CASE_TRIGGER_BATCH"])
+                counts = process_triggers(_APP.config["CASE_TRIGGER_BATCH"], max_seconds=CASE_BATCH_SECONDS)
                 if counts["cases"] or counts["followups"]:
                     log.info("cases: %s", counts)
-                if counts["triggers"] < _APP.config["CASE_TRIGGER_BATCH"]:
+                if not counts["triggers"]:
                     break
-            watch_deadlines(seoul_today())
+            if time.monotonic() - _last_deadline_watch >= DEADLINE_WATCH_SECONDS:
+                watch_deadlines(seoul_today())
+                _last_deadline_watch = time.monotonic()
         finally:
             db.session.remove()
 
