@@ -38,6 +38,7 @@ from .operations import open_case
 from .rules import evaluate
 
 _PRIORITY_ORDER = {"high": 0, "normal": 1, "low": 2}
+READ_AHEAD = 20  # triggers whose responses, answers and customers are read in one go
 
 
 def note_completed_response(*, response_id: int | None = None, invitation_id: int | None = None) -> None:
@@ -81,11 +82,12 @@ def process_triggers(limit: int = 200, max_seconds: float | None = None) -> dict
     commit), so on a loaded machine cases become visible in steps of about that, not of a whole batch."""
     counts = {"triggers": 0, "cases": 0, "followups": 0}
     pending = _pending(limit)
-    batch = _Batch.load([trigger.response_id for trigger in pending])
-    started = time.monotonic()
-    for trigger in pending:
+    batch, started = _Batch(), time.monotonic()
+    for number, trigger in enumerate(pending):
         if max_seconds is not None and counts["triggers"] and time.monotonic() - started > max_seconds:
             break
+        if number % READ_AHEAD == 0:  # read a few at a time: a batch cut short by its budget read little in vain
+            batch.load([t.response_id for t in pending[number:number + READ_AHEAD]])
         _pause()
         trigger.outcome = _handle(trigger, batch)
         trigger.processed_at = utcnow()
@@ -100,30 +102,28 @@ class _Batch:
     """What a batch of triggers reads, each kind in one query: the responses with their wave, survey, version,
     invitation and contact; their answers; the contacts' customers; rules per survey and units per office code."""
 
-    def __init__(self, responses: dict, answers: dict, customers: dict) -> None:
-        self.responses, self.answers, self.customers = responses, answers, customers
+    def __init__(self) -> None:
+        self.responses: dict[int, Response] = {}
+        self.answers: dict[int, dict[str, list[Answer]]] = {}
+        self.customers: dict[int, Customer] = {}
         self.rules: dict[int, list[CaseRule]] = {}
         self.units: dict[str, int | None] = {}
 
-    @classmethod
-    def load(cls, response_ids: list[int]) -> _Batch:
-        """Read everything the triggers of ``response_ids`` need (three queries, whatever their number)."""
-        if not response_ids:
-            return cls({}, {}, {})
+    def load(self, response_ids: list[int]) -> None:
+        """Read what the triggers of ``response_ids`` need: three queries, whatever their number."""
         wave = joinedload(Response.wave)
-        responses = {r.id: r for r in db.session.scalars(
+        self.responses.update((r.id, r) for r in db.session.scalars(
             select(Response).where(Response.id.in_(response_ids))
             .options(wave.joinedload(Wave.survey), wave.joinedload(Wave.version),
-                     joinedload(Response.invitation).joinedload(Invitation.contact))).unique()}
-        answers: dict[int, dict[str, list[Answer]]] = {}
+                     joinedload(Response.invitation).joinedload(Invitation.contact))).unique())
         for answer in db.session.scalars(select(Answer).where(Answer.response_id.in_(response_ids))
                                          .order_by(Answer.response_id, Answer.question_code, Answer.position)):
-            answers.setdefault(answer.response_id, {}).setdefault(answer.question_code, []).append(answer)
-        contacts = [r.invitation.contact for r in responses.values() if r.invitation is not None]
-        wanted = {c.customer_id for c in contacts if c is not None and c.customer_id}
-        customers = {c.id: c for c in db.session.scalars(select(Customer).where(Customer.id.in_(wanted)))} \
-            if wanted else {}
-        return cls(responses, answers, customers)
+            self.answers.setdefault(answer.response_id, {}).setdefault(answer.question_code, []).append(answer)
+        contacts = [self.responses[i].invitation.contact for i in response_ids
+                    if i in self.responses and self.responses[i].invitation is not None]
+        wanted = {c.customer_id for c in contacts if c is not None and c.customer_id} - set(self.customers)
+        if wanted:
+            self.customers.update((c.id, c) for c in db.session.scalars(select(Customer).where(Customer.id.in_(wanted))))
 
     def rules_of(self, survey_id: int) -> list[CaseRule]:
         """The survey's active rules (read once per batch)."""
