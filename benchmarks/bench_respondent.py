@@ -12,11 +12,11 @@ What it does, all on 127.0.0.1:
    SQLAlchemy Core storing the same 1 + 30 rows) under gunicorn with the same settings (sync workers,
    2 x cores unless ``--workers``);
 4. wrk (Debian's ``wrk``; ``benchmarks/respondent.lua``) for ``--seconds`` per scenario at
-   ``--clients`` connections after a one-second warm-up: GET of the 30-question page (with and
-   without ``Accept-Encoding: gzip, br``), the bare template render, the naive app's page, the final POST
-   of 30 answers with a different respondent each time, the naive app's POST of the same 30 answers, and
-   the bare one-row insert; the 1-minute load average is read before each round and the ratios are
-   given per round (the machine is shared);
+   ``--clients`` connections after a five-second warm-up (a freshly started worker is slow for its first
+   requests on a loaded machine): GET of the 30-question page (with and without ``Accept-Encoding: gzip,
+   br``), the bare template render, the naive app's page, the final POST of 30 answers with a different
+   respondent each time, the naive app's POST of the same 30 answers, and the bare one-row insert; the
+   1-minute load average is read before each round and the ratios are given per round (the machine is shared);
 5. a check that every final POST wrk counted made exactly one complete response with 30 answers;
 6. the page weight (HTML and assets as transferred with gzip) and a table with the ratios,
    printed and written to ``docs/benchmarks.md`` (its own section) with the machine's description;
@@ -61,7 +61,7 @@ SCHEMA = "bench_respondent"
 DEFAULT_URL = "postgresql://postgres@127.0.0.1/survey_bench"
 SECRET = "bench-respondent-secret"
 LUA = Path(__file__).with_name("respondent.lua")
-WARMUP_SECONDS = 1
+WARMUP_SECONDS = 5
 IN_PROCESS_SPARE = 240  # respondents kept back for the in-process measurement (20 readers, 220 writers)
 IN_PROCESS_PAGED = 210  # respondents of the three-page survey (200 timed page saves and 10 warm-up ones)
 

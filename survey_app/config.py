@@ -93,8 +93,9 @@ DEFAULTS: dict[str, Any] = {
     "SCHEDULER_LEASE_SECONDS": 30,
     "ALLOW_TICK_AS_OF": False,
     # VOC cases
-    "CASE_TRIGGER_SECONDS": 2,
+    "CASE_TRIGGER_SECONDS": 1,
     "CASE_TRIGGER_BATCH": 200,
+    "CASE_TRIGGER_WORKERS": 3,
     "CASE_CENTER_UNIT": None,
     "CASE_FOLLOWUP_WAVE": None,
     "CASE_DEADLINE_DAYS": "",
@@ -173,6 +174,7 @@ DESCRIPTIONS: dict[str, str] = {
     "ALLOW_TICK_AS_OF": "Allow `survey-app wave tick --now TIME` (run a tick as of another time, to try reminders). Trials only, never in production.",
     "CASE_TRIGGER_SECONDS": "How often the scheduler's case job turns completed responses that matched a survey's case rules into VOC cases.",
     "CASE_TRIGGER_BATCH": "Triggers the case job handles in one transaction.",
+    "CASE_TRIGGER_WORKERS": "Batches the case job runs at once on PostgreSQL (each takes other triggers; SQLite runs one).",
     "CASE_CENTER_UNIT": "Org unit code of the center's queue, where cases no routing rule places land (default: the first 센터 unit).",
     "CASE_FOLLOWUP_WAVE": "Wave code of the VOC follow-up survey closing a case invites the customer to (default: the newest open wave of a voc survey).",
     "CASE_DEADLINE_DAYS": "Business-day deadlines per case category overriding the legal defaults, e.g. complaint=5,suggestion=10.",

@@ -107,6 +107,25 @@ def reads_only(view):
     return view
 
 
+_AUTOCOMMIT: ContextVar[bool] = ContextVar("autocommit_statements", default=False)
+
+
+@contextmanager
+def autocommit_statements() -> Iterator[None]:
+    """Inside this block, on PostgreSQL, the session's statements run in autocommit (each its own transaction,
+    without BEGIN and COMMIT round trips) on a pooled connection beside the session's transactional one.
+
+    For reads, and for a write that is a single statement (atomic by itself): the respondent's POST loads its
+    wave and response this way and stores a first page with its response in one statement
+    (:func:`survey_app.responses.operations.complete_at_once`). Statements after the block run in the
+    session's transaction as usual; a session bound to a connection (the test suite) ignores the block."""
+    token = _AUTOCOMMIT.set(True)
+    try:
+        yield
+    finally:
+        _AUTOCOMMIT.reset(token)
+
+
 def _read_only_request() -> bool:
     return (has_request_context() and request.method in ("GET", "HEAD")
             and getattr(current_app.view_functions.get(request.endpoint), "reads_only", False))
@@ -166,7 +185,7 @@ class AppSession(Session):
     def get_bind(self, mapper=None, clause=None, **kwargs):
         if self.bind is not None:
             return self.bind
-        if _read_only_request() and "survey_read_engine" in current_app.extensions:
+        if (_AUTOCOMMIT.get() or _read_only_request()) and "survey_read_engine" in current_app.extensions:
             return current_app.extensions["survey_read_engine"]  # the pool's connections, in autocommit
         return current_app.extensions["survey_engine"]
 

@@ -122,3 +122,15 @@ def test_killing_the_case_job_mid_batch_loses_nothing_and_doubles_nothing(world)
     assert rerun.returncode == 0, err
     processed, cases, distinct, opened = _state(app)
     assert (processed, cases, distinct, opened) == (RESPONSES, detractors, detractors, detractors)
+
+
+def test_the_scheduler_jobs_parallel_batches_open_each_case_once(world):
+    """The case job's workers (threads, each its own session; ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the
+    write lock on SQLite) share the pending triggers: every detractor gets exactly one case, every trigger is
+    processed once."""
+    from survey_app.distribution.scheduler import drain_triggers
+
+    app, _env, _tmp = world
+    detractors = _seed(app)
+    assert drain_triggers(app, workers=3) == RESPONSES
+    assert _state(app) == (RESPONSES, detractors, detractors, detractors)

@@ -171,3 +171,18 @@ def test_routing_rules_by_category_and_region_from_the_cli(app_ctx, make_org, ru
         assert open_case(source="call", category="request", summary="a").org_unit_id == shop
         assert open_case(source="call", category="complaint", summary="b", region="강원").org_unit_id == gangwon
         assert open_case(source="call", category="complaint", summary="c", region="부산").org_unit.code == "CENTER-R"
+
+
+def test_a_time_bounded_batch_commits_what_it_did_and_leaves_the_rest_pending(voc_survey, app_ctx):
+    """``max_seconds`` (the scheduler's job uses it): past the budget the batch stops after the current trigger;
+    the others stay pending and the next batch makes their cases, each exactly once."""
+    with app_ctx():
+        responses = [complete_response(voc_survey["wave_id"], {**CONTENT, "NPS": n}) for n in (1, 2, 3)]
+    with app_ctx() as session:
+        first = process_triggers(max_seconds=0)
+        pending = session.scalar(select(func.count()).where(CaseTrigger.processed_at.is_(None)))
+    with app_ctx() as session:
+        rest = process_triggers(max_seconds=0)["triggers"] + process_triggers(max_seconds=0)["triggers"]
+        cases = session.scalars(select(Case.response_id).order_by(Case.id)).all()
+    assert (first["triggers"], first["cases"], pending, rest) == (1, 1, 2, 2)
+    assert cases == responses

@@ -1,7 +1,8 @@
-"""On PostgreSQL the respondent's page GET runs its statements in autocommit (no BEGIN/COMMIT round trips),
-its POST inside one transaction, and a pooled connection used by a GET goes back to transactions for the
-next request. Checked on the DBAPI connection each statement ran on, in an app whose sessions are not bound
-to the test's transaction (a schema of its own)."""
+"""On PostgreSQL the respondent's page GET runs its statements in autocommit (no BEGIN/COMMIT round trips); a
+POST loads in autocommit too, stores a personal link's first page with its response in one autocommitted
+statement (atomic by itself), and a later page's save (several statements) inside one transaction; a pooled
+connection used in autocommit goes back to transactions for the next write. Checked on the DBAPI connection
+each statement ran on, in an app whose sessions are not bound to the test's transaction (a schema of its own)."""
 from __future__ import annotations
 
 import pytest
@@ -9,7 +10,7 @@ from sqlalchemy import create_engine, event, text
 
 from tests.dbsupport import PG_URL, empty_postgres_schema, normalise_url
 from tests.live_server import csrf_token
-from tests.respondent_support import PAGE1, field_live_wave
+from tests.respondent_support import PAGE1, PAGE2, field_live_wave
 
 SCHEMA = "respond_read_only"
 pytestmark = pytest.mark.skipif(not PG_URL, reason="PostgreSQL only: set SURVEY_TEST_DATABASE_URL")
@@ -54,8 +55,20 @@ def test_the_page_get_runs_without_a_transaction_and_the_post_inside_one(pg_app)
     assert posted.status_code == 303
     assert opened and not any(auto for _, auto in opened)
     assert get_statements and all(auto for _, auto in get_statements), get_statements
-    assert seen and not any(auto for _, auto in seen), seen  # the same pooled connection, back in transactions
+    assert seen == [("SELECT", True), ("WITH", True)], seen  # the load, then response + answers in one statement
+    seen.clear()
+    page2 = client.get(f"/r/{wave_code}?p=2")
+    seen.clear()
+    saved = client.post(f"/r/{wave_code}?p=2", data={**PAGE2, "csrf_token": csrf_token(page2.get_data(as_text=True))})
+    assert saved.status_code == 303
+    reads = [kind for kind, auto in seen if auto]
+    writes = [kind for kind, auto in seen if not auto]
+    assert set(reads) == {"SELECT"}, seen  # the load, in autocommit
+    assert writes and {"UPDATE", "INSERT"} <= set(writes), seen  # the save, in one transaction
     with pg_app.app_context():
         from survey_app.database import db
+        from survey_app.models import Answer
 
         assert db.session.query(Response).count() == 1
+        stored = {code for (code,) in db.session.query(Answer.question_code)}
+        assert {"Q1", "Q2", "Q3", "Q4_1", "Q4_2", "Q5", "Q6"} <= stored, stored  # both pages kept

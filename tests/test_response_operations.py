@@ -135,3 +135,25 @@ def test_a_first_saved_page_is_stored_with_its_new_partial_response_and_later_pa
     assert (response.status, response.last_page, response.finished_at) == (ResponseStatus.PARTIAL, 2, None)
     assert values["Q1"] == [7.0] and values["Q5"] == ["ems", "mail"] and values["Q2"] == ["parcel"]
 
+
+
+@pytest.mark.parametrize("with_rule", [True, False])
+def test_a_response_finished_at_once_carries_its_case_trigger_only_when_the_survey_has_a_rule(
+        app_ctx, invitation_id, with_rule):
+    """The trigger is written by the store itself (on PostgreSQL the same statement, so the same transaction);
+    a survey without an active rule gets none, and a twin's store adds neither response nor trigger."""
+    from survey_app.cases.triggers import trigger_for_new_response
+    from survey_app.models import CaseRule, CaseTrigger
+
+    with app_ctx() as session:
+        invitation = session.get(Invitation, invitation_id)
+        session.add(CaseRule(survey_id=invitation.wave.survey_id, kind="score_at_most", question_code="Q1",
+                             threshold=2, active=with_rule))  # an inactive rule asks for no trigger
+        session.flush()
+        rid = complete_at_once(invitation, ROWS_OF_EVERY_KIND, page=3, trigger_for=trigger_for_new_response)
+        twin = complete_at_once(invitation, ROWS_OF_EVERY_KIND, page=3, trigger_for=trigger_for_new_response)
+    with app_ctx() as session:
+        triggers = session.scalars(select(CaseTrigger.response_id)).all()
+        opened = session.get(Invitation, invitation_id).opened_at
+    assert rid is not None and twin is None and opened is not None
+    assert triggers == ([rid] if with_rule else [])

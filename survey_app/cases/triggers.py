@@ -12,7 +12,10 @@ mid-batch commits nothing of that batch; the next run finds the same triggers pe
 """
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import exists, insert, literal, or_, select
+from sqlalchemy.orm import joinedload
 
 from ..database import db
 from ..models import (
@@ -35,6 +38,7 @@ from .operations import open_case
 from .rules import evaluate
 
 _PRIORITY_ORDER = {"high": 0, "normal": 1, "low": 2}
+READ_AHEAD = 20  # triggers whose responses, answers and customers are read in one go
 
 
 def note_completed_response(*, response_id: int | None = None, invitation_id: int | None = None) -> None:
@@ -42,11 +46,23 @@ def note_completed_response(*, response_id: int | None = None, invitation_id: in
     if response_id is None and invitation_id is None:
         return
     mine = Response.id == response_id if response_id is not None else Response.invitation_id == invitation_id
-    wanted = or_(exists().where(CaseRule.survey_id == Wave.survey_id, CaseRule.active.is_(True)),
-                 exists().where(Survey.id == Wave.survey_id, Survey.kind == FOLLOWUP_KIND))
     chosen = (select(Response.id, literal(utcnow()).label("created_at"))
-              .join(Wave, Wave.id == Response.wave_id).where(mine, wanted))
+              .join(Wave, Wave.id == Response.wave_id).where(mine, trigger_wanted(Wave.survey_id)))
     db.session.execute(insert(CaseTrigger).from_select(["response_id", "created_at"], chosen))
+
+
+def trigger_wanted(survey_id):
+    """SQL: the survey ``survey_id`` (an expression) has an active case rule or is the VOC follow-up survey."""
+    return or_(exists().where(CaseRule.survey_id == survey_id, CaseRule.active.is_(True)),
+               exists().where(Survey.id == survey_id, Survey.kind == FOLLOWUP_KIND))
+
+
+def trigger_for_new_response(new_response, survey_id, created_at):
+    """The trigger's INSERT … SELECT for the response a CTE (``new_response``, column ``id``) has just inserted,
+    when ``survey_id`` wants one: the respondent's one-statement store carries it, so the trigger is written in
+    the response's own transaction (:func:`survey_app.responses.operations.complete_at_once`)."""
+    chosen = select(new_response.c.id, created_at).where(trigger_wanted(survey_id))
+    return insert(CaseTrigger).from_select(["response_id", "created_at"], chosen)
 
 
 def _pending(limit: int) -> list[CaseTrigger]:
@@ -59,13 +75,21 @@ def _pause() -> None:
     """A no-op between triggers; the crash test replaces it to kill the job mid-batch."""
 
 
-def process_triggers(limit: int = 200) -> dict[str, int]:
-    """One batch: open cases for pending triggers, attach follow-up answers; commits once. Returns counts."""
+def process_triggers(limit: int = 200, max_seconds: float | None = None) -> dict[str, int]:
+    """One batch: open cases for pending triggers, attach follow-up answers; commits once. Returns counts.
+
+    ``max_seconds``: stop taking triggers of the batch after this long (the rest stay pending, released by the
+    commit), so on a loaded machine cases become visible in steps of about that, not of a whole batch."""
     counts = {"triggers": 0, "cases": 0, "followups": 0}
-    rules: dict[int, list[CaseRule]] = {}  # per survey, read once per batch
-    for trigger in _pending(limit):
+    pending = _pending(limit)
+    batch, started = _Batch(), time.monotonic()
+    for number, trigger in enumerate(pending):
+        if max_seconds is not None and counts["triggers"] and time.monotonic() - started > max_seconds:
+            break
+        if number % READ_AHEAD == 0:  # read a few at a time: a batch cut short by its budget read little in vain
+            batch.load([t.response_id for t in pending[number:number + READ_AHEAD]])
         _pause()
-        trigger.outcome = _handle(trigger, rules)
+        trigger.outcome = _handle(trigger, batch)
         trigger.processed_at = utcnow()
         counts["triggers"] += 1
         counts["cases"] += trigger.outcome == "case"
@@ -74,52 +98,85 @@ def process_triggers(limit: int = 200) -> dict[str, int]:
     return counts
 
 
-def _answers(response_id: int) -> dict[str, list[Answer]]:
-    grouped: dict[str, list[Answer]] = {}
-    for answer in db.session.scalars(select(Answer).where(Answer.response_id == response_id)
-                                     .order_by(Answer.question_code, Answer.position)):
-        grouped.setdefault(answer.question_code, []).append(answer)
-    return grouped
+class _Batch:
+    """What a batch of triggers reads, each kind in one query: the responses with their wave, survey, version,
+    invitation and contact; their answers; the contacts' customers; rules per survey and units per office code."""
+
+    def __init__(self) -> None:
+        self.responses: dict[int, Response] = {}
+        self.answers: dict[int, dict[str, list[Answer]]] = {}
+        self.customers: dict[int, Customer] = {}
+        self.rules: dict[int, list[CaseRule]] = {}
+        self.units: dict[str, int | None] = {}
+
+    def load(self, response_ids: list[int]) -> None:
+        """Read what the triggers of ``response_ids`` need: three queries, whatever their number."""
+        wave = joinedload(Response.wave)
+        self.responses.update((r.id, r) for r in db.session.scalars(
+            select(Response).where(Response.id.in_(response_ids))
+            .options(wave.joinedload(Wave.survey), wave.joinedload(Wave.version),
+                     joinedload(Response.invitation).joinedload(Invitation.contact))).unique())
+        for answer in db.session.scalars(select(Answer).where(Answer.response_id.in_(response_ids))
+                                         .order_by(Answer.response_id, Answer.question_code, Answer.position)):
+            self.answers.setdefault(answer.response_id, {}).setdefault(answer.question_code, []).append(answer)
+        contacts = [self.responses[i].invitation.contact for i in response_ids
+                    if i in self.responses and self.responses[i].invitation is not None]
+        wanted = {c.customer_id for c in contacts if c is not None and c.customer_id} - set(self.customers)
+        if wanted:
+            self.customers.update((c.id, c) for c in db.session.scalars(select(Customer).where(Customer.id.in_(wanted))))
+
+    def rules_of(self, survey_id: int) -> list[CaseRule]:
+        """The survey's active rules (read once per batch)."""
+        if survey_id not in self.rules:
+            self.rules[survey_id] = list(db.session.scalars(
+                select(CaseRule).where(CaseRule.survey_id == survey_id, CaseRule.active.is_(True))
+                .order_by(CaseRule.id)))
+        return self.rules[survey_id]
+
+    def unit_by_code(self, code: str) -> int | None:
+        """The org unit with office code ``code`` (read once per batch)."""
+        if code not in self.units:
+            self.units[code] = db.session.scalar(select(OrgUnit.id).where(OrgUnit.code == code))
+        return self.units[code]
 
 
-def _handle(trigger: CaseTrigger, rules_of: dict[int, list[CaseRule]]) -> str:
-    response = db.session.get(Response, trigger.response_id)
+def _handle(trigger: CaseTrigger, batch: _Batch) -> str:
+    response = batch.responses.get(trigger.response_id) or db.session.get(Response, trigger.response_id)
     survey = response.wave.survey
-    answers = _answers(response.id)
+    answers = batch.answers.get(response.id, {})
     if survey.kind == FOLLOWUP_KIND:
         return "followup" if attach_followup(response, answers) else "no_case"
-    if survey.id not in rules_of:
-        rules_of[survey.id] = list(db.session.scalars(
-            select(CaseRule).where(CaseRule.survey_id == survey.id, CaseRule.active.is_(True)).order_by(CaseRule.id)))
-    hits = evaluate(rules_of[survey.id], answers)
+    hits = evaluate(batch.rules_of(survey.id), answers)
     if not hits:
         return "no_rule"
-    _open_from(response, trigger, hits)
+    _open_from(response, trigger, hits, batch)
     return "case"
 
 
-def _office_of(response: Response, contact) -> int | None:
+def _office_of(response: Response, contact, batch: _Batch) -> int | None:
     if response.subject_org_unit_id is not None:
         return response.subject_org_unit_id
     code = (response.hidden or {}).get("office_code")
     if code:
-        unit_id = db.session.scalar(select(OrgUnit.id).where(OrgUnit.code == str(code)))
+        unit_id = batch.unit_by_code(str(code))
         if unit_id is not None:
             return unit_id
     return contact.org_unit_id if contact is not None else None
 
 
-def _open_from(response: Response, trigger: CaseTrigger, hits) -> None:
+def _open_from(response: Response, trigger: CaseTrigger, hits, batch: _Batch) -> None:
     invitation: Invitation | None = response.invitation
     contact = invitation.contact if invitation is not None else None
-    customer = db.session.get(Customer, contact.customer_id) if contact is not None and contact.customer_id else None
+    customer = None
+    if contact is not None and contact.customer_id:
+        customer = batch.customers.get(contact.customer_id) or db.session.get(Customer, contact.customer_id)
     first = hits[0].rule
     priority = min((hit.rule.priority for hit in hits), key=lambda p: _PRIORITY_ORDER.get(p, 1))
     questionnaire = response.wave.version.questionnaire
     case = open_case(source=CaseSource.RESPONSE, category=first.category, priority=priority,
                      summary=f"{response.wave.survey.title}: " + ", ".join(hit.reason for hit in hits),
                      customer_id=customer.id if customer else None,
-                     org_unit_id=_office_of(response, contact), region=customer.region if customer else None,
+                     org_unit_id=_office_of(response, contact, batch), region=customer.region if customer else None,
                      response_id=response.id, trigger_id=trigger.id,
                      was_detractor=any(hit.rule.kind in (CaseRuleKind.NPS_DETRACTOR, CaseRuleKind.SCORE_AT_MOST)
                                        for hit in hits))

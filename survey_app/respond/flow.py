@@ -16,8 +16,8 @@ from questionnaires import Questionnaire, logic, vocab
 from questionnaires.answers import hidden_answers
 from questionnaires.logic import Shown
 
-from ..cases.triggers import note_completed_response
-from ..database import db
+from ..cases.triggers import note_completed_response, trigger_for_new_response
+from ..database import autocommit_statements, db
 from ..models import Invitation, Response, SurveyVersion, Wave
 from ..responses import operations
 from ..responses.links import LinkState, wave_state
@@ -77,7 +77,8 @@ class SurveyFlow:
         no stored answers) that can only show a posted page again; otherwise the error is raised.
         """
         try:
-            flow = cls._load(visit)
+            with autocommit_statements():  # reads only: no BEGIN round trip before a POST's first write
+                flow = cls._load(visit)
         except OperationalError as exc:
             return cls._on_record(visit, exc)
         if flow is not None:
@@ -276,21 +277,22 @@ class SurveyFlow:
         codes = sorted(set(read.codes) | set(hidden) | (set(final) - set(self.answers)))
         rows = rows_for(answer_fields(self.questionnaire), final, codes)
         try:
-            if not self._store_at_once(operations.complete_at_once, page,
-                                       [row for row in rows if row.question_code in effective]):
-                operations.complete(self.ensure_response().id, codes, rows, list(effective))
+            if self._store_at_once(operations.complete_at_once, page,
+                                   [row for row in rows if row.question_code in effective],
+                                   trigger_for=trigger_for_new_response):
+                return redirect(url_for("respond.done", wave_code=self.wave.code), 303)  # its trigger stored too
+            operations.complete(self.ensure_response().id, codes, rows, list(effective))
         except AlreadyCompleted:
             return redirect(url_for("respond.done", wave_code=self.wave.code, already=1), 303)
-        note_completed_response(response_id=self.response.id if self.response is not None else None,
-                                invitation_id=self.invitation.id if self.invitation is not None else None)
+        note_completed_response(response_id=self.response.id)
         return redirect(url_for("respond.done", wave_code=self.wave.code), 303)
 
-    def _store_at_once(self, store, page: int, rows: list) -> bool:
+    def _store_at_once(self, store, page: int, rows: list, **options) -> bool:
         """A personal link's first saved page stored with its new response in one go (``store``:
         :func:`~..responses.operations.start_with_answers`, or ``complete_at_once`` when it is also the last)."""
         if self.response is not None or self.invitation is None:
             return False
-        return store(self.invitation, rows, page=page, hidden=self.visit.hidden) is not None
+        return store(self.invitation, rows, page=page, hidden=self.visit.hidden, **options) is not None
 
     # -- helpers ------------------------------------------------------------------------------
     def ensure_response(self) -> Response:

@@ -8,14 +8,18 @@ constraint on ``invitation_id`` keeps a second response row from ever existing.
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, case, delete, func, insert, or_, select, true, update
+from sqlalchemy import Integer, bindparam, case, delete, exists, func, insert, literal, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import set_committed_value
 
-from ..database import db
+from ..database import autocommit_statements, db
 from ..models import Answer, Invitation, Response, ResponseStatus, Wave, utcnow
+
+TriggerFor = Callable[..., object]
+"""Builds the case trigger's INSERT … SELECT for a new response: ``survey_app.cases.triggers.trigger_for_new_response``."""
 
 
 class AlreadyCompleted(Exception):
@@ -74,15 +78,17 @@ def response_for_invitation(invitation: Invitation, *, channel: str = "web", hid
 
 
 def complete_at_once(invitation: Invitation, rows: Iterable[AnswerRow], *, page: int, channel: str = "web",
-                     hidden: dict | None = None) -> int | None:
+                     hidden: dict | None = None, trigger_for: TriggerFor | None = None) -> int | None:
     """Store an invitation's whole response, already complete, when it is submitted on its first saved page.
 
     One INSERT of the response as complete and one of its answers (on PostgreSQL one statement doing
-    both), instead of creating a partial row and flipping it. Returns the new response's id, or None
-    when the invitation already has a response (a concurrent twin made it first): the caller then
-    completes that one through :func:`complete`, which refuses a second submission.
+    both, and the invitation's first opening and ``trigger_for``'s case trigger with them), instead of
+    creating a partial row and flipping it. Returns the new response's id, or None when the invitation
+    already has a response (a concurrent twin made it first): the caller then completes that one through
+    :func:`complete`, which refuses a second submission.
     """
-    return _insert_with_answers(invitation, list(rows), page=page, channel=channel, hidden=hidden, complete=True)
+    return _insert_with_answers(invitation, list(rows), page=page, channel=channel, hidden=hidden, complete=True,
+                                trigger_for=trigger_for)
 
 
 def start_with_answers(invitation: Invitation, rows: Iterable[AnswerRow], *, page: int, channel: str = "web",
@@ -95,22 +101,33 @@ def start_with_answers(invitation: Invitation, rows: Iterable[AnswerRow], *, pag
 
 
 def _insert_with_answers(invitation: Invitation, rows: list[AnswerRow], *, page: int, channel: str,
-                         hidden: dict | None, complete: bool) -> int | None:
+                         hidden: dict | None, complete: bool, trigger_for: TriggerFor | None = None) -> int | None:
     now = utcnow()
     values = {"wave_id": invitation.wave_id, "version_id": invitation.wave.version_id, "invitation_id": invitation.id,
               "channel": channel, "hidden": {**(invitation.hidden or {}), **(hidden or {})}, "started_at": now,
               "finished_at": now if complete else None, "last_page": page,
               "status": (ResponseStatus.COMPLETE if complete else ResponseStatus.PARTIAL).value}
-    if rows and db.session.get_bind().dialect.name == "postgresql":
+    one_statement = bool(rows) and db.session.get_bind().dialect.name == "postgresql"
+    if one_statement:
         answers = {f"answer_{name}": [getattr(row, name) for row in rows] for name in _ANSWER_VALUES}
-        response_id = db.session.connection().scalar(_response_with_answers(), {**values, **answers})
+        statement = _response_with_answers(opening=invitation.opened_at is None, trigger_for=trigger_for)
+        with autocommit_statements():  # one statement, atomic by itself: no BEGIN and COMMIT round trips
+            response_id = db.session.connection().scalar(
+                statement, {**{f"new_{key}": value for key, value in values.items()}, **answers,
+                            "survey_id": invitation.wave.survey_id})
     else:
         response_id = _insert_unless_twin(invitation, channel, values.pop("hidden"), returning=Response.id,
                                           **{key: values[key] for key in ("status", "finished_at", "last_page")})
         if response_id is not None:
             _insert_rows(response_id, rows)
-    if response_id is not None:
-        mark_opened(invitation)
+            if trigger_for is not None:
+                new_response = select(literal(response_id).label("id")).subquery()
+                db.session.execute(trigger_for(new_response, literal(invitation.wave.survey_id), literal(now)))
+    if response_id is not None and invitation.opened_at is None:
+        if one_statement:
+            set_committed_value(invitation, "opened_at", now)  # the statement stored it
+        else:
+            mark_opened(invitation)
     return response_id
 
 
@@ -120,14 +137,14 @@ _ANSWER_VALUES = ("question_code", "position", "value_num", "choice", "value_tex
 
 
 @functools.cache
-def _response_with_answers():
+def _response_with_answers(*, opening: bool, trigger_for: TriggerFor | None):
     """PostgreSQL: a new response's INSERT and its answers' INSERT as one statement (one round
-    trip), built once. The answers come as one array per column, unnested beside the id the
+    trip), built once per variant. The answers come as one array per column, unnested beside the id the
     response's insert returned; when that insert returns nothing (a twin exists), no answer is
-    inserted either."""
+    inserted either, nor the invitation's first opening (``opening``) or the case trigger (``trigger_for``)."""
     responses, answers = Response.__table__, Answer.__table__
     new_response = (postgresql.insert(responses)
-                    .values({name: bindparam(name, type_=responses.c[name].type) for name in _RESPONSE_VALUES})
+                    .values({name: bindparam(f"new_{name}", type_=responses.c[name].type) for name in _RESPONSE_VALUES})
                     .on_conflict_do_nothing(index_elements=["invitation_id"]).returning(responses.c.id)
                     .cte("new_response"))
     arrays = [bindparam(f"answer_{name}", type_=postgresql.ARRAY(answers.c[name].type)) for name in _ANSWER_VALUES]
@@ -135,7 +152,18 @@ def _response_with_answers():
     new_answers = insert(answers).from_select(
         ["response_id", *_ANSWER_VALUES],
         select(new_response.c.id, *given.c).select_from(new_response).join(given, true())).cte("new_answers")
-    return select(new_response.c.id).add_cte(new_answers)
+    statement = select(new_response.c.id).add_cte(new_answers)
+    if opening:
+        invitations = Invitation.__table__
+        opened = (update(invitations).where(invitations.c.id == bindparam("new_invitation_id"),
+                                            invitations.c.opened_at.is_(None), exists(select(new_response.c.id)))
+                  .values(opened_at=bindparam("new_started_at")).cte("opened"))
+        statement = statement.add_cte(opened)
+    if trigger_for is not None:
+        survey_id = bindparam("survey_id", type_=Integer())
+        started = bindparam("new_started_at", type_=responses.c.started_at.type)
+        statement = statement.add_cte(trigger_for(new_response, survey_id, started).cte("new_trigger"))
+    return statement
 
 
 def start_open_response(wave: Wave, *, resume_key_hash: str, device_key: str | None = None,
