@@ -46,12 +46,17 @@ def _usable(est: Estimate | None) -> bool:
     return est is not None and np.isfinite(est.value) and np.isfinite(est.se)
 
 
-def change_between(current: Estimate | None, previous: Estimate | None, *, alpha: float = 0.05) -> Change | None:
-    """Change since the previous wave, z-tested (:func:`analysis.compare.wave_change`); None without one."""
+def change_between(current: Estimate | None, previous: Estimate | None, *, alpha: float = 0.05,
+                   min_n: int = 0) -> Change | None:
+    """Change since the previous wave, z-tested (:func:`analysis.compare.wave_change`); None without one.
+
+    With ``min_n``, a change where either wave has fewer answers is shown with its p-value but never
+    called significant: the z test's normal reference overstates what a handful of answers can show."""
     if not (_usable(current) and _usable(previous)):
         return None
     test = compare.wave_change(current, previous)
-    significant = bool(np.isfinite(test.pvalue) and test.pvalue < alpha)
+    enough = min(current.n, previous.n) >= min_n
+    significant = bool(enough and np.isfinite(test.pvalue) and test.pvalue < alpha)
     return Change(previous=previous.value, difference=test.estimate, pvalue=test.pvalue, significant=significant)
 
 
@@ -66,16 +71,18 @@ def kpi(label: str, estimate: Estimate | None, kind: str = "score", previous: Es
 
 
 def changes(pairs: Sequence[tuple[Estimate | None, Estimate | None]], alpha: float = 0.05,
-            correction: str | None = "holm") -> list[Change | None]:
-    """Changes of a family of (current, previous) estimates, significance judged on Holm/BH-adjusted p-values."""
-    changes = [change_between(cur, prev, alpha=alpha) for cur, prev in pairs]
+            correction: str | None = "holm", min_n: int = 0) -> list[Change | None]:
+    """Changes of a family of (current, previous) estimates, significance judged on Holm/BH-adjusted p-values;
+    a pair where either side has fewer than ``min_n`` answers stays in the family but is never significant."""
+    changes = [change_between(cur, prev, alpha=alpha, min_n=min_n) for cur, prev in pairs]
     tested = [i for i, c in enumerate(changes) if c is not None and c.pvalue is not None]
     if correction is None or len(tested) < 2:
         return changes
     adjusted = compare.adjust_pvalues([changes[i].pvalue for i in tested], correction, alpha=alpha)
     for j, i in enumerate(tested):
-        c = changes[i]
-        changes[i] = Change(c.previous, c.difference, float(adjusted.adjusted[j]), bool(adjusted.reject[j]))
+        c, (cur, prev) = changes[i], pairs[i]
+        enough = min(cur.n, prev.n) >= min_n
+        changes[i] = Change(c.previous, c.difference, float(adjusted.adjusted[j]), bool(enough and adjusted.reject[j]))
     return changes
 
 

@@ -134,9 +134,10 @@ def segments_sheet(inp: WorkbookInput) -> Sheet:
     sheet = Sheet("세그먼트", freeze="C5", title_rows="4:4")
     sheet.add(S(f"세그먼트별 {inp.segment_measure}", "title"))
     sheet.add(S(f"▲▼: 나머지 응답자와 비교해 통계적으로 유의한 차이 ({inp.method.correction}). "
-                f"회색: 응답 {SMALL_N}건 미만으로 해석에 주의가 필요합니다.", "note"))
+                f"회색: 응답 {SMALL_N}건 미만으로, 점수만 보이고 유의 여부는 판단하지 않습니다.", "note"))
     sheet.add(S("지난 차수 대비 변화: 같은 집단의 지난 차수 점수와 비교한 z 검정이며, 구분마다 Holm 보정했습니다. "
-                "'유의한 변화 없음'이면 오르내림을 우연과 가를 수 없습니다.", "note"))
+                f"'유의한 변화 없음'이면 오르내림을 우연과 가를 수 없습니다. 어느 한 차수라도 응답이 {SMALL_N}건 미만이면 "
+                "변화를 판단하지 않습니다.", "note"))
     level = f"{inp.method.confidence * 100:g}%"
     with_change = any(s.change is not None for s in inp.segments)
     header = ["구분", "집단", "응답 수", inp.segment_measure, "표준오차", f"{level} 신뢰구간 하한",

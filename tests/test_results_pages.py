@@ -33,6 +33,7 @@ def test_wave_page_shows_the_numbers_and_accessible_charts(app_ctx, client, make
     assert "61.2" in html  # the headline (종합 지수), 61.25
     assert "66.7" in html  # response rate 4 of 6 invitations
     assert "56.2" in html and "과정품질" in html  # dimension score 56.25
+    assert "<td>과정품질</td>" in html and "<td>process</td>" not in html  # item rows name their dimension
     assert "가우체국" in html and "나우체국" in html  # segment rows by office name
     assert '<th scope="row">문자</th>' in html and '<th scope="row">이메일</th>' in html and ">sms<" not in html  # channels by name
     assert re.search(r'<svg class="chart" id="dimension-chart" role="img"[^>]*aria-labelledby="dimension-chart-title '

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from analysis.results import SMALL_N
 from exports import Change, adapt
 from questionnaires import QuestionnaireError
 
@@ -36,12 +37,14 @@ def _estimate(fig: Figure | None):
 
 
 def office_changes(result: WaveResult, before: WaveResult | None) -> tuple[OfficeChange, ...]:
-    """Every office of ``result`` against the same office in ``before`` (Holm over the offices)."""
+    """Every office of ``result`` against the same office in ``before`` (Holm over the offices); an office
+    with fewer than ``SMALL_N`` answers in either wave is shown but not judged."""
     table = next((t for t in result.segments if t.segment == OFFICE), None)
     if table is None or before is None:
         return ()
     earlier = {r.label: r.score for t in before.segments if t.segment == OFFICE for r in t.rows}
-    found = adapt.changes([(r.score.as_estimate(), _estimate(earlier.get(r.label))) for r in table.rows])
+    found = adapt.changes([(r.score.as_estimate(), _estimate(earlier.get(r.label))) for r in table.rows],
+                          min_n=SMALL_N)
     return tuple(OfficeChange(r.name, r.score, earlier.get(r.label), c) for r, c in zip(table.rows, found, strict=True))
 
 

@@ -89,7 +89,9 @@ def segment_table(name: str, y: np.ndarray, groups: np.ndarray, levels: list[str
     per_dim = {dim: means[:, j] for j, dim in enumerate(dims[1])}
     rows = []
     for g in present:
-        label, significant = levels[g], bool(cmp.reject[g])
+        # A level with fewer than SMALL_N answers is shown but not judged: its within-level variance rests on a
+        # handful of answers, so a small p-value there says little (issue 21: five answers were '▲ 유의하게 높음').
+        label, significant = levels[g], bool(cmp.reject[g]) and int(cmp.n[g]) >= SMALL_N
         rows.append(SegmentRow(label=label, name=names.get(label, label) if label else UNKNOWN_NAME,
                                n=int(cmp.n[g]), score=Figure.of(by[g]), difference=float(cmp.difference[g]),
                                se=float(cmp.se[g]), pvalue=float(cmp.pvalue[g]),

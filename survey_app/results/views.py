@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from analysis.results import SMALL_N
 from questionnaires import QuestionnaireError
 
 from ..database import db
@@ -117,7 +118,7 @@ def wave(wave_id: int):
     workbook = ("result_exports.workbook" in current_app.view_functions
                 and url_for("result_exports.workbook", wave_id=wave_id))
     return render_template(
-        "results/wave.html", result=result, wave=found, workbook_url=workbook or None,
+        "results/wave.html", result=result, wave=found, workbook_url=workbook or None, small_n=SMALL_N,
         computed_at=served.computed_at, served=served,  # shown in the app's time zone
         targets=targets, glossary=terms_for(result, targets=bool(targets)),
         office_changes=offices, previous_wave_name=previous_name,

@@ -20,7 +20,7 @@ from flask import current_app
 
 from analysis.contrasts import CONTRAST_METHOD
 from analysis.drivers import QuadrantItem
-from analysis.results import Estimate
+from analysis.results import SMALL_N, Estimate
 from exports import (
     Contrast,
     CourtesyRow,
@@ -142,7 +142,8 @@ def _segments(result: WaveResult, before: ScoredWave | None) -> tuple[SegmentRow
     earlier = {(t.segment, r.label): r.score for t in before.segments for r in t.rows} if before else {}
     rows = []
     for table in result.segments:
-        changes = adapt.changes([(_est(r.score), _est(earlier.get((table.segment, r.label)))) for r in table.rows])
+        changes = adapt.changes([(_est(r.score), _est(earlier.get((table.segment, r.label)))) for r in table.rows],
+                                min_n=SMALL_N)
         rows += [SegmentRow(table.title, row.name, _est(row.score), row.difference, row.adjusted_pvalue,
                             row.significant, change=change) for row, change in zip(table.rows, changes, strict=True)]
     return tuple(rows)

@@ -291,8 +291,10 @@ def test_the_unmasked_workbook_holds_only_the_units_the_user_may_unmask(
 
 def test_each_office_shows_its_change_since_the_last_wave(app_ctx, make_survey, make_org, tmp_path):
     """Reference: compare.wave_change on the two waves' office scores (what the results pages show),
-    Holm-adjusted over the offices with compare.adjust_pvalues."""
+    Holm-adjusted over the offices with compare.adjust_pvalues; an office with fewer than SMALL_N answers in
+    either wave is never called significant."""
     from analysis import compare
+    from analysis.results import SMALL_N
     from survey_app.models import Wave
     from survey_app.results.build import wave_result
     from survey_app.results.workbook import export_wave
@@ -316,4 +318,5 @@ def test_each_office_shows_its_change_since_the_last_wave(app_ctx, make_survey, 
             assert row[prev] == pytest.approx(was[name].value)
             assert row[change] == pytest.approx(is_[name].value - was[name].value)
             verdict = row[header.index("변화 유의성")]
-            assert verdict.startswith("유의한 변화 없음" if adjusted[name] >= 0.05 else ("▲", "▼"))
+            judged = min(is_[name].n, was[name].n) >= SMALL_N  # fewer answers: shown, never called significant
+            assert verdict.startswith(("▲", "▼") if judged and adjusted[name] < 0.05 else "유의한 변화 없음")
