@@ -104,6 +104,9 @@ class IndexResult:
     weights: dict[str, float]
     method: str
 
+#: Rows per block where a computation goes through the rows in blocks to bound its temporaries.
+_BLOCK = 65_536
+
 
 def _specs(items: Sequence[Any], k: int) -> list[ItemSpec]:
     """Validate item metadata: one spec per column."""
@@ -161,18 +164,36 @@ def item_scores(responses: Any, items: Sequence[Any], method: str = "mean100", *
     specs = _specs(items, y.shape[1])
     low = np.array([s.low for s in specs], dtype=float)
     span = np.array([s.points - 1 for s in specs], dtype=float)
-    observed = np.where(np.isnan(y), low, y)
-    if ((observed < low) | (observed > low + span)).any():
-        bad = [s.code for j, s in enumerate(specs) if ((observed[:, j] < low[j]) | (observed[:, j] > low[j] + span[j])).any()]
+    _check_on_scale(y, specs, low, span)
+    if method != "mean100" and (not isinstance(top, (int, np.integer)) or top < 1 or (top > span).any()):
+        raise ValueError(f"top must be a positive integer smaller than every item's points, got {top!r}")
+    # One (n, k) result worked in place, column by column for reversed items: the same element-wise
+    # operations as ``(where(rev, 2 low + span - y, y) - low) / span * 100``, without its temporaries.
+    out = np.array(y, dtype=np.float64, order="C", copy=True)
+    for j in np.flatnonzero([s.reverse for s in specs]):
+        np.subtract(2 * low[j] + span[j], y[:, j], out=out[:, j])
+    if method == "mean100":
+        out -= low
+        out /= span
+        out *= 100.0
+        return out
+    missing = np.isnan(out)
+    np.greater(out, low + span - top, out=out)
+    out *= 100.0
+    out[missing] = np.nan
+    return out
+
+
+def _check_on_scale(y: np.ndarray, specs: list[ItemSpec], low: np.ndarray, span: np.ndarray) -> None:
+    """Raise ValueError naming the items with answers off their scale (NaN answers are fine)."""
+    off = np.zeros(y.shape[1], dtype=bool)
+    for start in range(0, y.shape[0], _BLOCK):  # row blocks: boolean temporaries of one block only
+        block = y[start:start + _BLOCK]
+        off |= ((block < low) | (block > low + span)).any(axis=0)
+    if off.any():
+        bad = [s.code for s, o in zip(specs, off, strict=True) if o]
         raise ValueError(f"responses: items {bad[:5]} have values off their scale; "
                          "map 모름/해당없음 codes to NaN first")
-    rev = np.array([s.reverse for s in specs], dtype=bool)
-    y = np.where(rev, 2 * low + span - y, y)
-    if method == "mean100":
-        return (y - low) / span * 100.0
-    if not isinstance(top, (int, np.integer)) or top < 1 or (top > span).any():
-        raise ValueError(f"top must be a positive integer smaller than every item's points, got {top!r}")
-    return np.where(np.isnan(y), np.nan, (y > low + span - top) * 100.0)
 
 
 def _weight_matrices(specs: list[ItemSpec], dimension_weights: Mapping[str, float] | None
@@ -239,11 +260,16 @@ def compute_index(responses: Any, items: Sequence[Any], dimension_weights: Mappi
     dims, a, w_dim = _weight_matrices(specs, dimension_weights)
     d = as_design(design, y.shape[0], weights, strata, psu, fpc, lonely_psu, calibration)
     scores = item_scores(y, specs, method, top=top)
-    value, x, used, wsum = linearised_estimates(scores, np.ones((1, 1), dtype=bool), d.weights)
+    # the linearisation values replace the scores in their array: one (n, k) array instead of two
+    value, x, used, wsum = linearised_estimates(scores, np.ones((1, 1), dtype=bool), d.weights, out=scores)
+    del scores
     a, notes = _answered_items(a, wsum, used, specs, dims)
     wvec = np.array([w_dim.get(dim, 0.0) for dim in dims])
     b = a @ wvec
-    se = np.sqrt(linearised_variance(np.hstack([x, x @ a, (x @ b)[:, None]]), d))
+    # each column's variance alone (the variance is column by column): no (n, k + D + 1) stack of x
+    se = np.sqrt(np.concatenate([linearised_variance(x, d), linearised_variance(x @ a, d),
+                                 linearised_variance(x @ b, d)]))
+    del x
     k = len(specs)
     low, high = wald_ci(value, se[:k], confidence)
     item_est = ItemEstimates(value=value, se=se[:k], ci_low=low, ci_high=high, n=used, weighted_n=wsum,
