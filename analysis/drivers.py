@@ -84,12 +84,29 @@ def _complete(overall: Any, dimensions: Any) -> tuple[np.ndarray, np.ndarray]:
     x = as_float_2d(dimensions, "dimensions")
     check_length(x, len(y), "dimensions")
     keep = ~np.isnan(y) & ~np.isnan(x).any(axis=1)
-    y, x = y[keep], x[keep]
+    if not keep.all():  # no copy of rows that are complete already
+        y, x = y[keep], x[keep]
     if len(y) < x.shape[1] + 2:
         raise ValueError(f"dimensions: need at least {x.shape[1] + 2} complete rows, got {len(y)}")
     if (x.std(axis=0) == 0).any() or y.std() == 0:
         raise ValueError("dimensions and overall must vary (a column is constant)")
     return y, x
+
+
+def _correlation(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``np.corrcoef(np.c_[x, y], rowvar=False)`` with one (n, p + 1) copy instead of two: numpy's own
+    steps (mean, centre in place, ``dot`` of the transposes, scale), so the same numbers."""
+    p = x.shape[1]
+    xy = np.empty((len(y), p + 1))
+    xy[:, :p], xy[:, p] = x, y
+    data = xy.T
+    data -= data.mean(axis=1)[:, None]
+    c = np.dot(data, data.T)
+    c *= np.true_divide(1, len(y) - 1)
+    sd = np.sqrt(np.diag(c))
+    c /= sd[:, None]
+    c /= sd[None, :]
+    return np.clip(c, -1, 1, out=c)
 
 
 def driver_importance(overall: Any, dimensions: Any, names: Sequence[str] | None = None) -> DriverResult:
@@ -109,7 +126,7 @@ def driver_importance(overall: Any, dimensions: Any, names: Sequence[str] | None
     names = tuple(names) if names is not None else tuple(f"D{j + 1}" for j in range(p))
     if len(names) != p:
         raise ValueError(f"names has {len(names)} entries but dimensions has {p} columns")
-    corr = np.corrcoef(np.c_[x, y], rowvar=False)
+    corr = _correlation(x, y)
     rxx, rxy = corr[:p, :p], corr[:p, p]
     values, vectors = np.linalg.eigh(rxx)
     notes = small_sample_warnings(len(y))

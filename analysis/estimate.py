@@ -170,8 +170,15 @@ def _linearise_block(y: np.ndarray, domain: np.ndarray, weights: np.ndarray, sta
 def _estimate_columns(y: np.ndarray, domain: np.ndarray, design: SurveyDesign, statistic: str,
                       confidence: float) -> ItemEstimates:
     """Vectorised core: estimate every column of ``y`` within its boolean ``domain``."""
-    value, x, used, wsum = linearised_estimates(y, domain, design.weights, statistic)
-    se = np.sqrt(linearised_variance(x, design))
+    k = y.shape[1]
+    value, variance, used, wsum = np.empty(k), np.empty(k), np.empty(k, dtype=np.intp), np.empty(k)
+    domain = np.broadcast_to(domain, y.shape)
+    for start in range(0, k, ESTIMATE_COLUMNS):  # a block's linearisation values at a time, never all k
+        cols = slice(start, start + ESTIMATE_COLUMNS)
+        value[cols], x, used[cols], wsum[cols] = linearised_estimates(y[:, cols], domain[:, cols], design.weights,
+                                                                      statistic)
+        variance[cols] = linearised_variance(x, design)
+    se = np.sqrt(variance)
     se[wsum == 0] = np.nan
     low, high = wald_ci(value, se, confidence)
     return ItemEstimates(value=value, se=se, ci_low=low, ci_high=high, n=used,
