@@ -342,7 +342,7 @@ def _fpc_columns(fpc: Any, units: list[np.ndarray], stratum: np.ndarray, n: int)
     return pops
 
 #: Columns per block in :func:`linearised_variance`.
-VARIANCE_COLUMNS = 8
+VARIANCE_COLUMNS = 4
 
 
 def linearised_variance(x: np.ndarray, design: SurveyDesign) -> np.ndarray:
