@@ -78,6 +78,11 @@ class DriverResult:
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
+def _constant_column(x: np.ndarray) -> bool:
+    """Whether a column of ``x`` has standard deviation zero (four columns at a time: no (n, p) temporary)."""
+    return any((x[:, start:start + 4].std(axis=0) == 0).any() for start in range(0, x.shape[1], 4))
+
+
 def _complete(overall: Any, dimensions: Any) -> tuple[np.ndarray, np.ndarray]:
     """Listwise-complete overall (n,) and dimension (n, p) arrays."""
     y = as_float_1d(overall, "overall")
@@ -88,20 +93,28 @@ def _complete(overall: Any, dimensions: Any) -> tuple[np.ndarray, np.ndarray]:
         y, x = y[keep], x[keep]
     if len(y) < x.shape[1] + 2:
         raise ValueError(f"dimensions: need at least {x.shape[1] + 2} complete rows, got {len(y)}")
-    if (x.std(axis=0) == 0).any() or y.std() == 0:
+    if _constant_column(x) or y.std() == 0:
         raise ValueError("dimensions and overall must vary (a column is constant)")
     return y, x
 
 
+#: Rows per block in :func:`_correlation`.
+CORRELATION_ROWS = 65_536
+
+
 def _correlation(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """``np.corrcoef(np.c_[x, y], rowvar=False)`` with one (n, p + 1) copy instead of two: numpy's own
-    steps (mean, centre in place, ``dot`` of the transposes, scale), so the same numbers."""
+    """``np.corrcoef(np.c_[x, y], rowvar=False)`` without an (n, p + 1) copy: the centred cross-products are
+    summed a block of rows at a time (the same numbers up to the order of summation, ~1e-15 relative)."""
     p = x.shape[1]
-    xy = np.empty((len(y), p + 1))
-    xy[:, :p], xy[:, p] = x, y
-    data = xy.T
-    data -= data.mean(axis=1)[:, None]
-    c = np.dot(data, data.T)
+    centre = np.append(x.mean(axis=0), y.mean())
+    c = np.zeros((p + 1, p + 1))
+    block = np.empty((min(len(y), CORRELATION_ROWS), p + 1))
+    for start in range(0, len(y), CORRELATION_ROWS):
+        rows = slice(start, start + CORRELATION_ROWS)
+        part = block[:len(y[rows])]
+        part[:, :p], part[:, p] = x[rows], y[rows]
+        part -= centre
+        c += part.T @ part
     c *= np.true_divide(1, len(y) - 1)
     sd = np.sqrt(np.diag(c))
     c /= sd[:, None]

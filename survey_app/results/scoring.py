@@ -200,13 +200,15 @@ def score_core(data: WaveData, plan: ScoringPlan, confidence: float = 0.95) -> C
                    compute_index(y, plan.specs, idx.weight_map, method=idx.method, design=design,
                                  confidence=confidence) for idx in plan.indices}
     hundred = _hundred(y, plan, report, indices, design, confidence)
-    scores = item_scores(y, plan.specs)  # after the estimates, so that their temporaries do not meet it
+    headline, respondent, own = plan.headline, np.full(data.n, np.nan), None
+    if headline is not None and headline.method != "mean100":
+        own = respondent_dimensions(item_scores(y, plan.specs, headline.method), plan)
+    # last, in the answers' own array (``y`` is item_matrix's copy and not needed after): no second (n, k) array
+    scores = item_scores(y, plan.specs, out=y)
+    del y
     dim_scores = respondent_dimensions(scores, plan) if len(plan.specs) else np.empty((data.n, 0))
-    headline, respondent = plan.headline, np.full(data.n, np.nan)
     if headline is not None:
-        own = dim_scores if headline.method == "mean100" else respondent_dimensions(
-            item_scores(y, plan.specs, headline.method), plan)
-        respondent = respondent_index(own, plan, headline)
+        respondent = respondent_index(dim_scores if own is None else own, plan, headline)
     return CoreScores(report=report, hundred=hundred,
                       design=design, scores=scores, dimension_scores=dim_scores, respondent=respondent,
                       indices=indices, warnings=notes)
