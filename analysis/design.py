@@ -341,6 +341,9 @@ def _fpc_columns(fpc: Any, units: list[np.ndarray], stratum: np.ndarray, n: int)
         group = unit
     return pops
 
+#: Columns per block in :func:`linearised_variance`.
+VARIANCE_COLUMNS = 4
+
 
 def linearised_variance(x: np.ndarray, design: SurveyDesign) -> np.ndarray:
     """Return the design variance of the column totals of linearisation values ``x``.
@@ -364,8 +367,11 @@ def linearised_variance(x: np.ndarray, design: SurveyDesign) -> np.ndarray:
     if design.calibration is not None:
         x2 = design.calibration.residuals(x2)
     total = np.zeros(x2.shape[1])
-    for stage in design.stages:
-        total += stage.variance(x2)
+    # the variance is column by column: blocks of columns bound each stage's (n, block) temporaries
+    for start in range(0, x2.shape[1], VARIANCE_COLUMNS):
+        block = x2[:, start:start + VARIANCE_COLUMNS]
+        for stage in design.stages:
+            total[start:start + VARIANCE_COLUMNS] += stage.variance(block)
     return total
 
 

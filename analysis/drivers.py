@@ -78,18 +78,48 @@ class DriverResult:
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
+def _constant_column(x: np.ndarray) -> bool:
+    """Whether a column of ``x`` has standard deviation zero (four columns at a time: no (n, p) temporary)."""
+    return any((x[:, start:start + 4].std(axis=0) == 0).any() for start in range(0, x.shape[1], 4))
+
+
 def _complete(overall: Any, dimensions: Any) -> tuple[np.ndarray, np.ndarray]:
     """Listwise-complete overall (n,) and dimension (n, p) arrays."""
     y = as_float_1d(overall, "overall")
     x = as_float_2d(dimensions, "dimensions")
     check_length(x, len(y), "dimensions")
     keep = ~np.isnan(y) & ~np.isnan(x).any(axis=1)
-    y, x = y[keep], x[keep]
+    if not keep.all():  # no copy of rows that are complete already
+        y, x = y[keep], x[keep]
     if len(y) < x.shape[1] + 2:
         raise ValueError(f"dimensions: need at least {x.shape[1] + 2} complete rows, got {len(y)}")
-    if (x.std(axis=0) == 0).any() or y.std() == 0:
+    if _constant_column(x) or y.std() == 0:
         raise ValueError("dimensions and overall must vary (a column is constant)")
     return y, x
+
+
+#: Rows per block in :func:`_correlation`.
+CORRELATION_ROWS = 65_536
+
+
+def _correlation(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``np.corrcoef(np.c_[x, y], rowvar=False)`` without an (n, p + 1) copy: the centred cross-products are
+    summed a block of rows at a time (the same numbers up to the order of summation, ~1e-15 relative)."""
+    p = x.shape[1]
+    centre = np.append(x.mean(axis=0), y.mean())
+    c = np.zeros((p + 1, p + 1))
+    block = np.empty((min(len(y), CORRELATION_ROWS), p + 1))
+    for start in range(0, len(y), CORRELATION_ROWS):
+        rows = slice(start, start + CORRELATION_ROWS)
+        part = block[:len(y[rows])]
+        part[:, :p], part[:, p] = x[rows], y[rows]
+        part -= centre
+        c += part.T @ part
+    c *= np.true_divide(1, len(y) - 1)
+    sd = np.sqrt(np.diag(c))
+    c /= sd[:, None]
+    c /= sd[None, :]
+    return np.clip(c, -1, 1, out=c)
 
 
 def driver_importance(overall: Any, dimensions: Any, names: Sequence[str] | None = None) -> DriverResult:
@@ -109,7 +139,7 @@ def driver_importance(overall: Any, dimensions: Any, names: Sequence[str] | None
     names = tuple(names) if names is not None else tuple(f"D{j + 1}" for j in range(p))
     if len(names) != p:
         raise ValueError(f"names has {len(names)} entries but dimensions has {p} columns")
-    corr = np.corrcoef(np.c_[x, y], rowvar=False)
+    corr = _correlation(x, y)
     rxx, rxy = corr[:p, :p], corr[:p, p]
     values, vectors = np.linalg.eigh(rxx)
     notes = small_sample_warnings(len(y))

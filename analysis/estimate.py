@@ -115,32 +115,70 @@ def wald_ci(value: Any, se: Any, confidence: float) -> tuple[Any, Any]:
     z = stats.norm.ppf(0.5 + confidence / 2)
     return value - z * se, value + z * se
 
+#: Columns per block in :func:`linearised_estimates`.
+ESTIMATE_COLUMNS = 4
 
-def linearised_estimates(y: np.ndarray, domain: np.ndarray, weights: np.ndarray,
-                         statistic: str = "mean") -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+
+def linearised_estimates(y: np.ndarray, domain: np.ndarray, weights: np.ndarray, statistic: str = "mean", *,
+                         out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Estimates of every column of ``y`` (n, k) in its ``domain`` and their linearisation values.
 
     Returns ``(value, x, n_used, weight_sum)`` where ``x`` (n, k) holds the
-    linearisation values (zero outside the domain and for missing answers).
+    linearisation values (zero outside the domain and for missing answers). ``out``: a float64
+    (n, k) array to write ``x`` into; it may be ``y`` itself (each block is read before it is written).
     """
-    inside = domain & ~np.isnan(y)
+    y = np.asarray(y)
+    n, k = y.shape
+    domain = np.broadcast_to(domain, (n, k))
+    value, x = np.empty(k), (np.empty((n, k)) if out is None else out)
+    used, wsum = np.empty(k, dtype=np.intp), np.empty(k)
+    # Blocks of columns (each column is estimated alone) bound the temporaries to (n, block); within a block
+    # the same element-wise operations as ``(wd * y - wd * value) / wsum``, so the same numbers.
+    for start in range(0, k, ESTIMATE_COLUMNS):
+        cols = slice(start, start + ESTIMATE_COLUMNS)
+        value[cols], used[cols], wsum[cols] = _linearise_block(y[:, cols], domain[:, cols], weights, statistic,
+                                                               x[:, cols])
+    return value, x, used, wsum
+
+
+def _linearise_block(y: np.ndarray, domain: np.ndarray, weights: np.ndarray, statistic: str,
+                     out: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One block of :func:`linearised_estimates`: writes the linearisation values into ``out``."""
+    inside = np.isnan(y)
+    np.logical_not(inside, out=inside)
+    inside &= domain
+    used = inside.sum(axis=0)
     wd = np.where(inside, weights[:, None], 0.0)
     wsum = wd.sum(axis=0)
-    wy = wd * np.where(inside, y, 0.0)
+    wy = np.where(inside, y, 0.0)
+    del inside
+    np.multiply(wd, wy, out=wy)
     if statistic == "total":
-        return wy.sum(axis=0), wy, inside.sum(axis=0), wsum
+        out[...] = wy
+        return wy.sum(axis=0), used, wsum
     with np.errstate(invalid="ignore", divide="ignore"):
         value = wy.sum(axis=0) / wsum
-        x = (wy - wd * value) / wsum
-    x[:, wsum == 0] = 0.0
-    return value, x, inside.sum(axis=0), wsum
+        wd *= value
+        wy -= wd
+        del wd
+        wy /= wsum
+    wy[:, wsum == 0] = 0.0
+    out[...] = wy
+    return value, used, wsum
 
 
 def _estimate_columns(y: np.ndarray, domain: np.ndarray, design: SurveyDesign, statistic: str,
                       confidence: float) -> ItemEstimates:
     """Vectorised core: estimate every column of ``y`` within its boolean ``domain``."""
-    value, x, used, wsum = linearised_estimates(y, domain, design.weights, statistic)
-    se = np.sqrt(linearised_variance(x, design))
+    k = y.shape[1]
+    value, variance, used, wsum = np.empty(k), np.empty(k), np.empty(k, dtype=np.intp), np.empty(k)
+    domain = np.broadcast_to(domain, y.shape)
+    for start in range(0, k, ESTIMATE_COLUMNS):  # a block's linearisation values at a time, never all k
+        cols = slice(start, start + ESTIMATE_COLUMNS)
+        value[cols], x, used[cols], wsum[cols] = linearised_estimates(y[:, cols], domain[:, cols], design.weights,
+                                                                      statistic)
+        variance[cols] = linearised_variance(x, design)
+    se = np.sqrt(variance)
     se[wsum == 0] = np.nan
     low, high = wald_ci(value, se, confidence)
     return ItemEstimates(value=value, se=se, ci_low=low, ci_high=high, n=used,

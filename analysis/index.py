@@ -39,7 +39,7 @@ import numpy as np
 
 from ._validate import as_float_2d, check_confidence
 from .design import SurveyDesign, as_design, linearised_variance
-from .estimate import ItemEstimates, linearised_estimates, wald_ci
+from .estimate import ESTIMATE_COLUMNS, ItemEstimates, linearised_estimates, wald_ci
 from .results import DegenerateDataWarning, Estimate, small_sample_warnings
 
 __all__ = ["ItemSpec", "IndexResult", "KCSI_WEIGHTS", "item_scores", "compute_index", "pcsi_index", "kcsi_index"]
@@ -104,6 +104,9 @@ class IndexResult:
     weights: dict[str, float]
     method: str
 
+#: Rows per block where a computation goes through the rows in blocks to bound its temporaries.
+_BLOCK = 65_536
+
 
 def _specs(items: Sequence[Any], k: int) -> list[ItemSpec]:
     """Validate item metadata: one spec per column."""
@@ -122,7 +125,8 @@ def _specs(items: Sequence[Any], k: int) -> list[ItemSpec]:
     return specs
 
 
-def item_scores(responses: Any, items: Sequence[Any], method: str = "mean100", *, top: int = 2) -> np.ndarray:
+def item_scores(responses: Any, items: Sequence[Any], method: str = "mean100", *, top: int = 2,
+                out: np.ndarray | None = None) -> np.ndarray:
     """Per-response item scores on 0-100, reverse-coded.
 
     Parameters
@@ -137,6 +141,8 @@ def item_scores(responses: Any, items: Sequence[Any], method: str = "mean100", *
         top ``top`` categories, else 0.
     top : int
         Number of top categories for ``"top2box"`` (2: 6 or 7 on a 7-point scale).
+    out : ndarray, optional
+        A float64 (n, k) array to write the scores into; it may be ``responses`` itself (then overwritten).
 
     Returns
     -------
@@ -161,18 +167,39 @@ def item_scores(responses: Any, items: Sequence[Any], method: str = "mean100", *
     specs = _specs(items, y.shape[1])
     low = np.array([s.low for s in specs], dtype=float)
     span = np.array([s.points - 1 for s in specs], dtype=float)
-    observed = np.where(np.isnan(y), low, y)
-    if ((observed < low) | (observed > low + span)).any():
-        bad = [s.code for j, s in enumerate(specs) if ((observed[:, j] < low[j]) | (observed[:, j] > low[j] + span[j])).any()]
+    _check_on_scale(y, specs, low, span)
+    if method != "mean100" and (not isinstance(top, (int, np.integer)) or top < 1 or (top > span).any()):
+        raise ValueError(f"top must be a positive integer smaller than every item's points, got {top!r}")
+    # One (n, k) result worked in place, column by column for reversed items: the same element-wise
+    # operations as ``(where(rev, 2 low + span - y, y) - low) / span * 100``, without its temporaries.
+    if out is None:
+        out = np.array(y, dtype=np.float64, order="C", copy=True)
+    elif out is not y:
+        np.copyto(out, y)
+    for j in np.flatnonzero([s.reverse for s in specs]):
+        np.subtract(2 * low[j] + span[j], y[:, j], out=out[:, j])
+    if method == "mean100":
+        out -= low
+        out /= span
+        out *= 100.0
+        return out
+    missing = np.isnan(out)
+    np.greater(out, low + span - top, out=out)
+    out *= 100.0
+    out[missing] = np.nan
+    return out
+
+
+def _check_on_scale(y: np.ndarray, specs: list[ItemSpec], low: np.ndarray, span: np.ndarray) -> None:
+    """Raise ValueError naming the items with answers off their scale (NaN answers are fine)."""
+    off = np.zeros(y.shape[1], dtype=bool)
+    for start in range(0, y.shape[0], _BLOCK):  # row blocks: boolean temporaries of one block only
+        block = y[start:start + _BLOCK]
+        off |= ((block < low) | (block > low + span)).any(axis=0)
+    if off.any():
+        bad = [s.code for s, o in zip(specs, off, strict=True) if o]
         raise ValueError(f"responses: items {bad[:5]} have values off their scale; "
                          "map 모름/해당없음 codes to NaN first")
-    rev = np.array([s.reverse for s in specs], dtype=bool)
-    y = np.where(rev, 2 * low + span - y, y)
-    if method == "mean100":
-        return (y - low) / span * 100.0
-    if not isinstance(top, (int, np.integer)) or top < 1 or (top > span).any():
-        raise ValueError(f"top must be a positive integer smaller than every item's points, got {top!r}")
-    return np.where(np.isnan(y), np.nan, (y > low + span - top) * 100.0)
 
 
 def _weight_matrices(specs: list[ItemSpec], dimension_weights: Mapping[str, float] | None
@@ -238,13 +265,25 @@ def compute_index(responses: Any, items: Sequence[Any], dimension_weights: Mappi
     specs = _specs(items, y.shape[1])
     dims, a, w_dim = _weight_matrices(specs, dimension_weights)
     d = as_design(design, y.shape[0], weights, strata, psu, fpc, lonely_psu, calibration)
-    scores = item_scores(y, specs, method, top=top)
-    value, x, used, wsum = linearised_estimates(scores, np.ones((1, 1), dtype=bool), d.weights)
+    item_scores(y[:0], specs, method, top=top)  # checks method and top before any work
+    _check_on_scale(y, specs, np.array([s.low for s in specs], dtype=float),
+                    np.array([s.points - 1 for s in specs], dtype=float))
+    k = len(specs)
+    value, used, wsum, variance = np.empty(k), np.empty(k, dtype=np.intp), np.empty(k), np.empty(k)
+    for cols, x in _linearised_blocks(y, specs, method, top, d):  # items: a block of columns at a time
+        value[cols], used[cols], wsum[cols] = x[1:]
+        variance[cols] = linearised_variance(x[0], d)
     a, notes = _answered_items(a, wsum, used, specs, dims)
     wvec = np.array([w_dim.get(dim, 0.0) for dim in dims])
     b = a @ wvec
-    se = np.sqrt(linearised_variance(np.hstack([x, x @ a, (x @ b)[:, None]]), d))
-    k = len(specs)
+    # dimensions and index: their linearisation values x @ a and x @ b summed over the blocks (formed again),
+    # never the (n, k) x itself
+    xa, xb = np.zeros((y.shape[0], len(dims))), np.zeros(y.shape[0])
+    for cols, x in _linearised_blocks(y, specs, method, top, d):
+        xa += x[0] @ a[cols]
+        xb += x[0] @ b[cols]
+    se = np.sqrt(np.concatenate([variance, linearised_variance(xa, d), linearised_variance(xb, d)]))
+    del xa, xb
     low, high = wald_ci(value, se[:k], confidence)
     item_est = ItemEstimates(value=value, se=se[:k], ci_low=low, ci_high=high, n=used, weighted_n=wsum,
                              statistic="mean", confidence=confidence, df=d.df)
@@ -261,6 +300,16 @@ def compute_index(responses: Any, items: Sequence[Any], dimension_weights: Mappi
                         warnings=index.warnings + (note,))
     return IndexResult(index=index, dimensions=dim_est, items=item_est,
                        item_codes=tuple(s.code for s in specs), weights=w_dim, method=method)
+
+
+def _linearised_blocks(y: np.ndarray, specs: list[ItemSpec], method: str, top: int, design: SurveyDesign):
+    """Per block of columns: (columns, (linearisation values, item scores' means, answers, weight sums))."""
+    everyone = np.ones((1, 1), dtype=bool)
+    for start in range(0, y.shape[1], ESTIMATE_COLUMNS):
+        cols = slice(start, start + ESTIMATE_COLUMNS)
+        scores = item_scores(y[:, cols], specs[cols], method, top=top)
+        value, x, used, wsum = linearised_estimates(scores, everyone, design.weights, out=scores)
+        yield cols, (x, value, used, wsum)
 
 
 def _combination(filled: np.ndarray, coef: np.ndarray, se: float, summary: tuple[Any, ...],

@@ -22,15 +22,17 @@ from .model import ItemDriver, ItemScore
 def item_drivers(outcome: np.ndarray, scores: np.ndarray, dimension_scores: np.ndarray, item_dims: list[int],
                  items: tuple[ItemScore, ...], design) -> tuple[ItemDriver, ...]:
     """Importance of each item (columns of ``scores``; ``item_dims`` the column of its dimension in
-    ``dimension_scores``) for ``outcome``, with intervals, its contrast with the other items and the priority flag."""
+    ``dimension_scores``) for ``outcome``, with intervals, its contrast with the other items and the priority flag.
+    ``scores`` is overwritten (its missing entries filled): pass a copy — one (n, k) array serves both steps."""
     if len(items) < 3:
         return ()
-    filled = np.where(np.isnan(scores), dimension_scores[:, item_dims], scores)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            found = importance_intervals(outcome, filled, [i.code for i in items])
             contrasts = dimension_contrasts(scores, [i.code for i in items], design=design)
+            rows, cols = np.nonzero(np.isnan(scores))  # only the missing entries are looked up
+            scores[rows, cols] = dimension_scores[rows, np.asarray(item_dims)[cols]]
+            found = importance_intervals(outcome, scores, [i.code for i in items])
     except ValueError:
         return ()
     cut = 100.0 / len(items)

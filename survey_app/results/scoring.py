@@ -45,6 +45,9 @@ from .item_drivers import item_drivers
 from .loading import WaveData
 from .model import DimensionScore, DriverRow, Drivers, Figure, IndexScore, ItemScore, Kpi, Reliability
 
+#: Rows per block where respondent scores are computed in blocks (bounds the temporaries).
+ROW_BLOCK = 65_536
+
 DEFAULT_INDEX = Index(code="index", name=Text("종합 지수", "Overall index"), weights=())
 
 
@@ -114,17 +117,26 @@ def item_matrix(data: WaveData, plan: ScoringPlan) -> tuple[np.ndarray, tuple[st
     y = data.values[:, plan.columns] if len(plan.columns) else np.empty((data.n, 0))
     low = np.array([s.low for s in plan.specs], dtype=float)
     high = low + np.array([s.points - 1 for s in plan.specs], dtype=float)
-    y, off = on_scale(y, low, high)
+    off = 0
+    for j in range(y.shape[1]):  # in place, column by column: ``y`` is a copy already
+        column = y[:, j]
+        bad = (column < low[j]) | (column > high[j])
+        off += int(np.count_nonzero(bad))
+        column[bad] = np.nan
     return y, ((f"{off} answer(s) off their item's scale were left out",) if off else ())
 
 
 def weighted_rowmean(scores: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Each row's weighted mean of its non-missing columns, per weight column (NaN when none answered)."""
-    answered = ~np.isnan(scores)
-    total = np.where(answered, scores, 0.0) @ weights
-    norm = answered.astype(np.float64) @ weights  # a float product runs in BLAS, a boolean one does not
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(norm > 0, total / norm, np.nan)
+    out = np.empty((scores.shape[0], weights.shape[1]))
+    for start in range(0, scores.shape[0], ROW_BLOCK):  # row blocks: no (n, k) temporaries
+        block = scores[start:start + ROW_BLOCK]
+        answered = ~np.isnan(block)
+        total = np.where(answered, block, 0.0) @ weights
+        norm = answered.astype(np.float64) @ weights  # a float product runs in BLAS, a boolean one does not
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[start:start + ROW_BLOCK] = np.where(norm > 0, total / norm, np.nan)
+    return out
 
 
 def respondent_dimensions(scores: np.ndarray, plan: ScoringPlan) -> np.ndarray:
@@ -175,7 +187,6 @@ def score_core(data: WaveData, plan: ScoringPlan, confidence: float = 0.95) -> C
     """``analysis.report.score_wave`` on the dimension items with NPS and CSAT, plus every declared index."""
     design = make_design(data.n, data.weights)
     y, notes = item_matrix(data, plan)
-    scores = item_scores(y, plan.specs)
     report, indices = None, {}
     if plan.headline is not None and data.n:
         csat_item = _csat_item(plan)
@@ -188,13 +199,17 @@ def score_core(data: WaveData, plan: ScoringPlan, confidence: float = 0.95) -> C
         indices = {idx.code: report.scores if idx is plan.headline else
                    compute_index(y, plan.specs, idx.weight_map, method=idx.method, design=design,
                                  confidence=confidence) for idx in plan.indices}
+    hundred = _hundred(y, plan, report, indices, design, confidence)
+    headline, respondent, own = plan.headline, np.full(data.n, np.nan), None
+    if headline is not None and headline.method != "mean100":
+        own = respondent_dimensions(item_scores(y, plan.specs, headline.method), plan)
+    # last, in the answers' own array (``y`` is item_matrix's copy and not needed after): no second (n, k) array
+    scores = item_scores(y, plan.specs, out=y)
+    del y
     dim_scores = respondent_dimensions(scores, plan) if len(plan.specs) else np.empty((data.n, 0))
-    headline, respondent = plan.headline, np.full(data.n, np.nan)
     if headline is not None:
-        own = dim_scores if headline.method == "mean100" else respondent_dimensions(
-            item_scores(y, plan.specs, headline.method), plan)
-        respondent = respondent_index(own, plan, headline)
-    return CoreScores(report=report, hundred=_hundred(y, plan, report, indices, design, confidence),
+        respondent = respondent_index(dim_scores if own is None else own, plan, headline)
+    return CoreScores(report=report, hundred=hundred,
                       design=design, scores=scores, dimension_scores=dim_scores, respondent=respondent,
                       indices=indices, warnings=notes)
 
@@ -369,7 +384,7 @@ def _item_drivers(outcome: np.ndarray, core: CoreScores, plan: ScoringPlan, pred
     if not cols or any(plan.specs[j].code not in by_code for j in cols):
         return ()
     dims = [plan.dimensions.index(plan.specs[j].dimension) for j in cols]
-    return item_drivers(outcome, core.scores[:, cols], core.dimension_scores, dims,
+    return item_drivers(outcome, core.scores[:, cols], core.dimension_scores, dims,  # a copy, filled in there
                         tuple(by_code[plan.specs[j].code] for j in cols), core.design)
 
 
