@@ -39,6 +39,7 @@ run bench_analysis_report.py --database-url "$URL" --sizes 2000 --repeat 1 --no-
 run bench_exports.py --sizes 1000 --full 1000 --repeat 1 --no-docs
 run bench_findings.py --sizes 2000 --repeat 1
 run bench_weighting.py --sizes 2000 --repeat 1
+run bench_recompute_memory.py --sizes 2000
 run bench_distribution.py --sizes 1000 --emails 200
 run bench_customer_page.py --database-url "$URL" --orders 100 --repeat 3
 run bench_customer_import.py --database-url "$URL" --sizes 500:2000 --no-docs
