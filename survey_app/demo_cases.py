@@ -16,6 +16,7 @@ from .cases import operations as ops
 from .cases.calendar import add_business_days
 from .cases.categories import deadline_days
 from .cases.replies import queue_interim_notice, reachable_channels, send_reply, template_text
+from .cases.reply_templates import add_template, pick_template, retire_template
 from .cases.rules import add_rule
 from .cases.triggers import process_triggers
 from .database import db
@@ -29,6 +30,7 @@ from .models import (
     CaseStatus,
     CaseTrigger,
     Interaction,
+    MessageKind,
     OutboxMessage,
     OutboxStatus,
     Response,
@@ -64,8 +66,32 @@ def seed_cases() -> bool:
     for case in db.session.scalars(select(Case).order_by(Case.id)):
         _handle(case, handler, rng)
     _one_interim_notice()
+    _center_templates()
     db.session.flush()
     return True
+
+
+#: Templates the center wrote for its commonest cases, beside the built-in ones (migration 0020).
+CENTER_TEMPLATES = [
+    ("배달 지연 사과 및 재배송 안내", "sms", "complaint", "",
+     "[우체국] {이름}님, 우편물 배달이 늦어 불편을 드려 죄송합니다({사건번호}). {담당부서}에서 확인하여 "
+     "(재배송 날짜)에 다시 배달해 드리겠습니다. 문의 {센터전화}"),
+    ("파손·분실 보상 절차 안내", "email", "grievance", "[우체국] 우편물 손해배상 절차를 알려 드립니다 ({사건번호})",
+     "{이름}님, 안녕하십니까. 우체국 고객센터입니다.\n\n{접수일}에 접수하신 고객의 소리({사건번호})와 관련하여 "
+     "손해배상 절차를 알려 드립니다.\n\n1. 가까운 우체국에 손해배상 청구서를 내 주십시오.\n2. 파손된 물품 사진과 "
+     "구입 영수증이 있으면 함께 내 주십시오.\n\n{처리기한}까지 {담당부서}에서 결과를 알려 드리겠습니다. "
+     "궁금하신 점은 {센터전화}번으로 문의해 주십시오."),
+]
+
+
+def _center_templates() -> None:
+    """The center's own reply templates, and an old one it no longer uses (so the page shows every state)."""
+    for name, channel, category, subject, body in CENTER_TEMPLATES:
+        add_template(name=name, channel=channel, purpose=MessageKind.CASE_REPLY, category=category,
+                     subject=subject, body=body)
+    old = add_template(name="처리 결과 안내 (2025년 문구)", channel="sms", purpose=MessageKind.CASE_REPLY,
+                       body="[우체국] {이름}님, 접수하신 민원({사건번호})을 처리하였습니다. 문의 {센터전화}")
+    retire_template(old)
 
 
 def _reply(case: Case, answer: str) -> OutboxMessage | None:
@@ -73,9 +99,12 @@ def _reply(case: Case, answer: str) -> OutboxMessage | None:
     channels = reachable_channels(case)
     if not channels:
         return None
-    subject, body = template_text("result", channels[0], case, ops.seoul_today())
+    template = pick_template(case, MessageKind.CASE_REPLY, channels[0])
+    if template is None:
+        return None
+    subject, body = template_text(template, case, ops.seoul_today())
     try:
-        return send_reply(case, channel=channels[0], template="result", subject=subject,
+        return send_reply(case, channel=channels[0], template=template.id, subject=subject,
                           body=body.replace("(여기에 처리 결과를 적어 주십시오)", answer))
     except ops.CaseError:  # opted out since: the handler would have called instead
         return None

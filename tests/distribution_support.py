@@ -102,19 +102,25 @@ class SmsGateway:
 
 
 class MailSink:
-    """aiosmtpd on loopback recording every accepted message; optional STARTTLS and AUTH."""
+    """aiosmtpd on loopback recording every accepted message; optional STARTTLS and AUTH; ``refuse`` answers
+    550 for those addresses, ``defer_first`` answers 451 (a transient refusal) to the first that many recipients."""
 
-    def __init__(self, *, tls_context=None, auth: tuple[str, str] | None = None, refuse: set[str] = frozenset()) -> None:
+    def __init__(self, *, tls_context=None, auth: tuple[str, str] | None = None, refuse: set[str] = frozenset(),
+                 defer_first: int = 0) -> None:
         from aiosmtpd.controller import Controller
         from aiosmtpd.smtp import AuthResult
 
         self.messages: list[tuple[str, list[str], bytes]] = []
+        self.deferred = 0  # recipients answered "451 try again later" so far (the first ``defer_first``)
         sink = self
 
         class Handler:
             async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
                 if address in refuse:
                     return "550 5.1.1 No such user"
+                if sink.deferred < defer_first:
+                    sink.deferred += 1
+                    return "451 4.3.0 Mailbox busy, try again later"
                 envelope.rcpt_tos.append(address)
                 return "250 OK"
 

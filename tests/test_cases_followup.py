@@ -79,3 +79,24 @@ def test_a_still_unhappy_customer_is_not_recovered(app_ctx, loop):
         process_triggers()
         session.refresh(case)
         assert (case.followup_satisfaction, case.recovered) == (2.0, False)
+
+
+def test_a_follow_up_the_gateway_keeps_refusing_shows_on_the_case_timeline(app_ctx, make_app, loop):
+    from survey_app.distribution.sender import Sender
+    from tests.distribution_support import SmsGateway
+
+    with app_ctx() as session:
+        ops.close(session.get(Case, loop["case"]), root_cause="delivery_delay", resolution="yes")
+        message = session.scalar(select(OutboxMessage).where(OutboxMessage.case_id == loop["case"]))
+        assert message.kind == "invitation"
+    with SmsGateway(fail_first=99, status=503) as gateway:
+        app = make_app(SMS_GATEWAY="http", SMS_GATEWAY_URL=gateway.url, SEND_RATE_SMS=0, SEND_RETRY_SECONDS=0,
+                       SEND_MAX_ATTEMPTS=2)
+        with app.app_context():
+            Sender(app, ["sms"], worker="t").run(until_empty=True)
+    assert gateway.calls == 2 and gateway.received == []
+    with app_ctx() as session:
+        events = session.scalars(select(CaseEvent).where(CaseEvent.case_id == loop["case"],
+                                                         CaseEvent.kind.like("message_%")).order_by(CaseEvent.id)).all()
+        assert [(e.kind, e.data["message_kind"]) for e in events] == [("message_retrying", "invitation"),
+                                                                      ("message_failed", "invitation")]

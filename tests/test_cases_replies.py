@@ -12,13 +12,25 @@ from sqlalchemy import func, select
 
 from survey_app.cases import operations as ops
 from survey_app.cases.deadlines import watch_deadlines
-from survey_app.cases.replies import TEMPLATES, send_reply, template_text
+from survey_app.cases.replies import send_reply, template_text
+from survey_app.cases.reply_templates import pick_template, retire_template
 from survey_app.cases.triggers import process_triggers
 from survey_app.customers.consent import record_consent
 from survey_app.customers.identity import set_identity
 from survey_app.distribution.customer_messages import MessageRefused, queue_customer_message
 from survey_app.distribution.optout import opt_out
-from survey_app.models import Case, CaseEvent, Contact, Customer, MessageKind, OrgLevel, OutboxMessage, Survey, utcnow
+from survey_app.models import (
+    Case,
+    CaseEvent,
+    CaseReplyTemplate,
+    Contact,
+    Customer,
+    MessageKind,
+    OrgLevel,
+    OutboxMessage,
+    Survey,
+    utcnow,
+)
 from survey_app.privacy.contacts import add_contact
 from tests.cases_support import DEFINITION, complete_response
 from tests.distribution_support import MailSink, SmsGateway
@@ -55,10 +67,11 @@ def _drain(app, channels):
         return Sender(app, channels, worker="t").run(until_empty=True)
 
 
-def _reply(session, case_id, channel="sms", template="result"):
+def _reply(session, case_id, channel="sms", purpose=MessageKind.CASE_REPLY):
     case = session.get(Case, case_id)
-    subject, body = template_text(template, channel, case, ops.seoul_today())
-    return send_reply(case, channel=channel, template=template, subject=subject,
+    template = pick_template(case, purpose, channel)
+    subject, body = template_text(template, case, ops.seoul_today())
+    return send_reply(case, channel=channel, template=template.id, subject=subject,
                       body=body.replace("(여기에 처리 결과를 적어 주십시오)", "재배송을 마쳤습니다."))
 
 
@@ -179,11 +192,13 @@ def test_a_gateway_refusal_is_on_the_timeline(app_ctx, make_app, reply_case):
 def test_text_problems_and_missing_addresses_are_refused(app_ctx, reply_case):
     with app_ctx() as session:
         case = session.get(Case, reply_case["case"])
+        result = pick_template(case, MessageKind.CASE_REPLY, "sms")
         for body, reason in (("", "내용을 적어"), ("{주소}로 보내 드립니다", "알 수 없는 항목"), ("가" * 1100, "너무 깁니다")):
             with pytest.raises(ops.CaseError, match=reason):
-                send_reply(case, channel="sms", template="result", subject="", body=body)
-        with pytest.raises(ops.CaseError, match="안내 문구"):
-            send_reply(case, channel="sms", template="nope", subject="", body="안녕하십니까")
+                send_reply(case, channel="sms", template=result.id, subject="", body=body)
+        for template in ("nope", "", 99999999, "9" * 30):
+            with pytest.raises(ops.CaseError, match="안내 문구를 골라"):
+                send_reply(case, channel="sms", template=template, subject="", body="안녕하십니까")
         bare = Customer(external_id="C-RP-2")
         session.add(bare)
         session.flush()
@@ -234,7 +249,87 @@ def test_an_interim_notice_that_cannot_go_tells_the_handler(app_ctx):
 def test_every_template_fits_an_lms_and_names_the_case(app_ctx, reply_case):
     with app_ctx() as session:
         case = session.get(Case, reply_case["case"])
-        for code in TEMPLATES:
-            for channel in ("sms", "email"):
-                subject, body = template_text(code, channel, case, ops.seoul_today())
-                assert case.number in body + subject and "{사건번호}" not in body
+        built_in = session.scalars(select(CaseReplyTemplate).order_by(CaseReplyTemplate.id)).all()
+        assert {(t.purpose, t.channel) for t in built_in} >= {(p, c) for c in ("sms", "email") for p in (
+            MessageKind.CASE_REPLY, MessageKind.INTERIM_NOTICE, MessageKind.CONTACT_ATTEMPT)}
+        for template in built_in:
+            subject, body = template_text(template, case, ops.seoul_today())
+            assert case.number in body + subject and "{사건번호}" not in body
+            if template.channel == "sms":
+                queue_customer_message(session, customer=None, contact=session.get(Contact, reply_case["contact"]),
+                                       channel="sms", subject="", body=body, kind=template.purpose)  # fits an LMS
+
+
+def test_a_stored_template_reply_lands_in_the_outbox_with_the_case_filled_in(app_ctx, reply_case):
+    from survey_app.cases.reply_templates import add_template
+
+    with app_ctx() as session:
+        case = session.get(Case, reply_case["case"])
+        template = add_template(name="재배송 안내", channel="sms", purpose=MessageKind.CASE_REPLY, category=case.category,
+                                body="[우체국] {이름}님, {사건번호} 건은 {담당부서}에서 {처리기한}까지 재배송합니다.")
+        subject, body = template_text(template, case, ops.seoul_today())
+        message = send_reply(case, channel="sms", template=template.id, subject=subject, body=body)
+        due = case.due_on
+        assert message.body == (f"[우체국] {{이름}}님, {case.number} 건은 {case.org_unit.name}에서 "
+                                f"{due.year}년 {due.month}월 {due.day}일까지 재배송합니다.")
+        queued = session.scalar(select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.kind == "message_queued"))
+        assert queued.data["template"] == "재배송 안내"
+        retire_template(template)
+        with pytest.raises(ops.CaseError, match="더 이상 쓰지 않습니다"):
+            send_reply(case, channel="sms", template=template.id, subject=subject, body=body)
+        assert session.get(OutboxMessage, message.id).body == body  # what was sent stays as it was
+
+
+def test_the_interim_notice_uses_the_stored_template_and_none_in_use_tells_the_handler(app_ctx, reply_case):
+    from survey_app.cases.reply_templates import change_template
+
+    with app_ctx() as session:
+        case = session.get(Case, reply_case["case"])
+        sms = pick_template(case, MessageKind.INTERIM_NOTICE, "sms")
+        change_template(sms, name=sms.name, channel="sms", purpose=sms.purpose, body="[우체국] {사건번호} 처리가 늦어집니다.")
+        case.received_on, case.due_on, case.interim_due_on = date(2026, 11, 2), date(2026, 11, 10), date(2026, 11, 11)
+        session.flush()
+        watch_deadlines(date(2026, 11, 12))
+        notice = session.scalar(select(OutboxMessage).where(OutboxMessage.case_id == case.id))
+        assert notice.body == f"[우체국] {case.number} 처리가 늦어집니다."
+        other = ops.open_case(source="call", category="complaint", summary="두 번째", customer_id=reply_case["customer"],
+                              received_on=date(2026, 11, 2))
+        for template in session.scalars(select(CaseReplyTemplate).where(
+                CaseReplyTemplate.purpose == MessageKind.INTERIM_NOTICE)):
+            retire_template(template)
+        watch_deadlines(date(2026, 11, 13))
+        event = session.scalar(select(CaseEvent).where(CaseEvent.case_id == other.id,
+                                                       CaseEvent.kind == "interim_not_sent"))
+        assert "중간 안내 문구가 없어" in event.note
+        assert session.scalar(select(OutboxMessage).where(OutboxMessage.case_id == other.id)) is None
+
+
+def _smtp_app(make_app, sink, attempts):
+    return make_app(SMTP_HOST="127.0.0.1", SMTP_PORT=sink.port, SMTP_SECURITY="none", SEND_RETRY_SECONDS=0,
+                    SEND_MAX_ATTEMPTS=attempts, CUSTOMER_MESSAGE_QUIET_HOURS=NEVER_QUIET)
+
+
+def test_a_refusing_mail_server_puts_each_failed_attempt_and_the_final_failure_on_the_timeline(app_ctx, make_app,
+                                                                                               reply_case):
+    with app_ctx() as session:
+        message_id = _reply(session, reply_case["case"], channel="email").id
+    with MailSink(defer_first=99) as sink:
+        _drain(_smtp_app(make_app, sink, attempts=3), ["email"])
+    assert sink.messages == [] and sink.deferred == 3
+    with app_ctx() as session:
+        assert session.get(OutboxMessage, message_id).status == "failed"
+        events = session.scalars(select(CaseEvent).where(CaseEvent.case_id == reply_case["case"],
+                                                         CaseEvent.kind.like("message_%")).order_by(CaseEvent.id)).all()
+        assert [e.kind for e in events] == ["message_queued", "message_retrying", "message_retrying", "message_failed"]
+        assert [e.data["attempts"] for e in events[1:]] == [1, 2, 3]
+        assert all("451" in e.note and e.data["message_kind"] == MessageKind.CASE_REPLY for e in events[1:])
+
+
+def test_a_reply_delivered_on_a_retry_shows_the_failed_attempt_then_sent(app_ctx, make_app, reply_case):
+    with app_ctx() as session:
+        _reply(session, reply_case["case"], channel="email")
+    with MailSink(defer_first=1) as sink:
+        _drain(_smtp_app(make_app, sink, attempts=5), ["email"])
+    assert len(sink.messages) == 1
+    with app_ctx() as session:
+        assert _events(session, reply_case["case"])[-3:] == ["message_queued", "message_retrying", "message_sent"]

@@ -7,4 +7,4 @@ from flask import Blueprint
 
 bp = Blueprint("cases", __name__, url_prefix="/manage/cases")
 
-from . import routing_views, views  # noqa: E402,F401
+from . import reply_template_views, routing_views, views  # noqa: E402,F401

@@ -1,5 +1,6 @@
 """The follow-up survey (처리 만족도): closing a case invites the customer to the open ``voc_followup`` wave,
-when consent allows, through the outbox (quiet hours, opt-out and retries as for any invitation); the
+when consent allows, through the outbox (quiet hours, opt-out and retries as for any invitation; the outbox
+row carries the case, so failed attempts show on its timeline); the
 answers come back through a trigger and attach to the case — satisfaction, and recovery (a customer who
 was a detractor and is now satisfied: overall satisfaction 4 or 5 of 5).
 """
@@ -86,7 +87,7 @@ def send_followup(case: Case) -> Invitation | None:
     plan = db.session.get(DistributionPlan, wave.id)
     now = utcnow()
     db.session.add(OutboxMessage(dedupe_key=f"inv:{invitation.id}:0", wave_id=wave.id, invitation_id=invitation.id,
-                                 channel=channel, kind=MessageKind.INVITATION, status=OutboxStatus.PENDING,
+                                 channel=channel, kind=MessageKind.INVITATION, status=OutboxStatus.PENDING, case_id=case.id,
                                  next_attempt_at=send_time(plan, now) if plan is not None else now))
     db.session.add(CaseEvent(case_id=case.id, kind="followup_sent", note=channel,
                              data={"invitation": invitation.id, "wave": wave.code}))

@@ -91,3 +91,14 @@ class RoutingForm(FlaskForm):
     unit = SelectField(_l("사건을 받을 부서"), choices=[], validate_choice=False)
     priority = StringField(_l("우선순위 (작은 수가 먼저)"), default="100",
                            validators=[Optional(), Length(max=6, message=_l("우선순위는 1부터 9999 사이의 정수로 적어 주십시오."))])
+
+
+class ReplyTemplateForm(FlaskForm):
+    """A reply template staff manage: its name, channel, purpose, category it is offered for, and text."""
+
+    name = StringField(_l("문구 이름"), validators=[Optional(), Length(max=100, message=_l("문구 이름을 100자 이내로 적어 주십시오."))])
+    channel = SelectField(_l("보낼 경로"), choices=[], validate_choice=False)
+    purpose = SelectField(_l("용도"), choices=[], validate_choice=False)
+    category = SelectField(_l("분류 (이 분류의 사건에만 보이기)"), choices=[], validate_choice=False)
+    subject = StringField(_l("전자우편 제목"), validators=[Optional(), Length(max=200, message=_l("전자우편 제목은 200자 이내로 적어 주십시오."))])
+    body = TextAreaField(_l("내용"), validators=[Optional(), Length(max=2000, message=_l("보낼 내용을 2,000자 이내로 적어 주십시오."))])

@@ -1,15 +1,15 @@
-"""Replies to a case's customer by SMS or e-mail: templates staff pick and edit (처리 결과 안내, 중간 안내,
-연락 시도 안내), filled with the case's details and queued through the outbox by
+"""Replies to a case's customer by SMS or e-mail: a template staff manage (:mod:`.reply_templates`) picked and
+edited, filled with the case's details and queued through the outbox by
 :func:`survey_app.distribution.customer_messages.queue_customer_message` (quiet hours, opt-out, retries).
 
-The case's details (``{사건번호}``, ``{접수일}``, ``{처리기한}``, ``{예정일}``, ``{센터전화}``) are filled in when the
-reply is queued; ``{이름}`` stays until it is sent, so the outbox keeps no name. The interim notice
-(:func:`queue_interim_notice`) goes out once per case, queued by the deadline watch.
+The case's details (``{사건번호}``, ``{접수일}``, ``{처리기한}``, ``{예정일}``, ``{담당부서}``, ``{센터전화}``) are
+filled in when the reply is queued; ``{이름}`` stays until it is sent, so the outbox keeps no name. The interim
+notice (:func:`queue_interim_notice`) goes out once per case, queued by the deadline watch from the interim
+template in use.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
@@ -20,56 +20,23 @@ from ..audit import record
 from ..customers.identity import identity
 from ..database import db
 from ..distribution.customer_messages import MessageRefused, has_address, queue_customer_message
-from ..models import Case, CaseEvent, Contact, Customer, MessageKind, OutboxMessage, Response
+from ..models import Case, CaseEvent, CaseReplyTemplate, Contact, Customer, MessageKind, OutboxMessage, Response
 from ..privacy.contacts import view
 from .calendar import add_business_days
 from .categories import deadline_days
 from .operations import CaseError, _check_version, note_first_contact, seoul_today
+from .reply_templates import pick_template
 
 CHANNEL_NAMES = {"sms": "문자(SMS)", "email": "전자우편"}
 _FIELD = re.compile(r"\{([^{}]*)\}")
-
-
-@dataclass(frozen=True)
-class ReplyTemplate:
-    """A reply staff can start from: its name, the kind of message, an e-mail subject and the texts."""
-
-    name: str
-    kind: str
-    subject: str
-    sms: str
-    email: str
-
-
-TEMPLATES: dict[str, ReplyTemplate] = {
-    "result": ReplyTemplate(
-        "처리 결과 안내", MessageKind.CASE_REPLY, "[우체국] 고객의 소리 처리 결과를 알려 드립니다 ({사건번호})",
-        "[우체국] {이름}님, 접수하신 고객의 소리({사건번호})를 처리하였습니다. 처리 결과: (여기에 처리 결과를 적어 주십시오) "
-        "문의 {센터전화}",
-        "{이름}님, 안녕하십니까. 우체국 고객센터입니다.\n\n{접수일}에 접수하신 고객의 소리({사건번호})의 처리 결과를 "
-        "알려 드립니다.\n\n(여기에 처리 결과를 적어 주십시오)\n\n불편을 드려 죄송합니다. 더 궁금하신 점은 "
-        "{센터전화}번으로 문의해 주십시오."),
-    "interim": ReplyTemplate(
-        "중간 안내 (처리 기간 연장)", MessageKind.INTERIM_NOTICE, "[우체국] 고객의 소리 처리 기간 연장 안내 ({사건번호})",
-        "[우체국] {이름}님, 접수하신 고객의 소리({사건번호})는 확인할 사항이 있어 처리 기간이 연장되었습니다. "
-        "{예정일}까지 결과를 알려 드리겠습니다. 문의 {센터전화}",
-        "{이름}님, 안녕하십니까. 우체국 고객센터입니다.\n\n{접수일}에 접수하신 고객의 소리({사건번호})는 확인할 "
-        "사항이 있어 처리 기한({처리기한})을 넘기게 되었습니다. 기다리시게 하여 죄송합니다.\n\n{예정일}까지 처리 "
-        "결과를 알려 드리겠습니다. 궁금하신 점은 {센터전화}번으로 문의해 주십시오."),
-    "contact": ReplyTemplate(
-        "연락 시도 안내", MessageKind.CONTACT_ATTEMPT, "[우체국] 고객의 소리 관련 연락을 드렸습니다 ({사건번호})",
-        "[우체국] {이름}님, 접수하신 고객의 소리({사건번호}) 건으로 전화를 드렸으나 연결되지 않았습니다. "
-        "편하신 때 {센터전화}번으로 연락해 주십시오.",
-        "{이름}님, 안녕하십니까. 우체국 고객센터입니다.\n\n접수하신 고객의 소리({사건번호}) 건으로 전화를 드렸으나 "
-        "연결되지 않았습니다. 편하신 때 {센터전화}번으로 연락해 주시면 자세히 안내해 드리겠습니다."),
-}
 
 
 def case_values(case: Case, today: date) -> dict[str, str]:
     """What a template's case placeholders become for ``case`` on ``today``."""
     expected = add_business_days(max(today, case.due_on), min(deadline_days(case.category), 7))
     return {"사건번호": case.number, "접수일": _korean_date(case.received_on), "처리기한": _korean_date(case.due_on),
-            "예정일": _korean_date(expected), "센터전화": current_app.config["CONTACT_CENTER_PHONE"]}
+            "예정일": _korean_date(expected), "담당부서": case.org_unit.name if case.org_unit else "우체국 고객센터",
+            "센터전화": current_app.config["CONTACT_CENTER_PHONE"]}
 
 
 def _korean_date(day: date) -> str:
@@ -81,11 +48,10 @@ def fill_case(text: str, values: dict[str, str]) -> str:
     return _FIELD.sub(lambda m: values.get(m.group(1).strip(), m.group(0)), text)
 
 
-def template_text(code: str, channel: str, case: Case, today: date) -> tuple[str, str]:
+def template_text(template: CaseReplyTemplate, case: Case, today: date) -> tuple[str, str]:
     """(subject, body) of a template for a case, the case's details filled in, ``{이름}`` kept."""
-    template = TEMPLATES[code]
     values = case_values(case, today)
-    return fill_case(template.subject, values), fill_case(template.sms if channel == "sms" else template.email, values)
+    return fill_case(template.subject or "", values), fill_case(template.body, values)
 
 
 def recipient(case: Case) -> tuple[Customer | None, Contact | None]:
@@ -116,41 +82,56 @@ def preview(body: str, case: Case) -> str:
     return _FIELD.sub(lambda m: name if m.group(1).strip() in ("이름", "name") else m.group(0), body)
 
 
-def send_reply(case: Case, *, channel: str, template: str, subject: str, body: str,
+def chosen_template(value: str | int | None) -> CaseReplyTemplate:
+    """The template a reply form names (its id); raises :class:`CaseError` when none or a retired one."""
+    text = str(value or "")
+    template = db.session.get(CaseReplyTemplate, int(text)) if text.isdigit() and int(text) < 2**31 else None
+    if template is None:
+        raise CaseError(_("안내 문구를 골라 주십시오."))
+    if template.retired_at is not None:
+        raise CaseError(_("그 안내 문구는 더 이상 쓰지 않습니다. 다른 문구를 골라 주십시오."))
+    return template
+
+
+def send_reply(case: Case, *, channel: str, template: str | int | None, subject: str, body: str,
                expected_version: int | None = None) -> OutboxMessage:
     """Queue a reply to the case's customer; it is on the timeline at once and its outcome follows.
     Raises :class:`CaseError` (Korean) when it may not or cannot go; nothing changes then. Flushes."""
     _check_version(case, expected_version)
-    if template not in TEMPLATES:
-        raise CaseError(_("안내 문구를 골라 주십시오."))
+    chosen = chosen_template(template)
     if channel not in CHANNEL_NAMES:
         raise CaseError(_("보낼 경로(문자 또는 전자우편)를 골라 주십시오."))
     customer, contact = recipient(case)
     try:
         message = queue_customer_message(db.session, customer=customer, contact=contact, channel=channel,
                                          subject=subject, body=fill_case(body, case_values(case, seoul_today())),
-                                         kind=TEMPLATES[template].kind, case_id=case.id)
+                                         kind=chosen.purpose, case_id=case.id, template=chosen.name)
     except MessageRefused as exc:
         raise CaseError(str(exc)) from None
-    if TEMPLATES[template].kind != MessageKind.INTERIM_NOTICE:
+    if chosen.purpose != MessageKind.INTERIM_NOTICE:
         note_first_contact(case)
     db.session.flush()
-    record("case.reply", "case", case.id, details={"message": message.id, "channel": channel, "template": template})
+    record("case.reply", "case", case.id, details={"message": message.id, "channel": channel,
+                                                   "template": chosen.id, "template_name": chosen.name})
     return message
 
 
 def queue_interim_notice(case: Case, today: date) -> OutboxMessage | None:
-    """The 중간 안내 to the customer, once per case (SMS if there is a number, else e-mail); when it cannot go,
-    the timeline says why so the handler calls instead. Flushes."""
-    channels = reachable_channels(case)
+    """The 중간 안내 to the customer, once per case (SMS if there is a number and an SMS template, else e-mail);
+    when it cannot go, the timeline says why so the handler calls instead. Flushes."""
     customer, contact = recipient(case)
     try:
+        channels = reachable_channels(case)
         if not channels:
             raise MessageRefused(_("고객 연락처가 없어 중간 안내를 보내지 못했습니다."))
-        subject, body = template_text("interim", channels[0], case, today)
-        return queue_customer_message(db.session, customer=customer, contact=contact, channel=channels[0],
+        found = [(c, t) for c in channels if (t := pick_template(case, MessageKind.INTERIM_NOTICE, c)) is not None]
+        if not found:
+            raise MessageRefused(_("쓰고 있는 중간 안내 문구가 없어 중간 안내를 보내지 못했습니다."))
+        channel, template = found[0]
+        subject, body = template_text(template, case, today)
+        return queue_customer_message(db.session, customer=customer, contact=contact, channel=channel,
                                       subject=subject, body=body, kind=MessageKind.INTERIM_NOTICE, case_id=case.id,
-                                      dedupe_key=f"case:{case.id}:interim")
+                                      dedupe_key=f"case:{case.id}:interim", template=template.name)
     except MessageRefused as exc:
         db.session.add(CaseEvent(case_id=case.id, kind="interim_not_sent",
                                  note=f"{exc} 고객에게 전화로 진행 상황을 알려 주십시오.", data={}))

@@ -8,46 +8,71 @@ from __future__ import annotations
 
 from flask import request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..database import db
 from ..distribution.checks import sms_type
 from ..distribution.messages import sms_size
-from ..models import Case, OutboxMessage
+from ..models import Case, CaseEvent, MessageKind, OutboxMessage
 from .forms import ReplyForm
 from .operations import seoul_today
-from .replies import CHANNEL_NAMES, TEMPLATES, preview, reachable_channels, template_text
+from .replies import CHANNEL_NAMES, preview, reachable_channels, template_text
+from .reply_templates import templates_for
 
 OUTBOX_STATUS_NAMES = {"pending": "보내기 전", "sending": "보내는 중", "sent": "보냄", "failed": "보내지 못함",
                        "bounced": "반송됨", "cancelled": "보내지 않음"}
 
 #: Timeline lines of customer messages (the note carries the text or the reason).
-MESSAGE_EVENT_NAMES = {"message_queued": "고객에게 보낼 메시지를 발송 대기열에 넣었습니다",
-                       "message_sent": "고객에게 메시지를 보냈습니다",
-                       "message_failed": "고객에게 메시지를 보내지 못했습니다",
-                       "message_cancelled": "고객에게 메시지를 보내지 않았습니다",
-                       "interim_not_sent": "중간 안내를 보내지 못했습니다"}
+MESSAGE_EVENT_NAMES = {"message_queued": _l("고객에게 보낼 메시지를 발송 대기열에 넣었습니다"),
+                       "message_sent": _l("고객에게 메시지를 보냈습니다"),
+                       "message_retrying": _l("고객에게 보낼 메시지 발송 실패 (재시도 예정)"),
+                       "message_failed": _l("고객에게 메시지를 보내지 못했습니다"),
+                       "message_cancelled": _l("고객에게 메시지를 보내지 않았습니다"),
+                       "interim_not_sent": _l("중간 안내를 보내지 못했습니다")}
+#: A failed attempt named by what did not reach the customer, so the owner knows to call.
+FAILURE_EVENT_NAMES = {
+    ("message_retrying", MessageKind.CASE_REPLY): _l("답변 발송 실패 (재시도 예정)"),
+    ("message_failed", MessageKind.CASE_REPLY): _l("답변 발송 최종 실패 — 고객이 답변을 받지 못했습니다"),
+    ("message_retrying", MessageKind.INTERIM_NOTICE): _l("중간 안내 발송 실패 (재시도 예정)"),
+    ("message_failed", MessageKind.INTERIM_NOTICE): _l("중간 안내 발송 최종 실패 — 고객이 안내를 받지 못했습니다"),
+    ("message_retrying", MessageKind.CONTACT_ATTEMPT): _l("연락 시도 안내 발송 실패 (재시도 예정)"),
+    ("message_failed", MessageKind.CONTACT_ATTEMPT): _l("연락 시도 안내 발송 최종 실패 — 고객이 안내를 받지 못했습니다"),
+    ("message_retrying", MessageKind.INVITATION): _l("처리 만족도 조사 발송 실패 (재시도 예정)"),
+    ("message_failed", MessageKind.INVITATION): _l("처리 만족도 조사 발송 최종 실패 — 고객이 조사 안내를 받지 못했습니다"),
+}
+FAILURE_EVENTS = ("message_retrying", "message_failed")
+
+
+def message_event_name(event: CaseEvent) -> str:
+    """The timeline line of a customer message's event: a failure says what did not reach the customer."""
+    name = FAILURE_EVENT_NAMES.get((event.kind, (event.data or {}).get("message_kind")))
+    return str(name or MESSAGE_EVENT_NAMES[event.kind])
 
 
 def reply_form(case: Case, formdata=None) -> ReplyForm:
-    """The reply form: as posted, else the first reachable channel with the 처리 결과 안내 filled in."""
+    """The reply form: as posted, else the first reachable channel with its first template in use filled in."""
     form = ReplyForm(formdata=formdata, prefix="reply")
     channels = reachable_channels(case)
     form.channel.choices = [(c, _(CHANNEL_NAMES[c])) for c in channels]
-    form.template.choices = [(code, _(t.name)) for code, t in TEMPLATES.items()]
+    offered = templates_for(case, channels)
+    form.template.choices = [(str(t.id), f"{t.name} ({_(CHANNEL_NAMES[t.channel])})") for t in offered]
     if not form.version.data:
         form.version.data = str(case.version)
-    if formdata is None and channels:
-        form.channel.data, form.template.data = channels[0], "result"
+    if formdata is None and offered:
+        form.template.data = str(offered[0].id)
         load_template(form, case)
     return form
 
 
 def load_template(form: ReplyForm, case: Case) -> None:
-    """Put the chosen template's text for the chosen channel into the form."""
-    code = form.template.data if form.template.data in TEMPLATES else "result"
-    channel = form.channel.data if form.channel.data in CHANNEL_NAMES else "sms"
-    form.subject.data, form.body.data = template_text(code, channel, case, seoul_today())
+    """Put the chosen template's text into the form, and its channel (a retired or unknown one loads nothing)."""
+    offered = {str(t.id): t for t in templates_for(case, [c for c, _label in form.channel.choices])}
+    template = offered.get(form.template.data or "")
+    if template is None:
+        return
+    form.channel.data = template.channel
+    form.subject.data, form.body.data = template_text(template, case, seoul_today())
 
 
 def reply_preview(form: ReplyForm, case: Case) -> dict | None:

@@ -33,7 +33,15 @@ from .forms import (
 )
 from .pages import clock, dashboard, my_cases, queue, subtree
 from .replies import CHANNEL_NAMES, send_reply
-from .reply_views import MESSAGE_EVENT_NAMES, load_template, reply_form, reply_parts, reply_preview
+from .reply_views import (
+    FAILURE_EVENTS,
+    MESSAGE_EVENT_NAMES,
+    load_template,
+    message_event_name,
+    reply_form,
+    reply_parts,
+    reply_preview,
+)
 from .reporting import CASE_LIST_HEADER, case_list_rows
 from .rule_views import rule_page
 from .rules import remove_rule
@@ -46,7 +54,8 @@ def _names() -> dict:
     return {"statuses": ops.STATUS_NAMES, "category_name": category_name, "priorities": ops.PRIORITIES,
             "sources": SOURCE_NAMES,
             "resolutions": ops.RESOLUTION_NAMES, "root_causes": root_causes(),
-            "message_event_names": MESSAGE_EVENT_NAMES, "channel_names": CHANNEL_NAMES}
+            "message_event_names": MESSAGE_EVENT_NAMES, "message_event_name": message_event_name,
+            "failure_events": FAILURE_EVENTS, "channel_names": CHANNEL_NAMES}
 
 
 def _units_in_view(permission: Permission) -> list[OrgUnit]:
@@ -93,7 +102,7 @@ def unit_queue():
     form.assignee.choices = [("", _("담당자 선택"))] + [(str(u.id), u.display_name) for u in _handlers(unit_id)]
     return render_template("cases/queue.html", cases=cases, clocks={c.id: clock(c, today) for c in cases},
                            units=_units_in_view(Permission.VIEW_CASES), unit_id=unit_id, status=status, form=form,
-                           **_names())
+                           manages_templates=can(Permission.MANAGE_CASE_RULES, ORG_WIDE), **_names())
 
 
 @bp.post("/queue/assign")

@@ -135,13 +135,15 @@ def check_text(channel: str, subject: str, body: str) -> None:
 
 def queue_customer_message(session: Session, *, customer: Customer | None, channel: str, subject: str, body: str,
                            kind: str, case_id: int | None = None, contact: Contact | None = None,
-                           dedupe_key: str | None = None, now: datetime | None = None) -> OutboxMessage:
+                           dedupe_key: str | None = None, now: datetime | None = None,
+                           template: str | None = None) -> OutboxMessage:
     """Queue one message to a customer in the outbox and return it (flushes, never commits).
 
     ``kind`` is one of ``CUSTOMER_MESSAGE_KINDS`` (a retention message needs marketing consent); ``body`` may
     hold ``{이름}`` for the customer's name, filled in when it is sent. The address is the ``contact``'s
     (the one the customer answered from), else the customer record's. With ``case_id`` the message is
-    noted on the case's timeline and its outcome is written there by the sender. ``dedupe_key`` makes a
+    noted on the case's timeline (with the ``template`` name it started from, if any) and its outcome —
+    sent, a failed attempt to be retried, failed for good, cancelled — is written there by the sender. ``dedupe_key`` makes a
     second call return the first message instead of queueing another. Raises :class:`MessageRefused`
     (Korean) for an erased, opted-out or unconsenting customer, a missing address or an unusable text.
     """
@@ -168,7 +170,8 @@ def queue_customer_message(session: Session, *, customer: Customer | None, chann
     if case_id is not None:
         session.add(CaseEvent(case_id=case_id, kind="message_queued", actor_id=current_actor()[0], note=message.body,
                               data={"message": message.id, "channel": channel, "message_kind": kind,
-                                    "deferred": message.next_attempt_at > (now or utcnow())}))
+                                    "deferred": message.next_attempt_at > (now or utcnow()),
+                                    **({"template": template} if template else {})}))
         session.flush()
     record("customer_message.queue", "outbox_message", message.id,
            details={"kind": kind, "channel": channel, "case": case_id,

@@ -109,12 +109,13 @@ class Outcomes:
         self.settled.append({"b_id": message.id, "b_worker": self.worker, "b_status": status, "b_error": reason,
                              "b_next": next_attempt_at})
 
-    def note_case(self, message: OutboxMessage, kind: str, note: str) -> None:
-        """A customer message's outcome for its case's timeline (message_sent / _failed / _cancelled)."""
+    def note_case(self, message: OutboxMessage, kind: str, note: str, **data) -> None:
+        """A message's outcome for its case's timeline (message_sent / _retrying / _failed / _cancelled), when the
+        message belongs to a case (a reply, an interim notice, a follow-up invitation)."""
         if message.case_id is not None:
             self.case_events.append({"case_id": message.case_id, "at": utcnow(), "kind": kind, "note": note[:2000],
                                      "data": {"message": message.id, "channel": message.channel,
-                                              "message_kind": message.kind}})
+                                              "message_kind": message.kind, **data}})
 
     def commit(self, still_working_on: list[int] = (), start: int | None = None) -> int | None:
         """Write every outcome, start ``start``'s attempt, renew the claim on messages still to be sent (every

@@ -152,6 +152,8 @@ class Sender:
         decision = compose(message, invitation, contact, plan, completed)
         if decision.outgoing is None:
             outcomes.record_settled(message, decision.status, decision.reason)
+            if decision.status in (OutboxStatus.CANCELLED, OutboxStatus.FAILED):
+                outcomes.note_case(message, f"message_{decision.status}", decision.reason or "")
             self.stats.cancelled += decision.status == OutboxStatus.CANCELLED
             self.stats.failed += decision.status == OutboxStatus.FAILED
         return decision.outgoing
@@ -178,8 +180,10 @@ class Sender:
             status = outcomes.record_failed(message, attempts, str(exc), permanent=exc.permanent,
                                             bounced=exc.bounced, at=utcnow())
             self.stats.failed += status != OutboxStatus.PENDING
-            if status != OutboxStatus.PENDING:
-                outcomes.note_case(message, "message_failed", str(exc))
+            if status == OutboxStatus.PENDING:  # the owner sees it did not reach the customer yet
+                outcomes.note_case(message, "message_retrying", str(exc), attempts=attempts)
+            else:
+                outcomes.note_case(message, "message_failed", str(exc), attempts=attempts)
             log.warning("message %s: %s (%s)", message.id, exc, status)
             return
         self._maybe_crash()

@@ -5,6 +5,7 @@ from .cases import (
     Case,
     CaseAnswer,
     CaseEvent,
+    CaseReplyTemplate,
     CaseRouting,
     CaseRule,
     CaseRuleKind,
@@ -65,7 +66,7 @@ __all__ = [
     # analysed free text (VOC)
     "TextAnalysis", "TextSource",
     # VOC cases
-    "Case", "CaseAnswer", "CaseEvent", "CaseRouting", "CaseRule", "CaseRuleKind", "CaseSource", "CaseStatus",
+    "Case", "CaseAnswer", "CaseEvent", "CaseReplyTemplate", "CaseRouting", "CaseRule", "CaseRuleKind", "CaseSource", "CaseStatus",
     "CaseTrigger", "Resolution",
     # churn scoring and retention actions
     "ChurnAction", "ChurnActionKind", "ChurnActionMember", "ChurnRun", "ChurnScore",

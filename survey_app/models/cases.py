@@ -219,3 +219,27 @@ class CaseRouting(Base):
     priority: Mapped[int] = mapped_column(default=100)  # lower is tried first
 
     org_unit: Mapped[OrgUnit] = relationship()
+
+
+class CaseReplyTemplate(CreatedAtMixin, Base):
+    """A reply text staff start from on a case page (문구 관리): its channel, what kind of message it is, an
+    optional case category it is offered for, and the text with placeholders. A retired template is no
+    longer offered; the replies sent with it keep their own text in the outbox."""
+
+    __tablename__ = "case_reply_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    channel: Mapped[str] = mapped_column(String(10))  # sms / email
+    purpose: Mapped[str] = mapped_column(String(20))  # MessageKind: case_reply / interim_notice / contact_attempt
+    category: Mapped[str | None] = mapped_column(String(32))  # None: offered for every category
+    subject: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime | None]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    retired_at: Mapped[datetime | None]
+
+    @property
+    def is_retired(self) -> bool:
+        """Whether the template is no longer offered."""
+        return self.retired_at is not None

@@ -49,6 +49,8 @@ AUDIT_ACTION_NAMES = {
     "case.rule_remove": _l("사건 규칙 끄기"), "case.export": _l("VOC 사건 목록 내려받기"),
     "case.routing_add": _l("사건 라우팅 규칙 추가"), "case.routing_edit": _l("사건 라우팅 규칙 변경"),
     "case.routing_delete": _l("사건 라우팅 규칙 삭제"), "case.reply": _l("VOC 사건 고객 답변 발송"),
+    "case.template_add": _l("답변 문구 추가"), "case.template_edit": _l("답변 문구 변경"),
+    "case.template_retire": _l("답변 문구 사용 중지"), "case.template_restore": _l("답변 문구 다시 사용"),
     "customer_message.queue": _l("고객 메시지 발송 대기열 등록"),
     "churn.run": _l("이탈 예측 계산"), "churn.action_start": _l("고객 유지 조치 시작"),
     "churn.action_called": _l("해피콜 완료 표시"),
