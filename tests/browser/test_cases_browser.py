@@ -2,7 +2,7 @@
 contacted → the case job opens a case in the office's queue → a handler assigns and answers it, replies by
 SMS from a template (the reply is in the outbox and on the timeline) and closes it with a root cause → the
 follow-up invitation is in the outbox → the customer answers it satisfied → the dashboard
-shows the recovery. axe-core (WCAG 2.1 A/AA) on every case page, the reply form and the routing rules page."""
+shows the recovery. axe-core (WCAG 2.1 A/AA) on every case page, the reply form, the routing rules and reply templates pages."""
 from __future__ import annotations
 
 import itertools
@@ -153,11 +153,11 @@ def test_the_whole_voc_loop_in_the_browser(live_app, new_page, axe_check, shoot)
 def _reply_by_sms(staff, axe_check) -> None:
     """Load the 처리 결과 안내, edit it, preview it (name masked), send it: it is in the outbox and the timeline."""
     staff.check("input[name='reply-channel'][value='sms']")
-    staff.select_option("#reply-template", value="contact")
+    staff.select_option("#reply-template", label="연락 시도 안내 (문자(SMS))")
     with staff.expect_navigation():
         staff.click("button[name=step][value=load]")
     assert "전화를 드렸으나" in staff.input_value("#reply-body")
-    staff.select_option("#reply-template", value="result")
+    staff.select_option("#reply-template", label="처리 결과 안내 (문자(SMS))")
     staff.fill("#reply-body", "[우체국] {이름}님, 불편을 드려 죄송합니다. 담당 직원 교육을 마쳤습니다.")
     with staff.expect_navigation():
         staff.click("button[name=step][value=preview]")
@@ -219,3 +219,19 @@ def test_rule_editor_passes_axe(live_app, new_page, axe_check):
         page.click(f"form[action$='/rules/{survey_id}'] button[type=submit]")
     assert "척도(1~5점) 안의 정수" in page.inner_text("main")
     assert axe_check(page) == [], "rule editor with an error"
+
+
+def test_reply_templates_page_passes_axe_and_refuses_an_unknown_placeholder(live_app, new_page, axe_check):
+    from tests.browser.test_staff_browser import make_staff
+    base = live_app.config["LIVE_URL"]
+    page = new_page()
+    sign_in(page, base, make_staff(live_app, "designer"))
+    page.goto(f"{base}/manage/cases/reply-templates")
+    assert "처리 결과 안내" in page.inner_text("#reply-templates")
+    assert axe_check(page) == [], "reply templates"
+    page.fill("#name", f"주소 안내 {next(_serial)}")
+    page.fill("#body", "[우체국] {이름}님, {주소}로 보내 드리겠습니다.")
+    with page.expect_navigation():
+        page.click("form[action$='/reply-templates'] button[type=submit]")
+    assert "알 수 없는 항목이 있습니다: {주소}" in page.inner_text("#template-error")
+    assert axe_check(page) == [], "reply templates with an error"
