@@ -3,8 +3,6 @@ changed, retired and restored by staff who set case rules for the whole organisa
 (Korean reasons, 422, what was typed kept) and audit logged; an SMS text is shown with its size."""
 from __future__ import annotations
 
-import re
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -19,7 +17,6 @@ from .forms import ReplyTemplateForm
 from .operations import CaseError
 from .reply_templates import (
     PURPOSES,
-    SAMPLE_VALUES,
     TEMPLATE_CHANNELS,
     add_template,
     all_templates,
@@ -28,9 +25,8 @@ from .reply_templates import (
     restore_template,
     retire_template,
     sms_kind,
+    with_samples,
 )
-
-_FIELD = re.compile(r"\{([^{}]*)\}")
 
 
 def _form(template: CaseReplyTemplate | None = None) -> ReplyTemplateForm:
@@ -48,7 +44,7 @@ def sms_sizes(templates: list[CaseReplyTemplate]) -> dict[int, str]:
     """'SMS · 78바이트' (or LMS, or too long) of each SMS template filled with the longest likely values."""
     shown = {}
     for template in (t for t in templates if t.channel == "sms"):
-        size, limit = sms_size(_FIELD.sub(lambda m: SAMPLE_VALUES.get(m.group(1).strip(), m.group(0)), template.body))
+        size, _limit = sms_size(with_samples(template.body))
         try:
             kind = sms_kind(template.body)
         except ValueError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -55,7 +56,13 @@ def placeholder_problem(text: str) -> str | None:
 
 def sms_kind(body: str) -> str:
     """'SMS' or 'LMS' for the body filled with the longest likely values; raises ValueError beyond an LMS."""
-    return sms_type(_FIELD.sub(lambda m: SAMPLE_VALUES.get(m.group(1).strip(), m.group(0)), body))
+    return sms_type(with_samples(body))
+
+
+def with_samples(body: str) -> str:
+    """``body`` filled with the longest likely values (the center's own phone number)."""
+    values = {**SAMPLE_VALUES, "센터전화": current_app.config["CONTACT_CENTER_PHONE"]}
+    return _FIELD.sub(lambda m: values.get(m.group(1).strip(), m.group(0)), body)
 
 
 def template_problem(*, name: str, channel: str, purpose: str, category: str | None, subject: str,
@@ -162,10 +169,10 @@ def restore_template(template: CaseReplyTemplate) -> None:
 
 def all_templates() -> list[CaseReplyTemplate]:
     """Every template for the management page: those in use first, by purpose, name and channel."""
-    order = list(PURPOSES)
+    order, channels = list(PURPOSES), list(TEMPLATE_CHANNELS)
     rows = db.session.scalars(select(CaseReplyTemplate)).all()
     return sorted(rows, key=lambda t: (t.retired_at is not None, order.index(t.purpose) if t.purpose in order else 9,
-                                       t.name, t.channel, t.id))
+                                       t.name, channels.index(t.channel) if t.channel in channels else 9, t.id))
 
 
 def templates_for(case: Case, channels: list[str] | None = None) -> list[CaseReplyTemplate]:

@@ -18,7 +18,7 @@ from ..models import Case, CaseEvent, MessageKind, OutboxMessage
 from .forms import ReplyForm
 from .operations import seoul_today
 from .replies import CHANNEL_NAMES, preview, reachable_channels, template_text
-from .reply_templates import templates_for
+from .reply_templates import pick_template, templates_for
 
 OUTBOX_STATUS_NAMES = {"pending": "보내기 전", "sending": "보내는 중", "sent": "보냄", "failed": "보내지 못함",
                        "bounced": "반송됨", "cancelled": "보내지 않음"}
@@ -60,7 +60,8 @@ def reply_form(case: Case, formdata=None) -> ReplyForm:
     if not form.version.data:
         form.version.data = str(case.version)
     if formdata is None and offered:
-        form.template.data = str(offered[0].id)
+        first = pick_template(case, MessageKind.CASE_REPLY, channels[0]) or offered[0]
+        form.template.data = str(first.id)
         load_template(form, case)
     return form
 
