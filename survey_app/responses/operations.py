@@ -11,6 +11,8 @@ import functools
 import json
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import (
     Integer,
@@ -39,6 +41,24 @@ TriggerFor = Callable[..., object]
 """Builds the case trigger's INSERT … SELECT for a new response: ``survey_app.cases.triggers.trigger_for_new_response``."""
 
 
+class WaveOfInvitation(Protocol):
+    """What the writes read of an invitation's wave."""
+
+    version_id: int
+    survey_id: int
+
+
+class InvitationOnRecord(Protocol):
+    """What the writes read of an invitation: the ORM object, or the plain values a respondent's page
+    read (:class:`survey_app.respond.loading.InvitationOnPage`)."""
+
+    id: int
+    wave_id: int
+    hidden: dict | None
+    opened_at: datetime | None
+    wave: WaveOfInvitation
+
+
 class AlreadyCompleted(Exception):
     """The response was already submitted; nothing was changed."""
 
@@ -61,7 +81,7 @@ def _new_response(wave: Wave, **fields) -> Response:
     return response
 
 
-def _insert_unless_twin(invitation: Invitation, channel: str, hidden: dict, returning=Response, **values):
+def _insert_unless_twin(invitation: InvitationOnRecord, channel: str, hidden: dict, returning=Response, **values):
     """INSERT … ON CONFLICT (invitation_id) DO NOTHING RETURNING the new row; None when a concurrent
     twin created it first (PostgreSQL waits for the twin's transaction, as a plain insert would)."""
     dialect = db.session.get_bind().dialect.name
@@ -77,7 +97,7 @@ def mark_opened(invitation: Invitation) -> None:
         invitation.opened_at = utcnow()
 
 
-def response_for_invitation(invitation: Invitation, *, channel: str = "web", hidden: dict | None = None,
+def response_for_invitation(invitation: InvitationOnRecord, *, channel: str = "web", hidden: dict | None = None,
                             look_first: bool = True) -> Response:
     """The invitation's response, created on first use (a concurrent twin finds the same row).
 
@@ -95,7 +115,7 @@ def response_for_invitation(invitation: Invitation, *, channel: str = "web", hid
     return response
 
 
-def _record_opening(invitation, now) -> None:
+def _record_opening(invitation: InvitationOnRecord, now: datetime) -> None:
     """Store the invitation's first opening with an UPDATE of its row (``invitation`` may be the ORM object
     or the plain values a respondent's page read), and note it on ``invitation``."""
     table = Invitation.__table__
@@ -104,14 +124,14 @@ def _record_opening(invitation, now) -> None:
     _note_opening(invitation, now)
 
 
-def _note_opening(invitation, now) -> None:
+def _note_opening(invitation: InvitationOnRecord, now: datetime) -> None:
     if isinstance(invitation, Invitation):
         set_committed_value(invitation, "opened_at", now)  # stored already: nothing for the ORM to flush
     else:
         invitation.opened_at = now
 
 
-def complete_at_once(invitation: Invitation, rows: Iterable[AnswerRow], *, page: int, channel: str = "web",
+def complete_at_once(invitation: InvitationOnRecord, rows: Iterable[AnswerRow], *, page: int, channel: str = "web",
                      hidden: dict | None = None, trigger_for: TriggerFor | None = None) -> int | None:
     """Store an invitation's whole response, already complete, when it is submitted on its first saved page.
 
@@ -125,7 +145,7 @@ def complete_at_once(invitation: Invitation, rows: Iterable[AnswerRow], *, page:
                                 trigger_for=trigger_for)
 
 
-def start_with_answers(invitation: Invitation, rows: Iterable[AnswerRow], *, page: int, channel: str = "web",
+def start_with_answers(invitation: InvitationOnRecord, rows: Iterable[AnswerRow], *, page: int, channel: str = "web",
                        hidden: dict | None = None) -> int | None:
     """An invitation's first saved page: its (partial) response and the page's answers stored at once,
     instead of creating the row, locking it, deleting nothing and inserting. Returns the new response's
@@ -134,7 +154,7 @@ def start_with_answers(invitation: Invitation, rows: Iterable[AnswerRow], *, pag
     return _insert_with_answers(invitation, list(rows), page=page, channel=channel, hidden=hidden, complete=False)
 
 
-def _insert_with_answers(invitation: Invitation, rows: list[AnswerRow], *, page: int, channel: str,
+def _insert_with_answers(invitation: InvitationOnRecord, rows: list[AnswerRow], *, page: int, channel: str,
                          hidden: dict | None, complete: bool, trigger_for: TriggerFor | None = None) -> int | None:
     now = utcnow()
     values = {"wave_id": invitation.wave_id, "version_id": invitation.wave.version_id, "invitation_id": invitation.id,
