@@ -51,6 +51,16 @@ class AnswerField:
             return self.scale.values() + self.na_codes
         return None
 
+    def value_of(self, text: str) -> ChoiceValue | None:
+        """The allowed value written as ``text`` (as a form posts it), or None when none is
+        (looked up in a table made once per field; free-form fields allow none)."""
+        table = self.__dict__.get("_values_by_text")
+        if table is None:
+            table = self.__dict__["_values_by_text"] = {}
+            for value in self.allowed_values() or ():
+                table.setdefault(str(value), value)  # the first of equal texts, as a scan in order finds
+        return table.get(text)
+
     def label_of(self, value: Any, lang: str = "ko") -> str:
         """Display label of a stored value (the value itself when it has no label)."""
         if self.choices is not None:
@@ -63,7 +73,15 @@ class AnswerField:
 
 
 def question_fields(question: Question) -> Iterator[AnswerField]:
-    """Yield the answer fields of one question (none for notes)."""
+    """The answer fields of one question (none for notes), made once per (immutable) question object:
+    respondent pages ask for them many times a request."""
+    fields = question.__dict__.get("_answer_fields")
+    if fields is None:  # kept outside the dataclass fields, as _memo keeps a questionnaire's derived values
+        fields = question.__dict__["_answer_fields"] = tuple(_make_fields(question))
+    return iter(fields)
+
+
+def _make_fields(question: Question) -> Iterator[AnswerField]:
     if question.type == vocab.NOTE:
         return
     if question.type == vocab.MATRIX:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event, inspect
@@ -108,7 +109,13 @@ class SurveyVersion(Base):
         """The parsed questionnaire; a stored version's is parsed once per process (its definition read only then)."""
         if self.id is None or self.digest is None or not inspect(self).persistent:
             return Questionnaire.from_dict(self.definition)  # not stored yet: may still change, never cached
-        return PARSED.get((self.id, self.digest), lambda: Questionnaire.from_dict(self.definition))
+        return self.questionnaire_of(self.id, self.digest, lambda: self.definition)
+
+    @staticmethod
+    def questionnaire_of(version_id: int, digest: str, read_definition: Callable[[], dict]) -> Questionnaire:
+        """A stored version's parsed questionnaire by id and digest, without loading the version:
+        ``read_definition()`` runs only when this process has not parsed it yet."""
+        return PARSED.get((version_id, digest), lambda: Questionnaire.from_dict(read_definition()))
 
 
 class ImmutableVersionError(Exception):

@@ -1,15 +1,12 @@
 """One respondent moving through a wave's pages: which page, reading it, saving it, finishing."""
 from __future__ import annotations
 
-import functools
 import hashlib
 from dataclasses import dataclass, field
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_wtf.csrf import validate_csrf
-from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import joinedload
 from wtforms.validators import ValidationError
 
 from questionnaires import Questionnaire, logic, vocab
@@ -18,13 +15,14 @@ from questionnaires.logic import Shown
 
 from ..cases.triggers import note_completed_response, trigger_for_new_response
 from ..database import autocommit_statements, db
-from ..models import Invitation, Response, SurveyVersion, Wave
+from ..models import Response
 from ..responses import operations
-from ..responses.links import LinkState, wave_state
+from ..responses.links import LinkState
 from ..responses.operations import AlreadyCompleted
 from ..responses.values import answers_from_rows, rows_for
 from .client_logic import page_logic
 from .forms import build_page_form, page_items, question_numbers
+from .loading import InvitationOnPage, ResponseOnPage, WaveOnPage, load_page_state
 from .pages import (
     PageRead,
     answer_fields,
@@ -35,7 +33,7 @@ from .pages import (
     read_posted,
     section_numbers,
 )
-from .state import Visit, response_of, save_visit
+from .state import Visit, save_visit
 
 DEVICE_COOKIE = "sv_device"
 UNANSWERED = "이 쪽에 아직 답하지 않으신 문항이 있습니다. 표시된 문항에 답해 주십시오."
@@ -59,14 +57,14 @@ class SurveyFlow:
     """A visit's wave, questionnaire, response and answers so far."""
 
     visit: Visit
-    wave: Wave
+    wave: WaveOnPage
     questionnaire: Questionnaire
-    response: Response | None
+    response: ResponseOnPage | Response | None
     answers: dict
     link_state: LinkState
     _pages: list[int] | None = None
     unreachable: OperationalError | None = None
-    invitation: Invitation | None = None
+    invitation: InvitationOnPage | None = None
     _shown: dict = field(default_factory=dict)
 
     @classmethod
@@ -96,11 +94,12 @@ class SurveyFlow:
 
     @classmethod
     def _load(cls, visit: Visit) -> SurveyFlow | None:
-        wave, invitation, response = _wave_invitation_response(visit)
-        if wave is None:
+        loaded = load_page_state(visit)
+        if loaded is None:
             return None
-        questionnaire = wave.version.questionnaire
-        state = LinkState.COMPLETED if response is not None and response.is_complete else wave_state(wave)
+        wave, invitation, response = loaded
+        questionnaire = wave.questionnaire
+        state = LinkState.COMPLETED if response is not None and response.is_complete else wave.state
         answers = hidden_answers(questionnaire, _hidden_of(visit, invitation))
         if response is not None:
             grouped = operations.stored_answers(response.id)
@@ -295,7 +294,7 @@ class SurveyFlow:
         return store(self.invitation, rows, page=page, hidden=self.visit.hidden, **options) is not None
 
     # -- helpers ------------------------------------------------------------------------------
-    def ensure_response(self) -> Response:
+    def ensure_response(self) -> ResponseOnPage | Response:
         """The visit's response, created on the first saved page."""
         if self.response is not None:
             return self.response
@@ -340,45 +339,12 @@ class AlreadyCompletedOnDevice(AlreadyCompleted):
     """This device already answered a one-response-per-device wave."""
 
 
-def _wave_invitation_response(visit: Visit) -> tuple[Wave | None, Invitation | None, Response | None]:
-    """The wave with its version, and the visit's invitation and response, in one query (every page
-    needs them all; the flow holds them, as the session's identity map keeps objects only while
-    someone references them). Open links have no invitation."""
-    if visit.invitation_id is None:
-        wave = db.session.scalar(_wave_query(), {"wave_code": visit.wave})
-        return wave, None, response_of(visit) if wave is not None else None
-    row = db.session.execute(_wave_invitation_response_query(), {"wave_code": visit.wave,
-                                                                  "invitation_id": visit.invitation_id}).first()
-    return (row[0], row[1], row[2]) if row is not None else (None, None, None)
-
-
-def _wave_by_code(*entities):
-    """SELECT the wave by code with its version (and ``entities`` beside it). The version's definition
-    is read only when this process has not parsed it yet (:attr:`SurveyVersion.questionnaire`)."""
-    return (select(Wave, *entities).select_from(Wave).where(Wave.code == bindparam("wave_code"))
-            .options(joinedload(Wave.version).defer(SurveyVersion.definition)))
-
-
-@functools.cache
-def _wave_query():
-    """The wave alone (open links), built once."""
-    return _wave_by_code()
-
-
-@functools.cache
-def _wave_invitation_response_query():
-    """The wave, the visit's invitation and the invitation's response, built once."""
-    return (_wave_by_code(Invitation, Response)
-            .outerjoin(Invitation, Invitation.id == bindparam("invitation_id"))
-            .outerjoin(Response, Response.invitation_id == Invitation.id))
-
-
-def _hidden_of(visit: Visit, invitation: Invitation | None) -> dict:
+def _hidden_of(visit: Visit, invitation: InvitationOnPage | None) -> dict:
     if visit.invitation_id is not None:
         return {**(invitation.hidden or {}), **visit.hidden} if invitation else visit.hidden
     return visit.hidden
 
 
-def _device_key(wave: Wave) -> str | None:
+def _device_key(wave: WaveOnPage) -> str | None:
     cookie = request.cookies.get(DEVICE_COOKIE)
     return hashlib.sha256(f"{cookie}:{wave.code}".encode()).hexdigest() if cookie else None

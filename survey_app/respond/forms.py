@@ -214,10 +214,10 @@ def parse_value(answer: AnswerField, question: Question, form_field: Field) -> A
 
 
 def _allowed(answer: AnswerField, raw: str) -> Any:
-    for value in answer.allowed_values() or ():
-        if str(value) == str(raw):
-            return value
-    raise ValidationError("보기 중에서 골라 주십시오.")
+    value = answer.value_of(str(raw))
+    if value is None:
+        raise ValidationError("보기 중에서 골라 주십시오.")
+    return value
 
 
 def _check_selection_count(question: Question, values: list) -> None:

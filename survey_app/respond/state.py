@@ -8,7 +8,7 @@ from flask import session
 from sqlalchemy import select
 
 from ..database import db
-from ..models import Response, Wave
+from ..models import Wave
 
 KEY = "respond"
 
@@ -50,12 +50,3 @@ def forget_visit(wave_code: str) -> None:
 def wave_by_code(code: str) -> Wave | None:
     """The wave with this code."""
     return db.session.scalar(select(Wave).where(Wave.code == code))
-
-
-def response_of(visit: Visit) -> Response | None:
-    """The visit's response, found by invitation (any device) or by the id this browser keeps."""
-    if visit.invitation_id is not None:
-        return db.session.scalar(select(Response).where(Response.invitation_id == visit.invitation_id))
-    if visit.response_id is not None:
-        return db.session.get(Response, visit.response_id)
-    return None

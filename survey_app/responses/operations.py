@@ -8,10 +8,29 @@ constraint on ``invitation_id`` keeps a second response row from ever existing.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 
-from sqlalchemy import Integer, bindparam, case, delete, exists, func, insert, literal, or_, select, true, update
+from sqlalchemy import (
+    Integer,
+    Text,
+    bindparam,
+    case,
+    cast,
+    column,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -20,6 +39,24 @@ from ..models import Answer, Invitation, Response, ResponseStatus, Wave, utcnow
 
 TriggerFor = Callable[..., object]
 """Builds the case trigger's INSERT … SELECT for a new response: ``survey_app.cases.triggers.trigger_for_new_response``."""
+
+
+class WaveOfInvitation(Protocol):
+    """What the writes read of an invitation's wave."""
+
+    version_id: int
+    survey_id: int
+
+
+class InvitationOnRecord(Protocol):
+    """What the writes read of an invitation: the ORM object, or the plain values a respondent's page
+    read (:class:`survey_app.respond.loading.InvitationOnPage`)."""
+
+    id: int
+    wave_id: int
+    hidden: dict | None
+    opened_at: datetime | None
+    wave: WaveOfInvitation
 
 
 class AlreadyCompleted(Exception):
@@ -44,7 +81,7 @@ def _new_response(wave: Wave, **fields) -> Response:
     return response
 
 
-def _insert_unless_twin(invitation: Invitation, channel: str, hidden: dict, returning=Response, **values):
+def _insert_unless_twin(invitation: InvitationOnRecord, channel: str, hidden: dict, returning=Response, **values):
     """INSERT … ON CONFLICT (invitation_id) DO NOTHING RETURNING the new row; None when a concurrent
     twin created it first (PostgreSQL waits for the twin's transaction, as a plain insert would)."""
     dialect = db.session.get_bind().dialect.name
@@ -60,7 +97,7 @@ def mark_opened(invitation: Invitation) -> None:
         invitation.opened_at = utcnow()
 
 
-def response_for_invitation(invitation: Invitation, *, channel: str = "web", hidden: dict | None = None,
+def response_for_invitation(invitation: InvitationOnRecord, *, channel: str = "web", hidden: dict | None = None,
                             look_first: bool = True) -> Response:
     """The invitation's response, created on first use (a concurrent twin finds the same row).
 
@@ -73,11 +110,28 @@ def response_for_invitation(invitation: Invitation, *, channel: str = "web", hid
     response = _insert_unless_twin(invitation, channel, {**(invitation.hidden or {}), **(hidden or {})})
     if response is None:
         return db.session.scalar(select(Response).where(Response.invitation_id == invitation.id))
-    mark_opened(invitation)
+    if invitation.opened_at is None:
+        _record_opening(invitation, utcnow())
     return response
 
 
-def complete_at_once(invitation: Invitation, rows: Iterable[AnswerRow], *, page: int, channel: str = "web",
+def _record_opening(invitation: InvitationOnRecord, now: datetime) -> None:
+    """Store the invitation's first opening with an UPDATE of its row (``invitation`` may be the ORM object
+    or the plain values a respondent's page read), and note it on ``invitation``."""
+    table = Invitation.__table__
+    db.session.execute(update(table).where(table.c.id == invitation.id, table.c.opened_at.is_(None))
+                       .values(opened_at=now))
+    _note_opening(invitation, now)
+
+
+def _note_opening(invitation: InvitationOnRecord, now: datetime) -> None:
+    if isinstance(invitation, Invitation):
+        set_committed_value(invitation, "opened_at", now)  # stored already: nothing for the ORM to flush
+    else:
+        invitation.opened_at = now
+
+
+def complete_at_once(invitation: InvitationOnRecord, rows: Iterable[AnswerRow], *, page: int, channel: str = "web",
                      hidden: dict | None = None, trigger_for: TriggerFor | None = None) -> int | None:
     """Store an invitation's whole response, already complete, when it is submitted on its first saved page.
 
@@ -91,7 +145,7 @@ def complete_at_once(invitation: Invitation, rows: Iterable[AnswerRow], *, page:
                                 trigger_for=trigger_for)
 
 
-def start_with_answers(invitation: Invitation, rows: Iterable[AnswerRow], *, page: int, channel: str = "web",
+def start_with_answers(invitation: InvitationOnRecord, rows: Iterable[AnswerRow], *, page: int, channel: str = "web",
                        hidden: dict | None = None) -> int | None:
     """An invitation's first saved page: its (partial) response and the page's answers stored at once,
     instead of creating the row, locking it, deleting nothing and inserting. Returns the new response's
@@ -100,7 +154,7 @@ def start_with_answers(invitation: Invitation, rows: Iterable[AnswerRow], *, pag
     return _insert_with_answers(invitation, list(rows), page=page, channel=channel, hidden=hidden, complete=False)
 
 
-def _insert_with_answers(invitation: Invitation, rows: list[AnswerRow], *, page: int, channel: str,
+def _insert_with_answers(invitation: InvitationOnRecord, rows: list[AnswerRow], *, page: int, channel: str,
                          hidden: dict | None, complete: bool, trigger_for: TriggerFor | None = None) -> int | None:
     now = utcnow()
     values = {"wave_id": invitation.wave_id, "version_id": invitation.wave.version_id, "invitation_id": invitation.id,
@@ -109,11 +163,11 @@ def _insert_with_answers(invitation: Invitation, rows: list[AnswerRow], *, page:
               "status": (ResponseStatus.COMPLETE if complete else ResponseStatus.PARTIAL).value}
     one_statement = bool(rows) and db.session.get_bind().dialect.name == "postgresql"
     if one_statement:
-        answers = {f"answer_{name}": [getattr(row, name) for row in rows] for name in _ANSWER_VALUES}
+        answers = json.dumps([row.__dict__ for row in rows], ensure_ascii=False)  # one text, not 150 values
         statement = _response_with_answers(opening=invitation.opened_at is None, trigger_for=trigger_for)
         with autocommit_statements():  # one statement, atomic by itself: no BEGIN and COMMIT round trips
             response_id = db.session.connection().scalar(
-                statement, {**{f"new_{key}": value for key, value in values.items()}, **answers,
+                statement, {**{f"new_{key}": value for key, value in values.items()}, "answers": answers,
                             "survey_id": invitation.wave.survey_id})
     else:
         response_id = _insert_unless_twin(invitation, channel, values.pop("hidden"), returning=Response.id,
@@ -125,9 +179,9 @@ def _insert_with_answers(invitation: Invitation, rows: list[AnswerRow], *, page:
                 db.session.execute(trigger_for(new_response, literal(invitation.wave.survey_id), literal(now)))
     if response_id is not None and invitation.opened_at is None:
         if one_statement:
-            set_committed_value(invitation, "opened_at", now)  # the statement stored it
+            _note_opening(invitation, now)  # the statement stored it
         else:
-            mark_opened(invitation)
+            _record_opening(invitation, now)
     return response_id
 
 
@@ -139,16 +193,19 @@ _ANSWER_VALUES = ("question_code", "position", "value_num", "choice", "value_tex
 @functools.cache
 def _response_with_answers(*, opening: bool, trigger_for: TriggerFor | None):
     """PostgreSQL: a new response's INSERT and its answers' INSERT as one statement (one round
-    trip), built once per variant. The answers come as one array per column, unnested beside the id the
-    response's insert returned; when that insert returns nothing (a twin exists), no answer is
-    inserted either, nor the invitation's first opening (``opening``) or the case trigger (``trigger_for``)."""
+    trip), built once per variant. The answers come as one JSON array of rows (one parameter that the
+    driver sends as it is, instead of five arrays it would encode value by value), read with
+    ``json_to_recordset`` beside the id the response's insert returned; when that insert returns nothing
+    (a twin exists), no answer is inserted either, nor the invitation's first opening (``opening``) or
+    the case trigger (``trigger_for``)."""
     responses, answers = Response.__table__, Answer.__table__
     new_response = (postgresql.insert(responses)
                     .values({name: bindparam(f"new_{name}", type_=responses.c[name].type) for name in _RESPONSE_VALUES})
                     .on_conflict_do_nothing(index_elements=["invitation_id"]).returning(responses.c.id)
                     .cte("new_response"))
-    arrays = [bindparam(f"answer_{name}", type_=postgresql.ARRAY(answers.c[name].type)) for name in _ANSWER_VALUES]
-    given = func.unnest(*arrays).table_valued(*_ANSWER_VALUES).render_derived(name="given")
+    given = (func.json_to_recordset(cast(bindparam("answers", type_=Text()), postgresql.JSON))
+             .table_valued(*[column(name, answers.c[name].type) for name in _ANSWER_VALUES])
+             .render_derived(name="given", with_types=True))
     new_answers = insert(answers).from_select(
         ["response_id", *_ANSWER_VALUES],
         select(new_response.c.id, *given.c).select_from(new_response).join(given, true())).cte("new_answers")

@@ -39,9 +39,9 @@ def to_rows(field: AnswerField, value: Any) -> list[AnswerRow]:
 
 def _typed_choice(field: AnswerField, raw: str) -> Any:
     """A stored choice code back as the value the questionnaire declares (int or str)."""
-    for candidate in field.allowed_values() or ():
-        if str(candidate) == raw:
-            return candidate
+    value = field.value_of(raw)
+    if value is not None:
+        return value
     return int(raw) if raw.lstrip("-").isdecimal() else raw
 
 
