@@ -385,7 +385,7 @@ def _item_drivers(outcome: np.ndarray, core: CoreScores, plan: ScoringPlan, pred
     if not cols or any(plan.specs[j].code not in by_code for j in cols):
         return ()
     dims = [plan.dimensions.index(plan.specs[j].dimension) for j in cols]
-    return item_drivers(outcome, core.scores[:, cols], core.dimension_scores, dims,  # a copy, filled in there
+    return item_drivers(outcome, core.scores, cols, core.dimension_scores, dims,
                         tuple(by_code[plan.specs[j].code] for j in cols), core.design)
 
 
