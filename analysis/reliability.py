@@ -50,7 +50,7 @@ class ReliabilityResult:
 
 #: Rows per block: the sums below are taken a block of rows at a time, so the temporaries (the items' copy,
 #: the presence mask) stay a block's size whatever the number of respondents.
-ROW_BLOCK = 65_536
+ROW_BLOCK = 16_384
 
 
 def _blocks(x: np.ndarray, columns: np.ndarray | None, complete: bool) -> Iterator[np.ndarray]:
