@@ -38,31 +38,28 @@ def _filled_block(scores: np.ndarray, dimension_scores: np.ndarray, dims: np.nda
     return block
 
 
-def filled_complete(outcome: np.ndarray, scores: np.ndarray, dimension_scores: np.ndarray,
-                    item_dims: list[int]) -> tuple[np.ndarray, np.ndarray]:
+def fill_complete(outcome: np.ndarray, scores: np.ndarray, dimension_scores: np.ndarray,
+                  item_dims: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """The respondents with an outcome and every item after filling (listwise, as ``driver_importance`` keeps
-    them): their outcome and filled item scores, made a block of rows at a time (one (kept, k) array, no
-    (n, k) copy of the items before it)."""
-    dims, n = np.asarray(item_dims), len(outcome)
-    keep = ~np.isnan(outcome)
-    for start in range(0, n, ROW_BLOCK):
+    them): their outcome and filled item scores. Written over ``scores`` itself, a block of rows at a time (the
+    kept rows move up, never past a row not yet read): the result is a view of its first rows, no second
+    (n, k) array."""
+    dims, keep, done = np.asarray(item_dims), ~np.isnan(outcome), 0
+    for start in range(0, len(outcome), ROW_BLOCK):
         rows = slice(start, start + ROW_BLOCK)
-        keep[rows] &= ~np.isnan(_filled_block(scores, dimension_scores, dims, rows)).any(axis=1)
-    filled = np.empty((int(keep.sum()), scores.shape[1]))
-    done = 0
-    for start in range(0, n, ROW_BLOCK):
-        rows = slice(start, start + ROW_BLOCK)
-        kept = _filled_block(scores, dimension_scores, dims, rows)[keep[rows]]
-        filled[done:done + len(kept)] = kept
+        block = _filled_block(scores, dimension_scores, dims, rows)
+        keep[rows] &= ~np.isnan(block).any(axis=1)
+        kept = block[keep[rows]]
+        scores[done:done + len(kept)] = kept
         done += len(kept)
-    return outcome[keep], filled
+    return outcome[keep], scores[:done]
 
 
 def item_drivers(outcome: np.ndarray, scores: np.ndarray, cols: list[int], dimension_scores: np.ndarray,
                  item_dims: list[int], items: tuple[ItemScore, ...], design) -> tuple[ItemDriver, ...]:
     """Importance of each item (columns ``cols`` of ``scores``; ``item_dims`` the column of its dimension in
     ``dimension_scores``) for ``outcome``, with intervals, its contrast with the other items and the priority flag.
-    ``scores`` is only read."""
+    ``scores``' columns ``cols`` are overwritten (see :func:`fill_complete`): the caller's last use of them."""
     if len(items) < 3:
         return ()
     try:
@@ -70,7 +67,7 @@ def item_drivers(outcome: np.ndarray, scores: np.ndarray, cols: list[int], dimen
             warnings.simplefilter("ignore", RuntimeWarning)
             columns = _item_columns(scores, cols)
             contrasts = dimension_contrasts(columns, [i.code for i in items], design=design)
-            y, x = filled_complete(outcome, columns, dimension_scores, item_dims)
+            y, x = fill_complete(outcome, columns, dimension_scores, item_dims)
             found = importance_intervals(y, x, [i.code for i in items])
     except ValueError:
         return ()

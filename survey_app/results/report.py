@@ -88,12 +88,12 @@ def _score(data: WaveData, questionnaire: Questionnaire, segment_names: Mapping[
                           dimension_points=dimension_points(core, plan))
     dimensions, items = dimension_results(core, plan), item_results(core, plan)
     scored_questions = _scored_questions(questionnaire, plan, courtesy)
+    segments = segment_tables(data, respondent, core.design, core.dimension_scores, plan.dimensions,
+                              segment_names or {})
+    drivers = driver_results(data, core, plan, dimensions, items)  # last: it overwrites core.scores
     return ScoredWave(
         n=data.n, headline=headline, headline_code=code, indices=index_scores(core, plan), dimensions=dimensions,
-        items=items, kpis=kpis,
-        segments=segment_tables(data, respondent, core.design, core.dimension_scores, plan.dimensions,
-                                segment_names or {}),
-        courtesy=courtesy.checklists, drivers=driver_results(data, core, plan, dimensions, items), warnings=notes,
+        items=items, kpis=kpis, segments=segments, courtesy=courtesy.checklists, drivers=drivers, warnings=notes,
         dimension_points={d.code: d.score.value for d in dimensions},
         # a survey with nothing scored (only choices and texts) has no "who is scored": every response is counted
         coverage=coverage(data, questionnaire, scored_questions, respondent) if scored_questions else None)

@@ -332,7 +332,10 @@ def kpi_results(data: WaveData, core: CoreScores, plan: ScoringPlan, confidence:
 
 def driver_results(data: WaveData, core: CoreScores, plan: ScoringPlan,
                    dimensions: tuple[DimensionScore, ...], items: tuple[ItemScore, ...] = ()) -> Drivers | None:
-    """Relative-weight importance of dimensions for the overall item, with IPA quadrants."""
+    """Relative-weight importance of dimensions for the overall item, with IPA quadrants.
+
+    The last reader of ``core.scores``: the item drivers overwrite the predictor items' columns with the kept
+    respondents' filled scores (so a 1M wave holds no second n x 27 matrix)."""
     overall = plan.kpis.get("overall")
     values = _kpi_column(data, overall)
     if values is None:
