@@ -28,6 +28,8 @@ Usage::
 
     python benchmarks/bench_analysis_report.py --database-url postgresql://postgres@127.0.0.1/bench
     python benchmarks/bench_analysis_report.py --sizes 2000        # quick CI run
+    # the recompute alone, alternating two checkouts on waves seeded once (and kept) in the database:
+    python benchmarks/bench_analysis_report.py --database-url ... --sizes 1000000 --refresh-only /work/main,. --rounds 2
 """
 from __future__ import annotations
 
