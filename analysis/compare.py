@@ -439,8 +439,12 @@ def svyttest_df(design: SurveyDesign, rows: Any) -> int:
     """
     inset = np.asarray(rows, dtype=bool) & (design.weights != 0)
     first = design.stages[0]
-    units = np.unique(first.unit[inset])
-    return int(len(units) - len(np.unique(first.unit_group[units])) - 1)
+    # units and strata are codes 0..k-1: marking them counts the distinct ones in O(n), where np.unique
+    # hashes or sorts a million units (0.4 s each of the many comparisons of a 1M wave)
+    present = np.zeros(len(first.unit_group), dtype=bool)
+    present[first.unit[inset]] = True
+    units = np.flatnonzero(present)
+    return int(len(units) - np.count_nonzero(np.bincount(first.unit_group[units])) - 1)
 
 
 def segment_comparisons(y: Any, groups: Any, weights: Any = None, strata: Any = None,

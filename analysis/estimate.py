@@ -116,7 +116,7 @@ def wald_ci(value: Any, se: Any, confidence: float) -> tuple[Any, Any]:
     return value - z * se, value + z * se
 
 #: Columns per block in :func:`linearised_estimates`.
-ESTIMATE_COLUMNS = 4
+ESTIMATE_COLUMNS = 2
 
 
 def linearised_estimates(y: np.ndarray, domain: np.ndarray, weights: np.ndarray, statistic: str = "mean", *,

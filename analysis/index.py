@@ -270,18 +270,23 @@ def compute_index(responses: Any, items: Sequence[Any], dimension_weights: Mappi
                     np.array([s.points - 1 for s in specs], dtype=float))
     k = len(specs)
     value, used, wsum, variance = np.empty(k), np.empty(k, dtype=np.intp), np.empty(k), np.empty(k)
+    wvec = np.array([w_dim.get(dim, 0.0) for dim in dims])
+    # dimensions and index: their linearisation values x @ a and x @ b summed over the blocks, never the (n, k)
+    # x itself; summed in the items' pass, and again only when an item without weighted answers changes ``a``
+    xa, xb = np.zeros((y.shape[0], len(dims))), np.zeros(y.shape[0])
+    b = a @ wvec
     for cols, x in _linearised_blocks(y, specs, method, top, d):  # items: a block of columns at a time
         value[cols], used[cols], wsum[cols] = x[1:]
         variance[cols] = linearised_variance(x[0], d)
-    a, notes = _answered_items(a, wsum, used, specs, dims)
-    wvec = np.array([w_dim.get(dim, 0.0) for dim in dims])
-    b = a @ wvec
-    # dimensions and index: their linearisation values x @ a and x @ b summed over the blocks (formed again),
-    # never the (n, k) x itself
-    xa, xb = np.zeros((y.shape[0], len(dims))), np.zeros(y.shape[0])
-    for cols, x in _linearised_blocks(y, specs, method, top, d):
         xa += x[0] @ a[cols]
         xb += x[0] @ b[cols]
+    answered_a, notes = _answered_items(a, wsum, used, specs, dims)
+    if answered_a is not a:
+        a, b = answered_a, answered_a @ wvec
+        xa[...], xb[...] = 0.0, 0.0
+        for cols, x in _linearised_blocks(y, specs, method, top, d):
+            xa += x[0] @ a[cols]
+            xb += x[0] @ b[cols]
     se = np.sqrt(np.concatenate([variance, linearised_variance(xa, d), linearised_variance(xb, d)]))
     del xa, xb
     low, high = wald_ci(value, se[:k], confidence)

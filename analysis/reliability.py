@@ -1,6 +1,7 @@
 """Internal consistency of a multi-item scale: Cronbach's alpha and item statistics."""
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,14 +48,30 @@ class ReliabilityResult:
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _pairwise_cov(x: np.ndarray) -> np.ndarray:
-    """Covariance matrix using, for each pair, the rows where both items are present."""
-    present = ~np.isnan(x)
-    x0 = np.where(present, x, 0.0)
-    m = present.astype(float)
-    count = m.T @ m
-    sums = x0.T @ m  # sums[i, j] = sum of item i over rows where i and j are present
-    cross = x0.T @ x0
+#: Rows per block: the sums below are taken a block of rows at a time, so the temporaries (the items' copy,
+#: the presence mask) stay a block's size whatever the number of respondents.
+ROW_BLOCK = 16_384
+
+
+def _blocks(x: np.ndarray, columns: np.ndarray | None, complete: bool) -> Iterator[np.ndarray]:
+    """The item columns of ``x`` a block of rows at a time (only rows with every item when ``complete``)."""
+    for start in range(0, x.shape[0], ROW_BLOCK):
+        block = x[start:start + ROW_BLOCK]
+        block = block if columns is None else block[:, columns]
+        yield block[~np.isnan(block).any(axis=1)] if complete else block
+
+
+def _pairwise_cov(x: np.ndarray, columns: np.ndarray | None = None, complete: bool = False) -> np.ndarray:
+    """Covariance matrix using, for each pair, the rows where both items are present (summed over row blocks)."""
+    k = x.shape[1] if columns is None else len(columns)
+    count, sums, cross = np.zeros((k, k)), np.zeros((k, k)), np.zeros((k, k))
+    for block in _blocks(x, columns, complete):
+        present = ~np.isnan(block)
+        x0 = np.where(present, block, 0.0)
+        m = present.astype(float)
+        count += m.T @ m
+        sums += x0.T @ m  # sums[i, j] = sum of item i over rows where i and j are present
+        cross += x0.T @ x0
     with np.errstate(invalid="ignore", divide="ignore"):
         return (cross - sums * sums.T / count) / (count - 1)
 
@@ -65,18 +82,35 @@ def _alpha(cov: np.ndarray) -> float:
     return float(k / (k - 1) * (1 - np.trace(cov) / cov.sum()))
 
 
-def _item_total(x: np.ndarray) -> np.ndarray:
-    """Corrected item-total correlations on complete rows."""
-    complete = x[~np.isnan(x).any(axis=1)]
-    total = complete.sum(axis=1)
-    out = np.empty(x.shape[1])
-    for j in range(x.shape[1]):
-        rest = total - complete[:, j]
-        out[j] = np.corrcoef(complete[:, j], rest)[0, 1]
-    return out
+def _complete_cov(x: np.ndarray, columns: np.ndarray | None) -> np.ndarray:
+    """Covariance matrix of the items on the rows with every item (centred, two passes over row blocks)."""
+    k = x.shape[1] if columns is None else len(columns)
+    total, rows = np.zeros(k), 0
+    for block in _blocks(x, columns, True):
+        total += block.sum(axis=0)
+        rows += len(block)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = total / rows
+    cross = np.zeros((k, k))
+    for block in _blocks(x, columns, True):
+        block = block - centre
+        cross += block.T @ block
+    return cross  # unscaled: the correlations below do not need the 1 / (rows - 1)
 
 
-def cronbach_alpha(items: Any, *, nan_policy: str = "pairwise", confidence: float = 0.95) -> ReliabilityResult:
+def _item_total(x: np.ndarray, columns: np.ndarray | None = None) -> np.ndarray:
+    """Corrected item-total correlations on complete rows: each item against the sum of the others, from the
+    items' covariance matrix (cov(x_j, T - x_j) = sum_i C_ji - C_jj, var(T - x_j) = sum C - 2 sum_i C_ji + C_jj)."""
+    c = _complete_cov(x, columns)
+    with_total = c.sum(axis=1)
+    diagonal = np.diag(c)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = (with_total - diagonal) / np.sqrt(diagonal * (c.sum() - 2 * with_total + diagonal))
+    return np.clip(r, -1, 1)
+
+
+def cronbach_alpha(items: Any, *, nan_policy: str = "pairwise", confidence: float = 0.95,
+                   columns: Sequence[int] | None = None) -> ReliabilityResult:
     """Cronbach's alpha with the Feldt confidence interval.
 
     Parameters
@@ -89,6 +123,9 @@ def cronbach_alpha(items: Any, *, nan_policy: str = "pairwise", confidence: floa
         ``"listwise"``: drop every row with a missing item first.
     confidence : float
         Interval level.
+    columns : sequence of int, optional
+        The items' columns of ``items`` when it holds more (e.g. every dimension's item scores): they are
+        read a block of rows at a time, never copied whole.
 
     Returns
     -------
@@ -111,14 +148,18 @@ def cronbach_alpha(items: Any, *, nan_policy: str = "pairwise", confidence: floa
         raise ValueError(f"nan_policy must be 'pairwise' or 'listwise', got {nan_policy!r}")
     confidence = check_confidence(confidence)
     x = as_float_2d(items, "items")
-    if nan_policy == "listwise":
-        x = x[~np.isnan(x).any(axis=1)]
-    n, k = x.shape
+    if columns is not None:
+        columns = np.asarray(columns, dtype=np.intp)
+        if columns.ndim != 1 or (len(columns) and (columns.min() < -x.shape[1] or columns.max() >= x.shape[1])):
+            raise ValueError(f"columns must be column numbers of items (0 to {x.shape[1] - 1})")
+    listwise = nan_policy == "listwise"
+    k = x.shape[1] if columns is None else len(columns)
+    n = sum(len(block) for block in _blocks(x, columns, True)) if listwise else x.shape[0]
     if k < 2:
         raise ValueError("items must have at least two columns (items)")
     if n < 2:
         raise ValueError("items must have at least two rows (respondents)")
-    cov = _pairwise_cov(x)
+    cov = _pairwise_cov(x, columns, listwise)
     alpha = _alpha(cov)
     df1, df2 = n - 1, (n - 1) * (k - 1)
     tail = (1 - confidence) / 2
@@ -129,5 +170,5 @@ def cronbach_alpha(items: Any, *, nan_policy: str = "pairwise", confidence: floa
     if alpha < 0:
         notes += ("alpha is negative: check that items are coded in the same direction",)
     return ReliabilityResult(alpha=alpha, ci=(float(ci[0]), float(ci[1])), n=n, k=k,
-                             item_total=tuple(float(v) for v in _item_total(x)),
+                             item_total=tuple(float(v) for v in _item_total(x, columns)),
                              alpha_if_deleted=dropped, confidence=confidence, warnings=notes)

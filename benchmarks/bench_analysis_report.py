@@ -28,6 +28,8 @@ Usage::
 
     python benchmarks/bench_analysis_report.py --database-url postgresql://postgres@127.0.0.1/bench
     python benchmarks/bench_analysis_report.py --sizes 2000        # quick CI run
+    # the recompute alone, alternating two checkouts on waves seeded once (and kept) in the database:
+    python benchmarks/bench_analysis_report.py --database-url ... --sizes 1000000 --refresh-only /work/main,. --rounds 2
 """
 from __future__ import annotations
 
@@ -45,7 +47,8 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import create_engine, text
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if "--refresh-child" not in sys.argv:  # the child of --refresh-only imports the checkout of its PYTHONPATH
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from questionnaires import load_yaml  # noqa: E402
 
@@ -366,9 +369,19 @@ def _refresh_child(url: str, instance: str, wave_id: int, out) -> None:
     out.send((seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
 
 
-def refresh_in_child(url: str, wave_id: int) -> tuple[float, float]:
-    """Seconds and peak resident memory (MB, the whole process) of a background recompute of the wave."""
+def refresh_in_child(url: str, wave_id: int, code: str | None = None) -> tuple[float, float]:
+    """Seconds and peak resident memory (MB, the whole process) of a background recompute of the wave.
+
+    With ``code`` (a checkout's directory) the child imports ``survey_app`` from there instead: the same run can
+    alternate two versions of the code on the same seeded wave."""
     import multiprocessing
+    import subprocess
+
+    if code:
+        child = subprocess.run([sys.executable, __file__, "--refresh-child", str(wave_id), "--database-url", url],
+                               env={**os.environ, "PYTHONPATH": code}, capture_output=True, text=True, check=True)
+        seconds, peak = child.stdout.split()[-2:]
+        return float(seconds), float(peak)
 
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
@@ -377,6 +390,39 @@ def refresh_in_child(url: str, wave_id: int) -> tuple[float, float]:
     result = receive.recv()
     child.join()
     return result
+
+
+def seeded_wave(url: str, n: int) -> int | None:
+    """The wave of ``n`` responses an earlier run seeded (``--reuse``), or None."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        wave_id = conn.execute(text("SELECT w.id FROM waves w JOIN surveys s ON s.id = w.survey_id "
+                                    "WHERE s.code = :c"), {"c": f"BENCH-{n}-0"}).scalar()
+    engine.dispose()
+    return wave_id
+
+
+def refresh_only(url: str, sizes: list[int], codes: list[str], rounds: int) -> None:
+    """Alternate the recompute of each wave (seeded by an earlier run, or now) under each checkout in ``codes``;
+    print seconds and peak."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        migrated = conn.execute(text("SELECT to_regclass('public.waves')")).scalar() is not None
+    engine.dispose()
+    if not migrated:
+        reset_database(url)
+    for n in sizes:
+        wave_id = seeded_wave(url, n)
+        if wave_id is None:
+            start = time.perf_counter()
+            wave_id = seed_wave(url, n)
+            print(f"seeded {n:,} responses in {time.perf_counter() - start:.0f} s", flush=True)
+        for _ in range(rounds):
+            for code in codes:
+                load = os.getloadavg()
+                seconds, peak = refresh_in_child(url, wave_id, code)
+                print(f"{n:>10} {code:<24} refresh {seconds:7.1f} s  peak {peak:6.0f} MB  "
+                      f"load before {load[0]:.1f} / {load[1]:.1f}", flush=True)
 
 
 def served_from_store(app, wave_id: int, repeat: int) -> float:
@@ -489,6 +535,13 @@ def write_docs(rows: list[dict], seeding: list[float]) -> None:
     DOCS.write_text(text, encoding="utf-8")
 
 
+class _Pipe:
+    """Stands for the pipe end of ``_refresh_child`` when the child is a subprocess of its own."""
+
+    def send(self, value) -> None:
+        self.sent = value
+
+
 def main() -> None:
     """Seed each size, time it and print (and record) the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -500,20 +553,38 @@ def main() -> None:
     parser.add_argument("--rows-up-to", type=int, default=100_000,
                         help="time the one-row-per-answer loader only up to this size (it is slow)")
     parser.add_argument("--no-docs", action="store_true", help="do not write docs/benchmarks.md")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the database and reuse the waves an earlier --reuse run seeded (seed the missing)")
+    parser.add_argument("--refresh-only", metavar="DIRS",
+                        help="only time the recompute of reused waves, alternating the checkouts in these "
+                             "comma-separated directories (e.g. /work/main,.)")
+    parser.add_argument("--rounds", type=int, default=1, help="with --refresh-only: rounds of alternation")
+    parser.add_argument("--refresh-child", type=int, metavar="WAVE_ID", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not args.database_url or not args.database_url.startswith("postgresql"):
         parser.error("give a PostgreSQL URL with --database-url or SURVEY_BENCH_DATABASE_URL")
-    from survey_app import create_app
     from survey_app.config import database_url
 
     url = database_url(args.database_url, "")
-    reset_database(url)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    if args.refresh_child:
+        pipe = _Pipe()
+        _refresh_child(url, tempfile.mkdtemp(), args.refresh_child, pipe)
+        print(*pipe.sent)
+        return
+    if args.refresh_only:
+        refresh_only(url, sizes, [os.path.abspath(d) for d in args.refresh_only.split(",")], args.rounds)
+        return
+    from survey_app import create_app
+
+    if not args.reuse:
+        reset_database(url)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": tempfile.mkdtemp()})
     print(HEADER, flush=True)
     rows, seeding = [], []
-    for n in [int(s) for s in args.sizes.split(",") if s]:
+    for n in sizes:
         start = time.perf_counter()
-        wave_id = seed_wave(url, n)
+        wave_id = (seeded_wave(url, n) if args.reuse else None) or seed_wave(url, n)
         seeding.append(time.perf_counter() - start)
         load = os.getloadavg()[0]
         rows.append(measure(app, wave_id, args.repeat if n < 1_000_000 else 1, n <= args.rows_up_to))

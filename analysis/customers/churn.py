@@ -40,16 +40,15 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
-from sklearn.preprocessing import StandardScaler
 
 from .._validate import as_float_1d, as_float_2d
 from ..results import DegenerateDataWarning
+
+if TYPE_CHECKING:
+    from sklearn.preprocessing import StandardScaler
 
 __all__ = ["ChurnDefinition", "ChurnModel", "CutoffFrame", "Evaluation", "Backtest", "fit_churn_model",
            "evaluate", "time_split_backtest", "reasons", "METHODS"]
@@ -153,6 +152,12 @@ def fit_churn_model(X: Any, y: Any, feature_names: Sequence[str], *, method: str
     if not used.any():
         raise ValueError("X: every feature is constant, so no model can be fitted")
     kept = data[:, used]
+    # sklearn is imported here, not with the module: every process of the app imports this package (the
+    # scheduler's wave recompute too) and sklearn alone adds about 30 MB and a second to each
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
     if method == "logistic":
         scaler = StandardScaler().fit(_log_scale(kept))
         estimator = LogisticRegression(C=1.0, max_iter=2000).fit(scaler.transform(_log_scale(kept)), labels)
@@ -190,6 +195,8 @@ def evaluate(y: Any, risk: Any, *, probabilities: bool = True) -> Evaluation:
     ``probabilities=False`` for a ranking score (a baseline): Brier and calibration are then NaN (a
     rank is not a probability), and say so by being NaN rather than a made-up number.
     """
+    from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score  # see fit_churn_model
+
     score = as_float_1d(risk, "risk", allow_nan=False)
     labels = _labels(y, score.size)
     if np.ptp(score) == 0:

@@ -16,9 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sklearn.cluster import KMeans
-from sklearn.metrics import adjusted_rand_score, silhouette_score
-from sklearn.preprocessing import StandardScaler
 
 from .._validate import as_float_2d
 
@@ -42,6 +39,11 @@ class AttitudeSegments:
 def attitude_segments(scores: Any, dimensions: Sequence[str], *, k_range: Sequence[int] = range(2, 7),
                       n_boot: int = 20, min_size: int = 30, seed: int = 0) -> AttitudeSegments:
     """Cluster respondents (rows) on dimension scores (columns, no missing values)."""
+    # imported here: sklearn costs every process of the app about 30 MB (see churn.fit_churn_model)
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import adjusted_rand_score, silhouette_score
+    from sklearn.preprocessing import StandardScaler
+
     data = as_float_2d(scores, "scores")
     if data.shape[1] != len(dimensions):
         raise ValueError(f"dimensions must name every column of scores: {len(dimensions)} names, "

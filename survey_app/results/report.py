@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from analysis import Estimate, estimate
 from questionnaires import Questionnaire
@@ -62,7 +63,17 @@ def score_loaded_wave(data: WaveData, questionnaire: Questionnaire, *,
                       segment_names: Mapping[str, Mapping[str, str]] | None = None,
                       directory: Directory | None = None, full: bool = True, min_evaluations: int = 3,
                       confidence: float = 0.95) -> ScoredWave:
-    """Score a loaded wave; ``full=False`` computes only the headline, the KPIs and dimension scores (for trends)."""
+    """Score a loaded wave; ``full=False`` computes only the headline, the KPIs and dimension scores (for trends).
+
+    Linear algebra runs on one thread: the products here are thin (n x 30) and memory-bound, and a
+    multi-threaded BLAS on a busy machine spends longer synchronising its threads than computing (the
+    report of a 200k wave took 14.4 s with OpenBLAS's threads and 8.8 s with one at load 6 on 2 cores)."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _score(data, questionnaire, segment_names, directory, full, min_evaluations, confidence)
+
+
+def _score(data: WaveData, questionnaire: Questionnaire, segment_names: Mapping[str, Mapping[str, str]] | None,
+           directory: Directory | None, full: bool, min_evaluations: int, confidence: float) -> ScoredWave:
     if data.n == 0:
         return ScoredWave(n=0, headline=None, headline_code=None, warnings=data.warnings + (NO_RESPONSES,))
     plan = scoring_plan(questionnaire, data.codes)
@@ -77,12 +88,12 @@ def score_loaded_wave(data: WaveData, questionnaire: Questionnaire, *,
                           dimension_points=dimension_points(core, plan))
     dimensions, items = dimension_results(core, plan), item_results(core, plan)
     scored_questions = _scored_questions(questionnaire, plan, courtesy)
+    segments = segment_tables(data, respondent, core.design, core.dimension_scores, plan.dimensions,
+                              segment_names or {})
+    drivers = driver_results(data, core, plan, dimensions, items)  # last: it overwrites core.scores
     return ScoredWave(
         n=data.n, headline=headline, headline_code=code, indices=index_scores(core, plan), dimensions=dimensions,
-        items=items, kpis=kpis,
-        segments=segment_tables(data, respondent, core.design, core.dimension_scores, plan.dimensions,
-                                segment_names or {}),
-        courtesy=courtesy.checklists, drivers=driver_results(data, core, plan, dimensions, items), warnings=notes,
+        items=items, kpis=kpis, segments=segments, courtesy=courtesy.checklists, drivers=drivers, warnings=notes,
         dimension_points={d.code: d.score.value for d in dimensions},
         # a survey with nothing scored (only choices and texts) has no "who is scored": every response is counted
         coverage=coverage(data, questionnaire, scored_questions, respondent) if scored_questions else None)

@@ -262,7 +262,7 @@ def dimension_results(core: CoreScores, plan: ScoringPlan) -> tuple[DimensionSco
         out.append(DimensionScore(code=dim, name=name.get("ko"), name_en=name.get("en"),
                                   items=tuple(plan.specs[j].code for j in cols),
                                   score=Figure.of(core.hundred.dimensions[dim]),
-                                  reliability=_alpha(core.scores[:, cols]) if len(cols) > 1 else None,
+                                  reliability=_alpha(core.scores, cols) if len(cols) > 1 else None,
                                   versus_others=diff, versus_others_p=p, standing=standing))
     return tuple(out)
 
@@ -292,12 +292,13 @@ def dimension_points(core: CoreScores, plan: ScoringPlan) -> dict[str, float]:
     return {dim: float(core.hundred.dimensions[dim].value) for dim in plan.dimensions}
 
 
-def _alpha(scores: np.ndarray) -> Reliability | None:
-    """Cronbach's alpha (pairwise) of item scores, None when it cannot be computed."""
+def _alpha(scores: np.ndarray, cols: list[int]) -> Reliability | None:
+    """Cronbach's alpha (pairwise) of the item scores in columns ``cols`` (read in row blocks, not copied), None
+    when it cannot be computed."""
     try:
         with warnings.catch_warnings():  # constant or tiny columns: alpha is NaN, which is what we show
             warnings.simplefilter("ignore", RuntimeWarning)
-            r = reliability.cronbach_alpha(scores)
+            r = reliability.cronbach_alpha(scores, columns=cols)
     except ValueError:
         return None
     return Reliability(alpha=r.alpha, ci_low=r.ci[0], ci_high=r.ci[1], n=r.n, k=r.k, warnings=tuple(r.warnings))
@@ -331,7 +332,10 @@ def kpi_results(data: WaveData, core: CoreScores, plan: ScoringPlan, confidence:
 
 def driver_results(data: WaveData, core: CoreScores, plan: ScoringPlan,
                    dimensions: tuple[DimensionScore, ...], items: tuple[ItemScore, ...] = ()) -> Drivers | None:
-    """Relative-weight importance of dimensions for the overall item, with IPA quadrants."""
+    """Relative-weight importance of dimensions for the overall item, with IPA quadrants.
+
+    The last reader of ``core.scores``: the item drivers overwrite the predictor items' columns with the kept
+    respondents' filled scores (so a 1M wave holds no second n x 27 matrix)."""
     overall = plan.kpis.get("overall")
     values = _kpi_column(data, overall)
     if values is None:
@@ -384,7 +388,7 @@ def _item_drivers(outcome: np.ndarray, core: CoreScores, plan: ScoringPlan, pred
     if not cols or any(plan.specs[j].code not in by_code for j in cols):
         return ()
     dims = [plan.dimensions.index(plan.specs[j].dimension) for j in cols]
-    return item_drivers(outcome, core.scores[:, cols], core.dimension_scores, dims,  # a copy, filled in there
+    return item_drivers(outcome, core.scores, cols, core.dimension_scores, dims,
                         tuple(by_code[plan.specs[j].code] for j in cols), core.design)
 
 
