@@ -19,6 +19,7 @@ from ..models import Answer, OrgUnit, Response, ResponseStatus, SurveyVersion, T
 from .analyser import retrain_if_changed
 from .operations import SourceText, store_analyses
 from .sources import analyse_new_call_notes, analyse_new_cases, forget_deleted_sources
+from .vocabulary import fill_word_ids
 
 log = logging.getLogger(__name__)
 _TEXT_KINDS = ("text", "other")
@@ -111,7 +112,8 @@ def _analyse_all(analyse_batch, batch: int) -> int:
 
 def run_voc_job(batch: int) -> list[str]:
     """One run: retrain the topic model when staff confirmed topics since the last run; analyse new answers, call
-    notes and cases (their suggested topic) in batches until none are left; forget deleted ones; lines to log."""
+    notes and cases (their suggested topic) in batches until none are left; forget deleted ones; store the word ids
+    of analyses that have none; lines to log."""
     lines = []
     retrained = retrain_if_changed()
     if retrained is not None:
@@ -119,8 +121,11 @@ def run_voc_job(batch: int) -> list[str]:
     counts = {name: _analyse_all(work, batch) for name, work in
               (("answers", analyse_new_answers), ("call notes", analyse_new_call_notes), ("cases", analyse_new_cases))}
     forgotten = forget_deleted_answers() + forget_deleted_sources()
+    filled = _analyse_all(fill_word_ids, batch)  # analyses stored without word ids (before migration 0021)
     db.session.commit()
     if counts["answers"] or forgotten:
         lines.append(f"analysed {counts['answers']} answers, forgot {forgotten}")
     lines += [f"analysed {n} {name}" for name, n in counts.items() if n and name != "answers"]
+    if filled:
+        lines.append(f"stored the word ids of {filled} earlier analyses")
     return lines
