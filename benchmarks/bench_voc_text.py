@@ -115,7 +115,7 @@ def classification(folds: int) -> dict:
 
 def _seed(app, n: int) -> int:
     """A survey with an earlier wave (n/2 analysed answers) and a current one (n), 40 offices; the current wave id."""
-    from sqlalchemy import insert
+    from sqlalchemy import insert, text
 
     from analysis.text import analyse, default_classifiers
     from survey_app.database import db
@@ -163,6 +163,9 @@ def _seed(app, n: int) -> int:
                      "model": "seed",
                      "analysed_at": w} for r, p, w in zip(rids, picks, when, strict=True)])
         db.session.commit()
+        if db.engine.dialect.name == "postgresql":  # statistics, as autovacuum keeps them (bench_analysis_report too)
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM ANALYZE responses, answers, text_analyses, text_words"))
         return waves[1].id
 
 
