@@ -140,3 +140,26 @@ def test_linking_contacts_to_customers_keeps_every_link_to_a_contact(empty_engin
     migrate.downgrade(empty_engine, "0007")
     with empty_engine.connect() as conn:
         assert tuple(conn.execute(text(CONTACT_LINKS)).one()) == (1, 1, 1)
+
+
+def test_0021_stores_the_words_of_existing_analyses_as_vocabulary_ids(empty_engine):
+    """Analyses stored before 0021 get their tokens as ids of new text_words rows (each word once)."""
+    import numpy as np
+
+    migrate.upgrade(empty_engine, "0019")
+    tokens = ["배달 늦다 배달", "", "택배 친절 늦다", "EMS 국제 택배"]
+    with empty_engine.begin() as conn:
+        for k, words in enumerate(tokens, start=1):
+            conn.execute(text("INSERT INTO text_analyses (source_kind, source_id, source_code, arrived_at, topic, "
+                              "topic_probability, sentiment, sentiment_probability, tokens, quote, model, analysed_at) "
+                              "VALUES ('call_note', :k, '', CURRENT_TIMESTAMP, 'other', 0.5, '중립', 0.5, :t, '', 'm', "
+                              "CURRENT_TIMESTAMP)"), {"k": k, "t": words})
+    migrate.upgrade(empty_engine)
+    with empty_engine.connect() as conn:
+        words = dict(conn.execute(text("SELECT id, word FROM text_words")).all())
+        stored = conn.execute(text("SELECT tokens, word_ids FROM text_analyses ORDER BY source_id")).all()
+    assert sorted(words.values()) == sorted({w for t in tokens for w in t.split()})
+    assert [[words[i] for i in np.frombuffer(bytes(ids), dtype="<i4")] for _t, ids in stored] == [
+        t.split() for t in tokens]
+    migrate.downgrade(empty_engine, "0019")
+    assert "word_ids" not in {c["name"] for c in inspect(empty_engine).get_columns("text_analyses")}

@@ -38,7 +38,7 @@ from .roles import ROLE_PERMISSIONS, Permission, Role, RoleGrant
 from .security import ApiKey, RateLimitBucket
 from .stored_results import StoredResult
 from .surveys import ImmutableVersionError, Survey, SurveyState, SurveyStateError, SurveyVersion
-from .text_analysis import TextAnalysis, TextSource
+from .text_analysis import TextAnalysis, TextSource, TextWord
 from .unsaved import UnsavedForm
 from .users import StaffSession, User
 from .waves import Invitation, Wave, WaveState, WaveStateError, hash_token, new_token
@@ -64,7 +64,7 @@ __all__ = [
     # results computed once and kept
     "StoredResult",
     # analysed free text (VOC)
-    "TextAnalysis", "TextSource",
+    "TextAnalysis", "TextSource", "TextWord",
     # VOC cases
     "Case", "CaseAnswer", "CaseEvent", "CaseReplyTemplate", "CaseRouting", "CaseRule", "CaseRuleKind", "CaseSource", "CaseStatus",
     "CaseTrigger", "Resolution",

@@ -5,7 +5,10 @@
 - :mod:`.operations` — storing analyses (:func:`~.operations.store_analyses`, any source kind) and staff
   confirmations of a topic (training data for the next model);
 - :mod:`.jobs` — the scheduler job that analyses new open-ended answers;
-- :mod:`.report` — a wave's themes, example quotes, distinguishing terms per office, emerging terms, sentiment;
+- :mod:`.vocabulary` — each content word stored once, each analysis's words as packed ids;
+- :mod:`.report` — a wave's themes, example quotes, distinguishing terms per office, emerging terms, sentiment,
+  from the analyses read by :mod:`.frames` (one aggregated query, :mod:`.columns`) and who may see which
+  response (:mod:`.places`);
 - :mod:`.views` — the 고객의 소리 분석 page; :mod:`.cli` — ``survey-app voc classify`` and ``voc analyse``.
 """
 from flask import Blueprint

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from analysis.text import WordIds
 
 from ..database import db
 from ..models import TextAnalysis, TextSource
+from .columns import BYTES, FLOAT, INT, LABEL, read_columns
+from .vocabulary import ID_TYPE, vocabulary
 
 __all__ = ["WaveTexts", "wave_texts", "read_texts", "stamp", "kept", "KEPT"]
 
@@ -46,6 +48,7 @@ class WaveTexts:
     probability: np.ndarray
     sentiments: np.ndarray
     words: WordIds
+    complete: bool = True  # every text's word ids were stored (else appending new ones reads them all again)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -62,30 +65,65 @@ def stamp(where) -> tuple:
     return tuple(db.session.execute(query.where(where)).one())
 
 
+_COLUMNS = {"response_ids": (TextAnalysis.source_id, INT), "units": (TextAnalysis.org_unit_id, INT),
+            "topics": (func.coalesce(TextAnalysis.confirmed_topic, TextAnalysis.topic), LABEL),
+            "confirmed": (case((TextAnalysis.confirmed_topic.is_(None), 0), else_=1), INT),
+            "probability": (TextAnalysis.topic_probability, FLOAT), "sentiments": (TextAnalysis.sentiment, LABEL),
+            "lengths": (func.length(TextAnalysis.word_ids), INT), "packed": (TextAnalysis.word_ids, BYTES)}
+
+
 def read_texts(where, after: WaveTexts | None = None) -> WaveTexts:
     """The analysed texts matching ``where``, in id order (any source kind); with ``after``, those texts followed by
-    the ones read (whose ids must all be higher)."""
-    query = (select(TextAnalysis.id, TextAnalysis.source_id, TextAnalysis.org_unit_id, TextAnalysis.topic,
-                    TextAnalysis.confirmed_topic, TextAnalysis.topic_probability, TextAnalysis.sentiment,
-                    TextAnalysis.tokens)
-             .where(where).order_by(TextAnalysis.id).execution_options(yield_per=20_000))
-    rows = db.session.connection().execute(query).all()
-    columns = list(zip(*rows, strict=True)) if rows else [()] * 8
-    ids, responses, units, topics, confirmed, probability, sentiments, tokens = columns
+    the ones read (whose ids must all be higher). Words are read as stored vocabulary ids (:mod:`.vocabulary`),
+    every column in one aggregated row (:func:`.columns.read_columns`)."""
+    read = read_columns(_COLUMNS, where, TextAnalysis.id)
     shared: dict[str, str] = {}
-    found = dict(ids=np.asarray(ids, dtype=np.int64), response_ids=np.asarray(responses, dtype=np.int64),
-                     units=np.asarray([-1 if u is None else u for u in units], dtype=np.int64),
-                     topics=np.asarray([shared.setdefault(c or t, c or t) for c, t in zip(confirmed, topics, strict=True)],
-                                       dtype=object),
-                     confirmed=np.asarray([c is not None for c in confirmed], dtype=bool),
-                     probability=np.asarray(probability, dtype=np.float64),
-                     sentiments=np.asarray([shared.setdefault(f, f) for f in sentiments], dtype=object),
-                     words=None)
-    words = (t.split() for t in tokens)
+    found = dict(ids=read["_order"], response_ids=read["response_ids"], units=read["units"],
+                 topics=np.asarray([shared.setdefault(t, t) for t in read["topics"]], dtype=object),
+                 confirmed=read["confirmed"].astype(bool), probability=read["probability"],
+                 sentiments=np.asarray([shared.setdefault(f, f) for f in read["sentiments"]], dtype=object))
+    words, complete = _words(read["_order"], read["lengths"], read["packed"])
     if after is None:
-        return WaveTexts(**{**found, "words": WordIds.of(words)})
-    joined = {name: np.concatenate((getattr(after, name), column)) for name, column in found.items() if name != "words"}
-    return WaveTexts(**joined, words=after.words.extend(words))
+        return WaveTexts(**found, words=words, complete=complete)
+    if not after.complete:
+        raise ValueError("after must hold stored word ids only (complete)")
+    # the vocabulary only grows, so the ids of ``after`` mean the same words in the vocabulary just read
+    joined = {name: np.concatenate((getattr(after, name), column)) for name, column in found.items()}
+    both = WordIds(np.concatenate((after.words.ids, words.ids)),
+                   np.concatenate((after.words.indptr, words.indptr[1:] + after.words.indptr[-1])), words.words)
+    return WaveTexts(**joined, words=both, complete=complete)
+
+
+def _words(ids: np.ndarray, lengths: np.ndarray, packed: bytes) -> tuple[WordIds, bool]:
+    """The texts' words from their packed vocabulary ids (``lengths`` in bytes, -1: none stored), and whether every
+    text had them stored; a text stored without ids (before the job filled them in) is split from its tokens, its
+    new words numbered after the vocabulary."""
+    words = vocabulary()
+    flat = np.frombuffer(packed, dtype=ID_TYPE).astype(np.int32)
+    counts = np.maximum(lengths, 0) // ID_TYPE.itemsize
+    missing = np.flatnonzero(lengths < 0)
+    if len(missing):
+        tokens = _tokens(ids[missing].tolist())
+        number = {w: i for i, w in enumerate(words) if w}
+        extra: dict[str, int] = {}
+        parts = np.split(flat, np.cumsum(counts)[:-1]) if len(counts) else []
+        for k in missing.tolist():
+            text = tokens.get(int(ids[k]), "").split()
+            parts[k] = np.fromiter((number[w] if w in number else extra.setdefault(w, len(words) + len(extra))
+                                    for w in text), dtype=np.int32, count=len(text))
+            counts[k] = len(text)
+        words += list(extra)
+        flat = np.concatenate(parts).astype(np.int32) if parts else flat
+    indptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    return WordIds(flat, indptr, tuple(words)), not len(missing)
+
+
+def _tokens(ids: list[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        found.update(db.session.execute(select(TextAnalysis.id, TextAnalysis.tokens)
+                                        .where(TextAnalysis.id.in_(ids[start:start + 500]))).all())
+    return found
 
 
 def kept(key: tuple, make: Callable[[], T]) -> T:
@@ -120,7 +158,7 @@ def _texts_of(wave_id: int, now: tuple) -> WaveTexts:
     before = _kept_before(("texts", wave_id, *now))
     if before is not None:
         (count, highest, _analysed, confirmed), texts = before
-        if highest is not None and confirmed == now[3]:
+        if highest is not None and confirmed == now[3] and texts.complete:
             newer = db.session.scalar(select(func.count(TextAnalysis.id)).where(where, TextAnalysis.id > highest))
             if count + newer == now[0]:
                 return read_texts(where & (TextAnalysis.id > highest), after=texts)

@@ -14,11 +14,24 @@ from sqlalchemy import delete, exists, func, select
 
 from questionnaires import QuestionnaireError
 
+from ..customers.erasure import add_erasure_step
 from ..database import db
-from ..models import Answer, OrgUnit, Response, ResponseStatus, SurveyVersion, TextAnalysis, TextSource, Wave
+from ..models import (
+    Answer,
+    Customer,
+    Interaction,
+    OrgUnit,
+    Response,
+    ResponseStatus,
+    SurveyVersion,
+    TextAnalysis,
+    TextSource,
+    Wave,
+)
 from .analyser import retrain_if_changed
 from .operations import SourceText, store_analyses
 from .sources import analyse_new_call_notes, analyse_new_cases, forget_deleted_sources
+from .vocabulary import fill_word_ids
 
 log = logging.getLogger(__name__)
 _TEXT_KINDS = ("text", "other")
@@ -91,11 +104,23 @@ def analyse_new_answers(batch: int = 2000) -> int:
 
 
 def forget_deleted_answers() -> int:
-    """Delete analyses of answers that no longer exist (purged or anonymised responses); rows deleted."""
-    gone = ~exists().where(Answer.response_id == TextAnalysis.source_id, Answer.question_code == TextAnalysis.source_code)
+    """Delete analyses of answers that no longer exist or whose text was blanked (purged, anonymised or erased
+    responses); rows deleted."""
+    gone = ~exists().where(Answer.response_id == TextAnalysis.source_id, Answer.question_code == TextAnalysis.source_code,
+                           Answer.value_text.is_not(None))
     result = db.session.execute(delete(TextAnalysis).where(TextAnalysis.source_kind == TextSource.ANSWER, gone)
                                 .execution_options(synchronize_session=False))
     return result.rowcount or 0
+
+
+@add_erasure_step
+def forget_erased_texts(customer: Customer, erased: dict[str, list[int]]) -> None:
+    """An erased person's text answers and call notes lose their analyses (quote and words) in the erasure's own
+    transaction, so no report counts their words after it."""
+    notes = select(Interaction.id).where(Interaction.customer_id == customer.id)
+    gone = (((TextAnalysis.source_kind == TextSource.ANSWER) & TextAnalysis.source_id.in_(erased["responses"]))
+            | ((TextAnalysis.source_kind == TextSource.CALL_NOTE) & TextAnalysis.source_id.in_(notes)))
+    db.session.execute(delete(TextAnalysis).where(gone).execution_options(synchronize_session=False))
 
 
 def _analyse_all(analyse_batch, batch: int) -> int:
@@ -111,7 +136,8 @@ def _analyse_all(analyse_batch, batch: int) -> int:
 
 def run_voc_job(batch: int) -> list[str]:
     """One run: retrain the topic model when staff confirmed topics since the last run; analyse new answers, call
-    notes and cases (their suggested topic) in batches until none are left; forget deleted ones; lines to log."""
+    notes and cases (their suggested topic) in batches until none are left; forget deleted ones; store the word ids
+    of analyses that have none; lines to log."""
     lines = []
     retrained = retrain_if_changed()
     if retrained is not None:
@@ -119,8 +145,11 @@ def run_voc_job(batch: int) -> list[str]:
     counts = {name: _analyse_all(work, batch) for name, work in
               (("answers", analyse_new_answers), ("call notes", analyse_new_call_notes), ("cases", analyse_new_cases))}
     forgotten = forget_deleted_answers() + forget_deleted_sources()
+    filled = _analyse_all(fill_word_ids, batch)  # analyses stored without word ids (before migration 0021)
     db.session.commit()
     if counts["answers"] or forgotten:
         lines.append(f"analysed {counts['answers']} answers, forgot {forgotten}")
     lines += [f"analysed {n} {name}" for name, n in counts.items() if n and name != "answers"]
+    if filled:
+        lines.append(f"stored the word ids of {filled} earlier analyses")
     return lines

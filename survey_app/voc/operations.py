@@ -18,6 +18,7 @@ from .. import audit
 from ..database import db
 from ..models import TextAnalysis, User, utcnow
 from .analyser import analyse_texts, topic_names
+from .vocabulary import pack_words
 
 __all__ = ["SourceText", "store_analyses", "confirm_topic", "TopicError"]
 
@@ -39,16 +40,18 @@ class SourceText:
 
 
 def store_analyses(kind: str, items: Sequence[SourceText]) -> int:
-    """Analyse ``items`` of source ``kind`` and store one row each (existing ones untouched); rows inserted."""
+    """Analyse ``items`` of source ``kind`` and store one row each with its words as vocabulary ids (existing
+    ones untouched); rows inserted."""
     if not items:
         return 0
     results = analyse_texts([item.text for item in items])
+    word_ids = pack_words([r.tokens.split() for r in results])
     now = utcnow()
     rows = [dict(source_kind=str(kind), source_id=item.source_id, source_code=item.source_code, wave_id=item.wave_id, org_unit_id=item.org_unit_id,
                  arrived_at=item.arrived_at or now, topic=r.topic, topic_probability=r.topic_probability,
                  sentiment=r.sentiment, sentiment_probability=r.sentiment_probability, tokens=r.tokens,
-                 quote=r.quote, model=r.model, analysed_at=now)
-            for item, r in zip(items, results, strict=True)]
+                 word_ids=ids, quote=r.quote, model=r.model, analysed_at=now)
+            for item, r, ids in zip(items, results, word_ids, strict=True)]
     dialect = db.session.get_bind().dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(TextAnalysis)
     statement = insert.on_conflict_do_nothing(index_elements=["source_kind", "source_id", "source_code"]).returning(TextAnalysis.id)

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 
 import numpy as np
 from sqlalchemy import func, select
@@ -23,10 +24,11 @@ from exports import VocTopic
 from ..database import db
 from ..models import OrgUnit, Response, TextAnalysis, TextSource, Wave
 from ..results.build import survey_waves, visible_rows
-from ..results.loading import UNKNOWN, load_wave, segment_questions
+from ..results.loading import UNKNOWN
 from .analyser import topic_names
 from .frames import WaveTexts, kept, wave_texts
 from .jobs import pending_count
+from .places import response_places
 
 __all__ = ["Theme", "OfficeTerms", "VocReport", "wave_voc", "workbook_topics", "subtree", "QUOTES_PER_THEME",
            "OFFICES_SHOWN"]
@@ -100,20 +102,23 @@ def _visible(wave: Wave, units: Collection[int] | None, unit: int | None) -> dic
 def _places(wave: Wave, units: Collection[int] | None, unit: int | None) -> dict[int, str]:
     """Response id → its office (or, without one, its unit) name, for the wave's complete responses the viewer may
     see (and in ``unit``); responses of no known place map to ""."""
-    questionnaire = wave.version.questionnaire
-    data = load_wave(wave.id, questionnaire, codes=list(dict.fromkeys(segment_questions(questionnaire).values())))
-    keep = np.ones(data.n, dtype=bool)
+    found = response_places(wave)
+    keep = np.ones(len(found.response_ids), dtype=bool)
     if units is not None:
-        keep &= visible_rows(data, units, wave.survey.org_unit_id)
+        keep &= _inside(found.units, units, wave.survey.org_unit_id)
     if unit is not None:
-        keep &= visible_rows(data, subtree(unit), wave.survey.org_unit_id)
-    office = data.segments.get("office_code")
-    codes = office.labels(unknown="").tolist() if office is not None else [""] * data.n
+        keep &= _inside(found.units, subtree(unit), wave.survey.org_unit_id)
+    codes = found.offices
     by_code = dict(db.session.execute(select(OrgUnit.code, OrgUnit.name).where(OrgUnit.code.in_(set(codes) - {""}))).all())
     by_id = dict(db.session.execute(select(OrgUnit.id, OrgUnit.name).where(
-        OrgUnit.id.in_(set(data.units.tolist()) - {UNKNOWN}))).all())
-    places = [by_code.get(code) or by_id.get(uid, "") for code, uid in zip(codes, data.units.tolist(), strict=True)]
-    return {rid: places[i] for i, rid in enumerate(data.response_ids.tolist()) if keep[i]}
+        OrgUnit.id.in_(set(found.units.tolist()) - {UNKNOWN}))).all())
+    places = [by_code.get(code) or by_id.get(uid, "") for code, uid in zip(codes, found.units.tolist(), strict=True)]
+    return {rid: places[i] for i, rid in enumerate(found.response_ids.tolist()) if keep[i]}
+
+
+def _inside(response_units: np.ndarray, units: Collection[int], survey_unit: int | None) -> np.ndarray:
+    """The results pages' rule (:func:`survey_app.results.build.visible_rows`) on the responses' units."""
+    return visible_rows(SimpleNamespace(units=response_units), units, survey_unit)
 
 
 def _quotes(best: list) -> tuple[str, ...]:
