@@ -3,7 +3,7 @@
 Existing analyses are filled in here, a batch at a time (the voc-analysis job fills any row still without ids).
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-06 21:30:00
 """
 import hashlib
