@@ -8,9 +8,8 @@ from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import insert
 
-from ..database import db
+from ..database import db, insert_rows
 from ..models import AuditEvent
 
 
@@ -39,10 +38,8 @@ def record(action: str, object_type: str | None = None, object_id: Any = None,
 
 def record_many(action: str, object_type: str | None, objects: list[tuple[Any, dict[str, Any]]]) -> None:
     """Append one audit event per (object id, details) for the current actor, in one multi-row INSERT."""
-    if not objects:
-        return
     actor_id, name, address = current_actor()
-    db.session.execute(insert(AuditEvent), [
+    insert_rows(AuditEvent.__table__, [
         {"action": action, "object_type": object_type, "object_id": None if object_id is None else str(object_id),
          "actor_id": actor_id, "actor_name": name, "actor_address": address, "details": details or {}}
         for object_id, details in objects])

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 
 from ..audit import current_actor, record, record_many
-from ..database import db
+from ..database import db, insert_rows
 from ..models import Case, CaseAnswer, CaseEvent, CaseStatus, OrgUnit, Permission, Resolution, User, utcnow
 from ..web.access import covers
 from ..web.scopes import ORG_WIDE
@@ -131,10 +131,8 @@ def open_cases(new_cases: list[NewCase]) -> list[int]:
                        "data": {"source": new.source, "routed_by": routed_by}})
         audits.append((case_id, {"source": new.source, "category": new.category, "unit": row["org_unit_id"]}))
         answers.extend({**answer, "case_id": case_id} for answer in new.answers)
-    db.session.execute(insert(Case), cases)
-    db.session.execute(insert(CaseEvent), events)
-    if answers:
-        db.session.execute(insert(CaseAnswer), answers)
+    for model, rows in ((Case, cases), (CaseEvent, events), (CaseAnswer, answers)):
+        insert_rows(model.__table__, rows)
     record_many("case.open", "case", audits)
     return ids
 
