@@ -118,11 +118,13 @@ def _mark_processed(outcomes: dict[int, str]) -> None:
 
 
 class _Batch:
-    """What a batch of triggers reads, each kind in one query: the responses with their wave, survey, version,
-    invitation and contact; their answers; the contacts' customers; rules per survey and units per office code."""
+    """What a batch of triggers reads, each kind in one query: the responses with their invitation and contact;
+    their waves with survey and version; their answers; the contacts' customers; rules per survey and units per
+    office code."""
 
     def __init__(self) -> None:
         self.responses: dict[int, Response] = {}
+        self.waves: dict[int, Wave] = {}
         self.answers: dict[int, dict[str, list[Answer]]] = {}
         self.customers: dict[int, Customer] = {}
         self.rules: dict[int, list[CaseRule]] = {}
@@ -130,11 +132,15 @@ class _Batch:
 
     def load(self, response_ids: list[int]) -> None:
         """Read what the triggers of ``response_ids`` need: three queries, whatever their number."""
-        wave = joinedload(Response.wave)
         self.responses.update((r.id, r) for r in db.session.scalars(
             select(Response).where(Response.id.in_(response_ids))
-            .options(wave.joinedload(Wave.survey), wave.joinedload(Wave.version),
-                     joinedload(Response.invitation).joinedload(Invitation.contact))).unique())
+            .options(joinedload(Response.invitation).joinedload(Invitation.contact))).unique())
+        # Their waves (with survey and version) once each, not once per response: a version carries its whole
+        # definition. Held here, ``response.wave`` then comes from the session without a query.
+        waves = {self.responses[i].wave_id for i in response_ids if i in self.responses} - set(self.waves)
+        if waves:
+            self.waves.update((w.id, w) for w in db.session.scalars(
+                select(Wave).where(Wave.id.in_(waves)).options(joinedload(Wave.survey), joinedload(Wave.version))))
         # Plain rows, not ORM objects: the rules only read them, and a batch holds thousands.
         for answer in db.session.execute(select(*ANSWER_COLUMNS).where(Answer.response_id.in_(response_ids))
                                          .order_by(Answer.response_id, Answer.question_code, Answer.position)):
