@@ -141,15 +141,27 @@ class _Batch:
         if waves:
             self.waves.update((w.id, w) for w in db.session.scalars(
                 select(Wave).where(Wave.id.in_(waves)).options(joinedload(Wave.survey), joinedload(Wave.version))))
-        # Plain rows, not ORM objects: the rules only read them, and a batch holds thousands.
-        for answer in db.session.execute(select(*ANSWER_COLUMNS).where(Answer.response_id.in_(response_ids))
-                                         .order_by(Answer.response_id, Answer.question_code, Answer.position)):
+        # Only the answers the rules look at, as plain rows (not ORM objects): the rules only read them.
+        query = select(*ANSWER_COLUMNS).where(Answer.response_id.in_(response_ids))
+        codes = self.codes_needed({self.waves[self.responses[i].wave_id].survey
+                                   for i in response_ids if i in self.responses})
+        if codes is not None:
+            query = query.where(Answer.question_code.in_(codes))
+        for answer in db.session.execute(query.order_by(Answer.response_id, Answer.question_code, Answer.position)):
             self.answers.setdefault(answer.response_id, {}).setdefault(answer.question_code, []).append(answer)
         contacts = [self.responses[i].invitation.contact for i in response_ids
                     if i in self.responses and self.responses[i].invitation is not None]
         wanted = {c.customer_id for c in contacts if c is not None and c.customer_id} - set(self.customers)
         if wanted:
             self.customers.update((c.id, c) for c in db.session.scalars(select(Customer).where(Customer.id.in_(wanted))))
+
+    def codes_needed(self, surveys: set[Survey]) -> set[str] | None:
+        """The question codes the surveys' rules read; None (every answer) for an index rule, which scores a whole
+        dimension, or the follow-up survey."""
+        rules = [rule for survey in surveys for rule in self.rules_of(survey.id)]
+        if any(s.kind == FOLLOWUP_KIND for s in surveys) or any(r.kind == CaseRuleKind.INDEX_AT_MOST for r in rules):
+            return None
+        return {rule.question_code for rule in rules}
 
     def rules_of(self, survey_id: int) -> list[CaseRule]:
         """The survey's active rules (read once per batch)."""
