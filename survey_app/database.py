@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import create_engine, event, exc
+from sqlalchemy import Table, create_engine, event, exc, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
@@ -226,3 +226,11 @@ class Database:
 
 
 db = Database()
+
+
+def insert_rows(table: Table, rows: list[dict]) -> None:
+    """Insert ``rows`` (dicts with the same keys) into ``table`` as one multi-row ``INSERT … VALUES (…), (…)``
+    compiled once: an executemany with RETURNING, which SQLAlchemy sends that way ("insertmanyvalues") on
+    PostgreSQL and SQLite; without RETURNING psycopg would send one INSERT per row."""
+    if rows:
+        db.session.execute(insert(table).returning(*table.primary_key.columns), rows)

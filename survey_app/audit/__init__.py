@@ -9,7 +9,7 @@ from typing import Any
 from flask import has_request_context, request
 from flask_login import current_user
 
-from ..database import db
+from ..database import db, insert_rows
 from ..models import AuditEvent
 
 
@@ -34,3 +34,12 @@ def record(action: str, object_type: str | None = None, object_id: Any = None,
                        actor_id=actor_id, actor_name=name, actor_address=address, details=details or {})
     db.session.add(event)
     return event
+
+
+def record_many(action: str, object_type: str | None, objects: list[tuple[Any, dict[str, Any]]]) -> None:
+    """Append one audit event per (object id, details) for the current actor, in one multi-row INSERT."""
+    actor_id, name, address = current_actor()
+    insert_rows(AuditEvent.__table__, [
+        {"action": action, "object_type": object_type, "object_id": None if object_id is None else str(object_id),
+         "actor_id": actor_id, "actor_name": name, "actor_address": address, "details": details or {}}
+        for object_id, details in objects])

@@ -11,6 +11,7 @@ from ..database import db
 from ..models import CaseRouting, OrgUnit
 from .categories import CATEGORIES, category_name
 from .operations import CaseError
+from .routing import routing_order
 
 MAX_PRIORITY = 9999
 
@@ -88,4 +89,4 @@ def ordered_rules(units: set[int] | None) -> list[CaseRouting]:
     if units is not None:
         query = query.where(CaseRouting.org_unit_id.in_(units))
     rules = db.session.scalars(query).all()
-    return sorted(rules, key=lambda r: (-(r.category is not None) - (r.region is not None), r.priority, r.id))
+    return sorted(rules, key=routing_order)

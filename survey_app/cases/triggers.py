@@ -5,8 +5,10 @@ trigger only when the survey has an active rule (or is the VOC follow-up survey)
 costs one cheap statement and nothing is evaluated while the respondent waits.
 
 :func:`process_triggers` (the ``case-triggers`` job, ``survey-app cases process``) takes pending triggers
-(PostgreSQL: ``FOR UPDATE SKIP LOCKED``, so two runners never take the same ones), opens at most one case
-per trigger and marks each trigger processed — all in one transaction per batch. A process killed
+(PostgreSQL: ``FOR UPDATE SKIP LOCKED``, so two runners never take the same ones), evaluates the rules in
+Python, opens at most one case per trigger — the batch's cases, numbers, timeline lines, audit rows and
+attached answers in one multi-row INSERT per table (:func:`survey_app.cases.operations.open_cases`) — and
+marks each trigger processed, all in one transaction per batch. A process killed
 mid-batch commits nothing of that batch; the next run finds the same triggers pending and ``cases.trigger_id``
 (unique) makes a second case for one trigger impossible. Exactly once.
 """
@@ -14,13 +16,12 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import exists, insert, literal, or_, select
+from sqlalchemy import exists, insert, literal, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from ..database import db
 from ..models import (
     Answer,
-    CaseAnswer,
     CaseRule,
     CaseRuleKind,
     CaseSource,
@@ -34,11 +35,13 @@ from ..models import (
     utcnow,
 )
 from .followup import FOLLOWUP_KIND, attach_followup
-from .operations import open_case
+from .operations import NewCase, open_cases
 from .rules import evaluate
 
 _PRIORITY_ORDER = {"high": 0, "normal": 1, "low": 2}
 READ_AHEAD = 20  # triggers whose responses, answers and customers are read in one go
+ANSWER_COLUMNS = (Answer.response_id, Answer.question_code, Answer.position, Answer.value_num, Answer.choice,
+                  Answer.value_text)
 
 
 def note_completed_response(*, response_id: int | None = None, invitation_id: int | None = None) -> None:
@@ -78,32 +81,50 @@ def _pause() -> None:
 def process_triggers(limit: int = 200, max_seconds: float | None = None) -> dict[str, int]:
     """One batch: open cases for pending triggers, attach follow-up answers; commits once. Returns counts.
 
-    ``max_seconds``: stop taking triggers of the batch after this long (the rest stay pending, released by the
-    commit), so on a loaded machine cases become visible in steps of about that, not of a whole batch."""
+    The batch's cases are written together (:func:`open_cases`: a few multi-row statements) and its triggers
+    marked processed in the same transaction. ``max_seconds``: stop taking triggers of the batch after this long
+    (the rest stay pending, released by the commit), so on a loaded machine cases become visible in steps of
+    about that, not of a whole batch."""
     counts = {"triggers": 0, "cases": 0, "followups": 0}
     pending = _pending(limit)
     batch, started = _Batch(), time.monotonic()
+    outcomes: dict[int, str] = {}
+    new_cases: list[NewCase] = []
     for number, trigger in enumerate(pending):
         if max_seconds is not None and counts["triggers"] and time.monotonic() - started > max_seconds:
             break
         if number % READ_AHEAD == 0:  # read a few at a time: a batch cut short by its budget read little in vain
             batch.load([t.response_id for t in pending[number:number + READ_AHEAD]])
         _pause()
-        trigger.outcome = _handle(trigger, batch)
-        trigger.processed_at = utcnow()
+        outcome, new_case = _handle(trigger, batch)
+        outcomes[trigger.id] = outcome
+        new_cases.extend([new_case] if new_case is not None else [])
         counts["triggers"] += 1
-        counts["cases"] += trigger.outcome == "case"
-        counts["followups"] += trigger.outcome == "followup"
+        counts["followups"] += outcome == "followup"
+    counts["cases"] = len(open_cases(new_cases))
+    _mark_processed(outcomes)
     db.session.commit()
     return counts
 
 
+def _mark_processed(outcomes: dict[int, str]) -> None:
+    """Set the triggers' outcome and processed time: one UPDATE per outcome (case, no_rule, followup …)."""
+    now, by_outcome = utcnow(), {}
+    for trigger_id, outcome in outcomes.items():
+        by_outcome.setdefault(outcome, []).append(trigger_id)
+    for outcome, ids in by_outcome.items():
+        db.session.execute(update(CaseTrigger).where(CaseTrigger.id.in_(ids)).values(processed_at=now, outcome=outcome),
+                           execution_options={"synchronize_session": False})
+
+
 class _Batch:
-    """What a batch of triggers reads, each kind in one query: the responses with their wave, survey, version,
-    invitation and contact; their answers; the contacts' customers; rules per survey and units per office code."""
+    """What a batch of triggers reads, each kind in one query: the responses with their invitation and contact;
+    their waves with survey and version; their answers; the contacts' customers; rules per survey and units per
+    office code."""
 
     def __init__(self) -> None:
         self.responses: dict[int, Response] = {}
+        self.waves: dict[int, Wave] = {}
         self.answers: dict[int, dict[str, list[Answer]]] = {}
         self.customers: dict[int, Customer] = {}
         self.rules: dict[int, list[CaseRule]] = {}
@@ -111,19 +132,36 @@ class _Batch:
 
     def load(self, response_ids: list[int]) -> None:
         """Read what the triggers of ``response_ids`` need: three queries, whatever their number."""
-        wave = joinedload(Response.wave)
         self.responses.update((r.id, r) for r in db.session.scalars(
             select(Response).where(Response.id.in_(response_ids))
-            .options(wave.joinedload(Wave.survey), wave.joinedload(Wave.version),
-                     joinedload(Response.invitation).joinedload(Invitation.contact))).unique())
-        for answer in db.session.scalars(select(Answer).where(Answer.response_id.in_(response_ids))
-                                         .order_by(Answer.response_id, Answer.question_code, Answer.position)):
+            .options(joinedload(Response.invitation).joinedload(Invitation.contact))).unique())
+        # Their waves (with survey and version) once each, not once per response: a version carries its whole
+        # definition. Held here, ``response.wave`` then comes from the session without a query.
+        waves = {self.responses[i].wave_id for i in response_ids if i in self.responses} - set(self.waves)
+        if waves:
+            self.waves.update((w.id, w) for w in db.session.scalars(
+                select(Wave).where(Wave.id.in_(waves)).options(joinedload(Wave.survey), joinedload(Wave.version))))
+        # Only the answers the rules look at, as plain rows (not ORM objects): the rules only read them.
+        query = select(*ANSWER_COLUMNS).where(Answer.response_id.in_(response_ids))
+        codes = self.codes_needed({self.waves[self.responses[i].wave_id].survey
+                                   for i in response_ids if i in self.responses})
+        if codes is not None:
+            query = query.where(Answer.question_code.in_(codes))
+        for answer in db.session.execute(query.order_by(Answer.response_id, Answer.question_code, Answer.position)):
             self.answers.setdefault(answer.response_id, {}).setdefault(answer.question_code, []).append(answer)
         contacts = [self.responses[i].invitation.contact for i in response_ids
                     if i in self.responses and self.responses[i].invitation is not None]
         wanted = {c.customer_id for c in contacts if c is not None and c.customer_id} - set(self.customers)
         if wanted:
             self.customers.update((c.id, c) for c in db.session.scalars(select(Customer).where(Customer.id.in_(wanted))))
+
+    def codes_needed(self, surveys: set[Survey]) -> set[str] | None:
+        """The question codes the surveys' rules read; None (every answer) for an index rule, which scores a whole
+        dimension, or the follow-up survey."""
+        rules = [rule for survey in surveys for rule in self.rules_of(survey.id)]
+        if any(s.kind == FOLLOWUP_KIND for s in surveys) or any(r.kind == CaseRuleKind.INDEX_AT_MOST for r in rules):
+            return None
+        return {rule.question_code for rule in rules}
 
     def rules_of(self, survey_id: int) -> list[CaseRule]:
         """The survey's active rules (read once per batch)."""
@@ -140,17 +178,17 @@ class _Batch:
         return self.units[code]
 
 
-def _handle(trigger: CaseTrigger, batch: _Batch) -> str:
+def _handle(trigger: CaseTrigger, batch: _Batch) -> tuple[str, NewCase | None]:
+    """The trigger's outcome, and the case to open when a rule fired."""
     response = batch.responses.get(trigger.response_id) or db.session.get(Response, trigger.response_id)
     survey = response.wave.survey
     answers = batch.answers.get(response.id, {})
     if survey.kind == FOLLOWUP_KIND:
-        return "followup" if attach_followup(response, answers) else "no_case"
+        return ("followup" if attach_followup(response, answers) else "no_case"), None
     hits = evaluate(batch.rules_of(survey.id), answers)
     if not hits:
-        return "no_rule"
-    _open_from(response, trigger, hits, batch)
-    return "case"
+        return "no_rule", None
+    return "case", _case_for(response, trigger, hits, batch)
 
 
 def _office_of(response: Response, contact, batch: _Batch) -> int | None:
@@ -164,25 +202,24 @@ def _office_of(response: Response, contact, batch: _Batch) -> int | None:
     return contact.org_unit_id if contact is not None else None
 
 
-def _open_from(response: Response, trigger: CaseTrigger, hits, batch: _Batch) -> None:
+def _case_for(response: Response, trigger: CaseTrigger, hits, batch: _Batch) -> NewCase:
+    """The case a response's rule hits open: the first rule's category, the highest priority, every hit attached."""
     invitation: Invitation | None = response.invitation
     contact = invitation.contact if invitation is not None else None
     customer = None
     if contact is not None and contact.customer_id:
         customer = batch.customers.get(contact.customer_id) or db.session.get(Customer, contact.customer_id)
-    first = hits[0].rule
     priority = min((hit.rule.priority for hit in hits), key=lambda p: _PRIORITY_ORDER.get(p, 1))
     questionnaire = response.wave.version.questionnaire
-    case = open_case(source=CaseSource.RESPONSE, category=first.category, priority=priority,
-                     summary=f"{response.wave.survey.title}: " + ", ".join(hit.reason for hit in hits),
-                     customer_id=customer.id if customer else None,
-                     org_unit_id=_office_of(response, contact, batch), region=customer.region if customer else None,
-                     response_id=response.id, trigger_id=trigger.id,
-                     was_detractor=any(hit.rule.kind in (CaseRuleKind.NPS_DETRACTOR, CaseRuleKind.SCORE_AT_MOST)
-                                       for hit in hits))
+    attached = []
     for hit in hits:
         question = questionnaire.question(hit.question_code)
-        db.session.add(CaseAnswer(case_id=case.id, rule_id=hit.rule.id, question_code=hit.question_code,
-                                  question_text=question.text.ko[:500] if question is not None else None,
-                                  value=hit.value, reason=hit.reason))
-
+        attached.append({"rule_id": hit.rule.id, "question_code": hit.question_code, "value": hit.value,
+                         "question_text": question.text.ko[:500] if question is not None else None,
+                         "reason": hit.reason})
+    return NewCase(source=CaseSource.RESPONSE, category=hits[0].rule.category, priority=priority,
+                   summary=f"{response.wave.survey.title}: " + ", ".join(hit.reason for hit in hits),
+                   customer_id=customer.id if customer else None, org_unit_id=_office_of(response, contact, batch),
+                   region=customer.region if customer else None, response_id=response.id, trigger_id=trigger.id,
+                   was_detractor=any(hit.rule.kind in (CaseRuleKind.NPS_DETRACTOR, CaseRuleKind.SCORE_AT_MOST)
+                                     for hit in hits), answers=attached)

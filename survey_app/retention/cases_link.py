@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
 
-from ..cases.operations import open_case
+from ..cases.operations import NewCase, open_cases
 from ..database import db
 from ..models import Case, CaseSource, Customer
 
@@ -27,8 +27,9 @@ def case_counts(cutoff: datetime):
 
 
 def create_callback_cases(customer_ids: list[int], *, title: str, note: str) -> list[int]:
-    """Open one call-back case per customer, in the queue of the customer's office; their ids in order."""
+    """Open one call-back case per customer, in the queue of the customer's office (written together); their
+    ids in order."""
     offices = dict(db.session.execute(select(Customer.id, Customer.org_unit_id)
                                       .where(Customer.id.in_(customer_ids))).all())
-    return [open_case(source=CaseSource.RETENTION, category=CALLBACK_CATEGORY, summary=title, detail=note,
-                      customer_id=cid, org_unit_id=offices.get(cid)).id for cid in customer_ids]
+    return open_cases([NewCase(source=CaseSource.RETENTION, category=CALLBACK_CATEGORY, summary=title, detail=note,
+                               customer_id=cid, org_unit_id=offices.get(cid)) for cid in customer_ids])
