@@ -141,3 +141,20 @@ def test_funnel_page_names_the_sending_states_and_lines_up_the_counts(app, app_c
     queue = html.split("발송 대기열:")[1].split("</p>")[0]
     assert "보냄 12" in queue and "대기 0" in queue and "sent" not in queue and "pending" not in queue
     assert '<td class="num">12</td>' in html  # sent to all twelve, right-aligned like every count
+
+
+def test_distribution_list_counts_invitations_made_without_a_send_plan(app, app_ctx, client, make_survey, make_user):
+    """Invitations from the API or a contact file, with no send plan: the list says 없음 for the plan but shows
+    how many people the wave invited, so staff do not read the wave as unsent."""
+    from survey_app.models import new_token
+    from tests.designer_support import staff
+
+    ids = make_survey()
+    with app_ctx() as session:
+        for _ in range(3):
+            session.add(Invitation(wave_id=ids["wave_id"], token_hash=new_token()[1], channel="api"))
+        session.commit()
+    staff(make_user, app_ctx, client, role="admin")
+    html = client.get("/manage/distribution/").get_data(as_text=True)
+    row = html.split(f"<td>{ids['wave_code']}</td>")[1].split("</tr>")[0]
+    assert "없음" in row and '<td class="num">3</td>' in row

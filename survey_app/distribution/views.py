@@ -5,12 +5,12 @@ from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from questionnaires.korean import resolve_particles
 
 from ..database import db
-from ..models import DistributionPlan, Permission, PlanStatus, Survey, Wave
+from ..models import DistributionPlan, Invitation, Permission, PlanStatus, Survey, Wave
 from ..web.access import requires, scopes, visible_units
 from .forms import PlanForm, RunningPlanForm
 from .funnel import STAGE_LABELS, STAGES, outbox_counts, wave_funnel
@@ -48,7 +48,16 @@ def index():
     units = visible_units(Permission.MANAGE_WAVES)
     if units is not None:
         query = query.where(or_(Survey.org_unit_id.in_(units), Survey.org_unit_id.is_(None)))
-    return render_template("distribution/index.html", rows=db.session.execute(query.limit(200)).all())
+    rows = db.session.execute(query.limit(200)).all()
+    return render_template("distribution/index.html", rows=rows, invited=_invited([wave.id for wave, _plan in rows]))
+
+
+def _invited(wave_ids: list[int]) -> dict[int, int]:
+    """Invitations per wave, however they were made (a send plan, the API, a contact file)."""
+    if not wave_ids:
+        return {}
+    return dict(db.session.execute(select(Invitation.wave_id, func.count()).where(Invitation.wave_id.in_(wave_ids))
+                                   .group_by(Invitation.wave_id)).all())
 
 
 def _wave(wave_id: int) -> tuple[Wave, DistributionPlan | None]:
