@@ -244,3 +244,19 @@ def test_a_closed_wave_is_not_counted_again_and_its_result_is_computed_once_afte
     with app_ctx() as session:
         served = stored.served_result(session.get(Wave, ids["wave_id"]))
     assert not served.stale and served.result.n == 4
+
+
+def test_scheduler_log_leaves_out_runs_skipped_while_the_job_is_busy(app, caplog):
+    """A run skipped because the previous one is still going is by design (one instance, coalesced): it is not
+    logged as a warning, while the scheduler's other warnings still are."""
+    import logging
+
+    from survey_app.distribution.scheduler import build_scheduler
+
+    build_scheduler(app, 60)
+    logger = logging.getLogger("apscheduler.scheduler")
+    with caplog.at_level(logging.WARNING, logger="apscheduler.scheduler"):
+        logger.warning('Execution of job "%s" skipped: maximum number of running instances reached (%d)', "case_job", 1)
+        logger.warning('Run time of job "%s" was missed by %s', "tick_job", "0:00:05")
+    messages = [r.getMessage() for r in caplog.records if r.name == "apscheduler.scheduler"]
+    assert messages == ['Run time of job "tick_job" was missed by 0:00:05']
