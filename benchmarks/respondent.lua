@@ -1,7 +1,9 @@
 -- wrk script for benchmarks/bench_respondent.py: one respondent per request.
 --
 -- wrk -s respondent.lua URL -- FILE MODE PATH THREADS [ACCEPT_ENCODING]
---   FILE  lines of "<name=value of the session cookie> <url-encoded csrf token>", one prepared respondent each
+--   FILE  lines of "<name=value of the session cookie> <url-encoded csrf token>[ calm]", one prepared respondent
+--         each; "calm" answers question 7 with 5 instead of 1 (benchmarks/bench_case_rules.py: a rule on
+--         question 7 at or below 2 then fires only for the other respondents)
 --   MODE  get  : GET PATH with the next respondent's cookie (the list is reused when it runs out)
 --         post : POST PATH with the next respondent's cookie, 30 answers and its CSRF token;
 --                every respondent posts once: when the list runs out, requests go to /exhausted
@@ -24,14 +26,16 @@ function init(args)
   local number = 0
   for line in io.lines(file) do
     if number % nthreads == id then
-      local cookie, csrf = line:match("^(%S+) (%S+)$")
-      table.insert(entries, {cookie = cookie, csrf = csrf})
+      local cookie, csrf, calm = line:match("^(%S+) (%S+) ?(%S*)$")
+      table.insert(entries, {cookie = cookie, csrf = csrf, calm = (calm == "calm")})
     end
     number = number + 1
   end
   local answers = {}
   for q = 1, 30 do answers[q] = "a_Q" .. q .. "=" .. ((q % 7) + 1) end
   answers_body = table.concat(answers, "&") .. "&move=next&csrf_token="
+  answers[7] = "a_Q7=5"
+  calm_body = table.concat(answers, "&") .. "&move=next&csrf_token="
 end
 
 function request()
@@ -47,7 +51,7 @@ function request()
   if encoding ~= nil and encoding ~= "" then headers["Accept-Encoding"] = encoding end
   if mode ~= "get" then
     headers["Content-Type"] = "application/x-www-form-urlencoded"
-    return wrk.format("POST", path, headers, answers_body .. entry.csrf)
+    return wrk.format("POST", path, headers, (entry.calm and calm_body or answers_body) .. entry.csrf)
   end
   return wrk.format("GET", path, headers)
 end
