@@ -137,18 +137,26 @@ def test_a_first_saved_page_is_stored_with_its_new_partial_response_and_later_pa
 
 
 
-@pytest.mark.parametrize("with_rule", [True, False])
-def test_a_response_finished_at_once_carries_its_case_trigger_only_when_the_survey_has_a_rule(
-        app_ctx, invitation_id, with_rule):
-    """The trigger is written by the store itself (on PostgreSQL the same statement, so the same transaction);
-    a survey without an active rule gets none, and a twin's store adds neither response nor trigger."""
+@pytest.mark.parametrize(("rule", "wanted"), [
+    ({"kind": "score_at_most", "question_code": "Q1", "threshold": 5, "active": True}, True),  # Q1 4.5 ≤ 5 fires
+    ({"kind": "score_at_most", "question_code": "Q1", "threshold": 2, "active": False}, False),  # inactive
+    ({"kind": "score_at_most", "question_code": "Q1", "threshold": 2, "active": True}, False),  # 4.5 > 2: calm
+    ({"kind": "choice_is", "question_code": "Q5", "choice": "mail", "active": True}, True),  # second of two choices
+    ({"kind": "choice_is", "question_code": "Q2", "choice": "ems", "active": True}, False),
+    ({"kind": "nps_detractor", "question_code": "Q1", "active": True}, True),  # 0 ≤ 4.5 ≤ 6
+    ({"kind": "keyword", "question_code": "Q3", "keyword": "불친절", "active": True}, True),  # stems: the job decides
+])
+def test_a_response_finished_at_once_carries_its_case_trigger_only_when_a_rule_may_fire(
+        app_ctx, invitation_id, rule, wanted):
+    """The trigger is written by the store itself (on PostgreSQL the same statement, so the same transaction)
+    when an active rule may fire on the answers given (score, NPS and choice rules tested as the job tests them;
+    a keyword rule always may); otherwise none, and a twin's store adds neither response nor trigger."""
     from survey_app.cases.triggers import trigger_for_new_response
     from survey_app.models import CaseRule, CaseTrigger
 
     with app_ctx() as session:
         invitation = session.get(Invitation, invitation_id)
-        session.add(CaseRule(survey_id=invitation.wave.survey_id, kind="score_at_most", question_code="Q1",
-                             threshold=2, active=with_rule))  # an inactive rule asks for no trigger
+        session.add(CaseRule(survey_id=invitation.wave.survey_id, **rule))
         session.flush()
         rid = complete_at_once(invitation, ROWS_OF_EVERY_KIND, page=3, trigger_for=trigger_for_new_response)
         twin = complete_at_once(invitation, ROWS_OF_EVERY_KIND, page=3, trigger_for=trigger_for_new_response)
@@ -156,4 +164,23 @@ def test_a_response_finished_at_once_carries_its_case_trigger_only_when_the_surv
         triggers = session.scalars(select(CaseTrigger.response_id)).all()
         opened = session.get(Invitation, invitation_id).opened_at
     assert rid is not None and twin is None and opened is not None
-    assert triggers == ([rid] if with_rule else [])
+    assert triggers == ([rid] if wanted else [])
+
+
+@pytest.mark.parametrize(("threshold", "wanted"), [(5, True), (2, False)])
+def test_a_response_completed_page_by_page_leaves_a_trigger_only_when_a_rule_may_fire(
+        app_ctx, invitation_id, threshold, wanted):
+    """The later pages' path (:func:`note_completed_response`) tests the stored answers the same way."""
+    from survey_app.cases.triggers import note_completed_response
+    from survey_app.models import CaseRule, CaseTrigger
+
+    with app_ctx() as session:
+        invitation = session.get(Invitation, invitation_id)
+        session.add(CaseRule(survey_id=invitation.wave.survey_id, kind="score_at_most", question_code="Q1",
+                             threshold=threshold))
+        session.flush()
+        rid = start_with_answers(invitation, ROWS_OF_EVERY_KIND, page=1)
+        note_completed_response(response_id=rid)
+        session.commit()
+    with app_ctx() as session:
+        assert session.scalars(select(CaseTrigger.response_id)).all() == ([rid] if wanted else [])

@@ -1,8 +1,10 @@
 """From a completed response to a case: a trigger row in the respondent's transaction, a case in the job.
 
 :func:`note_completed_response` is the respondent path's one call: a single INSERT … SELECT that adds a
-trigger only when the survey has an active rule (or is the VOC follow-up survey), so a survey without rules
-costs one cheap statement and nothing is evaluated while the respondent waits.
+trigger only when the survey is the VOC follow-up survey or has an active rule that may fire on the response's
+answers (:func:`rule_may_fire`: the score, NPS and choice rules' own tests in SQL; a keyword or index rule
+always may), so a survey without rules costs one cheap statement, a calm response leaves no trigger for the
+job to read, and nothing is evaluated in Python while the respondent waits.
 
 :func:`process_triggers` (the ``case-triggers`` job, ``survey-app cases process``) takes pending triggers
 (PostgreSQL: ``FOR UPDATE SKIP LOCKED``, so two runners never take the same ones), evaluates the rules in
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import exists, insert, literal, or_, select, update
+from sqlalchemy import and_, exists, insert, literal, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from ..database import db
@@ -49,22 +51,49 @@ def note_completed_response(*, response_id: int | None = None, invitation_id: in
     if response_id is None and invitation_id is None:
         return
     mine = Response.id == response_id if response_id is not None else Response.invitation_id == invitation_id
+    answers = Answer.__table__
     chosen = (select(Response.id, literal(utcnow()).label("created_at"))
-              .join(Wave, Wave.id == Response.wave_id).where(mine, trigger_wanted(Wave.survey_id)))
+              .join(Wave, Wave.id == Response.wave_id)
+              .where(mine, trigger_wanted(Wave.survey_id, answers, answers.c.response_id == Response.id)))
     db.session.execute(insert(CaseTrigger).from_select(["response_id", "created_at"], chosen))
 
 
-def trigger_wanted(survey_id):
-    """SQL: the survey ``survey_id`` (an expression) has an active case rule or is the VOC follow-up survey."""
-    return or_(exists().where(CaseRule.survey_id == survey_id, CaseRule.active.is_(True)),
+_ANSWER_TESTED = (CaseRuleKind.SCORE_AT_MOST, CaseRuleKind.NPS_DETRACTOR, CaseRuleKind.CHOICE_IS)
+
+
+def rule_may_fire(survey_id, rows, *where):
+    """SQL: an active rule of ``survey_id`` may fire on the answers ``rows`` (columns ``question_code``,
+    ``value_num``, ``choice``; ``where`` narrows them to the response). The score, NPS and choice rules are
+    tested as :func:`.rules.evaluate` tests them; a keyword or index rule needs Python (word stems, scoring), so
+    it always may: the job decides. Never false where the job would open a case."""
+    answer_fires = exists(select(literal(1)).select_from(rows).where(
+        *where, rows.c.question_code == CaseRule.question_code,
+        or_(and_(CaseRule.kind == CaseRuleKind.SCORE_AT_MOST, rows.c.value_num <= CaseRule.threshold),
+            and_(CaseRule.kind == CaseRuleKind.NPS_DETRACTOR, rows.c.value_num >= 0, rows.c.value_num <= 6),
+            and_(CaseRule.kind == CaseRuleKind.CHOICE_IS, rows.c.choice == CaseRule.choice))))
+    return exists().where(CaseRule.survey_id == survey_id, CaseRule.active.is_(True),
+                          or_(CaseRule.kind.not_in(_ANSWER_TESTED), answer_fires))
+
+
+def trigger_wanted(survey_id, rows, *where):
+    """SQL: the survey ``survey_id`` (an expression) is the VOC follow-up survey, or has an active case rule
+    that may fire on the response's answers (:func:`rule_may_fire`)."""
+    return or_(rule_may_fire(survey_id, rows, *where),
                exists().where(Survey.id == survey_id, Survey.kind == FOLLOWUP_KIND))
 
 
-def trigger_for_new_response(new_response, survey_id, created_at):
+def trigger_for_new_response(new_response, survey_id, created_at, answers=None):
     """The trigger's INSERT … SELECT for the response a CTE (``new_response``, column ``id``) has just inserted,
     when ``survey_id`` wants one: the respondent's one-statement store carries it, so the trigger is written in
-    the response's own transaction (:func:`survey_app.responses.operations.complete_at_once`)."""
-    chosen = select(new_response.c.id, created_at).where(trigger_wanted(survey_id))
+    the response's own transaction (:func:`survey_app.responses.operations.complete_at_once`). ``answers``: the
+    response's answers as the statement was given them (its own inserted rows are not visible to it); by
+    default the stored answers of the response."""
+    if answers is None:
+        table = Answer.__table__
+        wanted = trigger_wanted(survey_id, table, table.c.response_id == new_response.c.id)
+    else:
+        wanted = trigger_wanted(survey_id, answers)
+    chosen = select(new_response.c.id, created_at).where(wanted)
     return insert(CaseTrigger).from_select(["response_id", "created_at"], chosen)
 
 

@@ -190,6 +190,14 @@ _RESPONSE_VALUES = ("wave_id", "version_id", "invitation_id", "channel", "hidden
 _ANSWER_VALUES = ("question_code", "position", "value_num", "choice", "value_text")
 
 
+def _given_answers(name: str = "given"):
+    """The statement's ``answers`` parameter (one JSON array of answer rows) as a table called ``name``."""
+    answers = Answer.__table__
+    return (func.json_to_recordset(cast(bindparam("answers", type_=Text()), postgresql.JSON))
+            .table_valued(*[column(name, answers.c[name].type) for name in _ANSWER_VALUES])
+            .render_derived(name=name, with_types=True))
+
+
 @functools.cache
 def _response_with_answers(*, opening: bool, trigger_for: TriggerFor | None):
     """PostgreSQL: a new response's INSERT and its answers' INSERT as one statement (one round
@@ -203,9 +211,7 @@ def _response_with_answers(*, opening: bool, trigger_for: TriggerFor | None):
                     .values({name: bindparam(f"new_{name}", type_=responses.c[name].type) for name in _RESPONSE_VALUES})
                     .on_conflict_do_nothing(index_elements=["invitation_id"]).returning(responses.c.id)
                     .cte("new_response"))
-    given = (func.json_to_recordset(cast(bindparam("answers", type_=Text()), postgresql.JSON))
-             .table_valued(*[column(name, answers.c[name].type) for name in _ANSWER_VALUES])
-             .render_derived(name="given", with_types=True))
+    given = _given_answers()
     new_answers = insert(answers).from_select(
         ["response_id", *_ANSWER_VALUES],
         select(new_response.c.id, *given.c).select_from(new_response).join(given, true())).cte("new_answers")
@@ -219,7 +225,8 @@ def _response_with_answers(*, opening: bool, trigger_for: TriggerFor | None):
     if trigger_for is not None:
         survey_id = bindparam("survey_id", type_=Integer())
         started = bindparam("new_started_at", type_=responses.c.started_at.type)
-        statement = statement.add_cte(trigger_for(new_response, survey_id, started).cte("new_trigger"))
+        trigger = trigger_for(new_response, survey_id, started, _given_answers("given_to_rules"))
+        statement = statement.add_cte(trigger.cte("new_trigger"))
     return statement
 
 
