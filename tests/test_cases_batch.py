@@ -25,7 +25,8 @@ CONTENT = {"NPS": 9, "SAT": 5, "RESOLVED": "1", "CONTACT": "2", "COMMENT": "친�
 
 
 def _world(make_org, make_survey, app_ctx) -> dict:
-    """Units, a survey with an NPS rule (불만) and a contact-wish rule (요청), and two routing rules."""
+    """Units, a survey with an NPS rule (불만), a contact-wish rule (요청) and a keyword rule no answer here matches
+    (so every response leaves a trigger: a keyword needs the job's word stems), and two routing rules."""
     units = {"center": make_org(code="CENTER-B", name="우편고객센터", level=OrgLevel.CENTER),
              "office": make_org(code="P-SOKCHO-B", name="속초우체국"),
              "shop": make_org(code="T-SHOP-B", name="우체국쇼핑 고객지원팀", level=OrgLevel.TEAM),
@@ -35,6 +36,7 @@ def _world(make_org, make_survey, app_ctx) -> dict:
         survey = session.get(Survey, ids["survey_id"])
         add_rule(survey, kind="nps_detractor", question_code="NPS", category="complaint", priority="high")
         add_rule(survey, kind="choice_is", question_code="CONTACT", choice="1", category="request")
+        add_rule(survey, kind="keyword", question_code="COMMENT", keyword="불친절")
         session.add_all([CaseRouting(category="request", org_unit_id=units["shop"], priority=10),
                          CaseRouting(region="강원", org_unit_id=units["gangwon"], priority=20)])
     return {**ids, **units}

@@ -170,17 +170,22 @@ def test_a_response_finished_at_once_carries_its_case_trigger_only_when_a_rule_m
 @pytest.mark.parametrize(("threshold", "wanted"), [(5, True), (2, False)])
 def test_a_response_completed_page_by_page_leaves_a_trigger_only_when_a_rule_may_fire(
         app_ctx, invitation_id, threshold, wanted):
-    """The later pages' path (:func:`note_completed_response`) tests the stored answers the same way."""
+    """The later pages' path (:func:`note_completed_response`) tests the response's own stored answers the same
+    way — not the wave's: an earlier unhappy neighbour's answer does not make a calm response leave a trigger."""
     from survey_app.cases.triggers import note_completed_response
-    from survey_app.models import CaseRule, CaseTrigger
+    from survey_app.models import CaseRule, CaseTrigger, new_token
 
     with app_ctx() as session:
         invitation = session.get(Invitation, invitation_id)
-        session.add(CaseRule(survey_id=invitation.wave.survey_id, kind="score_at_most", question_code="Q1",
-                             threshold=threshold))
+        neighbour = Invitation(wave_id=invitation.wave_id, token_hash=new_token()[1])
+        session.add_all([neighbour, CaseRule(survey_id=invitation.wave.survey_id, kind="score_at_most",
+                                             question_code="Q1", threshold=threshold)])
         session.flush()
+        unhappy = start_with_answers(neighbour, [AnswerRow("Q1", value_num=1)], page=1)
+        note_completed_response(response_id=unhappy)
         rid = start_with_answers(invitation, ROWS_OF_EVERY_KIND, page=1)
         note_completed_response(response_id=rid)
         session.commit()
     with app_ctx() as session:
-        assert session.scalars(select(CaseTrigger.response_id)).all() == ([rid] if wanted else [])
+        triggers = session.scalars(select(CaseTrigger.response_id).order_by(CaseTrigger.id)).all()
+    assert triggers == ([unhappy, rid] if wanted else [unhappy])

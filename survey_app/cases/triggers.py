@@ -70,9 +70,11 @@ def rule_may_fire(survey_id, rows, *where):
         *where, rows.c.question_code == CaseRule.question_code,
         or_(and_(CaseRule.kind == CaseRuleKind.SCORE_AT_MOST, rows.c.value_num <= CaseRule.threshold),
             and_(CaseRule.kind == CaseRuleKind.NPS_DETRACTOR, rows.c.value_num >= 0, rows.c.value_num <= 6),
-            and_(CaseRule.kind == CaseRuleKind.CHOICE_IS, rows.c.choice == CaseRule.choice))))
-    return exists().where(CaseRule.survey_id == survey_id, CaseRule.active.is_(True),
-                          or_(CaseRule.kind.not_in(_ANSWER_TESTED), answer_fires))
+            and_(CaseRule.kind == CaseRuleKind.CHOICE_IS, rows.c.choice == CaseRule.choice)))
+        .correlate_except(rows))  # the response's own rows: never every response's answers
+    return exists(select(CaseRule.id).where(CaseRule.survey_id == survey_id, CaseRule.active.is_(True),
+                                            or_(CaseRule.kind.not_in(_ANSWER_TESTED), answer_fires))
+                  .correlate_except(CaseRule))
 
 
 def trigger_wanted(survey_id, rows, *where):
