@@ -357,13 +357,13 @@ def _refresh_child(url: str, instance: str, wave_id: int, out) -> None:
     from survey_app import create_app
     from survey_app.database import db
     from survey_app.models import Wave
-    from survey_app.results.stored import compute_and_store, current_mark
+    from survey_app.results.stored import current_mark, recompute
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": instance})
     with app.app_context():
         wave = db.session.get(Wave, wave_id)
         start = time.perf_counter()
-        compute_and_store(wave, None, 0.95, current_mark(wave)[0])
+        recompute(wave, None, 0.95, current_mark(wave)[0])
         db.session.commit()
         seconds = time.perf_counter() - start
     out.send((seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))

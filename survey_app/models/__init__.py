@@ -31,7 +31,7 @@ from .org import OrgLevel, OrgUnit, StaffMember
 from .outbox import CUSTOMER_MESSAGE_KINDS, Lease, MessageKind, OutboxMessage, OutboxStatus
 from .privacy import AccessAction, PersonalDataAccess, PersonalDataSubject, SurveyPrivacy
 from .reports import Cadence, DeliveryStatus, ReportDelivery, ReportSubscription
-from .responses import Answer, Response, ResponseStatus
+from .responses import Answer, AnswerVector, Response, ResponseStatus
 from .result_settings import IndexTarget, SurveyWeighting
 from .retention import ChurnAction, ChurnActionKind, ChurnActionMember, ChurnRun, ChurnScore
 from .roles import ROLE_PERMISSIONS, Permission, Role, RoleGrant
@@ -45,7 +45,7 @@ from .waves import Invitation, Wave, WaveState, WaveStateError, hash_token, new_
 
 __all__ = [
     "CUSTOMER_MESSAGE_KINDS", "IndexTarget", "SurveyWeighting",
-    "Answer", "AuditEvent", "Base", "Contact", "ImmutableVersionError", "Invitation", "OrgLevel",
+    "Answer", "AnswerVector", "AuditEvent", "Base", "Contact", "ImmutableVersionError", "Invitation", "OrgLevel",
     "OrgUnit", "Response", "ResponseStatus", "StaffMember", "Survey", "SurveyState",
     "SurveyStateError", "SurveyVersion", "User", "Wave", "WaveState", "WaveStateError", "hash_token", "new_token",
     "utcnow",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
@@ -79,3 +79,22 @@ class Answer(Base):
     value_text: Mapped[str | None] = mapped_column(Text)
 
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class AnswerVector(Base):
+    """A complete response's numeric answers packed in one row, for loading a wave at database speed.
+
+    ``packed`` holds one little-endian float64 per code of the wave's matrix layout (``layout`` is a
+    digest of those codes, in order), ``NaN`` where the response has no numeric answer. Written only by
+    the results job (:mod:`survey_app.results.vectors`), never by the respondent's POST; triggers on
+    ``answers`` (migration 0022) delete a response's vector whenever one of its answers is inserted,
+    changed or deleted, so the long form stays the record and a vector is never older than it.
+    """
+
+    __tablename__ = "answer_vectors"
+    __table_args__ = (Index("ix_answer_vectors_wave_layout", "wave_id", "layout"),)
+
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"))
+    layout: Mapped[str] = mapped_column(String(16))
+    packed: Mapped[bytes] = mapped_column(LargeBinary)

@@ -385,11 +385,17 @@ def _weights(w: np.ndarray) -> tuple[np.ndarray | None, tuple[str, ...]]:
 
 def load_wave(wave_id: int, questionnaire: Questionnaire, codes: Sequence[str] | None = None, *,
               method: str = "auto") -> WaveData:
-    """Stream a wave's complete responses into a :class:`WaveData` (see the module docstring)."""
+    """Stream a wave's complete responses into a :class:`WaveData` (see the module docstring); ``method`` auto
+    reads the answers from packed vectors (:mod:`.vectors`) where they exist."""
     codes = list(codes) if codes is not None else numeric_codes(questionnaire)
+    from .vectors import load_matrix  # vectors builds on this module's readers
+
     loaded = load_responses(wave_id, questionnaire)
     ids = loaded["ids"]
-    matrix = load_answers(wave_id, ids, codes, method=method)
+    if method == "auto":  # packed vectors where the results job made them, the long form for the rest
+        matrix = load_matrix(wave_id, ids, questionnaire, codes)
+    else:  # one of the long-form readers, by name (the benchmark times each)
+        matrix = load_answers(wave_id, ids, codes, method=method)
     missing_to_nan(matrix, codes, questionnaire)
     segments = build_segments(loaded, matrix, codes, questionnaire)
     segments.update(customer_segments(ids))

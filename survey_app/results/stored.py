@@ -29,7 +29,7 @@ from questionnaires import QuestionnaireError
 
 from ..database import db
 from ..models import Response, ResponseStatus, StoredResult, Wave, utcnow
-from . import store
+from . import store, vectors
 from .build import survey_waves, wave_result, weighting_digest
 from .codec import decode
 from .model import WaveResult
@@ -90,6 +90,15 @@ def compute_and_store(wave: Wave, units: Collection[int] | None, confidence: flo
     return result
 
 
+def recompute(wave: Wave, units: Collection[int] | None, confidence: float, mark: str) -> WaveResult:
+    """The background job's computation: first pack the answers completed since the last run
+    (:func:`.vectors.pack_new`, committed at once so no write lock is held while scoring), then compute from
+    the packed vectors and store."""
+    if vectors.pack_new(wave.id, wave.version.questionnaire):
+        db.session.commit()
+    return compute_and_store(wave, units, confidence, mark)
+
+
 def served_result(wave: Wave, *, units: Collection[int] | None = None, confidence: float = 0.95) -> Served:
     """The wave's result for ``units`` (see the module docstring). Raises QuestionnaireError or ValueError
     when a result computed now cannot be."""
@@ -142,7 +151,7 @@ def _refresh(row: StoredResult) -> str:
     db.session.commit()  # the page shows that the computation has begun
     mark = current_mark(wave)[0]
     try:
-        result = compute_and_store(wave, row.units, row.confidence, mark)
+        result = recompute(wave, row.units, row.confidence, mark)
     except (QuestionnaireError, ValueError) as exc:
         db.session.rollback()
         row.started_at, row.error, row.requested_at, row.error_mark = None, str(exc)[:500], None, mark
