@@ -167,7 +167,7 @@ def test_copy_records_are_what_postgresql_reads(database_url, app_ctx, make_surv
             add_response(session, wave, answers, hidden={"office_code": "P-A"})
     with app_ctx():
         assert vectors.pack_new(ids["wave_id"], SMALL, chunk=64) == 304
-        monkeypatch.setattr(vectors, "READ_BLOCK", 1000)  # several parsing blocks
+        monkeypatch.setattr(vectors, "COPY_BLOCK", 1000)  # several parsing blocks
         packed = load_wave(ids["wave_id"], SMALL)
         _same_wave(packed, load_wave(ids["wave_id"], SMALL, method="packed"))
         assert packed.n == 304

@@ -21,7 +21,7 @@ rows took 35 s (``benchmarks/bench_analysis_report.py``; docs/benchmarks.md).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from sqlalchemy import delete, exists, insert, select
@@ -37,7 +37,7 @@ PACK_CHUNK = 65_536
 
 COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" * 2  # header: signature, flags, no extension
 COPY_TRAILER = b"\xff\xff"
-READ_BLOCK = 4 << 20
+COPY_BLOCK = 4 << 20
 
 
 def layout_of(codes: Sequence[str]) -> str:
@@ -102,6 +102,26 @@ def pack_new(wave_id: int, questionnaire: Questionnaire, *, chunk: int = PACK_CH
 
 # --- reading -------------------------------------------------------------------------------------
 
+def copy_records(sql: str, params: dict | None, record: np.dtype) -> Iterable[np.ndarray]:
+    """The rows of ``COPY (…) TO STDOUT (FORMAT binary)`` on the session's connection as numpy records, a block
+    of about ``COPY_BLOCK`` bytes at a time. Every column must be NOT NULL and of fixed size, so that each row
+    is ``record.itemsize`` bytes (``record`` starts with the row's int16 field count)."""
+    raw = db.session.connection().connection.driver_connection
+    pending = bytearray()
+    skip = len(COPY_SIGNATURE)
+    with raw.cursor() as cursor, cursor.copy(sql, params) as copy:
+        for data in copy:
+            pending += data
+            if len(pending) >= COPY_BLOCK:
+                whole = (len(pending) - skip) // record.itemsize * record.itemsize
+                yield np.frombuffer(bytes(pending[skip:skip + whole]), dtype=record)
+                del pending[:skip + whole]
+                skip = 0
+    whole = (len(pending) - skip - len(COPY_TRAILER)) // record.itemsize * record.itemsize
+    if whole > 0:
+        yield np.frombuffer(bytes(pending[skip:skip + whole]), dtype=record)
+
+
 def _place(matrix: np.ndarray, have: np.ndarray, ids: np.ndarray, rids: np.ndarray, values: np.ndarray) -> None:
     """Put vectors into the matrix rows of their responses (vectors of responses not in ``ids`` are dropped)."""
     if not len(rids):
@@ -113,27 +133,12 @@ def _place(matrix: np.ndarray, have: np.ndarray, ids: np.ndarray, rids: np.ndarr
 
 
 def _read_postgresql(wave_id: int, layout: str, width: int, place) -> None:
-    """The wave's vectors through one binary COPY, parsed a block of whole records at a time."""
+    """The wave's vectors through one binary COPY of fixed-size records, parsed by numpy a block at a time."""
     record = np.dtype([("fields", ">i2"), ("rid_len", ">i4"), ("rid", ">i4"), ("values_len", ">i4"),
                        ("values", "<f8", (width,))])
-    sql = (f"COPY (SELECT response_id, packed FROM answer_vectors WHERE wave_id = {int(wave_id)} "
-           f"AND layout = '{layout}' AND octet_length(packed) = {8 * width}) TO STDOUT (FORMAT binary)")
-    raw = db.session.connection().connection.driver_connection
-    pending = bytearray()
-    header = len(COPY_SIGNATURE)
-    with raw.cursor() as cursor, cursor.copy(sql) as copy:
-        for data in copy:
-            pending += data
-            if len(pending) < READ_BLOCK:
-                continue
-            whole = (len(pending) - header) // record.itemsize * record.itemsize
-            rows = np.frombuffer(bytes(pending[header:header + whole]), dtype=record)
-            place(rows["rid"].astype(np.int64), rows["values"])
-            del pending[:header + whole]
-            header = 0
-    whole = (len(pending) - header - len(COPY_TRAILER)) // record.itemsize * record.itemsize
-    if whole > 0:
-        rows = np.frombuffer(bytes(pending[header:header + whole]), dtype=record)
+    sql = ("COPY (SELECT response_id, packed FROM answer_vectors WHERE wave_id = %(wave)s AND layout = %(layout)s "
+           "AND octet_length(packed) = %(size)s) TO STDOUT (FORMAT binary)")
+    for rows in copy_records(sql, {"wave": wave_id, "layout": layout, "size": 8 * width}, record):
         place(rows["rid"].astype(np.int64), rows["values"])
 
 
