@@ -91,12 +91,15 @@ def compute_and_store(wave: Wave, units: Collection[int] | None, confidence: flo
 
 
 def recompute(wave: Wave, units: Collection[int] | None, confidence: float, mark: str) -> WaveResult:
-    """The background job's computation: first pack the answers completed since the last run
-    (:func:`.vectors.pack_new`, committed at once so no write lock is held while scoring), then compute from
-    the packed vectors and store."""
+    """The background job's computation: compute and store (from the packed vectors and the long form of the
+    responses not packed yet), commit, then pack those responses for the next run (:func:`.vectors.pack_new`;
+    committed at once). Packing after storing keeps the first computation of a large wave as quick as without
+    vectors; the next ones read almost every answer packed."""
+    result = compute_and_store(wave, units, confidence, mark)
+    db.session.commit()
     if vectors.pack_new(wave.id, wave.version.questionnaire):
         db.session.commit()
-    return compute_and_store(wave, units, confidence, mark)
+    return result
 
 
 def served_result(wave: Wave, *, units: Collection[int] | None = None, confidence: float = 0.95) -> Served:
