@@ -182,7 +182,7 @@ class _Levels:
             if value not in lookup:
                 lookup[value] = len(self.levels)
                 self.levels.append(str(value))
-        return np.fromiter((lookup[v] for v in values), dtype=np.int64, count=len(values))
+        return np.fromiter(map(lookup.__getitem__, values), dtype=np.int64, count=len(values))
 
 
 def _sorted_segment(name: str, levels: list[str], codes: np.ndarray) -> Segment:
@@ -202,12 +202,8 @@ def _hidden_sources(questionnaire: Questionnaire) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in sources.items()}
 
 
-def _ids_or_unknown(values: Sequence[int | None]) -> np.ndarray:
-    return np.fromiter((UNKNOWN if v is None else v for v in values), dtype=np.int64, count=len(values))
-
-
 def _floats(values: Sequence[float | None]) -> np.ndarray:
-    return np.fromiter((np.nan if v is None else v for v in values), dtype=np.float64, count=len(values))
+    return np.array(values, dtype=np.float64)  # None becomes NaN
 
 
 def load_responses(wave_id: int, questionnaire: Questionnaire) -> dict[str, object]:
@@ -218,18 +214,18 @@ def load_responses(wave_id: int, questionnaire: Questionnaire) -> dict[str, obje
     hidden_cols = [func.coalesce(*[Response.hidden[k].as_string() for k in keys]).label(name)
                    if len(keys) > 1 else Response.hidden[keys[0]].as_string().label(name)
                    for name, keys in sources.items()]
-    query = (select(Response.id, Response.weight, Response.subject_staff_id, Response.subject_org_unit_id,
-                    *hidden_cols)
+    query = (select(Response.id, Response.weight, func.coalesce(Response.subject_staff_id, UNKNOWN),
+                    func.coalesce(Response.subject_org_unit_id, UNKNOWN), *hidden_cols)
              .where(Response.wave_id == wave_id, Response.status == ResponseStatus.COMPLETE)
              .order_by(Response.id))
     parts: dict[str, list[np.ndarray]] = {key: [] for key in ("ids", "weight", "staff", "unit", *sources)}
     levels = {name: _Levels() for name in sources}
     for part in _stream(query):
         columns = list(zip(*part, strict=True))
-        parts["ids"].append(np.fromiter(columns[0], dtype=np.int64, count=len(part)))
+        parts["ids"].append(np.array(columns[0], dtype=np.int64))
         parts["weight"].append(_floats(columns[1]))
-        parts["staff"].append(_ids_or_unknown(columns[2]))
-        parts["unit"].append(_ids_or_unknown(columns[3]))
+        parts["staff"].append(np.array(columns[2], dtype=np.int64))
+        parts["unit"].append(np.array(columns[3], dtype=np.int64))
         for name, values in zip(sources, columns[4:], strict=True):
             parts[name].append(levels[name].codes(values))
 
