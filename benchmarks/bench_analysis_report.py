@@ -440,6 +440,20 @@ def served_from_store(app, wave_id: int, repeat: int) -> float:
     return seconds
 
 
+def pack_all(wave_id: int, questionnaire) -> float:
+    """Seconds to pack every complete response of the wave into answer vectors from none (what the results
+    job does once for a wave that was large before vectors existed; later runs pack only new responses)."""
+    from survey_app.database import db
+    from survey_app.results.vectors import pack_new
+
+    db.session.execute(text("DELETE FROM answer_vectors WHERE wave_id = :w"), {"w": wave_id})
+    db.session.commit()
+    start = time.perf_counter()
+    pack_new(wave_id, questionnaire)
+    db.session.commit()
+    return time.perf_counter() - start
+
+
 def measure(app, wave_id: int, repeat: int, rows_loader: bool) -> dict[str, object]:
     """Every timing of one seeded wave, and whether the report equals the numpy baseline."""
     from analysis.report import score_wave
@@ -463,6 +477,9 @@ def measure(app, wave_id: int, repeat: int, rows_loader: bool) -> dict[str, obje
         t_copy, _ = best(lambda: bare_copy(wave_id), repeat)
         t_load, data = best(lambda: load("packed"), repeat)
         t_rows = best(lambda: load("rows"), 1)[0] if rows_loader else float("nan")
+        t_pack = pack_all(wave_id, q)
+        t_vectors, packed = best(lambda: load("auto"), repeat)
+        assert np.array_equal(packed.values, data.values, equal_nan=True), "vectors and long form differ"
         found = directory(data)
         names = segment_names(found)
         t_compute, _ = best(lambda: score_loaded_wave(data, q, segment_names=names, directory=found), repeat)
@@ -478,11 +495,13 @@ def measure(app, wave_id: int, repeat: int, rows_loader: bool) -> dict[str, obje
     got = {"mean": rep.item_means.value, "se": rep.item_means.se, "index": rep.scores.index.value,
            "index_se": rep.scores.index.se, "nps": rep.nps.value, "nps_se": rep.nps.se, "csat": rep.csat.value}
     same = all(np.allclose(got[k], ref[k], rtol=1e-9, atol=1e-12) for k in ref)
-    return {"n": data.n, "k": len(plan.specs) + 1, "load": t_load, "rows": t_rows, "compute": t_compute,
+    return {"n": data.n, "k": len(plan.specs) + 1, "load": t_load, "rows": t_rows, "pack": t_pack,
+            "vectors": t_vectors, "compute": t_compute,
             "core": t_core, "numpy": t_numpy, "e2e": t_e2e, "same": same, "copy": t_copy}
 
 
 HEADER = (f"{'responses':>10} {'items':>5} {'copy s':>7} {'load s':>7} {'load/copy':>9} {'rows-load s':>11} "
+          f"{'pack s':>7} {'vec-load s':>10} "
           f"{'compute s':>9} {'core s':>7} {'numpy s':>8} {'core/np':>7} {'compute/np':>10} {'end-to-end s':>12} "
           f"{'refresh s':>9} {'peak MB':>7} {'stored s':>8}  check")
 
@@ -491,6 +510,7 @@ def line(r: dict) -> str:
     """One row of the result table."""
     rows = "–" if np.isnan(r["rows"]) else f"{r['rows']:.3f}"
     return (f"{r['n']:>10} {r['k']:>5} {r['copy']:>7.3f} {r['load']:>7.3f} {r['load'] / r['copy']:>9.2f} {rows:>11} "
+            f"{r['pack']:>7.3f} {r['vectors']:>10.3f} "
             f"{r['compute']:>9.3f} {r['core']:>7.3f} {r['numpy']:>8.3f} {r['core'] / r['numpy']:>7.2f} "
             f"{r['compute'] / r['numpy']:>10.2f} {r['e2e']:>12.3f} {r.get('refresh', float('nan')):>9.3f} "
             f"{r.get('peak', float('nan')):>7.0f} {r.get('stored', float('nan')):>8.3f}  "
@@ -518,11 +538,14 @@ def write_docs(rows: list[dict], seeding: list[float]) -> None:
                "`copy`: a binary `COPY` of the same answer rows to the client, read and dropped (the baseline of "
                "`load`); `load`: complete responses → matrix, segments, weights (answers packed in SQL, streamed); "
                "`rows-load`: the same with one row per answer through a server-side cursor; "
+               "`pack`: packing every complete response into answer vectors from none (`results.vectors.pack_new`, "
+               "once per wave that was large before vectors; the job then packs only new responses); `vec-load`: "
+               "the load from the vectors (what the job and `end-to-end` read); "
                "`compute`: the whole report from the loaded arrays; `core`: `analysis.report.score_wave` "
                "(item means and SEs, 100-point scores, dimensions, index, NPS, CSAT); `numpy`: the same "
                "numbers as `core` written in plain numpy; `end-to-end`: `survey_app.results.build.wave_result` "
                "(load + counts + compute + trend); `refresh`: the scheduler's recompute of the stored result "
-               "(`results.stored.compute_and_store`, in a fresh process) and `peak MB` that process's peak "
+               "(`results.stored.recompute`, in a fresh process, the wave packed) and `peak MB` that process's peak "
                "resident memory; `stored`: the wave's result served from the store "
                "(`results.stored.served_result`: what the results page and the workbook download read). Load average before each size: "
                + ", ".join(f"{r['n']:,}: {r['load_before']:.1f}" for r in rows)
