@@ -42,7 +42,8 @@ from .design import SurveyDesign, as_design, linearised_variance
 from .estimate import ESTIMATE_COLUMNS, ItemEstimates, linearised_estimates, wald_ci
 from .results import DegenerateDataWarning, Estimate, small_sample_warnings
 
-__all__ = ["ItemSpec", "IndexResult", "KCSI_WEIGHTS", "item_scores", "compute_index", "pcsi_index", "kcsi_index"]
+__all__ = ["ItemSpec", "IndexResult", "KCSI_WEIGHTS", "item_scores", "compute_index", "compute_indices",
+           "pcsi_index", "kcsi_index"]
 
 #: KMAC's KCSI structure: overall 30%, element 50%, repurchase intent 20%.
 KCSI_WEIGHTS: Mapping[str, float] = {"overall": 0.30, "element": 0.50, "repurchase": 0.20}
@@ -258,53 +259,84 @@ def compute_index(responses: Any, items: Sequence[Any], dimension_weights: Mappi
     -------
     IndexResult
     """
+    return compute_indices(responses, items, {"": dimension_weights}, method=method, top=top, weights=weights,
+                           strata=strata, psu=psu, fpc=fpc, design=design, lonely_psu=lonely_psu,
+                           calibration=calibration, confidence=confidence)[""]
+
+
+def compute_indices(responses: Any, items: Sequence[Any], weight_maps: Mapping[str, Mapping[str, float] | None],
+                    *, method: str = "mean100", top: int = 2, weights: Any = None, strata: Any = None,
+                    psu: Any = None, fpc: Any = None, design: SurveyDesign | None = None,
+                    lonely_psu: str = "fail", calibration: Any = None,
+                    confidence: float = 0.95) -> dict[str, IndexResult]:
+    """Several indices over the same items, method and design: ``{name: dimension weights}`` → ``{name:
+    IndexResult}``, each equal to :func:`compute_index` with those weights, with the items' pass (scores,
+    linearisation, variances) made once for all of them instead of once per index."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     y = as_float_2d(responses, "responses")
     confidence = check_confidence(confidence)
     specs = _specs(items, y.shape[1])
-    dims, a, w_dim = _weight_matrices(specs, dimension_weights)
+    matrices = {name: _weight_matrices(specs, w) for name, w in weight_maps.items()}
+    if not matrices:
+        return {}
+    dims, a, _w = next(iter(matrices.values()))  # the item -> dimension matrix depends on the items only
     d = as_design(design, y.shape[0], weights, strata, psu, fpc, lonely_psu, calibration)
     item_scores(y[:0], specs, method, top=top)  # checks method and top before any work
     _check_on_scale(y, specs, np.array([s.low for s in specs], dtype=float),
                     np.array([s.points - 1 for s in specs], dtype=float))
     k = len(specs)
     value, used, wsum, variance = np.empty(k), np.empty(k, dtype=np.intp), np.empty(k), np.empty(k)
-    wvec = np.array([w_dim.get(dim, 0.0) for dim in dims])
+    wvecs = {name: np.array([w_dim.get(dim, 0.0) for dim in dims]) for name, (_d, _a, w_dim) in matrices.items()}
     # dimensions and index: their linearisation values x @ a and x @ b summed over the blocks, never the (n, k)
     # x itself; summed in the items' pass, and again only when an item without weighted answers changes ``a``
-    xa, xb = np.zeros((y.shape[0], len(dims))), np.zeros(y.shape[0])
-    b = a @ wvec
+    xa, xb = np.zeros((y.shape[0], len(dims))), {name: np.zeros(y.shape[0]) for name in wvecs}
+    b = {name: a @ wvec for name, wvec in wvecs.items()}
     for cols, x in _linearised_blocks(y, specs, method, top, d):  # items: a block of columns at a time
         value[cols], used[cols], wsum[cols] = x[1:]
         variance[cols] = linearised_variance(x[0], d)
         xa += x[0] @ a[cols]
-        xb += x[0] @ b[cols]
+        for name in b:
+            xb[name] += x[0] @ b[name][cols]
     answered_a, notes = _answered_items(a, wsum, used, specs, dims)
     if answered_a is not a:
-        a, b = answered_a, answered_a @ wvec
-        xa[...], xb[...] = 0.0, 0.0
+        a, b = answered_a, {name: answered_a @ wvec for name, wvec in wvecs.items()}
+        xa[...] = 0.0
+        for name in b:
+            xb[name][...] = 0.0
         for cols, x in _linearised_blocks(y, specs, method, top, d):
             xa += x[0] @ a[cols]
-            xb += x[0] @ b[cols]
-    se = np.sqrt(np.concatenate([variance, linearised_variance(xa, d), linearised_variance(xb, d)]))
+            for name in b:
+                xb[name] += x[0] @ b[name][cols]
+    se = np.sqrt(np.concatenate([variance, linearised_variance(xa, d)]))
+    se_index = {name: np.sqrt(linearised_variance(xb[name], d)).reshape(-1)[0] for name in xb}
     del xa, xb
     low, high = wald_ci(value, se[:k], confidence)
     item_est = ItemEstimates(value=value, se=se[:k], ci_low=low, ci_high=high, n=used, weighted_n=wsum,
                              statistic="mean", confidence=confidence, df=d.df)
     filled, answered = np.nan_to_num(value), ~np.isnan(y)
     summary = (answered, wsum, confidence, d.df, d.warnings + notes)
-    dim_est = {dim: _combination(filled, a[:, i], se[k + i], summary, "dimension")
-               for i, dim in enumerate(dims)}
-    index = _combination(filled, b, se[-1], summary, "index")
+    dim_est = {dim: _combination(filled, a[:, i], se[k + i], summary, "dimension") for i, dim in enumerate(dims)}
+    return {name: _index_result(filled, b[name], se_index[name], summary, (dims, wvecs[name], dim_est),
+                                item_est, tuple(s.code for s in specs), (matrices[name][2], method))
+            for name in b}
+
+
+def _index_result(filled: np.ndarray, b: np.ndarray, se: float, summary: tuple[Any, ...],
+                  dimensions: tuple[list[str], np.ndarray, dict[str, Estimate]], item_est: ItemEstimates,
+                  codes: tuple[str, ...], weighting: tuple[dict[str, float], str]) -> IndexResult:
+    """One index's result from the shared item and dimension estimates (NaN when a weighted dimension is empty)."""
+    dims, wvec, dim_est = dimensions
+    index = _combination(filled, b, se, summary, "index")
     empty = [dim for dim, w in zip(dims, wvec, strict=True) if w > 0 and np.isnan(dim_est[dim].value)]
     if empty:
         note = f"dimension(s) {empty} have no (weighted) answers: the index is undefined (NaN)"
-        warnings.warn(note, DegenerateDataWarning, stacklevel=2)
+        warnings.warn(note, DegenerateDataWarning, stacklevel=3)
         index = replace(index, value=float("nan"), se=float("nan"), ci=(float("nan"), float("nan")),
                         warnings=index.warnings + (note,))
-    return IndexResult(index=index, dimensions=dim_est, items=item_est,
-                       item_codes=tuple(s.code for s in specs), weights=w_dim, method=method)
+    w_dim, method = weighting
+    return IndexResult(index=index, dimensions=dim_est, items=item_est, item_codes=codes, weights=w_dim,
+                       method=method)
 
 
 def _linearised_blocks(y: np.ndarray, specs: list[ItemSpec], method: str, top: int, design: SurveyDesign):

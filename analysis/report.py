@@ -54,7 +54,7 @@ def score_wave(responses: Any, items: Sequence[Any], dimension_weights: Mapping[
                *, method: str = "mean100", top: int = 2, nps_scores: Any = None, csat_scores: Any = None,
                csat_points: int = 7, weights: Any = None, strata: Any = None, psu: Any = None,
                fpc: Any = None, design: SurveyDesign | None = None, lonely_psu: str = "fail",
-               calibration: Any = None, confidence: float = 0.95) -> WaveReport:
+               calibration: Any = None, confidence: float = 0.95, scores: IndexResult | None = None) -> WaveReport:
     """Score one wave: item means, item/dimension/index scores, NPS and CSAT.
 
     Parameters
@@ -73,6 +73,9 @@ def score_wave(responses: Any, items: Sequence[Any], dimension_weights: Mapping[
         Overall-satisfaction answers on 1..``csat_points`` for the CSAT top-2-box.
     weights, strata, psu, fpc, design, lonely_psu, calibration, confidence
         As in :func:`analysis.estimate.mean`; a weighting result may be passed as ``weights``.
+    scores : IndexResult, optional
+        The item/dimension/index scores when already computed with the same items, weights, method, design
+        and confidence (:func:`analysis.index.compute_indices` scores several indices in one pass).
 
     Returns
     -------
@@ -82,8 +85,9 @@ def score_wave(responses: Any, items: Sequence[Any], dimension_weights: Mapping[
     confidence = check_confidence(confidence)
     d = as_design(design, y.shape[0], weights, strata, psu, fpc, lonely_psu, calibration)
     item_means = means(y, design=d, confidence=confidence)
-    scores = compute_index(y, items, dimension_weights, method=method, top=top, design=d,
-                           confidence=confidence)
+    if scores is None:
+        scores = compute_index(y, items, dimension_weights, method=method, top=top, design=d,
+                               confidence=confidence)
     nps_est = None if nps_scores is None else nps(nps_scores, design=d, confidence=confidence)
     csat_est = None
     if csat_scores is not None:

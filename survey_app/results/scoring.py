@@ -37,7 +37,7 @@ from analysis import estimate, kpi, reliability
 from analysis.contrasts import DimensionContrasts, dimension_contrasts, importance_intervals
 from analysis.design import SurveyDesign, make_design
 from analysis.drivers import driver_importance, importance_performance
-from analysis.index import IndexResult, ItemSpec, compute_index, item_scores
+from analysis.index import IndexResult, ItemSpec, compute_index, compute_indices, item_scores
 from analysis.report import WaveReport, score_wave
 from questionnaires import Index, Questionnaire, ScoredItem, Text
 
@@ -189,16 +189,15 @@ def score_core(data: WaveData, plan: ScoringPlan, confidence: float = 0.95) -> C
     y, notes = item_matrix(data, plan)
     report, indices = None, {}
     if plan.headline is not None and data.n:
+        indices = _index_results(y, plan, design, confidence)
         csat_item = _csat_item(plan)
         csat_scores = _kpi_column(data, csat_item)
         report = score_wave(
             y, plan.specs, plan.headline.weight_map, method=plan.headline.method, design=design,
             nps_scores=_kpi_column(data, plan.kpis.get("nps")), confidence=confidence,
             csat_scores=None if csat_scores is None else csat_scores - csat_item.scale_min + 1,
-            csat_points=csat_item.scale_max - csat_item.scale_min + 1 if csat_item else 7)
-        indices = {idx.code: report.scores if idx is plan.headline else
-                   compute_index(y, plan.specs, idx.weight_map, method=idx.method, design=design,
-                                 confidence=confidence) for idx in plan.indices}
+            csat_points=csat_item.scale_max - csat_item.scale_min + 1 if csat_item else 7,
+            scores=indices[plan.headline.code])
     hundred = _hundred(y, plan, report, indices, design, confidence)
     headline, respondent, own = plan.headline, np.full(data.n, np.nan), None
     if headline is not None and headline.method != "mean100":
@@ -212,6 +211,16 @@ def score_core(data: WaveData, plan: ScoringPlan, confidence: float = 0.95) -> C
     return CoreScores(report=report, hundred=hundred,
                       design=design, scores=scores, dimension_scores=dim_scores, respondent=respondent,
                       indices=indices, warnings=notes)
+
+
+def _index_results(y: np.ndarray, plan: ScoringPlan, design: SurveyDesign, confidence: float) -> dict[str, IndexResult]:
+    """Every declared index, the ones of one method scored in one pass over the items."""
+    found: dict[str, IndexResult] = {}
+    for method in dict.fromkeys(idx.method for idx in plan.indices):
+        found.update(compute_indices(y, plan.specs, {idx.code: idx.weight_map for idx in plan.indices
+                                                     if idx.method == method},
+                                     method=method, design=design, confidence=confidence))
+    return {idx.code: found[idx.code] for idx in plan.indices}
 
 
 def _hundred(y: np.ndarray, plan: ScoringPlan, report: WaveReport | None, indices: dict, design: SurveyDesign,
