@@ -22,7 +22,7 @@ from ..responses.operations import AlreadyCompleted
 from ..responses.values import answers_from_rows, rows_for
 from . import blocks as question_blocks
 from .client_logic import page_logic
-from .forms import build_page_form, page_items, question_numbers
+from .forms import TokenForm, build_page_form, page_items, question_numbers
 from .loading import InvitationOnPage, ResponseOnPage, WaveOnPage, load_page_state
 from .pages import (
     PageRead,
@@ -198,7 +198,7 @@ class SurveyFlow:
         blocks = None
         if form is None and not errors and question_blocks.ENABLED:  # a page shown as stored: blocks reused
             cached = question_blocks.cached_blocks(items, numbers, self.answers)
-            form = build_page_form(items if None in cached else [], self._csrf_seconds(), data=self.answers)
+            form = build_page_form(items, self._csrf_seconds(), data=self.answers) if None in cached else TokenForm()
             blocks = question_blocks.fill_blocks(items, numbers, self.answers, cached, form)
         form = form or build_page_form(items, self._csrf_seconds(), data=self.answers)
         expected = expected_sections(self.questionnaire, self.answers, self.shown(self.answers))
