@@ -25,7 +25,7 @@ from .forms import PageItem
 #: Off: every block is rendered through the macro (tests compare both ways; benchmarks A/B).
 ENABLED = True
 MACROS = "respond/_questions.html"
-MAX_BLOCKS = 8192
+MAX_BLOCKS = 4096  # about 1.3 KB each: some 5 MB at most per process
 
 _BLOCKS: dict[tuple, tuple[Question, Markup]] = {}
 
