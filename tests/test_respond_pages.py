@@ -374,3 +374,12 @@ def test_completion_is_refused_while_a_shown_required_answer_is_missing(client, 
     assert answer.headers["Location"].endswith("/done")
     assert response_row(app_ctx, wave).status == ResponseStatus.COMPLETE
     assert {("Q4_2", 0), ("Q6", 0)} <= set(stored(app_ctx, wave))
+
+
+def test_viewing_pages_leaves_the_session_cookie_as_it_is(client, wave):
+    """Reading a page changes nothing in the session: no re-signed cookie on a respondent's GET (the
+    templates' ``current_user`` is loaded only when read, and no respondent page reads it)."""
+    open_personal(client, wave)
+    for address in (f"/r/{wave['wave_code']}", page_url(wave, 1)):
+        answer = client.get(address)
+        assert answer.status_code == 200 and "Set-Cookie" not in answer.headers

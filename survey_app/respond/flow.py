@@ -20,8 +20,9 @@ from ..responses import operations
 from ..responses.links import LinkState
 from ..responses.operations import AlreadyCompleted
 from ..responses.values import answers_from_rows, rows_for
+from . import blocks as question_blocks
 from .client_logic import page_logic
-from .forms import build_page_form, page_items, question_numbers
+from .forms import TokenForm, build_page_form, page_items, question_numbers
 from .loading import InvitationOnPage, ResponseOnPage, WaveOnPage, load_page_state
 from .pages import (
     PageRead,
@@ -193,13 +194,19 @@ class SurveyFlow:
         """One page of questions (with the answers given so far, or the ones just posted)."""
         section = self.questionnaire.sections[page - 1]
         items = page_items(self.questionnaire, section, self.answers, self._seed())
+        numbers = question_numbers(items, self._asked_before(page))
+        blocks = None
+        if form is None and not errors and question_blocks.ENABLED:  # a page shown as stored: blocks reused
+            cached = question_blocks.cached_blocks(items, numbers, self.answers)
+            form = build_page_form(items, self._csrf_seconds(), data=self.answers) if None in cached else TokenForm()
+            blocks = question_blocks.fill_blocks(items, numbers, self.answers, cached, form)
         form = form or build_page_form(items, self._csrf_seconds(), data=self.answers)
         expected = expected_sections(self.questionnaire, self.answers, self.shown(self.answers))
         counted = self.counted_pages()
         return render_template(
             "respond/page.html", flow=self, q=self.questionnaire, section=section, items=items, form=form,
             errors=errors or {}, notice=notice, page=page, position=sum(1 for n in counted if n <= page),
-            total=len(counted), numbers=question_numbers(items, self._asked_before(page)),
+            total=len(counted), numbers=numbers, blocks=blocks,
             is_last=self._neighbour(page, +1) is None and (not expected or expected[-1] <= page),
             previous=self._neighbour(page, -1), logic=page_logic(self.questionnaire, items, self.answers),
         ), status

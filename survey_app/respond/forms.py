@@ -11,7 +11,10 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask import current_app
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from wtforms import DateField, Field, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
@@ -142,6 +145,18 @@ def _piped(text: str, answers: dict, questionnaire: Questionnaire) -> str:
 def build_page_form(items: list[PageItem], csrf_seconds: int, formdata=None, data: dict | None = None) -> PageForm:
     """A form for ``items``, instantiated with the posted data or the stored answers."""
     return _form_class(items, csrf_seconds)(formdata=formdata, data=_form_data(items, data or {}))
+
+
+class TokenForm:
+    """What a page reads of its form when it renders none of its fields (every question block cached):
+    the CSRF token field, with the markup and token the page's form would give it, without building one."""
+
+    def __init__(self) -> None:
+        config = current_app.config
+        if config.get("WTF_CSRF_ENABLED", True):  # as FlaskForm.Meta decides (no token field otherwise)
+            name = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+            setattr(self, name, Markup('<input id="{0}" name="{0}" type="hidden" value="{1}">').format(
+                name, generate_csrf()))
 
 
 #: Form classes by page and display order; a class is made once and reused (questionnaires are

@@ -5,6 +5,7 @@ The blueprints are registered by ``create_app`` (``survey_app.blueprints``), aft
 from __future__ import annotations
 
 from flask import Flask
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import csrf, login_manager
@@ -31,7 +32,16 @@ def bind_extensions(app: Flask) -> None:
     request_size.init_app(app)  # before the CSRF check reads the form
     csrf.init_app(app)
     i18n.init_app(app)
-    login_manager.init_app(app)  # its user loader is ``survey_app.accounts.load_user``
+    # Its user loader is ``survey_app.accounts.load_user``. Templates get ``current_user`` as the lazy proxy:
+    # Flask-Login's own context processor loads the user for every page, and on a respondent's page that
+    # only marked the session not fresh and re-signed its cookie (no respondent page asks who is signed in).
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(_lazy_current_user)
+
+
+def _lazy_current_user() -> dict:
+    """``current_user`` for templates, loaded when a template first reads it."""
+    return {"current_user": current_user}
 
 
 def init_app(app: Flask) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 
 from .access import public_endpoint
 
@@ -21,10 +22,24 @@ def init_app(app: Flask) -> None:
     """Add ``static_url()`` to templates and long caching to hashed static URLs."""
     static_folder = Path(app.static_folder or "")
 
+    urls: dict[tuple[str, str, float | None], str] = {}
+
     def static_url(filename: str) -> str:
+        """The file's URL with its content hash (built once per file, version and script root)."""
         path = static_folder / filename
-        version = _digest(str(path), path.stat().st_mtime) if path.is_file() else "0"
-        return url_for("static", filename=filename, v=version)
+        try:
+            stat = path.stat()
+        except OSError:
+            stat = None
+        mtime = stat.st_mtime if stat is not None and S_ISREG(stat.st_mode) else None
+        key = (request.script_root if has_request_context() else "", filename, mtime)
+        url = urls.get(key)
+        if url is None:
+            version = _digest(str(path), mtime) if mtime is not None else "0"
+            if len(urls) >= 1024:
+                urls.clear()
+            url = urls[key] = url_for("static", filename=filename, v=version)
+        return url
 
     app.jinja_env.globals["static_url"] = static_url
     app.add_url_rule("/favicon.ico", "favicon", favicon)
