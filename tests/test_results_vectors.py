@@ -153,7 +153,8 @@ def test_the_job_packs_then_stores_a_result_identical_to_the_long_forms(app, app
 
 
 def test_copy_records_are_what_postgresql_reads(database_url, app_ctx, make_survey, make_org, monkeypatch):
-    """On PostgreSQL the vectors are written and read with binary COPY: a larger wave, in more than one block."""
+    """On PostgreSQL the vectors are written with binary COPY and read a block at a time: a larger wave, written
+    in several COPYs and read in several blocks."""
     from survey_app.models import Wave
 
     if not database_url.startswith("postgresql"):
@@ -167,7 +168,7 @@ def test_copy_records_are_what_postgresql_reads(database_url, app_ctx, make_surv
             add_response(session, wave, answers, hidden={"office_code": "P-A"})
     with app_ctx():
         assert vectors.pack_new(ids["wave_id"], SMALL, chunk=64) == 304
-        monkeypatch.setattr(vectors, "COPY_BLOCK", 1000)  # several parsing blocks
+        monkeypatch.setattr(vectors, "BLOCK", 50)  # several blocks
         packed = load_wave(ids["wave_id"], SMALL)
         _same_wave(packed, load_wave(ids["wave_id"], SMALL, method="packed"))
         assert packed.n == 304

@@ -92,7 +92,7 @@ class AnswerVector(Base):
     """
 
     __tablename__ = "answer_vectors"
-    __table_args__ = (Index("ix_answer_vectors_wave_layout", "wave_id", "layout"),)
+    __table_args__ = (Index("ix_answer_vectors_wave_layout", "wave_id", "layout", "response_id"),)
 
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
     wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"))

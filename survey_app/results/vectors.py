@@ -8,9 +8,9 @@ codes), ``NaN`` where the response has no numeric answer. 모름/해당없음 co
 
 - The results job packs the responses completed since it last ran (:func:`pack_new`) before it recomputes
   a wave; the respondent's POST writes nothing extra.
-- Loading (:func:`load_matrix`) reads the wave's vectors (on PostgreSQL with one binary ``COPY`` parsed by
-  numpy, fixed-size records) and reads any response not packed yet from the long form, so a result is
-  the same with or without vectors, only faster.
+- Loading (:func:`load_matrix`) reads the wave's vectors (on PostgreSQL joined in SQL a block of responses
+  at a time, each block one ``np.frombuffer``) and reads any response not packed yet from the long form, so
+  a result is the same with or without vectors, only faster.
 - Triggers on ``answers`` (migration 0022) delete a response's vector whenever one of its answers is
   inserted, changed or deleted (an erasure, a correction), so no vector is older than its answers; the
   next run of the job packs it again.
@@ -21,23 +21,22 @@ rows took 35 s (``benchmarks/bench_analysis_report.py``; docs/benchmarks.md).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
-from sqlalchemy import delete, exists, insert, select
+from sqlalchemy import delete, exists, insert, select, text
 
 from questionnaires import Questionnaire
 
 from ..database import db
 from ..models import AnswerVector, Response, ResponseStatus
-from .loading import _postgresql, _stream, load_answers, numeric_codes
+from .loading import BLOCK, _postgresql, _raw_stream, _stream, load_answers, numeric_codes
 
 PACK_CHUNK = 65_536
 """Responses packed per step: the long form of a step is read, packed and written before the next."""
 
 COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" * 2  # header: signature, flags, no extension
 COPY_TRAILER = b"\xff\xff"
-COPY_BLOCK = 4 << 20
 
 
 def layout_of(codes: Sequence[str]) -> str:
@@ -102,26 +101,6 @@ def pack_new(wave_id: int, questionnaire: Questionnaire, *, chunk: int = PACK_CH
 
 # --- reading -------------------------------------------------------------------------------------
 
-def copy_records(sql: str, params: dict | None, record: np.dtype) -> Iterable[np.ndarray]:
-    """The rows of ``COPY (…) TO STDOUT (FORMAT binary)`` on the session's connection as numpy records, a block
-    of about ``COPY_BLOCK`` bytes at a time. Every column must be NOT NULL and of fixed size, so that each row
-    is ``record.itemsize`` bytes (``record`` starts with the row's int16 field count)."""
-    raw = db.session.connection().connection.driver_connection
-    pending = bytearray()
-    skip = len(COPY_SIGNATURE)
-    with raw.cursor() as cursor, cursor.copy(sql, params) as copy:
-        for data in copy:
-            pending += data
-            if len(pending) >= COPY_BLOCK:
-                whole = (len(pending) - skip) // record.itemsize * record.itemsize
-                yield np.frombuffer(bytes(pending[skip:skip + whole]), dtype=record)
-                del pending[:skip + whole]
-                skip = 0
-    whole = (len(pending) - skip - len(COPY_TRAILER)) // record.itemsize * record.itemsize
-    if whole > 0:
-        yield np.frombuffer(bytes(pending[skip:skip + whole]), dtype=record)
-
-
 def _place(matrix: np.ndarray, have: np.ndarray, ids: np.ndarray, rids: np.ndarray, values: np.ndarray) -> None:
     """Put vectors into the matrix rows of their responses (vectors of responses not in ``ids`` are dropped)."""
     if not len(rids):
@@ -132,17 +111,27 @@ def _place(matrix: np.ndarray, have: np.ndarray, ids: np.ndarray, rids: np.ndarr
     have[pos[keep]] = True
 
 
-def _read_postgresql(wave_id: int, layout: str, width: int, place) -> None:
-    """The wave's vectors through one binary COPY of fixed-size records, parsed by numpy a block at a time."""
-    record = np.dtype([("fields", ">i2"), ("rid_len", ">i4"), ("rid", ">i4"), ("values_len", ">i4"),
-                       ("values", "<f8", (width,))])
-    sql = ("COPY (SELECT response_id, packed FROM answer_vectors WHERE wave_id = %(wave)s AND layout = %(layout)s "
-           "AND octet_length(packed) = %(size)s) TO STDOUT (FORMAT binary)")
-    for rows in copy_records(sql, {"wave": wave_id, "layout": layout, "size": 8 * width}, record):
-        place(rows["rid"].astype(np.int64), rows["values"])
+def _read_postgresql(wave_id: int, layout: str, width: int, ids: np.ndarray, place) -> None:
+    """The vectors of ``ids`` a block of responses at a time: one row per block, its vectors joined in SQL
+    (``int4 response id | packed``) and read with one ``np.frombuffer``; the blocks are id ranges read
+    through the primary key, as :mod:`.loading` reads the long form."""
+    record = np.dtype([("rid", ">i4"), ("values", "<f8", (width,))])
+    starts = np.arange(0, len(ids), BLOCK)
+    params = {"lows": ids[starts].tolist(), "highs": ids[np.minimum(starts + BLOCK, len(ids)) - 1].tolist(),
+              "wave": wave_id, "layout": layout, "size": 8 * width}
+    sql = ("SELECT (SELECT string_agg(int4send(v.response_id) || v.packed, ''::bytea) FROM answer_vectors v "
+           "WHERE v.response_id BETWEEN b.lo AND b.hi AND v.wave_id = %(wave)s AND v.layout = %(layout)s "
+           "AND octet_length(v.packed) = %(size)s) "
+           "FROM unnest(%(lows)s::int[], %(highs)s::int[]) AS b(lo, hi)")
+    db.session.execute(text("SET LOCAL jit = off"))  # compiling this query costs more than running it
+    for rows in _raw_stream(sql, params, 16):
+        for (packed,) in rows:
+            if packed:
+                found = np.frombuffer(packed, dtype=record)
+                place(found["rid"].astype(np.int64), found["values"])
 
 
-def _read_rows(wave_id: int, layout: str, width: int, place) -> None:
+def _read_rows(wave_id: int, layout: str, width: int, _ids: np.ndarray, place) -> None:
     """The wave's vectors as rows, a partition at a time (SQLite)."""
     query = select(AnswerVector.response_id, AnswerVector.packed).where(AnswerVector.wave_id == wave_id,
                                                                        AnswerVector.layout == layout)
@@ -168,7 +157,8 @@ def load_matrix(wave_id: int, ids: np.ndarray, questionnaire: Questionnaire, cod
     matrix = np.full((len(ids), width), np.nan)
     have = np.zeros(len(ids), dtype=bool)
     reader = _read_postgresql if _postgresql() else _read_rows
-    reader(wave_id, layout_of(layout_codes), width, lambda rids, values: _place(matrix, have, ids, rids, values))
+    reader(wave_id, layout_of(layout_codes), width, ids,
+           lambda rids, values: _place(matrix, have, ids, rids, values))
     if not have.all():
         missing = np.flatnonzero(~have)
         matrix[missing] = load_answers(wave_id, ids[missing], layout_codes, method=method)

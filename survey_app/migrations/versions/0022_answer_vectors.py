@@ -39,7 +39,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['wave_id'], ['waves.id'], name=op.f('fk_answer_vectors_wave_id_waves'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('response_id', name=op.f('pk_answer_vectors'))
     )
-    op.create_index('ix_answer_vectors_wave_layout', 'answer_vectors', ['wave_id', 'layout'], unique=False)
+    op.create_index('ix_answer_vectors_wave_layout', 'answer_vectors', ['wave_id', 'layout', 'response_id'], unique=False)
     if op.get_bind().dialect.name == "postgresql":
         op.execute(POSTGRESQL_FUNCTION)
         for event, side in EVENTS.items():
