@@ -138,3 +138,40 @@ def test_an_empty_wave_loads_as_empty_arrays(app_ctx, make_survey):
         counts = response_counts(ids["wave_id"])
     assert data.n == 0 and data.values.shape == (0, len(CODES)) and data.segments == {}
     assert (counts.invitations, counts.complete, counts.rate) == (0, 0, None)
+
+
+def test_postgresql_blocks_of_responses_equal_the_streamed_rows(app_ctx, make_survey, make_org, monkeypatch):
+    """Levels, weights (some missing), evaluated units, a hidden field read under another key, numbers and empty
+    strings in the hidden values, Korean labels, and responses read in several blocks."""
+    from questionnaires import load_yaml
+    from survey_app.models import Wave
+    from survey_app.results import loading
+    from tests.test_results_support import SMALL_YAML
+
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    with app_ctx() as session:
+        if _db.session.get_bind().dialect.name != "postgresql":
+            pytest.skip("the block reader is PostgreSQL's")
+        wave = session.get(Wave, ids["wave_id"])
+        hiddens = [{"office_code": "P-A", "x_고객구분": "개인", "channel": 3}, {"office_code": "", "x_고객구분": "법인"},
+                   {"region": "R-RES", "customer_type": "기업"}, {}]
+        for i in range(40):
+            add_response(session, wave, {"Q1": 1 + i % 5}, hidden=hiddens[i % 4], weight=None if i % 3 else 1.5 + i,
+                         subject_org_unit_id=ids["units"]["P-B"] if i % 7 == 0 else None)
+    questionnaire = load_yaml(SMALL_YAML.replace(
+        "  - {code: channel, type: hidden}", "  - {code: channel, type: hidden}\n"
+        "  - {code: customer_type, type: hidden, source: x_고객구분}"))
+    sources = loading._hidden_sources(questionnaire)
+    assert sources["customer_type"] == ("customer_type", "x_고객구분")
+    monkeypatch.setattr(loading, "BLOCK", 7)
+    with app_ctx():
+        blocks = loading._responses_postgresql(ids["wave_id"], sources)
+        streamed = loading._responses_streamed(ids["wave_id"], sources)
+    assert len(blocks["ids"]) == 44
+    for key in ("ids", "weight", "staff", "unit"):
+        np.testing.assert_array_equal(blocks[key], streamed[key])
+    for name in sources:
+        got, want = blocks["hidden"][name], streamed["hidden"][name]
+        assert [None if c < 0 else got[0][c] for c in got[1]] == [None if c < 0 else want[0][c] for c in want[1]], name
+    assert set(blocks["hidden"]["customer_type"][0]) == {"개인", "법인", "기업"}
+    assert "3" in blocks["hidden"]["channel"][0]

@@ -209,8 +209,16 @@ def _floats(values: Sequence[float | None]) -> np.ndarray:
 def load_responses(wave_id: int, questionnaire: Questionnaire) -> dict[str, object]:
     """Ids, weights (NaN: none), evaluated staff/unit (-1: none) and hidden segment values (levels and codes)
     of the wave's complete responses, as arrays: each streamed part is turned into arrays at once, so
-    memory grows with the arrays, not with a Python object per value."""
+    memory grows with the arrays, not with a Python object per value. On PostgreSQL each block of responses
+    comes as one row of arrays (:func:`_responses_postgresql`)."""
     sources = _hidden_sources(questionnaire)
+    if _postgresql():
+        return _responses_postgresql(wave_id, sources)
+    return _responses_streamed(wave_id, sources)
+
+
+def _responses_streamed(wave_id: int, sources: dict[str, tuple[str, ...]]) -> dict[str, object]:
+    """:func:`load_responses` one row per response through a server-side cursor."""
     hidden_cols = [func.coalesce(*[Response.hidden[k].as_string() for k in keys]).label(name)
                    if len(keys) > 1 else Response.hidden[keys[0]].as_string().label(name)
                    for name, keys in sources.items()]
@@ -235,6 +243,62 @@ def load_responses(wave_id: int, questionnaire: Questionnaire) -> dict[str, obje
     return {"ids": joined("ids", np.int64), "weight": joined("weight", np.float64),
             "staff": joined("staff", np.int64), "unit": joined("unit", np.int64),
             "hidden": {name: (levels[name].levels, joined(name, np.int64)) for name in sources}}
+
+
+def _hidden_expressions(sources: dict[str, tuple[str, ...]]) -> tuple[list[str], dict[str, str]]:
+    """Each segment's SQL expression over ``r.hidden`` (the first of its keys given), the keys as parameters."""
+    expressions, params = [], {}
+    for i, keys in enumerate(sources.values()):
+        parts = []
+        for j, key in enumerate(keys):
+            params[f"key_{i}_{j}"] = key
+            parts.append(f"(r.hidden ->> %(key_{i}_{j})s::text)")
+        expressions.append(parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})")
+    return expressions, params
+
+
+def _responses_postgresql(wave_id: int, sources: dict[str, tuple[str, ...]]) -> dict[str, object]:
+    """:func:`load_responses` on PostgreSQL: the ids first (one array), then one row per block of ``BLOCK``
+    responses holding each column as an array (one aggregate pass, so every array lists the block's responses
+    in the same order), turned into numpy arrays without a Python tuple per response."""
+    complete = "r.wave_id = %(wave)s AND r.status = 'complete'"
+    raw = db.session.connection().connection.driver_connection
+    with raw.cursor(binary=True) as cursor:
+        cursor.execute(f"SELECT array_agg(r.id ORDER BY r.id) FROM responses r WHERE {complete}", {"wave": wave_id})
+        all_ids = np.array(cursor.fetchone()[0] or [], dtype=np.int64)
+    expressions, params = _hidden_expressions(sources)
+    starts = np.arange(0, len(all_ids), BLOCK)
+    params.update(wave=wave_id, lows=all_ids[starts].tolist(),
+                  highs=all_ids[np.minimum(starts + BLOCK, len(all_ids)) - 1].tolist())
+    columns = ", ".join(["array_agg(r.id)", "array_agg(r.weight)", "array_agg(coalesce(r.subject_staff_id, -1))",
+                         "array_agg(coalesce(r.subject_org_unit_id, -1))", *[f"array_agg({e})" for e in expressions]])
+    sql = (f"SELECT s.* FROM unnest(%(lows)s::int[], %(highs)s::int[]) AS b(lo, hi) CROSS JOIN LATERAL "
+           f"(SELECT {columns} FROM responses r WHERE r.id BETWEEN b.lo AND b.hi AND {complete}) AS s")
+    parts: dict[str, list[np.ndarray]] = {key: [] for key in ("ids", "weight", "staff", "unit", *sources)}
+    levels = {name: _Levels() for name in sources}
+    for rows in _raw_stream(sql, params, 16):
+        for ids, weights, staff, units, *hidden in rows:
+            if not ids:
+                continue
+            parts["ids"].append(np.array(ids, dtype=np.int64))
+            parts["weight"].append(_floats(weights))
+            parts["staff"].append(np.array(staff, dtype=np.int64))
+            parts["unit"].append(np.array(units, dtype=np.int64))
+            for name, values in zip(sources, hidden, strict=True):
+                parts[name].append(levels[name].codes(values))
+    return _joined_in_id_order(parts, levels)
+
+
+def _joined_in_id_order(parts: dict[str, list[np.ndarray]], levels: dict[str, _Levels]) -> dict[str, object]:
+    """The parts of :func:`_responses_postgresql` joined and sorted by response id."""
+    def joined(key: str, dtype) -> np.ndarray:
+        return np.concatenate(parts[key]) if parts[key] else np.empty(0, dtype=dtype)
+
+    ids = joined("ids", np.int64)
+    order = np.argsort(ids, kind="stable")
+    return {"ids": ids[order], "weight": joined("weight", np.float64)[order],
+            "staff": joined("staff", np.int64)[order], "unit": joined("unit", np.int64)[order],
+            "hidden": {name: (levels[name].levels, joined(name, np.int64)[order]) for name in levels}}
 
 
 # --- answers -------------------------------------------------------------------------------------
