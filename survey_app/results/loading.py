@@ -264,8 +264,9 @@ def _responses_postgresql(wave_id: int, sources: dict[str, tuple[str, ...]]) -> 
     complete = "r.wave_id = %(wave)s AND r.status = 'complete'"
     raw = db.session.connection().connection.driver_connection
     with raw.cursor(binary=True) as cursor:
-        cursor.execute(f"SELECT array_agg(r.id ORDER BY r.id) FROM responses r WHERE {complete}", {"wave": wave_id})
-        all_ids = np.array(cursor.fetchone()[0] or [], dtype=np.int64)
+        cursor.execute(f"SELECT string_agg(int4send(r.id), ''::bytea ORDER BY r.id) FROM responses r WHERE {complete}",
+                       {"wave": wave_id})
+        all_ids = np.frombuffer(cursor.fetchone()[0] or b"", dtype=">i4").astype(np.int64)
     expressions, params = _hidden_expressions(sources)
     starts = np.arange(0, len(all_ids), BLOCK)
     params.update(wave=wave_id, lows=all_ids[starts].tolist(),
@@ -276,7 +277,7 @@ def _responses_postgresql(wave_id: int, sources: dict[str, tuple[str, ...]]) -> 
            f"(SELECT {columns} FROM responses r WHERE r.id BETWEEN b.lo AND b.hi AND {complete}) AS s")
     parts: dict[str, list[np.ndarray]] = {key: [] for key in ("ids", "weight", "staff", "unit", *sources)}
     levels = {name: _Levels() for name in sources}
-    for rows in _raw_stream(sql, params, 16):
+    for rows in _raw_stream(sql, params, 1):  # a block's Python values at a time
         for ids, weights, staff, units, *hidden in rows:
             if not ids:
                 continue
