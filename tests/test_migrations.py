@@ -91,7 +91,7 @@ def test_0010_keys_answers_by_response_question_position_and_keeps_every_answer(
                               "VALUES (:r, :q, :p, :v, :c, :t)"),
                          dict(zip(("r", "q", "p", "v", "c", "t"), row, strict=True)))
     raw.dispose()
-    migrate.upgrade(empty_engine)
+    migrate.upgrade(empty_engine, "0010")  # not further: later copies of responses check its orphan rows
     read = ("SELECT response_id, question_code, position, value_num, choice, value_text FROM answers "
             "ORDER BY response_id, question_code, position")
     with empty_engine.connect() as conn:
@@ -163,3 +163,51 @@ def test_0021_stores_the_words_of_existing_analyses_as_vocabulary_ids(empty_engi
         t.split() for t in tokens]
     migrate.downgrade(empty_engine, "0019")
     assert "word_ids" not in {c["name"] for c in inspect(empty_engine).get_columns("text_analyses")}
+
+
+RESPONSES_WITH_CHILDREN = LINKED_TO_A_CONTACT[:5] + [
+    "INSERT INTO responses (id, wave_id, version_id, invitation_id, status, channel, started_at, last_page, hidden) "
+    "VALUES (1, 1, 1, 1, 'complete', 'web', '2026-01-01 00:00:00', 1, '{}')",
+    "INSERT INTO responses (id, wave_id, version_id, device_key, status, channel, started_at, last_page, hidden) "
+    "VALUES (2, 1, 1, 'd', 'complete', 'kiosk', '2026-01-01 00:00:00', 1, '{}')",
+    "INSERT INTO answers (response_id, question_code, position, value_num) VALUES (1, 'Q1', 0, 2), (2, 'Q1', 0, 9)",
+    "INSERT INTO case_triggers (id, response_id, created_at) VALUES (1, 1, '2026-01-01 00:00:00')",
+    "INSERT INTO cases (id, number, source, category, priority, status, summary, received_on, due_on, was_detractor, "
+    "version, updated_at, created_at, response_id, followup_response_id, trigger_id) VALUES (1, 'C-1', 'survey', "
+    "'other', 'normal', 'received', 's', '2026-01-01', '2026-01-08', TRUE, 1, '2026-01-01 00:00:00', "
+    "'2026-01-01 00:00:00', 1, 2, 1)",
+]
+KEYS = {"uq_responses_wave_id_device_key", "uq_responses_resume_key_hash"}
+RESPONSE_CHILDREN = ("SELECT (SELECT count(*) FROM answers), (SELECT count(*) FROM case_triggers), "
+                     "(SELECT response_id FROM cases), (SELECT followup_response_id FROM cases), "
+                     "(SELECT trigger_id FROM cases)")
+
+
+def test_0023_keys_unique_only_where_set_and_keeps_what_points_at_responses(empty_engine):
+    """0023 makes the resume and device keys partial unique indexes; on SQLite the copied responses table's DROP
+    would delete answers and case triggers and unlink cases — up and down, none is lost, and the rule holds."""
+    from sqlalchemy.exc import IntegrityError
+
+    migrate.upgrade(empty_engine, "0021")
+    with empty_engine.begin() as conn:
+        for statement in RESPONSES_WITH_CHILDREN:
+            conn.execute(text(statement))
+    migrate.upgrade(empty_engine, "0023")
+    with empty_engine.connect() as conn:
+        assert tuple(conn.execute(text(RESPONSE_CHILDREN)).one()) == (2, 1, 1, 2, 1)
+    indexes = {ix["name"]: ix for ix in inspect(empty_engine).get_indexes("responses")}
+    assert all(indexes[name]["unique"] for name in KEYS) and not KEYS & unique_constraints(empty_engine, "responses")
+    with empty_engine.begin() as conn:  # keys still unique where set; NULL keys never conflict
+        conn.execute(text("INSERT INTO responses (id, wave_id, version_id, status, channel, started_at, last_page, "
+                          "hidden) VALUES (3, 1, 1, 'partial', 'web', '2026-01-01 00:00:00', 0, '{}')"))
+    with pytest.raises(IntegrityError), empty_engine.begin() as conn:
+        conn.execute(text("INSERT INTO responses (id, wave_id, version_id, device_key, status, channel, started_at, "
+                          "last_page, hidden) VALUES (4, 1, 1, 'd', 'partial', 'web', '2026-01-01 00:00:00', 0, '{}')"))
+    migrate.downgrade(empty_engine, "0021")
+    with empty_engine.connect() as conn:
+        assert tuple(conn.execute(text(RESPONSE_CHILDREN)).one()) == (2, 1, 1, 2, 1)
+    assert KEYS <= unique_constraints(empty_engine, "responses")
+
+
+def unique_constraints(engine, table: str) -> set[str]:
+    return {uq["name"] for uq in inspect(engine).get_unique_constraints(table)}

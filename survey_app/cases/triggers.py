@@ -73,8 +73,14 @@ def rule_may_fire(survey_id, rows, *where):
             and_(CaseRule.kind == CaseRuleKind.CHOICE_IS, rows.c.choice == CaseRule.choice)))
         .correlate_except(rows))  # the response's own rows: never every response's answers
     return exists(select(CaseRule.id).where(CaseRule.survey_id == survey_id, CaseRule.active.is_(True),
-                                            or_(CaseRule.kind.not_in(_ANSWER_TESTED), answer_fires))
+                                            or_(_needs_python(CaseRule.kind), answer_fires))
                   .correlate_except(CaseRule))
+
+
+def _needs_python(kind):
+    """SQL: a rule kind that SQL does not test. Plain comparisons, not ``NOT IN``: an expanding list would be
+    rendered into the respondent's one-statement store again on every execution."""
+    return and_(*[kind != tested for tested in _ANSWER_TESTED])
 
 
 def trigger_wanted(survey_id, rows, *where):

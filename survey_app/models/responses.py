@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
@@ -20,6 +20,12 @@ class ResponseStatus(enum.StrEnum):
     COMPLETE = "complete"
 
 
+def _where_set(column: str) -> dict:
+    """A partial index's predicate on both backends: rows where ``column`` is not NULL."""
+    predicate = text(f"{column} IS NOT NULL")
+    return {"postgresql_where": predicate, "sqlite_where": predicate}
+
+
 class Response(Base):
     """One respondent's answers to one wave (or one evaluator's courtesy evaluation)."""
 
@@ -27,7 +33,10 @@ class Response(Base):
     __table_args__ = (
         # One response per personal invitation; one per device on an open link that asks for it.
         UniqueConstraint("invitation_id"),
-        UniqueConstraint("wave_id", "device_key"),
+        # Unique where set: a response without the key (every invitation response) writes no entry (0023).
+        Index("uq_responses_wave_id_device_key", "wave_id", "device_key", unique=True,
+              **_where_set("device_key")),
+        Index("uq_responses_resume_key_hash", "resume_key_hash", unique=True, **_where_set("resume_key_hash")),
         Index("ix_responses_wave_status", "wave_id", "status"),
     )
 
@@ -35,7 +44,7 @@ class Response(Base):
     wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="RESTRICT"))
     version_id: Mapped[int] = mapped_column(ForeignKey("survey_versions.id", ondelete="RESTRICT"))
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"))
-    resume_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    resume_key_hash: Mapped[str | None] = mapped_column(String(64))
     device_key: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20), default=ResponseStatus.PARTIAL)
     channel: Mapped[str] = mapped_column(String(20), default="web")

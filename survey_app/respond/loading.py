@@ -65,11 +65,9 @@ def load_page_state(visit: Visit) -> tuple[WaveOnPage, InvitationOnPage | None, 
     """The wave, the visit's invitation and its response in one query; None when the wave is gone."""
     now = utcnow()
     if visit.invitation_id is not None:
-        row = db.session.execute(_with_invitation(), {"wave_code": visit.wave, "invitation_id": visit.invitation_id,
-                                                      "now": now}).first()
+        row = _first_row(_with_invitation(), {"wave_code": visit.wave, "invitation_id": visit.invitation_id, "now": now})
     else:  # open link: the response this browser started, if any
-        row = db.session.execute(_with_open_response(), {"wave_code": visit.wave, "response_id": visit.response_id,
-                                                         "now": now}).first()
+        row = _first_row(_with_open_response(), {"wave_code": visit.wave, "response_id": visit.response_id, "now": now})
     if row is None:
         return None
     questionnaire = SurveyVersion.questionnaire_of(row.version_id, row.digest, lambda: db.session.scalar(
@@ -86,6 +84,10 @@ def load_page_state(visit: Visit) -> tuple[WaveOnPage, InvitationOnPage | None, 
     return wave, invitation, response
 
 
+def _first_row(statement, params: dict):
+    """The statement's first row, run as Core on the session's connection: it selects columns, not entities,
+    so the ORM's per-statement machinery (events, loading options, result wrapping) would be pure cost."""
+    return db.session.connection().execute(statement, params).first()
 
 
 def _wave_columns():
