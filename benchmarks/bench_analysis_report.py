@@ -366,7 +366,21 @@ def _refresh_child(url: str, instance: str, wave_id: int, out) -> None:
         recompute(wave, None, 0.95, current_mark(wave)[0])
         db.session.commit()
         seconds = time.perf_counter() - start
-    out.send((seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+    out.send((seconds, _peak_mb(resource)))
+
+
+def _peak_mb(resource) -> float:
+    """This process's peak resident memory in MB: ``VmHWM`` of /proc/self/status where there is one. Linux
+    carries ``ru_maxrss`` over a fork and exec, so a child started by a parent holding a loaded 1M wave reported
+    the parent's 2.5 GB; ``VmHWM`` belongs to the child's own address space."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def refresh_in_child(url: str, wave_id: int, code: str | None = None) -> tuple[float, float]:
