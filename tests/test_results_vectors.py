@@ -172,3 +172,22 @@ def test_copy_records_are_what_postgresql_reads(database_url, app_ctx, make_surv
         packed = load_wave(ids["wave_id"], SMALL)
         _same_wave(packed, load_wave(ids["wave_id"], SMALL, method="packed"))
         assert packed.n == 304
+
+
+def test_packing_that_another_process_did_first_leaves_the_stored_result(app, app_ctx, make_survey, make_org,
+                                                                          monkeypatch):
+    """Two recomputes at once (the scheduler and the command line): the second one's vectors collide with the
+    first's; its stored result stays and the job goes on."""
+    from survey_app.models import StoredResult, Wave
+
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    with app_ctx():
+        vectors.pack_new(ids["wave_id"], SMALL)
+    packed = np.array(ids["response_ids"], dtype=np.int64)
+    monkeypatch.setattr(vectors, "_unpacked_ids", lambda wave_id, layout: packed)  # as if not packed yet
+    with app_ctx() as session:
+        wave = session.get(Wave, ids["wave_id"])
+        result = stored.recompute(wave, None, 0.95, stored.current_mark(wave)[0])
+    with app_ctx() as session:
+        assert result.n == 4 and _vector_count(session, ids["wave_id"]) == 4
+        assert session.query(StoredResult).filter_by(wave_id=ids["wave_id"], kind="full").one().payload

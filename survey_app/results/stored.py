@@ -24,6 +24,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from questionnaires import QuestionnaireError
 
@@ -97,8 +98,12 @@ def recompute(wave: Wave, units: Collection[int] | None, confidence: float, mark
     vectors; the next ones read almost every answer packed."""
     result = compute_and_store(wave, units, confidence, mark)
     db.session.commit()
-    if vectors.pack_new(wave.id, wave.version.questionnaire):
-        db.session.commit()
+    try:
+        if vectors.pack_new(wave.id, wave.version.questionnaire):
+            db.session.commit()
+    except IntegrityError:  # another process (the command line beside the scheduler) packed them first
+        db.session.rollback()
+        log.info("answers of wave %s were packed by another process meanwhile", wave.code)
     return result
 
 

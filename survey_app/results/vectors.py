@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from sqlalchemy import delete, exists, insert, select, text
+from sqlalchemy.exc import IntegrityError
 
 from questionnaires import Questionnaire
 
@@ -71,10 +72,14 @@ def _copy_records(wave_id: int, layout: str, ids: np.ndarray, values: np.ndarray
 def _write(wave_id: int, layout: str, ids: np.ndarray, values: np.ndarray) -> None:
     """Store vectors in the session's transaction: binary COPY on PostgreSQL, one executemany elsewhere."""
     if _postgresql():
-        raw = db.session.connection().connection.driver_connection
-        with raw.cursor() as cursor, cursor.copy(
-                "COPY answer_vectors (response_id, wave_id, layout, packed) FROM STDIN (FORMAT binary)") as copy:
-            copy.write(_copy_records(wave_id, layout, ids, values))
+        connection = db.session.connection()
+        raw = connection.connection.driver_connection
+        try:
+            with raw.cursor() as cursor, cursor.copy(
+                    "COPY answer_vectors (response_id, wave_id, layout, packed) FROM STDIN (FORMAT binary)") as copy:
+                copy.write(_copy_records(wave_id, layout, ids, values))
+        except connection.dialect.loaded_dbapi.IntegrityError as exc:  # as SQLAlchemy raises it elsewhere
+            raise IntegrityError("COPY answer_vectors", None, exc) from exc
         return
     packed = np.ascontiguousarray(values, dtype="<f8")
     db.session.execute(insert(AnswerVector.__table__), [
