@@ -6,8 +6,8 @@ numbers for one complete response: one little-endian float64 per code of the wav
 codes), ``NaN`` where the response has no numeric answer. 모름/해당없음 codes are kept as given and become
 ``NaN`` when loaded, as from the long form.
 
-- The results job packs the responses completed since it last ran (:func:`pack_new`) before it recomputes
-  a wave; the respondent's POST writes nothing extra.
+- The results job packs the responses completed since it last ran (:func:`pack_new`) after it has stored a
+  wave's result (:func:`survey_app.results.stored.recompute`); the respondent's POST writes nothing extra.
 - Loading (:func:`load_matrix`) reads the wave's vectors (on PostgreSQL joined in SQL a block of responses
   at a time, each block one ``np.frombuffer``) and reads any response not packed yet from the long form, so
   a result is the same with or without vectors, only faster.
@@ -15,8 +15,8 @@ codes), ``NaN`` where the response has no numeric answer. 모름/해당없음 co
   inserted, changed or deleted (an erasure, a correction), so no vector is older than its answers; the
   next run of the job packs it again.
 
-For 1,000,000 responses x 30 codes, the vectors read in a few seconds where the long form's 30 million
-rows took 35 s (``benchmarks/bench_analysis_report.py``; docs/benchmarks.md).
+For 1,000,000 responses x 30 codes the vectors load in 1.6 s where the long form's 30 million rows took
+19–27 s on the same machine (``benchmarks/bench_analysis_report.py``; docs/benchmarks.md).
 """
 from __future__ import annotations
 
@@ -91,8 +91,7 @@ def pack_new(wave_id: int, questionnaire: Questionnaire, *, chunk: int = PACK_CH
     """Pack the wave's complete responses that have no current vector; returns how many were packed.
 
     Vectors of another layout (the wave's questionnaire changed its codes) are dropped first. Runs in the
-    session's transaction and does not commit: the job commits before it computes, so the writes hold no
-    lock while it scores.
+    session's transaction and does not commit (the job commits at once).
     """
     codes = numeric_codes(questionnaire)
     layout = layout_of(codes)
