@@ -66,6 +66,32 @@ def test_an_office_viewer_has_its_own_stored_result(app_ctx, make_survey, make_o
     assert sorted(r.units is None for r in rows) == [False, True]
 
 
+def test_an_office_viewers_stale_result_is_recomputed_once_the_viewer_asks_again(
+        app, app_ctx, make_survey, make_org, monkeypatch):
+    """Everyone's result is kept fresh by the job; one office's only after that office looks again."""
+    from survey_app.models import Wave
+
+    ids = seed_hand_wave(app_ctx, make_survey, make_org)
+    office = {ids["units"]["P-A"]}
+    with app_ctx() as session:
+        wave = session.get(Wave, ids["wave_id"])
+        stored.served_result(wave), stored.served_result(wave, units=office)
+    monkeypatch.setitem(app.config, "RESULTS_INLINE_MAX_RESPONSES", 0)  # every wave counts as large
+    with app_ctx() as session:
+        add_response(session, session.get(Wave, ids["wave_id"]), ANSWERS, hidden={"office_code": "P-A"})
+    with app_ctx() as session:
+        code = session.get(Wave, ids["wave_id"]).code
+        assert stored.refresh_stale() == [f"{code}: 5건 다시 계산"]  # everyone's, not the office's
+        shown = stored.served_result(session.get(Wave, ids["wave_id"]), units=office)
+        assert shown.stale and shown.result.n == 2 and shown.requested_at is not None
+        assert stored.refresh_stale() == [f"{code}: 3건 다시 계산"]  # asked for: now recomputed
+    with app_ctx() as session:
+        wave = session.get(Wave, ids["wave_id"])
+        again = stored.served_result(wave, units=office)
+        assert not again.stale and again.result.n == 3
+        _same(again.result, build.wave_result(wave, units=office))
+
+
 def test_new_answers_make_a_large_waves_result_stale_until_the_job_recomputes_it(
         app, app_ctx, make_survey, make_org, monkeypatch):
     from survey_app.models import StoredResult, Wave

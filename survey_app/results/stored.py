@@ -140,8 +140,14 @@ def fresh_result(wave: Wave, *, units: Collection[int] | None = None, confidence
 
 def stale_rows() -> list[StoredResult]:
     """Stored full results whose answers changed (or never computed, or of another shape), requested first;
-    one that failed is tried again when a viewer asks for it again or its answers change."""
-    rows = db.session.scalars(select(StoredResult).where(StoredResult.kind == store.FULL)).all()
+    one that failed is tried again when a viewer asks for it again or its answers change.
+
+    Results of everyone's scope are kept fresh; a limited viewer's (one office's, one region's) only once
+    that viewer asks again (``requested_at``): a national wave viewed by hundreds of offices would otherwise
+    be recomputed for each of them whenever an answer arrives, whether or not anyone looks."""
+    rows = db.session.scalars(select(StoredResult).where(
+        StoredResult.kind == store.FULL,
+        (StoredResult.scope == store.ALL) | StoredResult.requested_at.is_not(None))).all()
     marks: dict[int, str] = {}
     found = []
     for row in rows:
