@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from sqlalchemy import delete, func, select, update
 
-from survey_app.results import build, stored, vectors
+from survey_app.results import build, loading, stored, vectors
 from survey_app.results.loading import load_wave
 from tests.test_results_support import CODES, SMALL, add_response, seed_hand_wave
 
@@ -116,7 +116,7 @@ def test_a_new_layout_replaces_the_old_vectors(app_ctx, make_survey, make_org):
         vectors.pack_new(ids["wave_id"], SMALL)
         assert vectors.pack_new(ids["wave_id"], without_nps) == 4
         layouts = set(session.scalars(select(AnswerVector.layout).where(AnswerVector.wave_id == ids["wave_id"])))
-        assert layouts == {vectors.layout_of(["Q1", "Q2", "Q3", "Q4", "Q5", "Q7"])}
+        assert layouts == {loading.layout_of(["Q1", "Q2", "Q3", "Q4", "Q5", "Q7"])}
         np.testing.assert_array_equal(load_wave(ids["wave_id"], without_nps).values,
                                       load_wave(ids["wave_id"], without_nps, method="rows").values)
 
@@ -168,7 +168,7 @@ def test_copy_records_are_what_postgresql_reads(database_url, app_ctx, make_surv
             add_response(session, wave, answers, hidden={"office_code": "P-A"})
     with app_ctx():
         assert vectors.pack_new(ids["wave_id"], SMALL, chunk=64) == 304
-        monkeypatch.setattr(vectors, "BLOCK", 50)  # several blocks
+        monkeypatch.setattr(loading, "BLOCK", 50)  # several blocks
         packed = load_wave(ids["wave_id"], SMALL)
         _same_wave(packed, load_wave(ids["wave_id"], SMALL, method="packed"))
         assert packed.n == 304
