@@ -242,13 +242,7 @@ def _responses_streamed(wave_id: int, sources: dict[str, tuple[str, ...]]) -> di
         parts["unit"].append(np.array(columns[3], dtype=np.int64))
         for name, values in zip(sources, columns[4:], strict=True):
             parts[name].append(levels[name].codes(values))
-
-    def joined(key: str, dtype) -> np.ndarray:
-        return np.concatenate(parts[key]) if parts[key] else np.empty(0, dtype=dtype)
-
-    return {"ids": joined("ids", np.int64), "weight": joined("weight", np.float64),
-            "staff": joined("staff", np.int64), "unit": joined("unit", np.int64),
-            "hidden": {name: (levels[name].levels, joined(name, np.int64)) for name in sources}}
+    return _joined_in_id_order(parts, levels)
 
 
 def _hidden_expressions(sources: dict[str, tuple[str, ...]]) -> tuple[list[str], dict[str, str]]:
@@ -297,7 +291,7 @@ def _responses_postgresql(wave_id: int, sources: dict[str, tuple[str, ...]]) -> 
 
 
 def _joined_in_id_order(parts: dict[str, list[np.ndarray]], levels: dict[str, _Levels]) -> dict[str, object]:
-    """The parts of :func:`_responses_postgresql` joined and sorted by response id."""
+    """The parts read by :func:`_responses_streamed` or :func:`_responses_postgresql`, joined in response-id order."""
     def joined(key: str, dtype) -> np.ndarray:
         return np.concatenate(parts[key]) if parts[key] else np.empty(0, dtype=dtype)
 
@@ -388,8 +382,8 @@ def _place_vectors(matrix: np.ndarray, have: np.ndarray, ids: np.ndarray, rids: 
 
 def _vectors_postgresql(wave_id: int, layout: str, width: int, ids: np.ndarray, place) -> None:
     """The vectors of ``ids`` a block of responses at a time: one row per block, its vectors joined in SQL
-    (``int4 response id | packed``) and read with one ``np.frombuffer``; the blocks are id ranges read
-    through the primary key, as :mod:`.loading` reads the long form."""
+    (``int4 response id | packed``) and read with one ``np.frombuffer``; the blocks are id ranges, as
+    :func:`_answers_postgresql` reads the long form."""
     record = np.dtype([("rid", ">i4"), ("values", "<f8", (width,))])
     starts = np.arange(0, len(ids), BLOCK)
     params = {"lows": ids[starts].tolist(), "highs": ids[np.minimum(starts + BLOCK, len(ids)) - 1].tolist(),
