@@ -47,5 +47,5 @@ run bench_voc_text.py --texts 200 --stored 2000 --folds 2 --repeat 1 --no-docs
 run bench_churn.py --database-url "$URL" --sizes 2000:10000 --no-demo
 run bench_respondent.py --database-url "$URL" --seconds 2 --rounds 1 --clients 4 --respondents 12000 --no-docs
 run bench_case_job.py --database-url "$URL" --triggers 100 --rounds 1
-run bench_case_rules.py --database-url "$URL" --seconds 2 --rounds 1 --clients 4 --respondents 3000
+run bench_case_rules.py --database-url "$URL" --seconds 2 --rounds 1 --clients 4 --respondents 12000
 echo "== every benchmark ran at its smoke size"
