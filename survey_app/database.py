@@ -131,14 +131,17 @@ def _read_only_request() -> bool:
             and getattr(current_app.view_functions.get(request.endpoint), "reads_only", False))
 
 
-def make_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> Engine:
-    """An engine for ``url`` with the settings each backend needs."""
+def make_engine(url: str, *, echo: bool = False, pool_size: int = 5, autocommit: bool = False) -> Engine:
+    """An engine for ``url`` with the settings each backend needs; ``autocommit`` (PostgreSQL): its pool's
+    connections stay in autocommit, each statement its own transaction."""
     if url.startswith("sqlite"):
         engine = create_engine(url, echo=echo, connect_args={"timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size * 2)
+    options = {"isolation_level": "AUTOCOMMIT", "max_overflow": pool_size} if autocommit else {
+        "max_overflow": pool_size * 2}
+    engine = create_engine(url, echo=echo, pool_size=pool_size, **options)
     event.listen(engine, "checkin", _note_idle)
     event.listen(engine, "checkout", _idle_ping(engine.dialect))
     return engine
@@ -209,9 +212,16 @@ class Database:
             echo=app.config["DATABASE_ECHO"],
             pool_size=app.config["DATABASE_POOL_SIZE"],
         )
-        if engine.dialect.name == "postgresql":  # same pool; autocommit set on checkout, reset on return
-            app.extensions["survey_read_engine"] = engine.execution_options(isolation_level="AUTOCOMMIT")
+        if engine.dialect.name == "postgresql":  # a pool of its own, in autocommit: nothing set and reset per use
+            app.extensions["survey_read_engine"] = make_engine(
+                app.config["SQLALCHEMY_URL"], echo=app.config["DATABASE_ECHO"],
+                pool_size=app.config["DATABASE_POOL_SIZE"], autocommit=True)
         app.teardown_appcontext(self._remove_session)
+
+    @property
+    def bound(self) -> bool:
+        """Whether sessions run inside one given connection (the test suite), told without making a session."""
+        return self.session_factory.kw.get("bind") is not None
 
     def bind_to(self, connection: Connection | None) -> None:
         """Run every session inside ``connection``'s transaction (the test suite); None undoes it."""
@@ -221,8 +231,30 @@ class Database:
         else:
             self.session_factory.configure(bind=connection, join_transaction_mode="create_savepoint")
 
+    def direct_connection(self):
+        """The application context's pooled DBAPI connection in autocommit, from the read engine (PostgreSQL;
+        :mod:`survey_app.direct_sql`), borrowed on first use and returned when the context ends."""
+        pooled = g.get("direct_connection")
+        if pooled is None:
+            pooled = g.direct_connection = current_app.extensions["survey_read_engine"].raw_connection()
+        return pooled
+
+    def forget_direct_connection(self) -> None:
+        """Drop the context's direct connection without returning it (it was invalidated)."""
+        g.pop("direct_connection", None)
+
+    def dispose(self, app: Flask) -> None:
+        """Forget every pooled connection without closing it: in a process just forked from the one that
+        opened them (a server's worker)."""
+        for name in ("survey_engine", "survey_read_engine"):
+            if name in app.extensions:
+                app.extensions[name].dispose(close=False)
+
     def _remove_session(self, _exc: BaseException | None) -> None:
         self.session.remove()
+        pooled = g.pop("direct_connection", None)
+        if pooled is not None:
+            pooled.close()
 
 
 db = Database()

@@ -10,6 +10,7 @@ from flask import Flask, has_app_context
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
+from .database import db
 from .privacy.log_redaction import redact_request_line, redact_target, redact_url
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -73,7 +74,7 @@ def _die_with_master() -> None:
 
 def _start_worker(app: Flask) -> None:
     """Each worker opens its own database connections (none shared across a fork) and dies with its master."""
-    app.extensions["survey_engine"].dispose(close=False)
+    db.dispose(app)
     _die_with_master()
 
 

@@ -2,11 +2,12 @@
 POST loads in autocommit too, stores a personal link's first page with its response in one autocommitted
 statement (atomic by itself), and a later page's save (several statements) inside one transaction; a pooled
 connection used in autocommit goes back to transactions for the next write. Checked on the DBAPI connection
-each statement ran on, in an app whose sessions are not bound to the test's transaction (a schema of its own)."""
+each statement ran on (the driver's own cursor, which both SQLAlchemy and :mod:`survey_app.direct_sql` use), in an app whose sessions are not bound to the test's transaction (a schema of its own)."""
 from __future__ import annotations
 
+import psycopg
 import pytest
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, text
 
 from tests.dbsupport import PG_URL, empty_postgres_schema, normalise_url
 from tests.live_server import csrf_token
@@ -33,15 +34,25 @@ def pg_app(tmp_path):
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
 
 
-def test_the_page_get_runs_without_a_transaction_and_the_post_inside_one(pg_app):
+def test_the_page_get_runs_without_a_transaction_and_the_post_inside_one(pg_app, monkeypatch):
     from survey_app.models import Response
 
     token, wave_code, _wave, _invitation = field_live_wave(pg_app, "READONLY", "읽기 전용 시험")
     seen: list[tuple[str, bool]] = []
+    for name in ("survey_engine", "survey_read_engine"):  # each pool's first connection set up before watching
+        pg_app.extensions[name].connect().close()
+    execute = psycopg.Cursor.execute
 
-    @event.listens_for(pg_app.extensions["survey_engine"], "before_cursor_execute")
-    def note(conn, _cursor, statement, *_args):
-        seen.append((statement.split()[0].upper(), conn.connection.dbapi_connection.autocommit))
+    execute_many = psycopg.Cursor.executemany
+
+    def noted(run):  # every statement, through SQLAlchemy or straight on the driver
+        def note(cursor, query, *args, **kwargs):
+            seen.append((str(query).split()[0].upper(), cursor.connection.autocommit))
+            return run(cursor, query, *args, **kwargs)
+        return note
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", noted(execute))
+    monkeypatch.setattr(psycopg.Cursor, "executemany", noted(execute_many))
 
     client = pg_app.test_client()
     assert client.get(f"/s/{token}").status_code in (200, 302, 303)  # opening the link writes: a transaction

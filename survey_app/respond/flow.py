@@ -103,7 +103,7 @@ class SurveyFlow:
         state = LinkState.COMPLETED if response is not None and response.is_complete else wave.state
         answers = hidden_answers(questionnaire, _hidden_of(visit, invitation))
         if response is not None:
-            grouped = operations.stored_answers(response.id)
+            grouped = operations.committed_answers(response.id)
             answers.update(answers_from_rows(answer_fields(questionnaire), grouped))
         return cls(visit, wave, questionnaire, response, answers, state, invitation=invitation)
 

@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, select
 
 from questionnaires import Questionnaire
 
+from .. import direct_sql
 from ..database import db
 from ..models import Invitation, Response, ResponseStatus, SurveyVersion, Wave, utcnow
 from ..responses.links import LinkState
@@ -85,9 +86,9 @@ def load_page_state(visit: Visit) -> tuple[WaveOnPage, InvitationOnPage | None, 
 
 
 def _first_row(statement, params: dict):
-    """The statement's first row, run as Core on the session's connection: it selects columns, not entities,
-    so the ORM's per-statement machinery (events, loading options, result wrapping) would be pure cost."""
-    return db.session.connection().execute(statement, params).first()
+    """The statement's first row, run straight on the driver (:mod:`..direct_sql`): it selects columns, not
+    entities, so the ORM's and Core's per-statement machinery would be pure cost."""
+    return direct_sql.first_row(statement, params)
 
 
 def _wave_columns():

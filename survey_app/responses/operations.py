@@ -34,7 +34,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..database import autocommit_statements, db
+from .. import direct_sql
+from ..database import db
 from ..models import Answer, Invitation, Response, ResponseStatus, Wave, utcnow
 
 TriggerFor = Callable[..., object]
@@ -165,10 +166,10 @@ def _insert_with_answers(invitation: InvitationOnRecord, rows: list[AnswerRow], 
     if one_statement:
         answers = json.dumps([row.__dict__ for row in rows], ensure_ascii=False)  # one text, not 150 values
         statement = _response_with_answers(opening=invitation.opened_at is None, trigger_for=trigger_for)
-        with autocommit_statements():  # one statement, atomic by itself: no BEGIN and COMMIT round trips
-            response_id = db.session.connection().scalar(
-                statement, {**{f"new_{key}": value for key, value in values.items()}, "answers": answers,
-                            "survey_id": invitation.wave.survey_id})
+        values["hidden"] = json.dumps(values["hidden"], ensure_ascii=False)  # the driver takes JSON as text
+        # one statement, atomic by itself: run in autocommit straight on the driver, no BEGIN and COMMIT round trips
+        response_id = direct_sql.scalar(statement, {**{f"new_{key}": value for key, value in values.items()},
+                                                    "answers": answers, "survey_id": invitation.wave.survey_id})
     else:
         response_id = _insert_unless_twin(invitation, channel, values.pop("hidden"), returning=Response.id,
                                           **{key: values[key] for key in ("status", "finished_at", "last_page")})
@@ -290,6 +291,25 @@ def complete(response_id: int, codes: Collection[str], rows: Iterable[AnswerRow]
         db.session.execute(delete(Answer).where(Answer.response_id == response_id, or_(*stale)))
     _insert_rows(response_id, rows)
     db.session.flush()
+
+
+@functools.cache
+def _answers_of_response():
+    answers = Answer.__table__
+    return (select(answers.c.question_code, answers.c.position, answers.c.value_num, answers.c.choice,
+                   answers.c.value_text)
+            .where(answers.c.response_id == bindparam("response_id"))
+            .order_by(answers.c.question_code, answers.c.position))
+
+
+def committed_answers(response_id: int) -> dict[str, list]:
+    """The response's answers as last committed, grouped by question code, positions in order: plain rows
+    (``question_code``, ``position``, ``value_num``, ``choice``, ``value_text``) read in autocommit straight on
+    the driver (:mod:`..direct_sql`), for the respondent's page, which writes nothing before it reads them."""
+    grouped: dict[str, list] = {}
+    for row in direct_sql.all_rows(_answers_of_response(), {"response_id": response_id}):
+        grouped.setdefault(row.question_code, []).append(row)
+    return grouped
 
 
 def stored_answers(response_id: int) -> dict[str, list[Answer]]:

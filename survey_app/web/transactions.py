@@ -13,7 +13,8 @@ def commit_on_success(response: Response) -> Response:
     Rate-limit counts survive a rollback: a refused or failed attempt still counts.
     """
     if response.status_code < 400:
-        db.session.commit()
+        if db.session.registry.has():  # a request that never used the session (a respondent's page) has none
+            db.session.commit()
         return response
     db.session.rollback()
     if replay_hits():

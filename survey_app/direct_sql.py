@@ -1,0 +1,109 @@
+"""The respondent's hot statements run straight on the database driver (PostgreSQL).
+
+A page GET runs one statement and a final POST two. Through the ORM session and Core execution, each one cost
+more Python than the rest of the request: the session's begin, commit and close, the pooled connection's
+isolation level set and reset, an execution context per statement, events. Here a statement (a Core
+construct built once) is compiled once per process, and runs on one pooled psycopg connection kept in
+autocommit (the ``survey_read_engine``'s pool), borrowed once per application context and returned when it
+ends. Each statement is atomic by itself: reads, and single-statement writes such as a response stored with
+its answers (:func:`survey_app.responses.operations.complete_at_once`).
+
+Errors come out as SQLAlchemy's (``OperationalError`` when the database cannot be reached), as the views
+expect; a broken connection is dropped from the pool. On SQLite, and when the session is bound to a
+connection (the test suite runs inside one transaction), the statements run on the session's connection.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import exc
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql import ClauseElement
+
+from .database import db
+
+try:
+    from psycopg.rows import namedtuple_row
+except ImportError:  # an install for SQLite only: no read engine, every statement goes through the session
+    namedtuple_row = None
+
+_PLAIN = (str, int, float, bool, type(None))
+_COMPILED: dict[tuple[int, str], tuple[ClauseElement, str, dict]] = {}
+
+
+def compiled(statement: ClauseElement, dialect: Dialect) -> tuple[str, dict]:
+    """``statement`` as the driver's SQL text and its literal parameters, compiled once per process.
+
+    For statements built once (module-level or cached builders): the cache is keyed by identity. Literal
+    values must be plain (the driver adapts them; no SQLAlchemy type processing happens here)."""
+    key = (id(statement), dialect.name)
+    found = _COMPILED.get(key)
+    if found is None:
+        result = statement.compile(dialect=dialect)
+        sql, literals = str(result), dict(result.params)
+        if "POSTCOMPILE" in sql or not all(isinstance(value, _PLAIN) for value in literals.values()):
+            raise ValueError("a direct statement takes plain literal values and no expanding IN parameters")
+        found = _COMPILED[key] = (statement, sql, literals)  # the statement is kept: its id stays unique
+    return found[1], found[2]
+
+
+def first_row(statement: ClauseElement, params: dict[str, Any]):
+    """The statement's first row (attributes by column label), or None. ``params`` as the driver takes them
+    (JSON as text)."""
+    rows = _rows(statement, params, first=True)
+    return rows[0] if rows else None
+
+
+def all_rows(statement: ClauseElement, params: dict[str, Any]) -> list:
+    """Every row of the statement (attributes by column label)."""
+    return _rows(statement, params, first=False)
+
+
+def scalar(statement: ClauseElement, params: dict[str, Any]):
+    """The first column of the statement's first row, or None."""
+    row = first_row(statement, params)
+    return None if row is None else row[0]
+
+
+def _rows(statement: ClauseElement, params: dict, first: bool) -> list:
+    connection = db.session.connection() if _through_session() else None
+    if connection is not None and connection.dialect.name != "postgresql":
+        result = connection.execute(statement, params)
+        return [row for row in [result.first()] if row is not None] if first else list(result)
+    return _run(statement, params, connection, first)
+
+
+def _through_session() -> bool:
+    return "survey_read_engine" not in current_app.extensions or db.bound
+
+
+def _run(statement: ClauseElement, params: dict, connection, first: bool) -> list:
+    if connection is not None:
+        dialect, driver, pooled = connection.dialect, connection.connection.driver_connection, None
+    else:
+        dialect, pooled = current_app.extensions["survey_read_engine"].dialect, db.direct_connection()
+        driver = pooled.driver_connection
+    sql, literals = compiled(statement, dialect)
+    arguments = {**literals, **params}
+    cursor = driver.cursor(row_factory=namedtuple_row)
+    try:
+        cursor.execute(sql, arguments, prepare=True)
+        if not first:
+            return cursor.fetchall()
+        row = cursor.fetchone()
+        return [] if row is None else [row]
+    except dialect.loaded_dbapi.Error as error:
+        raise _as_sqlalchemy_error(error, sql, arguments, dialect, driver, cursor, pooled) from error
+    finally:
+        cursor.close()
+
+
+def _as_sqlalchemy_error(error, sql: str, arguments: dict, dialect: Dialect, driver, cursor, pooled):
+    """The driver's error as SQLAlchemy raises it; a pooled connection it broke is dropped from the pool."""
+    disconnected = dialect.is_disconnect(error, driver, cursor)
+    if disconnected and pooled is not None:
+        pooled.invalidate(error)
+        db.forget_direct_connection()
+    return exc.DBAPIError.instance(sql, arguments, error, dialect.loaded_dbapi.Error,
+                                   connection_invalidated=disconnected, dialect=dialect)
