@@ -93,7 +93,7 @@ def _field_wave(wave: Wave, questionnaire: Questionnaire, count: int, shift: flo
         plans.append(rows)
     _invite(wave, responses, offices, rng)
     ids = db.session.scalars(insert(Response).returning(Response.id, sort_by_parameter_order=True), responses).all()
-    answers = [{"response_id": rid, **row.__dict__} for rid, rows in zip(ids, plans, strict=True) for row in rows]
+    answers = [{"response_id": rid, **row._asdict()} for rid, rows in zip(ids, plans, strict=True) for row in rows]
     db.session.execute(insert(Answer), answers)
 
 

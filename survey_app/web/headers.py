@@ -5,8 +5,11 @@ come from the proxy's X-Forwarded-* headers (and only from that many trusted pro
 """
 from __future__ import annotations
 
+import hashlib
+
 from flask import Flask, Response, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
@@ -38,7 +41,25 @@ def add_security_headers(response: Response) -> Response:
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """The signed-cookie session, marked ``Secure`` whenever the request arrived over HTTPS."""
+    """The signed-cookie session, marked ``Secure`` whenever the request arrived over HTTPS.
+
+    Its serializer is made once per set of keys instead of once per request, and signs with ``hashlib.sha1``
+    itself (the same signature as Flask's lazy wrapper of it, through the standard library's fast HMAC)."""
+
+    digest_method = staticmethod(hashlib.sha1)
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """Flask's serializer for the app's current and fallback keys, made once per set of keys."""
+        key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        serializer = self._serializers.get(key)
+        if serializer is None:
+            if len(self._serializers) > 16:  # keys rotated many times in one process (tests)
+                self._serializers.clear()
+            serializer = self._serializers[key] = super().get_signing_serializer(app)
+        return serializer
 
     def get_cookie_secure(self, app: Flask) -> bool:
         """Secure when configured, or when this request is HTTPS (directly or via a trusted proxy)."""
