@@ -67,9 +67,10 @@ class BlankableDateField(DateField):
         super().process_formdata(valuelist)
 
 
-@dataclass
+@dataclass(frozen=True)
 class PageItem:
-    """A question on the page with its (piped) text, display order and form fields."""
+    """A question on the page with its (piped) text, display order and form fields (shared between
+    respondents when the same for all: never changed once made)."""
 
     question: Question
     text: str
@@ -117,8 +118,37 @@ def _make_field(answer: AnswerField, question: Question, ordered: list | None) -
     return StringField(label)
 
 
+#: A section's items when they are the same for every respondent (no piped text, no random order), by
+#: section; the section is kept beside them so that an entry is only trusted for that very object.
+_SHARED_ITEMS: dict[int, tuple[Section, tuple[PageItem, ...]]] = {}
+_MAX_SHARED_ITEMS = 4096
+
+
 def page_items(questionnaire: Questionnaire, section: Section, answers: dict, respondent_key: str) -> list[PageItem]:
-    """The page's questions in order, with piped texts and stable-random choice and row order."""
+    """The page's questions in order, with piped texts and stable-random choice and row order (made once
+    per section when nothing in them depends on the respondent)."""
+    hit = _SHARED_ITEMS.get(id(section))
+    if hit is not None and hit[0] is section:
+        return list(hit[1])
+    items = _make_items(questionnaire, section, answers, respondent_key)
+    if _same_for_everyone(section):
+        if len(_SHARED_ITEMS) >= _MAX_SHARED_ITEMS:
+            _SHARED_ITEMS.clear()
+        _SHARED_ITEMS[id(section)] = (section, tuple(items))
+    return items
+
+
+def _same_for_everyone(section: Section) -> bool:
+    """No question of the section pipes an answer into its text or help, or shuffles its choices or rows."""
+    return not any(question.randomize or _has_placeholder(question.text.get("ko"))
+                   or _has_placeholder(question.help.get("ko")) for question in section.questions)
+
+
+def _has_placeholder(text: str) -> bool:
+    return "{" in text or "}" in text
+
+
+def _make_items(questionnaire: Questionnaire, section: Section, answers: dict, respondent_key: str) -> list[PageItem]:
     items = []
     for question in section.questions:
         if question.type in (vocab.HIDDEN, vocab.COMPUTED):
@@ -139,7 +169,7 @@ def question_numbers(items: list[PageItem], start: int = 0) -> dict[str, int]:
 
 def _piped(text: str, answers: dict, questionnaire: Questionnaire) -> str:
     """The text with earlier answers piped in (texts without placeholders are returned as they are)."""
-    return pipe(text, answers, questionnaire) if "{" in text or "}" in text else text
+    return pipe(text, answers, questionnaire) if _has_placeholder(text) else text
 
 
 def build_page_form(items: list[PageItem], csrf_seconds: int, formdata=None, data: dict | None = None) -> PageForm:

@@ -161,7 +161,7 @@ def _insert_with_answers(invitation: InvitationOnRecord, rows: list[AnswerRow], 
               "channel": channel, "hidden": {**(invitation.hidden or {}), **(hidden or {})}, "started_at": now,
               "finished_at": now if complete else None, "last_page": page,
               "status": (ResponseStatus.COMPLETE if complete else ResponseStatus.PARTIAL).value}
-    one_statement = bool(rows) and db.session.get_bind().dialect.name == "postgresql"
+    one_statement = bool(rows) and db.engine.dialect.name == "postgresql"  # asked without making a session
     if one_statement:
         answers = json.dumps([row._asdict() for row in rows], ensure_ascii=False)  # one text, not 150 values
         statement = _response_with_answers(opening=invitation.opened_at is None, trigger_for=trigger_for)

@@ -25,14 +25,17 @@ STATIC_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
+_STATIC_LOWERED = [(name.lower(), name, value) for name, value in STATIC_HEADERS.items()]
 #: Staff pages may show personal data: never keep them in a browser or proxy cache.
 PRIVATE_PREFIXES = ("/manage", "/admin", "/api/")
 
 
 def add_security_headers(response: Response) -> Response:
     """Set the security headers; HSTS only when the request came over HTTPS."""
-    for name, value in STATIC_HEADERS.items():
-        response.headers.setdefault(name, value)
+    present = {name.lower() for name in response.headers.keys()}  # one pass, not one per header
+    for lowered, name, value in _STATIC_LOWERED:
+        if lowered not in present:
+            response.headers.add(name, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
     if request.path.startswith(PRIVATE_PREFIXES) and request.endpoint != "static":
