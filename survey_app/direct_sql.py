@@ -82,7 +82,8 @@ def _run(statement: ClauseElement, params: dict, connection, first: bool) -> lis
     if connection is not None:
         dialect, driver, pooled = connection.dialect, connection.connection.driver_connection, None
     else:
-        dialect, pooled = current_app.extensions["survey_read_engine"].dialect, db.direct_connection()
+        dialect = current_app.extensions["survey_read_engine"].dialect
+        pooled = _checked_out(dialect)
         driver = pooled.driver_connection
     sql, literals = compiled(statement, dialect)
     arguments = {**literals, **params}
@@ -97,6 +98,16 @@ def _run(statement: ClauseElement, params: dict, connection, first: bool) -> lis
         raise _as_sqlalchemy_error(error, sql, arguments, dialect, driver, cursor, pooled) from error
     finally:
         cursor.close()
+
+
+def _checked_out(dialect: Dialect):
+    """The context's pooled connection; a failure to connect raised as SQLAlchemy's error, as
+    ``Engine.connect`` raises it (``OperationalError`` while the database is unreachable)."""
+    try:
+        return db.direct_connection()
+    except dialect.loaded_dbapi.Error as error:
+        raise exc.DBAPIError.instance(None, None, error, dialect.loaded_dbapi.Error, connection_invalidated=True,
+                                      dialect=dialect) from error
 
 
 def _as_sqlalchemy_error(error, sql: str, arguments: dict, dialect: Dialect, driver, cursor, pooled):

@@ -18,6 +18,17 @@ class SchemaNotCurrent(RuntimeError):
     """The database is empty or behind the code's migrations."""
 
 
+#: Foreign keys of the models that PostgreSQL enforces with triggers instead (migration 0024).
+ENFORCED_BY_TRIGGERS = frozenset({"fk_answers_response_id_responses"})
+
+
+def compared_object(obj, name: str | None, type_: str, reflected: bool, compare_to) -> bool:
+    """Alembic's ``include_object``: everything, except a model's foreign key that the database enforces with
+    triggers (:data:`ENFORCED_BY_TRIGGERS`) and therefore does not hold as a constraint."""
+    return not (type_ == "foreign_key_constraint" and name in ENFORCED_BY_TRIGGERS and not reflected
+                and compare_to is None)
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic config pointing at the project's migrations, optionally on ``connection``."""
     if not (MIGRATIONS_DIR / "env.py").is_file():

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from alembic import context
 from sqlalchemy import create_engine
 
+from survey_app.migrate import compared_object
 from survey_app.models import Base
 
 config = context.config
@@ -31,6 +32,7 @@ def _configure(connection) -> None:
         compare_type=True,
         compare_server_default=True,
         render_item=render_item,
+        include_object=compared_object,
     )
 
 

@@ -79,7 +79,9 @@ class Answer(Base):
     __tablename__ = "answers"
 
     # Keyed by what identifies an answer, with no surrogate id and no other index: storing an answer
-    # writes one index entry (migration 0010; docs/benchmarks.md has the WAL bytes per response).
+    # writes one index entry (migration 0010; docs/benchmarks.md has the WAL bytes per response). On
+    # PostgreSQL the foreign key is enforced by statement-level triggers, once per INSERT rather than once per
+    # answer row (migration 0024); SQLite keeps the constraint.
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
     question_code: Mapped[str] = mapped_column(String(64), primary_key=True)
     position: Mapped[int] = mapped_column(primary_key=True, default=0)
