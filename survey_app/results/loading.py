@@ -62,7 +62,9 @@ class Segment:
 class WaveData:
     """A wave's complete responses as arrays, rows in response-id order.
 
-    ``values`` (n x len(codes)) holds numeric answers with ``NaN`` for missing and 모름/해당없음;
+    ``values`` (n x len(codes)) holds numeric answers with ``NaN`` for missing and 모름/해당없음, as float32
+    when every answer is exactly a float32 (see :func:`compact`; read columns with :meth:`column` or
+    :meth:`float_columns` for float64);
     ``weights`` is None when no response carries a weight; ``staff`` and ``units`` hold the
     evaluated staff member and the org unit each response belongs to (``-1`` when unknown).
     """
@@ -83,8 +85,16 @@ class WaveData:
         return len(self.response_ids)
 
     def column(self, code: str) -> np.ndarray:
-        """The answers to one code."""
-        return self.values[:, self.codes.index(code)]
+        """The answers to one code, as float64 (a copy when ``values`` is held as float32)."""
+        return np.asarray(self.values[:, self.codes.index(code)], dtype=np.float64)
+
+    def float_columns(self, columns: Sequence[int]) -> np.ndarray:
+        """A float64 copy of the given columns of ``values`` (n x len(columns)), filled a column at a time; in
+        column-major order, as ``values[:, columns]`` gives it (sums over its columns run in the same order)."""
+        out = np.empty((self.n, len(columns)), order="F")
+        for j, column in enumerate(columns):
+            out[:, j] = self.values[:, column]
+        return out
 
     def subset(self, mask: np.ndarray) -> WaveData:
         """The responses where ``mask`` is true (segments keep their levels)."""
@@ -436,6 +446,18 @@ def load_matrix(wave_id: int, ids: np.ndarray, questionnaire: Questionnaire, cod
     return np.ascontiguousarray(matrix[:, [layout_codes.index(code) for code in codes]])
 
 
+def compact(matrix: np.ndarray) -> np.ndarray:
+    """``matrix`` as float32 when every value is exactly a float32 (scale points, choice codes and counts
+    are), else ``matrix`` itself: half the memory (a 1M x 31 wave: 124 MB instead of 248 MB), and the same
+    numbers, since each float32 widens back to the float64 it came from."""
+    with np.errstate(over="ignore"):  # a value past float32's range becomes inf, and differs
+        narrow = matrix.astype(np.float32)
+    for j in range(matrix.shape[1]):  # column by column: no (n, k) temporaries
+        if not np.array_equal(narrow[:, j], matrix[:, j], equal_nan=True):
+            return matrix
+    return narrow
+
+
 def missing_to_nan(matrix: np.ndarray, codes: Sequence[str], questionnaire: Questionnaire) -> None:
     """Set the questionnaire's 모름/해당없음 values to ``NaN``, column by column, in place."""
     na = na_code_map(questionnaire)
@@ -533,9 +555,9 @@ def load_wave(wave_id: int, questionnaire: Questionnaire, codes: Sequence[str] |
     segments = build_segments(loaded, matrix, codes, questionnaire)
     segments.update(customer_segments(ids))
     weights, notes = _weights(loaded["weight"])
-    return WaveData(wave_id=wave_id, codes=tuple(codes), values=matrix, response_ids=ids, weights=weights,
-                    segments=segments, staff=loaded["staff"], units=response_units(loaded, segments),
-                    warnings=notes)
+    return WaveData(wave_id=wave_id, codes=tuple(codes), values=compact(matrix), response_ids=ids,
+                    weights=weights, segments=segments, staff=loaded["staff"],
+                    units=response_units(loaded, segments), warnings=notes)
 
 
 def response_counts(wave_id: int, unit_codes: Sequence[str] | None = None,

@@ -114,7 +114,7 @@ def on_scale(values: np.ndarray, low: float, high: float) -> tuple[np.ndarray, i
 
 def item_matrix(data: WaveData, plan: ScoringPlan) -> tuple[np.ndarray, tuple[str, ...]]:
     """The dimension items' answers (n x k), off-scale answers set to NaN with a warning."""
-    y = data.values[:, plan.columns] if len(plan.columns) else np.empty((data.n, 0))
+    y = data.float_columns(plan.columns)
     low = np.array([s.low for s in plan.specs], dtype=float)
     high = low + np.array([s.points - 1 for s in plan.specs], dtype=float)
     off = 0
