@@ -480,8 +480,11 @@ def compact(matrix: np.ndarray) -> np.ndarray:
     numbers, since each float32 widens back to the float64 it came from."""
     with np.errstate(over="ignore"):  # a value past float32's range becomes inf, and differs
         narrow = matrix.astype(np.float32)
-    for j in range(matrix.shape[1]):  # column by column: no (n, k) temporaries
-        if not np.array_equal(narrow[:, j], matrix[:, j], equal_nan=True):
+    for start in range(0, len(matrix), BLOCK):  # a block of rows at a time: no (n, k) temporaries
+        wide = matrix[start:start + BLOCK]
+        same = narrow[start:start + BLOCK] == wide  # compared as float64; NaN stays NaN
+        same |= np.isnan(wide)
+        if not same.all():
             return matrix
     return narrow
 
