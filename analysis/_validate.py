@@ -40,9 +40,13 @@ def as_float_2d(values: Any, name: str) -> np.ndarray:
         arr = arr[:, None]
     if arr.ndim != 2:
         raise ValueError(f"{name} must be two-dimensional (responses x items), got shape {arr.shape}")
-    if np.isinf(arr).any():
+    if any(np.isinf(arr[start:start + _ROWS]).any() for start in range(0, arr.shape[0], _ROWS)):
         raise ValueError(f"{name} contains infinite values")
     return arr
+
+
+#: Rows per block where :func:`as_float_2d` looks for infinite values (no (n, k) boolean temporary).
+_ROWS = 65_536
 
 
 def as_labels(values: Any, name: str, n: int | None = None) -> np.ndarray:

@@ -88,7 +88,7 @@ class DimensionContrasts:
 
 #: Rows (for the row totals) and columns (for the differences and their estimates) per block in
 #: :func:`dimension_contrasts`: its temporaries stay a block's size, not (n, p).
-ROW_BLOCK, COLUMN_BLOCK = 65_536, 4
+ROW_BLOCK, COLUMN_BLOCK = 65_536, 2
 
 
 def _row_totals(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

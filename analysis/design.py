@@ -74,10 +74,11 @@ class _Stage:
             z = np.add.reduceat(z, self.starts, axis=0)
         if len(self.group_size) == 1:
             means = z.mean(axis=0, keepdims=True)
-            d = z - self.unit_centre[:, None] * means
         else:
-            means = np.add.reduceat(z, self.group_starts, axis=0) / self.group_size[:, None]
-            d = z - self.unit_centre[:, None] * np.repeat(means, self.group_size, axis=0)
+            means = np.repeat(np.add.reduceat(z, self.group_starts, axis=0) / self.group_size[:, None],
+                              self.group_size, axis=0)
+        d = np.multiply(self.unit_centre[:, None], means)  # z - centre * means, with one (units, k) array
+        np.subtract(z, d, out=d)
         return np.einsum("u,uk,uk->k", self.unit_scale, d, d) * self.factor
 
     def domain_variance(self, x: np.ndarray, domain: np.ndarray, n_domains: int) -> np.ndarray:
@@ -87,17 +88,30 @@ class _Stage:
         elsewhere). Uses :math:`\\sum_u (z_u - \\bar z)^2 = \\sum_u z_u^2 - n\\bar z^2`
         per group, so only (unit, domain) pairs that occur are formed.
         """
-        pairs, inverse = np.unique(self.unit * n_domains + domain, return_inverse=True)
-        z = np.bincount(inverse.reshape(-1), weights=x, minlength=len(pairs))
-        unit, dom = np.divmod(pairs, n_domains)
-        group = self.unit_group[unit]
-        cells, cell_of = np.unique(group * n_domains + dom, return_inverse=True)
+        if self.order is None:  # every row its own unit, in order: the pairs are the rows
+            z, group, dom = x + 0.0, self.unit_group, domain  # 0.0 + x: the one-value sums bincount makes
+        else:
+            pairs, inverse = np.unique(self.unit * n_domains + domain, return_inverse=True)
+            z = np.bincount(inverse.reshape(-1), weights=x, minlength=len(pairs))
+            unit, dom = np.divmod(pairs, n_domains)
+            group = self.unit_group[unit]
+        cells, cell_of = _unique_codes(group * n_domains + dom, len(self.group_size) * n_domains)
         s1 = np.bincount(cell_of, weights=z, minlength=len(cells))
         s2 = np.bincount(cell_of, weights=z * z, minlength=len(cells))
         g, d = np.divmod(cells, n_domains)
         first = self.group_starts[g]  # scale and centring are constant within a group
         part = self.unit_scale[first] * (s2 - self.unit_centre[first] * s1 * s1 / self.group_size[g])
         return np.bincount(d, weights=part, minlength=n_domains) * self.factor
+
+
+def _unique_codes(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(keys, return_inverse=True)`` for integers in ``0..size-1``: by counting when ``size`` is at most
+    the number of keys (no sort and its copies), else by ``np.unique``."""
+    if size > len(keys):
+        values, inverse = np.unique(keys, return_inverse=True)
+        return values, inverse.reshape(-1)
+    present = np.bincount(keys, minlength=size) > 0
+    return np.flatnonzero(present), (np.cumsum(present) - 1)[keys]
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,10 +173,19 @@ def _stage_columns(value: Any, name: str, n: int) -> list[np.ndarray]:
 
 def _nested_codes(parent: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """Number units ``labels`` nested in ``parent`` so that codes run contiguously per parent."""
+    if _one_unit_per_row(parent, labels):  # every response its own PSU, one stratum: no sorting
+        return np.arange(len(labels))
     _, lab = np.unique(labels, return_inverse=True)
     key = parent.astype(np.int64) * (int(lab.max()) + 1) + lab.reshape(-1)
     _, codes = np.unique(key, return_inverse=True)
     return codes.reshape(-1)
+
+
+def _one_unit_per_row(parent: np.ndarray, labels: np.ndarray) -> bool:
+    """Whether ``parent`` is constant and ``labels`` are increasing numbers (so row i is unit i of one group)."""
+    if not len(labels) or labels.dtype.kind not in "iuf" or parent.dtype.kind not in "iuf":
+        return False
+    return bool((parent == parent[0]).all() and (labels[1:] > labels[:-1]).all())
 
 
 def _population_sizes(fpc: np.ndarray, sampled: np.ndarray, name: str) -> np.ndarray:

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from survey_app.database import db as _db
-from survey_app.results.loading import load_answers, load_wave, response_counts
+from survey_app.results.loading import WaveData, _Filled, compact, load_answers, load_wave, response_counts
 from tests.test_results_support import CODES, HAND_ROWS, SMALL, add_response, seed_hand_wave
 
 NAN = np.nan
@@ -175,3 +175,31 @@ def test_postgresql_blocks_of_responses_equal_the_streamed_rows(app_ctx, make_su
         assert [None if c < 0 else got[0][c] for c in got[1]] == [None if c < 0 else want[0][c] for c in want[1]], name
     assert set(blocks["hidden"]["customer_type"][0]) == {"개인", "법인", "기업"}
     assert "3" in blocks["hidden"]["channel"][0]
+
+
+def test_the_matrix_is_held_as_float32_only_when_every_answer_is_exactly_one():
+    likert = np.array([[1.0, NAN, 7.0], [5.0, 3.0, NAN]])
+    narrow = compact(likert)
+    assert narrow.dtype == np.float32
+    np.testing.assert_array_equal(narrow.astype(np.float64), likert)
+    amounts = np.array([[1.0, 0.1], [7.0, NAN]])  # 0.1 is no float32
+    assert compact(amounts) is amounts
+
+
+def test_float_columns_are_the_float64_columns_as_fancy_indexing_lays_them_out():
+    values = np.array([[1.0, 2.0, 3.0], [4.0, NAN, 6.0]])
+    data = WaveData(wave_id=1, codes=("A", "B", "C"), values=compact(values), response_ids=np.arange(2),
+                    weights=None, segments={}, staff=np.full(2, -1), units=np.full(2, -1))
+    found, expected = data.float_columns([2, 1]), values[:, [2, 1]]
+    assert found.dtype == np.float64 and found.strides == expected.strides
+    np.testing.assert_array_equal(found, expected)
+    assert data.column("B").dtype == np.float64
+
+
+def test_response_columns_grow_when_more_responses_come_than_were_counted():
+    filled = _Filled(2, ("ids", "weight"))
+    filled.add({"ids": [5, 3], "weight": [1.0, NAN]})
+    filled.add({"ids": [9], "weight": [2.0]})
+    parts = filled.parts()
+    assert parts["ids"][0].tolist() == [5, 3, 9]
+    np.testing.assert_array_equal(parts["weight"][0], [1.0, NAN, 2.0])

@@ -22,9 +22,9 @@ from .model import ItemDriver, ItemScore
 ROW_BLOCK = 65_536
 
 
-def _item_columns(scores: np.ndarray, cols: list[int]) -> np.ndarray:
-    """The items' columns of ``scores``: a view when they are side by side (as a questionnaire's dimensions
-    usually are), else a copy."""
+def columns_of(scores: np.ndarray, cols: list[int]) -> np.ndarray:
+    """Columns ``cols`` of ``scores``: a view when they are side by side (as a questionnaire's dimensions and
+    their items usually are), else a copy (of the same memory order as the view of a column-major array)."""
     if cols == list(range(cols[0], cols[0] + len(cols))):
         return scores[:, cols[0]:cols[0] + len(cols)]
     return scores[:, cols]
@@ -65,7 +65,7 @@ def item_drivers(outcome: np.ndarray, scores: np.ndarray, cols: list[int], dimen
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            columns = _item_columns(scores, cols)
+            columns = columns_of(scores, cols)
             contrasts = dimension_contrasts(columns, [i.code for i in items], design=design)
             y, x = fill_complete(outcome, columns, dimension_scores, item_dims)
             found = importance_intervals(y, x, [i.code for i in items])

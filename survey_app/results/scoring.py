@@ -41,7 +41,7 @@ from analysis.index import IndexResult, ItemSpec, compute_index, compute_indices
 from analysis.report import WaveReport, score_wave
 from questionnaires import Index, Questionnaire, ScoredItem, Text
 
-from .item_drivers import item_drivers
+from .item_drivers import columns_of, item_drivers
 from .loading import WaveData
 from .model import DimensionScore, DriverRow, Drivers, Figure, IndexScore, ItemScore, Kpi, Reliability
 
@@ -114,7 +114,7 @@ def on_scale(values: np.ndarray, low: float, high: float) -> tuple[np.ndarray, i
 
 def item_matrix(data: WaveData, plan: ScoringPlan) -> tuple[np.ndarray, tuple[str, ...]]:
     """The dimension items' answers (n x k), off-scale answers set to NaN with a warning."""
-    y = data.values[:, plan.columns] if len(plan.columns) else np.empty((data.n, 0))
+    y = data.float_columns(plan.columns)
     low = np.array([s.low for s in plan.specs], dtype=float)
     high = low + np.array([s.points - 1 for s in plan.specs], dtype=float)
     off = 0
@@ -158,7 +158,8 @@ def respondent_index(dim_scores: np.ndarray, plan: ScoringPlan, idx: Index) -> n
 
 @dataclass(frozen=True, eq=False)
 class CoreScores:
-    """The wave report's core numbers and the arrays follow-up cuts need."""
+    """The wave report's core numbers and the arrays follow-up cuts need (``scores`` and ``dimension_scores``
+    column-major)."""
 
     report: WaveReport | None
     hundred: IndexResult | None
@@ -208,9 +209,10 @@ def score_core(data: WaveData, plan: ScoringPlan, confidence: float = 0.95) -> C
     dim_scores = respondent_dimensions(scores, plan) if len(plan.specs) else np.empty((data.n, 0))
     if headline is not None:
         respondent = respondent_index(dim_scores if own is None else own, plan, headline)
+    # column-major, as the follow-up cuts read them (a dimension's columns are views of it, not copies)
     return CoreScores(report=report, hundred=hundred,
-                      design=design, scores=scores, dimension_scores=dim_scores, respondent=respondent,
-                      indices=indices, warnings=notes)
+                      design=design, scores=scores, dimension_scores=np.asfortranarray(dim_scores),
+                      respondent=respondent, indices=indices, warnings=notes)
 
 
 def _index_results(y: np.ndarray, plan: ScoringPlan, design: SurveyDesign, confidence: float) -> dict[str, IndexResult]:
@@ -281,7 +283,7 @@ def _contrasts(core: CoreScores, cols: list[int]) -> DimensionContrasts | None:
     if len(cols) < 2:
         return None
     try:
-        return dimension_contrasts(core.dimension_scores[:, cols], design=core.design)
+        return dimension_contrasts(columns_of(core.dimension_scores, cols), design=core.design)
     except ValueError:
         return None
 
@@ -359,7 +361,7 @@ def driver_results(data: WaveData, core: CoreScores, plan: ScoringPlan,
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            result = driver_importance(outcome, core.dimension_scores[:, cols], names=predictors)
+            result = driver_importance(outcome, columns_of(core.dimension_scores, cols), names=predictors)
     except ValueError as exc:
         return Drivers(outcome=overall.code, r_squared=float("nan"), n=0, rows=(), warnings=(str(exc),))
     performance = {d.code: d.score for d in dimensions}
@@ -369,7 +371,7 @@ def driver_results(data: WaveData, core: CoreScores, plan: ScoringPlan,
     except ValueError as exc:
         return Drivers(outcome=overall.code, r_squared=result.r_squared, n=result.n, rows=(),
                        warnings=tuple(result.warnings) + (str(exc),))
-    low, high = _importance_interval(outcome, core.dimension_scores[:, cols], result)
+    low, high = _importance_interval(outcome, columns_of(core.dimension_scores, cols), result)
     contrasts = _contrasts(core, cols)
     cut = 100.0 / len(predictors)  # the mean relative share: importance_performance's default cut
     rows = []

@@ -57,11 +57,14 @@ def segment_levels(data: WaveData, name: str) -> tuple[np.ndarray, list[str]]:
 
 
 def weighted_means_by(y: np.ndarray, groups: np.ndarray, weights: np.ndarray, n_groups: int) -> np.ndarray:
-    """Each group's weighted mean of every column of ``y`` (n x k) over its non-missing answers (groups x k)."""
-    ok = ~np.isnan(y)
+    """Each group's weighted mean of every column of ``y`` (n x k) over its non-missing answers (groups x k), a
+    column at a time (each column's sums are the same; no (n, k) temporaries)."""
     onehot = sparse.csr_matrix((weights, (groups, np.arange(len(groups)))), shape=(n_groups, len(groups)))
-    total = onehot @ np.where(ok, y, 0.0)
-    wsum = onehot @ ok.astype(np.float64)
+    total, wsum = np.empty((n_groups, y.shape[1])), np.empty((n_groups, y.shape[1]))
+    for j in range(y.shape[1]):
+        ok = ~np.isnan(y[:, j])
+        total[:, j] = onehot @ np.where(ok, y[:, j], 0.0)
+        wsum[:, j] = onehot @ ok.astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
         return total / wsum
 

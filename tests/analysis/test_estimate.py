@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from analysis import estimate
-from analysis.design import linearised_variance, make_design
+from analysis.design import domain_variances, linearised_variance, make_design
 
 
 def close(actual: float, printed: float, digits: int = 5) -> bool:
@@ -255,3 +255,17 @@ def test_thousands_of_domains_are_cheap():
     assert len(res) == offices
     one = estimate.mean(y, w, strata=strata, domain=office == 123)
     assert res[123].value == pytest.approx(one.value) and res[123].se == pytest.approx(one.se)
+
+
+def test_a_weights_only_design_numbers_its_units_in_row_order_and_its_domain_variances_match_the_general_path():
+    """One stratum, every response its own PSU: the units are the rows (no sort), and domain variances taken
+    through the (unit, domain) pairs of a design whose PSUs are the same responses in another order agree."""
+    rng = np.random.default_rng(5)
+    n, domains = 2_000, 7
+    x, domain, w = rng.normal(size=n), rng.integers(0, domains, n), rng.uniform(0.5, 2.0, n)
+    plain = make_design(n, w)
+    assert plain.stages[0].order is None and plain.stages[0].unit.tolist() == list(range(n))
+    relabelled = make_design(n, w, psu=np.arange(n)[::-1])
+    assert relabelled.stages[0].order is not None
+    np.testing.assert_allclose(domain_variances(x, domain, domains, plain),
+                               domain_variances(x, domain, domains, relabelled), rtol=1e-12)
