@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from flask import Flask
 from sqlalchemy import create_engine, text
 
+from survey_app import create_app, migrate
 from survey_app.config import database_url
+from survey_app.database import db
 
 PG_URL = os.environ.get("SURVEY_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -34,3 +39,22 @@ def empty_postgres_schema(url: str, schema: str = "public") -> None:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine.dispose()
+
+
+@contextmanager
+def app_on_own_schema(schema: str, instance_path: str, **settings) -> Iterator[Flask]:
+    """An app on a fresh, migrated PostgreSQL schema of its own, whose sessions commit for real (not inside the
+    suite's rolled-back transaction); the schema is dropped afterwards."""
+    url = normalise_url(PG_URL, "")
+    empty_postgres_schema(url, schema)
+    app = create_app({"DATABASE_URL": on_schema(url, schema), "INSTANCE_PATH": instance_path, **settings})
+    with app.app_context():
+        migrate.upgrade(db.engine)
+    try:
+        yield app
+    finally:
+        for name in ("survey_engine", "survey_read_engine"):
+            if name in app.extensions:
+                app.extensions[name].dispose()
+        with create_engine(url).begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))

@@ -6,12 +6,12 @@ their answers, and inserting answers locks their response as the foreign key did
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, delete, func, insert, select, text
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from survey_app.models import Answer, Invitation, Response, new_token
 from survey_app.responses.operations import AnswerRow, complete_at_once, response_for_invitation
-from tests.dbsupport import PG_URL, empty_postgres_schema, normalise_url
+from tests.dbsupport import PG_URL, app_on_own_schema
 from tests.respondent_support import field_live_wave
 
 
@@ -70,20 +70,9 @@ SCHEMA = "answers_integrity"
 
 @pytest.fixture
 def pg_app(tmp_path):
-    """An app on a PostgreSQL schema of its own, whose sessions commit for real (two transactions meet)."""
-    from survey_app import create_app, migrate
-    from survey_app.database import db
-
-    url = normalise_url(PG_URL, "")
-    empty_postgres_schema(url, SCHEMA)
-    app = create_app({"DATABASE_URL": f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{SCHEMA}",
-                      "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "integrity"})
-    with app.app_context():
-        migrate.upgrade(db.engine)
-    yield app
-    app.extensions["survey_engine"].dispose()
-    with create_engine(url).begin() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+    """An app whose sessions commit for real, so that two transactions meet."""
+    with app_on_own_schema(SCHEMA, str(tmp_path), SECRET_KEY="integrity") as app:
+        yield app
 
 
 @pytest.mark.skipif(not PG_URL, reason="PostgreSQL only: set SURVEY_TEST_DATABASE_URL")

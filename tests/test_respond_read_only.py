@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine, text
 
-from tests.dbsupport import PG_URL, empty_postgres_schema, normalise_url
+from tests.dbsupport import PG_URL, app_on_own_schema
 from tests.live_server import csrf_token
 from tests.respondent_support import PAGE1, PAGE2, field_live_wave
 
@@ -19,19 +18,8 @@ pytestmark = pytest.mark.skipif(not PG_URL, reason="PostgreSQL only: set SURVEY_
 
 @pytest.fixture
 def pg_app(tmp_path):
-    from survey_app import create_app, migrate
-    from survey_app.database import db
-
-    url = normalise_url(PG_URL, "")
-    empty_postgres_schema(url, SCHEMA)
-    app = create_app({"DATABASE_URL": f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{SCHEMA}",
-                      "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "read-only", "DATABASE_POOL_SIZE": 1})
-    with app.app_context():
-        migrate.upgrade(db.engine)
-    yield app
-    app.extensions["survey_engine"].dispose()
-    with create_engine(url).begin() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+    with app_on_own_schema(SCHEMA, str(tmp_path), SECRET_KEY="read-only", DATABASE_POOL_SIZE=1) as app:
+        yield app
 
 
 def test_the_page_get_runs_without_a_transaction_and_the_post_inside_one(pg_app, monkeypatch):
