@@ -115,10 +115,10 @@ def autocommit_statements() -> Iterator[None]:
     """Inside this block, on PostgreSQL, the session's statements run in autocommit (each its own transaction,
     without BEGIN and COMMIT round trips) on a pooled connection beside the session's transactional one.
 
-    For reads, and for a write that is a single statement (atomic by itself): the respondent's POST loads its
-    wave and response this way and stores a first page with its response in one statement
-    (:func:`survey_app.responses.operations.complete_at_once`). Statements after the block run in the
-    session's transaction as usual; a session bound to a connection (the test suite) ignores the block."""
+    For reads, and for a write that is a single statement (atomic by itself): the respondent's page loads its
+    questionnaire's definition this way when the process has not parsed it yet (its other statements run
+    straight on the driver, in autocommit too: :mod:`survey_app.direct_sql`). Statements after the block run in
+    the session's transaction as usual; a session bound to a connection (the test suite) ignores the block."""
     token = _AUTOCOMMIT.set(True)
     try:
         yield
