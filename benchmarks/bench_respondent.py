@@ -17,6 +17,9 @@ What it does, all on 127.0.0.1:
    br``), the bare template render, the naive app's page, the final POST of 30 answers with a different
    respondent each time, the naive app's POST of the same 30 answers, and the bare one-row insert; the
    1-minute load average is read before each round and the ratios are given per round (the machine is shared);
+   each scenario starts once the machine has gone quiet after the one before (:func:`settle`): the
+   requests wrk leaves in flight when it stops are still served, and the naive page's (17 ms each) would
+   otherwise run inside the next scenario's time;
 5. a check that every final POST wrk counted made exactly one complete response with 30 answers;
 6. the page weight (HTML and assets as transferred with gzip) and a table with the ratios,
    printed and written to ``docs/benchmarks.md`` (its own section) with the machine's description;
@@ -306,6 +309,28 @@ def _combine(runs: list[dict]) -> dict:
     return combined
 
 
+def _busy_jiffies() -> tuple[int, int]:
+    """(busy, all) CPU time of the whole machine since boot, from ``/proc/stat``, in clock ticks."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(values) - values[3] - values[4], sum(values)
+
+
+def settle(quiet_share: float = 0.25, window: float = 0.2, limit: float = 5.0) -> float:
+    """Wait until the machine's CPUs were busy under ``quiet_share`` of one ``window`` (at most
+    ``limit`` seconds); the seconds waited. Without ``/proc/stat`` (not Linux), one second."""
+    if not Path("/proc/stat").exists():
+        time.sleep(1)
+        return 1.0
+    start = time.monotonic()
+    while time.monotonic() - start < limit:
+        busy, total = _busy_jiffies()
+        time.sleep(window)
+        busy_after, total_after = _busy_jiffies()
+        if busy_after - busy <= quiet_share * max(total_after - total, 1):
+            break
+    return time.monotonic() - start
+
+
 def run_interleaved(scenarios: list[dict], args, workdir: Path) -> dict:
     """Warm every scenario up, then run them in turn, ``--rounds`` times, so both apps see the same
     background load; posting scenarios get fresh respondents in every round."""
@@ -318,6 +343,7 @@ def run_interleaved(scenarios: list[dict], args, workdir: Path) -> dict:
             path = workdir / f"{s['name']}-{number}.txt"
             path.write_text("\n".join(lines) + "\n")
             seconds = WARMUP_SECONDS if number == 0 else args.seconds / args.rounds
+            settle()
             result = wrk(s["url"], path, s["mode"], seconds, args.clients, s.get("encoding", ""))
             if result["errors"]:
                 raise SystemExit(f"{s['name']}: {result['errors']} failed requests (status, socket or timeout); "
