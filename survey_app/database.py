@@ -139,8 +139,9 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 5, autocommit:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    options = {"isolation_level": "AUTOCOMMIT", "max_overflow": pool_size} if autocommit else {
-        "max_overflow": pool_size * 2}
+    # in autocommit no transaction is ever left open: nothing to roll back when a connection returns to the pool
+    options = {"isolation_level": "AUTOCOMMIT", "max_overflow": pool_size, "pool_reset_on_return": None} \
+        if autocommit else {"max_overflow": pool_size * 2}
     engine = create_engine(url, echo=echo, pool_size=pool_size, **options)
     event.listen(engine, "checkin", _note_idle)
     event.listen(engine, "checkout", _idle_ping(engine.dialect))
