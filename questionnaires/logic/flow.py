@@ -56,7 +56,43 @@ def shown(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Shown:
 
     Conditions may only refer to earlier questions (the checks refuse later ones), so evaluating
     each condition against the answers kept so far gives the same result as against all of them.
+    A questionnaire without conditions or computed values shows every question whatever the answers:
+    only the answers are picked (a final POST asks three times).
     """
+    fixed = _without_logic(questionnaire)
+    if fixed is not None:
+        return Shown({code: answers[code] for code in fixed.codes if code in answers}, fixed.questions, fixed.sections)
+    return shown_by_logic(questionnaire, answers)
+
+
+@dataclass(frozen=True)
+class _Fixed:
+    """What a questionnaire without logic shows: every question, on every page that has one."""
+
+    codes: tuple[str, ...]  # hidden fields, then the questions' answer codes in page order
+    questions: tuple[Question, ...]
+    sections: tuple[Section, ...]
+
+
+def _without_logic(questionnaire: Questionnaire) -> _Fixed | None:
+    """The fixed view of a questionnaire with no show/skip condition and no computed value (memoised);
+    None when logic decides."""
+    from ..answers import _memo
+
+    def make() -> _Fixed | None:
+        questions = tuple(questionnaire.questions())
+        conditioned = [*questionnaire.sections, *questions]
+        if any(q.type == vocab.COMPUTED for q in questions) or any(
+                item.show_if is not None or item.skip_if is not None for item in conditioned):
+            return None
+        codes = _answer_codes(questionnaire)
+        return _Fixed((*(h.code for h in questionnaire.hidden), *(c for q in questions for c in codes.get(q.code, ()))),
+                      questions, tuple(s for s in questionnaire.sections if s.questions))
+    return _memo(questionnaire, "without_logic", make)
+
+
+def shown_by_logic(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Shown:
+    """:func:`shown` worked out question by question, evaluating every condition."""
     from ..answers import na_code_map
     na, codes = na_code_map(questionnaire), _answer_codes(questionnaire)
     kept = {h.code: answers[h.code] for h in questionnaire.hidden if h.code in answers}

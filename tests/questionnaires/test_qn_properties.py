@@ -458,3 +458,26 @@ def test_damaged_workbooks(data, draw):
     buffer = io.BytesIO()
     book.save(buffer)
     _only_questionnaire_errors(load_xlsx, buffer.getvalue())
+
+
+# --- logic: the view of a questionnaire without conditions is the same as the one worked out ---------
+
+
+@FAST
+@given(questionnaire_dicts(), st.data())
+def test_shown_matches_the_question_by_question_view(data, draw):
+    """:func:`logic.shown` takes a fixed view when a questionnaire has no condition and no computed value;
+    it must equal the view worked out question by question, with or without logic, for any answers."""
+    from questionnaires import logic
+    from questionnaires.answers import answer_fields
+    from questionnaires.logic.flow import _without_logic
+
+    q = Questionnaire.from_dict(data)
+    codes = [field.code for field in answer_fields(q)] + ["not_a_code"]
+    answers = draw.draw(st.dictionaries(st.sampled_from(codes), st.one_of(st.integers(0, 10), st.just("1"), st.none())))
+    fast, slow = logic.shown(q, answers), logic.flow.shown_by_logic(q, answers)
+    assert fast == slow
+    assert list(fast.answers) == list(slow.answers)  # the same order too
+    has_logic = any(item.show_if or item.skip_if for item in [*q.sections, *q.questions()]) or any(
+        question.type == vocab.COMPUTED for question in q.questions())
+    assert (_without_logic(q) is None) == has_logic
