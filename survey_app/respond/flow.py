@@ -270,7 +270,7 @@ class SurveyFlow:
         try:
             operations.save_page(self.ensure_response().id, page, codes, rows)
         except AlreadyCompleted:
-            return redirect(url_for("respond.done", wave_code=self.wave.code, already=1), 303)
+            return done_redirect(self.wave.code, already=True)
         return redirect(url, 303)
 
     def _finish(self, page: int, read, merged: dict):
@@ -286,12 +286,12 @@ class SurveyFlow:
             if self._store_at_once(operations.complete_at_once, page,
                                    [row for row in rows if row.question_code in effective],
                                    trigger_for=trigger_for_new_response):
-                return redirect(url_for("respond.done", wave_code=self.wave.code), 303)  # its trigger stored too
+                return done_redirect(self.wave.code)  # its trigger stored too
             operations.complete(self.ensure_response().id, codes, rows, list(effective))
         except AlreadyCompleted:
-            return redirect(url_for("respond.done", wave_code=self.wave.code, already=1), 303)
+            return done_redirect(self.wave.code, already=True)
         note_completed_response(response_id=self.response.id)
-        return redirect(url_for("respond.done", wave_code=self.wave.code), 303)
+        return done_redirect(self.wave.code)
 
     def _store_at_once(self, store, page: int, rows: list, **options) -> bool:
         """A personal link's first saved page stored with its new response in one go (``store``:
@@ -355,3 +355,18 @@ def _hidden_of(visit: Visit, invitation: InvitationOnPage | None) -> dict:
 def _device_key(wave: WaveOnPage) -> str | None:
     cookie = request.cookies.get(DEVICE_COOKIE)
     return hashlib.sha256(f"{cookie}:{wave.code}".encode()).hexdigest() if cookie else None
+
+
+_DONE_URLS: dict[tuple[int, str, str, bool], str] = {}
+
+
+def done_redirect(wave_code: str, already: bool = False):
+    """303 to the wave's thank-you page (``already``: the survey was submitted before). Its URL is built
+    once per app, mount point and wave: a final POST would otherwise build it from the URL map each time."""
+    key = (id(current_app.url_map), request.script_root, wave_code, already)
+    url = _DONE_URLS.get(key)
+    if url is None:
+        if len(_DONE_URLS) >= 10_000:  # waves come and go over a process's life: never grow without bound
+            _DONE_URLS.clear()
+        url = _DONE_URLS[key] = url_for("respond.done", wave_code=wave_code, **({"already": 1} if already else {}))
+    return redirect(url, 303)

@@ -9,7 +9,7 @@ from ..distribution.office_links import SIGNED_SOURCES, office_link_args, signed
 from ..responses.links import LinkState, resolve_open_link, resolve_token
 from ..responses.operations import mark_opened
 from . import bp
-from .flow import SurveyFlow
+from .flow import SurveyFlow, done_redirect
 from .pages import allowed_hidden_sources
 from .state import Visit, forget_visit, load_visit, save_visit, wave_by_code
 
@@ -86,7 +86,7 @@ def survey(wave_code: str):
     if flow is None:
         abort(404)
     if flow.link_state == LinkState.COMPLETED:  # a resubmission after a lost answer gets the same page
-        return redirect(url_for("respond.done", wave_code=wave_code, already=1), 303)
+        return done_redirect(wave_code, already=True)
     if flow.link_state != LinkState.OK:
         return link_state_page(flow.link_state, flow.wave, visit.kiosk, visit.open_key)
     if request.method == "GET":
