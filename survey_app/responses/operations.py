@@ -15,16 +15,17 @@ from typing import NamedTuple, Protocol
 
 from sqlalchemy import (
     Integer,
+    String,
     Text,
     bindparam,
     case,
     cast,
-    column,
     delete,
     exists,
     func,
     insert,
     literal,
+    literal_column,
     or_,
     select,
     true,
@@ -163,7 +164,7 @@ def _insert_with_answers(invitation: InvitationOnRecord, rows: list[AnswerRow], 
               "status": (ResponseStatus.COMPLETE if complete else ResponseStatus.PARTIAL).value}
     one_statement = bool(rows) and db.engine.dialect.name == "postgresql"  # asked without making a session
     if one_statement:
-        answers = json.dumps([row._asdict() for row in rows], ensure_ascii=False)  # one text, not 150 values
+        answers = json.dumps(rows, ensure_ascii=False)  # one text, not 150 values; each row an array
         statement = _response_with_answers(opening=invitation.opened_at is None, trigger_for=trigger_for)
         values["hidden"] = json.dumps(values["hidden"], ensure_ascii=False)  # the driver takes JSON as text
         # one statement, atomic by itself: run in autocommit straight on the driver, no BEGIN and COMMIT round trips
@@ -191,11 +192,16 @@ _ANSWER_VALUES = ("question_code", "position", "value_num", "choice", "value_tex
 
 
 def _given_answers(name: str = "given"):
-    """The statement's ``answers`` parameter (one JSON array of answer rows) as a table called ``name``."""
+    """The statement's ``answers`` parameter as a table called ``name``: one JSON array of answer rows, each
+    row an array of :data:`_ANSWER_VALUES` (an answer row as ``json.dumps`` writes a named tuple: a third of
+    the text of an object per row, made in less than half the time). Texts come out unlimited: the INSERT
+    checks their length, as it would a value given directly."""
     answers = Answer.__table__
-    return (func.json_to_recordset(cast(bindparam("answers", type_=Text()), postgresql.JSON))
-            .table_valued(*[column(name, answers.c[name].type) for name in _ANSWER_VALUES])
-            .render_derived(name=name, with_types=True))
+    given = (func.jsonb_array_elements(cast(bindparam("answers", type_=Text()), postgresql.JSONB))
+             .table_valued("value").render_derived(name=f"{name}_rows"))
+    return select(*[cast(given.c.value.op("->>")(literal_column(str(index))),
+                         Text() if isinstance(answers.c[value].type, String) else answers.c[value].type).label(value)
+                    for index, value in enumerate(_ANSWER_VALUES)]).subquery(name)
 
 
 @functools.cache
@@ -203,7 +209,7 @@ def _response_with_answers(*, opening: bool, trigger_for: TriggerFor | None):
     """PostgreSQL: a new response's INSERT and its answers' INSERT as one statement (one round
     trip), built once per variant. The answers come as one JSON array of rows (one parameter that the
     driver sends as it is, instead of five arrays it would encode value by value), read with
-    ``json_to_recordset`` beside the id the response's insert returned; when that insert returns nothing
+    ``jsonb_array_elements`` beside the id the response's insert returned; when that insert returns nothing
     (a twin exists), no answer is inserted either, nor the invitation's first opening (``opening``) or
     the case trigger (``trigger_for``)."""
     responses, answers = Response.__table__, Answer.__table__
