@@ -113,6 +113,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=12, help="measured seconds per scenario (default 12)")
     parser.add_argument("--clients", type=int, default=32, help="concurrent connections (default 32)")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds the seconds are split into")
+    parser.add_argument("--slices", type=int, default=1, help="passes through both scenarios in one round (default 1)")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn workers")
     parser.add_argument("--respondents", type=int, default=30_000, help="invitations per wave")
     parser.add_argument("--case-share", type=float, default=1.0,

@@ -17,6 +17,7 @@ What it does, all on 127.0.0.1:
    br``), the bare template render, the naive app's page, the final POST of 30 answers with a different
    respondent each time, the naive app's POST of the same 30 answers, and the bare one-row insert; the
    1-minute load average is read before each round and the ratios are given per round (the machine is shared);
+   a round passes through the scenarios ``--slices`` times, so a slowdown lasting seconds weighs on both apps;
    each scenario starts once the machine has gone quiet after the one before (:func:`settle`): the
    requests wrk leaves in flight when it stops are still served, and the naive page's (17 ms each) would
    otherwise run inside the next scenario's time;
@@ -331,24 +332,37 @@ def settle(quiet_share: float = 0.25, window: float = 0.2, limit: float = 5.0) -
     return time.monotonic() - start
 
 
+def _chunk(number: int, part: int, slices: int) -> int:
+    """Which share of the posting respondents a round's slice takes (0: the warm-up's)."""
+    return 0 if number == 0 else 1 + (number - 1) * slices + part
+
+
 def run_interleaved(scenarios: list[dict], args, workdir: Path) -> dict:
     """Warm every scenario up, then run them in turn, ``--rounds`` times, so both apps see the same
-    background load; posting scenarios get fresh respondents in every round."""
+    background load. A round passes through every scenario ``--slices`` times, its seconds split evenly, and
+    sums the slices: a slowdown of the shared machine lasting a few seconds then falls on both apps of a
+    round instead of on one. Posting scenarios get fresh respondents in every slice."""
     runs: dict[str, list[dict]] = {s["name"]: [] for s in scenarios}
-    loads = []
+    loads, chunks = [], 1 + args.rounds * args.slices
     for number in range(args.rounds + 1):
         loads.append(os.getloadavg()[0])
-        for s in scenarios:
-            lines = s["pool"][number::args.rounds + 1] if s["mode"] == "post" else s["pool"]
-            path = workdir / f"{s['name']}-{number}.txt"
-            path.write_text("\n".join(lines) + "\n")
-            seconds = WARMUP_SECONDS if number == 0 else args.seconds / args.rounds
-            settle()
-            result = wrk(s["url"], path, s["mode"], seconds, args.clients, s.get("encoding", ""))
-            if result["errors"]:
-                raise SystemExit(f"{s['name']}: {result['errors']} failed requests (status, socket or timeout); "
-                                 f"with posts, give more --respondents: {result}")
-            runs[s["name"]].append(result)
+        passes = 1 if number == 0 else args.slices
+        parts: dict[str, list[dict]] = {s["name"]: [] for s in scenarios}
+        for part in range(passes):
+            for s in scenarios:
+                chunk = _chunk(number, part, args.slices)
+                lines = s["pool"][chunk::chunks] if s["mode"] == "post" else s["pool"]
+                path = workdir / f"{s['name']}-{chunk}.txt"
+                path.write_text("\n".join(lines) + "\n")
+                seconds = WARMUP_SECONDS if number == 0 else args.seconds / args.rounds / args.slices
+                settle()
+                result = wrk(s["url"], path, s["mode"], seconds, args.clients, s.get("encoding", ""))
+                if result["errors"]:
+                    raise SystemExit(f"{s['name']}: {result['errors']} failed requests (status, socket or timeout); "
+                                     f"with posts, give more --respondents: {result}")
+                parts[s["name"]].append(result)
+        for name, slices in parts.items():
+            runs[name].append(_combine(slices))
     results = {name: _combine(rounds[1:]) for name, rounds in runs.items()}
     for name, rounds in runs.items():
         results[name]["warmup_requests"] = rounds[0]["requests"]
@@ -433,6 +447,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=24, help="measured seconds per scenario (default 24)")
     parser.add_argument("--clients", type=int, default=32, help="concurrent connections (default 32)")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds the seconds are split into")
+    parser.add_argument("--slices", type=int, default=2,
+                        help="passes through every scenario in one round (default 2), the round's seconds split among them")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn workers")
     parser.add_argument("--respondents", type=int, default=60_000,
                         help="invitations prepared for final POSTs (more than can be posted in the run)")
@@ -487,7 +503,7 @@ def main() -> None:
         results, weight, args, stored, timings, WARMUP_SECONDS, wal)
     print(body)
     exact = stored["answers"] in ([30], []) and stored["partial"] == 0
-    if not exact or not 0 <= stored["complete"] - stored["posted"] <= (args.rounds + 1) * args.clients:
+    if not exact or not 0 <= stored["complete"] - stored["posted"] <= (1 + args.rounds * args.slices) * args.clients:
         raise SystemExit(f"stored responses do not match the posts: {stored}")
     if not args.no_docs:
         write_section(body)

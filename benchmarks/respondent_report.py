@@ -83,7 +83,8 @@ def table(results: dict, weight: dict, args, stored: dict, in_process: dict, war
     get_raw, get_gz, render = results["get"], results["get_gzip"], results["bare_render"]
     post, bare_insert = results["post"], results["bare_insert"]
     naive_get, naive_post = results["naive_get"], results["naive_post"]
-    lines = [f"{args.seconds:g} s per scenario in {args.rounds} interleaved rounds after a {warmup_seconds:g} s "
+    lines = [f"{args.seconds:g} s per scenario in {args.rounds} interleaved rounds of {args.slices} passes through every "
+             f"scenario ({args.seconds / args.rounds / args.slices:g} s each) after a {warmup_seconds:g} s "
              f"warm-up, {args.clients} connections (wrk, 1 thread), gunicorn {args.workers} sync workers for both "
              "apps. p50: mean of the rounds' medians weighted by requests; p99: the worst round's.", "",
              "| scenario | requests | req/s | p50 ms | p99 ms |", "|---|---:|---:|---:|---:|",
