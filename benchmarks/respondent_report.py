@@ -118,7 +118,7 @@ def table(results: dict, weight: dict, args, stored: dict, in_process: dict, war
     if wal is not None:
         lines += [""] + _wal(wal, stored)
     lines += ["", WHY, "", f"Stored: {stored['complete']:,} complete responses for {stored['posted']:,} final POSTs wrk "
-                  f"counted (warm-up included; up to {args.clients} per round more may have finished as wrk stopped), "
+                  f"counted (warm-up included; up to {args.clients} per wrk run more may have finished as wrk stopped), "
                   f"{stored['partial']} partial, answers per response {stored['answers']}. Storage: "
                   f"{stored['bytes_per_response']:,.0f} bytes per complete response with its 30 answers (tables "
                   f"and indexes), {stored['bytes_per_invitation']:,.0f} bytes per invitation."]
