@@ -93,11 +93,15 @@ def test_completion_drops_answers_to_questions_logic_now_hides(app_ctx, invitati
 ROWS_OF_EVERY_KIND = [AnswerRow("Q1", value_num=4.5), AnswerRow("Q2", choice="parcel"),
                       AnswerRow("Q3", value_text="창구가 '친절'했습니다, \"정말\" {좋아요}"),
                       *(AnswerRow("Q5", position=i, choice=c) for i, c in enumerate(["ems", "mail"])),
-                      AnswerRow("Q6")]
+                      AnswerRow("Q6"),
+                      # values the one JSON text must carry exactly: escapes, a non-BMP character, float digits
+                      AnswerRow("Q7", value_text="줄\n바꿈\t탭 \\ 역슬래시 \"따옴표\" 📮 \u00e9"),
+                      AnswerRow("Q8", value_num=0.1 + 0.2), AnswerRow("Q9", value_num=-1e-7, choice="-7")]
 
 
 def test_a_response_finished_at_once_is_stored_complete_with_every_answer_as_given(app_ctx, invitation_id):
-    """On PostgreSQL the response and its answers are one statement (arrays unnested); on SQLite two."""
+    """On PostgreSQL the response and its answers are one statement (the answers one JSON array of rows);
+    on SQLite two. Every value comes back exactly as given."""
     with app_ctx() as session:
         rid = complete_at_once(session.get(Invitation, invitation_id), ROWS_OF_EVERY_KIND, page=3, hidden={"k": 1})
     with app_ctx() as session:

@@ -188,7 +188,7 @@ def _insert_with_answers(invitation: InvitationOnRecord, rows: list[AnswerRow], 
 
 _RESPONSE_VALUES = ("wave_id", "version_id", "invitation_id", "channel", "hidden", "started_at", "finished_at",
                     "last_page", "status")
-_ANSWER_VALUES = ("question_code", "position", "value_num", "choice", "value_text")
+_ANSWER_VALUES = AnswerRow._fields  # the one-statement store sends each row as json.dumps writes the tuple
 
 
 def _given_answers(name: str = "given"):
