@@ -337,13 +337,23 @@ def _chunk(number: int, part: int, slices: int) -> int:
     return 0 if number == 0 else 1 + (number - 1) * slices + part
 
 
+def _shares(pool: list[str], args) -> list[list[str]]:
+    """The posting respondents split between the warm-up and every slice of every round, in proportion to
+    their seconds (the warm-up is longer than a slice)."""
+    slice_seconds = args.seconds / args.rounds / args.slices
+    weights = [WARMUP_SECONDS] + [slice_seconds] * (args.rounds * args.slices)
+    bounds = [round(len(pool) * sum(weights[:k]) / sum(weights)) for k in range(len(weights) + 1)]
+    return [pool[start:end] for start, end in zip(bounds, bounds[1:], strict=False)]
+
+
 def run_interleaved(scenarios: list[dict], args, workdir: Path) -> dict:
     """Warm every scenario up, then run them in turn, ``--rounds`` times, so both apps see the same
     background load. A round passes through every scenario ``--slices`` times, its seconds split evenly, and
     sums the slices: a slowdown of the shared machine lasting a few seconds then falls on both apps of a
     round instead of on one. Posting scenarios get fresh respondents in every slice."""
     runs: dict[str, list[dict]] = {s["name"]: [] for s in scenarios}
-    loads, chunks = [], 1 + args.rounds * args.slices
+    loads = []
+    shares = {s["name"]: _shares(s["pool"], args) for s in scenarios if s["mode"] == "post"}
     for number in range(args.rounds + 1):
         loads.append(os.getloadavg()[0])
         passes = 1 if number == 0 else args.slices
@@ -351,7 +361,7 @@ def run_interleaved(scenarios: list[dict], args, workdir: Path) -> dict:
         for part in range(passes):
             for s in scenarios:
                 chunk = _chunk(number, part, args.slices)
-                lines = s["pool"][chunk::chunks] if s["mode"] == "post" else s["pool"]
+                lines = shares[s["name"]][chunk] if s["mode"] == "post" else s["pool"]
                 path = workdir / f"{s['name']}-{chunk}.txt"
                 path.write_text("\n".join(lines) + "\n")
                 seconds = WARMUP_SECONDS if number == 0 else args.seconds / args.rounds / args.slices
